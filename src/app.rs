@@ -1,0 +1,226 @@
+//! Wires the application together: data directory, database, file store and services from a
+//! [`Config`]; binds the listeners; shuts everything down in order.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::blobs::BlobStore;
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::data_dir::{DataDir, DataDirError, ServerLock};
+use crate::service::Services;
+use crate::store::{Store, StoreError};
+use crate::tls;
+use crate::web::server::{self, ServeOptions};
+use crate::web::{self, SecurityHeaders, views::Site};
+
+/// Why the server could not start. Each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    DataDir(#[from] DataDirError),
+    #[error("{path}: {source}")]
+    Store {
+        path: String,
+        source: StoreError,
+    },
+    #[error(
+        "cannot listen on {addr} ({what}): {source}; choose a free address in {key} \
+         (ports below 1024 need CAP_NET_BIND_SERVICE)"
+    )]
+    Bind {
+        what: &'static str,
+        key: &'static str,
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("TLS: {0}")]
+    Tls(String),
+}
+
+/// A built application that has not opened its listeners yet.
+#[derive(Debug)]
+pub struct App {
+    config: Config,
+    services: Arc<Services>,
+    lock: ServerLock,
+}
+
+impl App {
+    /// Opens the data directory (taking the server lock), the database and the file store.
+    pub fn build(config: Config, clock: SharedClock) -> Result<Self, StartError> {
+        let data_dir = DataDir::open(&config.data_dir)?;
+        let lock = data_dir.lock_for_server()?;
+        let now = clock
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let readers = std::thread::available_parallelism()
+            .map_or(2, usize::from)
+            .clamp(2, 8);
+        let db_path = data_dir.database_path();
+        let store = Store::open(&db_path, &now, readers).map_err(|source| StartError::Store {
+            path: db_path.display().to_string(),
+            source,
+        })?;
+        let blobs = BlobStore::new(&data_dir);
+        Ok(Self {
+            services: Arc::new(Services::new(store, blobs, clock)),
+            config,
+            lock,
+        })
+    }
+
+    pub fn services(&self) -> &Arc<Services> {
+        &self.services
+    }
+
+    /// Binds every listener (so a bad address fails here, before anything is served), then
+    /// serves in the background.
+    pub async fn start(self) -> Result<Running, StartError> {
+        let config = &self.config;
+        let listener = bind(config.http.listen, "main listener", "[http] listen").await?;
+        let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
+            what: "main listener",
+            key: "[http] listen",
+            addr: config.http.listen,
+            source,
+        })?;
+        let (stop, stopped) = watch::channel(false);
+        let site = Site {
+            name: config.installation_name.clone(),
+        };
+        let options = |hsts| ServeOptions {
+            header_read_timeout: config.http.header_read_timeout,
+            idle_timeout: config.http.idle_timeout,
+            max_connections: config.http.max_connections,
+            shutdown_grace: config.http.shutdown_grace,
+            headers: SecurityHeaders { hsts },
+        };
+        let routes = web::routes(Arc::clone(&self.services), site);
+        let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+        let mut redirect_addr = None;
+        let scheme = match &config.tls {
+            None => {
+                tasks.push(tokio::spawn(server::serve(
+                    listener,
+                    None,
+                    routes,
+                    options(false),
+                    stopped.clone(),
+                )));
+                "http"
+            }
+            Some(tls_config) => {
+                let key = tls::load_certified_key(&tls_config.cert, &tls_config.key)
+                    .map_err(|e| StartError::Tls(e.to_string()))?;
+                let server_config = tls::server_config(tls::CertStore::new(key))
+                    .map_err(|e| StartError::Tls(e.to_string()))?;
+                let acceptor = tokio_rustls::TlsAcceptor::from(server_config);
+                if let (Some(addr), Some(public_url)) =
+                    (tls_config.http_redirect_listen, &config.public_url)
+                {
+                    let plain = bind(addr, "redirect listener", "[tls] http_redirect_listen")
+                        .await?;
+                    let bound = plain.local_addr().map_err(|source| StartError::Bind {
+                        what: "redirect listener",
+                        key: "[tls] http_redirect_listen",
+                        addr,
+                        source,
+                    })?;
+                    tracing::info!("redirecting http://{bound} to {public_url}");
+                    redirect_addr = Some(bound);
+                    tasks.push(tokio::spawn(server::serve(
+                        plain,
+                        None,
+                        web::redirect::routes(public_url),
+                        options(false),
+                        stopped.clone(),
+                    )));
+                }
+                tasks.push(tokio::spawn(server::serve(
+                    listener,
+                    Some(acceptor),
+                    routes,
+                    options(true),
+                    stopped,
+                )));
+                "https"
+            }
+        };
+        let url = format!("{scheme}://{local_addr}");
+        tracing::info!("listening on {url}");
+        Ok(Running {
+            url,
+            local_addr,
+            redirect_addr,
+            stop,
+            tasks,
+            services: self.services,
+            _lock: self.lock,
+        })
+    }
+}
+
+async fn bind(
+    addr: SocketAddr,
+    what: &'static str,
+    key: &'static str,
+) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            what,
+            key,
+            addr,
+            source,
+        })
+}
+
+/// A serving application. Dropping it without [`Running::shutdown`] aborts nothing gracefully.
+#[derive(Debug)]
+pub struct Running {
+    url: String,
+    local_addr: SocketAddr,
+    redirect_addr: Option<SocketAddr>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+    services: Arc<Services>,
+    _lock: ServerLock,
+}
+
+impl Running {
+    /// `http://IP:PORT` or `https://IP:PORT` of the main listener, with the real port.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn redirect_addr(&self) -> Option<SocketAddr> {
+        self.redirect_addr
+    }
+
+    pub fn services(&self) -> &Arc<Services> {
+        &self.services
+    }
+
+    /// Stops accepting, lets in-flight requests finish (bounded by the grace period), closes
+    /// the database, then releases the data directory.
+    pub async fn shutdown(self) {
+        tracing::info!("shutting down: no new connections, finishing open requests");
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, "listener task failed");
+            }
+        }
+        self.services.close();
+        tracing::info!("stopped");
+    }
+}

@@ -1,0 +1,258 @@
+//! The file store under the data directory: uploads stream into `tmp/` while hashed and counted,
+//! are fsynced, renamed into `files/` and the directory fsynced — only then are they "stored".
+//! Files are named by generated ids, never by anything a user sent.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Buf;
+use futures_util::{Stream, StreamExt};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use crate::data_dir::DataDir;
+
+/// A stored file's name: 128 random bits, shown as 32 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileId([u8; 16]);
+
+impl FileId {
+    pub fn random() -> Self {
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    /// Parses the hex form; anything else is not a file id.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut bytes = [0u8; 16];
+        if text.len() != 32 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        hex::decode_to_slice(text, &mut bytes).ok()?;
+        Some(Self(bytes))
+    }
+}
+
+impl fmt::Display for FileId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for FileId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FileId({self})")
+    }
+}
+
+/// What `put` reports once the file is durable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBlob {
+    pub id: FileId,
+    pub size: u64,
+    pub sha256: [u8; 32],
+}
+
+/// A durability step, in the order `put` and `delete` take them; observable for tests and traces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobStep {
+    /// All bytes are in the temp file (not yet durable).
+    TempWritten(PathBuf),
+    /// The temp file's contents are on disk.
+    TempSynced(PathBuf),
+    /// The temp file has its final name.
+    Renamed(PathBuf),
+    /// The directory entry of the final name is on disk: the file is stored.
+    DirSynced(PathBuf),
+    /// A stored file was removed (its directory is synced next).
+    Unlinked(PathBuf),
+}
+
+type Observer = Arc<dyn Fn(&BlobStep) + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("the file is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("the upload was interrupted: {0}")]
+    Body(Box<dyn std::error::Error + Send + Sync>),
+    #[error("no such stored file")]
+    NotFound,
+    #[error("file store I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The stored files of one data directory.
+#[derive(Clone)]
+pub struct BlobStore {
+    files: PathBuf,
+    tmp: PathBuf,
+    observer: Option<Observer>,
+}
+
+impl fmt::Debug for BlobStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlobStore")
+            .field("files", &self.files)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BlobStore {
+    pub fn new(data_dir: &DataDir) -> Self {
+        Self {
+            files: data_dir.files_dir(),
+            tmp: data_dir.tmp_dir(),
+            observer: None,
+        }
+    }
+
+    /// Reports each durability step to `observer` (used by tests to check the order).
+    pub fn with_observer(mut self, observer: impl Fn(&BlobStep) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
+    fn step(&self, step: BlobStep) {
+        tracing::trace!(?step, "file store");
+        if let Some(observer) = &self.observer {
+            observer(&step);
+        }
+    }
+
+    /// Where a stored file lives: sharded by its first two hex digits to keep directories small.
+    fn path_of(&self, id: FileId) -> (PathBuf, PathBuf) {
+        let name = id.to_string();
+        let shard = self.files.join(&name[..2]);
+        (shard.join(&name), shard)
+    }
+
+    /// Streams `body` into a new stored file, refusing more than `limit` bytes. Returns only
+    /// once the file and its directory entry are on disk; on any error nothing is left behind.
+    pub async fn put<S, B, E>(&self, body: S, limit: u64) -> Result<StoredBlob, BlobError>
+    where
+        S: Stream<Item = Result<B, E>>,
+        B: Buf,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let id = FileId::random();
+        let temp = self.tmp.join(format!("{id}.part"));
+        match self.write_temp(&temp, body, limit).await {
+            Ok((size, sha256)) => match self.commit_temp(&temp, id).await {
+                Ok(()) => Ok(StoredBlob { id, size, sha256 }),
+                Err(e) => {
+                    let _ = tokio::fs::remove_file(&temp).await;
+                    Err(e)
+                }
+            },
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&temp).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn write_temp<S, B, E>(
+        &self,
+        temp: &Path,
+        body: S,
+        limit: u64,
+    ) -> Result<(u64, [u8; 32]), BlobError>
+    where
+        S: Stream<Item = Result<B, E>>,
+        B: Buf,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(temp)
+            .await?;
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        let mut body = std::pin::pin!(body);
+        while let Some(chunk) = body.next().await {
+            let mut chunk = chunk.map_err(|e| BlobError::Body(e.into()))?;
+            while chunk.has_remaining() {
+                let bytes = chunk.chunk();
+                size += bytes.len() as u64;
+                if size > limit {
+                    return Err(BlobError::TooLarge { limit });
+                }
+                hasher.update(bytes);
+                file.write_all(bytes).await?;
+                let n = bytes.len();
+                chunk.advance(n);
+            }
+        }
+        file.flush().await?;
+        self.step(BlobStep::TempWritten(temp.to_path_buf()));
+        file.sync_all().await?;
+        self.step(BlobStep::TempSynced(temp.to_path_buf()));
+        Ok((size, hasher.finalize().into()))
+    }
+
+    async fn commit_temp(&self, temp: &Path, id: FileId) -> Result<(), BlobError> {
+        let (path, shard) = self.path_of(id);
+        let files = self.files.clone();
+        let shard_for_create = shard.clone();
+        tokio::task::spawn_blocking(move || ensure_dir(&shard_for_create, &files))
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))??;
+        tokio::fs::rename(temp, &path).await?;
+        self.step(BlobStep::Renamed(path));
+        sync_dir(shard.clone()).await?;
+        self.step(BlobStep::DirSynced(shard));
+        Ok(())
+    }
+
+    /// Opens a stored file for streaming out, with its size.
+    pub async fn open(&self, id: FileId) -> Result<(tokio::fs::File, u64), BlobError> {
+        let (path, _) = self.path_of(id);
+        let file = tokio::fs::File::open(&path).await.map_err(not_found)?;
+        let size = file.metadata().await?.len();
+        Ok((file, size))
+    }
+
+    /// Removes a stored file. Callers commit the row removal first: a crash in between leaves
+    /// an orphan file (swept later), never a row without its file.
+    pub async fn delete(&self, id: FileId) -> Result<(), BlobError> {
+        let (path, shard) = self.path_of(id);
+        tokio::fs::remove_file(&path).await.map_err(not_found)?;
+        self.step(BlobStep::Unlinked(path));
+        sync_dir(shard.clone()).await?;
+        self.step(BlobStep::DirSynced(shard));
+        Ok(())
+    }
+}
+
+fn not_found(e: std::io::Error) -> BlobError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        BlobError::NotFound
+    } else {
+        BlobError::Io(e)
+    }
+}
+
+/// Creates a shard directory once, durably.
+fn ensure_dir(dir: &Path, parent: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => std::fs::File::open(parent)?.sync_all(),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn sync_dir(dir: PathBuf) -> std::io::Result<()> {
+    tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests;

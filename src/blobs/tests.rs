@@ -1,0 +1,129 @@
+//! File-store tests on a real temp directory: contents, limits, cleanup and the durability order.
+
+use std::sync::Mutex;
+
+use futures_util::stream;
+use tokio::io::AsyncReadExt;
+
+use super::*;
+
+fn chunks(parts: &[&[u8]]) -> impl Stream<Item = Result<bytes::Bytes, std::io::Error>> + use<> {
+    let owned: Vec<_> = parts.iter().map(|p| Ok(bytes::Bytes::copy_from_slice(p))).collect();
+    stream::iter(owned)
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn put_open_delete_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::open(tmp.path()).unwrap();
+    let store = BlobStore::new(&dir);
+    let stored = store.put(chunks(&[b"%PDF-1.7 ", b"payslip"]), 1024).await.unwrap();
+    assert_eq!(stored.size, 16);
+    assert_eq!(
+        hex::encode(stored.sha256),
+        hex::encode(Sha256::digest(b"%PDF-1.7 payslip"))
+    );
+    let (mut file, size) = store.open(stored.id).await.unwrap();
+    let mut back = Vec::new();
+    file.read_to_end(&mut back).await.unwrap();
+    assert_eq!((back.as_slice(), size), (&b"%PDF-1.7 payslip"[..], 16));
+    assert!(entries(&dir.tmp_dir()).is_empty(), "temp file left behind");
+
+    store.delete(stored.id).await.unwrap();
+    assert!(matches!(store.open(stored.id).await, Err(BlobError::NotFound)));
+    assert!(matches!(store.delete(stored.id).await, Err(BlobError::NotFound)));
+}
+
+#[tokio::test]
+async fn durability_steps_happen_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::open(tmp.path()).unwrap();
+    let seen: Arc<Mutex<Vec<(BlobStep, bool, bool)>>> = Arc::default();
+    let record = Arc::clone(&seen);
+    let files_dir = dir.files_dir();
+    let store = BlobStore::new(&dir).with_observer(move |step| {
+        // At each step note whether the temp and the final file exist on disk.
+        let temp_exists = std::fs::read_dir(files_dir.parent().unwrap().join("tmp"))
+            .unwrap()
+            .next()
+            .is_some();
+        let final_exists = std::fs::read_dir(&files_dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|shard| shard.path().is_dir() && std::fs::read_dir(shard.path()).unwrap().next().is_some());
+        record.lock().unwrap().push((step.clone(), temp_exists, final_exists));
+    });
+    let stored = store.put(chunks(&[b"abc"]), 10).await.unwrap();
+    let name = stored.id.to_string();
+    let steps = seen.lock().unwrap().clone();
+    let temp = dir.tmp_dir().join(format!("{name}.part"));
+    let shard = dir.files_dir().join(&name[..2]);
+    assert_eq!(
+        steps,
+        vec![
+            (BlobStep::TempWritten(temp.clone()), true, false),
+            (BlobStep::TempSynced(temp), true, false),
+            (BlobStep::Renamed(shard.join(&name)), false, true),
+            (BlobStep::DirSynced(shard.clone()), false, true),
+        ]
+    );
+    seen.lock().unwrap().clear();
+    store.delete(stored.id).await.unwrap();
+    assert_eq!(
+        seen.lock().unwrap().iter().map(|s| s.0.clone()).collect::<Vec<_>>(),
+        vec![BlobStep::Unlinked(shard.join(&name)), BlobStep::DirSynced(shard)]
+    );
+}
+
+#[tokio::test]
+async fn too_large_and_broken_uploads_leave_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::open(tmp.path()).unwrap();
+    let store = BlobStore::new(&dir);
+    let err = store.put(chunks(&[b"12345", b"67890", b"x"]), 10).await.unwrap_err();
+    assert!(matches!(err, BlobError::TooLarge { limit: 10 }), "{err}");
+
+    let broken = stream::iter(vec![
+        Ok(bytes::Bytes::from_static(b"part")),
+        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "client went away")),
+    ]);
+    let err = store.put(broken, 100).await.unwrap_err();
+    assert!(matches!(err, BlobError::Body(_)), "{err}");
+
+    assert!(entries(&dir.tmp_dir()).is_empty());
+    let stored_files: usize = std::fs::read_dir(dir.files_dir())
+        .unwrap()
+        .map(|shard| std::fs::read_dir(shard.unwrap().path()).unwrap().count())
+        .sum();
+    assert_eq!(stored_files, 0);
+}
+
+#[tokio::test]
+async fn exactly_the_limit_is_allowed_and_empty_files_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = BlobStore::new(&DataDir::open(tmp.path()).unwrap());
+    assert_eq!(store.put(chunks(&[b"1234567890"]), 10).await.unwrap().size, 10);
+    assert_eq!(store.put(chunks(&[]), 10).await.unwrap().size, 0);
+}
+
+#[test]
+fn file_ids_are_random_hex_and_parse_strictly() {
+    let a = FileId::random();
+    let b = FileId::random();
+    assert_ne!(a, b);
+    let text = a.to_string();
+    assert_eq!(text.len(), 32);
+    assert_eq!(FileId::parse(&text), Some(a));
+    assert_eq!(FileId::parse(&text.to_uppercase()), None);
+    assert_eq!(FileId::parse("../../etc/passwd"), None);
+    assert_eq!(FileId::parse(&text[..31]), None);
+}

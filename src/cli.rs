@@ -1,0 +1,126 @@
+//! The command line: `serve`, `check-config` and the admin commands. Every subcommand accepts
+//! `--config PATH` (also after its own arguments) and `--log-format text|json`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tracing_subscriber::EnvFilter;
+
+use crate::app::App;
+use crate::clock::SystemClock;
+use crate::config::Config;
+
+/// Exit status for a configuration the program refuses.
+pub const EXIT_CONFIG: u8 = 2;
+/// Exit status for a failure to start or run.
+pub const EXIT_FAILURE: u8 = 1;
+
+#[derive(Debug, Parser)]
+#[command(name = "loondossier", version, about = "Self-hosted payroll-document portal")]
+pub struct Cli {
+    /// Config file (default: ./loondossier.toml if present, else built-in defaults)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Log line format
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal (HTTPS when [tls] is configured) until SIGTERM or Ctrl-C
+    Serve,
+    /// Validate the config file and print the effective configuration, secrets redacted
+    CheckConfig,
+}
+
+/// Runs a parsed command line and returns the process exit status.
+pub fn run(cli: Cli) -> ExitCode {
+    init_logging(cli.log_format);
+    crate::tls::install_default_provider();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("loondossier: configuration error: {e}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    match cli.command {
+        Command::CheckConfig => {
+            let source = config
+                .source
+                .as_ref()
+                .map_or_else(|| "built-in defaults".to_owned(), |p| p.display().to_string());
+            println!("# configuration OK ({source})");
+            print!("{}", config.to_redacted_toml());
+            ExitCode::SUCCESS
+        }
+        Command::Serve => serve(config),
+    }
+}
+
+fn serve(config: Config) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("loondossier: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    runtime.block_on(async move {
+        let started = async {
+            let app = App::build(config, Arc::new(SystemClock))?;
+            app.start().await
+        };
+        let running = match started.await {
+            Ok(running) => running,
+            Err(e) => {
+                tracing::error!("cannot start: {e}");
+                eprintln!("loondossier: cannot start: {e}");
+                return ExitCode::from(EXIT_FAILURE);
+            }
+        };
+        match wait_for_stop_signal().await {
+            Ok(signal) => tracing::info!(signal, "stop signal received"),
+            Err(e) => tracing::error!(error = %e, "cannot listen for signals; stopping"),
+        }
+        running.shutdown().await;
+        ExitCode::SUCCESS
+    })
+}
+
+async fn wait_for_stop_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    })
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("LOONDOSSIER_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,hyper=warn,rustls=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+}

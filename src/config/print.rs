@@ -1,0 +1,95 @@
+//! The effective configuration as TOML for `check-config`, with every secret redacted.
+
+use serde::Serialize;
+
+use super::Config;
+
+const REDACTED: &str = "<redacted>";
+
+#[derive(Serialize)]
+struct Effective<'a> {
+    installation_name: &'a str,
+    data_dir: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_url: Option<&'a str>,
+    http: Http,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tls: Option<Tls>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp: Option<Smtp<'a>>,
+    jobs: toml::Table,
+}
+
+#[derive(Serialize)]
+struct Http {
+    listen: String,
+    max_connections: usize,
+    header_read_timeout_secs: u64,
+    idle_timeout_secs: u64,
+    shutdown_grace_secs: u64,
+}
+
+#[derive(Serialize)]
+struct Tls {
+    cert: String,
+    key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http_redirect_listen: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Smtp<'a> {
+    host: &'a str,
+    port: u16,
+    security: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<&'a str>,
+    from: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply_to: Option<&'a str>,
+}
+
+impl Config {
+    /// The configuration as it will be used, defaults filled in, secrets shown as `<redacted>`.
+    pub fn to_redacted_toml(&self) -> String {
+        let jobs = self
+            .jobs
+            .iter()
+            .map(|(name, schedule)| {
+                let value = schedule.clone().unwrap_or_default();
+                ((*name).to_owned(), toml::Value::String(value))
+            })
+            .collect();
+        let effective = Effective {
+            installation_name: &self.installation_name,
+            data_dir: self.data_dir.display().to_string(),
+            public_url: self.public_url.as_ref().map(url::Url::as_str),
+            http: Http {
+                listen: self.http.listen.to_string(),
+                max_connections: self.http.max_connections,
+                header_read_timeout_secs: self.http.header_read_timeout.as_secs(),
+                idle_timeout_secs: self.http.idle_timeout.as_secs(),
+                shutdown_grace_secs: self.http.shutdown_grace.as_secs(),
+            },
+            tls: self.tls.as_ref().map(|t| Tls {
+                cert: t.cert.display().to_string(),
+                key: t.key.display().to_string(),
+                http_redirect_listen: t.http_redirect_listen.map(|a| a.to_string()),
+            }),
+            smtp: self.smtp.as_ref().map(|s| Smtp {
+                host: &s.host,
+                port: s.port,
+                security: s.security.as_str(),
+                username: s.username.as_deref(),
+                password: s.password.as_ref().map(|_| REDACTED),
+                from: &s.from,
+                reply_to: s.reply_to.as_deref(),
+            }),
+            jobs,
+        };
+        toml::to_string(&effective)
+            .unwrap_or_else(|e| format!("# the configuration could not be printed: {e}\n"))
+    }
+}

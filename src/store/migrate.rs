@@ -1,0 +1,44 @@
+//! Schema migrations: numbered SQL files embedded in the binary, applied in order, the version
+//! kept in `PRAGMA user_version`. A database newer than this binary is refused, never touched.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// The migrations in order; entry `i` brings the schema from version `i` to `i + 1`.
+/// Append only: a released migration is never edited.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_installation",
+    include_str!("migrations/0001_installation.sql"),
+)];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings the database up to [`SCHEMA_VERSION`], one transaction per migration.
+pub fn migrate(conn: &mut Connection, now: &str) -> Result<u32, StoreError> {
+    let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as u32 + 1;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration { name, source })?;
+        if version == 1 {
+            tx.execute(
+                "INSERT INTO installation (id, created_at, created_by) VALUES (1, ?1, ?2)",
+                (now, concat!("loondossier ", env!("CARGO_PKG_VERSION"))),
+            )?;
+        }
+        // PRAGMA takes no parameters; the value is our own integer.
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+        tx.commit()?;
+        tracing::info!(migration = name, version, "database migrated");
+    }
+    Ok(SCHEMA_VERSION)
+}

@@ -1,0 +1,107 @@
+//! Store tests on a real SQLite file in a temp dir.
+
+use super::*;
+
+const NOW: &str = "2026-11-27T10:00:00Z";
+
+fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(&dir.path().join("db.sqlite"), NOW, 2).unwrap()
+}
+
+#[tokio::test]
+async fn new_database_is_migrated_and_durable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let (version, sync, fk, mode, created) = store
+        .write(|tx| {
+            Ok((
+                tx.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?,
+                tx.query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))?,
+                tx.query_row("PRAGMA foreign_keys", [], |r| r.get::<_, i64>(0))?,
+                tx.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))?,
+                tx.query_row("SELECT created_at FROM installation", [], |r| {
+                    r.get::<_, String>(0)
+                })?,
+            ))
+        })
+        .await
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    assert_eq!(sync, 2, "synchronous must be FULL");
+    assert_eq!(fk, 1);
+    assert_eq!(mode, "wal");
+    assert_eq!(created, NOW);
+    store.ping().await.unwrap();
+}
+
+#[tokio::test]
+async fn reopening_does_not_migrate_again() {
+    let dir = tempfile::tempdir().unwrap();
+    open(&dir).close().unwrap();
+    let store = open(&dir);
+    let rows = store
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM installation", [], |r| r.get::<_, i64>(0))?))
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn newer_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 999;")
+            .unwrap();
+    }
+    let err = Store::open(&path, NOW, 1).unwrap_err();
+    assert!(
+        matches!(err, StoreError::TooNew { found: 999, supported } if supported == SCHEMA_VERSION)
+    );
+    assert!(err.to_string().contains("newer loondossier"), "{err}");
+    let conn = Connection::open(&path).unwrap();
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 999);
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'installation'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 0, "nothing may be written to a newer database");
+}
+
+#[tokio::test]
+async fn failed_write_rolls_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let result: Result<(), StoreError> = store
+        .write(|tx| {
+            tx.execute("UPDATE installation SET created_by = 'changed'", [])?;
+            // Second statement fails: the first must not stick.
+            tx.execute("INSERT INTO installation (id, created_at, created_by) VALUES (2, 'x', 'y')", [])?;
+            Ok(())
+        })
+        .await;
+    assert!(result.is_err());
+    let by = store
+        .read(|c| Ok(c.query_row("SELECT created_by FROM installation", [], |r| r.get::<_, String>(0))?))
+        .await
+        .unwrap();
+    assert!(by.starts_with("loondossier "), "{by}");
+}
+
+#[tokio::test]
+async fn readers_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let err = store
+        .read(|c| Ok(c.execute("DELETE FROM installation", [])?))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("readonly") || err.to_string().contains("read"), "{err}");
+}

@@ -1,0 +1,112 @@
+//! Static assets embedded in the binary, served under content-hashed URLs
+//! (`/assets/<hash>/<name>`) so browsers may cache them for a year.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use bytes::Bytes;
+use rust_embed::RustEmbed;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderValue, Response as HttpResponse, StatusCode, header};
+use warp::reply::{Reply, Response};
+
+#[derive(RustEmbed)]
+#[folder = "assets/"]
+struct Embedded;
+
+struct Asset {
+    hash: String,
+    etag: HeaderValue,
+    content_type: HeaderValue,
+    body: Bytes,
+}
+
+/// Every embedded file by name, hashed once at start-up.
+static ASSETS: LazyLock<HashMap<String, Asset>> = LazyLock::new(|| {
+    Embedded::iter()
+        .filter_map(|name| {
+            let file = Embedded::get(&name)?;
+            let hash = hex::encode(&file.metadata.sha256_hash()[..8]);
+            let etag = HeaderValue::from_str(&format!("\"{hash}\"")).ok()?;
+            let content_type = HeaderValue::from_str(file.metadata.mimetype()).ok()?;
+            let asset = Asset {
+                hash,
+                etag,
+                content_type,
+                body: Bytes::from(file.data.into_owned()),
+            };
+            Some((name.into_owned(), asset))
+        })
+        .collect()
+});
+
+/// The cacheable URL of an embedded asset, for use in pages.
+pub fn url(name: &str) -> String {
+    match ASSETS.get(name) {
+        Some(asset) => format!("/assets/{}/{name}", asset.hash),
+        None => {
+            tracing::error!(name, "page refers to an asset that is not embedded");
+            format!("/assets/missing/{name}")
+        }
+    }
+}
+
+/// `GET /assets/<hash>/<name>` and `GET /robots.txt`.
+pub fn routes() -> BoxedFilter<(Response,)> {
+    let hashed = warp::get()
+        .and(warp::path!("assets" / String / String))
+        .and(warp::header::optional::<String>("if-none-match"))
+        .map(|hash: String, name: String, if_none_match: Option<String>| {
+            serve(&name, Some(&hash), if_none_match.as_deref())
+        });
+    let robots = warp::get()
+        .and(warp::path!("robots.txt"))
+        .map(|| serve("robots.txt", None, None));
+    hashed.or(robots).unify().boxed()
+}
+
+fn serve(name: &str, hash: Option<&str>, if_none_match: Option<&str>) -> Response {
+    let Some(asset) = ASSETS.get(name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    // A stale hash (a page from before an upgrade) still gets the file, but not for keeps.
+    let cache = if hash == Some(asset.hash.as_str()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let not_modified = if_none_match.is_some_and(|tags| {
+        tags.split(',')
+            .any(|tag| tag.trim().trim_start_matches("W/").as_bytes() == asset.etag.as_bytes())
+    });
+    let mut response = if not_modified {
+        HttpResponse::new(Bytes::new())
+    } else {
+        HttpResponse::new(asset.body.clone())
+    };
+    if not_modified {
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+    }
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, asset.etag.clone());
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if !not_modified {
+        headers.insert(header::CONTENT_TYPE, asset.content_type.clone());
+    }
+    response.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_carry_the_content_hash() {
+        let css = url("style.css");
+        let hash = &ASSETS["style.css"].hash;
+        assert_eq!(css, format!("/assets/{hash}/style.css"));
+        assert_eq!(hash.len(), 16);
+        assert!(url("nope.css").contains("/missing/"));
+    }
+}
