@@ -24,10 +24,7 @@ pub enum StartError {
     #[error(transparent)]
     DataDir(#[from] DataDirError),
     #[error("{path}: {source}")]
-    Store {
-        path: String,
-        source: StoreError,
-    },
+    Store { path: String, source: StoreError },
     #[error(
         "cannot listen on {addr} ({what}): {source}; choose a free address in {key} \
          (ports below 1024 need CAP_NET_BIND_SERVICE)"
@@ -123,8 +120,8 @@ impl App {
                 if let (Some(addr), Some(public_url)) =
                     (tls_config.http_redirect_listen, &config.public_url)
                 {
-                    let plain = bind(addr, "redirect listener", "[tls] http_redirect_listen")
-                        .await?;
+                    let plain =
+                        bind(addr, "redirect listener", "[tls] http_redirect_listen").await?;
                     let bound = plain.local_addr().map_err(|source| StartError::Bind {
                         what: "redirect listener",
                         key: "[tls] http_redirect_listen",

@@ -18,7 +18,11 @@ pub const EXIT_CONFIG: u8 = 2;
 pub const EXIT_FAILURE: u8 = 1;
 
 #[derive(Debug, Parser)]
-#[command(name = "loondossier", version, about = "Self-hosted payroll-document portal")]
+#[command(
+    name = "loondossier",
+    version,
+    about = "Self-hosted payroll-document portal"
+)]
 pub struct Cli {
     /// Config file (default: ./loondossier.toml if present, else built-in defaults)
     #[arg(long, global = true, value_name = "PATH")]
@@ -57,10 +61,10 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Command::CheckConfig => {
-            let source = config
-                .source
-                .as_ref()
-                .map_or_else(|| "built-in defaults".to_owned(), |p| p.display().to_string());
+            let source = config.source.as_ref().map_or_else(
+                || "built-in defaults".to_owned(),
+                |p| p.display().to_string(),
+            );
             println!("# configuration OK ({source})");
             print!("{}", config.to_redacted_toml());
             ExitCode::SUCCESS

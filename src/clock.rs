@@ -58,7 +58,10 @@ mod tests {
 
     #[test]
     fn manual_clock_moves_only_when_told() {
-        let start = Utc.with_ymd_and_hms(2026, 1, 31, 23, 59, 0).single().unwrap();
+        let start = Utc
+            .with_ymd_and_hms(2026, 1, 31, 23, 59, 0)
+            .single()
+            .unwrap();
         let clock = ManualClock::new(start);
         assert_eq!(clock.now(), start);
         clock.advance(Duration::minutes(2));

@@ -164,7 +164,10 @@ mod tests {
         let dir = DataDir::open(tmp.path()).unwrap();
         let held = dir.lock_for_server().unwrap();
         let err = dir.lock_for_server().unwrap_err().to_string();
-        assert!(err.contains("in use by another loondossier server"), "{err}");
+        assert!(
+            err.contains("in use by another loondossier server"),
+            "{err}"
+        );
         assert!(
             err.contains(&format!("pid {}", std::process::id())),
             "{err}"

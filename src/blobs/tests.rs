@@ -8,7 +8,10 @@ use tokio::io::AsyncReadExt;
 use super::*;
 
 fn chunks(parts: &[&[u8]]) -> impl Stream<Item = Result<bytes::Bytes, std::io::Error>> + use<> {
-    let owned: Vec<_> = parts.iter().map(|p| Ok(bytes::Bytes::copy_from_slice(p))).collect();
+    let owned: Vec<_> = parts
+        .iter()
+        .map(|p| Ok(bytes::Bytes::copy_from_slice(p)))
+        .collect();
     stream::iter(owned)
 }
 
@@ -26,7 +29,10 @@ async fn put_open_delete_round_trip() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path()).unwrap();
     let store = BlobStore::new(&dir);
-    let stored = store.put(chunks(&[b"%PDF-1.7 ", b"payslip"]), 1024).await.unwrap();
+    let stored = store
+        .put(chunks(&[b"%PDF-1.7 ", b"payslip"]), 1024)
+        .await
+        .unwrap();
     assert_eq!(stored.size, 16);
     assert_eq!(
         hex::encode(stored.sha256),
@@ -39,8 +45,14 @@ async fn put_open_delete_round_trip() {
     assert!(entries(&dir.tmp_dir()).is_empty(), "temp file left behind");
 
     store.delete(stored.id).await.unwrap();
-    assert!(matches!(store.open(stored.id).await, Err(BlobError::NotFound)));
-    assert!(matches!(store.delete(stored.id).await, Err(BlobError::NotFound)));
+    assert!(matches!(
+        store.open(stored.id).await,
+        Err(BlobError::NotFound)
+    ));
+    assert!(matches!(
+        store.delete(stored.id).await,
+        Err(BlobError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -59,8 +71,13 @@ async fn durability_steps_happen_in_order() {
         let final_exists = std::fs::read_dir(&files_dir)
             .unwrap()
             .filter_map(Result::ok)
-            .any(|shard| shard.path().is_dir() && std::fs::read_dir(shard.path()).unwrap().next().is_some());
-        record.lock().unwrap().push((step.clone(), temp_exists, final_exists));
+            .any(|shard| {
+                shard.path().is_dir() && std::fs::read_dir(shard.path()).unwrap().next().is_some()
+            });
+        record
+            .lock()
+            .unwrap()
+            .push((step.clone(), temp_exists, final_exists));
     });
     let stored = store.put(chunks(&[b"abc"]), 10).await.unwrap();
     let name = stored.id.to_string();
@@ -79,8 +96,15 @@ async fn durability_steps_happen_in_order() {
     seen.lock().unwrap().clear();
     store.delete(stored.id).await.unwrap();
     assert_eq!(
-        seen.lock().unwrap().iter().map(|s| s.0.clone()).collect::<Vec<_>>(),
-        vec![BlobStep::Unlinked(shard.join(&name)), BlobStep::DirSynced(shard)]
+        seen.lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.0.clone())
+            .collect::<Vec<_>>(),
+        vec![
+            BlobStep::Unlinked(shard.join(&name)),
+            BlobStep::DirSynced(shard)
+        ]
     );
 }
 
@@ -89,12 +113,18 @@ async fn too_large_and_broken_uploads_leave_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open(tmp.path()).unwrap();
     let store = BlobStore::new(&dir);
-    let err = store.put(chunks(&[b"12345", b"67890", b"x"]), 10).await.unwrap_err();
+    let err = store
+        .put(chunks(&[b"12345", b"67890", b"x"]), 10)
+        .await
+        .unwrap_err();
     assert!(matches!(err, BlobError::TooLarge { limit: 10 }), "{err}");
 
     let broken = stream::iter(vec![
         Ok(bytes::Bytes::from_static(b"part")),
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "client went away")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "client went away",
+        )),
     ]);
     let err = store.put(broken, 100).await.unwrap_err();
     assert!(matches!(err, BlobError::Body(_)), "{err}");
@@ -111,7 +141,10 @@ async fn too_large_and_broken_uploads_leave_nothing() {
 async fn exactly_the_limit_is_allowed_and_empty_files_work() {
     let tmp = tempfile::tempdir().unwrap();
     let store = BlobStore::new(&DataDir::open(tmp.path()).unwrap());
-    assert_eq!(store.put(chunks(&[b"1234567890"]), 10).await.unwrap().size, 10);
+    assert_eq!(
+        store.put(chunks(&[b"1234567890"]), 10).await.unwrap().size,
+        10
+    );
     assert_eq!(store.put(chunks(&[]), 10).await.unwrap().size, 0);
 }
 

@@ -116,7 +116,9 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: {message}\n  fix: correct the line above; config.example.toml lists every key")]
+    #[error(
+        "{path}: {message}\n  fix: correct the line above; config.example.toml lists every key"
+    )]
     Syntax { path: String, message: String },
     #[error("{location}: {key}: {problem}\n  fix: {fix}")]
     Invalid {

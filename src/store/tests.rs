@@ -40,7 +40,11 @@ async fn reopening_does_not_migrate_again() {
     open(&dir).close().unwrap();
     let store = open(&dir);
     let rows = store
-        .read(|c| Ok(c.query_row("SELECT count(*) FROM installation", [], |r| r.get::<_, i64>(0))?))
+        .read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM installation", [], |r| {
+                r.get::<_, i64>(0)
+            })?)
+        })
         .await
         .unwrap();
     assert_eq!(rows, 1);
@@ -83,13 +87,20 @@ async fn failed_write_rolls_back_whole() {
         .write(|tx| {
             tx.execute("UPDATE installation SET created_by = 'changed'", [])?;
             // Second statement fails: the first must not stick.
-            tx.execute("INSERT INTO installation (id, created_at, created_by) VALUES (2, 'x', 'y')", [])?;
+            tx.execute(
+                "INSERT INTO installation (id, created_at, created_by) VALUES (2, 'x', 'y')",
+                [],
+            )?;
             Ok(())
         })
         .await;
     assert!(result.is_err());
     let by = store
-        .read(|c| Ok(c.query_row("SELECT created_by FROM installation", [], |r| r.get::<_, String>(0))?))
+        .read(|c| {
+            Ok(c.query_row("SELECT created_by FROM installation", [], |r| {
+                r.get::<_, String>(0)
+            })?)
+        })
         .await
         .unwrap();
     assert!(by.starts_with("loondossier "), "{by}");
@@ -103,5 +114,8 @@ async fn readers_cannot_write() {
         .read(|c| Ok(c.execute("DELETE FROM installation", [])?))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("readonly") || err.to_string().contains("read"), "{err}");
+    assert!(
+        err.to_string().contains("readonly") || err.to_string().contains("read"),
+        "{err}"
+    );
 }

@@ -57,9 +57,11 @@ pub fn routes() -> BoxedFilter<(Response,)> {
     let hashed = warp::get()
         .and(warp::path!("assets" / String / String))
         .and(warp::header::optional::<String>("if-none-match"))
-        .map(|hash: String, name: String, if_none_match: Option<String>| {
-            serve(&name, Some(&hash), if_none_match.as_deref())
-        });
+        .map(
+            |hash: String, name: String, if_none_match: Option<String>| {
+                serve(&name, Some(&hash), if_none_match.as_deref())
+            },
+        );
     let robots = warp::get()
         .and(warp::path!("robots.txt"))
         .map(|| serve("robots.txt", None, None));

@@ -1,9 +1,9 @@
 //! An I/O wrapper that ends a connection after a period with no bytes moving either way, so idle
 //! or stalled clients cannot hold connection slots forever (HTTP/2 has no header timeout).
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::future::Future;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -28,7 +28,11 @@ impl<T> IdleTimeout<T> {
     }
 
     /// Turns an I/O outcome into progress (timer restarted) or, when stalled, an idle error.
-    fn outcome<R>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
+    fn outcome<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
         match poll {
             Poll::Ready(result) => {
                 self.timer.as_mut().reset(Instant::now() + self.timeout);

@@ -11,9 +11,7 @@ use super::respond;
 /// Routes for the redirect listener; `public_url` is the HTTPS origin users should use.
 pub fn routes(public_url: &url::Url) -> BoxedFilter<(Response,)> {
     let origin = public_url.as_str().trim_end_matches('/').to_owned();
-    let query = warp::query::raw()
-        .or(warp::any().map(String::new))
-        .unify();
+    let query = warp::query::raw().or(warp::any().map(String::new)).unify();
     warp::path::full()
         .and(query)
         .map(move |path: warp::path::FullPath, query: String| {

@@ -1,0 +1,102 @@
+//! The command line of the compiled binary: help, check-config, and exit status 2 on bad config.
+
+use crate::support::{Binary, TestCert};
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Binary::run(dir.path(), &["--help"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("serve") && text.contains("check-config"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unknown_key_exits_2_naming_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[http]\nlisten = \"127.0.0.1:0\"\nlisten_port = 1\n",
+    )
+    .unwrap();
+    for command in ["serve", "check-config"] {
+        let out = Binary::run(dir.path(), &[command, "--config", "bad.toml"]);
+        assert_eq!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("unknown field `listen_port`"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+    }
+}
+
+#[test]
+fn bad_cron_exits_2_naming_the_job() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        "[jobs]\nsnapshot = \"every night\"\n",
+    )
+    .unwrap();
+    // Picked up from the working directory without --config.
+    let out = Binary::run(dir.path(), &["check-config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("loondossier.toml:2: [jobs] snapshot"), "{err}");
+    assert!(err.contains("fix:"), "{err}");
+}
+
+#[test]
+fn missing_certificate_exits_2_naming_tls_cert() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[tls]\ncert = \"missing/fullchain.pem\"\nkey = \"missing/privkey.pem\"\n",
+    )
+    .unwrap();
+    let out = Binary::run(dir.path(), &["serve", "--config", "c.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("c.toml:2: [tls] cert"), "{err}");
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn unreadable_config_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Binary::run(dir.path(), &["check-config", "--config", "nope.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read config file nope.toml"));
+}
+
+#[test]
+fn check_config_prints_effective_config_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = TestCert::write(dir.path());
+    let text = format!(
+        "public_url = \"https://portal.example.nl\"\n{}\n[smtp]\nhost = \"smtp.example.nl\"\n\
+         username = \"mailer\"\npassword = \"s3cret-smtp-password\"\nfrom = \"noreply@example.nl\"\n",
+        cert.tls_section("")
+    );
+    std::fs::write(dir.path().join("site.toml"), text).unwrap();
+    // --config after the subcommand works as well as before it.
+    let out = Binary::run(dir.path(), &["check-config", "--config", "site.toml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("# configuration OK (site.toml)"),
+        "{printed}"
+    );
+    assert!(printed.contains("listen = \"127.0.0.1:8080\""), "{printed}");
+    assert!(printed.contains("port = 587"), "{printed}");
+    assert!(printed.contains("outbox = \"0 * * * * *\""), "{printed}");
+    assert!(!printed.contains("s3cret-smtp-password"), "{printed}");
+    assert!(printed.contains("<redacted>"));
+    let before = Binary::run(dir.path(), &["--config", "site.toml", "check-config"]);
+    assert_eq!(before.stdout, out.stdout);
+}

@@ -1,0 +1,171 @@
+//! The server's life as an operator sees it: start-up line, data directory, lock, migrations,
+//! signals — mostly against the compiled binary.
+
+use std::os::unix::fs::PermissionsExt;
+
+use reqwest::StatusCode;
+
+use crate::support::{Binary, TestApp, TestCert, config_text};
+
+// Multi-threaded so the client's connection task keeps answering while this thread waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_binary_serves_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = TestCert::write(dir.path());
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        config_text(dir.path(), &cert.tls_section("")),
+    )
+    .unwrap();
+    let mut server = Binary::serve(dir.path(), &["--config", "loondossier.toml"]);
+    let url = server.url().to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let port = url.rsplit(':').next().unwrap();
+    assert_ne!(port, "0", "the log must name the real port");
+
+    let response = cert
+        .http_client()
+        .get(format!("https://localhost:{port}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    server.signal("TERM");
+    let status = server.wait();
+    assert_eq!(status.code(), Some(0), "{}", server.log());
+    assert!(server.log().contains("stopped"), "{}", server.log());
+    // The client's HTTP/2 connection was still open: it got a GOAWAY and went, nothing was cut.
+    assert!(!server.log().contains("cut off"), "{}", server.log());
+    // The WAL was folded back into the database on the way out.
+    let wal = dir.path().join("data/loondossier.db-wal");
+    assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
+}
+
+#[test]
+fn second_server_is_refused_while_admin_commands_keep_working() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        config_text(dir.path(), ""),
+    )
+    .unwrap();
+    let first = Binary::serve(dir.path(), &[]);
+    first.url();
+
+    let mut second = Binary::serve(dir.path(), &[]);
+    let status = second.wait();
+    assert_eq!(status.code(), Some(1));
+    let log = second.log();
+    assert!(
+        log.contains("in use by another loondossier server"),
+        "{log}"
+    );
+    assert!(log.contains(&format!("pid {}", first.child.id())), "{log}");
+
+    let check = Binary::run(dir.path(), &["check-config"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn newer_database_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    write_future_database(&data.join("loondossier.db"));
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        config_text(dir.path(), ""),
+    )
+    .unwrap();
+    let mut server = Binary::serve(dir.path(), &[]);
+    assert_eq!(server.wait().code(), Some(1));
+    let log = server.log();
+    assert!(log.contains("newer loondossier"), "{log}");
+    assert!(log.contains("schema version 999"), "{log}");
+}
+
+/// Writes a database file claiming schema version 999 using only SQLite's file format:
+/// the `user_version` lives at byte offset 60 of the header.
+fn write_future_database(path: &std::path::Path) {
+    let mut page = vec![0u8; 4096];
+    page[..16].copy_from_slice(b"SQLite format 3\0");
+    page[16..18].copy_from_slice(&4096u16.to_be_bytes()); // page size
+    page[18] = 1; // write version: legacy
+    page[19] = 1; // read version: legacy
+    page[21] = 64; // max embedded payload fraction
+    page[22] = 32; // min embedded payload fraction
+    page[23] = 32; // leaf payload fraction
+    page[24..28].copy_from_slice(&1u32.to_be_bytes()); // change counter
+    page[28..32].copy_from_slice(&1u32.to_be_bytes()); // database size in pages
+    page[44..48].copy_from_slice(&4u32.to_be_bytes()); // schema format
+    page[56..60].copy_from_slice(&1u32.to_be_bytes()); // text encoding UTF-8
+    page[60..64].copy_from_slice(&999u32.to_be_bytes()); // user_version
+    page[92..96].copy_from_slice(&1u32.to_be_bytes()); // version-valid-for
+    page[96..100].copy_from_slice(&3_054_000u32.to_be_bytes()); // SQLite version number
+    page[100] = 0x0d; // page 1 is an empty table b-tree leaf (sqlite_schema)
+    page[105..107].copy_from_slice(&4096u16.to_be_bytes()[..]); // cell content start
+    std::fs::write(path, page).unwrap();
+}
+
+#[tokio::test]
+async fn data_directory_is_created_owner_only() {
+    let app = TestApp::start().await;
+    let mode = std::fs::metadata(&app.data_dir)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o700);
+    for sub in ["files", "tmp", "snapshots"] {
+        assert!(app.data_dir.join(sub).is_dir(), "{sub}");
+    }
+    assert!(app.data_dir.join("loondossier.db").is_file());
+    app.stop().await;
+}
+
+#[test]
+fn json_log_format_is_machine_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        config_text(dir.path(), ""),
+    )
+    .unwrap();
+    let mut server = Binary::serve(dir.path(), &["--log-format", "json"]);
+    let url = server.url().to_owned();
+    server.signal("INT");
+    assert_eq!(server.wait().code(), Some(0));
+    let line = server
+        .log()
+        .lines()
+        .find(|l| l.contains("listening on"))
+        .map(str::to_owned)
+        .expect("listening line");
+    let event: serde_json::Value = serde_json::from_str(&line).expect("JSON log line");
+    assert_eq!(event["level"], "INFO");
+    assert_eq!(event["message"], format!("listening on {url}"));
+}
+
+#[tokio::test]
+async fn bind_failure_is_an_error_not_a_panic() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        config_text(dir.path(), &format!("[http]\nlisten = \"{addr}\"\n")),
+    )
+    .unwrap();
+    let mut server = Binary::serve(dir.path(), &[]);
+    assert_eq!(server.wait().code(), Some(1));
+    let log = server.log();
+    assert!(log.contains(&format!("cannot listen on {addr}")), "{log}");
+    assert!(log.contains("[http] listen"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+}

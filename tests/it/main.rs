@@ -1,0 +1,13 @@
+//! The integration tests: one binary, real servers on 127.0.0.1 port 0, real temp data dirs.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test support code: a panic is a test failure with its message"
+)]
+
+mod cli;
+mod http;
+mod lifecycle;
+mod support;
+mod tls;

@@ -1,0 +1,97 @@
+//! Test support: the app started in-process on port 0 with a temp data dir and a manual clock,
+//! the compiled binary started as a child process, and certificates made at test time.
+
+#![allow(
+    dead_code,
+    reason = "each test module uses a different part of the support code"
+)]
+
+mod binary;
+mod certs;
+
+pub use binary::Binary;
+pub use certs::TestCert;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::TimeZone;
+use loondossier::app::{App, Running};
+use loondossier::clock::ManualClock;
+use loondossier::config::Config;
+
+/// A running in-process server and everything it lives on.
+pub struct TestApp {
+    pub running: Running,
+    pub clock: ManualClock,
+    pub data_dir: PathBuf,
+    pub client: reqwest::Client,
+    _tmp: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Plain HTTP on 127.0.0.1:0 with default settings.
+    pub async fn start() -> Self {
+        Self::start_with("").await
+    }
+
+    /// Starts with extra config text; `data_dir` and `[http] listen` are set by the harness
+    /// unless `extra` has its own `[http]` section.
+    pub async fn start_with(extra: &str) -> Self {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let text = config_text(tmp.path(), extra);
+        Self::start_in(tmp, &text).await
+    }
+
+    pub async fn start_in(tmp: tempfile::TempDir, text: &str) -> Self {
+        loondossier::tls::install_default_provider();
+        let path = tmp.path().join("loondossier.toml");
+        std::fs::write(&path, text).expect("write config");
+        let config = Config::from_toml(text, Some(&path)).expect("valid test config");
+        let clock = ManualClock::new(
+            chrono::Utc
+                .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+                .single()
+                .expect("valid time"),
+        );
+        let app = App::build(config, Arc::new(clock.clone())).expect("app builds");
+        let running = app.start().await.expect("app starts");
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            running,
+            clock,
+            data_dir: tmp.path().join("data"),
+            client,
+            _tmp: tmp,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.running.url())
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn stop(self) {
+        self.running.shutdown().await;
+    }
+}
+
+/// A config file body with the data dir inside `dir` and a port-0 listener. `extra` may start
+/// with top-level keys and go on with sections.
+pub fn config_text(dir: &Path, extra: &str) -> String {
+    let mut text = format!("data_dir = \"{}\"\n{extra}", dir.join("data").display());
+    if !extra.contains("[http]") {
+        text.push_str("\n[http]\nlisten = \"127.0.0.1:0\"\n");
+    }
+    text
+}
