@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
-use crate::config::Config;
+use crate::config::{Config, TlsConfig};
 use crate::data_dir::{DataDir, DataDirError, ServerLock};
 use crate::service::Services;
 use crate::store::{Store, StoreError};
@@ -100,6 +100,7 @@ impl App {
         let routes = web::routes(Arc::clone(&self.services), site);
         let mut tasks: Vec<JoinHandle<()>> = Vec::new();
         let mut redirect_addr = None;
+        let mut certs = None;
         let scheme = match &config.tls {
             None => {
                 tasks.push(tokio::spawn(server::serve(
@@ -114,8 +115,10 @@ impl App {
             Some(tls_config) => {
                 let key = tls::load_certified_key(&tls_config.cert, &tls_config.key)
                     .map_err(|e| StartError::Tls(e.to_string()))?;
-                let server_config = tls::server_config(tls::CertStore::new(key))
+                let store = tls::CertStore::new(key);
+                let server_config = tls::server_config(Arc::clone(&store))
                     .map_err(|e| StartError::Tls(e.to_string()))?;
+                certs = Some((store, tls_config.clone()));
                 let acceptor = tokio_rustls::TlsAcceptor::from(server_config);
                 if let (Some(addr), Some(public_url)) =
                     (tls_config.http_redirect_listen, &config.public_url)
@@ -156,6 +159,7 @@ impl App {
             redirect_addr,
             stop,
             tasks,
+            certs,
             services: self.services,
             _lock: self.lock,
         })
@@ -185,6 +189,7 @@ pub struct Running {
     redirect_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    certs: Option<(Arc<tls::CertStore>, TlsConfig)>,
     services: Arc<Services>,
     _lock: ServerLock,
 }
@@ -205,6 +210,17 @@ impl Running {
 
     pub fn services(&self) -> &Arc<Services> {
         &self.services
+    }
+
+    /// Re-reads the certificate and key files (after a renewal). New handshakes use the new
+    /// pair; open connections keep theirs. A pair that does not load leaves the old one in use.
+    pub fn reload_tls(&self) -> Result<(), tls::TlsFileError> {
+        let Some((store, config)) = &self.certs else {
+            return Ok(());
+        };
+        let key = tls::load_certified_key(&config.cert, &config.key)?;
+        store.replace(key);
+        Ok(())
     }
 
     /// Stops accepting, lets in-flight requests finish (bounded by the grace period), closes

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
-use crate::app::App;
+use crate::app::{App, Running};
 use crate::clock::SystemClock;
 use crate::config::Config;
 
@@ -97,23 +97,37 @@ fn serve(config: Config) -> ExitCode {
                 return ExitCode::from(EXIT_FAILURE);
             }
         };
-        match wait_for_stop_signal().await {
-            Ok(signal) => tracing::info!(signal, "stop signal received"),
-            Err(e) => tracing::error!(error = %e, "cannot listen for signals; stopping"),
+        if let Err(e) = handle_signals(&running).await {
+            tracing::error!(error = %e, "cannot listen for signals; stopping");
         }
         running.shutdown().await;
         ExitCode::SUCCESS
     })
 }
 
-async fn wait_for_stop_signal() -> std::io::Result<&'static str> {
+/// SIGHUP reloads the TLS certificate; SIGTERM or SIGINT returns so the server can stop.
+async fn handle_signals(running: &Running) -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
-    Ok(tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
-    })
+    let mut hup = signal(SignalKind::hangup())?;
+    loop {
+        let stop = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+            _ = hup.recv() => {
+                match running.reload_tls() {
+                    Ok(()) => tracing::info!("SIGHUP: TLS certificate reloaded"),
+                    Err(e) => tracing::error!(
+                        "SIGHUP: new TLS certificate not usable, keeping the current one: {e}"
+                    ),
+                }
+                continue;
+            }
+        };
+        tracing::info!(signal = stop, "stop signal received");
+        return Ok(());
+    }
 }
 
 fn init_logging(format: LogFormat) {

@@ -169,3 +169,51 @@ async fn bind_failure_is_an_error_not_a_panic() {
     assert!(log.contains("[http] listen"), "{log}");
     assert!(!log.contains("panicked"), "{log}");
 }
+
+/// Polls `check` until it holds; a bound against hanging, not a timing assertion.
+async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    for _ in 0..600 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("never happened: {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_certificate_and_keeps_it_when_the_new_one_is_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = TestCert::write(dir.path());
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        config_text(dir.path(), &first.tls_section("")),
+    )
+    .unwrap();
+    let mut server = Binary::serve(dir.path(), &[]);
+    let port = server.url().rsplit(':').next().unwrap().to_owned();
+    let healthz = format!("https://localhost:{port}/healthz");
+    assert!(first.http_client().get(&healthz).send().await.is_ok());
+
+    // certbot renews: new files at the same paths, then the reload hook sends SIGHUP.
+    let renewed = TestCert::write(dir.path());
+    server.signal("HUP");
+    let client = renewed.http_client();
+    eventually("the renewed certificate is served", async || {
+        client.get(&healthz).send().await.is_ok()
+    })
+    .await;
+
+    std::fs::write(&renewed.cert_path, "not a certificate").unwrap();
+    server.signal("HUP");
+    eventually("the bad certificate is reported", async || {
+        server.log().contains("keeping the current one")
+    })
+    .await;
+    let fresh = renewed.http_client();
+    let response = fresh.get(&healthz).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    server.signal("TERM");
+    assert_eq!(server.wait().code(), Some(0), "{}", server.log());
+}
