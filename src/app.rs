@@ -52,20 +52,9 @@ impl App {
     pub fn build(config: Config, clock: SharedClock) -> Result<Self, StartError> {
         let data_dir = DataDir::open(&config.data_dir)?;
         let lock = data_dir.lock_for_server()?;
-        let now = clock
-            .now()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let readers = std::thread::available_parallelism()
-            .map_or(2, usize::from)
-            .clamp(2, 8);
-        let db_path = data_dir.database_path();
-        let store = Store::open(&db_path, &now, readers).map_err(|source| StartError::Store {
-            path: db_path.display().to_string(),
-            source,
-        })?;
-        let blobs = BlobStore::new(&data_dir);
+        let services = open_services(&data_dir, clock)?;
         Ok(Self {
-            services: Arc::new(Services::new(store, blobs, clock)),
+            services: Arc::new(services),
             config,
             lock,
         })
@@ -164,6 +153,28 @@ impl App {
             _lock: self.lock,
         })
     }
+}
+
+/// The services for admin commands: same data directory, no server lock, so they work while
+/// the server runs (SQLite's own locking keeps the two consistent).
+pub fn open_admin(config: &Config, clock: SharedClock) -> Result<Services, StartError> {
+    let data_dir = DataDir::open(&config.data_dir)?;
+    open_services(&data_dir, clock)
+}
+
+fn open_services(data_dir: &DataDir, clock: SharedClock) -> Result<Services, StartError> {
+    let now = clock
+        .now()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let readers = std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .clamp(2, 8);
+    let db_path = data_dir.database_path();
+    let store = Store::open(&db_path, &now, readers).map_err(|source| StartError::Store {
+        path: db_path.display().to_string(),
+        source,
+    })?;
+    Ok(Services::new(store, BlobStore::new(data_dir), clock))
 }
 
 async fn bind(

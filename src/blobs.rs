@@ -210,6 +210,28 @@ impl BlobStore {
         Ok(())
     }
 
+    /// Counts the stored files and their total size (walks the shards; for status and checks).
+    pub async fn usage(&self) -> Result<(u64, u64), BlobError> {
+        let files = self.files.clone();
+        tokio::task::spawn_blocking(move || {
+            let (mut count, mut bytes) = (0u64, 0u64);
+            for shard in std::fs::read_dir(&files)? {
+                let shard = shard?;
+                if !shard.file_type()?.is_dir() {
+                    continue;
+                }
+                for entry in std::fs::read_dir(shard.path())? {
+                    let entry = entry?;
+                    count += 1;
+                    bytes += entry.metadata()?.len();
+                }
+            }
+            Ok((count, bytes))
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+    }
+
     /// Opens a stored file for streaming out, with its size.
     pub async fn open(&self, id: FileId) -> Result<(tokio::fs::File, u64), BlobError> {
         let (path, _) = self.path_of(id);

@@ -46,6 +46,8 @@ pub enum Command {
     Serve,
     /// Validate the config file and print the effective configuration, secrets redacted
     CheckConfig,
+    /// Show the data directory's state: schema version, database size, stored files
+    Status,
 }
 
 /// Runs a parsed command line and returns the process exit status.
@@ -70,21 +72,79 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve => serve(config),
+        Command::Status => admin(config, status),
     }
 }
 
-fn serve(config: Config) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+/// Runs an admin command against the data directory, alongside a running server if any.
+fn admin<F>(config: Config, command: F) -> ExitCode
+where
+    F: AsyncFnOnce(&Config, &crate::service::Services) -> anyhow::Result<()>,
+{
+    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_current_thread()) else {
+        return ExitCode::from(EXIT_FAILURE);
+    };
+    runtime.block_on(async {
+        let services = match crate::app::open_admin(&config, Arc::new(SystemClock)) {
+            Ok(services) => services,
+            Err(e) => {
+                eprintln!("loondossier: {e}");
+                return ExitCode::from(EXIT_FAILURE);
+            }
+        };
+        let outcome = command(&config, &services).await;
+        services.close();
+        match outcome {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("loondossier: {e:#}");
+                ExitCode::from(EXIT_FAILURE)
+            }
+        }
+    })
+}
+
+async fn status(config: &Config, services: &crate::service::Services) -> anyhow::Result<()> {
+    let status = services.status().await?;
+    println!("data directory   {}", config.data_dir.display());
+    println!(
+        "created          {} by {}",
+        status.created_at, status.created_by
+    );
+    println!(
+        "schema version   {} (this binary: {})",
+        status.schema_version,
+        crate::store::SCHEMA_VERSION
+    );
+    println!("database size    {} bytes", status.database_bytes);
+    println!(
+        "stored files     {} ({} bytes)",
+        status.stored_files, status.stored_bytes
+    );
+    Ok(())
+}
+
+fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {
+    builder
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("loondossier: cannot start the async runtime: {e}");
-            return ExitCode::from(EXIT_FAILURE);
-        }
+        .inspect_err(|e| eprintln!("loondossier: cannot start the async runtime: {e}"))
+        .ok()
+}
+
+fn serve(config: Config) -> ExitCode {
+    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
+        return ExitCode::from(EXIT_FAILURE);
     };
     runtime.block_on(async move {
+        // Handlers go in before "listening on" is logged, so an early signal is never fatal.
+        let signals = match Signals::install() {
+            Ok(signals) => signals,
+            Err(e) => {
+                eprintln!("loondossier: cannot install signal handlers: {e}");
+                return ExitCode::from(EXIT_FAILURE);
+            }
+        };
         let started = async {
             let app = App::build(config, Arc::new(SystemClock))?;
             app.start().await
@@ -97,36 +157,48 @@ fn serve(config: Config) -> ExitCode {
                 return ExitCode::from(EXIT_FAILURE);
             }
         };
-        if let Err(e) = handle_signals(&running).await {
-            tracing::error!(error = %e, "cannot listen for signals; stopping");
-        }
+        signals.handle(&running).await;
         running.shutdown().await;
         ExitCode::SUCCESS
     })
 }
 
-/// SIGHUP reloads the TLS certificate; SIGTERM or SIGINT returns so the server can stop.
-async fn handle_signals(running: &Running) -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    loop {
-        let stop = tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = int.recv() => "SIGINT",
-            _ = hup.recv() => {
-                match running.reload_tls() {
-                    Ok(()) => tracing::info!("SIGHUP: TLS certificate reloaded"),
-                    Err(e) => tracing::error!(
-                        "SIGHUP: new TLS certificate not usable, keeping the current one: {e}"
-                    ),
+/// The signals the server reacts to.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    /// SIGHUP reloads the TLS certificate; SIGTERM or SIGINT returns so the server can stop.
+    async fn handle(mut self, running: &Running) {
+        loop {
+            let stop = tokio::select! {
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.int.recv() => "SIGINT",
+                _ = self.hup.recv() => {
+                    match running.reload_tls() {
+                        Ok(()) => tracing::info!("SIGHUP: TLS certificate reloaded"),
+                        Err(e) => tracing::error!(
+                            "SIGHUP: new TLS certificate not usable, keeping the current one: {e}"
+                        ),
+                    }
+                    continue;
                 }
-                continue;
-            }
-        };
-        tracing::info!(signal = stop, "stop signal received");
-        return Ok(());
+            };
+            tracing::info!(signal = stop, "stop signal received");
+            return;
+        }
     }
 }
 

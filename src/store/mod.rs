@@ -34,6 +34,15 @@ pub enum StoreError {
     WorkerGone,
 }
 
+/// What the database says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseInfo {
+    pub created_at: String,
+    pub created_by: String,
+    pub schema_version: u32,
+    pub size_bytes: u64,
+}
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -150,6 +159,27 @@ impl Store {
                 r.get::<_, i64>(0)
             })?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Facts about the database for `loondossier status`.
+    pub async fn info(&self) -> Result<DatabaseInfo, StoreError> {
+        self.read(|conn| {
+            let (created_at, created_by) = conn.query_row(
+                "SELECT created_at, created_by FROM installation WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let schema_version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            Ok(DatabaseInfo {
+                created_at,
+                created_by,
+                schema_version,
+                size_bytes: u64::try_from(pages * page_size).unwrap_or(0),
+            })
         })
         .await
     }

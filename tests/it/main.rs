@@ -9,5 +9,6 @@
 mod cli;
 mod http;
 mod lifecycle;
+mod limits;
 mod support;
 mod tls;
