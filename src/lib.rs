@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod data_dir;
+pub mod domain;
 pub mod service;
 pub mod store;
 pub mod tls;

@@ -1,0 +1,149 @@
+//! Who sees what — the one place the rule lives (SPEC.md, "Who sees what"). The store pushes the
+//! same rule into SQL for lists and counts; a property test keeps the two equal.
+//!
+//! 1. An employee sees the payroll files in its own dossier and its own uploads.
+//! 2. An employer sees the payroll files in its own and its employees' dossiers, its own
+//!    uploads, and employee uploads shared with it.
+//! 3. A bureau sees the payroll files it placed for its current clients, its own uploads, and
+//!    its clients' uploads shared with it.
+//! 4. Only the uploading party shares, unshares or deletes an upload; sharing goes one step up.
+//! 5. Retracted and deleted documents are seen by no user.
+
+use super::document::{
+    AccountKey, BureauKey, DocumentFacts, Dossier, EmployeeKey, EmployerKey, Origin, Placer,
+};
+
+/// Who is asking. Made only from a verified session or API token, or as [`Actor::system`] for
+/// the CLI and scheduled jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Employee {
+        account: AccountKey,
+        employee: EmployeeKey,
+        employer: EmployerKey,
+    },
+    Employer {
+        account: AccountKey,
+        employer: EmployerKey,
+    },
+    Bureau {
+        account: AccountKey,
+        bureau: BureauKey,
+    },
+    System,
+}
+
+impl Actor {
+    /// The administrator's actor for CLI commands and jobs: not bound by the visibility rule.
+    pub fn system() -> Self {
+        Self::System
+    }
+
+    /// The account behind this actor, if a person.
+    pub fn account(self) -> Option<AccountKey> {
+        match self {
+            Self::Employee { account, .. }
+            | Self::Employer { account, .. }
+            | Self::Bureau { account, .. } => Some(account),
+            Self::System => None,
+        }
+    }
+
+    /// The actor's own dossier.
+    pub fn own_dossier(self) -> Option<Dossier> {
+        match self {
+            Self::Employee {
+                employee, employer, ..
+            } => Some(Dossier::Employee { employee, employer }),
+            Self::Employer { employer, .. } => Some(Dossier::Employer(employer)),
+            Self::Bureau { bureau, .. } => Some(Dossier::Bureau(bureau)),
+            Self::System => None,
+        }
+    }
+}
+
+/// What an actor wants to do with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    List,
+    View,
+    Download,
+    Share,
+    Unshare,
+    Delete,
+    MarkRead,
+}
+
+impl Action {
+    pub const ALL: [Self; 7] = [
+        Self::List,
+        Self::View,
+        Self::Download,
+        Self::Share,
+        Self::Unshare,
+        Self::Delete,
+        Self::MarkRead,
+    ];
+}
+
+/// Whether `actor` may do `action` with the document described by `doc`.
+pub fn may(actor: Actor, action: Action, doc: &DocumentFacts) -> bool {
+    if actor == Actor::System {
+        return true;
+    }
+    if doc.removed || !sees(actor, doc) {
+        return false;
+    }
+    match action {
+        Action::List | Action::View | Action::Download | Action::MarkRead => true,
+        Action::Share | Action::Unshare => owns_upload(actor, doc) && has_share_target(doc),
+        Action::Delete => owns_upload(actor, doc),
+    }
+}
+
+/// Whether the document is visible to `actor` at all (removal aside).
+pub fn sees(actor: Actor, doc: &DocumentFacts) -> bool {
+    match actor {
+        Actor::System => true,
+        Actor::Employee { employee, .. } => {
+            matches!(doc.dossier, Dossier::Employee { employee: e, .. } if e == employee)
+        }
+        Actor::Employer { employer, .. } => match doc.dossier {
+            Dossier::Employer(r) => r == employer,
+            Dossier::Employee { employer: r, .. } => {
+                r == employer && (doc.origin != Origin::Upload || doc.shared)
+            }
+            Dossier::Bureau(_) => false,
+        },
+        Actor::Bureau { bureau, .. } => match doc.dossier {
+            Dossier::Bureau(b) => b == bureau,
+            Dossier::Employer(_) | Dossier::Employee { .. }
+                if doc.employer_bureau == Some(bureau) =>
+            {
+                match doc.origin {
+                    Origin::Payroll(Placer::Bureau(placer)) => placer == bureau,
+                    Origin::Payroll(Placer::Employer(_)) => false,
+                    Origin::Upload => matches!(doc.dossier, Dossier::Employer(_)) && doc.shared,
+                }
+            }
+            Dossier::Employer(_) | Dossier::Employee { .. } => false,
+        },
+    }
+}
+
+/// Uploads belong to the party whose dossier they are in.
+fn owns_upload(actor: Actor, doc: &DocumentFacts) -> bool {
+    doc.origin == Origin::Upload && actor.own_dossier() == Some(doc.dossier)
+}
+
+/// Employee uploads can go to the employer; employer uploads to its bureau, if it has one.
+fn has_share_target(doc: &DocumentFacts) -> bool {
+    match doc.dossier {
+        Dossier::Employee { .. } => true,
+        Dossier::Employer(_) => doc.employer_bureau.is_some(),
+        Dossier::Bureau(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,237 @@
+//! The access rule, table-driven: every actor × every kind of document × every action.
+//!
+//! The world: bureau B1 with clients R1 and R2; bureau B2; employer R0 without a bureau.
+//! Employees E1 and E2 work for R1, E3 for R2, E0 for R0. Documents 1–8 live in R1's world
+//! (payroll placed by B1); documents 9–10 in R0's world (payroll placed by R0 itself).
+
+use super::*;
+use crate::domain::document::{BureauKey, DocumentFacts, Dossier, Origin, Placer};
+
+const B1: BureauKey = BureauKey(1);
+const B2: BureauKey = BureauKey(2);
+const R0: EmployerKey = EmployerKey(10);
+const R1: EmployerKey = EmployerKey(11);
+const R2: EmployerKey = EmployerKey(12);
+const E0: EmployeeKey = EmployeeKey(100);
+const E1: EmployeeKey = EmployeeKey(101);
+const E2: EmployeeKey = EmployeeKey(102);
+const E3: EmployeeKey = EmployeeKey(103);
+
+fn actor(name: &str) -> Actor {
+    let account = AccountKey(1);
+    match name {
+        "employee E1" => Actor::Employee {
+            account,
+            employee: E1,
+            employer: R1,
+        },
+        "colleague E2" => Actor::Employee {
+            account,
+            employee: E2,
+            employer: R1,
+        },
+        "employee E3 of R2" => Actor::Employee {
+            account,
+            employee: E3,
+            employer: R2,
+        },
+        "employer R1" => Actor::Employer {
+            account,
+            employer: R1,
+        },
+        "other employer R2" => Actor::Employer {
+            account,
+            employer: R2,
+        },
+        "bureau B1" => Actor::Bureau {
+            account,
+            bureau: B1,
+        },
+        "other bureau B2" => Actor::Bureau {
+            account,
+            bureau: B2,
+        },
+        "self-administering R0" => Actor::Employer {
+            account,
+            employer: R0,
+        },
+        "employee E0 of R0" => Actor::Employee {
+            account,
+            employee: E0,
+            employer: R0,
+        },
+        other => panic!("no actor {other}"),
+    }
+}
+
+fn document(number: u8) -> DocumentFacts {
+    let e1 = Dossier::Employee {
+        employee: E1,
+        employer: R1,
+    };
+    let e0 = Dossier::Employee {
+        employee: E0,
+        employer: R0,
+    };
+    let by_b1 = Origin::Payroll(Placer::Bureau(B1));
+    let (dossier, origin, shared, removed) = match number {
+        1 => (e1, by_b1, false, false),                    // payslip of E1
+        2 => (Dossier::Employer(R1), by_b1, false, false), // series overview of R1
+        3 => (e1, Origin::Upload, false, false),           // E1's ID copy, private
+        4 => (e1, Origin::Upload, true, false),            // E1's upload shared with R1
+        5 => (Dossier::Employer(R1), Origin::Upload, false, false), // R1's upload, private
+        6 => (Dossier::Employer(R1), Origin::Upload, true, false), // R1's upload shared with B1
+        7 => (Dossier::Bureau(B1), Origin::Upload, false, false), // B1's own upload
+        8 => (e1, by_b1, false, true),                     // retracted payslip of E1
+        9 => (e0, Origin::Payroll(Placer::Employer(R0)), false, false), // R0's own payroll run
+        10 => (Dossier::Employer(R0), Origin::Upload, false, false), // R0's upload
+        _ => panic!("no document {number}"),
+    };
+    let employer_bureau = match dossier.employer() {
+        Some(R1 | R2) => Some(B1),
+        _ => None,
+    };
+    DocumentFacts {
+        dossier,
+        employer_bureau,
+        origin,
+        shared,
+        removed,
+    }
+}
+
+/// Actions in the order of the expectation strings: List, View, Download, Share, Unshare,
+/// Delete, Mark read. A letter means allowed, `-` means refused.
+const LETTERS: [char; 7] = ['L', 'V', 'D', 'S', 'U', 'X', 'R'];
+const NONE: &str = "-------";
+const READ: &str = "LVD---R";
+const OWN_SHAREABLE: &str = "LVDSUXR";
+const OWN_UNSHAREABLE: &str = "LVD--XR";
+
+/// Expected permissions: one row per actor, one column per document 1..=10.
+const TABLE: [(&str, [&str; 10]); 9] = [
+    (
+        "employee E1",
+        [
+            READ,
+            NONE,
+            OWN_SHAREABLE,
+            OWN_SHAREABLE,
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+        ],
+    ),
+    ("colleague E2", [NONE; 10]),
+    ("employee E3 of R2", [NONE; 10]),
+    (
+        "employer R1",
+        [
+            READ,
+            READ,
+            NONE,
+            READ,
+            OWN_SHAREABLE,
+            OWN_SHAREABLE,
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+        ],
+    ),
+    ("other employer R2", [NONE; 10]),
+    (
+        "bureau B1",
+        [
+            READ,
+            READ,
+            NONE,
+            NONE,
+            NONE,
+            READ,
+            OWN_UNSHAREABLE,
+            NONE,
+            NONE,
+            NONE,
+        ],
+    ),
+    ("other bureau B2", [NONE; 10]),
+    (
+        "self-administering R0",
+        [
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+            READ,
+            OWN_UNSHAREABLE,
+        ],
+    ),
+    (
+        "employee E0 of R0",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE, READ, NONE],
+    ),
+];
+
+#[test]
+fn every_actor_document_and_action() {
+    let mut failures = Vec::new();
+    for (name, row) in TABLE {
+        let who = actor(name);
+        for (index, expected) in row.iter().enumerate() {
+            let number = u8::try_from(index + 1).unwrap();
+            let doc = document(number);
+            let got: String = Action::ALL
+                .iter()
+                .zip(LETTERS)
+                .map(|(action, letter)| if may(who, *action, &doc) { letter } else { '-' })
+                .collect();
+            if got != *expected {
+                failures.push(format!(
+                    "{name} × document {number}: expected {expected}, got {got}"
+                ));
+            }
+            // `sees` and List always agree.
+            assert_eq!(
+                sees(who, &doc) && !doc.removed,
+                may(who, Action::List, &doc)
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access rule differs:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_system_actor_is_not_bound_by_the_rule() {
+    for number in 1..=10 {
+        for action in Action::ALL {
+            assert!(may(Actor::system(), action, &document(number)));
+        }
+    }
+}
+
+#[test]
+fn a_client_that_moved_to_another_bureau_is_out_of_sight_of_the_old_one() {
+    let mut doc = document(1);
+    doc.employer_bureau = Some(B2);
+    assert!(
+        !may(actor("bureau B1"), Action::View, &doc),
+        "B1 no longer serves R1"
+    );
+    assert!(
+        !may(actor("other bureau B2"), Action::View, &doc),
+        "B2 did not place this payroll file"
+    );
+    assert!(may(actor("employer R1"), Action::View, &doc));
+}

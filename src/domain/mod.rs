@@ -1,0 +1,17 @@
+//! Pure types and rules of the product: ids, parties, documents, periods, Dutch identifier
+//! checks and the access rule. Depends on nothing else in the crate.
+
+pub mod access;
+pub mod checks;
+pub mod document;
+pub mod ids;
+pub mod period;
+
+pub use access::{Action, Actor};
+pub use checks::{Bsn, Email, Invalid, Lhn};
+pub use document::{
+    AccountKey, BureauKey, DocumentFacts, DocumentKey, DocumentKind, Dossier, DossierKind,
+    EmployeeKey, EmployerKey, Origin, Placer,
+};
+pub use ids::PublicId;
+pub use period::{Period, PeriodKind, Year};
