@@ -159,14 +159,14 @@ mod tests {
     #[test]
     fn period_ranges() {
         for (kind, last) in [
-            (PeriodKind::Month, 12),
+            (PeriodKind::Month, 12_i64),
             (PeriodKind::FourWeeks, 13),
             (PeriodKind::Week, 53),
         ] {
             assert!(Period::new(kind, 1).is_ok());
             assert!(Period::new(kind, last).is_ok());
             assert!(Period::new(kind, 0).is_err());
-            assert!(Period::new(kind, i64::from(last) + 1).is_err());
+            assert!(Period::new(kind, last + 1).is_err());
             assert!(Period::new(kind, -1).is_err());
         }
         assert_eq!(Period::new(PeriodKind::Year, 7).unwrap().number(), 0);
