@@ -1,7 +1,11 @@
 //! Documents and dossiers: what kinds exist, whose dossier a document is in, and how it got there
 //! (placed by payroll software, or uploaded by the dossier's own party).
 
+use chrono::{DateTime, Utc};
+
 use super::checks::Invalid;
+use super::ids::PublicId;
+use super::period::{Period, Year};
 
 /// Internal row keys. They never appear in URLs (public ids do); they exist so the access rule
 /// can compare parties without strings.
@@ -196,6 +200,51 @@ pub struct DocumentFacts {
     pub shared: bool,
     /// Retracted by payroll software or deleted by its owner: gone for every user.
     pub removed: bool,
+}
+
+/// A document about to be stored (its file already is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocument {
+    pub public_id: PublicId,
+    pub dossier: Dossier,
+    pub origin: Origin,
+    pub uploaded_by: Option<AccountKey>,
+    pub kind: DocumentKind,
+    pub year: Year,
+    pub period: Period,
+    pub title: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub file_id: String,
+    pub created_at: DateTime<Utc>,
+    /// The version this one corrects, if any.
+    pub corrects: Option<DocumentKey>,
+    pub version: u32,
+}
+
+/// A stored document with everything lists and details show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    pub key: DocumentKey,
+    pub public_id: PublicId,
+    pub facts: DocumentFacts,
+    pub uploaded_by: Option<AccountKey>,
+    pub kind: DocumentKind,
+    pub year: Year,
+    pub period: Period,
+    pub title: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub file_id: String,
+    pub created_at: DateTime<Utc>,
+    pub version: u32,
+    pub corrects: Option<DocumentKey>,
+    /// A later correction replaced this version for readers.
+    pub superseded: bool,
 }
 
 #[cfg(test)]

@@ -2,16 +2,18 @@
 //! checks and the access rule. Depends on nothing else in the crate.
 
 pub mod access;
+pub mod audit;
 pub mod checks;
 pub mod document;
 pub mod ids;
+pub mod party;
 pub mod period;
 
 pub use access::{Action, Actor};
 pub use checks::{Bsn, Email, Invalid, Lhn};
 pub use document::{
-    AccountKey, BureauKey, DocumentFacts, DocumentKey, DocumentKind, Dossier, DossierKind,
-    EmployeeKey, EmployerKey, Origin, Placer,
+    AccountKey, BureauKey, DocumentFacts, DocumentKey, DocumentKind, DocumentRecord, Dossier,
+    DossierKind, EmployeeKey, EmployerKey, NewDocument, Origin, Placer,
 };
 pub use ids::PublicId;
 pub use period::{Period, PeriodKind, Year};

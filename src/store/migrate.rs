@@ -7,10 +7,16 @@ use super::StoreError;
 
 /// The migrations in order; entry `i` brings the schema from version `i` to `i + 1`.
 /// Append only: a released migration is never edited.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_installation",
-    include_str!("migrations/0001_installation.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_installation",
+        include_str!("migrations/0001_installation.sql"),
+    ),
+    (
+        "0002_dossiers",
+        include_str!("migrations/0002_dossiers.sql"),
+    ),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,7 +1,12 @@
 //! The SQLite database: one writer connection and a small pool of readers, all used off the async
 //! threads. The only module that touches rusqlite.
 
-mod migrate;
+pub mod audit;
+pub mod documents;
+pub(crate) mod migrate;
+pub mod parties;
+mod scope;
+mod time;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -200,6 +205,8 @@ impl Store {
 /// survive power loss.
 fn configure(conn: &Connection, read_only: bool) -> Result<(), rusqlite::Error> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Queries are built per actor and dossier kind: keep them all prepared.
+    conn.set_prepared_statement_cache_capacity(128);
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;

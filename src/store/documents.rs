@@ -1,0 +1,444 @@
+//! Documents: inserting, reading one, listing a dossier as an actor sees it, unread, shares,
+//! read markers, corrections and removal.
+
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, named_params};
+
+use super::scope::{NOT_REMOVED, scope_key, visible};
+use super::time::{corrupt, from_db, to_db};
+use crate::domain::{
+    AccountKey, Actor, BureauKey, DocumentFacts, DocumentKey, DocumentKind, DocumentRecord,
+    Dossier, EmployeeKey, EmployerKey, NewDocument, Origin, Period, PeriodKind, Placer, PublicId,
+    Year,
+};
+
+/// Which list of a dossier: payroll files ("Loon-bestanden") or uploads ("Overige bestanden").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Payroll,
+    Other,
+}
+
+/// A listed document and whether the listing account has read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub record: DocumentRecord,
+    pub read: bool,
+}
+
+/// Columns every document query selects, in the order [`record`] reads them.
+const COLUMNS: &str = "d.id, d.public_id, d.dossier_kind, d.bureau_id, d.employer_id, \
+    d.employee_id, e.bureau_id, d.origin, d.placed_by_bureau_id, d.placed_by_employer_id, \
+    EXISTS (SELECT 1 FROM shares s WHERE s.document_id = d.id), \
+    (d.retracted_at IS NOT NULL OR d.deleted_at IS NOT NULL), d.uploaded_by_account_id, d.kind, \
+    d.year, d.period_kind, d.period, d.title, d.file_name, d.media_type, d.size, d.sha256, \
+    d.file_id, d.created_at, d.version, d.corrects_id, d.superseded_at IS NOT NULL";
+
+const FROM: &str = "FROM documents d LEFT JOIN employers e ON e.id = d.employer_id";
+
+fn record(row: &Row<'_>) -> Result<DocumentRecord, rusqlite::Error> {
+    let public: String = row.get(1)?;
+    let dossier_kind: String = row.get(2)?;
+    let bureau: Option<i64> = row.get(3)?;
+    let employer: Option<i64> = row.get(4)?;
+    let employee: Option<i64> = row.get(5)?;
+    let dossier = match (dossier_kind.as_str(), bureau, employer, employee) {
+        ("bureau", Some(b), _, _) => Dossier::Bureau(BureauKey(b)),
+        ("employer", _, Some(r), _) => Dossier::Employer(EmployerKey(r)),
+        ("employee", _, Some(r), Some(e)) => Dossier::Employee {
+            employee: EmployeeKey(e),
+            employer: EmployerKey(r),
+        },
+        _ => return Err(corrupt(2, dossier_kind)),
+    };
+    let origin_text: String = row.get(7)?;
+    let placed_by_bureau: Option<i64> = row.get(8)?;
+    let placed_by_employer: Option<i64> = row.get(9)?;
+    let origin = match (origin_text.as_str(), placed_by_bureau, placed_by_employer) {
+        ("payroll", Some(b), None) => Origin::Payroll(Placer::Bureau(BureauKey(b))),
+        ("payroll", None, Some(r)) => Origin::Payroll(Placer::Employer(EmployerKey(r))),
+        ("upload", None, None) => Origin::Upload,
+        _ => return Err(corrupt(7, origin_text)),
+    };
+    let kind: String = row.get(13)?;
+    let year: i64 = row.get(14)?;
+    let period_kind: String = row.get(15)?;
+    let period: i64 = row.get(16)?;
+    let period = PeriodKind::parse(&period_kind)
+        .and_then(|k| Period::new(k, period))
+        .map_err(|e| corrupt(15, e))?;
+    let size: i64 = row.get(20)?;
+    let created: String = row.get(23)?;
+    let version: i64 = row.get(24)?;
+    Ok(DocumentRecord {
+        key: DocumentKey(row.get(0)?),
+        public_id: PublicId::parse(&public).ok_or_else(|| corrupt(1, &public))?,
+        facts: DocumentFacts {
+            dossier,
+            employer_bureau: row.get::<_, Option<i64>>(6)?.map(BureauKey),
+            origin,
+            shared: row.get(10)?,
+            removed: row.get(11)?,
+        },
+        uploaded_by: row.get::<_, Option<i64>>(12)?.map(AccountKey),
+        kind: DocumentKind::parse(&kind).map_err(|e| corrupt(13, e))?,
+        year: Year::new(year).map_err(|e| corrupt(14, e))?,
+        period,
+        title: row.get(17)?,
+        file_name: row.get(18)?,
+        media_type: row.get(19)?,
+        size: u64::try_from(size).map_err(|e| corrupt(20, e))?,
+        sha256: row.get(21)?,
+        file_id: row.get(22)?,
+        created_at: from_db(&created, 23)?,
+        version: u32::try_from(version).map_err(|e| corrupt(24, e))?,
+        corrects: row.get::<_, Option<i64>>(25)?.map(DocumentKey),
+        superseded: row.get(26)?,
+    })
+}
+
+fn listed(row: &Row<'_>) -> Result<Listed, rusqlite::Error> {
+    Ok(Listed {
+        record: record(row)?,
+        read: row.get(27)?,
+    })
+}
+
+/// The dossier condition and its key.
+fn dossier_match(dossier: Dossier) -> (&'static str, i64) {
+    match dossier {
+        Dossier::Bureau(b) => ("d.dossier_kind = 'bureau' AND d.bureau_id = :dossier", b.0),
+        Dossier::Employer(r) => (
+            "d.dossier_kind = 'employer' AND d.employer_id = :dossier",
+            r.0,
+        ),
+        Dossier::Employee { employee, .. } => (
+            "d.dossier_kind = 'employee' AND d.employee_id = :dossier",
+            employee.0,
+        ),
+    }
+}
+
+/// `%text%` for LIKE, with the wildcard characters of the user's text taken literally.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, rusqlite::Error> {
+    let (kind, bureau, employer, employee) = match doc.dossier {
+        Dossier::Bureau(b) => ("bureau", Some(b.0), None, None),
+        Dossier::Employer(r) => ("employer", None, Some(r.0), None),
+        Dossier::Employee { employee, employer } => {
+            ("employee", None, Some(employer.0), Some(employee.0))
+        }
+    };
+    let (origin, placed_bureau, placed_employer) = match doc.origin {
+        Origin::Payroll(Placer::Bureau(b)) => ("payroll", Some(b.0), None),
+        Origin::Payroll(Placer::Employer(r)) => ("payroll", None, Some(r.0)),
+        Origin::Upload => ("upload", None, None),
+    };
+    tx.execute(
+        "INSERT INTO documents (public_id, dossier_kind, bureau_id, employer_id, employee_id, \
+             origin, placed_by_bureau_id, placed_by_employer_id, uploaded_by_account_id, kind, \
+             year, period_kind, period, title, file_name, media_type, size, sha256, file_id, \
+             created_at, corrects_id, version) \
+         VALUES (:public_id, :dossier_kind, :bureau, :employer, :employee, :origin, \
+             :placed_bureau, :placed_employer, :uploaded_by, :kind, :year, :period_kind, :period, \
+             :title, :file_name, :media_type, :size, :sha256, :file_id, :created_at, :corrects, \
+             :version)",
+        named_params! {
+            ":public_id": doc.public_id.to_string(),
+            ":dossier_kind": kind,
+            ":bureau": bureau,
+            ":employer": employer,
+            ":employee": employee,
+            ":origin": origin,
+            ":placed_bureau": placed_bureau,
+            ":placed_employer": placed_employer,
+            ":uploaded_by": doc.uploaded_by.map(|a| a.0),
+            ":kind": doc.kind.as_str(),
+            ":year": doc.year.get(),
+            ":period_kind": doc.period.kind().as_str(),
+            ":period": doc.period.number(),
+            ":title": doc.title,
+            ":file_name": doc.file_name,
+            ":media_type": doc.media_type,
+            ":size": i64::try_from(doc.size).unwrap_or(i64::MAX),
+            ":sha256": doc.sha256,
+            ":file_id": doc.file_id,
+            ":created_at": to_db(doc.created_at),
+            ":corrects": doc.corrects.map(|k| k.0),
+            ":version": doc.version,
+        },
+    )?;
+    Ok(DocumentKey(tx.last_insert_rowid()))
+}
+
+/// One document by its public id, whoever may see it (callers apply the access rule).
+pub fn by_public_id(
+    conn: &Connection,
+    id: PublicId,
+) -> Result<Option<DocumentRecord>, rusqlite::Error> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} {FROM} WHERE d.public_id = ?1"),
+        [id.to_string()],
+        record,
+    )
+    .optional()
+}
+
+/// The current payroll document for a dossier, kind, year and period, if any.
+pub fn current_payroll(
+    conn: &Connection,
+    dossier: Dossier,
+    kind: DocumentKind,
+    year: Year,
+    period: Period,
+) -> Result<Option<DocumentRecord>, rusqlite::Error> {
+    let (condition, key) = dossier_match(dossier);
+    conn.query_row(
+        &format!(
+            "SELECT {COLUMNS} {FROM} WHERE {condition} AND d.origin = 'payroll' \
+             AND d.kind = :kind AND d.year = :year AND d.period_kind = :period_kind \
+             AND d.period = :period AND d.superseded_at IS NULL AND d.retracted_at IS NULL"
+        ),
+        named_params! {
+            ":dossier": key,
+            ":kind": kind.as_str(),
+            ":year": year.get(),
+            ":period_kind": period.kind().as_str(),
+            ":period": period.number(),
+        },
+        record,
+    )
+    .optional()
+}
+
+/// The current documents of one section of a dossier for a year, as `actor` may see them,
+/// newest period first, optionally filtered by title or file name.
+pub fn list_dossier(
+    conn: &Connection,
+    actor: Actor,
+    dossier: Dossier,
+    year: Year,
+    section: Section,
+    search: Option<&str>,
+) -> Result<Vec<Listed>, rusqlite::Error> {
+    let (condition, key) = dossier_match(dossier);
+    let origin = match section {
+        Section::Payroll => "payroll",
+        Section::Other => "upload",
+    };
+    let sql = format!(
+        "SELECT {COLUMNS}, \
+             EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
+         {FROM} WHERE {condition} AND d.year = :year AND d.origin = :origin \
+           AND d.superseded_at IS NULL AND {NOT_REMOVED} AND {scope} \
+           AND (:search IS NULL OR d.title LIKE :search ESCAPE '\\' OR d.file_name LIKE :search ESCAPE '\\') \
+         ORDER BY d.period DESC, d.created_at DESC, d.id DESC LIMIT 5000",
+        scope = visible(actor)
+    );
+    let search = search
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(like_pattern);
+    let account = actor.account().map(|a| a.0);
+    let scope = scope_key(actor);
+    let params: [(&str, &dyn ToSql); 6] = [
+        (":dossier", &key),
+        (":year", &year.get()),
+        (":origin", &origin),
+        (":search", &search),
+        (":account", &account),
+        (":scope_key", &scope),
+    ];
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(&params[..], listed)?;
+    rows.collect()
+}
+
+/// The years in which `dossier` has documents `actor` may see, newest first.
+pub fn dossier_years(
+    conn: &Connection,
+    actor: Actor,
+    dossier: Dossier,
+) -> Result<Vec<Year>, rusqlite::Error> {
+    let (condition, key) = dossier_match(dossier);
+    let sql = format!(
+        "SELECT DISTINCT d.year {FROM} WHERE {condition} AND d.superseded_at IS NULL \
+         AND {NOT_REMOVED} AND {scope} ORDER BY d.year DESC",
+        scope = visible(actor)
+    );
+    let scope = scope_key(actor);
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(
+        named_params! { ":dossier": key, ":scope_key": scope },
+        |row| row.get::<_, i64>(0),
+    )?;
+    rows.map(|year| Year::new(year?).map_err(|e| corrupt(0, e)))
+        .collect()
+}
+
+/// Everything `actor` may see that its account has not read yet, newest first.
+pub fn unread(
+    conn: &Connection,
+    actor: Actor,
+    account: AccountKey,
+    limit: u32,
+) -> Result<Vec<DocumentRecord>, rusqlite::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
+           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
+         ORDER BY d.created_at DESC, d.id DESC LIMIT :limit",
+        scope = visible(actor)
+    );
+    let scope = scope_key(actor);
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(
+        named_params! { ":scope_key": scope, ":account": account.0, ":limit": limit },
+        record,
+    )?;
+    rows.collect()
+}
+
+/// How many documents `actor` may see that its account has not read yet.
+pub fn unread_count(
+    conn: &Connection,
+    actor: Actor,
+    account: AccountKey,
+) -> Result<u64, rusqlite::Error> {
+    let sql = format!(
+        "SELECT count(*) {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
+           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id)",
+        scope = visible(actor)
+    );
+    let scope = scope_key(actor);
+    let count: i64 = conn.prepare_cached(&sql)?.query_row(
+        named_params! { ":scope_key": scope, ":account": account.0 },
+        |row| row.get(0),
+    )?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// Every document `actor` may list, for checks against the Rust rule.
+pub fn all_visible(conn: &Connection, actor: Actor) -> Result<Vec<DocumentKey>, rusqlite::Error> {
+    let sql = format!(
+        "SELECT d.id {FROM} WHERE {scope} AND {NOT_REMOVED} ORDER BY d.id",
+        scope = visible(actor)
+    );
+    let scope = scope_key(actor);
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(named_params! { ":scope_key": scope }, |row| {
+        Ok(DocumentKey(row.get(0)?))
+    })?;
+    rows.collect()
+}
+
+/// Every document, removed ones included (for checks and jobs).
+pub fn all(conn: &Connection) -> Result<Vec<DocumentRecord>, rusqlite::Error> {
+    let mut statement = conn.prepare(&format!("SELECT {COLUMNS} {FROM} ORDER BY d.id"))?;
+    let rows = statement.query_map([], record)?;
+    rows.collect()
+}
+
+/// The earlier versions of a corrected document, newest first.
+pub fn earlier_versions(
+    conn: &Connection,
+    key: DocumentKey,
+) -> Result<Vec<DocumentRecord>, rusqlite::Error> {
+    let sql = format!(
+        "WITH RECURSIVE chain(id) AS ( \
+             SELECT corrects_id FROM documents WHERE id = :key AND corrects_id IS NOT NULL \
+             UNION ALL \
+             SELECT p.corrects_id FROM documents p JOIN chain c ON p.id = c.id WHERE p.corrects_id IS NOT NULL) \
+         SELECT {COLUMNS} {FROM} WHERE d.id IN (SELECT id FROM chain) ORDER BY d.version DESC"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(named_params! { ":key": key.0 }, record)?;
+    rows.collect()
+}
+
+/// Marks `key` as replaced by a correction.
+pub fn supersede(
+    tx: &Transaction<'_>,
+    key: DocumentKey,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), rusqlite::Error> {
+    tx.execute(
+        "UPDATE documents SET superseded_at = ?2 WHERE id = ?1",
+        (key.0, to_db(at)),
+    )?;
+    Ok(())
+}
+
+/// Marks an upload deleted by its owner; the file goes with the trash purge.
+pub fn mark_deleted(
+    tx: &Transaction<'_>,
+    key: DocumentKey,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, rusqlite::Error> {
+    let changed = tx.execute(
+        "UPDATE documents SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+        (key.0, to_db(at)),
+    )?;
+    Ok(changed == 1)
+}
+
+/// Marks a payroll document retracted by its placer.
+pub fn mark_retracted(
+    tx: &Transaction<'_>,
+    key: DocumentKey,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, rusqlite::Error> {
+    let changed = tx.execute(
+        "UPDATE documents SET retracted_at = ?2 WHERE id = ?1 AND retracted_at IS NULL",
+        (key.0, to_db(at)),
+    )?;
+    Ok(changed == 1)
+}
+
+/// Shares an upload one step up; sharing twice changes nothing.
+pub fn share(
+    tx: &Transaction<'_>,
+    key: DocumentKey,
+    by: AccountKey,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, rusqlite::Error> {
+    let changed = tx.execute(
+        "INSERT OR IGNORE INTO shares (document_id, shared_by_account_id, shared_at) VALUES (?1, ?2, ?3)",
+        (key.0, by.0, to_db(at)),
+    )?;
+    Ok(changed == 1)
+}
+
+pub fn unshare(tx: &Transaction<'_>, key: DocumentKey) -> Result<bool, rusqlite::Error> {
+    Ok(tx.execute("DELETE FROM shares WHERE document_id = ?1", [key.0])? == 1)
+}
+
+pub fn mark_read(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    key: DocumentKey,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, rusqlite::Error> {
+    let changed = tx.execute(
+        "INSERT OR IGNORE INTO read_markers (account_id, document_id, read_at) VALUES (?1, ?2, ?3)",
+        (account.0, key.0, to_db(at)),
+    )?;
+    Ok(changed == 1)
+}
+
+pub fn mark_unread(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    key: DocumentKey,
+) -> Result<bool, rusqlite::Error> {
+    let changed = tx.execute(
+        "DELETE FROM read_markers WHERE account_id = ?1 AND document_id = ?2",
+        (account.0, key.0),
+    )?;
+    Ok(changed == 1)
+}

@@ -1,0 +1,531 @@
+//! Bureaus, employers, employees and their accounts: upserts from payroll data and the lists
+//! the employer and bureau pages show.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, named_params};
+
+use super::time::{corrupt, to_db};
+use crate::domain::party::{
+    Account, AccountParty, AccountStatus, Address, Bureau, Employee, EmployeeData, Employer,
+    EmployerData, Username,
+};
+use crate::domain::{AccountKey, Bsn, BureauKey, Email, EmployeeKey, EmployerKey, Lhn, PublicId};
+
+fn public_id(row: &Row<'_>, index: usize) -> Result<PublicId, rusqlite::Error> {
+    let text: String = row.get(index)?;
+    PublicId::parse(&text).ok_or_else(|| corrupt(index, text))
+}
+
+fn date(row: &Row<'_>, index: usize) -> Result<Option<NaiveDate>, rusqlite::Error> {
+    let text: Option<String> = row.get(index)?;
+    text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| corrupt(index, e)))
+        .transpose()
+}
+
+fn address(row: &Row<'_>, first: usize) -> Result<Address, rusqlite::Error> {
+    Ok(Address {
+        street: row.get(first)?,
+        postal_code: row.get(first + 1)?,
+        city: row.get(first + 2)?,
+        country: row.get(first + 3)?,
+    })
+}
+
+fn status(password_set: Option<bool>) -> AccountStatus {
+    match password_set {
+        None => AccountStatus::NotInvited,
+        Some(false) => AccountStatus::Invited,
+        Some(true) => AccountStatus::Active,
+    }
+}
+
+/// The update parameters plus what only an insert needs.
+fn with_extra<'a>(
+    params: &[(&'a str, &'a dyn ToSql)],
+    extra: &[(&'a str, &'a dyn ToSql)],
+) -> Vec<(&'a str, &'a dyn ToSql)> {
+    let mut all = params.to_vec();
+    all.extend_from_slice(extra);
+    all
+}
+
+pub fn insert_bureau(
+    tx: &Transaction<'_>,
+    client_number: &str,
+    name: &str,
+    at: DateTime<Utc>,
+) -> Result<Bureau, rusqlite::Error> {
+    let public = PublicId::random();
+    tx.execute(
+        "INSERT INTO bureaus (public_id, client_number, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+        (public.to_string(), client_number, name, to_db(at)),
+    )?;
+    Ok(Bureau {
+        key: BureauKey(tx.last_insert_rowid()),
+        public_id: public,
+        client_number: client_number.to_owned(),
+        name: name.to_owned(),
+    })
+}
+
+fn bureau_row(row: &Row<'_>) -> Result<Bureau, rusqlite::Error> {
+    Ok(Bureau {
+        key: BureauKey(row.get(0)?),
+        public_id: public_id(row, 1)?,
+        client_number: row.get(2)?,
+        name: row.get(3)?,
+    })
+}
+
+pub fn bureau(conn: &Connection, key: BureauKey) -> Result<Option<Bureau>, rusqlite::Error> {
+    conn.query_row(
+        "SELECT id, public_id, client_number, name FROM bureaus WHERE id = ?1",
+        [key.0],
+        bureau_row,
+    )
+    .optional()
+}
+
+pub fn bureau_by_client_number(
+    conn: &Connection,
+    client_number: &str,
+) -> Result<Option<Bureau>, rusqlite::Error> {
+    conn.query_row(
+        "SELECT id, public_id, client_number, name FROM bureaus WHERE client_number = ?1",
+        [client_number],
+        bureau_row,
+    )
+    .optional()
+}
+
+const EMPLOYER_COLUMNS: &str = "r.id, r.public_id, r.bureau_id, r.lhn, r.name, r.email, \
+    r.client_number, r.phone, r.street, r.postal_code, r.city, r.country, r.payroll_year";
+
+fn employer_row(row: &Row<'_>) -> Result<Employer, rusqlite::Error> {
+    let lhn: String = row.get(3)?;
+    let email: String = row.get(5)?;
+    let year: Option<i64> = row.get(12)?;
+    Ok(Employer {
+        key: EmployerKey(row.get(0)?),
+        public_id: public_id(row, 1)?,
+        bureau: row.get::<_, Option<i64>>(2)?.map(BureauKey),
+        data: EmployerData {
+            lhn: Lhn::parse(&lhn).map_err(|e| corrupt(3, e))?,
+            name: row.get(4)?,
+            email: Email::parse(&email).map_err(|e| corrupt(5, e))?,
+            client_number: row.get(6)?,
+            phone: row.get(7)?,
+            address: address(row, 8)?,
+            payroll_year: year.and_then(|y| u16::try_from(y).ok()),
+        },
+    })
+}
+
+/// Creates or updates an employer by its loonheffingennummer. Returns its key and whether it
+/// was new. The bureau is only set on creation.
+pub fn upsert_employer(
+    tx: &Transaction<'_>,
+    bureau: Option<BureauKey>,
+    data: &EmployerData,
+    at: DateTime<Utc>,
+) -> Result<(EmployerKey, bool), rusqlite::Error> {
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM employers WHERE lhn = ?1",
+            [data.lhn.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let params = named_params! {
+        ":lhn": data.lhn.as_str(),
+        ":name": data.name,
+        ":email": data.email.as_str(),
+        ":client_number": data.client_number,
+        ":phone": data.phone,
+        ":street": data.address.street,
+        ":postal_code": data.address.postal_code,
+        ":city": data.address.city,
+        ":country": data.address.country,
+        ":payroll_year": data.payroll_year,
+        ":at": to_db(at),
+    };
+    if let Some(id) = existing {
+        tx.execute(
+            "UPDATE employers SET name = :name, email = :email, client_number = :client_number, \
+                 phone = :phone, street = :street, postal_code = :postal_code, city = :city, \
+                 country = :country, payroll_year = :payroll_year, updated_at = :at \
+             WHERE lhn = :lhn",
+            params,
+        )?;
+        return Ok((EmployerKey(id), false));
+    }
+    tx.execute(
+        "INSERT INTO employers (public_id, bureau_id, lhn, name, email, client_number, phone, \
+             street, postal_code, city, country, payroll_year, created_at, updated_at) \
+         VALUES (:public_id, :bureau, :lhn, :name, :email, :client_number, :phone, :street, \
+             :postal_code, :city, :country, :payroll_year, :at, :at)",
+        &with_extra(
+            params,
+            named_params! {
+                ":public_id": PublicId::random().to_string(),
+                ":bureau": bureau.map(|b| b.0),
+            },
+        )[..],
+    )?;
+    Ok((EmployerKey(tx.last_insert_rowid()), true))
+}
+
+pub fn employer(conn: &Connection, key: EmployerKey) -> Result<Option<Employer>, rusqlite::Error> {
+    conn.query_row(
+        &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.id = ?1"),
+        [key.0],
+        employer_row,
+    )
+    .optional()
+}
+
+pub fn employer_by_public_id(
+    conn: &Connection,
+    id: PublicId,
+) -> Result<Option<Employer>, rusqlite::Error> {
+    conn.query_row(
+        &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.public_id = ?1"),
+        [id.to_string()],
+        employer_row,
+    )
+    .optional()
+}
+
+pub fn employer_by_lhn(conn: &Connection, lhn: &Lhn) -> Result<Option<Employer>, rusqlite::Error> {
+    conn.query_row(
+        &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.lhn = ?1"),
+        [lhn.as_str()],
+        employer_row,
+    )
+    .optional()
+}
+
+/// A bureau's clients with the status of their accounts, by name, optionally searched.
+pub fn employers_of(
+    conn: &Connection,
+    bureau: BureauKey,
+    search: Option<&str>,
+) -> Result<Vec<(Employer, AccountStatus)>, rusqlite::Error> {
+    let search = search
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("%{s}%"));
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {EMPLOYER_COLUMNS}, \
+             (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employer_id = r.id AND a.role = 'employer') \
+         FROM employers r WHERE r.bureau_id = :bureau \
+           AND (:search IS NULL OR r.name LIKE :search OR r.lhn LIKE :search OR r.client_number LIKE :search) \
+         ORDER BY r.name COLLATE NOCASE, r.id"
+    ))?;
+    let rows = statement.query_map(
+        named_params! { ":bureau": bureau.0, ":search": search },
+        |row| Ok((employer_row(row)?, status(row.get(13)?))),
+    )?;
+    rows.collect()
+}
+
+const EMPLOYEE_COLUMNS: &str = "w.id, w.public_id, w.employer_id, w.private_email, \
+    w.personnel_number, w.name, w.birth_date, w.bsn, w.work_email, w.phone, w.street, \
+    w.postal_code, w.city, w.country, w.employment_start, w.employment_end";
+
+fn employee_row(row: &Row<'_>) -> Result<Employee, rusqlite::Error> {
+    let private: Option<String> = row.get(3)?;
+    let bsn: String = row.get(7)?;
+    let work: String = row.get(8)?;
+    Ok(Employee {
+        key: EmployeeKey(row.get(0)?),
+        public_id: public_id(row, 1)?,
+        employer: EmployerKey(row.get(2)?),
+        private_email: private
+            .map(|e| Email::parse(&e).map_err(|err| corrupt(3, err)))
+            .transpose()?,
+        data: EmployeeData {
+            personnel_number: row.get(4)?,
+            name: row.get(5)?,
+            birth_date: date(row, 6)?.ok_or_else(|| corrupt(6, "missing birth date"))?,
+            bsn: Bsn::parse(&bsn).map_err(|_| corrupt(7, "stored BSN fails the 11-check"))?,
+            work_email: Email::parse(&work).map_err(|e| corrupt(8, e))?,
+            phone: row.get(9)?,
+            address: address(row, 10)?,
+            employment_start: date(row, 14)?,
+            employment_end: date(row, 15)?,
+        },
+    })
+}
+
+/// Creates or updates an employee by (employer, personnel number). Returns its key and
+/// whether it was new. The private e-mail is the employee's own and never overwritten here.
+pub fn upsert_employee(
+    tx: &Transaction<'_>,
+    employer: EmployerKey,
+    data: &EmployeeData,
+    at: DateTime<Utc>,
+) -> Result<(EmployeeKey, bool), rusqlite::Error> {
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM employees WHERE employer_id = ?1 AND personnel_number = ?2",
+            (employer.0, &data.personnel_number),
+            |r| r.get(0),
+        )
+        .optional()?;
+    let fmt = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let params = named_params! {
+        ":employer": employer.0,
+        ":personnel_number": data.personnel_number,
+        ":name": data.name,
+        ":birth_date": data.birth_date.format("%Y-%m-%d").to_string(),
+        ":bsn": data.bsn.as_str(),
+        ":work_email": data.work_email.as_str(),
+        ":phone": data.phone,
+        ":street": data.address.street,
+        ":postal_code": data.address.postal_code,
+        ":city": data.address.city,
+        ":country": data.address.country,
+        ":employment_start": fmt(data.employment_start),
+        ":employment_end": fmt(data.employment_end),
+        ":at": to_db(at),
+    };
+    if let Some(id) = existing {
+        tx.execute(
+            "UPDATE employees SET name = :name, birth_date = :birth_date, bsn = :bsn, \
+                 work_email = :work_email, phone = :phone, street = :street, \
+                 postal_code = :postal_code, city = :city, country = :country, \
+                 employment_start = :employment_start, employment_end = :employment_end, \
+                 updated_at = :at \
+             WHERE employer_id = :employer AND personnel_number = :personnel_number",
+            params,
+        )?;
+        return Ok((EmployeeKey(id), false));
+    }
+    let public = PublicId::random().to_string();
+    tx.execute(
+        "INSERT INTO employees (public_id, employer_id, personnel_number, name, birth_date, bsn, \
+             work_email, phone, street, postal_code, city, country, employment_start, \
+             employment_end, created_at, updated_at) \
+         VALUES (:public_id, :employer, :personnel_number, :name, :birth_date, :bsn, \
+             :work_email, :phone, :street, :postal_code, :city, :country, :employment_start, \
+             :employment_end, :at, :at)",
+        &with_extra(params, named_params! { ":public_id": public })[..],
+    )?;
+    Ok((EmployeeKey(tx.last_insert_rowid()), true))
+}
+
+pub fn employee(conn: &Connection, key: EmployeeKey) -> Result<Option<Employee>, rusqlite::Error> {
+    conn.query_row(
+        &format!("SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.id = ?1"),
+        [key.0],
+        employee_row,
+    )
+    .optional()
+}
+
+pub fn employee_by_public_id(
+    conn: &Connection,
+    id: PublicId,
+) -> Result<Option<Employee>, rusqlite::Error> {
+    conn.query_row(
+        &format!("SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.public_id = ?1"),
+        [id.to_string()],
+        employee_row,
+    )
+    .optional()
+}
+
+/// An employer's employees with their account status, by name. With a year, only those
+/// employed at some time in that year; with a search, those whose name, personnel number or
+/// e-mail contains it.
+pub fn employees_of(
+    conn: &Connection,
+    employer: EmployerKey,
+    year: Option<u16>,
+    search: Option<&str>,
+) -> Result<Vec<(Employee, AccountStatus)>, rusqlite::Error> {
+    let search = search
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("%{s}%"));
+    let (first, last) = match year {
+        Some(y) => (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31"))),
+        None => (None, None),
+    };
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {EMPLOYEE_COLUMNS}, \
+             (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee') \
+         FROM employees w WHERE w.employer_id = :employer \
+           AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
+           AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
+           AND (:search IS NULL OR w.name LIKE :search OR w.personnel_number LIKE :search \
+                OR w.work_email LIKE :search) \
+         ORDER BY w.name COLLATE NOCASE, w.id"
+    ))?;
+    let rows = statement.query_map(
+        named_params! {
+            ":employer": employer.0,
+            ":first": first,
+            ":last": last,
+            ":search": search,
+        },
+        |row| Ok((employee_row(row)?, status(row.get(16)?))),
+    )?;
+    rows.collect()
+}
+
+/// Sets the employee's own private e-mail address (or clears it).
+pub fn set_private_email(
+    tx: &Transaction<'_>,
+    employee: EmployeeKey,
+    email: Option<&Email>,
+) -> Result<(), rusqlite::Error> {
+    tx.execute(
+        "UPDATE employees SET private_email = ?2 WHERE id = ?1",
+        (employee.0, email.map(Email::as_str)),
+    )?;
+    Ok(())
+}
+
+/// A new account: for a bureau staff member (with their own name and address) or for an
+/// employer or employee (whose master data names them).
+#[derive(Debug, Clone)]
+pub struct NewAccount<'a> {
+    pub username: &'a Username,
+    pub party: AccountParty,
+    pub staff_name: Option<&'a str>,
+    pub staff_email: Option<&'a Email>,
+    pub password_hash: Option<&'a str>,
+    pub invited_at: Option<DateTime<Utc>>,
+}
+
+/// Why an account could not be created.
+#[derive(Debug)]
+pub enum AccountInsertError {
+    UsernameTaken,
+    Sqlite(rusqlite::Error),
+}
+
+pub fn insert_account(
+    tx: &Transaction<'_>,
+    account: &NewAccount<'_>,
+    at: DateTime<Utc>,
+) -> Result<Account, AccountInsertError> {
+    let taken: bool = tx
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM accounts WHERE username_folded = ?1)",
+            [account.username.folded()],
+            |r| r.get(0),
+        )
+        .map_err(AccountInsertError::Sqlite)?;
+    if taken {
+        return Err(AccountInsertError::UsernameTaken);
+    }
+    let (role, bureau, employer, employee) = match account.party {
+        AccountParty::Bureau(b) => ("bureau", Some(b.0), None, None),
+        AccountParty::Employer(r) => ("employer", None, Some(r.0), None),
+        AccountParty::Employee(e) => ("employee", None, None, Some(e.0)),
+    };
+    let public = PublicId::random();
+    let activated = account.password_hash.map(|_| to_db(at));
+    tx.execute(
+        "INSERT INTO accounts (public_id, username, username_folded, role, bureau_id, \
+             employer_id, employee_id, staff_name, staff_email, password_hash, invited_at, \
+             activated_at, created_at) \
+         VALUES (:public_id, :username, :folded, :role, :bureau, :employer, :employee, \
+             :staff_name, :staff_email, :hash, :invited, :activated, :at)",
+        named_params! {
+            ":public_id": public.to_string(),
+            ":username": account.username.as_str(),
+            ":folded": account.username.folded(),
+            ":role": role,
+            ":bureau": bureau,
+            ":employer": employer,
+            ":employee": employee,
+            ":staff_name": account.staff_name,
+            ":staff_email": account.staff_email.map(Email::as_str),
+            ":hash": account.password_hash,
+            ":invited": account.invited_at.map(to_db),
+            ":activated": activated,
+            ":at": to_db(at),
+        },
+    )
+    .map_err(AccountInsertError::Sqlite)?;
+    Ok(Account {
+        key: AccountKey(tx.last_insert_rowid()),
+        public_id: public,
+        username: account.username.as_str().to_owned(),
+        party: account.party,
+        status: if account.password_hash.is_some() {
+            AccountStatus::Active
+        } else {
+            AccountStatus::Invited
+        },
+    })
+}
+
+fn account_row(row: &Row<'_>) -> Result<Account, rusqlite::Error> {
+    let role: String = row.get(3)?;
+    let party = match (
+        role.as_str(),
+        row.get::<_, Option<i64>>(4)?,
+        row.get::<_, Option<i64>>(5)?,
+        row.get::<_, Option<i64>>(6)?,
+    ) {
+        ("bureau", Some(b), _, _) => AccountParty::Bureau(BureauKey(b)),
+        ("employer", _, Some(r), _) => AccountParty::Employer(EmployerKey(r)),
+        ("employee", _, _, Some(e)) => AccountParty::Employee(EmployeeKey(e)),
+        _ => return Err(corrupt(3, role)),
+    };
+    Ok(Account {
+        key: AccountKey(row.get(0)?),
+        public_id: public_id(row, 1)?,
+        username: row.get(2)?,
+        party,
+        status: status(Some(row.get(7)?)),
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "id, public_id, username, role, bureau_id, employer_id, \
+    employee_id, password_hash IS NOT NULL";
+
+pub fn account(conn: &Connection, key: AccountKey) -> Result<Option<Account>, rusqlite::Error> {
+    conn.query_row(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+        [key.0],
+        account_row,
+    )
+    .optional()
+}
+
+pub fn account_by_username(
+    conn: &Connection,
+    username: &Username,
+) -> Result<Option<Account>, rusqlite::Error> {
+    conn.query_row(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username_folded = ?1"),
+        [username.folded()],
+        account_row,
+    )
+    .optional()
+}
+
+/// The login of an employer or employee, if one was made.
+pub fn account_of(
+    conn: &Connection,
+    party: AccountParty,
+) -> Result<Option<Account>, rusqlite::Error> {
+    let (condition, key) = match party {
+        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
+        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
+        // Bureaus have several staff accounts; there is no single one to return.
+        AccountParty::Bureau(_) => return Ok(None),
+    };
+    conn.query_row(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"),
+        [key],
+        account_row,
+    )
+    .optional()
+}

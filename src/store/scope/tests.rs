@@ -1,0 +1,247 @@
+//! The SQL scope equals the Rust rule: for many random worlds, what each actor's queries return
+//! is exactly "all documents filtered by `domain::access::may`".
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{TimeZone, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rusqlite::Connection;
+
+use crate::domain::access::{Action, may};
+use crate::domain::{
+    AccountKey, Actor, BureauKey, DocumentFacts, DocumentKey, DocumentKind, Dossier, EmployeeKey,
+    EmployerKey, NewDocument, Origin, Period, PeriodKind, Placer, PublicId, Year,
+};
+use crate::store::documents::{self, Section};
+use crate::store::migrate::migrate;
+
+const WORLDS: u64 = 1_000;
+
+/// A generated world, kept in Rust so the expected answer does not come from SQL.
+struct World {
+    bureaus: Vec<BureauKey>,
+    employers: Vec<(EmployerKey, Option<BureauKey>)>,
+    employees: Vec<(EmployeeKey, EmployerKey)>,
+    documents: BTreeMap<DocumentKey, (DocumentFacts, Year)>,
+}
+
+fn pick<T: Copy>(rng: &mut StdRng, items: &[T]) -> T {
+    items[rng.random_range(0..items.len())]
+}
+
+fn build(conn: &mut Connection, rng: &mut StdRng) -> World {
+    let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap();
+    let tx = conn.transaction().unwrap();
+    let mut world = World {
+        bureaus: Vec::new(),
+        employers: Vec::new(),
+        employees: Vec::new(),
+        documents: BTreeMap::new(),
+    };
+    for b in 0..rng.random_range(1..=3) {
+        tx.execute(
+            "INSERT INTO bureaus (public_id, client_number, name, created_at) VALUES (?1, ?2, 'B', 'x')",
+            (PublicId::random().to_string(), format!("K{b}")),
+        )
+        .unwrap();
+        world.bureaus.push(BureauKey(tx.last_insert_rowid()));
+    }
+    for r in 0..rng.random_range(1..=5) {
+        let bureau = rng.random_bool(0.7).then(|| pick(rng, &world.bureaus));
+        tx.execute(
+            "INSERT INTO employers (public_id, bureau_id, lhn, name, email, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, 'R', 'r@x.nl', 'x', 'x')",
+            (PublicId::random().to_string(), bureau.map(|b| b.0), format!("LHN{r}")),
+        )
+        .unwrap();
+        let employer = EmployerKey(tx.last_insert_rowid());
+        world.employers.push((employer, bureau));
+        for n in 0..rng.random_range(0..=4) {
+            tx.execute(
+                "INSERT INTO employees (public_id, employer_id, personnel_number, name, birth_date, \
+                     bsn, work_email, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, 'W', '1980-01-01', '009633042', 'w@x.nl', 'x', 'x')",
+                (PublicId::random().to_string(), employer.0, n.to_string()),
+            )
+            .unwrap();
+            world
+                .employees
+                .push((EmployeeKey(tx.last_insert_rowid()), employer));
+        }
+    }
+    let mut dossiers: Vec<Dossier> = world.bureaus.iter().map(|b| Dossier::Bureau(*b)).collect();
+    dossiers.extend(world.employers.iter().map(|(r, _)| Dossier::Employer(*r)));
+    dossiers.extend(
+        world
+            .employees
+            .iter()
+            .map(|(employee, employer)| Dossier::Employee {
+                employee: *employee,
+                employer: *employer,
+            }),
+    );
+    for index in 0..rng.random_range(0..=25_i64) {
+        let dossier = pick(rng, &dossiers);
+        let employer_bureau = dossier
+            .employer()
+            .and_then(|r| world.employers.iter().find(|(k, _)| *k == r))
+            .and_then(|(_, b)| *b);
+        let payroll = !matches!(dossier, Dossier::Bureau(_)) && rng.random_bool(0.6);
+        let origin = if payroll {
+            let employer = dossier.employer().unwrap();
+            // Mostly the current bureau; sometimes the employer itself or another bureau
+            // (a client that changed bureaus).
+            Origin::Payroll(match (employer_bureau, rng.random_range(0..4)) {
+                (Some(b), 0..=1) => Placer::Bureau(b),
+                (_, 2) => Placer::Bureau(pick(rng, &world.bureaus)),
+                _ => Placer::Employer(employer),
+            })
+        } else {
+            Origin::Upload
+        };
+        let shared = origin == Origin::Upload && rng.random_bool(0.4);
+        let removed = rng.random_bool(0.15);
+        let year = Year::new(2000 + index).unwrap();
+        let kind = match (origin, dossier) {
+            (Origin::Upload, _) => DocumentKind::Other,
+            (_, Dossier::Employee { .. }) => DocumentKind::Payslip,
+            _ => DocumentKind::Report,
+        };
+        let key = documents::insert(
+            &tx,
+            &NewDocument {
+                public_id: PublicId::random(),
+                dossier,
+                origin,
+                uploaded_by: None,
+                kind,
+                year,
+                period: Period::new(PeriodKind::Month, 1).unwrap(),
+                title: format!("doc {index}"),
+                file_name: "f.pdf".into(),
+                media_type: "application/pdf".into(),
+                size: 1,
+                sha256: String::new(),
+                file_id: String::new(),
+                created_at: at,
+                corrects: None,
+                version: 1,
+            },
+        )
+        .unwrap();
+        if shared {
+            tx.execute(
+                "INSERT INTO accounts (public_id, username, username_folded, role, bureau_id, created_at) \
+                 SELECT ?1, ?1, ?1, 'bureau', ?2, 'x' WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE id = 1)",
+                (PublicId::random().to_string(), world.bureaus[0].0),
+            )
+            .unwrap();
+            documents::share(&tx, key, AccountKey(1), at).unwrap();
+        }
+        if removed {
+            if payroll {
+                documents::mark_retracted(&tx, key, at).unwrap();
+            } else {
+                documents::mark_deleted(&tx, key, at).unwrap();
+            }
+        }
+        let facts = DocumentFacts {
+            dossier,
+            employer_bureau,
+            origin,
+            shared,
+            removed,
+        };
+        world.documents.insert(key, (facts, year));
+    }
+    tx.commit().unwrap();
+    world
+}
+
+fn actors(world: &World) -> Vec<Actor> {
+    let account = AccountKey(0);
+    let mut all: Vec<Actor> = world
+        .bureaus
+        .iter()
+        .map(|b| Actor::Bureau {
+            account,
+            bureau: *b,
+        })
+        .collect();
+    all.extend(world.employers.iter().map(|(r, _)| Actor::Employer {
+        account,
+        employer: *r,
+    }));
+    all.extend(
+        world
+            .employees
+            .iter()
+            .map(|(employee, employer)| Actor::Employee {
+                account,
+                employee: *employee,
+                employer: *employer,
+            }),
+    );
+    all.push(Actor::System);
+    all
+}
+
+#[test]
+fn sql_scope_equals_the_rust_rule_in_random_worlds() {
+    let mut checked_documents = 0;
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    conn.set_prepared_statement_cache_capacity(128);
+    migrate(&mut conn, "2026-01-01T00:00:00Z").unwrap();
+    for seed in 0..WORLDS {
+        let mut rng = StdRng::seed_from_u64(seed);
+        // Each world starts empty; without AUTOINCREMENT the row ids restart as well.
+        conn.execute_batch(
+            "DELETE FROM shares; DELETE FROM documents; DELETE FROM accounts; \
+             DELETE FROM employees; DELETE FROM employers; DELETE FROM bureaus;",
+        )
+        .unwrap();
+        let world = build(&mut conn, &mut rng);
+        checked_documents += world.documents.len();
+        for actor in actors(&world) {
+            let expected: BTreeSet<DocumentKey> = world
+                .documents
+                .iter()
+                .filter(|(_, (facts, _))| !facts.removed && may(actor, Action::List, facts))
+                .map(|(key, _)| *key)
+                .collect();
+            let got: BTreeSet<DocumentKey> = documents::all_visible(&conn, actor)
+                .unwrap()
+                .into_iter()
+                .collect();
+            assert_eq!(got, expected, "seed {seed}, {actor:?}");
+
+            // The per-dossier lists (both sections) agree too, for a sample of documents.
+            let sample: Vec<_> = world
+                .documents
+                .iter()
+                .filter(|_| rng.random_bool(0.2))
+                .collect();
+            for (key, (facts, year)) in sample {
+                let listed: BTreeSet<DocumentKey> = [Section::Payroll, Section::Other]
+                    .into_iter()
+                    .flat_map(|section| {
+                        documents::list_dossier(&conn, actor, facts.dossier, *year, section, None)
+                            .unwrap()
+                    })
+                    .map(|l| l.record.key)
+                    .collect();
+                assert_eq!(
+                    listed.contains(key),
+                    expected.contains(key),
+                    "seed {seed}, {actor:?}, document {key:?} in its dossier list"
+                );
+            }
+        }
+    }
+    assert!(
+        checked_documents > 10_000,
+        "worlds too small: {checked_documents}"
+    );
+}
