@@ -12,7 +12,7 @@ use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
 use crate::config::{Config, TlsConfig};
 use crate::data_dir::{DataDir, DataDirError, ServerLock};
-use crate::service::Services;
+use crate::service::{Services, Settings};
 use crate::store::{Store, StoreError};
 use crate::tls;
 use crate::web::server::{self, ServeOptions};
@@ -52,7 +52,7 @@ impl App {
     pub fn build(config: Config, clock: SharedClock) -> Result<Self, StartError> {
         let data_dir = DataDir::open(&config.data_dir)?;
         let lock = data_dir.lock_for_server()?;
-        let services = open_services(&data_dir, clock)?;
+        let services = open_services(&config, &data_dir, clock)?;
         Ok(Self {
             services: Arc::new(services),
             config,
@@ -159,10 +159,14 @@ impl App {
 /// the server runs (SQLite's own locking keeps the two consistent).
 pub fn open_admin(config: &Config, clock: SharedClock) -> Result<Services, StartError> {
     let data_dir = DataDir::open(&config.data_dir)?;
-    open_services(&data_dir, clock)
+    open_services(config, &data_dir, clock)
 }
 
-fn open_services(data_dir: &DataDir, clock: SharedClock) -> Result<Services, StartError> {
+fn open_services(
+    config: &Config,
+    data_dir: &DataDir,
+    clock: SharedClock,
+) -> Result<Services, StartError> {
     let now = clock
         .now()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -174,7 +178,15 @@ fn open_services(data_dir: &DataDir, clock: SharedClock) -> Result<Services, Sta
         path: db_path.display().to_string(),
         source,
     })?;
-    Ok(Services::new(store, BlobStore::new(data_dir), clock))
+    let settings = Settings {
+        upload_max_bytes: config.upload_max_bytes,
+    };
+    Ok(Services::new(
+        store,
+        BlobStore::new(data_dir),
+        clock,
+        settings,
+    ))
 }
 
 async fn bind(
@@ -244,7 +256,7 @@ impl Running {
                 tracing::error!(error = %e, "listener task failed");
             }
         }
-        self.services.close();
+        self.services.close().await;
         tracing::info!("stopped");
     }
 }

@@ -93,7 +93,7 @@ where
             }
         };
         let outcome = command(&config, &services).await;
-        services.close();
+        services.close().await;
         match outcome {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

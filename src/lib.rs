@@ -3,6 +3,7 @@
 //! to view, download, upload and share them.
 
 pub mod app;
+pub mod auth;
 pub mod blobs;
 pub mod cli;
 pub mod clock;

@@ -14,7 +14,14 @@ pub struct FileConfig {
     pub http: Option<HttpSection>,
     pub tls: Option<TlsSection>,
     pub smtp: Option<SmtpSection>,
+    pub uploads: Option<UploadsSection>,
     pub jobs: Option<JobsSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadsSection {
+    pub max_size_mb: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -43,6 +43,8 @@ pub struct Config {
     pub http: HttpConfig,
     pub tls: Option<TlsConfig>,
     pub smtp: Option<SmtpConfig>,
+    /// The largest file a user may upload through the browser, in bytes.
+    pub upload_max_bytes: u64,
     /// Job name → cron schedule; `None` when the config disables the job with `""`.
     pub jobs: Vec<(&'static str, Option<String>)>,
 }
@@ -227,6 +229,12 @@ impl Validator<'_> {
             });
         }
         let smtp = raw.smtp.map(|s| self.smtp(s)).transpose()?;
+        let upload_max_mb: u64 = self.ranged(
+            "[uploads] max_size_mb",
+            raw.uploads.unwrap_or_default().max_size_mb.as_ref(),
+            20,
+            1..=2048,
+        )?;
         let jobs = self.jobs(raw.jobs.unwrap_or_default())?;
         Ok(Config {
             source: path.map(Path::to_path_buf),
@@ -236,6 +244,7 @@ impl Validator<'_> {
             http,
             tls,
             smtp,
+            upload_max_bytes: upload_max_mb * 1024 * 1024,
             jobs,
         })
     }

@@ -17,7 +17,13 @@ struct Effective<'a> {
     tls: Option<Tls>,
     #[serde(skip_serializing_if = "Option::is_none")]
     smtp: Option<Smtp<'a>>,
+    uploads: Uploads,
     jobs: toml::Table,
+}
+
+#[derive(Serialize)]
+struct Uploads {
+    max_size_mb: u64,
 }
 
 #[derive(Serialize)]
@@ -87,6 +93,9 @@ impl Config {
                 from: &s.from,
                 reply_to: s.reply_to.as_deref(),
             }),
+            uploads: Uploads {
+                max_size_mb: self.upload_max_bytes / (1024 * 1024),
+            },
             jobs,
         };
         toml::to_string(&effective)

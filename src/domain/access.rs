@@ -131,6 +131,39 @@ pub fn sees(actor: Actor, doc: &DocumentFacts) -> bool {
     }
 }
 
+/// Whether `actor` may open `dossier` at all (what it then sees inside is [`sees`]).
+/// `employer_bureau` is the current bureau of the dossier's employer.
+pub fn may_open_dossier(
+    actor: Actor,
+    dossier: Dossier,
+    employer_bureau: Option<BureauKey>,
+) -> bool {
+    match (actor, dossier) {
+        (Actor::System, _) => true,
+        (Actor::Employee { employee, .. }, Dossier::Employee { employee: e, .. }) => e == employee,
+        (
+            Actor::Employer { employer, .. },
+            Dossier::Employer(r) | Dossier::Employee { employer: r, .. },
+        ) => r == employer,
+        (Actor::Bureau { bureau, .. }, Dossier::Bureau(b)) => b == bureau,
+        (Actor::Bureau { bureau, .. }, Dossier::Employer(_) | Dossier::Employee { .. }) => {
+            employer_bureau == Some(bureau)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `placer` may place payroll files in `dossier`: a bureau only for its current
+/// clients and their employees, an employer only for itself and its employees. Payroll files
+/// never go into a bureau's own dossier.
+pub fn may_place(placer: Placer, dossier: Dossier, employer_bureau: Option<BureauKey>) -> bool {
+    match (placer, dossier.employer()) {
+        (_, None) => false,
+        (Placer::Bureau(bureau), Some(_)) => employer_bureau == Some(bureau),
+        (Placer::Employer(employer), Some(r)) => r == employer,
+    }
+}
+
 /// Uploads belong to the party whose dossier they are in.
 fn owns_upload(actor: Actor, doc: &DocumentFacts) -> bool {
     doc.origin == Origin::Upload && actor.own_dossier() == Some(doc.dossier)

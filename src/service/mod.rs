@@ -1,17 +1,58 @@
-//! Use cases: what the web layer, the jobs and the CLI may ask of the system. Owns the store, the
-//! file store and the clock; callers never reach past it.
+//! Use cases: what the web layer, the jobs and the CLI may ask of the system. Every public
+//! function that touches a dossier takes the [`Actor`](crate::domain::Actor) first and applies
+//! the access rule. Owns the store, the file store, the audit log and the clock.
 
-use crate::blobs::{BlobError, BlobStore};
+mod audit;
+pub mod demo;
+mod dossier;
+mod error;
+mod files;
+mod parties;
+mod placing;
+mod sniff;
+
+use std::sync::Arc;
+
+pub use dossier::{DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView};
+pub use error::ServiceError;
+pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
+pub use parties::{EmployeeLine, EmployerLine};
+pub use placing::{PlaceRequest, Placed, Placement, default_title};
+
+use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
+use audit::AuditLog;
 
-/// A use case failed for a reason the caller cannot fix; the cause is for the log.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Blob(#[from] BlobError),
+/// Limits and choices of the installation that use cases apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The largest file a user may upload through the browser.
+    pub upload_max_bytes: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            upload_max_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// Everything a use case needs, shared by all requests.
+#[derive(Debug, Clone)]
+pub struct Services {
+    store: Store,
+    blobs: BlobStore,
+    clock: SharedClock,
+    audit: Arc<AuditLog>,
+    settings: Settings,
+}
+
+/// What `/healthz` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Health {
+    pub database_ok: bool,
 }
 
 /// What `loondossier status` reports about an installation.
@@ -25,26 +66,15 @@ pub struct InstallationStatus {
     pub stored_bytes: u64,
 }
 
-/// Everything a use case needs, shared by all requests.
-#[derive(Debug, Clone)]
-pub struct Services {
-    store: Store,
-    blobs: BlobStore,
-    clock: SharedClock,
-}
-
-/// What `/healthz` reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Health {
-    pub database_ok: bool,
-}
-
 impl Services {
-    pub fn new(store: Store, blobs: BlobStore, clock: SharedClock) -> Self {
+    /// Wires the use cases; starts the audit writer (needs a Tokio runtime).
+    pub fn new(store: Store, blobs: BlobStore, clock: SharedClock, settings: Settings) -> Self {
         Self {
+            audit: Arc::new(AuditLog::start(store.clone())),
             store,
             blobs,
             clock,
+            settings,
         }
     }
 
@@ -54,6 +84,10 @@ impl Services {
 
     pub fn blobs(&self) -> &BlobStore {
         &self.blobs
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Whether the database answers; the cause of a failure goes to the log, not the caller.
@@ -81,10 +115,19 @@ impl Services {
         })
     }
 
-    /// Closes the database cleanly at shutdown.
-    pub fn close(&self) {
+    /// Waits until every queued audit event (and read marker) is written.
+    pub async fn flush_audit(&self) {
+        self.audit.flush().await;
+    }
+
+    /// Writes what is queued and closes the database cleanly at shutdown.
+    pub async fn close(&self) {
+        self.audit.close().await;
         if let Err(e) = self.store.close() {
             tracing::warn!(error = %e, "database checkpoint at shutdown failed");
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

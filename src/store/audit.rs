@@ -2,12 +2,13 @@
 
 use rusqlite::{Connection, Transaction};
 
+use super::StoreError;
 use super::time::{from_db, to_db};
 use crate::domain::AccountKey;
 use crate::domain::audit::AuditEvent;
 
 /// Appends a batch of events in the caller's transaction.
-pub fn append(tx: &Transaction<'_>, events: &[AuditEvent]) -> Result<(), rusqlite::Error> {
+pub fn append(tx: &Transaction<'_>, events: &[AuditEvent]) -> Result<(), StoreError> {
     let mut statement = tx.prepare_cached(
         "INSERT INTO audit_events (at, account_id, actor, action, subject, client_addr, detail) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -27,7 +28,7 @@ pub fn append(tx: &Transaction<'_>, events: &[AuditEvent]) -> Result<(), rusqlit
 }
 
 /// The most recent events, newest first.
-pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEvent>, rusqlite::Error> {
+pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
     let mut statement = conn.prepare_cached(
         "SELECT at, account_id, actor, action, subject, client_addr, detail \
          FROM audit_events ORDER BY id DESC LIMIT ?1",
@@ -46,5 +47,5 @@ pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEvent>, rusqlite
             detail: row.get(6)?,
         })
     })?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }

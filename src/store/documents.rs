@@ -3,6 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, named_params};
 
+use super::StoreError;
 use super::scope::{NOT_REMOVED, scope_key, visible};
 use super::time::{corrupt, from_db, to_db};
 use crate::domain::{
@@ -127,7 +128,7 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, rusqlite::Error> {
+pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, StoreError> {
     let (kind, bureau, employer, employee) = match doc.dossier {
         Dossier::Bureau(b) => ("bureau", Some(b.0), None, None),
         Dossier::Employer(r) => ("employer", None, Some(r.0), None),
@@ -178,16 +179,14 @@ pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, ru
 }
 
 /// One document by its public id, whoever may see it (callers apply the access rule).
-pub fn by_public_id(
-    conn: &Connection,
-    id: PublicId,
-) -> Result<Option<DocumentRecord>, rusqlite::Error> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} {FROM} WHERE d.public_id = ?1"),
-        [id.to_string()],
-        record,
-    )
-    .optional()
+pub fn by_public_id(conn: &Connection, id: PublicId) -> Result<Option<DocumentRecord>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} {FROM} WHERE d.public_id = ?1"),
+            [id.to_string()],
+            record,
+        )
+        .optional()?)
 }
 
 /// The current payroll document for a dossier, kind, year and period, if any.
@@ -197,24 +196,25 @@ pub fn current_payroll(
     kind: DocumentKind,
     year: Year,
     period: Period,
-) -> Result<Option<DocumentRecord>, rusqlite::Error> {
+) -> Result<Option<DocumentRecord>, StoreError> {
     let (condition, key) = dossier_match(dossier);
-    conn.query_row(
-        &format!(
-            "SELECT {COLUMNS} {FROM} WHERE {condition} AND d.origin = 'payroll' \
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} {FROM} WHERE {condition} AND d.origin = 'payroll' \
              AND d.kind = :kind AND d.year = :year AND d.period_kind = :period_kind \
              AND d.period = :period AND d.superseded_at IS NULL AND d.retracted_at IS NULL"
-        ),
-        named_params! {
-            ":dossier": key,
-            ":kind": kind.as_str(),
-            ":year": year.get(),
-            ":period_kind": period.kind().as_str(),
-            ":period": period.number(),
-        },
-        record,
-    )
-    .optional()
+            ),
+            named_params! {
+                ":dossier": key,
+                ":kind": kind.as_str(),
+                ":year": year.get(),
+                ":period_kind": period.kind().as_str(),
+                ":period": period.number(),
+            },
+            record,
+        )
+        .optional()?)
 }
 
 /// The current documents of one section of a dossier for a year, as `actor` may see them,
@@ -226,7 +226,7 @@ pub fn list_dossier(
     year: Year,
     section: Section,
     search: Option<&str>,
-) -> Result<Vec<Listed>, rusqlite::Error> {
+) -> Result<Vec<Listed>, StoreError> {
     let (condition, key) = dossier_match(dossier);
     let origin = match section {
         Section::Payroll => "payroll",
@@ -257,7 +257,7 @@ pub fn list_dossier(
     ];
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(&params[..], listed)?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The years in which `dossier` has documents `actor` may see, newest first.
@@ -265,7 +265,7 @@ pub fn dossier_years(
     conn: &Connection,
     actor: Actor,
     dossier: Dossier,
-) -> Result<Vec<Year>, rusqlite::Error> {
+) -> Result<Vec<Year>, StoreError> {
     let (condition, key) = dossier_match(dossier);
     let sql = format!(
         "SELECT DISTINCT d.year {FROM} WHERE {condition} AND d.superseded_at IS NULL \
@@ -278,8 +278,10 @@ pub fn dossier_years(
         named_params! { ":dossier": key, ":scope_key": scope },
         |row| row.get::<_, i64>(0),
     )?;
-    rows.map(|year| Year::new(year?).map_err(|e| corrupt(0, e)))
-        .collect()
+    let years = rows
+        .map(|year| Year::new(year?).map_err(|e| corrupt(0, e)))
+        .collect::<Result<_, _>>()?;
+    Ok(years)
 }
 
 /// Everything `actor` may see that its account has not read yet, newest first.
@@ -288,7 +290,7 @@ pub fn unread(
     actor: Actor,
     account: AccountKey,
     limit: u32,
-) -> Result<Vec<DocumentRecord>, rusqlite::Error> {
+) -> Result<Vec<DocumentRecord>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
            AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
@@ -301,7 +303,7 @@ pub fn unread(
         named_params! { ":scope_key": scope, ":account": account.0, ":limit": limit },
         record,
     )?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// How many documents `actor` may see that its account has not read yet.
@@ -309,7 +311,7 @@ pub fn unread_count(
     conn: &Connection,
     actor: Actor,
     account: AccountKey,
-) -> Result<u64, rusqlite::Error> {
+) -> Result<u64, StoreError> {
     let sql = format!(
         "SELECT count(*) {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
            AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id)",
@@ -324,7 +326,7 @@ pub fn unread_count(
 }
 
 /// Every document `actor` may list, for checks against the Rust rule.
-pub fn all_visible(conn: &Connection, actor: Actor) -> Result<Vec<DocumentKey>, rusqlite::Error> {
+pub fn all_visible(conn: &Connection, actor: Actor) -> Result<Vec<DocumentKey>, StoreError> {
     let sql = format!(
         "SELECT d.id {FROM} WHERE {scope} AND {NOT_REMOVED} ORDER BY d.id",
         scope = visible(actor)
@@ -334,21 +336,21 @@ pub fn all_visible(conn: &Connection, actor: Actor) -> Result<Vec<DocumentKey>, 
     let rows = statement.query_map(named_params! { ":scope_key": scope }, |row| {
         Ok(DocumentKey(row.get(0)?))
     })?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Every document, removed ones included (for checks and jobs).
-pub fn all(conn: &Connection) -> Result<Vec<DocumentRecord>, rusqlite::Error> {
+pub fn all(conn: &Connection) -> Result<Vec<DocumentRecord>, StoreError> {
     let mut statement = conn.prepare(&format!("SELECT {COLUMNS} {FROM} ORDER BY d.id"))?;
     let rows = statement.query_map([], record)?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The earlier versions of a corrected document, newest first.
 pub fn earlier_versions(
     conn: &Connection,
     key: DocumentKey,
-) -> Result<Vec<DocumentRecord>, rusqlite::Error> {
+) -> Result<Vec<DocumentRecord>, StoreError> {
     let sql = format!(
         "WITH RECURSIVE chain(id) AS ( \
              SELECT corrects_id FROM documents WHERE id = :key AND corrects_id IS NOT NULL \
@@ -358,7 +360,7 @@ pub fn earlier_versions(
     );
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(named_params! { ":key": key.0 }, record)?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Marks `key` as replaced by a correction.
@@ -366,7 +368,7 @@ pub fn supersede(
     tx: &Transaction<'_>,
     key: DocumentKey,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE documents SET superseded_at = ?2 WHERE id = ?1",
         (key.0, to_db(at)),
@@ -379,7 +381,7 @@ pub fn mark_deleted(
     tx: &Transaction<'_>,
     key: DocumentKey,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, rusqlite::Error> {
+) -> Result<bool, StoreError> {
     let changed = tx.execute(
         "UPDATE documents SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
         (key.0, to_db(at)),
@@ -392,7 +394,7 @@ pub fn mark_retracted(
     tx: &Transaction<'_>,
     key: DocumentKey,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, rusqlite::Error> {
+) -> Result<bool, StoreError> {
     let changed = tx.execute(
         "UPDATE documents SET retracted_at = ?2 WHERE id = ?1 AND retracted_at IS NULL",
         (key.0, to_db(at)),
@@ -406,7 +408,7 @@ pub fn share(
     key: DocumentKey,
     by: AccountKey,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, rusqlite::Error> {
+) -> Result<bool, StoreError> {
     let changed = tx.execute(
         "INSERT OR IGNORE INTO shares (document_id, shared_by_account_id, shared_at) VALUES (?1, ?2, ?3)",
         (key.0, by.0, to_db(at)),
@@ -414,7 +416,7 @@ pub fn share(
     Ok(changed == 1)
 }
 
-pub fn unshare(tx: &Transaction<'_>, key: DocumentKey) -> Result<bool, rusqlite::Error> {
+pub fn unshare(tx: &Transaction<'_>, key: DocumentKey) -> Result<bool, StoreError> {
     Ok(tx.execute("DELETE FROM shares WHERE document_id = ?1", [key.0])? == 1)
 }
 
@@ -423,19 +425,33 @@ pub fn mark_read(
     account: AccountKey,
     key: DocumentKey,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, rusqlite::Error> {
+) -> Result<bool, StoreError> {
     let changed = tx.execute(
-        "INSERT OR IGNORE INTO read_markers (account_id, document_id, read_at) VALUES (?1, ?2, ?3)",
+        // A document purged meanwhile leaves nothing to mark (and must not fail the batch).
+        "INSERT OR IGNORE INTO read_markers (account_id, document_id, read_at) \
+         SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?2)",
         (account.0, key.0, to_db(at)),
     )?;
     Ok(changed == 1)
+}
+
+pub fn is_read(
+    conn: &Connection,
+    account: AccountKey,
+    key: DocumentKey,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM read_markers WHERE account_id = ?1 AND document_id = ?2)",
+        )?
+        .query_row((account.0, key.0), |r| r.get(0))?)
 }
 
 pub fn mark_unread(
     tx: &Transaction<'_>,
     account: AccountKey,
     key: DocumentKey,
-) -> Result<bool, rusqlite::Error> {
+) -> Result<bool, StoreError> {
     let changed = tx.execute(
         "DELETE FROM read_markers WHERE account_id = ?1 AND document_id = ?2",
         (account.0, key.0),

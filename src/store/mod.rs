@@ -11,10 +11,12 @@ mod time;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{OpenFlags, TransactionBehavior};
 use tokio::sync::Semaphore;
 
 pub use migrate::SCHEMA_VERSION;
+/// The connection that `read` and `write` closures receive (a transaction derefs to it).
+pub use rusqlite::{Connection, Transaction};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -107,36 +109,41 @@ impl Store {
         })
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer; commits if it returns `Ok`.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer; commits if it returns `Ok`,
+    /// rolls back if it returns `Err` (whatever the caller's error type).
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
             let mut conn = inner.writer.lock().unwrap_or_else(PoisonError::into_inner);
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
             let value = f(&tx)?;
-            tx.commit()?;
+            tx.commit().map_err(StoreError::from)?;
             Ok(value)
         })
         .await
-        .map_err(|_| StoreError::WorkerGone)?
+        .map_err(|_| E::from(StoreError::WorkerGone))?
     }
 
     /// Runs `f` on a pooled read-only connection.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
     {
         let _slot = self
             .inner
             .reader_slots
             .acquire()
             .await
-            .map_err(|_| StoreError::WorkerGone)?;
+            .map_err(|_| E::from(StoreError::WorkerGone))?;
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
             let conn = inner
@@ -154,12 +161,12 @@ impl Store {
             result
         })
         .await
-        .map_err(|_| StoreError::WorkerGone)?
+        .map_err(|_| E::from(StoreError::WorkerGone))?
     }
 
     /// A cheap query proving the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.read(|conn| {
+        self.read(|conn| -> Result<(), StoreError> {
             conn.query_row("SELECT count(*) FROM installation", [], |r| {
                 r.get::<_, i64>(0)
             })?;
@@ -170,7 +177,7 @@ impl Store {
 
     /// Facts about the database for `loondossier status`.
     pub async fn info(&self) -> Result<DatabaseInfo, StoreError> {
-        self.read(|conn| {
+        self.read(|conn| -> Result<DatabaseInfo, StoreError> {
             let (created_at, created_by) = conn.query_row(
                 "SELECT created_at, created_by FROM installation WHERE id = 1",
                 [],

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, named_params};
 
+use super::StoreError;
 use super::time::{corrupt, to_db};
 use crate::domain::party::{
     Account, AccountParty, AccountStatus, Address, Bureau, Employee, EmployeeData, Employer,
@@ -54,7 +55,7 @@ pub fn insert_bureau(
     client_number: &str,
     name: &str,
     at: DateTime<Utc>,
-) -> Result<Bureau, rusqlite::Error> {
+) -> Result<Bureau, StoreError> {
     let public = PublicId::random();
     tx.execute(
         "INSERT INTO bureaus (public_id, client_number, name, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -77,25 +78,27 @@ fn bureau_row(row: &Row<'_>) -> Result<Bureau, rusqlite::Error> {
     })
 }
 
-pub fn bureau(conn: &Connection, key: BureauKey) -> Result<Option<Bureau>, rusqlite::Error> {
-    conn.query_row(
-        "SELECT id, public_id, client_number, name FROM bureaus WHERE id = ?1",
-        [key.0],
-        bureau_row,
-    )
-    .optional()
+pub fn bureau(conn: &Connection, key: BureauKey) -> Result<Option<Bureau>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, public_id, client_number, name FROM bureaus WHERE id = ?1",
+            [key.0],
+            bureau_row,
+        )
+        .optional()?)
 }
 
 pub fn bureau_by_client_number(
     conn: &Connection,
     client_number: &str,
-) -> Result<Option<Bureau>, rusqlite::Error> {
-    conn.query_row(
-        "SELECT id, public_id, client_number, name FROM bureaus WHERE client_number = ?1",
-        [client_number],
-        bureau_row,
-    )
-    .optional()
+) -> Result<Option<Bureau>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, public_id, client_number, name FROM bureaus WHERE client_number = ?1",
+            [client_number],
+            bureau_row,
+        )
+        .optional()?)
 }
 
 const EMPLOYER_COLUMNS: &str = "r.id, r.public_id, r.bureau_id, r.lhn, r.name, r.email, \
@@ -128,7 +131,7 @@ pub fn upsert_employer(
     bureau: Option<BureauKey>,
     data: &EmployerData,
     at: DateTime<Utc>,
-) -> Result<(EmployerKey, bool), rusqlite::Error> {
+) -> Result<(EmployerKey, bool), StoreError> {
     let existing: Option<i64> = tx
         .query_row(
             "SELECT id FROM employers WHERE lhn = ?1",
@@ -175,34 +178,37 @@ pub fn upsert_employer(
     Ok((EmployerKey(tx.last_insert_rowid()), true))
 }
 
-pub fn employer(conn: &Connection, key: EmployerKey) -> Result<Option<Employer>, rusqlite::Error> {
-    conn.query_row(
-        &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.id = ?1"),
-        [key.0],
-        employer_row,
-    )
-    .optional()
+pub fn employer(conn: &Connection, key: EmployerKey) -> Result<Option<Employer>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.id = ?1"),
+            [key.0],
+            employer_row,
+        )
+        .optional()?)
 }
 
 pub fn employer_by_public_id(
     conn: &Connection,
     id: PublicId,
-) -> Result<Option<Employer>, rusqlite::Error> {
-    conn.query_row(
-        &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.public_id = ?1"),
-        [id.to_string()],
-        employer_row,
-    )
-    .optional()
+) -> Result<Option<Employer>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.public_id = ?1"),
+            [id.to_string()],
+            employer_row,
+        )
+        .optional()?)
 }
 
-pub fn employer_by_lhn(conn: &Connection, lhn: &Lhn) -> Result<Option<Employer>, rusqlite::Error> {
-    conn.query_row(
-        &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.lhn = ?1"),
-        [lhn.as_str()],
-        employer_row,
-    )
-    .optional()
+pub fn employer_by_lhn(conn: &Connection, lhn: &Lhn) -> Result<Option<Employer>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.lhn = ?1"),
+            [lhn.as_str()],
+            employer_row,
+        )
+        .optional()?)
 }
 
 /// A bureau's clients with the status of their accounts, by name, optionally searched.
@@ -210,7 +216,7 @@ pub fn employers_of(
     conn: &Connection,
     bureau: BureauKey,
     search: Option<&str>,
-) -> Result<Vec<(Employer, AccountStatus)>, rusqlite::Error> {
+) -> Result<Vec<(Employer, AccountStatus)>, StoreError> {
     let search = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -226,7 +232,7 @@ pub fn employers_of(
         named_params! { ":bureau": bureau.0, ":search": search },
         |row| Ok((employer_row(row)?, status(row.get(13)?))),
     )?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 const EMPLOYEE_COLUMNS: &str = "w.id, w.public_id, w.employer_id, w.private_email, \
@@ -265,7 +271,7 @@ pub fn upsert_employee(
     employer: EmployerKey,
     data: &EmployeeData,
     at: DateTime<Utc>,
-) -> Result<(EmployeeKey, bool), rusqlite::Error> {
+) -> Result<(EmployeeKey, bool), StoreError> {
     let existing: Option<i64> = tx
         .query_row(
             "SELECT id FROM employees WHERE employer_id = ?1 AND personnel_number = ?2",
@@ -315,25 +321,27 @@ pub fn upsert_employee(
     Ok((EmployeeKey(tx.last_insert_rowid()), true))
 }
 
-pub fn employee(conn: &Connection, key: EmployeeKey) -> Result<Option<Employee>, rusqlite::Error> {
-    conn.query_row(
-        &format!("SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.id = ?1"),
-        [key.0],
-        employee_row,
-    )
-    .optional()
+pub fn employee(conn: &Connection, key: EmployeeKey) -> Result<Option<Employee>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.id = ?1"),
+            [key.0],
+            employee_row,
+        )
+        .optional()?)
 }
 
 pub fn employee_by_public_id(
     conn: &Connection,
     id: PublicId,
-) -> Result<Option<Employee>, rusqlite::Error> {
-    conn.query_row(
-        &format!("SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.public_id = ?1"),
-        [id.to_string()],
-        employee_row,
-    )
-    .optional()
+) -> Result<Option<Employee>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.public_id = ?1"),
+            [id.to_string()],
+            employee_row,
+        )
+        .optional()?)
 }
 
 /// An employer's employees with their account status, by name. With a year, only those
@@ -344,7 +352,7 @@ pub fn employees_of(
     employer: EmployerKey,
     year: Option<u16>,
     search: Option<&str>,
-) -> Result<Vec<(Employee, AccountStatus)>, rusqlite::Error> {
+) -> Result<Vec<(Employee, AccountStatus)>, StoreError> {
     let search = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -372,7 +380,7 @@ pub fn employees_of(
         },
         |row| Ok((employee_row(row)?, status(row.get(16)?))),
     )?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Sets the employee's own private e-mail address (or clears it).
@@ -380,7 +388,7 @@ pub fn set_private_email(
     tx: &Transaction<'_>,
     employee: EmployeeKey,
     email: Option<&Email>,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE employees SET private_email = ?2 WHERE id = ?1",
         (employee.0, email.map(Email::as_str)),
@@ -490,42 +498,42 @@ fn account_row(row: &Row<'_>) -> Result<Account, rusqlite::Error> {
 const ACCOUNT_COLUMNS: &str = "id, public_id, username, role, bureau_id, employer_id, \
     employee_id, password_hash IS NOT NULL";
 
-pub fn account(conn: &Connection, key: AccountKey) -> Result<Option<Account>, rusqlite::Error> {
-    conn.query_row(
-        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
-        [key.0],
-        account_row,
-    )
-    .optional()
+pub fn account(conn: &Connection, key: AccountKey) -> Result<Option<Account>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+            [key.0],
+            account_row,
+        )
+        .optional()?)
 }
 
 pub fn account_by_username(
     conn: &Connection,
     username: &Username,
-) -> Result<Option<Account>, rusqlite::Error> {
-    conn.query_row(
-        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username_folded = ?1"),
-        [username.folded()],
-        account_row,
-    )
-    .optional()
+) -> Result<Option<Account>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username_folded = ?1"),
+            [username.folded()],
+            account_row,
+        )
+        .optional()?)
 }
 
 /// The login of an employer or employee, if one was made.
-pub fn account_of(
-    conn: &Connection,
-    party: AccountParty,
-) -> Result<Option<Account>, rusqlite::Error> {
+pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Account>, StoreError> {
     let (condition, key) = match party {
         AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
         AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
         // Bureaus have several staff accounts; there is no single one to return.
         AccountParty::Bureau(_) => return Ok(None),
     };
-    conn.query_row(
-        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"),
-        [key],
-        account_row,
-    )
-    .optional()
+    Ok(conn
+        .query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"),
+            [key],
+            account_row,
+        )
+        .optional()?)
 }

@@ -13,7 +13,7 @@ async fn new_database_is_migrated_and_durable() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let (version, sync, fk, mode, created) = store
-        .write(|tx| {
+        .write(|tx| -> Result<_, StoreError> {
             Ok((
                 tx.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?,
                 tx.query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))?,
@@ -40,7 +40,7 @@ async fn reopening_does_not_migrate_again() {
     open(&dir).close().unwrap();
     let store = open(&dir);
     let rows = store
-        .read(|c| {
+        .read(|c| -> Result<_, StoreError> {
             Ok(c.query_row("SELECT count(*) FROM installation", [], |r| {
                 r.get::<_, i64>(0)
             })?)
@@ -84,7 +84,7 @@ async fn failed_write_rolls_back_whole() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let result: Result<(), StoreError> = store
-        .write(|tx| {
+        .write(|tx| -> Result<_, StoreError> {
             tx.execute("UPDATE installation SET created_by = 'changed'", [])?;
             // Second statement fails: the first must not stick.
             tx.execute(
@@ -96,7 +96,7 @@ async fn failed_write_rolls_back_whole() {
         .await;
     assert!(result.is_err());
     let by = store
-        .read(|c| {
+        .read(|c| -> Result<_, StoreError> {
             Ok(c.query_row("SELECT created_by FROM installation", [], |r| {
                 r.get::<_, String>(0)
             })?)
@@ -111,7 +111,7 @@ async fn readers_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let err = store
-        .read(|c| Ok(c.execute("DELETE FROM installation", [])?))
+        .read(|c| -> Result<_, StoreError> { Ok(c.execute("DELETE FROM installation", [])?) })
         .await
         .unwrap_err();
     assert!(

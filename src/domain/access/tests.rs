@@ -235,3 +235,62 @@ fn a_client_that_moved_to_another_bureau_is_out_of_sight_of_the_old_one() {
     );
     assert!(may(actor("employer R1"), Action::View, &doc));
 }
+
+#[test]
+fn who_may_open_which_dossier() {
+    let e1 = Dossier::Employee {
+        employee: E1,
+        employer: R1,
+    };
+    let cases = [
+        ("employee E1", e1, true),
+        ("colleague E2", e1, false),
+        ("employer R1", e1, true),
+        ("employer R1", Dossier::Employer(R1), true),
+        ("other employer R2", Dossier::Employer(R1), false),
+        ("bureau B1", e1, true),
+        ("bureau B1", Dossier::Employer(R1), true),
+        ("bureau B1", Dossier::Bureau(B1), true),
+        ("other bureau B2", Dossier::Employer(R1), false),
+        ("other bureau B2", Dossier::Bureau(B1), false),
+        ("employer R1", Dossier::Bureau(B1), false),
+        ("employee E1", Dossier::Employer(R1), false),
+        ("self-administering R0", Dossier::Employer(R1), false),
+    ];
+    for (name, dossier, expected) in cases {
+        let bureau = dossier.employer().map(|_| B1);
+        assert_eq!(
+            may_open_dossier(actor(name), dossier, bureau),
+            expected,
+            "{name} {dossier:?}"
+        );
+    }
+}
+
+#[test]
+fn who_may_place_payroll_files_where() {
+    let e1 = Dossier::Employee {
+        employee: E1,
+        employer: R1,
+    };
+    assert!(may_place(Placer::Bureau(B1), e1, Some(B1)));
+    assert!(may_place(
+        Placer::Bureau(B1),
+        Dossier::Employer(R1),
+        Some(B1)
+    ));
+    assert!(
+        !may_place(Placer::Bureau(B2), e1, Some(B1)),
+        "not B2's client"
+    );
+    assert!(
+        !may_place(Placer::Bureau(B1), Dossier::Bureau(B1), None),
+        "no payroll in bureau dossiers"
+    );
+    assert!(
+        may_place(Placer::Employer(R1), e1, Some(B1)),
+        "an employer may run payroll itself"
+    );
+    assert!(!may_place(Placer::Employer(R2), e1, Some(B1)));
+    assert!(may_place(Placer::Employer(R0), Dossier::Employer(R0), None));
+}

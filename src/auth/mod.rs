@@ -1,0 +1,3 @@
+//! Credentials: password hashing (argon2id) and random secrets.
+
+pub mod password;

@@ -1,0 +1,293 @@
+//! Reading dossiers: a dossier for a year (payroll files and other files), unread documents,
+//! and one document's details — always as the actor may see them.
+
+use chrono::{DateTime, Datelike, Utc};
+
+use super::{ServiceError, Services};
+use crate::domain::access::{Action, may, may_open_dossier};
+use crate::domain::party::AccountParty;
+use crate::domain::{
+    Actor, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
+};
+use crate::store::documents::{self, Section};
+use crate::store::parties;
+use crate::store::{Connection, StoreError};
+
+/// Which dossier a request is about, as named in a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DossierRef {
+    /// The actor's own dossier.
+    Own,
+    /// An employer's dossier (the employer itself, or its bureau).
+    Employer(PublicId),
+    /// An employee's dossier (the employee, its employer, or the employer's bureau).
+    Employee(PublicId),
+}
+
+/// One line in a document list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSummary {
+    pub id: PublicId,
+    pub title: String,
+    pub kind: DocumentKind,
+    pub year: Year,
+    pub period: Period,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub created_at: DateTime<Utc>,
+    /// Opened (or marked read) by the actor's account.
+    pub read: bool,
+    /// An upload its owner shared one step up.
+    pub shared: bool,
+    /// A later version of a corrected payroll file.
+    pub corrected: bool,
+    /// The actor's own upload ("Ik" in the Eigenaar column).
+    pub own_upload: bool,
+    pub may_share: bool,
+    pub may_delete: bool,
+}
+
+impl DocumentSummary {
+    pub(super) fn new(actor: Actor, record: &DocumentRecord, read: bool) -> Self {
+        Self {
+            id: record.public_id,
+            title: record.title.clone(),
+            kind: record.kind,
+            year: record.year,
+            period: record.period,
+            file_name: record.file_name.clone(),
+            media_type: record.media_type.clone(),
+            size: record.size,
+            created_at: record.created_at,
+            read,
+            shared: record.facts.shared,
+            corrected: record.version > 1,
+            own_upload: record.facts.origin == Origin::Upload
+                && actor.own_dossier() == Some(record.facts.dossier),
+            may_share: may(actor, Action::Share, &record.facts),
+            may_delete: may(actor, Action::Delete, &record.facts),
+        }
+    }
+}
+
+/// A dossier for one year, as the actor sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierView {
+    pub dossier: Dossier,
+    /// Whose dossier: the employee's, employer's or bureau's name.
+    pub owner_name: String,
+    /// The actor's own dossier (uploads go here).
+    pub own: bool,
+    /// Years with visible documents, newest first.
+    pub years: Vec<Year>,
+    pub year: Year,
+    /// "Loon-bestanden": payroll files, newest period first.
+    pub payroll: Vec<DocumentSummary>,
+    /// "Overige bestanden": uploads.
+    pub other: Vec<DocumentSummary>,
+}
+
+/// Free-text filters for the two lists of a dossier page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DossierSearch {
+    pub payroll: Option<String>,
+    pub other: Option<String>,
+}
+
+/// One document with everything its details panel shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentDetails {
+    pub summary: DocumentSummary,
+    pub sha256: String,
+    /// Who placed or uploaded it.
+    pub placed_by: String,
+    /// Earlier versions of a corrected payroll file, newest first.
+    pub earlier_versions: Vec<DocumentSummary>,
+    /// This version has been replaced by a correction.
+    pub superseded: bool,
+}
+
+/// Finds the dossier `which` names and its owner's name, if `actor` may open it at all.
+pub(super) fn resolve(
+    conn: &Connection,
+    actor: Actor,
+    which: DossierRef,
+) -> Result<Option<(Dossier, String)>, StoreError> {
+    let found = match which {
+        DossierRef::Own => actor.own_dossier().map(|own| (own, None)),
+        DossierRef::Employer(id) => {
+            parties::employer_by_public_id(conn, id)?.map(|r| (Dossier::Employer(r.key), r.bureau))
+        }
+        DossierRef::Employee(id) => match parties::employee_by_public_id(conn, id)? {
+            Some(e) => {
+                let bureau = parties::employer(conn, e.employer)?.and_then(|r| r.bureau);
+                let dossier = Dossier::Employee {
+                    employee: e.key,
+                    employer: e.employer,
+                };
+                Some((dossier, bureau))
+            }
+            None => None,
+        },
+    };
+    match found {
+        Some((dossier, bureau)) if may_open_dossier(actor, dossier, bureau) => {
+            Ok(Some((dossier, owner_name(conn, dossier)?)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The display name of a dossier's party.
+pub(super) fn owner_name(conn: &Connection, dossier: Dossier) -> Result<String, StoreError> {
+    Ok(match dossier {
+        Dossier::Bureau(b) => parties::bureau(conn, b)?.map(|b| b.name),
+        Dossier::Employer(r) => parties::employer(conn, r)?.map(|r| r.data.name),
+        Dossier::Employee { employee, .. } => {
+            parties::employee(conn, employee)?.map(|e| e.data.name)
+        }
+    }
+    .unwrap_or_default())
+}
+
+impl Services {
+    /// The actor that an account signs in as.
+    pub async fn actor_for_account(
+        &self,
+        account: crate::domain::AccountKey,
+    ) -> Result<Actor, ServiceError> {
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let Some(found) = parties::account(conn, account)? else {
+                    return Ok(None);
+                };
+                Ok(Some(match found.party {
+                    AccountParty::Bureau(bureau) => Actor::Bureau { account, bureau },
+                    AccountParty::Employer(employer) => Actor::Employer { account, employer },
+                    AccountParty::Employee(employee) => match parties::employee(conn, employee)? {
+                        Some(e) => Actor::Employee {
+                            account,
+                            employee,
+                            employer: e.employer,
+                        },
+                        None => return Ok(None),
+                    },
+                }))
+            })
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// A dossier for `year` (default: the newest year with documents, else this year).
+    pub async fn dossier(
+        &self,
+        actor: Actor,
+        which: DossierRef,
+        year: Option<Year>,
+        search: DossierSearch,
+    ) -> Result<DossierView, ServiceError> {
+        let this_year = Year::new(i64::from(self.clock.now().year()))
+            .map_err(|e| ServiceError::invalid("year", e.0))?;
+        let view = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let Some((dossier, owner_name)) = resolve(conn, actor, which)? else {
+                    return Ok(None);
+                };
+                let years = documents::dossier_years(conn, actor, dossier)?;
+                let year = year.or_else(|| years.first().copied()).unwrap_or(this_year);
+                let list = |section, search: &Option<String>| {
+                    documents::list_dossier(conn, actor, dossier, year, section, search.as_deref())
+                        .map(|rows| {
+                            rows.iter()
+                                .map(|l| DocumentSummary::new(actor, &l.record, l.read))
+                                .collect::<Vec<_>>()
+                        })
+                };
+                Ok(Some(DossierView {
+                    dossier,
+                    owner_name,
+                    own: actor.own_dossier() == Some(dossier),
+                    years,
+                    year,
+                    payroll: list(Section::Payroll, &search.payroll)?,
+                    other: list(Section::Other, &search.other)?,
+                }))
+            })
+            .await?;
+        view.ok_or(ServiceError::NotFound)
+    }
+
+    /// Documents the actor may see and its account has not opened, newest first.
+    pub async fn unread(&self, actor: Actor) -> Result<Vec<DocumentSummary>, ServiceError> {
+        let Some(account) = actor.account() else {
+            return Ok(Vec::new());
+        };
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let records = documents::unread(conn, actor, account, 500)?;
+                Ok(records
+                    .iter()
+                    .map(|r| DocumentSummary::new(actor, r, false))
+                    .collect())
+            })
+            .await
+    }
+
+    /// How many documents are unread, for the "Ongelezen N" badge.
+    pub async fn unread_count(&self, actor: Actor) -> Result<u64, ServiceError> {
+        let Some(account) = actor.account() else {
+            return Ok(0);
+        };
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(documents::unread_count(conn, actor, account)?)
+            })
+            .await
+    }
+
+    /// One document's details, if the actor may see it.
+    pub async fn document_details(
+        &self,
+        actor: Actor,
+        id: PublicId,
+    ) -> Result<DocumentDetails, ServiceError> {
+        let details = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let Some(record) = documents::by_public_id(conn, id)? else {
+                    return Ok(None);
+                };
+                if !may(actor, Action::View, &record.facts) {
+                    return Ok(None);
+                }
+                let read = match actor.account() {
+                    Some(account) => documents::is_read(conn, account, record.key)?,
+                    None => true,
+                };
+                let placed_by = match record.facts.origin {
+                    Origin::Payroll(Placer::Bureau(b)) => parties::bureau(conn, b)?
+                        .map(|b| b.name)
+                        .unwrap_or_default(),
+                    Origin::Payroll(Placer::Employer(r)) => parties::employer(conn, r)?
+                        .map(|r| r.data.name)
+                        .unwrap_or_default(),
+                    Origin::Upload => owner_name(conn, record.facts.dossier)?,
+                };
+                let earlier = documents::earlier_versions(conn, record.key)?
+                    .iter()
+                    .map(|r| DocumentSummary::new(actor, r, true))
+                    .collect();
+                Ok(Some(DocumentDetails {
+                    summary: DocumentSummary::new(actor, &record, read),
+                    sha256: record.sha256.clone(),
+                    placed_by,
+                    earlier_versions: earlier,
+                    superseded: record.superseded,
+                }))
+            })
+            .await?;
+        details.ok_or(ServiceError::NotFound)
+    }
+}

@@ -1,0 +1,37 @@
+//! What a use case can answer besides success. The web layer maps each variant to one status.
+
+use crate::blobs::BlobError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Does not exist, or is not the actor's to see: the two are never told apart.
+    #[error("not found")]
+    NotFound,
+    /// The actor may see it but not do this with it (e.g. delete a payroll file).
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
+    /// Bad input; `field` names what to fix.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("this type of file is not accepted; use PDF, PNG or JPEG")]
+    UnsupportedType,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+}
+
+impl ServiceError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}

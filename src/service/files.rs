@@ -1,0 +1,380 @@
+//! Working with documents: opening one to view or download, uploading one's own file, and the
+//! checkbox actions (share, unshare, delete, mark read, mark unread).
+
+use std::net::IpAddr;
+
+use bytes::Buf;
+use chrono::Datelike;
+use futures_util::Stream;
+
+use super::dossier::DocumentSummary;
+use super::sniff::{Rejected, Sniffing, UPLOAD_TYPES};
+use super::{ServiceError, Services};
+use crate::blobs::{BlobError, FileId};
+use crate::domain::access::{Action, may, sees};
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::{Actor, DocumentKind, NewDocument, Origin, Period, PublicId, Year};
+use crate::store::{audit, documents};
+
+/// Where a request came from, for the audit log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    pub client_addr: Option<IpAddr>,
+}
+
+/// Whether the browser should show the file or save it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    Inline,
+    Attachment,
+}
+
+/// Types a browser may show inline; everything else is always downloaded.
+const INLINE_TYPES: [&str; 3] = ["application/pdf", "image/png", "image/jpeg"];
+
+/// A document opened for streaming to the client.
+#[derive(Debug)]
+pub struct OpenedDocument {
+    pub id: PublicId,
+    pub file: tokio::fs::File,
+    pub size: u64,
+    pub media_type: String,
+    pub file_name: String,
+    /// Shown in the browser (only for PDF, PNG and JPEG, and only when asked).
+    pub inline: bool,
+    pub sha256: String,
+}
+
+/// What the user tells about a file they upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadRequest {
+    pub kind: DocumentKind,
+    /// The name on the user's computer; kept as metadata only.
+    pub file_name: String,
+}
+
+/// A checkbox action on documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Share,
+    Unshare,
+    Delete,
+    MarkRead,
+    MarkUnread,
+}
+
+impl Change {
+    fn action(self) -> Action {
+        match self {
+            Self::Share => Action::Share,
+            Self::Unshare => Action::Unshare,
+            Self::Delete => Action::Delete,
+            Self::MarkRead | Self::MarkUnread => Action::MarkRead,
+        }
+    }
+
+    fn audited(self) -> Option<AuditAction> {
+        match self {
+            Self::Share => Some(AuditAction::Share),
+            Self::Unshare => Some(AuditAction::Unshare),
+            Self::Delete => Some(AuditAction::Delete),
+            Self::MarkRead | Self::MarkUnread => None,
+        }
+    }
+}
+
+/// How the audit log names an actor.
+fn actor_label(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Employee { .. } => "employee",
+        Actor::Employer { .. } => "employer",
+        Actor::Bureau { .. } => "bureau",
+        Actor::System => "system",
+    }
+}
+
+/// A user's file name as metadata: no directories, no control characters, at most 200
+/// characters.
+pub fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    cleaned.trim().trim_start_matches('.').trim().to_owned()
+}
+
+impl Services {
+    fn audit_event(
+        &self,
+        actor: Actor,
+        action: AuditAction,
+        subject: PublicId,
+        context: RequestContext,
+        detail: Option<String>,
+    ) -> AuditEvent {
+        AuditEvent {
+            at: self.clock.now(),
+            account: actor.account(),
+            actor: actor_label(actor).to_owned(),
+            action,
+            subject: Some(subject.to_string()),
+            client_addr: context.client_addr.map(|a| a.to_string()),
+            detail,
+        }
+    }
+
+    /// Opens a document to show or download it; audits the access and marks it read.
+    pub async fn open_document(
+        &self,
+        actor: Actor,
+        context: RequestContext,
+        id: PublicId,
+        disposition: Disposition,
+    ) -> Result<OpenedDocument, ServiceError> {
+        let action = match disposition {
+            Disposition::Inline => Action::View,
+            Disposition::Attachment => Action::Download,
+        };
+        let record = self
+            .store
+            .read(move |conn| documents::by_public_id(conn, id))
+            .await?
+            .filter(|r| may(actor, action, &r.facts))
+            .ok_or(ServiceError::NotFound)?;
+        let file_id = FileId::parse(&record.file_id).ok_or(BlobError::NotFound)?;
+        let (file, size) = self.blobs.open(file_id).await?;
+        let audited = match disposition {
+            Disposition::Inline => AuditAction::View,
+            Disposition::Attachment => AuditAction::Download,
+        };
+        let event = self.audit_event(actor, audited, id, context, None);
+        let marker = actor.account().map(|account| (account, record.key));
+        self.audit.record(event, marker).await;
+        Ok(OpenedDocument {
+            id,
+            file,
+            size,
+            inline: disposition == Disposition::Inline
+                && INLINE_TYPES.contains(&record.media_type.as_str()),
+            media_type: record.media_type,
+            file_name: record.file_name,
+            sha256: record.sha256,
+        })
+    }
+
+    /// Stores a file the actor uploads into its own dossier, private until shared. The body is
+    /// streamed to disk; its type is judged by its bytes; nothing is kept if anything fails.
+    pub async fn upload<S, B, E>(
+        &self,
+        actor: Actor,
+        context: RequestContext,
+        request: UploadRequest,
+        body: S,
+    ) -> Result<DocumentSummary, ServiceError>
+    where
+        S: Stream<Item = Result<B, E>> + Unpin,
+        B: Buf,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let dossier = actor.own_dossier().ok_or(ServiceError::NotFound)?;
+        if !request.kind.is_upload_kind() {
+            return Err(ServiceError::invalid(
+                "kind",
+                "choose the kind of file: id_copy, expense_claim or other",
+            ));
+        }
+        let file_name = clean_file_name(&request.file_name);
+        if file_name.is_empty() {
+            return Err(ServiceError::invalid("file", "the file has no name"));
+        }
+        let limit = self.settings.upload_max_bytes;
+        let (sniffing, found) = Sniffing::new(body, UPLOAD_TYPES);
+        let stored = self.blobs.put(sniffing, limit).await.map_err(|e| match e {
+            BlobError::TooLarge { limit } => ServiceError::TooLarge { limit },
+            BlobError::Body(cause) if cause.is::<Rejected>() => ServiceError::UnsupportedType,
+            BlobError::Body(cause) => {
+                ServiceError::invalid("file", format!("the upload did not complete ({cause})"))
+            }
+            other => ServiceError::Blob(other),
+        })?;
+        let media_type = found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or("application/octet-stream");
+        let now = self.clock.now();
+        let year =
+            Year::new(i64::from(now.year())).map_err(|e| ServiceError::invalid("year", e.0))?;
+        let document = NewDocument {
+            public_id: PublicId::random(),
+            dossier,
+            origin: Origin::Upload,
+            uploaded_by: actor.account(),
+            kind: request.kind,
+            year,
+            period: Period::whole_year(),
+            title: file_name.clone(),
+            file_name,
+            media_type: media_type.to_owned(),
+            size: stored.size,
+            sha256: hex::encode(stored.sha256),
+            file_id: stored.id.to_string(),
+            created_at: now,
+            corrects: None,
+            version: 1,
+        };
+        let event = self.audit_event(
+            actor,
+            AuditAction::Upload,
+            document.public_id,
+            context,
+            Some(format!("{} {} bytes", request.kind.as_str(), stored.size)),
+        );
+        let written = self
+            .store
+            .write(move |tx| -> Result<_, ServiceError> {
+                let key = documents::insert(tx, &document)?;
+                // One's own upload is not news to oneself.
+                if let Some(account) = document.uploaded_by {
+                    documents::mark_read(tx, account, key, now)?;
+                }
+                audit::append(tx, &[event])?;
+                Ok(documents::by_public_id(tx, document.public_id)?)
+            })
+            .await;
+        match written {
+            Ok(Some(record)) => Ok(DocumentSummary::new(actor, &record, true)),
+            Ok(None) => Err(ServiceError::NotFound),
+            Err(e) => {
+                // The row never committed: the file is an orphan, remove it now.
+                if let Err(cleanup) = self.blobs.delete(stored.id).await {
+                    tracing::warn!(error = %cleanup, "could not remove the file of a failed upload");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// "Deel met…": shares the actor's own uploads one step up. All or nothing.
+    pub async fn share(
+        &self,
+        actor: Actor,
+        context: RequestContext,
+        ids: Vec<PublicId>,
+    ) -> Result<usize, ServiceError> {
+        self.change(actor, context, ids, Change::Share).await
+    }
+
+    /// Takes back a share.
+    pub async fn unshare(
+        &self,
+        actor: Actor,
+        context: RequestContext,
+        ids: Vec<PublicId>,
+    ) -> Result<usize, ServiceError> {
+        self.change(actor, context, ids, Change::Unshare).await
+    }
+
+    /// "Verwijder": deletes the actor's own uploads (payroll files cannot be deleted here).
+    pub async fn delete_uploads(
+        &self,
+        actor: Actor,
+        context: RequestContext,
+        ids: Vec<PublicId>,
+    ) -> Result<usize, ServiceError> {
+        self.change(actor, context, ids, Change::Delete).await
+    }
+
+    pub async fn mark_read(
+        &self,
+        actor: Actor,
+        context: RequestContext,
+        ids: Vec<PublicId>,
+    ) -> Result<usize, ServiceError> {
+        self.change(actor, context, ids, Change::MarkRead).await
+    }
+
+    pub async fn mark_unread(
+        &self,
+        actor: Actor,
+        context: RequestContext,
+        ids: Vec<PublicId>,
+    ) -> Result<usize, ServiceError> {
+        self.change(actor, context, ids, Change::MarkUnread).await
+    }
+
+    /// Applies one checkbox action to every selected document in one transaction: if any is
+    /// not found or not allowed, none changes. Returns how many actually changed.
+    async fn change(
+        &self,
+        actor: Actor,
+        context: RequestContext,
+        ids: Vec<PublicId>,
+        change: Change,
+    ) -> Result<usize, ServiceError> {
+        if ids.is_empty() {
+            return Err(ServiceError::invalid(
+                "documents",
+                "select at least one document",
+            ));
+        }
+        let account = actor.account().ok_or(ServiceError::Forbidden(
+            "only a signed-in account can do this",
+        ))?;
+        let now = self.clock.now();
+        let events: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                change
+                    .audited()
+                    .map(|a| self.audit_event(actor, a, *id, context, None))
+            })
+            .collect();
+        self.store
+            .write(move |tx| -> Result<usize, ServiceError> {
+                let mut changed = 0;
+                for (id, event) in ids.into_iter().zip(events) {
+                    let record = documents::by_public_id(tx, id)?.ok_or(ServiceError::NotFound)?;
+                    if record.facts.removed || !sees(actor, &record.facts) {
+                        return Err(ServiceError::NotFound);
+                    }
+                    if !may(actor, change.action(), &record.facts) {
+                        return Err(ServiceError::Forbidden(match change {
+                            Change::Delete => "only your own uploads can be deleted",
+                            _ => "only your own uploads can be shared",
+                        }));
+                    }
+                    let did = match change {
+                        Change::Share => documents::share(tx, record.key, account, now)?,
+                        Change::Unshare => documents::unshare(tx, record.key)?,
+                        Change::Delete => documents::mark_deleted(tx, record.key, now)?,
+                        Change::MarkRead => documents::mark_read(tx, account, record.key, now)?,
+                        Change::MarkUnread => documents::mark_unread(tx, account, record.key)?,
+                    };
+                    if did {
+                        changed += 1;
+                        if let Some(event) = event {
+                            audit::append(tx, &[event])?;
+                        }
+                    }
+                }
+                Ok(changed)
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_file_name;
+
+    #[test]
+    fn file_names_lose_paths_and_control_characters() {
+        assert_eq!(
+            clean_file_name("C:\\Users\\anja\\ID-kopie.jpg"),
+            "ID-kopie.jpg"
+        );
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("a\u{0}b\nc.pdf"), "abc.pdf");
+        assert_eq!(clean_file_name(".htaccess"), "htaccess");
+        assert_eq!(clean_file_name("   "), "");
+        assert_eq!(clean_file_name(&"x".repeat(300)).len(), 200);
+    }
+}

@@ -1,0 +1,115 @@
+//! The people behind the dossiers: an employer's employees ("Werknemers") and a bureau's
+//! clients ("Werkgevers"), as those who may see them see them.
+
+use chrono::NaiveDate;
+
+use super::{ServiceError, Services};
+use crate::domain::party::AccountStatus;
+use crate::domain::{Actor, PublicId};
+use crate::store::parties;
+
+/// One row of the Werknemers table. The BSN is masked; showing it whole is a separate,
+/// audited request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeeLine {
+    pub id: PublicId,
+    pub personnel_number: String,
+    pub name: String,
+    pub birth_date: NaiveDate,
+    pub bsn_masked: String,
+    pub email: String,
+    pub employment_start: Option<NaiveDate>,
+    pub employment_end: Option<NaiveDate>,
+    pub status: AccountStatus,
+}
+
+/// One row of the Werkgevers table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployerLine {
+    pub id: PublicId,
+    pub name: String,
+    pub lhn: String,
+    pub client_number: Option<String>,
+    pub email: String,
+    pub status: AccountStatus,
+}
+
+impl Services {
+    /// The employees of `employer` (default: the actor's own employer), optionally only those
+    /// employed in `year` and matching `search`. Employers see their own; bureaus their
+    /// clients'; nobody else any.
+    pub async fn employees(
+        &self,
+        actor: Actor,
+        employer: Option<PublicId>,
+        year: Option<u16>,
+        search: Option<String>,
+    ) -> Result<Vec<EmployeeLine>, ServiceError> {
+        let lines = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let employer = match (actor, employer) {
+                    (Actor::Employer { employer: own, .. }, None) => parties::employer(conn, own)?,
+                    (_, Some(id)) => parties::employer_by_public_id(conn, id)?,
+                    _ => None,
+                };
+                let Some(employer) = employer else {
+                    return Ok(None);
+                };
+                let allowed = match actor {
+                    Actor::Employer { employer: own, .. } => own == employer.key,
+                    Actor::Bureau { bureau, .. } => employer.bureau == Some(bureau),
+                    Actor::System => true,
+                    Actor::Employee { .. } => false,
+                };
+                if !allowed {
+                    return Ok(None);
+                }
+                let rows = parties::employees_of(conn, employer.key, year, search.as_deref())?;
+                Ok(Some(
+                    rows.into_iter()
+                        .map(|(e, status)| EmployeeLine {
+                            id: e.public_id,
+                            personnel_number: e.data.personnel_number,
+                            name: e.data.name,
+                            birth_date: e.data.birth_date,
+                            bsn_masked: e.data.bsn.masked(),
+                            email: e.data.work_email.to_string(),
+                            employment_start: e.data.employment_start,
+                            employment_end: e.data.employment_end,
+                            status,
+                        })
+                        .collect(),
+                ))
+            })
+            .await?;
+        lines.ok_or(ServiceError::NotFound)
+    }
+
+    /// A bureau's clients, optionally matching `search`.
+    pub async fn employers(
+        &self,
+        actor: Actor,
+        search: Option<String>,
+    ) -> Result<Vec<EmployerLine>, ServiceError> {
+        let Actor::Bureau { bureau, .. } = actor else {
+            return Err(ServiceError::NotFound);
+        };
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let rows = parties::employers_of(conn, bureau, search.as_deref())?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(r, status)| EmployerLine {
+                        id: r.public_id,
+                        name: r.data.name,
+                        lhn: r.data.lhn.to_string(),
+                        client_number: r.data.client_number,
+                        email: r.data.email.to_string(),
+                        status,
+                    })
+                    .collect())
+            })
+            .await
+    }
+}

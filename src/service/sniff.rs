@@ -1,0 +1,156 @@
+//! Recognising an upload's type from its first bytes, while it streams: only PDF, PNG and JPEG
+//! are accepted, whatever name or Content-Type the browser claimed.
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+
+use bytes::{Buf, Bytes};
+use futures_util::Stream;
+
+/// Leading bytes and the media type they announce.
+pub type Signatures = &'static [(&'static [u8], &'static str)];
+
+/// The types users may upload through the browser.
+pub const UPLOAD_TYPES: Signatures = &[
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+];
+
+/// Payslips and annual statements: PDF only.
+pub const PDF_ONLY: Signatures = &[(b"%PDF-", "application/pdf")];
+
+/// How many leading bytes decide.
+const HEAD: usize = 8;
+
+/// The upload is not of an accepted type (the stream ends with this error).
+#[derive(Debug, thiserror::Error)]
+#[error("the file is not of an accepted type")]
+pub struct Rejected;
+
+fn recognise(accepted: Signatures, head: &[u8]) -> Option<&'static str> {
+    accepted
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .map(|(_, media_type)| *media_type)
+}
+
+/// Passes a body through, failing it as soon as its first bytes show a type not accepted.
+/// The recognised media type is left in `found`.
+pub struct Sniffing<S> {
+    inner: S,
+    accepted: Signatures,
+    head: Vec<u8>,
+    decided: bool,
+    found: Arc<Mutex<Option<&'static str>>>,
+}
+
+impl<S> Sniffing<S> {
+    pub fn new(inner: S, accepted: Signatures) -> (Self, Arc<Mutex<Option<&'static str>>>) {
+        let found = Arc::new(Mutex::new(None));
+        let stream = Self {
+            inner,
+            accepted,
+            head: Vec::with_capacity(HEAD),
+            decided: false,
+            found: Arc::clone(&found),
+        };
+        (stream, found)
+    }
+
+    fn decide(&mut self) -> Result<(), Rejected> {
+        self.decided = true;
+        let media_type = recognise(self.accepted, &self.head).ok_or(Rejected)?;
+        *self.found.lock().unwrap_or_else(PoisonError::into_inner) = Some(media_type);
+        Ok(())
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl<S, B, E> Stream for Sniffing<S>
+where
+    S: Stream<Item = Result<B, E>> + Unpin,
+    B: Buf,
+    E: Into<BoxError>,
+{
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_next(cx) {
+            Poll::Ready(Some(Ok(mut chunk))) => {
+                let bytes = chunk.copy_to_bytes(chunk.remaining());
+                if !this.decided {
+                    let wanted = HEAD - this.head.len();
+                    this.head
+                        .extend_from_slice(&bytes[..wanted.min(bytes.len())]);
+                    if this.head.len() >= HEAD && this.decide().is_err() {
+                        return Poll::Ready(Some(Err(Box::new(Rejected))));
+                    }
+                }
+                Poll::Ready(Some(Ok(bytes)))
+            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
+            Poll::Ready(None) if !this.decided => {
+                // Shorter than the head: decide on what there is.
+                match this.decide() {
+                    Ok(()) => Poll::Ready(None),
+                    Err(rejected) => Poll::Ready(Some(Err(Box::new(rejected)))),
+                }
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::{StreamExt, stream};
+
+    use super::*;
+
+    async fn run(parts: &[&'static [u8]]) -> (Result<Vec<u8>, String>, Option<&'static str>) {
+        let body = stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok::<_, std::io::Error>(Bytes::from_static(p)))
+                .collect::<Vec<_>>(),
+        );
+        let (mut sniffing, found) = Sniffing::new(body, UPLOAD_TYPES);
+        let mut out = Vec::new();
+        while let Some(item) = sniffing.next().await {
+            match item {
+                Ok(bytes) => out.extend_from_slice(&bytes),
+                Err(e) => return (Err(e.to_string()), *found.lock().unwrap()),
+            }
+        }
+        let found = *found.lock().unwrap();
+        (Ok(out), found)
+    }
+
+    #[tokio::test]
+    async fn accepts_pdf_png_jpeg_even_split_across_chunks() {
+        let (out, found) = run(&[b"%P", b"DF-1.7\n", b"rest"]).await;
+        assert_eq!(out.unwrap(), b"%PDF-1.7\nrest");
+        assert_eq!(found, Some("application/pdf"));
+        assert_eq!(run(&[b"\x89PNG\r\n\x1a\nxx"]).await.1, Some("image/png"));
+        assert_eq!(run(&[b"\xff\xd8\xff\xe0"]).await.1, Some("image/jpeg"));
+    }
+
+    #[tokio::test]
+    async fn rejects_everything_else() {
+        for body in [
+            &b"MZ\x90\x00 windows exe"[..],
+            b"<html><script>",
+            b"PK\x03\x04zip",
+            b"",
+        ] {
+            let (out, found) = run(&[body]).await;
+            assert_eq!(out.unwrap_err(), "the file is not of an accepted type");
+            assert_eq!(found, None);
+        }
+    }
+}
