@@ -232,6 +232,34 @@ impl BlobStore {
         .map_err(|e| std::io::Error::other(e.to_string()))?
     }
 
+    /// Stores bytes without syncing them, for bulk loads (demo data) that end with
+    /// [`BlobStore::sync_filesystem`]. Blocking. Never used for anything a user sent.
+    pub fn write_unsynced(&self, bytes: &[u8]) -> Result<StoredBlob, BlobError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let id = FileId::random();
+        let (path, shard) = self.path_of(id);
+        ensure_dir(&shard, &self.files)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        file.write_all(bytes)?;
+        Ok(StoredBlob {
+            id,
+            size: bytes.len() as u64,
+            sha256: Sha256::digest(bytes).into(),
+        })
+    }
+
+    /// Makes everything written to the file system holding the store durable at once.
+    pub fn sync_filesystem(&self) -> Result<(), BlobError> {
+        let dir = std::fs::File::open(&self.files)?;
+        rustix::fs::syncfs(&dir).map_err(std::io::Error::from)?;
+        Ok(())
+    }
+
     /// Opens a stored file for streaming out, with its size.
     pub async fn open(&self, id: FileId) -> Result<(tokio::fs::File, u64), BlobError> {
         let (path, _) = self.path_of(id);

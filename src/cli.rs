@@ -11,6 +11,7 @@ use tracing_subscriber::EnvFilter;
 use crate::app::{App, Running};
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::service::demo::{CREDENTIALS_FILE, DemoSize};
 
 /// Exit status for a configuration the program refuses.
 pub const EXIT_CONFIG: u8 = 2;
@@ -34,6 +35,29 @@ pub struct Cli {
     pub command: Command,
 }
 
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct DemoArgs {
+    /// Number of employers (the last one runs its own payroll, without the bureau)
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub employers: u32,
+    /// Employees per employer
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub employees_per_employer: u32,
+    /// Payroll years, ending with the current one
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub years: u32,
+}
+
+impl From<DemoArgs> for DemoSize {
+    fn from(args: DemoArgs) -> Self {
+        Self {
+            employers: args.employers,
+            employees_per_employer: args.employees_per_employer,
+            years: args.years,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -43,7 +67,13 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the portal (HTTPS when [tls] is configured) until SIGTERM or Ctrl-C
-    Serve,
+    Serve {
+        /// Load demo data first if the data directory has none (for a first look)
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill an empty data directory with demo data and print the logins (idempotent)
+    Demo(DemoArgs),
     /// Validate the config file and print the effective configuration, secrets redacted
     CheckConfig,
     /// Show the data directory's state: schema version, database size, stored files
@@ -71,8 +101,11 @@ pub fn run(cli: Cli) -> ExitCode {
             print!("{}", config.to_redacted_toml());
             ExitCode::SUCCESS
         }
-        Command::Serve => serve(config),
+        Command::Serve { demo } => serve(config, demo),
         Command::Status => admin(config, status),
+        Command::Demo(args) => admin(config, async move |config, services| {
+            demo(config, services, args.into()).await
+        }),
     }
 }
 
@@ -132,7 +165,40 @@ fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runt
         .ok()
 }
 
-fn serve(config: Config) -> ExitCode {
+/// Loads demo data (or finds it) and prints how to sign in.
+async fn demo(
+    config: &Config,
+    services: &crate::service::Services,
+    size: DemoSize,
+) -> anyhow::Result<()> {
+    let credentials = config.data_dir.join(CREDENTIALS_FILE);
+    let report = services.load_demo(size, &credentials).await?;
+    let verb = if report.already_loaded {
+        "demo data was already loaded"
+    } else {
+        "demo data loaded"
+    };
+    println!(
+        "{verb} in {:.1} s: {} employers, {} employees, {} documents",
+        report.elapsed.as_secs_f64(),
+        report.employers,
+        report.employees,
+        report.documents
+    );
+    if !report.logins.is_empty() {
+        println!("sign in with:");
+        for login in &report.logins {
+            println!(
+                "  {:<9} {:<20} {}",
+                login.role, login.username, login.password
+            );
+        }
+        println!("(the passwords are kept in {})", credentials.display());
+    }
+    Ok(())
+}
+
+fn serve(config: Config, with_demo: bool) -> ExitCode {
     let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
         return ExitCode::from(EXIT_FAILURE);
     };
@@ -146,7 +212,25 @@ fn serve(config: Config) -> ExitCode {
             }
         };
         let started = async {
+            let credentials = config.data_dir.join(CREDENTIALS_FILE);
             let app = App::build(config, Arc::new(SystemClock))?;
+            if with_demo {
+                match app
+                    .services()
+                    .load_demo(DemoSize::default(), &credentials)
+                    .await
+                {
+                    Ok(report) => {
+                        for login in &report.logins {
+                            println!(
+                                "demo login: {} {} {}",
+                                login.role, login.username, login.password
+                            );
+                        }
+                    }
+                    Err(e) => tracing::warn!("demo data not loaded: {e}"),
+                }
+            }
             app.start().await
         };
         let running = match started.await {

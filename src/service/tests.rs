@@ -15,6 +15,7 @@ use crate::domain::{
     Actor, Bsn, DocumentKind, Dossier, Email, EmployeeKey, EmployerKey, Lhn, Period, PeriodKind,
     Placer, PublicId, Year,
 };
+use crate::service::demo;
 use crate::store::parties::{self, NewAccount};
 
 type Body = stream::Iter<std::vec::IntoIter<Result<Bytes, std::io::Error>>>;
@@ -909,4 +910,124 @@ async fn queued_audit_events_survive_a_clean_close() {
         )
         .unwrap();
     assert_eq!(downloads, 50);
+}
+
+#[tokio::test]
+async fn demo_data_is_believable_idempotent_and_refuses_real_installations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::open(tmp.path()).unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 26, 9, 0, 0).single().unwrap());
+    let store = Store::open(&data.database_path(), "2026-03-26T09:00:00Z", 2).unwrap();
+    let services = Services::new(
+        store,
+        BlobStore::new(&data),
+        Arc::new(clock),
+        Settings::default(),
+    );
+    let credentials = tmp.path().join("demo-credentials.txt");
+    let size = demo::DemoSize {
+        employers: 3,
+        employees_per_employer: 4,
+        years: 2,
+    };
+    let report = services.load_demo(size, &credentials).await.unwrap();
+    assert!(!report.already_loaded);
+    assert_eq!((report.employers, report.employees), (3, 12));
+    // 2025: 12 payslips + 12 series overviews + 1 annual statement; 2026: January–March.
+    let payroll_per_client = 4 * (12 + 1 + 3) + (12 + 3);
+    assert_eq!(
+        report.documents,
+        3 * payroll_per_client + 3,
+        "plus three uploads"
+    );
+    let roles: Vec<_> = report.logins.iter().map(|l| l.role.as_str()).collect();
+    assert_eq!(
+        roles,
+        vec!["bureau", "employer", "employee", "employer", "employee"]
+    );
+
+    // The logins work and see their dossiers.
+    let employee_login = &report.logins[2];
+    let account = services
+        .store
+        .read({
+            let name = employee_login.username.clone();
+            move |c| -> Result<_, crate::store::StoreError> {
+                parties::account_by_username(c, &Username::parse(&name).unwrap())
+            }
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let hash: String = services
+        .store
+        .read(move |c| -> Result<String, crate::store::StoreError> {
+            Ok(c.query_row(
+                "SELECT password_hash FROM accounts WHERE id = ?1",
+                [account.key.0],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+        .unwrap();
+    assert!(crate::auth::password::verify(
+        &employee_login.password,
+        &hash
+    ));
+    let employee = services.actor_for_account(account.key).await.unwrap();
+    let view = services
+        .dossier(employee, DossierRef::Own, None, DossierSearch::default())
+        .await
+        .unwrap();
+    assert_eq!(view.year, year(2026));
+    assert_eq!(view.payroll.len(), 3);
+    assert_eq!(view.payroll[0].title, "Loonstrook - maart 2026");
+    assert_eq!(view.other.len(), 1, "the first employee's shared ID copy");
+    let mut opened = services
+        .open_document(
+            employee,
+            RequestContext::default(),
+            view.payroll[0].id,
+            Disposition::Inline,
+        )
+        .await
+        .unwrap();
+    let mut pdf = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut opened.file, &mut pdf)
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.7"));
+    assert!(String::from_utf8_lossy(&pdf).contains("(Loonstrook maart 2026) Tj"));
+    // Recent documents are unread; older ones were read already.
+    assert_eq!(
+        services.unread_count(employee).await.unwrap(),
+        2,
+        "February and March"
+    );
+
+    let again = services.load_demo(size, &credentials).await.unwrap();
+    assert!(again.already_loaded);
+    assert_eq!(again.documents, report.documents);
+    assert_eq!(
+        again.logins, report.logins,
+        "the passwords are kept for later runs"
+    );
+
+    // An installation with real data is left alone.
+    let w = world().await;
+    let err = w
+        .services
+        .load_demo(size, &tmp.path().join("x.txt"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ServiceError::Invalid {
+                field: "data_dir",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }

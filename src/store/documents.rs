@@ -141,7 +141,7 @@ pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, St
         Origin::Payroll(Placer::Employer(r)) => ("payroll", None, Some(r.0)),
         Origin::Upload => ("upload", None, None),
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO documents (public_id, dossier_kind, bureau_id, employer_id, employee_id, \
              origin, placed_by_bureau_id, placed_by_employer_id, uploaded_by_account_id, kind, \
              year, period_kind, period, title, file_name, media_type, size, sha256, file_id, \
@@ -150,7 +150,8 @@ pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, St
              :placed_bureau, :placed_employer, :uploaded_by, :kind, :year, :period_kind, :period, \
              :title, :file_name, :media_type, :size, :sha256, :file_id, :created_at, :corrects, \
              :version)",
-        named_params! {
+    )?
+    .execute(named_params! {
             ":public_id": doc.public_id.to_string(),
             ":dossier_kind": kind,
             ":bureau": bureau,
@@ -173,8 +174,7 @@ pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, St
             ":created_at": to_db(doc.created_at),
             ":corrects": doc.corrects.map(|k| k.0),
             ":version": doc.version,
-        },
-    )?;
+    })?;
     Ok(DocumentKey(tx.last_insert_rowid()))
 }
 

@@ -6,6 +6,7 @@ pub mod documents;
 pub(crate) mod migrate;
 pub mod parties;
 mod scope;
+pub mod stats;
 mod time;
 
 use std::path::{Path, PathBuf};

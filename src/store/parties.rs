@@ -412,7 +412,7 @@ pub struct NewAccount<'a> {
 #[derive(Debug)]
 pub enum AccountInsertError {
     UsernameTaken,
-    Sqlite(rusqlite::Error),
+    Store(StoreError),
 }
 
 pub fn insert_account(
@@ -426,7 +426,7 @@ pub fn insert_account(
             [account.username.folded()],
             |r| r.get(0),
         )
-        .map_err(AccountInsertError::Sqlite)?;
+        .map_err(|e| AccountInsertError::Store(e.into()))?;
     if taken {
         return Err(AccountInsertError::UsernameTaken);
     }
@@ -459,7 +459,7 @@ pub fn insert_account(
             ":at": to_db(at),
         },
     )
-    .map_err(AccountInsertError::Sqlite)?;
+    .map_err(|e| AccountInsertError::Store(e.into()))?;
     Ok(Account {
         key: AccountKey(tx.last_insert_rowid()),
         public_id: public,
@@ -534,6 +534,68 @@ pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Accou
             &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"),
             [key],
             account_row,
+        )
+        .optional()?)
+}
+
+/// How many bureaus and employers do not carry the given markers (demo data carries them).
+pub fn count_unmarked(
+    conn: &Connection,
+    bureau_client_number: &str,
+    employer_client_prefix: &str,
+) -> Result<u64, StoreError> {
+    let n: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM bureaus WHERE client_number <> ?1) + \
+                (SELECT count(*) FROM employers WHERE client_number IS NULL \
+                    OR substr(client_number, 1, length(?2)) <> ?2)",
+        (bureau_client_number, employer_client_prefix),
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Accounts that can sign in (their password is set).
+pub fn active_accounts(conn: &Connection) -> Result<Vec<AccountKey>, StoreError> {
+    let mut statement = conn.prepare("SELECT id FROM accounts WHERE password_hash IS NOT NULL")?;
+    let rows = statement.query_map([], |r| Ok(AccountKey(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A bureau's first client and that client's first employee, if any.
+pub fn first_client(
+    conn: &Connection,
+    bureau: BureauKey,
+) -> Result<Option<(EmployerKey, Option<EmployeeKey>)>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT r.id, (SELECT min(w.id) FROM employees w WHERE w.employer_id = r.id) \
+             FROM employers r WHERE r.bureau_id = ?1 ORDER BY r.id LIMIT 1",
+            [bureau.0],
+            |r| {
+                Ok((
+                    EmployerKey(r.get(0)?),
+                    r.get::<_, Option<i64>>(1)?.map(EmployeeKey),
+                ))
+            },
+        )
+        .optional()?)
+}
+
+/// The first account of a party (a bureau's first staff member).
+pub fn first_account_of(
+    conn: &Connection,
+    party: AccountParty,
+) -> Result<Option<AccountKey>, StoreError> {
+    let (condition, key) = match party {
+        AccountParty::Bureau(b) => ("role = 'bureau' AND bureau_id = ?1", b.0),
+        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
+        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
+    };
+    Ok(conn
+        .query_row(
+            &format!("SELECT id FROM accounts WHERE {condition} ORDER BY id LIMIT 1"),
+            [key],
+            |r| Ok(AccountKey(r.get(0)?)),
         )
         .optional()?)
 }

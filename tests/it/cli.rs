@@ -100,3 +100,42 @@ fn check_config_prints_effective_config_without_secrets() {
     let before = Binary::run(dir.path(), &["--config", "site.toml", "check-config"]);
     assert_eq!(before.stdout, out.stdout);
 }
+
+#[test]
+fn demo_fills_an_empty_data_directory_once_and_prints_logins() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "demo",
+        "--employers",
+        "2",
+        "--employees-per-employer",
+        "2",
+        "--years",
+        "1",
+    ];
+    let first = Binary::run(dir.path(), &args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let text = String::from_utf8_lossy(&first.stdout);
+    assert!(text.contains("demo data loaded in"), "{text}");
+    assert!(text.contains("2 employers, 4 employees"), "{text}");
+    assert!(text.contains("demo-bureau"), "{text}");
+    let password_line = text
+        .lines()
+        .find(|l| l.contains("demo-werknemer-1"))
+        .unwrap()
+        .to_owned();
+
+    let second = Binary::run(dir.path(), &args);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let again = String::from_utf8_lossy(&second.stdout);
+    assert!(again.contains("demo data was already loaded"), "{again}");
+    assert!(again.contains(&password_line), "same logins: {again}");
+
+    let bad = Binary::run(dir.path(), &["demo", "--employers", "0"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "clap refuses out-of-range sizes"
+    );
+    assert!(stderr(&bad).contains("--employers"), "{}", stderr(&bad));
+}

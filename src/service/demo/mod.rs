@@ -1,0 +1,667 @@
+//! Demo data: a believable bureau with clients (one self-administering), employees with
+//! synthetic BSNs, monthly payslips, annual statements and series overviews as real PDFs, a few
+//! uploads and shares, and accounts to sign in with. Idempotent; fast enough for a million
+//! documents (files are written without per-file fsync and synced once at the end).
+
+mod names;
+mod pdf;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use super::{ServiceError, Services, default_title};
+use crate::auth::password;
+use crate::blobs::BlobStore;
+use crate::domain::party::{AccountParty, Address, EmployeeData, EmployerData, Username};
+use crate::domain::{
+    AccountKey, Bsn, BureauKey, DocumentKind, Dossier, Email, EmployeeKey, EmployerKey, Lhn,
+    NewDocument, Origin, Period, PeriodKind, Placer, PublicId, Year,
+};
+use crate::store::parties::{self, AccountInsertError, NewAccount};
+use crate::store::{StoreError, documents, stats};
+
+/// The client number that marks the demo bureau.
+pub const DEMO_CLIENT_NUMBER: &str = "DEMO";
+/// The file in the data directory that keeps the demo passwords for later runs.
+pub const CREDENTIALS_FILE: &str = "demo-credentials.txt";
+
+/// How much demo data to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSize {
+    pub employers: u32,
+    pub employees_per_employer: u32,
+    pub years: u32,
+}
+
+impl Default for DemoSize {
+    fn default() -> Self {
+        Self {
+            employers: 3,
+            employees_per_employer: 6,
+            years: 2,
+        }
+    }
+}
+
+/// A login made for the demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub role: String,
+    pub username: String,
+    pub password: String,
+}
+
+/// What `demo` did (or found).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoReport {
+    pub already_loaded: bool,
+    pub employers: u64,
+    pub employees: u64,
+    pub documents: u64,
+    pub logins: Vec<DemoLogin>,
+    pub elapsed: Duration,
+}
+
+/// An employer's people and what the loader needs to remember of them.
+struct Client {
+    key: EmployerKey,
+    name: String,
+    placer: Placer,
+    employees: Vec<(EmployeeKey, String, String)>,
+}
+
+impl Services {
+    /// Loads demo data into an installation that has none; on one that has, reports it.
+    /// Refuses an installation that holds real data.
+    pub async fn load_demo(
+        &self,
+        size: DemoSize,
+        credentials: &Path,
+    ) -> Result<DemoReport, ServiceError> {
+        let started = Instant::now();
+        let (demo_exists, foreign) = self
+            .store
+            .read(|conn| -> Result<_, ServiceError> {
+                let demo = parties::bureau_by_client_number(conn, DEMO_CLIENT_NUMBER)?.is_some();
+                let foreign = parties::count_unmarked(conn, DEMO_CLIENT_NUMBER, "DEMO-")?;
+                Ok((demo, foreign))
+            })
+            .await?;
+        if foreign > 0 {
+            return Err(ServiceError::invalid(
+                "data_dir",
+                "this installation holds real data; load demo data into an empty data directory",
+            ));
+        }
+        if demo_exists {
+            let logins = read_credentials(credentials);
+            let (employers, employees, documents) = self.demo_counts().await?;
+            return Ok(DemoReport {
+                already_loaded: true,
+                employers,
+                employees,
+                documents,
+                logins,
+                elapsed: started.elapsed(),
+            });
+        }
+        let mut rng = StdRng::seed_from_u64(2026);
+        let now = self.clock.now();
+        let mut logins = Vec::new();
+        let bureau = self.demo_bureau(&mut logins).await?;
+        let clients = self
+            .demo_clients(size, bureau, &mut rng, &mut logins)
+            .await?;
+        let years: Vec<i32> = (0..size.years.max(1))
+            .map(|back| now.year() - i32::try_from(back).unwrap_or(0))
+            .rev()
+            .collect();
+        let first_accounts = self.demo_accounts_to_read().await?;
+        for (index, client) in clients.into_iter().enumerate() {
+            let blobs = self.blobs.clone();
+            let years = years.clone();
+            let seed = 1000 + index as u64;
+            let made = tokio::task::spawn_blocking(move || {
+                payroll_documents(&blobs, &client, &years, now, seed)
+            })
+            .await
+            .map_err(|_| StoreError::WorkerGone)??;
+            let readers = first_accounts.clone();
+            self.store
+                .write(move |tx| -> Result<(), ServiceError> {
+                    for document in &made {
+                        let key = documents::insert(tx, document)?;
+                        // Documents older than six weeks have been read by the demo logins.
+                        if now - document.created_at > chrono::Duration::days(42) {
+                            for account in &readers {
+                                documents::mark_read(tx, *account, key, now)?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })
+                .await?;
+        }
+        self.demo_uploads(bureau, now).await?;
+        let blobs = self.blobs.clone();
+        tokio::task::spawn_blocking(move || blobs.sync_filesystem())
+            .await
+            .map_err(|_| StoreError::WorkerGone)??;
+        write_credentials(credentials, &logins);
+        let (employers, employees, documents) = self.demo_counts().await?;
+        Ok(DemoReport {
+            already_loaded: false,
+            employers,
+            employees,
+            documents,
+            logins,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    async fn demo_counts(&self) -> Result<(u64, u64, u64), ServiceError> {
+        let counts = self
+            .store
+            .read(|conn| -> Result<_, ServiceError> { Ok(stats::counts(conn)?) })
+            .await?;
+        Ok((counts.employers, counts.employees, counts.documents))
+    }
+
+    async fn demo_bureau(&self, logins: &mut Vec<DemoLogin>) -> Result<BureauKey, ServiceError> {
+        let now = self.clock.now();
+        let login = demo_login("bureau", "demo-bureau").await?;
+        let hash = login.1.clone();
+        let bureau = self
+            .store
+            .write(move |tx| -> Result<_, ServiceError> {
+                let bureau =
+                    parties::insert_bureau(tx, DEMO_CLIENT_NUMBER, "Demo Salarisbureau", now)?;
+                let username = Username::parse("demo-bureau").map_err(invalid)?;
+                let email = Email::parse("salaris@demo-salarisbureau.example").map_err(invalid)?;
+                insert_account(
+                    tx,
+                    &NewAccount {
+                        username: &username,
+                        party: AccountParty::Bureau(bureau.key),
+                        staff_name: Some("Demo Medewerker"),
+                        staff_email: Some(&email),
+                        password_hash: Some(&hash),
+                        invited_at: Some(now),
+                    },
+                    now,
+                )?;
+                Ok(bureau.key)
+            })
+            .await?;
+        logins.push(login.0);
+        Ok(bureau)
+    }
+
+    async fn demo_clients(
+        &self,
+        size: DemoSize,
+        bureau: BureauKey,
+        rng: &mut StdRng,
+        logins: &mut Vec<DemoLogin>,
+    ) -> Result<Vec<Client>, ServiceError> {
+        let now = self.clock.now();
+        let mut clients = Vec::new();
+        for index in 0..size.employers.max(1) {
+            let company = names::COMPANIES[index as usize % names::COMPANIES.len()];
+            let name = if (index as usize) < names::COMPANIES.len() {
+                company.to_owned()
+            } else {
+                format!("{company} {}", index as usize / names::COMPANIES.len() + 1)
+            };
+            // The last client runs its own payroll (no bureau), as some employers do.
+            let self_administering = size.employers > 1 && index + 1 == size.employers;
+            let (postal, city) = names::city(rng);
+            let data = EmployerData {
+                lhn: Lhn::parse(&format!("{}L01", names::eleven_proof(rng))).map_err(invalid)?,
+                name: name.clone(),
+                email: Email::parse(&format!("salaris{}@werkgever.example", index + 1))
+                    .map_err(invalid)?,
+                client_number: Some(format!("DEMO-{}", index + 1)),
+                phone: Some(format!("075-{:07}", rng.random_range(1_000_000..9_999_999))),
+                address: Address {
+                    street: Some(names::street(rng)),
+                    postal_code: Some(postal),
+                    city: Some(city),
+                    country: Some("NL".to_owned()),
+                },
+                payroll_year: Some(u16::try_from(now.year()).unwrap_or(2026)),
+            };
+            let employees: Vec<EmployeeData> = (0..size.employees_per_employer)
+                .map(|n| demo_employee(rng, n, now))
+                .collect::<Result<_, _>>()?;
+            // The first two clients and their first employee get logins with a password;
+            // other employees are invited (no password yet) or not invited at all.
+            let employer_login = if index < 2 {
+                Some(demo_login("employer", &format!("demo-werkgever-{}", index + 1)).await?)
+            } else {
+                None
+            };
+            let employee_login = if index < 2 && !employees.is_empty() {
+                Some(demo_login("employee", &format!("demo-werknemer-{}", index + 1)).await?)
+            } else {
+                None
+            };
+            let invite: Vec<bool> = (0..employees.len()).map(|_| rng.random_bool(0.7)).collect();
+            let hashes = (
+                employer_login
+                    .as_ref()
+                    .map(|l| (l.0.username.clone(), l.1.clone())),
+                employee_login
+                    .as_ref()
+                    .map(|l| (l.0.username.clone(), l.1.clone())),
+            );
+            let client = self
+                .store
+                .write(move |tx| -> Result<Client, ServiceError> {
+                    let bureau = (!self_administering).then_some(bureau);
+                    let (key, _) = parties::upsert_employer(tx, bureau, &data, now)?;
+                    let username = match &hashes.0 {
+                        Some((username, _)) => username.clone(),
+                        None => format!("{}", data.email),
+                    };
+                    let username = Username::parse(&username).map_err(invalid)?;
+                    insert_account(
+                        tx,
+                        &NewAccount {
+                            username: &username,
+                            party: AccountParty::Employer(key),
+                            staff_name: None,
+                            staff_email: None,
+                            password_hash: hashes.0.as_ref().map(|(_, h)| h.as_str()),
+                            invited_at: Some(now),
+                        },
+                        now,
+                    )?;
+                    let mut people = Vec::new();
+                    for (n, employee) in employees.iter().enumerate() {
+                        let (e, _) = parties::upsert_employee(tx, key, employee, now)?;
+                        let login = if n == 0 { hashes.1.as_ref() } else { None };
+                        if login.is_some() || invite[n] {
+                            let username = match login {
+                                Some((username, _)) => username.clone(),
+                                None => format!("{}-{}", employee.work_email, key.0),
+                            };
+                            let username = Username::parse(&username).map_err(invalid)?;
+                            insert_account(
+                                tx,
+                                &NewAccount {
+                                    username: &username,
+                                    party: AccountParty::Employee(e),
+                                    staff_name: None,
+                                    staff_email: None,
+                                    password_hash: login.map(|(_, h)| h.as_str()),
+                                    invited_at: Some(now),
+                                },
+                                now,
+                            )?;
+                        }
+                        people.push((e, employee.name.clone(), employee.personnel_number.clone()));
+                    }
+                    Ok(Client {
+                        key,
+                        name: data.name.clone(),
+                        placer: match bureau {
+                            Some(b) => Placer::Bureau(b),
+                            None => Placer::Employer(key),
+                        },
+                        employees: people,
+                    })
+                })
+                .await?;
+            logins.extend(employer_login.map(|l| l.0));
+            logins.extend(employee_login.map(|l| l.0));
+            clients.push(client);
+        }
+        Ok(clients)
+    }
+
+    /// The accounts with a password: they have read the older documents.
+    async fn demo_accounts_to_read(&self) -> Result<Vec<AccountKey>, ServiceError> {
+        self.store
+            .read(|conn| -> Result<_, ServiceError> { Ok(parties::active_accounts(conn)?) })
+            .await
+    }
+
+    /// A few files the parties uploaded themselves, some shared.
+    async fn demo_uploads(
+        &self,
+        bureau: BureauKey,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let blobs = self.blobs.clone();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                let first_client = parties::first_client(tx, bureau)?;
+                let year = Year::new(i64::from(now.year())).map_err(invalid)?;
+                let mut uploads = vec![(
+                    Dossier::Bureau(bureau),
+                    "Tarievenoverzicht.pdf",
+                    "Tarievenoverzicht",
+                    false,
+                )];
+                if let Some((employer, employee)) = first_client {
+                    uploads.push((
+                        Dossier::Employer(employer),
+                        "Beschikking Werkhervattingskas.pdf",
+                        "Beschikking Werkhervattingskas",
+                        true,
+                    ));
+                    if let Some(employee) = employee {
+                        uploads.push((
+                            Dossier::Employee { employee, employer },
+                            "ID-kopie.pdf",
+                            "Kopie identiteitsbewijs",
+                            true,
+                        ));
+                    }
+                }
+                for (dossier, file_name, title, shared) in uploads {
+                    let bytes = pdf::render(&pdf::Sheet {
+                        issuer: "Eigen bestand",
+                        title,
+                        facts: &[("Geupload", now.format("%d-%m-%Y").to_string())],
+                        amounts: &[],
+                    });
+                    let stored = blobs.write_unsynced(&bytes)?;
+                    let party = match dossier {
+                        Dossier::Bureau(b) => AccountParty::Bureau(b),
+                        Dossier::Employer(r) => AccountParty::Employer(r),
+                        Dossier::Employee { employee, .. } => AccountParty::Employee(employee),
+                    };
+                    let owner = parties::first_account_of(tx, party)?;
+                    let key = documents::insert(
+                        tx,
+                        &NewDocument {
+                            public_id: PublicId::random(),
+                            dossier,
+                            origin: Origin::Upload,
+                            uploaded_by: owner,
+                            kind: if title.starts_with("Kopie") {
+                                DocumentKind::IdCopy
+                            } else {
+                                DocumentKind::Other
+                            },
+                            year,
+                            period: Period::whole_year(),
+                            title: file_name.to_owned(),
+                            file_name: file_name.to_owned(),
+                            media_type: "application/pdf".to_owned(),
+                            size: stored.size,
+                            sha256: hex::encode(stored.sha256),
+                            file_id: stored.id.to_string(),
+                            created_at: now,
+                            corrects: None,
+                            version: 1,
+                        },
+                    )?;
+                    if let Some(owner) = owner {
+                        // One's own upload is not news to oneself.
+                        documents::mark_read(tx, owner, key, now)?;
+                        if shared {
+                            documents::share(tx, key, owner, now)?;
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .await
+    }
+}
+
+fn invalid(e: crate::domain::Invalid) -> ServiceError {
+    ServiceError::invalid("demo", e.0)
+}
+
+fn insert_account(
+    tx: &crate::store::Transaction<'_>,
+    account: &NewAccount<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    match parties::insert_account(tx, account, now) {
+        Ok(_) => Ok(()),
+        Err(AccountInsertError::UsernameTaken) => Err(ServiceError::invalid(
+            "username",
+            format!("{} is taken", account.username.as_str()),
+        )),
+        Err(AccountInsertError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// A login with a fresh random password and its hash (hashed off the async threads).
+async fn demo_login(role: &str, username: &str) -> Result<(DemoLogin, String), ServiceError> {
+    let plain = password::generate();
+    let to_hash = plain.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&to_hash))
+        .await
+        .map_err(|_| StoreError::WorkerGone)?
+        .map_err(|e| ServiceError::invalid("password", e.to_string()))?;
+    Ok((
+        DemoLogin {
+            role: role.to_owned(),
+            username: username.to_owned(),
+            password: plain,
+        },
+        hash,
+    ))
+}
+
+fn demo_employee(
+    rng: &mut StdRng,
+    n: u32,
+    now: DateTime<Utc>,
+) -> Result<EmployeeData, ServiceError> {
+    let name = names::person(rng);
+    let born = NaiveDate::from_ymd_opt(
+        rng.random_range(1960..2004),
+        rng.random_range(1..=12),
+        rng.random_range(1..=28),
+    )
+    .unwrap_or_default();
+    // Most have been there for years; some joined this year.
+    let start_year = if rng.random_bool(0.2) {
+        now.year()
+    } else {
+        rng.random_range(2005..now.year())
+    };
+    let (postal, city) = names::city(rng);
+    let slug: String = name
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_lowercase();
+    Ok(EmployeeData {
+        personnel_number: (n + 1).to_string(),
+        name,
+        birth_date: born,
+        bsn: Bsn::parse(&names::eleven_proof(rng)).map_err(invalid)?,
+        work_email: Email::parse(&format!("{slug}{}@werknemer.example", n + 1)).map_err(invalid)?,
+        phone: None,
+        address: Address {
+            street: Some(names::street(rng)),
+            postal_code: Some(postal),
+            city: Some(city),
+            country: Some("NL".to_owned()),
+        },
+        employment_start: NaiveDate::from_ymd_opt(start_year, 1, 1),
+        employment_end: None,
+    })
+}
+
+/// When a period's payroll file was placed: the 25th of the month at 10:00 (an annual
+/// statement in January of the next year).
+fn placed_at(year: i32, month: u32) -> Option<DateTime<Utc>> {
+    Utc.with_ymd_and_hms(year, month, 25, 10, 0, 0).single()
+}
+
+/// Every payroll file of one client over `years`, written to the file store (not yet synced).
+fn payroll_documents(
+    blobs: &BlobStore,
+    client: &Client,
+    years: &[i32],
+    now: DateTime<Utc>,
+    seed: u64,
+) -> Result<Vec<NewDocument>, ServiceError> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut made = Vec::new();
+    let mut add = |dossier: Dossier,
+                   kind: DocumentKind,
+                   year: i32,
+                   period: Period,
+                   at: DateTime<Utc>,
+                   bytes: Vec<u8>|
+     -> Result<(), ServiceError> {
+        let year = Year::new(i64::from(year)).map_err(invalid)?;
+        let title = default_title(kind, year, period);
+        let stored = blobs.write_unsynced(&bytes)?;
+        made.push(NewDocument {
+            public_id: PublicId::random(),
+            dossier,
+            origin: Origin::Payroll(client.placer),
+            uploaded_by: None,
+            kind,
+            year,
+            period,
+            file_name: format!("{title}.pdf"),
+            title,
+            media_type: "application/pdf".to_owned(),
+            size: stored.size,
+            sha256: hex::encode(stored.sha256),
+            file_id: stored.id.to_string(),
+            created_at: at,
+            corrects: None,
+            version: 1,
+        });
+        Ok(())
+    };
+    let salaries: Vec<i64> = client
+        .employees
+        .iter()
+        .map(|_| rng.random_range(240_000..680_000))
+        .collect();
+    for &year in years {
+        for month in 1..=12u32 {
+            let Some(at) = placed_at(year, month).filter(|at| *at <= now) else {
+                continue;
+            };
+            let period = Period::new(PeriodKind::Month, i64::from(month)).map_err(invalid)?;
+            let label = period.label_nl(Year::new(i64::from(year)).map_err(invalid)?);
+            let mut total = 0;
+            for ((employee, name, number), gross) in client.employees.iter().zip(&salaries) {
+                let tax = gross * 19 / 100;
+                let pension = gross * 6 / 100;
+                total += gross;
+                let bytes = pdf::render(&pdf::Sheet {
+                    issuer: &client.name,
+                    title: &format!("Loonstrook {label}"),
+                    facts: &[
+                        ("Werknemer", name.clone()),
+                        ("Personeelsnummer", number.clone()),
+                    ],
+                    amounts: &[
+                        ("Bruto loon", *gross),
+                        ("Pensioenpremie", -pension),
+                        ("Loonheffing", -tax),
+                        ("Netto loon", gross - tax - pension),
+                    ],
+                });
+                let dossier = Dossier::Employee {
+                    employee: *employee,
+                    employer: client.key,
+                };
+                add(dossier, DocumentKind::Payslip, year, period, at, bytes)?;
+            }
+            let bytes = pdf::render(&pdf::Sheet {
+                issuer: &client.name,
+                title: &format!("Serie-overzicht {label}"),
+                facts: &[("Werknemers", client.employees.len().to_string())],
+                amounts: &[("Totaal bruto lonen", total)],
+            });
+            add(
+                Dossier::Employer(client.key),
+                DocumentKind::SeriesOverview,
+                year,
+                period,
+                at,
+                bytes,
+            )?;
+        }
+        // Annual statements for completed years, placed in January.
+        if let Some(at) = placed_at(year + 1, 1).filter(|at| *at <= now) {
+            for ((employee, name, number), gross) in client.employees.iter().zip(&salaries) {
+                let bytes = pdf::render(&pdf::Sheet {
+                    issuer: &client.name,
+                    title: &format!("Jaaropgave {year}"),
+                    facts: &[
+                        ("Werknemer", name.clone()),
+                        ("Personeelsnummer", number.clone()),
+                    ],
+                    amounts: &[
+                        ("Loon voor de loonheffing", gross * 12),
+                        ("Ingehouden loonheffing", gross * 12 * 19 / 100),
+                    ],
+                });
+                let dossier = Dossier::Employee {
+                    employee: *employee,
+                    employer: client.key,
+                };
+                add(
+                    dossier,
+                    DocumentKind::AnnualStatement,
+                    year,
+                    Period::whole_year(),
+                    at,
+                    bytes,
+                )?;
+            }
+        }
+    }
+    Ok(made)
+}
+
+fn write_credentials(path: &Path, logins: &[DemoLogin]) {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut file| {
+            for login in logins {
+                writeln!(
+                    file,
+                    "{}\t{}\t{}",
+                    login.role, login.username, login.password
+                )?;
+            }
+            file.sync_all()
+        });
+    if let Err(e) = written {
+        tracing::warn!(error = %e, path = %path.display(), "could not keep the demo passwords");
+    }
+}
+
+fn read_credentials(path: &Path) -> Vec<DemoLogin> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split('\t');
+            Some(DemoLogin {
+                role: parts.next()?.to_owned(),
+                username: parts.next()?.to_owned(),
+                password: parts.next()?.to_owned(),
+            })
+        })
+        .collect()
+}
