@@ -8,11 +8,12 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::auth::password::PasswordWork;
 use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
 use crate::config::{Config, TlsConfig};
 use crate::data_dir::{DataDir, DataDirError, ServerLock};
-use crate::service::{Services, Settings};
+use crate::service::{Services, SessionLimits, Settings};
 use crate::store::{Store, StoreError};
 use crate::tls;
 use crate::web::server::{self, ServeOptions};
@@ -37,6 +38,8 @@ pub enum StartError {
     },
     #[error("TLS: {0}")]
     Tls(String),
+    #[error(transparent)]
+    Passwords(#[from] crate::auth::password::HashError),
 }
 
 /// A built application that has not opened its listeners yet.
@@ -86,7 +89,16 @@ impl App {
             shutdown_grace: config.http.shutdown_grace,
             headers: SecurityHeaders { hsts },
         };
-        let routes = web::routes(Arc::clone(&self.services), site);
+        let state = web::WebState {
+            services: Arc::clone(&self.services),
+            site,
+            secure: config.tls.is_some(),
+            origin: config
+                .public_url
+                .as_ref()
+                .map(|u| u.origin().ascii_serialization()),
+        };
+        let routes = web::routes(state);
         let mut tasks: Vec<JoinHandle<()>> = Vec::new();
         let mut redirect_addr = None;
         let mut certs = None;
@@ -180,11 +192,18 @@ fn open_services(
     })?;
     let settings = Settings {
         upload_max_bytes: config.upload_max_bytes,
+        sessions: SessionLimits {
+            idle: chrono::Duration::from_std(config.session_idle).unwrap_or_default(),
+            absolute: chrono::Duration::from_std(config.session_max).unwrap_or_default(),
+        },
     };
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let passwords = PasswordWork::new(cores).map_err(StartError::Passwords)?;
     Ok(Services::new(
         store,
         BlobStore::new(data_dir),
         clock,
+        passwords,
         settings,
     ))
 }

@@ -1,3 +1,4 @@
-//! Credentials: password hashing (argon2id) and random secrets.
+//! Credentials: password hashing (argon2id, bounded), random tokens stored hashed.
 
 pub mod password;
+pub mod token;

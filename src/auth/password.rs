@@ -1,10 +1,86 @@
 //! Password hashes: argon2id with OWASP's parameters (m = 19456 KiB, t = 2, p = 1), stored as
 //! PHC strings so the parameters travel with each hash. CPU-heavy: call off the async threads.
 
+use std::sync::Arc;
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use rand::Rng;
+use tokio::sync::Semaphore;
+
+/// The longest password accepted; checked before hashing so nobody can make us hash megabytes.
+pub const MAX_CHARS: usize = 128;
+
+/// Too many password checks are running or waiting: answer "try again" instead of queueing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many sign-in attempts are being checked right now")]
+pub struct Busy;
+
+/// Runs password hashing and verification on the blocking pool, at most `parallel` at a time
+/// and with a short queue behind them; beyond that callers get [`Busy`] at once. An unknown
+/// username costs one verification all the same, so timing tells nothing.
+#[derive(Debug, Clone)]
+pub struct PasswordWork {
+    running: Arc<Semaphore>,
+    admitted: Arc<Semaphore>,
+    dummy_hash: Arc<str>,
+}
+
+impl PasswordWork {
+    /// `parallel` checks at once (about the number of cores), four times that may wait.
+    pub fn new(parallel: usize) -> Result<Self, HashError> {
+        let parallel = parallel.max(1);
+        Ok(Self {
+            running: Arc::new(Semaphore::new(parallel)),
+            admitted: Arc::new(Semaphore::new(parallel * 5)),
+            dummy_hash: hash("an unknown account still costs one verification")?.into(),
+        })
+    }
+
+    /// Whether `password` matches `stored`; with no stored hash, spends the same effort and
+    /// answers false.
+    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, Busy> {
+        let _admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Busy)?;
+        let _running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Busy)?;
+        let known = stored.is_some();
+        let hash = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
+        let password = password.to_owned();
+        let matched = tokio::task::spawn_blocking(move || verify(&password, &hash))
+            .await
+            .map_err(|_| Busy)?;
+        Ok(known && matched)
+    }
+
+    /// Hashes a new password under the same bound.
+    pub async fn hash(&self, password: &str) -> Result<String, Busy> {
+        let _admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Busy)?;
+        let _running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Busy)?;
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || hash(&password))
+            .await
+            .map_err(|_| Busy)?
+            .map_err(|_| Busy)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
@@ -61,6 +137,29 @@ mod tests {
             hash("correct horse battery staple").unwrap(),
             "salted"
         );
+    }
+
+    #[tokio::test]
+    async fn bounded_work_answers_unknown_accounts_and_refuses_floods() {
+        let work = PasswordWork::new(1).unwrap();
+        let stored = hash("een lang genoeg wachtwoord").unwrap();
+        assert_eq!(
+            work.verify("een lang genoeg wachtwoord", Some(&stored))
+                .await,
+            Ok(true)
+        );
+        assert_eq!(work.verify("fout", Some(&stored)).await, Ok(false));
+        assert_eq!(
+            work.verify("een lang genoeg wachtwoord", None).await,
+            Ok(false)
+        );
+        // Hold every admission slot: the next attempt is refused at once, not queued.
+        let held: Vec<_> = (0..5)
+            .map(|_| work.admitted.clone().try_acquire_owned().unwrap())
+            .collect();
+        assert_eq!(work.verify("x", Some(&stored)).await, Err(Busy));
+        drop(held);
+        assert_eq!(work.verify("fout", Some(&stored)).await, Ok(false));
     }
 
     #[test]

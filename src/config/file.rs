@@ -15,7 +15,15 @@ pub struct FileConfig {
     pub tls: Option<TlsSection>,
     pub smtp: Option<SmtpSection>,
     pub uploads: Option<UploadsSection>,
+    pub security: Option<SecuritySection>,
     pub jobs: Option<JobsSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySection {
+    pub session_idle_minutes: Option<Spanned<i64>>,
+    pub session_max_hours: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

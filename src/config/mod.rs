@@ -45,6 +45,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The largest file a user may upload through the browser, in bytes.
     pub upload_max_bytes: u64,
+    /// Signed out after this long without activity.
+    pub session_idle: Duration,
+    /// Signed out after this long, whatever the activity.
+    pub session_max: Duration,
     /// Job name → cron schedule; `None` when the config disables the job with `""`.
     pub jobs: Vec<(&'static str, Option<String>)>,
 }
@@ -235,6 +239,19 @@ impl Validator<'_> {
             20,
             1..=2048,
         )?;
+        let security = raw.security.unwrap_or_default();
+        let idle_minutes: u64 = self.ranged(
+            "[security] session_idle_minutes",
+            security.session_idle_minutes.as_ref(),
+            15,
+            1..=720,
+        )?;
+        let max_hours: u64 = self.ranged(
+            "[security] session_max_hours",
+            security.session_max_hours.as_ref(),
+            8,
+            1..=168,
+        )?;
         let jobs = self.jobs(raw.jobs.unwrap_or_default())?;
         Ok(Config {
             source: path.map(Path::to_path_buf),
@@ -245,6 +262,8 @@ impl Validator<'_> {
             tls,
             smtp,
             upload_max_bytes: upload_max_mb * 1024 * 1024,
+            session_idle: Duration::from_secs(idle_minutes * 60),
+            session_max: Duration::from_secs(max_hours * 3600),
             jobs,
         })
     }

@@ -18,7 +18,14 @@ struct Effective<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     smtp: Option<Smtp<'a>>,
     uploads: Uploads,
+    security: Security,
     jobs: toml::Table,
+}
+
+#[derive(Serialize)]
+struct Security {
+    session_idle_minutes: u64,
+    session_max_hours: u64,
 }
 
 #[derive(Serialize)]
@@ -95,6 +102,10 @@ impl Config {
             }),
             uploads: Uploads {
                 max_size_mb: self.upload_max_bytes / (1024 * 1024),
+            },
+            security: Security {
+                session_idle_minutes: self.session_idle.as_secs() / 60,
+                session_max_hours: self.session_max.as_secs() / 3600,
             },
             jobs,
         };

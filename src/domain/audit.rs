@@ -21,10 +21,11 @@ pub enum AuditAction {
     RevealBsn,
     Login,
     LoginFailed,
+    Logout,
 }
 
 impl AuditAction {
-    const ALL: [Self; 14] = [
+    const ALL: [Self; 15] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -39,6 +40,7 @@ impl AuditAction {
         Self::RevealBsn,
         Self::Login,
         Self::LoginFailed,
+        Self::Logout,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +59,7 @@ impl AuditAction {
             Self::RevealBsn => "reveal_bsn",
             Self::Login => "login",
             Self::LoginFailed => "login_failed",
+            Self::Logout => "logout",
         }
     }
 

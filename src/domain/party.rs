@@ -100,6 +100,8 @@ pub struct Account {
     pub username: String,
     pub party: AccountParty,
     pub status: AccountStatus,
+    /// A bureau staff member's own name.
+    pub staff_name: Option<String>,
 }
 
 /// A username: trimmed, 3–254 characters, no control characters. Compared without case.

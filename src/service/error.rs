@@ -21,6 +21,12 @@ pub enum ServiceError {
     TooLarge { limit: u64 },
     #[error("this type of file is not accepted; use PDF, PNG or JPEG")]
     UnsupportedType,
+    /// Wrong username or password (never which of the two).
+    #[error("the username or password is not right")]
+    SignInFailed,
+    /// Too much work queued (password checks): try again shortly.
+    #[error("busy; try again in a moment")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

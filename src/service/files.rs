@@ -84,7 +84,7 @@ impl Change {
 }
 
 /// How the audit log names an actor.
-fn actor_label(actor: Actor) -> &'static str {
+pub(super) fn actor_label(actor: Actor) -> &'static str {
     match actor {
         Actor::Employee { .. } => "employee",
         Actor::Employer { .. } => "employer",

@@ -9,6 +9,7 @@ mod error;
 mod files;
 mod parties;
 mod placing;
+mod signin;
 mod sniff;
 
 use std::sync::Arc;
@@ -18,7 +19,9 @@ pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
 pub use parties::{EmployeeLine, EmployerLine};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
+pub use signin::{CurrentSession, IssuedSession, SessionLimits};
 
+use crate::auth::password::PasswordWork;
 use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
 use crate::store::Store;
@@ -29,12 +32,14 @@ use audit::AuditLog;
 pub struct Settings {
     /// The largest file a user may upload through the browser.
     pub upload_max_bytes: u64,
+    pub sessions: SessionLimits,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             upload_max_bytes: 20 * 1024 * 1024,
+            sessions: SessionLimits::default(),
         }
     }
 }
@@ -46,6 +51,7 @@ pub struct Services {
     blobs: BlobStore,
     clock: SharedClock,
     audit: Arc<AuditLog>,
+    passwords: PasswordWork,
     settings: Settings,
 }
 
@@ -68,12 +74,19 @@ pub struct InstallationStatus {
 
 impl Services {
     /// Wires the use cases; starts the audit writer (needs a Tokio runtime).
-    pub fn new(store: Store, blobs: BlobStore, clock: SharedClock, settings: Settings) -> Self {
+    pub fn new(
+        store: Store,
+        blobs: BlobStore,
+        clock: SharedClock,
+        passwords: PasswordWork,
+        settings: Settings,
+    ) -> Self {
         Self {
             audit: Arc::new(AuditLog::start(store.clone())),
             store,
             blobs,
             clock,
+            passwords,
             settings,
         }
     }

@@ -16,6 +16,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_dossiers",
         include_str!("migrations/0002_dossiers.sql"),
     ),
+    (
+        "0003_sessions",
+        include_str!("migrations/0003_sessions.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
@@ -47,4 +51,28 @@ pub fn migrate(conn: &mut Connection, now: &str) -> Result<u32, StoreError> {
         tracing::info!(migration = name, version, "database migrated");
     }
     Ok(SCHEMA_VERSION)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+
+    #[test]
+    fn every_migration_file_is_listed_in_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let listed: Vec<String> = MIGRATIONS.iter().map(|(n, _)| format!("{n}.sql")).collect();
+        assert_eq!(files, listed);
+        for (index, name) in listed.iter().enumerate() {
+            assert!(
+                name.starts_with(&format!("{:04}_", index + 1)),
+                "{name} out of order"
+            );
+        }
+    }
 }

@@ -6,6 +6,7 @@ pub mod documents;
 pub(crate) mod migrate;
 pub mod parties;
 mod scope;
+pub mod sessions;
 pub mod stats;
 mod time;
 

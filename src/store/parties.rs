@@ -470,6 +470,7 @@ pub fn insert_account(
         } else {
             AccountStatus::Invited
         },
+        staff_name: account.staff_name.map(str::to_owned),
     })
 }
 
@@ -492,11 +493,21 @@ fn account_row(row: &Row<'_>) -> Result<Account, rusqlite::Error> {
         username: row.get(2)?,
         party,
         status: status(Some(row.get(7)?)),
+        staff_name: row.get(8)?,
     })
 }
 
+/// The stored password hash of an account, if its password is set.
+pub fn password_hash(conn: &Connection, account: AccountKey) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT password_hash FROM accounts WHERE id = ?1")?
+        .query_row([account.0], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
 const ACCOUNT_COLUMNS: &str = "id, public_id, username, role, bureau_id, employer_id, \
-    employee_id, password_hash IS NOT NULL";
+    employee_id, password_hash IS NOT NULL, staff_name";
 
 pub fn account(conn: &Connection, key: AccountKey) -> Result<Option<Account>, StoreError> {
     Ok(conn

@@ -14,8 +14,11 @@ pub struct SecurityHeaders {
 
 impl SecurityHeaders {
     pub fn apply(self, headers: &mut HeaderMap) {
-        let fixed: [(HeaderName, &'static str); 7] = [
-            (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        // A route may set a stricter policy of its own (documents are sandboxed).
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+        let fixed: [(HeaderName, &'static str); 6] = [
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::REFERRER_POLICY, "no-referrer"),
             (header::X_FRAME_OPTIONS, "DENY"),

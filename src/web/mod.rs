@@ -2,38 +2,36 @@
 //! Talks to `service` only; never to the store.
 
 pub mod assets;
+mod download;
+mod forms;
 mod headers;
 mod health;
 mod idle;
 pub mod redirect;
 mod respond;
 pub mod server;
+pub mod session;
+mod ui;
 pub mod views;
 
 use std::sync::Arc;
 
 use warp::Filter;
 use warp::filters::BoxedFilter;
-use warp::http::StatusCode;
 use warp::reply::Response;
 
 pub use headers::{CONTENT_SECURITY_POLICY, SecurityHeaders};
-
-use crate::service::Services;
-use views::Site;
+pub use session::WebState;
 
 /// Every route of the portal, ending in the one "not found" answer.
-pub fn routes(services: Arc<Services>, site: Site) -> BoxedFilter<(Response,)> {
-    let home_site = site.clone();
-    let home = warp::get()
-        .and(warp::path::end())
-        .map(move || respond::html(StatusCode::OK, views::home(&home_site)));
+pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
+    let site = state.site.clone();
     let fallback = warp::path::full()
         .map(move |path: warp::path::FullPath| respond::not_found(path.as_str(), &site));
-    health::routes(services)
+    health::routes(Arc::clone(&state.services))
         .or(assets::routes())
         .unify()
-        .or(home)
+        .or(ui::routes(state))
         .unify()
         .or(fallback)
         .unify()

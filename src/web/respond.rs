@@ -44,3 +44,29 @@ pub fn not_found(path: &str, site: &views::Site) -> Response {
         html(StatusCode::NOT_FOUND, views::not_found(site))
     }
 }
+
+/// `303 See Other`: where a browser goes after a form post (or when it must sign in first).
+pub fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = header::HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// Something failed that the visitor cannot fix: the cause goes to the log under a reference
+/// the visitor can quote; the page shows only the reference.
+pub fn internal(site: &views::Site, cause: &dyn std::fmt::Display) -> Response {
+    let reference = crate::auth::token::generate()[..8].to_owned();
+    tracing::error!(reference, "request failed: {cause}");
+    html(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        views::problem_page(
+            site,
+            "Er ging iets mis",
+            &format!(
+                "Probeer het over een ogenblik opnieuw. Blijft het misgaan, noem dan referentie {reference}."
+            ),
+        ),
+    )
+}

@@ -50,7 +50,11 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn home_page_names_the_installation_and_links_hashed_assets() {
     let app = TestApp::start_with("installation_name = \"Salarisbureau De Vries\"\n").await;
-    let page = app.get("/").await;
+    // Without a session the start page sends the browser to sign in.
+    let start = app.get("/").await;
+    assert_eq!(start.status(), StatusCode::SEE_OTHER);
+    assert_eq!(start.headers()["location"], "/aanmelden");
+    let page = app.get("/aanmelden").await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(
         page.headers()[CONTENT_TYPE]
@@ -59,7 +63,10 @@ async fn home_page_names_the_installation_and_links_hashed_assets() {
             .starts_with("text/html")
     );
     let html = page.text().await.unwrap();
-    assert!(html.contains("Welkom bij Salarisbureau De Vries"), "{html}");
+    assert!(
+        html.contains("Aanmelden – Salarisbureau De Vries"),
+        "{html}"
+    );
     let css_path = html
         .split("href=\"")
         .filter_map(|s| s.split('"').next())

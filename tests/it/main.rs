@@ -7,6 +7,7 @@
 )]
 
 mod cli;
+mod documents;
 mod http;
 mod lifecycle;
 mod limits;

@@ -10,8 +10,26 @@ pub struct Site {
     pub name: String,
 }
 
+/// What the header shows to a signed-in account.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    pub display_name: String,
+    pub unread: u64,
+    /// The session's form token, for the sign-out button.
+    pub csrf_token: String,
+}
+
 /// Wraps `body` in the shared layout. `title` names the page; the site's name follows it.
 pub fn page(site: &Site, title: &str, body: Markup) -> Markup {
+    frame(site, None, title, body)
+}
+
+/// The layout for signed-in pages, with navigation and the sign-out button.
+pub fn signed_in_page(site: &Site, nav: &Nav, title: &str, body: Markup) -> Markup {
+    frame(site, Some(nav), title, body)
+}
+
+fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="nl" {
@@ -26,6 +44,17 @@ pub fn page(site: &Site, title: &str, body: Markup) -> Markup {
             body {
                 header.site-header {
                     a.brand href="/" { (site.name) }
+                    @if let Some(nav) = nav {
+                        nav.site-nav aria-label="Hoofdmenu" {
+                            a href="/" { "Home" }
+                            a href="/" { "Ongelezen " span.badge { (nav.unread) } }
+                            form.signout method="post" action="/afmelden" {
+                                input type="hidden" name="csrf" value=(nav.csrf_token);
+                                span.who { (nav.display_name) }
+                                button type="submit" { "Afmelden" }
+                            }
+                        }
+                    }
                 }
                 main.content { (body) }
                 footer.site-footer {

@@ -1,7 +1,11 @@
 //! Pages as pure functions of their view models, rendered with maud. No handler logic here.
 
+mod dossier;
 mod layout;
 mod pages;
+mod signin;
 
-pub use layout::Site;
-pub use pages::{home, not_found};
+pub use dossier::dossier_overview;
+pub use layout::{Nav, Site};
+pub use pages::{home, not_found, problem_page};
+pub use signin::{SignInPage, sign_in};

@@ -25,6 +25,21 @@ pub fn home(site: &Site) -> Markup {
     )
 }
 
+/// A page that explains a problem in a sentence or two.
+pub fn problem_page(site: &Site, title: &str, explanation: &str) -> Markup {
+    page(
+        site,
+        title,
+        html! {
+            section.card {
+                h1 { (title) }
+                p { (explanation) }
+                p { a href="/" { "Naar de startpagina" } }
+            }
+        },
+    )
+}
+
 /// Shown for every address that does not exist or is not the visitor's to see.
 pub fn not_found(site: &Site) -> Markup {
     page(

@@ -7,9 +7,11 @@
 )]
 
 mod binary;
+mod browser;
 mod certs;
 
 pub use binary::Binary;
+pub use browser::{Browser, csrf_in, demo, login};
 pub use certs::TestCert;
 
 use std::path::{Path, PathBuf};

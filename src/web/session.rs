@@ -1,0 +1,174 @@
+//! The session cookie, the signed-in account behind a request, and CSRF protection (a
+//! synchronizer token in every form plus a same-origin check on every state change).
+
+use std::sync::Arc;
+
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderMap, HeaderValue, header};
+
+use super::server::ClientAddr;
+use crate::service::{CurrentSession, IssuedSession, RequestContext, Services};
+
+/// What the browser pages share: the services, the site, and how cookies must be set.
+#[derive(Debug, Clone)]
+pub struct WebState {
+    pub services: Arc<Services>,
+    pub site: super::views::Site,
+    /// Served over TLS: cookies get `Secure` and the `__Host-` prefix.
+    pub secure: bool,
+    /// `scheme://host[:port]` users reach us on, when configured.
+    pub origin: Option<String>,
+}
+
+impl WebState {
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-loondossier"
+        } else {
+            "loondossier"
+        }
+    }
+
+    /// The cookie holding the anonymous forms' CSRF token (sign-in and the like).
+    pub fn form_cookie_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-loondossier-form"
+        } else {
+            "loondossier-form"
+        }
+    }
+
+    fn attributes(&self) -> &'static str {
+        if self.secure {
+            "; Path=/; HttpOnly; Secure; SameSite=Lax"
+        } else {
+            "; Path=/; HttpOnly; SameSite=Lax"
+        }
+    }
+
+    /// `Set-Cookie` for a new session; it ends with the browser (no Max-Age) and on the server.
+    pub fn set_session(&self, issued: &IssuedSession) -> Option<HeaderValue> {
+        HeaderValue::from_str(&format!(
+            "{}={}{}",
+            self.session_cookie_name(),
+            issued.id,
+            self.attributes()
+        ))
+        .ok()
+    }
+
+    /// `Set-Cookie` that removes a cookie.
+    pub fn clear(&self, name: &str) -> Option<HeaderValue> {
+        HeaderValue::from_str(&format!("{name}={}; Max-Age=0", self.attributes())).ok()
+    }
+
+    /// `Set-Cookie` for the anonymous form token.
+    pub fn set_form_token(&self, token: &str) -> Option<HeaderValue> {
+        HeaderValue::from_str(&format!(
+            "{}={token}{}",
+            self.form_cookie_name(),
+            self.attributes()
+        ))
+        .ok()
+    }
+}
+
+/// One cookie's value from a `Cookie` header.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim())
+}
+
+/// Everything a browser request brings that handlers need.
+#[derive(Debug, Clone)]
+pub struct Visit {
+    pub session: Option<CurrentSession>,
+    pub context: RequestContext,
+    pub headers: HeaderMap,
+}
+
+impl Visit {
+    pub fn user_agent(&self) -> Option<&str> {
+        self.headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Finds the signed-in account (if any) for each request.
+pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
+    warp::header::headers_cloned()
+        .and(warp::ext::optional::<ClientAddr>())
+        .then(move |headers: HeaderMap, addr: Option<ClientAddr>| {
+            let state = state.clone();
+            async move {
+                let context = RequestContext {
+                    client_addr: addr.map(|a| a.0.ip()),
+                };
+                let session = match cookie(&headers, state.session_cookie_name()) {
+                    Some(id) => match state.services.session(id).await {
+                        Ok(session) => session,
+                        Err(e) => {
+                            tracing::error!(error = %e, "session lookup failed");
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                Visit {
+                    session,
+                    context,
+                    headers,
+                }
+            }
+        })
+        .boxed()
+}
+
+/// Whether a state-changing request comes from our own pages: the browser's
+/// `Sec-Fetch-Site` (or, from older browsers, `Origin`) must not point elsewhere.
+pub fn same_origin(state: &WebState, headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            let ours = state.origin.clone().or_else(|| {
+                let host = headers.get(header::HOST)?.to_str().ok()?;
+                let scheme = if state.secure { "https" } else { "http" };
+                Some(format!("{scheme}://{host}"))
+            });
+            ours.is_some_and(|ours| ours == origin)
+        }
+    }
+}
+
+/// Whether a submitted form is genuine: same origin and carrying the expected token.
+pub fn form_is_genuine(state: &WebState, headers: &HeaderMap, expected: &str, sent: &str) -> bool {
+    same_origin(state, headers) && crate::auth::token::same(expected, sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; loondossier-form=xyz; loondossier=abc"),
+        );
+        assert_eq!(cookie(&headers, "loondossier"), Some("abc"));
+        assert_eq!(cookie(&headers, "loondossier-form"), Some("xyz"));
+        assert_eq!(cookie(&headers, "b"), None);
+    }
+}

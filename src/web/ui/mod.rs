@@ -1,0 +1,79 @@
+//! Browser pages: signing in and out, the signed-in start page, and viewing or downloading
+//! documents. Every handler turns the service's answer into a page here.
+
+mod documents;
+mod signin;
+
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+
+use super::session::{Visit, WebState, visit};
+
+/// The browser routes.
+pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
+    let start = warp::get()
+        .and(warp::path::end())
+        .and(visit(state.clone()))
+        .then({
+            let state = state.clone();
+            move |v: Visit| documents::start_page(state.clone(), v)
+        });
+    start
+        .or(signin::routes(state.clone()))
+        .unify()
+        .or(documents::routes(state))
+        .unify()
+        .boxed()
+}
+
+/// Where to send someone who must sign in first, coming back to `path` afterwards.
+fn sign_in_first(path: &str) -> Response {
+    super::respond::see_other(&format!("/aanmelden?next={}", encode_path(path)))
+}
+
+/// A path as a query value.
+fn encode_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Only local paths are followed after sign-in (no `//host`, no schemes): no open redirects.
+fn local_path(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let safe = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    safe.then(|| next.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(
+            local_path(Some("/documenten/ab")),
+            Some("/documenten/ab".to_owned())
+        );
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil",
+            "dossier",
+            "/a\nb",
+        ] {
+            assert_eq!(local_path(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(encode_path("/a b?c"), "/a%20b%3Fc");
+    }
+}

@@ -1,0 +1,222 @@
+//! `GET /aanmelden`, `POST /aanmelden` and `POST /afmelden`.
+
+use bytes::Buf;
+use futures_util::Stream;
+use serde::Deserialize;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderValue, StatusCode, header};
+use warp::reply::Response;
+
+use super::local_path;
+use crate::auth::token;
+use crate::service::ServiceError;
+use crate::web::forms::{self, FormError};
+use crate::web::respond;
+use crate::web::session::{Visit, WebState, cookie, form_is_genuine, visit};
+use crate::web::views::{self, SignInPage};
+
+#[derive(Debug, Default, Deserialize)]
+struct SignInQuery {
+    next: Option<String>,
+    afgemeld: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SignInForm {
+    csrf: String,
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SignOutForm {
+    csrf: String,
+}
+
+pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
+    let page = warp::get()
+        .and(warp::path!("aanmelden"))
+        .and(visit(state.clone()))
+        .and(warp::query::<SignInQuery>())
+        .then({
+            let state = state.clone();
+            move |v: Visit, q: SignInQuery| {
+                let state = state.clone();
+                async move { show(&state, &v, q) }
+            }
+        });
+    let submit = warp::post()
+        .and(warp::path!("aanmelden"))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then({
+            let state = state.clone();
+            move |v: Visit, body| submit(state.clone(), v, body)
+        });
+    let sign_out = warp::post()
+        .and(warp::path!("afmelden"))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then(move |v: Visit, body| sign_out(state.clone(), v, body));
+    page.or(submit).unify().or(sign_out).unify().boxed()
+}
+
+/// The sign-in page with a form token (reusing the browser's if it has a good one).
+fn page_with_token(
+    state: &WebState,
+    visit: &Visit,
+    status: StatusCode,
+    mut form: SignInPage,
+) -> Response {
+    let existing = cookie(&visit.headers, state.form_cookie_name())
+        .filter(|t| token::well_formed(t))
+        .map(str::to_owned);
+    let fresh = existing.is_none();
+    form.csrf_token = existing.unwrap_or_else(token::generate);
+    let mut response = respond::html(status, views::sign_in(&state.site, &form));
+    if fresh && let Some(cookie) = state.set_form_token(&form.csrf_token) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn show(state: &WebState, visit: &Visit, query: SignInQuery) -> Response {
+    let next = local_path(query.next.as_deref());
+    if visit.session.is_some() {
+        return respond::see_other(next.as_deref().unwrap_or("/"));
+    }
+    let form = SignInPage {
+        next,
+        signed_out: query.afgemeld.is_some(),
+        ..SignInPage::default()
+    };
+    page_with_token(state, visit, StatusCode::OK, form)
+}
+
+async fn submit<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let form: SignInForm = match forms::read(body).await {
+        Ok(form) => form,
+        Err(FormError::TooLarge) => {
+            return respond::html(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                views::problem_page(&state.site, "Te groot", "Dit formulier is te groot."),
+            );
+        }
+        Err(FormError::Unreadable(_)) => {
+            let form = SignInPage {
+                error: Some("Vul uw gebruikersnaam en wachtwoord in.".to_owned()),
+                ..SignInPage::default()
+            };
+            return page_with_token(&state, &visit, StatusCode::BAD_REQUEST, form);
+        }
+    };
+    let next = local_path(form.next.as_deref());
+    let expected = cookie(&visit.headers, state.form_cookie_name()).unwrap_or("");
+    if expected.is_empty() || !form_is_genuine(&state, &visit.headers, expected, &form.csrf) {
+        let page = SignInPage {
+            next,
+            username: form.username,
+            error: Some(
+                "Het formulier was verlopen of kwam niet van deze site. Probeer het opnieuw."
+                    .to_owned(),
+            ),
+            ..SignInPage::default()
+        };
+        return page_with_token(&state, &visit, StatusCode::FORBIDDEN, page);
+    }
+    let signed_in = state
+        .services
+        .sign_in(
+            visit.context,
+            &form.username,
+            &form.password,
+            visit.user_agent(),
+        )
+        .await;
+    match signed_in {
+        Ok(issued) => {
+            let mut response = respond::see_other(next.as_deref().unwrap_or("/"));
+            let headers = response.headers_mut();
+            if let Some(cookie) = state.set_session(&issued) {
+                headers.append(header::SET_COOKIE, cookie);
+            }
+            if let Some(cookie) = state.clear(state.form_cookie_name()) {
+                headers.append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(ServiceError::SignInFailed) => {
+            let page = SignInPage {
+                next,
+                username: form.username,
+                error: Some("De gebruikersnaam of het wachtwoord klopt niet.".to_owned()),
+                ..SignInPage::default()
+            };
+            page_with_token(&state, &visit, StatusCode::UNAUTHORIZED, page)
+        }
+        Err(ServiceError::Busy) => {
+            let mut response = respond::html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                views::problem_page(
+                    &state.site,
+                    "Even geduld",
+                    "Er worden nu veel aanmeldingen tegelijk gecontroleerd. Probeer het over enkele seconden opnieuw.",
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            response
+        }
+        Err(other) => respond::internal(&state.site, &other),
+    }
+}
+
+async fn sign_out<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let Some(session) = &visit.session else {
+        let mut response = respond::see_other("/aanmelden");
+        if let Some(cookie) = state.clear(state.session_cookie_name()) {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        return response;
+    };
+    let genuine = match forms::read::<SignOutForm, _, _, _>(body).await {
+        Ok(form) => form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf),
+        Err(_) => false,
+    };
+    if !genuine {
+        return respond::html(
+            StatusCode::FORBIDDEN,
+            views::problem_page(
+                &state.site,
+                "Niet afgemeld",
+                "Dit verzoek kwam niet van een pagina van deze site. Gebruik de knop Afmelden.",
+            ),
+        );
+    }
+    if let Err(e) = state.services.sign_out(visit.context, session).await {
+        return respond::internal(&state.site, &e);
+    }
+    let mut response = respond::see_other("/aanmelden?afgemeld=1");
+    let headers = response.headers_mut();
+    if let Some(cookie) = state.clear(state.session_cookie_name()) {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    headers.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
+    response
+}

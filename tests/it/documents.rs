@@ -1,0 +1,233 @@
+//! Viewing and downloading documents over HTTP as a signed-in user: streaming, ranges, the
+//! headers that keep a document from being sniffed or cached, and "not yours" looking exactly
+//! like "not there".
+
+use reqwest::StatusCode;
+use reqwest::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG,
+    IF_RANGE, RANGE,
+};
+
+use crate::support::{Browser, TestApp, demo, login};
+
+/// The document links on a signed-in start page.
+async fn document_links(browser: &Browser) -> Vec<String> {
+    let html = browser.get("/").await.text().await.unwrap();
+    html.split("href=\"/documenten/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|s| !s.ends_with("/download"))
+        .map(|s| format!("/documenten/{s}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_payslip_opens_inline_and_downloads_with_safe_headers() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let links = document_links(&employee).await;
+    assert_eq!(
+        links.len(),
+        3,
+        "two payslips and the shared ID copy: {links:?}"
+    );
+
+    let view = employee.get(&links[0]).await;
+    assert_eq!(view.status(), StatusCode::OK);
+    let headers = view.headers().clone();
+    assert_eq!(headers[CONTENT_TYPE], "application/pdf");
+    assert_eq!(
+        headers[CONTENT_DISPOSITION],
+        "inline; filename=\"Loonstrook - februari 2026.pdf\"; filename*=UTF-8''Loonstrook%20-%20februari%202026.pdf"
+    );
+    assert_eq!(
+        headers["content-security-policy"],
+        "sandbox; default-src 'none'"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    let body = view.bytes().await.unwrap();
+    assert!(body.starts_with(b"%PDF-1.7"));
+    assert_eq!(headers[CONTENT_LENGTH], body.len().to_string().as_str());
+
+    let download = employee.get(&format!("{}/download", links[0])).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert!(
+        download.headers()[CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; ")
+    );
+    assert_eq!(download.bytes().await.unwrap(), body);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn ranges_resume_downloads() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let link = document_links(&employee).await.remove(0);
+    let whole = employee.get(&link).await;
+    let etag = whole.headers()[ETAG].clone();
+    let whole = whole.bytes().await.unwrap();
+    let size = whole.len();
+    let ranged = |range: String| {
+        let client = employee.client.clone();
+        let url = format!("{}{link}/download", employee.base);
+        async move { client.get(url).header(RANGE, range).send().await.unwrap() }
+    };
+
+    let head = ranged("bytes=0-7".into()).await;
+    assert_eq!(head.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        head.headers()[CONTENT_RANGE],
+        format!("bytes 0-7/{size}").as_str()
+    );
+    assert_eq!(head.bytes().await.unwrap(), &whole[..8]);
+
+    let tail = ranged("bytes=-5".into()).await;
+    assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes().await.unwrap(), &whole[size - 5..]);
+
+    let rest = ranged(format!("bytes={}-", size - 100)).await;
+    assert_eq!(rest.bytes().await.unwrap(), &whole[size - 100..]);
+
+    let beyond = ranged(format!("bytes={size}-")).await;
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        beyond.headers()[CONTENT_RANGE],
+        format!("bytes */{size}").as_str()
+    );
+
+    // A range for another version of the file gets the whole current file.
+    let stale = employee
+        .client
+        .get(format!("{}{link}", employee.base))
+        .header(RANGE, "bytes=0-7")
+        .header(IF_RANGE, "\"another-version\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::OK);
+    let fresh = employee
+        .client
+        .get(format!("{}{link}", employee.base))
+        .header(RANGE, "bytes=0-7")
+        .header(IF_RANGE, etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), StatusCode::PARTIAL_CONTENT);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn someone_elses_document_looks_exactly_like_a_missing_one() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let other = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
+    let link = document_links(&owner).await.remove(0);
+
+    let not_yours = other.get(&link).await;
+    let missing = other
+        .get("/documenten/00000000000000000000000000000000")
+        .await;
+    let garbage = other.get("/documenten/..%2F..%2Fetc%2Fpasswd").await;
+    assert_eq!(not_yours.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(garbage.status(), StatusCode::NOT_FOUND);
+    let strip = |r: &reqwest::Response| {
+        let mut h = r.headers().clone();
+        h.remove("date");
+        h
+    };
+    assert_eq!(strip(&not_yours), strip(&missing));
+    let (a, b) = (
+        not_yours.text().await.unwrap(),
+        missing.text().await.unwrap(),
+    );
+    assert_eq!(a, b, "the same page, byte for byte");
+
+    // The employer of both sees the payslip (but not the private upload).
+    let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    assert_eq!(employer.get(&link).await.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn signing_in_first_then_back_to_the_document() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let link = document_links(&employee).await.remove(0);
+
+    let anonymous = Browser::new(&app);
+    let response = anonymous.get(&link).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/aanmelden?next={link}").as_str()
+    );
+    let page = anonymous
+        .get(&format!("/aanmelden?next={link}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::support::csrf_in(&page);
+    let credentials = login(&report, "demo-werknemer-1");
+    let signed_in = anonymous
+        .post_form(
+            "/aanmelden",
+            &[
+                ("csrf", csrf.as_str()),
+                ("username", credentials.username.as_str()),
+                ("password", credentials.password.as_str()),
+                ("next", link.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.headers()["location"], link.as_str());
+    assert_eq!(anonymous.get(&link).await.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn opening_is_audited_with_the_client_address_and_marks_read() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let before = employee.get("/").await.text().await.unwrap();
+    let unread_before = before.matches("class=\"unread\"").count();
+    let link = document_links(&employee).await.remove(0);
+    employee
+        .get(&format!("{link}/download"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    app.running.services().flush_audit().await;
+
+    let after = employee.get("/").await.text().await.unwrap();
+    assert_eq!(after.matches("class=\"unread\"").count(), unread_before - 1);
+    let db = rusqlite_count(
+        &app.data_dir.join("loondossier.db"),
+        &format!(
+            "SELECT count(*) FROM audit_events WHERE action = 'download' AND actor = 'employee' \
+             AND client_addr = '127.0.0.1' AND subject = '{}'",
+            link.trim_start_matches("/documenten/")
+        ),
+    );
+    assert_eq!(db, 1);
+    app.stop().await;
+}
+
+/// Reads one number from the database file the way an auditor would: a separate connection.
+fn rusqlite_count(path: &std::path::Path, sql: &str) -> i64 {
+    let conn = loondossier::store::Connection::open(path).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}

@@ -1,0 +1,109 @@
+//! A cookie-keeping HTTP client that signs in through the real sign-in form.
+
+use reqwest::StatusCode;
+
+use loondossier::service::demo::{DemoLogin, DemoReport, DemoSize};
+
+use super::TestApp;
+
+/// Like a browser: keeps cookies, does not follow redirects (tests look at them).
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+/// The value of the first hidden `csrf` field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
+    html[start..start + 32].to_owned()
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Self {
+        Self::at(app.running.url())
+    }
+
+    pub fn at(base: &str) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: base.to_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Opens the sign-in page, then posts the form with its token.
+    pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        let page = self.get("/aanmelden").await.text().await.expect("page");
+        let csrf = csrf_in(&page);
+        self.post_form(
+            "/aanmelden",
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// Signs in and checks it worked.
+    pub async fn signed_in(app: &TestApp, login: &DemoLogin) -> Self {
+        let browser = Self::new(app);
+        let response = browser.sign_in(&login.username, &login.password).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in of {}",
+            login.username
+        );
+        browser
+    }
+
+    /// The start page's sign-out token.
+    pub async fn page_csrf(&self) -> String {
+        csrf_in(&self.get("/").await.text().await.expect("page"))
+    }
+}
+
+/// Loads a small demo world into a running test app.
+pub async fn demo(app: &TestApp) -> DemoReport {
+    let size = DemoSize {
+        employers: 2,
+        employees_per_employer: 2,
+        years: 1,
+    };
+    app.running
+        .services()
+        .load_demo(size, &app.data_dir.join("demo-credentials.txt"))
+        .await
+        .expect("demo data")
+}
+
+/// The demo login with this username.
+pub fn login<'a>(report: &'a DemoReport, username: &str) -> &'a DemoLogin {
+    report
+        .logins
+        .iter()
+        .find(|l| l.username == username)
+        .expect("demo login")
+}
