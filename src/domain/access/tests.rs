@@ -2,7 +2,8 @@
 //!
 //! The world: bureau B1 with clients R1 and R2; bureau B2; employer R0 without a bureau.
 //! Employees E1 and E2 work for R1, E3 for R2, E0 for R0. Documents 1–8 live in R1's world
-//! (payroll placed by B1); documents 9–10 in R0's world (payroll placed by R0 itself).
+//! (payroll placed by B1); documents 9–10 in R0's world (payroll placed by R0 itself);
+//! document 11 is a payroll file R1 placed itself although it has a bureau.
 
 use super::*;
 use crate::domain::document::{BureauKey, DocumentFacts, Dossier, Origin, Placer};
@@ -85,6 +86,7 @@ fn document(number: u8) -> DocumentFacts {
         8 => (e1, by_b1, false, true),                     // retracted payslip of E1
         9 => (e0, Origin::Payroll(Placer::Employer(R0)), false, false), // R0's own payroll run
         10 => (Dossier::Employer(R0), Origin::Upload, false, false), // R0's upload
+        11 => (e1, Origin::Payroll(Placer::Employer(R1)), false, false), // R1 ran payroll itself
         _ => panic!("no document {number}"),
     };
     let employer_bureau = match dossier.employer() {
@@ -108,76 +110,19 @@ const READ: &str = "LVD---R";
 const OWN_SHAREABLE: &str = "LVDSUXR";
 const OWN_UNSHAREABLE: &str = "LVD--XR";
 
-/// Expected permissions: one row per actor, one column per document 1..=10.
-const TABLE: [(&str, [&str; 10]); 9] = [
-    (
-        "employee E1",
-        [
-            READ,
-            NONE,
-            OWN_SHAREABLE,
-            OWN_SHAREABLE,
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-        ],
-    ),
-    ("colleague E2", [NONE; 10]),
-    ("employee E3 of R2", [NONE; 10]),
-    (
-        "employer R1",
-        [
-            READ,
-            READ,
-            NONE,
-            READ,
-            OWN_SHAREABLE,
-            OWN_SHAREABLE,
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-        ],
-    ),
-    ("other employer R2", [NONE; 10]),
-    (
-        "bureau B1",
-        [
-            READ,
-            READ,
-            NONE,
-            NONE,
-            NONE,
-            READ,
-            OWN_UNSHAREABLE,
-            NONE,
-            NONE,
-            NONE,
-        ],
-    ),
-    ("other bureau B2", [NONE; 10]),
-    (
-        "self-administering R0",
-        [
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-            READ,
-            OWN_UNSHAREABLE,
-        ],
-    ),
-    (
-        "employee E0 of R0",
-        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE, READ, NONE],
-    ),
+/// Expected permissions: one row per actor, one column per document 1..=11.
+#[rustfmt::skip]
+const TABLE: [(&str, [&str; 11]); 9] = [
+    //                        1     2     3              4              5              6              7                8     9     10               11
+    ("employee E1",          [READ, NONE, OWN_SHAREABLE, OWN_SHAREABLE, NONE,          NONE,          NONE,            NONE, NONE, NONE,            READ]),
+    ("colleague E2",         [NONE; 11]),
+    ("employee E3 of R2",    [NONE; 11]),
+    ("employer R1",          [READ, READ, NONE,          READ,          OWN_SHAREABLE, OWN_SHAREABLE, NONE,            NONE, NONE, NONE,            READ]),
+    ("other employer R2",    [NONE; 11]),
+    ("bureau B1",            [READ, READ, NONE,          NONE,          NONE,          READ,          OWN_UNSHAREABLE, NONE, NONE, NONE,            NONE]),
+    ("other bureau B2",      [NONE; 11]),
+    ("self-administering R0",[NONE, NONE, NONE,          NONE,          NONE,          NONE,          NONE,            NONE, READ, OWN_UNSHAREABLE, NONE]),
+    ("employee E0 of R0",    [NONE, NONE, NONE,          NONE,          NONE,          NONE,          NONE,            NONE, READ, NONE,            NONE]),
 ];
 
 #[test]
@@ -214,7 +159,7 @@ fn every_actor_document_and_action() {
 
 #[test]
 fn the_system_actor_is_not_bound_by_the_rule() {
-    for number in 1..=10 {
+    for number in 1..=11 {
         for action in Action::ALL {
             assert!(may(Actor::system(), action, &document(number)));
         }
