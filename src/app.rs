@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::auth::password::PasswordWork;
+use crate::auth::password::{Cost, PasswordWork};
 use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
 use crate::config::{Config, TlsConfig};
@@ -154,6 +154,9 @@ impl App {
         };
         let url = format!("{scheme}://{local_addr}");
         tracing::info!("listening on {url}");
+        if config.public_url.is_none() {
+            self.services.set_public_url(&url);
+        }
         Ok(Running {
             url,
             local_addr,
@@ -193,12 +196,22 @@ fn open_services(
     let settings = Settings {
         upload_max_bytes: config.upload_max_bytes,
         sessions: SessionLimits {
-            idle: chrono::Duration::from_std(config.session_idle).unwrap_or_default(),
-            absolute: chrono::Duration::from_std(config.session_max).unwrap_or_default(),
+            idle: chrono::Duration::from_std(config.security.session_idle).unwrap_or_default(),
+            absolute: chrono::Duration::from_std(config.security.session_max).unwrap_or_default(),
+        },
+        require_2fa: config.security.require_2fa.clone(),
+        public_url: match &config.public_url {
+            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+            None => format!("http://{}", config.http.listen),
         },
     };
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    let passwords = PasswordWork::new(cores).map_err(StartError::Passwords)?;
+    let cost = Cost {
+        memory_kib: config.security.argon2_memory_kib,
+        iterations: config.security.argon2_iterations,
+        parallelism: config.security.argon2_parallelism,
+    };
+    let passwords = PasswordWork::with_cost(cores, cost).map_err(StartError::Passwords)?;
     Ok(Services::new(
         store,
         BlobStore::new(data_dir),

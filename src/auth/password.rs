@@ -25,17 +25,27 @@ pub struct PasswordWork {
     running: Arc<Semaphore>,
     admitted: Arc<Semaphore>,
     dummy_hash: Arc<str>,
+    cost: Cost,
 }
 
 impl PasswordWork {
     /// `parallel` checks at once (about the number of cores), four times that may wait.
     pub fn new(parallel: usize) -> Result<Self, HashError> {
+        Self::with_cost(parallel, Cost::default())
+    }
+
+    pub fn with_cost(parallel: usize, cost: Cost) -> Result<Self, HashError> {
         let parallel = parallel.max(1);
         Ok(Self {
             running: Arc::new(Semaphore::new(parallel)),
             admitted: Arc::new(Semaphore::new(parallel * 5)),
-            dummy_hash: hash("an unknown account still costs one verification")?.into(),
+            dummy_hash: hash_with(cost, "an unknown account still costs one verification")?.into(),
+            cost,
         })
+    }
+
+    pub fn cost(&self) -> Cost {
+        self.cost
     }
 
     /// Whether `password` matches `stored`; with no stored hash, spends the same effort and
@@ -75,7 +85,8 @@ impl PasswordWork {
             .await
             .map_err(|_| Busy)?;
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || hash(&password))
+        let cost = self.cost;
+        tokio::task::spawn_blocking(move || hash_with(cost, &password))
             .await
             .map_err(|_| Busy)?
             .map_err(|_| Busy)
@@ -86,9 +97,56 @@ impl PasswordWork {
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
-/// Hashes a password with a fresh random salt.
+/// The argon2id cost of new hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for Cost {
+    /// OWASP's recommendation, and the floor.
+    fn default() -> Self {
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+impl Cost {
+    fn hasher(self) -> Result<Argon2<'static>, HashError> {
+        let params = argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| HashError(e.to_string()))?;
+        Ok(Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            params,
+        ))
+    }
+
+    /// Whether a stored hash was made with less than this cost (and should be redone).
+    pub fn exceeds(self, stored: &str) -> bool {
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            return true;
+        };
+        let param = |name: &str| parsed.params.get_decimal(name).unwrap_or(0);
+        parsed.algorithm.as_str() != "argon2id"
+            || param("m") < self.memory_kib
+            || param("t") < self.iterations
+            || param("p") < self.parallelism
+    }
+}
+
+/// Hashes a password with a fresh random salt at the default cost.
 pub fn hash(password: &str) -> Result<String, HashError> {
-    Argon2::default()
+    hash_with(Cost::default(), password)
+}
+
+fn hash_with(cost: Cost, password: &str) -> Result<String, HashError> {
+    cost.hasher()?
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| HashError(e.to_string()))
@@ -160,6 +218,21 @@ mod tests {
         assert_eq!(work.verify("x", Some(&stored)).await, Err(Busy));
         drop(held);
         assert_eq!(work.verify("fout", Some(&stored)).await, Ok(false));
+    }
+
+    #[test]
+    fn raised_cost_asks_for_a_rehash() {
+        let stored = hash("een lang genoeg wachtwoord").unwrap();
+        assert!(!Cost::default().exceeds(&stored));
+        let raised = Cost {
+            memory_kib: 32_768,
+            ..Cost::default()
+        };
+        assert!(raised.exceeds(&stored));
+        let rehashed = hash_with(raised, "een lang genoeg wachtwoord").unwrap();
+        assert!(rehashed.contains("m=32768,t=2,p=1"), "{rehashed}");
+        assert!(!raised.exceeds(&rehashed));
+        assert!(verify("een lang genoeg wachtwoord", &rehashed));
     }
 
     #[test]

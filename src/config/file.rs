@@ -24,6 +24,11 @@ pub struct FileConfig {
 pub struct SecuritySection {
     pub session_idle_minutes: Option<Spanned<i64>>,
     pub session_max_hours: Option<Spanned<i64>>,
+    pub require_2fa: Option<Spanned<Vec<String>>>,
+    pub argon2_memory_kib: Option<Spanned<i64>>,
+    pub argon2_iterations: Option<Spanned<i64>>,
+    pub argon2_parallelism: Option<Spanned<i64>>,
+    pub trusted_proxies: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use toml::Spanned;
 
+use crate::domain::party::Role;
 use crate::tls;
 use file::FileConfig;
 
@@ -45,10 +46,7 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The largest file a user may upload through the browser, in bytes.
     pub upload_max_bytes: u64,
-    /// Signed out after this long without activity.
-    pub session_idle: Duration,
-    /// Signed out after this long, whatever the activity.
-    pub session_max: Duration,
+    pub security: SecurityConfig,
     /// Job name → cron schedule; `None` when the config disables the job with `""`.
     pub jobs: Vec<(&'static str, Option<String>)>,
 }
@@ -67,6 +65,23 @@ pub struct TlsConfig {
     pub cert: PathBuf,
     pub key: PathBuf,
     pub http_redirect_listen: Option<SocketAddr>,
+}
+
+/// Sign-in and session rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityConfig {
+    /// Signed out after this long without activity.
+    pub session_idle: Duration,
+    /// Signed out after this long, whatever the activity.
+    pub session_max: Duration,
+    /// Roles that must use a second factor (TOTP).
+    pub require_2fa: Vec<Role>,
+    /// argon2id cost; never below OWASP's m = 19456 KiB, t = 2, p = 1.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,19 +254,7 @@ impl Validator<'_> {
             20,
             1..=2048,
         )?;
-        let security = raw.security.unwrap_or_default();
-        let idle_minutes: u64 = self.ranged(
-            "[security] session_idle_minutes",
-            security.session_idle_minutes.as_ref(),
-            15,
-            1..=720,
-        )?;
-        let max_hours: u64 = self.ranged(
-            "[security] session_max_hours",
-            security.session_max_hours.as_ref(),
-            8,
-            1..=168,
-        )?;
+        let security = self.security(raw.security.unwrap_or_default())?;
         let jobs = self.jobs(raw.jobs.unwrap_or_default())?;
         Ok(Config {
             source: path.map(Path::to_path_buf),
@@ -262,8 +265,7 @@ impl Validator<'_> {
             tls,
             smtp,
             upload_max_bytes: upload_max_mb * 1024 * 1024,
-            session_idle: Duration::from_secs(idle_minutes * 60),
-            session_max: Duration::from_secs(max_hours * 3600),
+            security,
             jobs,
         })
     }
@@ -468,6 +470,80 @@ impl Validator<'_> {
             jobs.push((*name, schedule));
         }
         Ok(jobs)
+    }
+
+    fn security(&self, s: file::SecuritySection) -> Result<SecurityConfig, ConfigError> {
+        let idle_minutes: u64 = self.ranged(
+            "[security] session_idle_minutes",
+            s.session_idle_minutes.as_ref(),
+            15,
+            1..=720,
+        )?;
+        let max_hours: u64 = self.ranged(
+            "[security] session_max_hours",
+            s.session_max_hours.as_ref(),
+            8,
+            1..=168,
+        )?;
+        let require_2fa = match &s.require_2fa {
+            None => vec![Role::Bureau, Role::Employer],
+            Some(roles) => roles
+                .get_ref()
+                .iter()
+                .map(|role| match role.as_str() {
+                    "bureau" => Ok(Role::Bureau),
+                    "employer" => Ok(Role::Employer),
+                    "employee" => Ok(Role::Employee),
+                    other => Err(self.invalid(
+                        "[security] require_2fa",
+                        roles,
+                        &format!("\"{other}\" is not a role"),
+                        "list roles from \"bureau\", \"employer\", \"employee\", e.g. [\"bureau\", \"employer\"]",
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let trusted_proxies = match &s.trusted_proxies {
+            None => Vec::new(),
+            Some(list) => list
+                .get_ref()
+                .iter()
+                .map(|ip| {
+                    ip.parse().map_err(|_| {
+                        self.invalid(
+                            "[security] trusted_proxies",
+                            list,
+                            &format!("\"{ip}\" is not an IP address"),
+                            "list the addresses of your reverse proxies, e.g. [\"127.0.0.1\"]",
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(SecurityConfig {
+            session_idle: Duration::from_secs(idle_minutes * 60),
+            session_max: Duration::from_secs(max_hours * 3600),
+            require_2fa,
+            argon2_memory_kib: self.ranged(
+                "[security] argon2_memory_kib",
+                s.argon2_memory_kib.as_ref(),
+                19_456,
+                19_456..=4_194_304,
+            )?,
+            argon2_iterations: self.ranged(
+                "[security] argon2_iterations",
+                s.argon2_iterations.as_ref(),
+                2,
+                2..=64,
+            )?,
+            argon2_parallelism: self.ranged(
+                "[security] argon2_parallelism",
+                s.argon2_parallelism.as_ref(),
+                1,
+                1..=64,
+            )?,
+            trusted_proxies,
+        })
     }
 
     fn mailbox(&self, key: &str, value: &Spanned<String>) -> Result<String, ConfigError> {

@@ -26,6 +26,11 @@ struct Effective<'a> {
 struct Security {
     session_idle_minutes: u64,
     session_max_hours: u64,
+    require_2fa: Vec<&'static str>,
+    argon2_memory_kib: u32,
+    argon2_iterations: u32,
+    argon2_parallelism: u32,
+    trusted_proxies: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -104,8 +109,23 @@ impl Config {
                 max_size_mb: self.upload_max_bytes / (1024 * 1024),
             },
             security: Security {
-                session_idle_minutes: self.session_idle.as_secs() / 60,
-                session_max_hours: self.session_max.as_secs() / 3600,
+                session_idle_minutes: self.security.session_idle.as_secs() / 60,
+                session_max_hours: self.security.session_max.as_secs() / 3600,
+                require_2fa: self
+                    .security
+                    .require_2fa
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect(),
+                argon2_memory_kib: self.security.argon2_memory_kib,
+                argon2_iterations: self.security.argon2_iterations,
+                argon2_parallelism: self.security.argon2_parallelism,
+                trusted_proxies: self
+                    .security
+                    .trusted_proxies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
             },
             jobs,
         };

@@ -22,10 +22,25 @@ pub enum AuditAction {
     Login,
     LoginFailed,
     Logout,
+    LoginThrottled,
+    PasswordChange,
+    PasswordReset,
+    PasswordResetRequested,
+    ForgotUsername,
+    UsernameChange,
+    TwoFactorEnabled,
+    TwoFactorReset,
+    RecoveryCodeUsed,
+    RecoveryCodesRenewed,
+    SessionRevoked,
+    PrivateEmailChange,
+    LanguageChange,
+    AccountCreated,
+    BureauCreated,
 }
 
 impl AuditAction {
-    const ALL: [Self; 15] = [
+    const ALL: [Self; 30] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -41,6 +56,21 @@ impl AuditAction {
         Self::Login,
         Self::LoginFailed,
         Self::Logout,
+        Self::LoginThrottled,
+        Self::PasswordChange,
+        Self::PasswordReset,
+        Self::PasswordResetRequested,
+        Self::ForgotUsername,
+        Self::UsernameChange,
+        Self::TwoFactorEnabled,
+        Self::TwoFactorReset,
+        Self::RecoveryCodeUsed,
+        Self::RecoveryCodesRenewed,
+        Self::SessionRevoked,
+        Self::PrivateEmailChange,
+        Self::LanguageChange,
+        Self::AccountCreated,
+        Self::BureauCreated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +90,21 @@ impl AuditAction {
             Self::Login => "login",
             Self::LoginFailed => "login_failed",
             Self::Logout => "logout",
+            Self::LoginThrottled => "login_throttled",
+            Self::PasswordChange => "password_change",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::ForgotUsername => "forgot_username",
+            Self::UsernameChange => "username_change",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorReset => "two_factor_reset",
+            Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::SessionRevoked => "session_revoked",
+            Self::PrivateEmailChange => "private_email_change",
+            Self::LanguageChange => "language_change",
+            Self::AccountCreated => "account_created",
+            Self::BureauCreated => "bureau_created",
         }
     }
 
@@ -79,4 +124,16 @@ pub struct AuditEvent {
     pub subject: Option<String>,
     pub client_addr: Option<String>,
     pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    #[test]
+    fn names_round_trip() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+    }
 }

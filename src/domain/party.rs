@@ -85,12 +85,40 @@ impl AccountStatus {
     }
 }
 
+/// The three kinds of account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Bureau,
+    Employer,
+    Employee,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Bureau => "bureau",
+            Self::Employer => "employer",
+            Self::Employee => "employee",
+        }
+    }
+}
+
 /// The party an account signs in for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountParty {
     Bureau(BureauKey),
     Employer(EmployerKey),
     Employee(EmployeeKey),
+}
+
+impl AccountParty {
+    pub fn role(self) -> Role {
+        match self {
+            Self::Bureau(_) => Role::Bureau,
+            Self::Employer(_) => Role::Employer,
+            Self::Employee(_) => Role::Employee,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +130,15 @@ pub struct Account {
     pub status: AccountStatus,
     /// A bureau staff member's own name.
     pub staff_name: Option<String>,
+}
+
+/// What a password may not contain: the account's username, addresses and names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonalWords {
+    pub username: String,
+    pub emails: Vec<String>,
+    /// The employer's and bureau's names (and the employee's own name).
+    pub names: Vec<String>,
 }
 
 /// A username: trimmed, 3–254 characters, no control characters. Compared without case.

@@ -27,6 +27,9 @@ pub enum ServiceError {
     /// Too much work queued (password checks): try again shortly.
     #[error("busy; try again in a moment")]
     Busy,
+    /// Too many failed attempts: wait this long before trying again.
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -2,6 +2,7 @@
 //! function that touches a dossier takes the [`Actor`](crate::domain::Actor) first and applies
 //! the access rule. Owns the store, the file store, the audit log and the clock.
 
+mod accounts;
 mod audit;
 pub mod demo;
 mod dossier;
@@ -24,6 +25,7 @@ pub use signin::{CurrentSession, IssuedSession, SessionLimits};
 use crate::auth::password::PasswordWork;
 use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
+use crate::domain::party::Role;
 use crate::store::Store;
 use audit::AuditLog;
 
@@ -33,6 +35,10 @@ pub struct Settings {
     /// The largest file a user may upload through the browser.
     pub upload_max_bytes: u64,
     pub sessions: SessionLimits,
+    /// Roles that must use a second factor.
+    pub require_2fa: Vec<Role>,
+    /// The address users reach the portal on; links in mail start with it.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -40,6 +46,8 @@ impl Default for Settings {
         Self {
             upload_max_bytes: 20 * 1024 * 1024,
             sessions: SessionLimits::default(),
+            require_2fa: vec![Role::Bureau, Role::Employer],
+            public_url: "http://127.0.0.1:8080".to_owned(),
         }
     }
 }
@@ -53,6 +61,8 @@ pub struct Services {
     audit: Arc<AuditLog>,
     passwords: PasswordWork,
     settings: Settings,
+    /// Where users reach the portal; fixed once the listener is bound when not configured.
+    public_url: Arc<std::sync::RwLock<String>>,
 }
 
 /// What `/healthz` reports.
@@ -83,12 +93,30 @@ impl Services {
     ) -> Self {
         Self {
             audit: Arc::new(AuditLog::start(store.clone())),
+            public_url: Arc::new(std::sync::RwLock::new(settings.public_url.clone())),
             store,
             blobs,
             clock,
             passwords,
             settings,
         }
+    }
+
+    /// The address links in mail start with (no trailing slash).
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Sets the link address once the real listening address is known.
+    pub fn set_public_url(&self, url: &str) {
+        *self
+            .public_url
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            url.trim_end_matches('/').to_owned();
     }
 
     pub fn clock(&self) -> &SharedClock {

@@ -10,7 +10,7 @@ use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Account, AccountParty, Username};
 use crate::domain::{AccountKey, Actor};
 use crate::store::sessions::{self, NewSession, Stage};
-use crate::store::{StoreError, parties};
+use crate::store::{StoreError, parties, throttle};
 
 /// A session only costs a write when its last recorded activity is older than this.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
@@ -52,7 +52,78 @@ pub struct CurrentSession {
     pub(super) key: i64,
 }
 
+/// Failures allowed per username before delays start, and per client address.
+const FREE_FAILURES_PER_USERNAME: u32 = 4;
+const FREE_FAILURES_PER_ADDRESS: u32 = 19;
+/// Delays grow (2 s, 4 s, 8 s, …) to at most this: a soft lock, never a permanent one.
+const LONGEST_DELAY: Duration = Duration::minutes(15);
+
+/// The wait after `failures` failures when the first `free` cost nothing.
+fn delay(failures: u32, free: u32) -> Duration {
+    match failures.checked_sub(free) {
+        None | Some(0) => Duration::zero(),
+        Some(over) => Duration::seconds(1_i64 << over.min(20)).min(LONGEST_DELAY),
+    }
+}
+
+/// What failed attempts are counted against: the username tried (known or not, so the
+/// answer tells nothing about existence) and the client address.
+fn throttle_subjects(username: &str, context: RequestContext) -> (String, Option<String>) {
+    (
+        format!("user:{}", username.trim().to_lowercase()),
+        context.client_addr.map(|a| format!("addr:{a}")),
+    )
+}
+
 impl Services {
+    /// Refuses quickly while a username or address is in its delay after failed attempts.
+    async fn check_throttle(
+        &self,
+        subjects: Vec<String>,
+        context: RequestContext,
+    ) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        let until = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(throttle::blocked_until(conn, &subjects, now)?)
+            })
+            .await?;
+        if let Some(until) = until {
+            let event = AuditEvent {
+                at: now,
+                account: None,
+                actor: "anonymous".to_owned(),
+                action: AuditAction::LoginThrottled,
+                subject: None,
+                client_addr: context.client_addr.map(|a| a.to_string()),
+                detail: None,
+            };
+            self.audit.record(event, None).await;
+            let seconds = (until - now).num_seconds().max(1);
+            return Err(ServiceError::Throttled {
+                retry_after_secs: u64::try_from(seconds).unwrap_or(1),
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts a failed attempt against the username and the address.
+    async fn record_failure(&self, user: String, addr: Option<String>) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                throttle::record_failure(tx, &user, now, |n| delay(n, FREE_FAILURES_PER_USERNAME))?;
+                if let Some(addr) = &addr {
+                    throttle::record_failure(tx, addr, now, |n| {
+                        delay(n, FREE_FAILURES_PER_ADDRESS)
+                    })?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
     /// Checks a username and password; on success starts a new session. The answer never
     /// says whether the username exists, and costs the same either way.
     pub async fn sign_in(
@@ -62,6 +133,11 @@ impl Services {
         password: &str,
         user_agent: Option<&str>,
     ) -> Result<IssuedSession, ServiceError> {
+        let (user_subject, addr_subject) = throttle_subjects(username, context);
+        let subjects = std::iter::once(user_subject.clone())
+            .chain(addr_subject.clone())
+            .collect();
+        self.check_throttle(subjects, context).await?;
         let account = match Username::parse(username) {
             Ok(name) => {
                 self.store
@@ -87,7 +163,7 @@ impl Services {
         };
         let now = self.clock.now();
         let client_addr = context.client_addr.map(|a| a.to_string());
-        let Some((account, _)) = account.filter(|_| matched) else {
+        let Some(account) = account.filter(|_| matched) else {
             let event = AuditEvent {
                 at: now,
                 account: None,
@@ -98,7 +174,18 @@ impl Services {
                 detail: Some("password".to_owned()),
             };
             self.audit.record(event, None).await;
+            self.record_failure(user_subject, addr_subject).await?;
             return Err(ServiceError::SignInFailed);
+        };
+        // A raised hashing cost applies from the next successful sign-in on.
+        let rehash = match account.1.as_deref() {
+            Some(stored) if self.passwords.cost().exceeds(stored) => Some(
+                self.passwords
+                    .hash(password)
+                    .await
+                    .map_err(|_| ServiceError::Busy)?,
+            ),
+            _ => None,
         };
         let issued = IssuedSession {
             id: token::generate(),
@@ -108,10 +195,15 @@ impl Services {
         let hash = token::digest(&issued.id);
         let csrf = issued.csrf_token.clone();
         let agent = user_agent.map(|a| a.chars().take(200).collect::<String>());
-        let key = account.key;
+        let key = account.0.key;
+        let role = role_of(&account.0);
         let expires_at = issued.expires_at;
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
+                throttle::clear(tx, &user_subject)?;
+                if let Some(hash) = &rehash {
+                    parties::set_password_hash(tx, key, hash, now)?;
+                }
                 sessions::insert(
                     tx,
                     &NewSession {
@@ -130,7 +222,7 @@ impl Services {
                     &[AuditEvent {
                         at: now,
                         account: Some(key),
-                        actor: role_of(&account).to_owned(),
+                        actor: role.to_owned(),
                         action: AuditAction::Login,
                         subject: None,
                         client_addr,
@@ -248,5 +340,20 @@ fn role_of(account: &Account) -> &'static str {
         AccountParty::Bureau(_) => "bureau",
         AccountParty::Employer(_) => "employer",
         AccountParty::Employee(_) => "employee",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_and_stop_at_a_soft_limit() {
+        assert_eq!(delay(4, 4), Duration::zero());
+        assert_eq!(delay(5, 4), Duration::seconds(2));
+        assert_eq!(delay(6, 4), Duration::seconds(4));
+        assert_eq!(delay(13, 4), Duration::seconds(512));
+        assert_eq!(delay(14, 4), LONGEST_DELAY);
+        assert_eq!(delay(500, 4), LONGEST_DELAY);
     }
 }

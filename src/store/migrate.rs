@@ -20,6 +20,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_sessions",
         include_str!("migrations/0003_sessions.sql"),
     ),
+    (
+        "0004_account_security",
+        include_str!("migrations/0004_account_security.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

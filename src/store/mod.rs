@@ -3,11 +3,14 @@
 
 pub mod audit;
 pub mod documents;
+pub mod links;
 pub(crate) mod migrate;
+pub mod outbox;
 pub mod parties;
 mod scope;
 pub mod sessions;
 pub mod stats;
+pub mod throttle;
 mod time;
 
 use std::path::{Path, PathBuf};

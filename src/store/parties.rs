@@ -610,3 +610,103 @@ pub fn first_account_of(
         )
         .optional()?)
 }
+
+/// Where an account's mail goes: its contact address (the employer's, the employee's work
+/// address as payroll sent it, a staff member's own) and the employee's private address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailAddresses {
+    pub contact: Option<String>,
+    pub private: Option<String>,
+    pub language: String,
+}
+
+pub fn mail_addresses(conn: &Connection, account: AccountKey) -> Result<MailAddresses, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT coalesce(a.staff_email, r.email, w.work_email), w.private_email, a.language \
+             FROM accounts a \
+             LEFT JOIN employers r ON r.id = a.employer_id \
+             LEFT JOIN employees w ON w.id = a.employee_id \
+             WHERE a.id = ?1",
+            [account.0],
+            |row| {
+                Ok(MailAddresses {
+                    contact: row.get(0)?,
+                    private: row.get(1)?,
+                    language: row.get(2)?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Usernames whose contact or private address is `email` (case-insensitive), by address.
+pub fn usernames_by_email(
+    conn: &Connection,
+    email: &str,
+) -> Result<Vec<(AccountKey, String, String)>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT a.id, a.username, a.language FROM accounts a \
+         LEFT JOIN employers r ON r.id = a.employer_id \
+         LEFT JOIN employees w ON w.id = a.employee_id \
+         WHERE lower(a.staff_email) = lower(?1) OR lower(r.email) = lower(?1) \
+            OR lower(w.work_email) = lower(?1) OR lower(w.private_email) = lower(?1) \
+         ORDER BY a.id",
+    )?;
+    let rows = statement.query_map([email], |row| {
+        Ok((AccountKey(row.get(0)?), row.get(1)?, row.get(2)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Stores a new password hash; the first one also marks the account active.
+pub fn set_password_hash(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE accounts SET password_hash = ?2, activated_at = coalesce(activated_at, ?3) \
+         WHERE id = ?1",
+        (account.0, hash, to_db(now)),
+    )?;
+    Ok(())
+}
+
+/// The words a password of this account may not contain: its username, its addresses, and
+/// the names of its person, employer and bureau.
+pub fn personal_words(
+    conn: &Connection,
+    account: AccountKey,
+) -> Result<crate::domain::party::PersonalWords, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT a.username, a.staff_email, a.staff_name, \
+                    coalesce(r.email, wr.email), coalesce(r.name, wr.name), \
+                    w.name, w.work_email, w.private_email, \
+                    coalesce(b.name, rb.name, wb.name) \
+             FROM accounts a \
+             LEFT JOIN bureaus b ON b.id = a.bureau_id \
+             LEFT JOIN employers r ON r.id = a.employer_id \
+             LEFT JOIN bureaus rb ON rb.id = r.bureau_id \
+             LEFT JOIN employees w ON w.id = a.employee_id \
+             LEFT JOIN employers wr ON wr.id = w.employer_id \
+             LEFT JOIN bureaus wb ON wb.id = wr.bureau_id \
+             WHERE a.id = ?1",
+            [account.0],
+            |row| {
+                let text = |i| row.get::<_, Option<String>>(i);
+                let emails = [text(1)?, text(3)?, text(6)?, text(7)?];
+                let names = [text(2)?, text(4)?, text(5)?, text(8)?];
+                Ok(crate::domain::party::PersonalWords {
+                    username: row.get(0)?,
+                    emails: emails.into_iter().flatten().collect(),
+                    names: names.into_iter().flatten().collect(),
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
+}

@@ -151,6 +151,27 @@ pub fn same_origin(state: &WebState, headers: &HeaderMap) -> bool {
     }
 }
 
+/// The token for a form shown to someone not signed in (double-submit: the same value goes
+/// in a cookie and in the form), and the cookie to set if the browser has none yet.
+pub fn anonymous_token(state: &WebState, visit: &Visit) -> (String, Option<HeaderValue>) {
+    match cookie(&visit.headers, state.form_cookie_name())
+        .filter(|t| crate::auth::token::well_formed(t))
+    {
+        Some(existing) => (existing.to_owned(), None),
+        None => {
+            let fresh = crate::auth::token::generate();
+            let cookie = state.set_form_token(&fresh);
+            (fresh, cookie)
+        }
+    }
+}
+
+/// Whether a form posted by someone not signed in carries the token of its cookie.
+pub fn anonymous_form_is_genuine(state: &WebState, visit: &Visit, sent: &str) -> bool {
+    let expected = cookie(&visit.headers, state.form_cookie_name()).unwrap_or("");
+    !expected.is_empty() && form_is_genuine(state, &visit.headers, expected, sent)
+}
+
 /// Whether a submitted form is genuine: same origin and carrying the expected token.
 pub fn form_is_genuine(state: &WebState, headers: &HeaderMap, expected: &str, sent: &str) -> bool {
     same_origin(state, headers) && crate::auth::token::same(expected, sent)

@@ -9,11 +9,12 @@ use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 
 use super::local_path;
-use crate::auth::token;
 use crate::service::ServiceError;
 use crate::web::forms::{self, FormError};
 use crate::web::respond;
-use crate::web::session::{Visit, WebState, cookie, form_is_genuine, visit};
+use crate::web::session::{
+    Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
+};
 use crate::web::views::{self, SignInPage};
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,13 +71,10 @@ fn page_with_token(
     status: StatusCode,
     mut form: SignInPage,
 ) -> Response {
-    let existing = cookie(&visit.headers, state.form_cookie_name())
-        .filter(|t| token::well_formed(t))
-        .map(str::to_owned);
-    let fresh = existing.is_none();
-    form.csrf_token = existing.unwrap_or_else(token::generate);
+    let (token, cookie) = anonymous_token(state, visit);
+    form.csrf_token = token;
     let mut response = respond::html(status, views::sign_in(&state.site, &form));
-    if fresh && let Some(cookie) = state.set_form_token(&form.csrf_token) {
+    if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
@@ -118,8 +116,7 @@ where
         }
     };
     let next = local_path(form.next.as_deref());
-    let expected = cookie(&visit.headers, state.form_cookie_name()).unwrap_or("");
-    if expected.is_empty() || !form_is_genuine(&state, &visit.headers, expected, &form.csrf) {
+    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
         let page = SignInPage {
             next,
             username: form.username,
@@ -160,6 +157,22 @@ where
                 ..SignInPage::default()
             };
             page_with_token(&state, &visit, StatusCode::UNAUTHORIZED, page)
+        }
+        Err(ServiceError::Throttled { retry_after_secs }) => {
+            let page = SignInPage {
+                next,
+                username: form.username,
+                error: Some(format!(
+                    "Te veel mislukte pogingen. Probeer het over {} opnieuw.",
+                    wait_text(retry_after_secs)
+                )),
+                ..SignInPage::default()
+            };
+            let mut response = page_with_token(&state, &visit, StatusCode::TOO_MANY_REQUESTS, page);
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
         }
         Err(ServiceError::Busy) => {
             let mut response = respond::html(
@@ -219,4 +232,13 @@ where
         HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
     );
     response
+}
+
+/// "2 seconden", "3 minuten": how long to wait, in words.
+fn wait_text(seconds: u64) -> String {
+    match seconds {
+        1 => "1 seconde".to_owned(),
+        s if s < 90 => format!("{s} seconden"),
+        s => format!("{} minuten", s.div_ceil(60)),
+    }
 }
