@@ -61,6 +61,22 @@ impl Services {
         }
     }
 
+    /// The minimum length for the account with this username (the strictest when unknown).
+    pub async fn min_password_chars_for(&self, username: &str) -> usize {
+        let Ok(name) = Username::parse(username) else {
+            return MIN_CHARS_PASSWORD_ONLY;
+        };
+        let role = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(parties::account_by_username(conn, &name)?.map(|a| a.party.role()))
+            })
+            .await
+            .ok()
+            .flatten();
+        role.map_or(MIN_CHARS_PASSWORD_ONLY, |r| self.min_password_chars(r))
+    }
+
     /// Checks a new password against the policy for this account.
     async fn acceptable(
         &self,

@@ -15,6 +15,7 @@ mod sniff;
 
 use std::sync::Arc;
 
+pub use accounts::{LinkState, PasswordChangeError};
 pub use dossier::{DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView};
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};

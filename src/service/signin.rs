@@ -7,7 +7,7 @@ use super::files::{RequestContext, actor_label};
 use super::{ServiceError, Services};
 use crate::auth::{password, token};
 use crate::domain::audit::{AuditAction, AuditEvent};
-use crate::domain::party::{Account, AccountParty, Username};
+use crate::domain::party::{Account, AccountParty, Role, Username};
 use crate::domain::{AccountKey, Actor};
 use crate::store::sessions::{self, NewSession, Stage};
 use crate::store::{StoreError, parties, throttle};
@@ -46,6 +46,8 @@ pub struct IssuedSession {
 pub struct CurrentSession {
     pub actor: Actor,
     pub account: AccountKey,
+    pub username: String,
+    pub role: Role,
     /// The name shown top right ("Active BV", "Bakker, N", a staff member's name).
     pub display_name: String,
     pub csrf_token: String,
@@ -274,10 +276,17 @@ impl Services {
             Err(ServiceError::NotFound) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let display_name = self.display_name(row.account).await?;
+        let (display_name, username) = self.display_name(row.account).await?;
+        let role = match actor {
+            Actor::Bureau { .. } | Actor::System => Role::Bureau,
+            Actor::Employer { .. } => Role::Employer,
+            Actor::Employee { .. } => Role::Employee,
+        };
         Ok(Some(CurrentSession {
             actor,
             account: row.account,
+            username,
+            role,
             display_name,
             csrf_token: row.csrf_token,
             key: row.key,
@@ -314,14 +323,15 @@ impl Services {
             .await
     }
 
-    /// The name an account is shown by.
-    async fn display_name(&self, account: AccountKey) -> Result<String, ServiceError> {
+    /// The name an account is shown by, and its username.
+    async fn display_name(&self, account: AccountKey) -> Result<(String, String), ServiceError> {
         self.store
-            .read(move |conn| -> Result<String, ServiceError> {
+            .read(move |conn| -> Result<(String, String), ServiceError> {
                 let Some(found) = parties::account(conn, account)? else {
-                    return Ok(String::new());
+                    return Ok((String::new(), String::new()));
                 };
-                Ok(match found.party {
+                let username = found.username.clone();
+                let shown = match found.party {
                     AccountParty::Bureau(_) => found.staff_name.unwrap_or(found.username),
                     AccountParty::Employer(r) => parties::employer(conn, r)?
                         .map(|r| r.data.name)
@@ -329,7 +339,8 @@ impl Services {
                     AccountParty::Employee(e) => parties::employee(conn, e)?
                         .map(|e| e.data.name)
                         .unwrap_or_default(),
-                })
+                };
+                Ok((shown, username))
             })
             .await
     }

@@ -40,6 +40,34 @@ where
     serde_urlencoded::from_bytes(&collected).map_err(|e| FormError::Unreadable(e.to_string()))
 }
 
+/// Reads a form for a page handler; when it cannot be read, the page that says so.
+pub async fn read_or_page<T, S, B, E>(
+    site: &super::views::Site,
+    body: S,
+) -> Result<T, warp::reply::Response>
+where
+    T: DeserializeOwned,
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    use warp::http::StatusCode;
+    read(body).await.map_err(|e| match e {
+        FormError::TooLarge => super::respond::html(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            super::views::problem_page(site, "Te groot", "Dit formulier is te groot."),
+        ),
+        FormError::Unreadable(_) => super::respond::html(
+            StatusCode::BAD_REQUEST,
+            super::views::problem_page(
+                site,
+                "Onvolledig formulier",
+                "Het formulier kwam onvolledig of dubbel aan. Ga terug en probeer het opnieuw.",
+            ),
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;

@@ -11,5 +11,6 @@ mod documents;
 mod http;
 mod lifecycle;
 mod limits;
+mod signin;
 mod support;
 mod tls;

@@ -1,6 +1,7 @@
 //! Browser pages: signing in and out, the signed-in start page, and viewing or downloading
 //! documents. Every handler turns the service's answer into a page here.
 
+mod account;
 mod documents;
 mod signin;
 
@@ -21,6 +22,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         });
     start
         .or(signin::routes(state.clone()))
+        .unify()
+        .or(account::routes(state.clone()))
         .unify()
         .or(documents::routes(state))
         .unify()

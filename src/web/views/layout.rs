@@ -47,6 +47,7 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                     @if let Some(nav) = nav {
                         nav.site-nav aria-label="Hoofdmenu" {
                             a href="/" { "Home" }
+                            a href="/profiel" { "Profiel" }
                             a href="/" { "Ongelezen " span.badge { (nav.unread) } }
                             form.signout method="post" action="/afmelden" {
                                 input type="hidden" name="csrf" value=(nav.csrf_token);

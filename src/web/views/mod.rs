@@ -1,10 +1,15 @@
 //! Pages as pure functions of their view models, rendered with maud. No handler logic here.
 
+mod account;
 mod dossier;
 mod layout;
 mod pages;
 mod signin;
 
+pub use account::{
+    ForgotPage, ProfilePage, SetPasswordPage, forgot_password, forgot_username, link_expired,
+    password_set, profile, set_password,
+};
 pub use dossier::dossier_overview;
 pub use layout::{Nav, Site};
 pub use pages::{home, not_found, problem_page};

@@ -47,6 +47,11 @@ pub fn sign_in(site: &Site, form: &SignInPage) -> Markup {
                         autocomplete="current-password" required maxlength="128";
                     button type="submit" { "Aanmelden" }
                 }
+                p.links {
+                    a href="/gebruikersnaam-vergeten" { "Gebruikersnaam vergeten?" }
+                    " · "
+                    a href="/wachtwoord-vergeten" { "Wachtwoord vergeten?" }
+                }
             }
         },
     )

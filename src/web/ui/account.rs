@@ -1,0 +1,370 @@
+//! Set a password from a link, forgot username, forgot password, and Profiel.
+
+use bytes::Buf;
+use futures_util::Stream;
+use serde::Deserialize;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderValue, StatusCode, header};
+use warp::reply::Response;
+
+use crate::auth::policy::PasswordProblem;
+use crate::service::{LinkState, PasswordChangeError, ServiceError};
+use crate::web::forms::read_or_page;
+use crate::web::respond;
+use crate::web::session::{
+    Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
+};
+use crate::web::views::{self, ForgotPage, Nav, ProfilePage, SetPasswordPage};
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    csrf: String,
+    password: String,
+    repeated: String,
+}
+
+#[derive(Deserialize)]
+struct ChangePasswordForm {
+    csrf: String,
+    current: String,
+    password: String,
+    repeated: String,
+}
+
+#[derive(Deserialize)]
+struct ForgotUsernameForm {
+    csrf: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+struct ForgotPasswordForm {
+    csrf: String,
+    username: String,
+}
+
+/// How a refused new password is explained.
+pub fn password_error(error: &PasswordChangeError) -> String {
+    match error {
+        PasswordChangeError::Policy(PasswordProblem::TooShort { min }) => {
+            format!("Gebruik minstens {min} tekens.")
+        }
+        PasswordChangeError::Policy(PasswordProblem::TooLong) => {
+            "Gebruik hoogstens 128 tekens.".to_owned()
+        }
+        PasswordChangeError::Policy(PasswordProblem::Common) => {
+            "Dit wachtwoord komt te veel voor of is te makkelijk te raden. Kies een ander."
+                .to_owned()
+        }
+        PasswordChangeError::Policy(PasswordProblem::Personal(what)) => format!(
+            "Het wachtwoord mag uw {} niet bevatten.",
+            match *what {
+                "username" => "gebruikersnaam",
+                "e-mail address" => "e-mailadres",
+                _ => "naam, of die van uw werkgever of administratiekantoor,",
+            }
+        ),
+        PasswordChangeError::WrongCurrent => "Het huidige wachtwoord klopt niet.".to_owned(),
+        PasswordChangeError::Mismatch => "De twee nieuwe wachtwoorden zijn niet gelijk.".to_owned(),
+        PasswordChangeError::LinkExpired => "Deze link werkt niet meer.".to_owned(),
+        PasswordChangeError::Service(_) => "Er ging iets mis; probeer het opnieuw.".to_owned(),
+    }
+}
+
+fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn not_genuine(state: &WebState) -> Response {
+    respond::html(
+        StatusCode::FORBIDDEN,
+        views::problem_page(
+            &state.site,
+            "Formulier verlopen",
+            "Het formulier was verlopen of kwam niet van deze site. Ga terug, vernieuw de pagina en probeer het opnieuw.",
+        ),
+    )
+}
+
+pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
+    let s = state.clone();
+    let link_page = warp::get()
+        .and(warp::path!("wachtwoord" / String))
+        .and(visit(state.clone()))
+        .then(move |secret: String, v: Visit| show_link(s.clone(), v, secret));
+    let s = state.clone();
+    let link_submit = warp::post()
+        .and(warp::path!("wachtwoord" / String))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then(move |secret: String, v: Visit, body| submit_link(s.clone(), v, secret, body));
+    let s = state.clone();
+    let forgot_user_page = warp::get()
+        .and(warp::path!("gebruikersnaam-vergeten"))
+        .and(visit(state.clone()))
+        .map(move |v: Visit| forgot_page(&s, &v, false, false));
+    let s = state.clone();
+    let forgot_user = warp::post()
+        .and(warp::path!("gebruikersnaam-vergeten"))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then(move |v: Visit, body| forgot_username(s.clone(), v, body));
+    let s = state.clone();
+    let forgot_password_page = warp::get()
+        .and(warp::path!("wachtwoord-vergeten"))
+        .and(visit(state.clone()))
+        .map(move |v: Visit| forgot_page(&s, &v, true, false));
+    let s = state.clone();
+    let forgot_password = warp::post()
+        .and(warp::path!("wachtwoord-vergeten"))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then(move |v: Visit, body| forgot_password(s.clone(), v, body));
+    let s = state.clone();
+    let profile = warp::get()
+        .and(warp::path!("profiel"))
+        .and(visit(state.clone()))
+        .then(move |v: Visit| {
+            let s = s.clone();
+            async move { profile_page(&s, &v, StatusCode::OK, None, None).await }
+        });
+    let s = state.clone();
+    let change = warp::post()
+        .and(warp::path!("profiel" / "wachtwoord"))
+        .and(visit(state))
+        .and(warp::body::stream())
+        .then(move |v: Visit, body| change_password(s.clone(), v, body));
+    link_page
+        .or(link_submit)
+        .unify()
+        .or(forgot_user_page)
+        .unify()
+        .or(forgot_user)
+        .unify()
+        .or(forgot_password_page)
+        .unify()
+        .or(forgot_password)
+        .unify()
+        .or(profile)
+        .unify()
+        .or(change)
+        .unify()
+        .boxed()
+}
+
+async fn show_link(state: WebState, visit: Visit, secret: String) -> Response {
+    match state.services.password_link(&secret).await {
+        Ok(LinkState::Usable { username, welcome }) => {
+            let (token, cookie) = anonymous_token(&state, &visit);
+            let min_chars = state.services.min_password_chars_for(&username).await;
+            let form = SetPasswordPage {
+                csrf_token: token,
+                username,
+                welcome,
+                min_chars,
+                error: None,
+            };
+            with_cookie(
+                respond::html(StatusCode::OK, views::set_password(&state.site, &form)),
+                cookie,
+            )
+        }
+        Ok(LinkState::Expired) => respond::html(StatusCode::GONE, views::link_expired(&state.site)),
+        Err(e) => respond::internal(&state.site, &e),
+    }
+}
+
+async fn submit_link<S, B, E>(state: WebState, visit: Visit, secret: String, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let form: PasswordForm = match read_or_page(&state.site, body).await {
+        Ok(form) => form,
+        Err(page) => return page,
+    };
+    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
+        return not_genuine(&state);
+    }
+    let result = state
+        .services
+        .set_password_from_link(visit.context, &secret, &form.password, &form.repeated)
+        .await;
+    match result {
+        Ok(()) => respond::html(StatusCode::OK, views::password_set(&state.site)),
+        Err(PasswordChangeError::LinkExpired) => {
+            respond::html(StatusCode::GONE, views::link_expired(&state.site))
+        }
+        Err(PasswordChangeError::Service(ServiceError::Busy)) => busy(&state),
+        Err(PasswordChangeError::Service(e)) => respond::internal(&state.site, &e),
+        Err(refused) => {
+            let (username, welcome) = match state.services.password_link(&secret).await {
+                Ok(LinkState::Usable { username, welcome }) => (username, welcome),
+                _ => (String::new(), false),
+            };
+            let min_chars = state.services.min_password_chars_for(&username).await;
+            let form = SetPasswordPage {
+                csrf_token: form.csrf,
+                username,
+                welcome,
+                min_chars,
+                error: Some(password_error(&refused)),
+            };
+            respond::html(
+                StatusCode::BAD_REQUEST,
+                views::set_password(&state.site, &form),
+            )
+        }
+    }
+}
+
+fn busy(state: &WebState) -> Response {
+    let mut response = respond::html(
+        StatusCode::SERVICE_UNAVAILABLE,
+        views::problem_page(
+            &state.site,
+            "Even geduld",
+            "Het is nu erg druk. Probeer het over enkele seconden opnieuw.",
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    response
+}
+
+fn forgot_page(state: &WebState, visit: &Visit, password: bool, sent: bool) -> Response {
+    let (token, cookie) = anonymous_token(state, visit);
+    let form = ForgotPage {
+        csrf_token: token,
+        sent,
+        error: None,
+    };
+    let markup = if password {
+        views::forgot_password(&state.site, &form)
+    } else {
+        views::forgot_username(&state.site, &form)
+    };
+    with_cookie(respond::html(StatusCode::OK, markup), cookie)
+}
+
+async fn forgot_username<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let form: ForgotUsernameForm = match read_or_page(&state.site, body).await {
+        Ok(form) => form,
+        Err(page) => return page,
+    };
+    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
+        return not_genuine(&state);
+    }
+    // Whatever happens, the visitor sees the same page: no telling which addresses we know.
+    if let Err(e) = state
+        .services
+        .forgot_username(visit.context, &form.email)
+        .await
+    {
+        tracing::error!(error = %e, "forgot-username request failed");
+    }
+    forgot_page(&state, &visit, false, true)
+}
+
+async fn forgot_password<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let form: ForgotPasswordForm = match read_or_page(&state.site, body).await {
+        Ok(form) => form,
+        Err(page) => return page,
+    };
+    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
+        return not_genuine(&state);
+    }
+    if let Err(e) = state
+        .services
+        .forgot_password(visit.context, &form.username)
+        .await
+    {
+        tracing::error!(error = %e, "forgot-password request failed");
+    }
+    forgot_page(&state, &visit, true, true)
+}
+
+async fn profile_page(
+    state: &WebState,
+    visit: &Visit,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let Some(session) = &visit.session else {
+        return super::sign_in_first("/profiel");
+    };
+    let unread = state
+        .services
+        .unread_count(session.actor)
+        .await
+        .unwrap_or(0);
+    let nav = Nav {
+        display_name: session.display_name.clone(),
+        unread,
+        csrf_token: session.csrf_token.clone(),
+    };
+    let view = ProfilePage {
+        username: session.username.clone(),
+        min_chars: state.services.min_password_chars(session.role),
+        notice,
+        error,
+    };
+    respond::html(status, views::profile(&state.site, &nav, &view))
+}
+
+async fn change_password<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let Some(session) = &visit.session else {
+        return super::sign_in_first("/profiel");
+    };
+    let form: ChangePasswordForm = match read_or_page(&state.site, body).await {
+        Ok(form) => form,
+        Err(page) => return page,
+    };
+    if !form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf) {
+        return not_genuine(&state);
+    }
+    let changed = state
+        .services
+        .change_password(
+            session,
+            visit.context,
+            &form.current,
+            &form.password,
+            &form.repeated,
+        )
+        .await;
+    match changed {
+        Ok(()) => {
+            let notice = "Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.".to_owned();
+            profile_page(&state, &visit, StatusCode::OK, Some(notice), None).await
+        }
+        Err(PasswordChangeError::Service(ServiceError::Busy)) => busy(&state),
+        Err(PasswordChangeError::Service(e)) => respond::internal(&state.site, &e),
+        Err(refused) => {
+            let error = Some(password_error(&refused));
+            profile_page(&state, &visit, StatusCode::BAD_REQUEST, None, error).await
+        }
+    }
+}
