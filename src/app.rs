@@ -9,11 +9,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::auth::password::{Cost, PasswordWork};
+use crate::auth::seal::Sealer;
 use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
 use crate::config::{Config, TlsConfig};
 use crate::data_dir::{DataDir, DataDirError, ServerLock};
-use crate::service::{Services, SessionLimits, Settings};
+use crate::service::{Credentials, Services, SessionLimits, Settings};
 use crate::store::{Store, StoreError};
 use crate::tls;
 use crate::web::server::{self, ServeOptions};
@@ -40,6 +41,8 @@ pub enum StartError {
     Tls(String),
     #[error(transparent)]
     Passwords(#[from] crate::auth::password::HashError),
+    #[error(transparent)]
+    Seal(#[from] crate::auth::seal::SealError),
 }
 
 /// A built application that has not opened its listeners yet.
@@ -200,6 +203,7 @@ fn open_services(
             absolute: chrono::Duration::from_std(config.security.session_max).unwrap_or_default(),
         },
         require_2fa: config.security.require_2fa.clone(),
+        installation_name: config.installation_name.clone(),
         public_url: match &config.public_url {
             Some(url) => url.as_str().trim_end_matches('/').to_owned(),
             None => format!("http://{}", config.http.listen),
@@ -212,11 +216,16 @@ fn open_services(
         parallelism: config.security.argon2_parallelism,
     };
     let passwords = PasswordWork::with_cost(cores, cost).map_err(StartError::Passwords)?;
+    let sealer = Sealer::load_or_create(&data_dir.secret_key_path()).map_err(StartError::Seal)?;
+    let credentials = Credentials {
+        passwords,
+        sealer: Arc::new(sealer),
+    };
     Ok(Services::new(
         store,
         BlobStore::new(data_dir),
         clock,
-        passwords,
+        credentials,
         settings,
     ))
 }

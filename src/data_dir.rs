@@ -80,6 +80,11 @@ impl DataDir {
         self.root.join("tmp")
     }
 
+    /// The key that seals second-factor secrets: beside the database, never inside it.
+    pub fn secret_key_path(&self) -> PathBuf {
+        self.root.join("secret.key")
+    }
+
     pub fn snapshots_dir(&self) -> PathBuf {
         self.root.join("snapshots")
     }

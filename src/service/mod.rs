@@ -12,6 +12,7 @@ mod parties;
 mod placing;
 mod signin;
 mod sniff;
+mod two_factor;
 
 use std::sync::Arc;
 
@@ -21,14 +22,26 @@ pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
 pub use parties::{EmployeeLine, EmployerLine};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
-pub use signin::{CurrentSession, IssuedSession, SessionLimits};
+pub use signin::{
+    CurrentSession, IssuedSession, PendingSession, SessionLimits, SessionLine, SignInStep,
+};
+pub use two_factor::{Enrolment, SecondFactorError};
 
 use crate::auth::password::PasswordWork;
+use crate::auth::seal::Sealer;
 use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
 use crate::domain::party::Role;
 use crate::store::Store;
 use audit::AuditLog;
+
+/// What checks and keeps credentials: the bounded password hasher and the key that seals
+/// second-factor secrets.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub passwords: PasswordWork,
+    pub sealer: Arc<Sealer>,
+}
 
 /// Limits and choices of the installation that use cases apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +53,8 @@ pub struct Settings {
     pub require_2fa: Vec<Role>,
     /// The address users reach the portal on; links in mail start with it.
     pub public_url: String,
+    /// Shown in authenticator apps next to the code.
+    pub installation_name: String,
 }
 
 impl Default for Settings {
@@ -49,6 +64,7 @@ impl Default for Settings {
             sessions: SessionLimits::default(),
             require_2fa: vec![Role::Bureau, Role::Employer],
             public_url: "http://127.0.0.1:8080".to_owned(),
+            installation_name: "Loondossier".to_owned(),
         }
     }
 }
@@ -61,6 +77,7 @@ pub struct Services {
     clock: SharedClock,
     audit: Arc<AuditLog>,
     passwords: PasswordWork,
+    sealer: Arc<Sealer>,
     settings: Settings,
     /// Where users reach the portal; fixed once the listener is bound when not configured.
     public_url: Arc<std::sync::RwLock<String>>,
@@ -89,16 +106,17 @@ impl Services {
         store: Store,
         blobs: BlobStore,
         clock: SharedClock,
-        passwords: PasswordWork,
+        credentials: Credentials,
         settings: Settings,
     ) -> Self {
         Self {
             audit: Arc::new(AuditLog::start(store.clone())),
+            passwords: credentials.passwords,
+            sealer: credentials.sealer,
             public_url: Arc::new(std::sync::RwLock::new(settings.public_url.clone())),
             store,
             blobs,
             clock,
-            passwords,
             settings,
         }
     }

@@ -10,7 +10,7 @@ use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Account, AccountParty, Role, Username};
 use crate::domain::{AccountKey, Actor};
 use crate::store::sessions::{self, NewSession, Stage};
-use crate::store::{StoreError, parties, throttle};
+use crate::store::{StoreError, parties, throttle, two_factor};
 
 /// A session only costs a write when its last recorded activity is older than this.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
@@ -33,12 +33,45 @@ impl Default for SessionLimits {
     }
 }
 
+/// What comes after a right password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInStep {
+    /// Signed in.
+    Complete,
+    /// A code from the authenticator app (or a recovery code) is still needed.
+    SecondFactor,
+    /// The role must use a second factor and has none yet: set it up first.
+    Enroll,
+}
+
 /// A new session for the client to keep: `id` goes into the cookie, never into a log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedSession {
     pub id: String,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    pub step: SignInStep,
+}
+
+/// One line of the Profiel session list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionLine {
+    pub id: String,
+    pub current: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub client_addr: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A session halfway through signing in (password right, second factor to come).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSession {
+    pub account: AccountKey,
+    pub username: String,
+    pub step: SignInStep,
+    pub csrf_token: String,
+    pub(super) key: i64,
 }
 
 /// The signed-in account behind a request.
@@ -70,7 +103,10 @@ fn delay(failures: u32, free: u32) -> Duration {
 
 /// What failed attempts are counted against: the username tried (known or not, so the
 /// answer tells nothing about existence) and the client address.
-fn throttle_subjects(username: &str, context: RequestContext) -> (String, Option<String>) {
+pub(super) fn throttle_subjects(
+    username: &str,
+    context: RequestContext,
+) -> (String, Option<String>) {
     (
         format!("user:{}", username.trim().to_lowercase()),
         context.client_addr.map(|a| format!("addr:{a}")),
@@ -79,7 +115,7 @@ fn throttle_subjects(username: &str, context: RequestContext) -> (String, Option
 
 impl Services {
     /// Refuses quickly while a username or address is in its delay after failed attempts.
-    async fn check_throttle(
+    pub(super) async fn check_throttle(
         &self,
         subjects: Vec<String>,
         context: RequestContext,
@@ -111,7 +147,11 @@ impl Services {
     }
 
     /// Counts a failed attempt against the username and the address.
-    async fn record_failure(&self, user: String, addr: Option<String>) -> Result<(), ServiceError> {
+    pub(super) async fn record_failure(
+        &self,
+        user: String,
+        addr: Option<String>,
+    ) -> Result<(), ServiceError> {
         let now = self.clock.now();
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
@@ -154,7 +194,8 @@ impl Services {
             }
             Err(_) => None,
         };
-        let hash = account.as_ref().and_then(|(_, hash)| hash.as_deref());
+        let stored_hash = account.as_ref().and_then(|(_, hash)| hash.clone());
+        let hash = stored_hash.as_deref();
         let matched = if password.chars().count() > password::MAX_CHARS {
             false
         } else {
@@ -179,6 +220,22 @@ impl Services {
             self.record_failure(user_subject, addr_subject).await?;
             return Err(ServiceError::SignInFailed);
         };
+        let (account, _) = account;
+        let account_key = account.key;
+        let has_second_factor = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(two_factor::state(conn, account_key)?.secret.is_some())
+            })
+            .await?;
+        let step = if has_second_factor {
+            SignInStep::SecondFactor
+        } else if self.settings.require_2fa.contains(&account.party.role()) {
+            SignInStep::Enroll
+        } else {
+            SignInStep::Complete
+        };
+        let account = (account, stored_hash);
         // A raised hashing cost applies from the next successful sign-in on.
         let rehash = match account.1.as_deref() {
             Some(stored) if self.passwords.cost().exceeds(stored) => Some(
@@ -193,6 +250,12 @@ impl Services {
             id: token::generate(),
             csrf_token: token::generate(),
             expires_at: now + self.settings.sessions.absolute,
+            step,
+        };
+        let stage = match step {
+            SignInStep::Complete => Stage::Complete,
+            SignInStep::SecondFactor => Stage::Password,
+            SignInStep::Enroll => Stage::Enroll,
         };
         let hash = token::digest(&issued.id);
         let csrf = issued.csrf_token.clone();
@@ -211,7 +274,7 @@ impl Services {
                     &NewSession {
                         token_hash: &hash,
                         account: key,
-                        stage: Stage::Complete,
+                        stage,
                         csrf_token: &csrf,
                         now,
                         expires_at,
@@ -219,18 +282,21 @@ impl Services {
                         user_agent: agent.as_deref(),
                     },
                 )?;
-                crate::store::audit::append(
-                    tx,
-                    &[AuditEvent {
-                        at: now,
-                        account: Some(key),
-                        actor: role.to_owned(),
-                        action: AuditAction::Login,
-                        subject: None,
-                        client_addr,
-                        detail: Some("password".to_owned()),
-                    }],
-                )?;
+                // The sign-in is complete (and audited as such) only after every factor.
+                if stage == Stage::Complete {
+                    crate::store::audit::append(
+                        tx,
+                        &[AuditEvent {
+                            at: now,
+                            account: Some(key),
+                            actor: role.to_owned(),
+                            action: AuditAction::Login,
+                            subject: None,
+                            client_addr,
+                            detail: Some("password".to_owned()),
+                        }],
+                    )?;
+                }
                 Ok(())
             })
             .await?;
@@ -291,6 +357,101 @@ impl Services {
             csrf_token: row.csrf_token,
             key: row.key,
         }))
+    }
+
+    /// A session halfway through signing in, for the code and set-up pages.
+    pub async fn pending_session(&self, id: &str) -> Result<Option<PendingSession>, ServiceError> {
+        if !token::well_formed(id) {
+            return Ok(None);
+        }
+        let hash = token::digest(id);
+        let now = self.clock.now();
+        let idle = self.settings.sessions.idle;
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let Some(row) = sessions::by_token_hash(conn, &hash)? else {
+                    return Ok(None);
+                };
+                let step = match row.stage {
+                    Stage::Password => SignInStep::SecondFactor,
+                    Stage::Enroll => SignInStep::Enroll,
+                    Stage::Complete => return Ok(None),
+                };
+                if now >= row.expires_at || now - row.last_seen_at >= idle {
+                    return Ok(None);
+                }
+                let Some(account) = parties::account(conn, row.account)? else {
+                    return Ok(None);
+                };
+                Ok(Some(PendingSession {
+                    account: row.account,
+                    username: account.username,
+                    step,
+                    csrf_token: row.csrf_token,
+                    key: row.key,
+                }))
+            })
+            .await
+    }
+
+    /// The account's sessions for the Profiel list, this one marked.
+    pub async fn sessions_of(
+        &self,
+        session: &CurrentSession,
+    ) -> Result<Vec<SessionLine>, ServiceError> {
+        let account = session.account;
+        let current = session.key;
+        let rows = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(sessions::for_account(conn, account)?)
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.stage == Stage::Complete)
+            .map(|r| SessionLine {
+                current: r.key == current,
+                id: r.public_id,
+                created_at: r.created_at,
+                last_seen_at: r.last_seen_at,
+                client_addr: r.client_addr,
+                user_agent: r.user_agent,
+            })
+            .collect())
+    }
+
+    /// Ends one of the account's own sessions (from the Profiel list).
+    pub async fn revoke_session(
+        &self,
+        session: &CurrentSession,
+        context: RequestContext,
+        id: &str,
+    ) -> Result<(), ServiceError> {
+        let account = session.account;
+        let id = id.to_owned();
+        let now = self.clock.now();
+        let actor = actor_label(session.actor).to_owned();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                if !sessions::delete_by_public_id(tx, account, &id)? {
+                    return Err(ServiceError::NotFound);
+                }
+                crate::store::audit::append(
+                    tx,
+                    &[AuditEvent {
+                        at: now,
+                        account: Some(account),
+                        actor,
+                        action: AuditAction::SessionRevoked,
+                        subject: Some(id),
+                        client_addr: context.client_addr.map(|a| a.to_string()),
+                        detail: None,
+                    }],
+                )?;
+                Ok(())
+            })
+            .await
     }
 
     /// Ends a session on the server; the cookie is worthless afterwards.

@@ -21,6 +21,13 @@ use crate::store::parties::{self, NewAccount};
 
 type Body = stream::Iter<std::vec::IntoIter<Result<Bytes, std::io::Error>>>;
 
+fn credentials() -> Credentials {
+    Credentials {
+        passwords: PasswordWork::new(2).unwrap(),
+        sealer: Arc::new(crate::auth::seal::Sealer::from_key(&[9u8; 32]).unwrap()),
+    }
+}
+
 fn body(bytes: &[u8]) -> Body {
     stream::iter(vec![Ok(Bytes::copy_from_slice(bytes))])
 }
@@ -88,7 +95,7 @@ async fn world_with(settings: Settings) -> World {
         store,
         BlobStore::new(&data),
         Arc::new(clock.clone()),
-        PasswordWork::new(2).unwrap(),
+        credentials(),
         settings,
     );
     let at = clock.now();
@@ -925,7 +932,7 @@ async fn demo_data_is_believable_idempotent_and_refuses_real_installations() {
         store,
         BlobStore::new(&data),
         Arc::new(clock),
-        PasswordWork::new(2).unwrap(),
+        credentials(),
         Settings::default(),
     );
     let credentials = tmp.path().join("demo-credentials.txt");

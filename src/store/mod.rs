@@ -12,6 +12,7 @@ pub mod sessions;
 pub mod stats;
 pub mod throttle;
 mod time;
+pub mod two_factor;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};

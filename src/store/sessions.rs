@@ -13,6 +13,8 @@ use crate::domain::AccountKey;
 pub enum Stage {
     /// The password was right; the second factor is still to come.
     Password,
+    /// The password was right; a second factor must be set up before anything else.
+    Enroll,
     Complete,
 }
 
@@ -20,6 +22,7 @@ impl Stage {
     fn as_str(self) -> &'static str {
         match self {
             Self::Password => "password",
+            Self::Enroll => "enroll",
             Self::Complete => "complete",
         }
     }
@@ -29,6 +32,7 @@ impl Stage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
     pub key: i64,
+    pub public_id: String,
     pub account: AccountKey,
     pub stage: Stage,
     pub csrf_token: String,
@@ -53,7 +57,7 @@ pub struct NewSession<'a> {
 }
 
 const COLUMNS: &str = "id, account_id, stage, csrf_token, created_at, last_seen_at, expires_at, \
-    client_addr, user_agent";
+    client_addr, user_agent, public_id";
 
 fn row(row: &Row<'_>) -> Result<SessionRow, rusqlite::Error> {
     let stage: String = row.get(2)?;
@@ -65,6 +69,7 @@ fn row(row: &Row<'_>) -> Result<SessionRow, rusqlite::Error> {
         account: AccountKey(row.get(1)?),
         stage: match stage.as_str() {
             "password" => Stage::Password,
+            "enroll" => Stage::Enroll,
             "complete" => Stage::Complete,
             _ => return Err(corrupt(2, stage)),
         },
@@ -74,15 +79,17 @@ fn row(row: &Row<'_>) -> Result<SessionRow, rusqlite::Error> {
         expires_at: from_db(&expires, 6)?,
         client_addr: row.get(7)?,
         user_agent: row.get(8)?,
+        public_id: row.get(9)?,
     })
 }
 
 pub fn insert(tx: &Transaction<'_>, session: &NewSession<'_>) -> Result<i64, StoreError> {
     tx.execute(
-        "INSERT INTO sessions (token_hash, account_id, stage, csrf_token, created_at, \
+        "INSERT INTO sessions (public_id, token_hash, account_id, stage, csrf_token, created_at, \
              last_seen_at, expires_at, client_addr, user_agent) \
-         VALUES (:hash, :account, :stage, :csrf, :now, :now, :expires, :addr, :agent)",
+         VALUES (:public_id, :hash, :account, :stage, :csrf, :now, :now, :expires, :addr, :agent)",
         named_params! {
+            ":public_id": crate::domain::PublicId::random().to_string(),
             ":hash": session.token_hash,
             ":account": session.account.0,
             ":stage": session.stage.as_str(),
@@ -110,6 +117,32 @@ pub fn touch(tx: &Transaction<'_>, key: i64, at: DateTime<Utc>) -> Result<(), St
     tx.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1")?
         .execute((key, to_db(at)))?;
     Ok(())
+}
+
+/// Moves a session to a later stage under a new id (the old id stops working).
+pub fn advance(
+    tx: &Transaction<'_>,
+    key: i64,
+    new_token_hash: &str,
+    stage: Stage,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(tx.execute(
+        "UPDATE sessions SET token_hash = ?2, stage = ?3, last_seen_at = ?4 WHERE id = ?1",
+        (key, new_token_hash, stage.as_str(), to_db(at)),
+    )? == 1)
+}
+
+/// Ends one of an account's sessions by its public id.
+pub fn delete_by_public_id(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    public_id: &str,
+) -> Result<bool, StoreError> {
+    Ok(tx.execute(
+        "DELETE FROM sessions WHERE account_id = ?1 AND public_id = ?2",
+        (account.0, public_id),
+    )? == 1)
 }
 
 pub fn delete(tx: &Transaction<'_>, key: i64) -> Result<bool, StoreError> {

@@ -36,6 +36,8 @@ CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 -- Two-factor authentication: the TOTP secret is encrypted with a key kept outside the
 -- database; the last accepted time step blocks replays.
 ALTER TABLE accounts ADD COLUMN totp_secret TEXT;
+-- A secret shown for enrolment but not yet confirmed with a code.
+ALTER TABLE accounts ADD COLUMN totp_pending TEXT;
 ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
 ALTER TABLE accounts ADD COLUMN totp_enabled_at TEXT;
 

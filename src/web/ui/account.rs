@@ -72,14 +72,14 @@ pub fn password_error(error: &PasswordChangeError) -> String {
     }
 }
 
-fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }
 
-fn not_genuine(state: &WebState) -> Response {
+pub(super) fn not_genuine(state: &WebState) -> Response {
     respond::html(
         StatusCode::FORBIDDEN,
         views::problem_page(
@@ -223,7 +223,7 @@ where
     }
 }
 
-fn busy(state: &WebState) -> Response {
+pub(super) fn busy(state: &WebState) -> Response {
     let mut response = respond::html(
         StatusCode::SERVICE_UNAVAILABLE,
         views::problem_page(
@@ -300,7 +300,7 @@ where
     forgot_page(&state, &visit, true, true)
 }
 
-async fn profile_page(
+pub(super) async fn profile_page(
     state: &WebState,
     visit: &Visit,
     status: StatusCode,
@@ -320,11 +320,24 @@ async fn profile_page(
         unread,
         csrf_token: session.csrf_token.clone(),
     };
+    let (two_factor, recovery_codes_left) = state
+        .services
+        .two_factor_status(session.account)
+        .await
+        .unwrap_or((false, 0));
+    let sessions = state
+        .services
+        .sessions_of(session)
+        .await
+        .unwrap_or_default();
     let view = ProfilePage {
         username: session.username.clone(),
         min_chars: state.services.min_password_chars(session.role),
         notice,
         error,
+        two_factor,
+        recovery_codes_left,
+        sessions,
     };
     respond::html(status, views::profile(&state.site, &nav, &view))
 }

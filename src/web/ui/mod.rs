@@ -4,6 +4,7 @@
 mod account;
 mod documents;
 mod signin;
+mod two_factor;
 
 use warp::Filter;
 use warp::filters::BoxedFilter;
@@ -24,6 +25,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(signin::routes(state.clone()))
         .unify()
         .or(account::routes(state.clone()))
+        .unify()
+        .or(two_factor::routes(state.clone()))
         .unify()
         .or(documents::routes(state))
         .unify()

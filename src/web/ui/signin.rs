@@ -9,7 +9,7 @@ use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 
 use super::local_path;
-use crate::service::ServiceError;
+use crate::service::{ServiceError, SignInStep};
 use crate::web::forms::{self, FormError};
 use crate::web::respond;
 use crate::web::session::{
@@ -139,7 +139,13 @@ where
         .await;
     match signed_in {
         Ok(issued) => {
-            let mut response = respond::see_other(next.as_deref().unwrap_or("/"));
+            let target = match (issued.step, &next) {
+                (SignInStep::Complete, Some(next)) => next.clone(),
+                (SignInStep::Complete, None) => "/".to_owned(),
+                (SignInStep::SecondFactor, next) => with_next("/aanmelden/code", next.as_deref()),
+                (SignInStep::Enroll, next) => with_next("/aanmelden/instellen", next.as_deref()),
+            };
+            let mut response = respond::see_other(&target);
             let headers = response.headers_mut();
             if let Some(cookie) = state.set_session(&issued) {
                 headers.append(header::SET_COOKIE, cookie);
@@ -240,5 +246,13 @@ fn wait_text(seconds: u64) -> String {
         1 => "1 seconde".to_owned(),
         s if s < 90 => format!("{s} seconden"),
         s => format!("{} minuten", s.div_ceil(60)),
+    }
+}
+
+/// `path?next=…` when there is somewhere to go afterwards.
+pub(super) fn with_next(path: &str, next: Option<&str>) -> String {
+    match next {
+        Some(next) => format!("{path}?next={}", super::encode_path(next)),
+        None => path.to_owned(),
     }
 }

@@ -163,6 +163,9 @@ pub struct ProfilePage {
     pub min_chars: usize,
     pub notice: Option<String>,
     pub error: Option<String>,
+    pub two_factor: bool,
+    pub recovery_codes_left: u32,
+    pub sessions: Vec<crate::service::SessionLine>,
 }
 
 pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
@@ -183,6 +186,41 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     input #current name="current" type="password" autocomplete="current-password" required maxlength="128";
                     (password_fields(view.min_chars))
                     button type="submit" { "Wachtwoord wijzigen" }
+                }
+                h2 { "Twee-stapsverificatie" }
+                @if view.two_factor {
+                    p { "Staat aan. U heeft nog " (view.recovery_codes_left) " ongebruikte herstelcodes." }
+                    form method="post" action="/profiel/2fa/herstelcodes" {
+                        input type="hidden" name="csrf" value=(nav.csrf_token);
+                        button type="submit" { "Nieuwe herstelcodes maken" }
+                    }
+                } @else {
+                    p { "Staat uit. Met een authenticator-app op uw telefoon is uw dossier veel beter beschermd." }
+                    p { a.button href="/profiel/2fa" { "Instellen" } }
+                }
+                h2 { "Aangemeld op" }
+                table.sessions {
+                    thead { tr { th { "Sinds" } th { "Laatst actief" } th { "Adres" } th { "Browser" } th { span.visually-hidden { "Actie" } } } }
+                    tbody {
+                        @for s in &view.sessions {
+                            tr {
+                                td { (s.created_at.format("%d-%m-%Y %H:%M")) }
+                                td { (s.last_seen_at.format("%d-%m-%Y %H:%M")) }
+                                td { (s.client_addr.as_deref().unwrap_or("")) }
+                                td.agent { (s.user_agent.as_deref().unwrap_or("")) }
+                                td {
+                                    @if s.current {
+                                        "deze sessie"
+                                    } @else {
+                                        form method="post" action={ "/profiel/sessies/" (s.id) "/beeindigen" } {
+                                            input type="hidden" name="csrf" value=(nav.csrf_token);
+                                            button type="submit" { "Afmelden" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         },

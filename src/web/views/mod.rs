@@ -5,6 +5,7 @@ mod dossier;
 mod layout;
 mod pages;
 mod signin;
+mod two_factor;
 
 pub use account::{
     ForgotPage, ProfilePage, SetPasswordPage, forgot_password, forgot_username, link_expired,
@@ -14,3 +15,4 @@ pub use dossier::dossier_overview;
 pub use layout::{Nav, Site};
 pub use pages::{home, not_found, problem_page};
 pub use signin::{SignInPage, sign_in};
+pub use two_factor::{CodePage, EnrolPage, code, enrol, recovery_codes};

@@ -66,7 +66,8 @@ impl Browser {
         .await
     }
 
-    /// Signs in and checks it worked.
+    /// Signs in through every step (setting up the authenticator app when the role requires
+    /// one, entering its code when set up) and checks it worked.
     pub async fn signed_in(app: &TestApp, login: &DemoLogin) -> Self {
         let browser = Self::new(app);
         let response = browser.sign_in(&login.username, &login.password).await;
@@ -76,7 +77,82 @@ impl Browser {
             "sign-in of {}",
             login.username
         );
+        let location = response.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        if location.starts_with("/aanmelden/instellen") {
+            browser
+                .enrol(app, &login.username, "/aanmelden/instellen")
+                .await;
+        } else if location.starts_with("/aanmelden/code") {
+            browser.enter_code(app, &login.username, 0).await;
+        }
         browser
+    }
+
+    /// Enters the authenticator code `offset_steps` away from now on the code page.
+    pub async fn enter_code(
+        &self,
+        app: &TestApp,
+        username: &str,
+        offset_steps: i64,
+    ) -> reqwest::Response {
+        let code = app.totp_code(username, offset_steps);
+        self.enter(&code).await
+    }
+
+    /// Enters `code` (an app code or a recovery code) on the code page.
+    pub async fn enter(&self, code: &str) -> reqwest::Response {
+        let page = self
+            .get("/aanmelden/code")
+            .await
+            .text()
+            .await
+            .expect("page");
+        self.post_form(
+            "/aanmelden/code",
+            &[("csrf", &csrf_in(&page)), ("code", code)],
+        )
+        .await
+    }
+
+    /// Sets up the authenticator app on `path` and keeps its secret; returns the recovery codes.
+    pub async fn enrol(&self, app: &TestApp, username: &str, path: &str) -> Vec<String> {
+        let page = self.get(path).await.text().await.expect("page");
+        let csrf = csrf_in(&page);
+        let started = self
+            .post_form(&format!("{path}/start"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(started.status(), StatusCode::SEE_OTHER);
+        let page = self.get(path).await.text().await.expect("page");
+        assert!(page.contains("<svg"), "QR code on the page");
+        let marker = "<code class=\"secret\">";
+        let start = page.find(marker).expect("secret") + marker.len();
+        let end = start + page[start..].find("</code>").expect("end");
+        let text: String = page[start..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let secret = totp_rs::Secret::try_from_base32(&text)
+            .expect("base32")
+            .as_bytes()
+            .to_vec();
+        app.totp_secrets
+            .lock()
+            .expect("secrets")
+            .insert(username.to_owned(), secret);
+        let code = app.totp_code(username, 0);
+        let done = self
+            .post_form(path, &[("csrf", &csrf), ("code", &code)])
+            .await;
+        assert_eq!(done.status(), StatusCode::OK, "enrolment confirmed");
+        let html = done.text().await.expect("codes page");
+        html.split("<li><code>")
+            .skip(1)
+            .filter_map(|s| s.split("</code>").next())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The start page's sign-out token.

@@ -28,6 +28,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub data_dir: PathBuf,
     pub client: reqwest::Client,
+    /// Authenticator secrets of accounts the tests set up, by username.
+    pub totp_secrets: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
     _tmp: tempfile::TempDir,
 }
 
@@ -67,8 +69,22 @@ impl TestApp {
             clock,
             data_dir: tmp.path().join("data"),
             client,
+            totp_secrets: Default::default(),
             _tmp: tmp,
         }
+    }
+
+    /// The current code of an account's authenticator app, at `offset_steps` from now.
+    pub fn totp_code(&self, username: &str, offset_steps: i64) -> String {
+        let secrets = self.totp_secrets.lock().expect("secrets");
+        let secret = secrets.get(username).expect("enrolled account");
+        let now = self.clock_now_unix() + offset_steps * 30;
+        loondossier::auth::totp::code_at(secret, u64::try_from(now).expect("time"))
+    }
+
+    pub fn clock_now_unix(&self) -> i64 {
+        use loondossier::clock::Clock;
+        self.clock.now().timestamp()
     }
 
     pub fn url(&self, path: &str) -> String {
