@@ -14,3 +14,4 @@ mod limits;
 mod signin;
 mod support;
 mod tls;
+mod two_factor;

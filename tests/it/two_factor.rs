@@ -1,0 +1,282 @@
+//! The second factor over HTTP with the manual clock: neighbouring steps only, each code once,
+//! recovery codes once, forced set-up, resets, and Profiel.
+
+use chrono::Duration;
+use reqwest::StatusCode;
+
+use crate::support::{Browser, TestApp, csrf_in, demo, login};
+
+fn db(app: &TestApp) -> loondossier::store::Connection {
+    loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap()
+}
+
+/// Signs in with the password only; the browser is then at the code step.
+async fn password_step(app: &TestApp, username: &str, password: &str) -> Browser {
+    let browser = Browser::new(app);
+    let response = browser.sign_in(username, password).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/aanmelden/code");
+    browser
+}
+
+async fn sign_out(browser: &Browser) {
+    let csrf = csrf_in(&browser.get("/").await.text().await.unwrap());
+    browser.post_form("/afmelden", &[("csrf", &csrf)]).await;
+}
+
+#[tokio::test]
+async fn codes_work_for_the_neighbouring_steps_only_and_only_once() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1");
+    // Setting up uses the code of the current step.
+    sign_out(&Browser::signed_in(&app, employer).await).await;
+
+    let browser = password_step(&app, &employer.username, &employer.password).await;
+    // Halfway signed in is not signed in.
+    assert_eq!(browser.get("/").await.status(), StatusCode::SEE_OTHER);
+    for offset in [-2, 2] {
+        let response = browser.enter_code(&app, &employer.username, offset).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "step {offset:+}"
+        );
+    }
+    let replay = browser.enter_code(&app, &employer.username, 0).await;
+    assert_eq!(
+        replay.status(),
+        StatusCode::UNAUTHORIZED,
+        "the set-up code was used already"
+    );
+    let earlier = browser.enter_code(&app, &employer.username, -1).await;
+    assert_eq!(
+        earlier.status(),
+        StatusCode::UNAUTHORIZED,
+        "an earlier step than the last used"
+    );
+    let next = browser.enter_code(&app, &employer.username, 1).await;
+    assert_eq!(
+        next.status(),
+        StatusCode::SEE_OTHER,
+        "the next step is accepted"
+    );
+    assert_eq!(browser.get("/").await.status(), StatusCode::OK);
+    sign_out(&browser).await;
+
+    let again = password_step(&app, &employer.username, &employer.password).await;
+    let reused = again.enter_code(&app, &employer.username, 1).await;
+    assert_eq!(
+        reused.status(),
+        StatusCode::UNAUTHORIZED,
+        "that code was used"
+    );
+    app.clock.advance(Duration::seconds(60));
+    assert_eq!(
+        again.enter_code(&app, &employer.username, 0).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let replays: i64 = db(&app)
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE action = 'login_failed' AND detail = 'totp replay'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(replays >= 2, "replays are logged: {replays}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn recovery_codes_work_once_and_can_be_renewed() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1");
+    // An employee may set up a second factor voluntarily, from Profiel.
+    let browser = Browser::signed_in(&app, employee).await;
+    let codes = browser
+        .enrol(&app, &employee.username, "/profiel/2fa")
+        .await;
+    assert_eq!(codes.len(), 10);
+    sign_out(&browser).await;
+
+    let first = password_step(&app, &employee.username, &employee.password).await;
+    assert_eq!(
+        first.enter(&codes[0].to_uppercase()).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let profile = first.get("/profiel").await.text().await.unwrap();
+    assert!(
+        profile.contains("nog 9 ongebruikte herstelcodes"),
+        "{profile}"
+    );
+    sign_out(&first).await;
+
+    let second = password_step(&app, &employee.username, &employee.password).await;
+    assert_eq!(
+        second.enter(&codes[0]).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "single use"
+    );
+    assert_eq!(
+        second.enter(&codes[1]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let csrf = csrf_in(&second.get("/profiel").await.text().await.unwrap());
+    let renewed = second
+        .post_form("/profiel/2fa/herstelcodes", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(renewed.status(), StatusCode::OK);
+    let html = renewed.text().await.unwrap();
+    let fresh: Vec<&str> = html
+        .split("<li><code>")
+        .skip(1)
+        .filter_map(|s| s.split("</code>").next())
+        .collect();
+    assert_eq!(fresh.len(), 10);
+    sign_out(&second).await;
+    let third = password_step(&app, &employee.username, &employee.password).await;
+    assert_eq!(
+        third.enter(&codes[2]).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "old codes are gone"
+    );
+    assert_eq!(third.enter(fresh[0]).await.status(), StatusCode::SEE_OTHER);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_secret_is_sealed_at_rest() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1");
+    Browser::signed_in(&app, employer).await;
+    let stored: String = db(&app)
+        .query_row(
+            "SELECT totp_secret FROM accounts WHERE username = ?1",
+            [&employer.username],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let secret = app.totp_secrets.lock().unwrap()[&employer.username].clone();
+    let base32 = totp_rs::Secret::from(secret.clone()).to_base32();
+    assert!(!stored.contains(&base32) && !stored.contains(&hex::encode(&secret)));
+    assert!(
+        app.data_dir.join("secret.key").exists(),
+        "the key lives outside the database"
+    );
+    let codes: i64 = db(&app)
+        .query_row("SELECT count(*) FROM recovery_codes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(codes, 10);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_password_reset_still_asks_for_the_code() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1");
+    let browser = Browser::signed_in(&app, employer).await;
+    app.running
+        .services()
+        .forgot_password(Default::default(), &employer.username)
+        .await
+        .unwrap();
+    let mail = loondossier::store::outbox::queued(&db(&app))
+        .unwrap()
+        .into_iter()
+        .rfind(|m| m.message == "reset_password")
+        .unwrap();
+    let path = mail.params["link"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches(app.running.url())
+        .to_owned();
+    let anonymous = Browser::new(&app);
+    let csrf = csrf_in(&anonymous.get(&path).await.text().await.unwrap());
+    let password = "een nieuw en lang wachtwoord voor de zaak";
+    let set = anonymous
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", password),
+                ("repeated", password),
+            ],
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    assert_eq!(
+        browser.get("/").await.status(),
+        StatusCode::SEE_OTHER,
+        "all sessions ended"
+    );
+    password_step(&app, &employer.username, password).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_administrator_resets_the_second_factor() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1");
+    let browser = Browser::signed_in(&app, employer).await;
+    app.running
+        .services()
+        .reset_two_factor(&employer.username)
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.get("/").await.status(),
+        StatusCode::SEE_OTHER,
+        "sessions ended"
+    );
+    let mail = loondossier::store::outbox::queued(&db(&app))
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message == "two_factor_reset")
+        .count();
+    assert_eq!(mail, 1, "the account is told");
+    // The role still requires a second factor: set it up again at the next sign-in.
+    let next = Browser::new(&app);
+    let response = next.sign_in(&employer.username, &employer.password).await;
+    assert_eq!(response.headers()["location"], "/aanmelden/instellen");
+    let audited: i64 = db(&app)
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE action = 'two_factor_reset'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn profiel_lists_sessions_and_ends_another_one() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1");
+    let here = Browser::signed_in(&app, employee).await;
+    let there = Browser::signed_in(&app, employee).await;
+    let page = here.get("/profiel").await.text().await.unwrap();
+    assert!(page.contains("deze sessie"));
+    let revoke = page
+        .split("action=\"/profiel/sessies/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|rest| format!("/profiel/sessies/{rest}"))
+        .expect("a revoke form for the other session");
+    let csrf = csrf_in(&page);
+    let done = here.post_form(&revoke, &[("csrf", &csrf)]).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(there.get("/").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(here.get("/").await.status(), StatusCode::OK);
+    // Someone else's session id is not found.
+    let again = here.post_form(&revoke, &[("csrf", &csrf)]).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
