@@ -78,6 +78,57 @@ pub enum Command {
     CheckConfig,
     /// Show the data directory's state: schema version, database size, stored files
     Status,
+    /// Manage bureaus
+    Bureau {
+        #[command(subcommand)]
+        command: BureauCommand,
+    },
+    /// Manage accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BureauCommand {
+    /// Add a bureau (administratiekantoor)
+    Add {
+        /// Its client number (unique)
+        #[arg(long)]
+        client_number: String,
+        /// Its name, as users see it
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account to a bureau; prints a one-time link to set the password
+    Add {
+        /// The bureau's client number
+        #[arg(long)]
+        bureau: String,
+        /// The username to sign in with
+        #[arg(long)]
+        username: String,
+        /// The staff member's name
+        #[arg(long)]
+        name: Option<String>,
+        /// The staff member's e-mail address (the link is mailed there too)
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from standard input instead of making a link
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove an account's second factor (lost phone); the account is told by mail
+    #[command(name = "reset-2fa")]
+    ResetTwoFactor {
+        /// The account's username
+        username: String,
+    },
 }
 
 /// Runs a parsed command line and returns the process exit status.
@@ -103,6 +154,21 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Serve { demo } => serve(config, demo),
         Command::Status => admin(config, status),
+        Command::Bureau { command } => admin(config, async move |_, services| {
+            match command {
+                BureauCommand::Add {
+                    client_number,
+                    name,
+                } => {
+                    services.add_bureau(&client_number, &name).await?;
+                    println!("bureau {client_number} ({name}) added");
+                }
+            }
+            Ok(())
+        }),
+        Command::User { command } => admin(config, async move |_, services| {
+            user(services, command).await
+        }),
         Command::Demo(args) => admin(config, async move |config, services| {
             demo(config, services, args.into()).await
         }),
@@ -163,6 +229,52 @@ fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runt
         .build()
         .inspect_err(|e| eprintln!("loondossier: cannot start the async runtime: {e}"))
         .ok()
+}
+
+async fn user(services: &crate::service::Services, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            bureau,
+            username,
+            name,
+            email,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let added = services
+                .add_staff(
+                    &bureau,
+                    &username,
+                    name.as_deref(),
+                    email.as_deref(),
+                    password.as_deref(),
+                )
+                .await?;
+            match added.link {
+                Some(link) => {
+                    println!(
+                        "account {} added; to set the password (valid 7 days):",
+                        added.username
+                    );
+                    println!("{link}");
+                }
+                None => println!("account {} added; it can sign in now", added.username),
+            }
+        }
+        UserCommand::ResetTwoFactor { username } => {
+            services.reset_two_factor(&username).await?;
+            println!(
+                "second factor of {username} removed; the account sets up a new one at its next sign-in"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Loads demo data (or finds it) and prints how to sign in.

@@ -3,6 +3,7 @@
 //! the access rule. Owns the store, the file store, the audit log and the clock.
 
 mod accounts;
+mod admin;
 mod audit;
 pub mod demo;
 mod dossier;
@@ -17,6 +18,7 @@ mod two_factor;
 use std::sync::Arc;
 
 pub use accounts::{LinkState, PasswordChangeError};
+pub use admin::StaffAdded;
 pub use dossier::{DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView};
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};

@@ -139,3 +139,113 @@ fn demo_fills_an_empty_data_directory_once_and_prints_logins() {
     );
     assert!(stderr(&bad).contains("--employers"), "{}", stderr(&bad));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bureau_and_staff_accounts_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        crate::support::config_text(dir.path(), "public_url = \"https://portal.example.nl\"\n"),
+    )
+    .unwrap();
+    let server = Binary::serve(dir.path(), &[]);
+    let base = server.url().to_owned();
+
+    let added = Binary::run(
+        dir.path(),
+        &[
+            "bureau",
+            "add",
+            "--client-number",
+            "K42",
+            "--name",
+            "Salarisbureau Jansen",
+        ],
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let twice = Binary::run(
+        dir.path(),
+        &["bureau", "add", "--client-number", "K42", "--name", "Ander"],
+    );
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        stderr(&twice).contains("client-number"),
+        "{}",
+        stderr(&twice)
+    );
+
+    let linked = Binary::run(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--bureau",
+            "K42",
+            "--username",
+            "anja",
+            "--name",
+            "Anja Jansen",
+            "--email",
+            "anja@jansen.example",
+        ],
+    );
+    assert!(linked.status.success(), "{}", stderr(&linked));
+    let out = String::from_utf8_lossy(&linked.stdout);
+    let link = out
+        .lines()
+        .find(|l| l.starts_with("https://portal.example.nl/wachtwoord/"))
+        .unwrap_or_else(|| panic!("no link in {out}"));
+    // The link works on the running server (the address is the configured public one).
+    let path = link.trim_start_matches("https://portal.example.nl");
+    let page = reqwest::get(format!("{base}{path}")).await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("anja"));
+
+    let weak = Binary::run_with_input(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--bureau",
+            "K42",
+            "--username",
+            "piet",
+            "--password-stdin",
+        ],
+        "kort\n",
+    );
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(
+        stderr(&weak).contains("at least 12 characters"),
+        "{}",
+        stderr(&weak)
+    );
+    let direct = Binary::run_with_input(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--bureau",
+            "K42",
+            "--username",
+            "piet",
+            "--password-stdin",
+        ],
+        "vier lange woorden op een rij\n",
+    );
+    assert!(direct.status.success(), "{}", stderr(&direct));
+    assert!(String::from_utf8_lossy(&direct.stdout).contains("it can sign in now"));
+
+    // Piet signs in on the same page as everyone; bureaus must set up a second factor first.
+    let browser = crate::support::Browser::at(&base);
+    let response = browser
+        .sign_in("piet", "vier lange woorden op een rij")
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/aanmelden/instellen");
+
+    let reset = Binary::run(dir.path(), &["user", "reset-2fa", "piet"]);
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    let unknown = Binary::run(dir.path(), &["user", "reset-2fa", "nobody"]);
+    assert_eq!(unknown.status.code(), Some(1));
+}

@@ -26,6 +26,27 @@ impl Binary {
             .expect("run loondossier")
     }
 
+    /// Runs a command with `input` on its standard input.
+    pub fn run_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(Self::path())
+            .args(args)
+            .current_dir(dir)
+            .env_remove("LOONDOSSIER_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn loondossier");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("run loondossier")
+    }
+
     /// Starts `serve` and waits for its "listening on" line.
     pub fn serve(dir: &Path, args: &[&str]) -> ServerProcess {
         let mut child = Command::new(Self::path())
