@@ -100,6 +100,7 @@ impl App {
                 .public_url
                 .as_ref()
                 .map(|u| u.origin().ascii_serialization()),
+            trusted_proxies: config.security.trusted_proxies.clone(),
         };
         let routes = web::routes(state);
         let mut tasks: Vec<JoinHandle<()>> = Vec::new();

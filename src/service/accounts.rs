@@ -61,6 +61,14 @@ impl Services {
         }
     }
 
+    /// The strength hint for the form: 0 (weak) to 4, and whether the policy would accept it
+    /// (judged without personal words, which the real check adds).
+    pub fn password_strength(&self, password: &str) -> (u8, bool) {
+        let score = policy::strength(password, &Default::default());
+        let acceptable = policy::check(password, MIN_CHARS_WITH_2FA, &Default::default()).is_ok();
+        (score, acceptable)
+    }
+
     /// The minimum length for the account with this username (the strictest when unknown).
     pub async fn min_password_chars_for(&self, username: &str) -> usize {
         let Ok(name) = Username::parse(username) else {

@@ -11,6 +11,7 @@ mod error;
 mod files;
 mod parties;
 mod placing;
+mod profile;
 mod signin;
 mod sniff;
 mod two_factor;
@@ -24,6 +25,7 @@ pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
 pub use parties::{EmployeeLine, EmployerLine};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
+pub use profile::EmailLinkState;
 pub use signin::{
     CurrentSession, IssuedSession, PendingSession, SessionLimits, SessionLine, SignInStep,
 };

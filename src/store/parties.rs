@@ -710,3 +710,61 @@ pub fn personal_words(
         .optional()?
         .unwrap_or_default())
 }
+
+/// Gives an account a new username; false if another account has it (case-insensitively).
+pub fn set_username(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    username: &Username,
+) -> Result<bool, StoreError> {
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE username_folded = ?1 AND id <> ?2)",
+        (username.folded(), account.0),
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Ok(false);
+    }
+    tx.execute(
+        "UPDATE accounts SET username = ?2, username_folded = ?3 WHERE id = ?1",
+        (account.0, username.as_str(), username.folded()),
+    )?;
+    Ok(true)
+}
+
+/// The account's language for pages and mail: "nl" or "en".
+pub fn set_language(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    language: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE accounts SET language = ?2 WHERE id = ?1",
+        (account.0, language),
+    )?;
+    Ok(())
+}
+
+/// The account's own settings for Profiel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountSettings {
+    pub language: String,
+    pub private_email: Option<String>,
+}
+
+pub fn settings(conn: &Connection, account: AccountKey) -> Result<AccountSettings, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT a.language, w.private_email FROM accounts a \
+             LEFT JOIN employees w ON w.id = a.employee_id WHERE a.id = ?1",
+            [account.0],
+            |r| {
+                Ok(AccountSettings {
+                    language: r.get(0)?,
+                    private_email: r.get(1)?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
+}

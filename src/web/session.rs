@@ -19,6 +19,8 @@ pub struct WebState {
     pub secure: bool,
     /// `scheme://host[:port]` users reach us on, when configured.
     pub origin: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl WebState {
@@ -110,7 +112,8 @@ pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
             let state = state.clone();
             async move {
                 let context = RequestContext {
-                    client_addr: addr.map(|a| a.0.ip()),
+                    client_addr: addr
+                        .map(|a| client_ip(a.0.ip(), &headers, &state.trusted_proxies)),
                 };
                 let session = match cookie(&headers, state.session_cookie_name()) {
                     Some(id) => match state.services.session(id).await {
@@ -130,6 +133,30 @@ pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
             }
         })
         .boxed()
+}
+
+/// The client's address: the connection's peer, unless that is a trusted proxy, in which
+/// case the last address in `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
 }
 
 /// Whether a state-changing request comes from our own pages: the browser's
@@ -180,6 +207,29 @@ pub fn form_is_genuine(state: &WebState, headers: &HeaderMap, expected: &str, se
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.2.3.4, 203.0.113.9, 10.0.0.2"),
+        );
+        let from_proxy = client_ip(proxy, &headers, &[proxy]);
+        assert_eq!(
+            from_proxy,
+            "203.0.113.9".parse::<std::net::IpAddr>().unwrap(),
+            "the right-most untrusted hop"
+        );
+        let direct: std::net::IpAddr = "198.51.100.1".parse().unwrap();
+        assert_eq!(
+            client_ip(direct, &headers, &[proxy]),
+            direct,
+            "a spoofed header from anyone else is ignored"
+        );
+        assert_eq!(client_ip(proxy, &HeaderMap::new(), &[proxy]), proxy);
+    }
 
     #[test]
     fn cookies_are_found_by_exact_name() {

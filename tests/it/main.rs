@@ -11,6 +11,7 @@ mod documents;
 mod http;
 mod lifecycle;
 mod limits;
+mod profile;
 mod signin;
 mod support;
 mod tls;

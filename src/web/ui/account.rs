@@ -135,10 +135,18 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let change = warp::post()
         .and(warp::path!("profiel" / "wachtwoord"))
-        .and(visit(state))
+        .and(visit(state.clone()))
         .and(warp::body::stream())
         .then(move |v: Visit, body| change_password(s.clone(), v, body));
+    let s = state.clone();
+    let strength = warp::post()
+        .and(warp::path!("wachtwoord-sterkte"))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then(move |v: Visit, body| strength(s.clone(), v, body));
     link_page
+        .or(strength)
+        .unify()
         .or(link_submit)
         .unify()
         .or(forgot_user_page)
@@ -238,6 +246,33 @@ pub(super) fn busy(state: &WebState) -> Response {
     response
 }
 
+#[derive(Deserialize)]
+struct StrengthForm {
+    password: String,
+}
+
+/// `POST /wachtwoord-sterkte`: the hint the password fields show while typing.
+async fn strength<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    if !crate::web::session::same_origin(&state, &visit.headers) {
+        return not_genuine(&state);
+    }
+    let form: StrengthForm = match read_or_page(&state.site, body).await {
+        Ok(form) => form,
+        Err(page) => return page,
+    };
+    let password: String = form.password.chars().take(128).collect();
+    let (score, acceptable) = state.services.password_strength(&password);
+    respond::json(
+        StatusCode::OK,
+        &serde_json::json!({ "score": score, "acceptable": acceptable }),
+    )
+}
+
 fn forgot_page(state: &WebState, visit: &Visit, password: bool, sent: bool) -> Response {
     let (token, cookie) = anonymous_token(state, visit);
     let form = ForgotPage {
@@ -330,7 +365,15 @@ pub(super) async fn profile_page(
         .sessions_of(session)
         .await
         .unwrap_or_default();
+    let settings = state
+        .services
+        .account_settings(session)
+        .await
+        .unwrap_or_default();
     let view = ProfilePage {
+        is_employee: matches!(session.actor, crate::domain::Actor::Employee { .. }),
+        private_email: settings.private_email,
+        language: settings.language,
         username: session.username.clone(),
         min_chars: state.services.min_password_chars(session.role),
         notice,

@@ -3,6 +3,7 @@
 
 mod account;
 mod documents;
+mod profile;
 mod signin;
 mod two_factor;
 
@@ -27,6 +28,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(account::routes(state.clone()))
         .unify()
         .or(two_factor::routes(state.clone()))
+        .unify()
+        .or(profile::routes(state.clone()))
         .unify()
         .or(documents::routes(state))
         .unify()

@@ -166,6 +166,10 @@ pub struct ProfilePage {
     pub two_factor: bool,
     pub recovery_codes_left: u32,
     pub sessions: Vec<crate::service::SessionLine>,
+    /// Employees may give a private e-mail address for sign-in mail.
+    pub is_employee: bool,
+    pub private_email: Option<String>,
+    pub language: String,
 }
 
 pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
@@ -179,6 +183,39 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                 p { "Gebruikersnaam: " strong { (view.username) } }
                 @if let Some(notice) = &view.notice { p.notice role="status" { (notice) } }
                 @if let Some(error) = &view.error { p.error role="alert" { (error) } }
+                h2 { "Gebruikersnaam wijzigen" }
+                form method="post" action="/profiel/gebruikersnaam" {
+                    input type="hidden" name="csrf" value=(nav.csrf_token);
+                    label for="username" { "Nieuwe gebruikersnaam" }
+                    input #username name="username" type="text" autocomplete="username"
+                        autocapitalize="none" spellcheck="false" required maxlength="254" value=(view.username);
+                    button type="submit" { "Gebruikersnaam opslaan" }
+                }
+                @if view.is_employee {
+                    h2 { "Privé-e-mailadres" }
+                    p.muted {
+                        "Als u hier een adres opgeeft, gaan e-mails over uw gebruikersnaam en wachtwoord "
+                        "daarheen. Handig als u uit dienst gaat en uw werkadres kwijtraakt. U ontvangt eerst "
+                        "een e-mail om het adres te bevestigen."
+                    }
+                    p { "Nu: " @if let Some(email) = &view.private_email { strong { (email) } } @else { "geen" } }
+                    form method="post" action="/profiel/email" {
+                        input type="hidden" name="csrf" value=(nav.csrf_token);
+                        label for="email" { "Privé-e-mailadres (leeg laten om te verwijderen)" }
+                        input #email name="email" type="email" autocomplete="email" maxlength="254";
+                        button type="submit" { "Opslaan" }
+                    }
+                }
+                h2 { "Taal" }
+                form method="post" action="/profiel/taal" {
+                    input type="hidden" name="csrf" value=(nav.csrf_token);
+                    label for="language" { "Taal van de site en de e-mails" }
+                    select #language name="language" {
+                        option value="nl" selected[view.language == "nl"] { "Nederlands" }
+                        option value="en" selected[view.language == "en"] { "English" }
+                    }
+                    button type="submit" { "Opslaan" }
+                }
                 h2 { "Wachtwoord wijzigen" }
                 form method="post" action="/profiel/wachtwoord" {
                     input type="hidden" name="csrf" value=(nav.csrf_token);
@@ -221,6 +258,23 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                             }
                         }
                     }
+                }
+            }
+        },
+    )
+}
+
+pub fn confirm_email(site: &Site, csrf_token: &str, email: &str) -> Markup {
+    page(
+        site,
+        "E-mailadres bevestigen",
+        html! {
+            section.card.narrow {
+                h1 { "E-mailadres bevestigen" }
+                p { "Wilt u " strong { (email) } " gebruiken als uw privé-e-mailadres?" }
+                form method="post" {
+                    input type="hidden" name="csrf" value=(csrf_token);
+                    button type="submit" { "Bevestigen" }
                 }
             }
         },

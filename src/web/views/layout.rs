@@ -40,6 +40,7 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                 title { (title) " – " (site.name) }
                 link rel="stylesheet" href=(assets::url("style.css"));
                 link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
+                script src=(assets::url("password-strength.js")) defer {}
             }
             body {
                 header.site-header {

@@ -8,8 +8,8 @@ mod signin;
 mod two_factor;
 
 pub use account::{
-    ForgotPage, ProfilePage, SetPasswordPage, forgot_password, forgot_username, link_expired,
-    password_set, profile, set_password,
+    ForgotPage, ProfilePage, SetPasswordPage, confirm_email, forgot_password, forgot_username,
+    link_expired, password_set, profile, set_password,
 };
 pub use dossier::dossier_overview;
 pub use layout::{Nav, Site};

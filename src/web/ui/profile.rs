@@ -1,0 +1,250 @@
+//! Profiel changes besides the password: username, language, private e-mail (and its
+//! confirmation link).
+
+use bytes::Buf;
+use futures_util::Stream;
+use serde::Deserialize;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+
+use super::account::{not_genuine, profile_page, with_cookie};
+use crate::service::{EmailLinkState, ServiceError};
+use crate::web::forms::read_or_page;
+use crate::web::respond;
+use crate::web::session::{
+    Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
+};
+use crate::web::views;
+
+#[derive(Deserialize)]
+struct UsernameForm {
+    csrf: String,
+    username: String,
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    csrf: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    csrf: String,
+    language: String,
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+/// Which Profiel form was posted.
+#[derive(Clone, Copy)]
+enum Change {
+    Username,
+    Email,
+    Language,
+}
+
+pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
+    let change = |path: &'static str, kind: Change| {
+        let s = state.clone();
+        warp::post()
+            .and(warp::path("profiel"))
+            .and(warp::path(path))
+            .and(warp::path::end())
+            .and(visit(state.clone()))
+            .and(warp::body::stream())
+            .then(move |v: Visit, body| submit(s.clone(), v, kind, body))
+            .boxed()
+    };
+    let s = state.clone();
+    let confirm_page = warp::get()
+        .and(warp::path!("email-bevestigen" / String))
+        .and(visit(state.clone()))
+        .then(move |secret: String, v: Visit| show_confirm(s.clone(), v, secret));
+    let s = state.clone();
+    let confirm = warp::post()
+        .and(warp::path!("email-bevestigen" / String))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then(move |secret: String, v: Visit, body| confirm(s.clone(), v, secret, body));
+    change("gebruikersnaam", Change::Username)
+        .or(change("email", Change::Email))
+        .unify()
+        .or(change("taal", Change::Language))
+        .unify()
+        .or(confirm_page)
+        .unify()
+        .or(confirm)
+        .unify()
+        .boxed()
+}
+
+async fn submit<S, B, E>(state: WebState, visit: Visit, kind: Change, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let Some(session) = &visit.session else {
+        return super::sign_in_first("/profiel");
+    };
+    let services = &state.services;
+    let (csrf, outcome, done) = match kind {
+        Change::Username => match read_or_page::<UsernameForm, _, _, _>(&state.site, body).await {
+            Ok(f) => {
+                let genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &f.csrf);
+                let outcome = if genuine {
+                    Some(
+                        services
+                            .change_username(session, visit.context, &f.username)
+                            .await,
+                    )
+                } else {
+                    None
+                };
+                (genuine, outcome, "Uw gebruikersnaam is gewijzigd.")
+            }
+            Err(page) => return page,
+        },
+        Change::Email => match read_or_page::<EmailForm, _, _, _>(&state.site, body).await {
+            Ok(f) => {
+                let genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &f.csrf);
+                let outcome = if genuine {
+                    Some(
+                        services
+                            .request_private_email(session, visit.context, &f.email)
+                            .await,
+                    )
+                } else {
+                    None
+                };
+                let done = if f.email.trim().is_empty() {
+                    "Uw privé-e-mailadres is verwijderd."
+                } else {
+                    "We hebben een e-mail gestuurd naar het nieuwe adres. Open de link daarin om het te bevestigen."
+                };
+                (genuine, outcome, done)
+            }
+            Err(page) => return page,
+        },
+        Change::Language => match read_or_page::<LanguageForm, _, _, _>(&state.site, body).await {
+            Ok(f) => {
+                let genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &f.csrf);
+                let outcome = if genuine {
+                    Some(
+                        services
+                            .set_language(session, visit.context, &f.language)
+                            .await,
+                    )
+                } else {
+                    None
+                };
+                (genuine, outcome, "Uw taal is opgeslagen.")
+            }
+            Err(page) => return page,
+        },
+    };
+    match (csrf, outcome) {
+        (false, _) | (_, None) => not_genuine(&state),
+        (true, Some(Ok(()))) => {
+            // The page is drawn again with the fresh session (a new username shows at once).
+            let refreshed = Visit {
+                session: match super::super::session::cookie(
+                    &visit.headers,
+                    state.session_cookie_name(),
+                ) {
+                    Some(id) => state.services.session(id).await.ok().flatten(),
+                    None => None,
+                },
+                ..visit.clone()
+            };
+            profile_page(
+                &state,
+                &refreshed,
+                StatusCode::OK,
+                Some(done.to_owned()),
+                None,
+            )
+            .await
+        }
+        (true, Some(Err(ServiceError::Invalid { field, message }))) => {
+            let error = match (field, message.as_str()) {
+                ("username", m) if m.contains("taken") => {
+                    "Deze gebruikersnaam is al in gebruik. Kies een andere.".to_owned()
+                }
+                ("username", _) => "Een gebruikersnaam heeft 3 tot 254 tekens.".to_owned(),
+                ("email", _) => "Dit is geen geldig e-mailadres.".to_owned(),
+                _ => "Deze keuze bestaat niet.".to_owned(),
+            };
+            profile_page(&state, &visit, StatusCode::BAD_REQUEST, None, Some(error)).await
+        }
+        (true, Some(Err(ServiceError::Forbidden(_)))) => {
+            profile_page(
+                &state,
+                &visit,
+                StatusCode::FORBIDDEN,
+                None,
+                Some("Dit kan alleen een werknemer instellen.".to_owned()),
+            )
+            .await
+        }
+        (true, Some(Err(e))) => respond::internal(&state.site, &e),
+    }
+}
+
+async fn show_confirm(state: WebState, visit: Visit, secret: String) -> Response {
+    match state.services.email_link(&secret).await {
+        Ok(EmailLinkState::Usable { email }) => {
+            let (token, cookie) = anonymous_token(&state, &visit);
+            with_cookie(
+                respond::html(
+                    StatusCode::OK,
+                    views::confirm_email(&state.site, &token, &email),
+                ),
+                cookie,
+            )
+        }
+        Ok(EmailLinkState::Expired) => {
+            respond::html(StatusCode::GONE, views::link_expired(&state.site))
+        }
+        Err(e) => respond::internal(&state.site, &e),
+    }
+}
+
+async fn confirm<S, B, E>(state: WebState, visit: Visit, secret: String, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let form: CsrfForm = match read_or_page(&state.site, body).await {
+        Ok(form) => form,
+        Err(page) => return page,
+    };
+    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
+        return not_genuine(&state);
+    }
+    match state
+        .services
+        .confirm_private_email(visit.context, &secret)
+        .await
+    {
+        Ok(()) => respond::html(
+            StatusCode::OK,
+            views::problem_page(
+                &state.site,
+                "Bevestigd",
+                "Uw privé-e-mailadres is bevestigd. E-mails over aanmelden gaan voortaan daarheen.",
+            ),
+        ),
+        Err(ServiceError::NotFound) => {
+            respond::html(StatusCode::GONE, views::link_expired(&state.site))
+        }
+        Err(e) => respond::internal(&state.site, &e),
+    }
+}

@@ -1,0 +1,198 @@
+//! Profiel over HTTP: username, language, the employee's private e-mail address (confirmed by
+//! a link, after which sign-in mail goes there), and the password strength hint.
+
+use reqwest::StatusCode;
+
+use crate::support::{Browser, TestApp, csrf_in, demo, login};
+
+fn queued(app: &TestApp, message: &str) -> Vec<loondossier::store::outbox::Queued> {
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    loondossier::store::outbox::queued(&conn)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message == message)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_new_username_is_unique_and_works_at_once() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1");
+    let browser = Browser::signed_in(&app, employee).await;
+    let csrf = csrf_in(&browser.get("/profiel").await.text().await.unwrap());
+    let taken = browser
+        .post_form(
+            "/profiel/gebruikersnaam",
+            &[("csrf", &csrf), ("username", "DEMO-BUREAU")],
+        )
+        .await;
+    assert_eq!(taken.status(), StatusCode::BAD_REQUEST);
+    assert!(taken.text().await.unwrap().contains("al in gebruik"));
+    let changed = browser
+        .post_form(
+            "/profiel/gebruikersnaam",
+            &[("csrf", &csrf), ("username", "Anja.Bakker")],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert!(
+        changed
+            .text()
+            .await
+            .unwrap()
+            .contains("value=\"Anja.Bakker\"")
+    );
+    let fresh = Browser::new(&app);
+    let response = fresh.sign_in("anja.bakker", &employee.password).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "case does not matter"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_private_address_is_confirmed_by_a_link_and_then_used() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1");
+    let browser = Browser::signed_in(&app, employee).await;
+    let csrf = csrf_in(&browser.get("/profiel").await.text().await.unwrap());
+    let bad = browser
+        .post_form(
+            "/profiel/email",
+            &[("csrf", &csrf), ("email", "geen adres")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let asked = browser
+        .post_form(
+            "/profiel/email",
+            &[("csrf", &csrf), ("email", "anja@prive.example")],
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    let mail = queued(&app, "confirm_private_email").remove(0);
+    assert_eq!(mail.to, "anja@prive.example");
+    // Until confirmed, reset mail still goes to the work address.
+    app.running
+        .services()
+        .forgot_password(Default::default(), &employee.username)
+        .await
+        .unwrap();
+    assert_ne!(queued(&app, "reset_password")[0].to, "anja@prive.example");
+
+    let path = mail.params["link"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches(app.running.url())
+        .to_owned();
+    let other = Browser::new(&app);
+    let page = other.get(&path).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let token = csrf_in(&page.text().await.unwrap());
+    let confirmed = other.post_form(&path, &[("csrf", &token)]).await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    assert_eq!(
+        other.post_form(&path, &[("csrf", &token)]).await.status(),
+        StatusCode::GONE
+    );
+
+    app.running
+        .services()
+        .forgot_password(Default::default(), &employee.username)
+        .await
+        .unwrap();
+    assert_eq!(
+        queued(&app, "reset_password").last().unwrap().to,
+        "anja@prive.example"
+    );
+    let page = browser.get("/profiel").await.text().await.unwrap();
+    assert!(page.contains("anja@prive.example"));
+    // Employers have no private address here.
+    let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    let csrf = csrf_in(&employer.get("/profiel").await.text().await.unwrap());
+    let refused = employer
+        .post_form(
+            "/profiel/email",
+            &[("csrf", &csrf), ("email", "x@y.example")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn language_is_kept_for_mail() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1");
+    let browser = Browser::signed_in(&app, employee).await;
+    let csrf = csrf_in(&browser.get("/profiel").await.text().await.unwrap());
+    let odd = browser
+        .post_form("/profiel/taal", &[("csrf", &csrf), ("language", "fr")])
+        .await;
+    assert_eq!(odd.status(), StatusCode::BAD_REQUEST);
+    let set = browser
+        .post_form("/profiel/taal", &[("csrf", &csrf), ("language", "en")])
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    assert!(
+        set.text()
+            .await
+            .unwrap()
+            .contains("<option value=\"en\" selected>")
+    );
+    app.running
+        .services()
+        .forgot_password(Default::default(), &employee.username)
+        .await
+        .unwrap();
+    assert_eq!(queued(&app, "reset_password")[0].language, "en");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_strength_hint_rates_passwords() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    let rate = |password: &'static str| {
+        let client = browser.client.clone();
+        let url = format!("{}/wachtwoord-sterkte", browser.base);
+        async move {
+            let response = client
+                .post(url)
+                .form(&[("password", password)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let weak = rate("welkom123").await;
+    assert_eq!(weak["acceptable"], false);
+    let strong = rate("zeven groene kikkers zingen luid").await;
+    assert_eq!(strong["acceptable"], true);
+    assert!(strong["score"].as_u64().unwrap() > weak["score"].as_u64().unwrap());
+    let cross = browser
+        .client
+        .post(format!("{}/wachtwoord-sterkte", browser.base))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    // The pages with new-password fields load the hint script.
+    let page = browser.get("/aanmelden").await.text().await.unwrap();
+    let script = page
+        .split("src=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.ends_with("/password-strength.js"))
+        .expect("script tag");
+    assert_eq!(browser.get(script).await.status(), StatusCode::OK);
+    app.stop().await;
+}
