@@ -1043,3 +1043,115 @@ async fn demo_data_is_believable_idempotent_and_refuses_real_installations() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_raised_hash_cost_rehashes_at_the_next_sign_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::open(tmp.path()).unwrap();
+    let clock = ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 25, 10, 0, 0)
+            .single()
+            .unwrap(),
+    );
+    let store = Store::open(&data.database_path(), "2026-03-25T10:00:00Z", 2).unwrap();
+    let raised = crate::auth::password::Cost {
+        memory_kib: 24_576,
+        ..Default::default()
+    };
+    let services = Services::new(
+        store,
+        BlobStore::new(&data),
+        Arc::new(clock.clone()),
+        Credentials {
+            passwords: PasswordWork::with_cost(2, raised).unwrap(),
+            sealer: Arc::new(crate::auth::seal::Sealer::from_key(&[9u8; 32]).unwrap()),
+        },
+        Settings::default(),
+    );
+    let old_hash = crate::auth::password::hash("oude maar lange zin van woorden").unwrap();
+    let at = clock.now();
+    services
+        .store
+        .write(move |tx| -> Result<(), crate::store::StoreError> {
+            let bureau = parties::insert_bureau(tx, "K1", "Bureau", at)?;
+            let username = Username::parse("staf").unwrap();
+            parties::insert_account(
+                tx,
+                &NewAccount {
+                    username: &username,
+                    party: AccountParty::Bureau(bureau.key),
+                    staff_name: None,
+                    staff_email: None,
+                    password_hash: Some(&old_hash),
+                    invited_at: None,
+                },
+                at,
+            )
+            .map_err(|_| crate::store::StoreError::WorkerGone)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    services
+        .sign_in(
+            RequestContext::default(),
+            "staf",
+            "oude maar lange zin van woorden",
+            None,
+        )
+        .await
+        .unwrap();
+    let stored: String = services
+        .store
+        .read(|c| -> Result<String, crate::store::StoreError> {
+            Ok(c.query_row("SELECT password_hash FROM accounts", [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap();
+    assert!(stored.contains("m=24576,t=2,p=1"), "{stored}");
+    assert!(crate::auth::password::verify(
+        "oude maar lange zin van woorden",
+        &stored
+    ));
+}
+
+#[tokio::test]
+async fn a_newer_reset_link_retires_the_older_one() {
+    let w = world().await;
+    w.services
+        .forgot_password(RequestContext::default(), "bakker")
+        .await
+        .unwrap();
+    w.services
+        .forgot_password(RequestContext::default(), "bakker")
+        .await
+        .unwrap();
+    let mails = w
+        .services
+        .store
+        .read(|c| -> Result<_, crate::store::StoreError> { crate::store::outbox::queued(c) })
+        .await
+        .unwrap();
+    let links: Vec<String> = mails
+        .iter()
+        .filter(|m| m.message == "reset_password")
+        .map(|m| {
+            m.params["link"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(links.len(), 2);
+    assert_eq!(
+        w.services.password_link(&links[0]).await.unwrap(),
+        LinkState::Expired
+    );
+    assert!(matches!(
+        w.services.password_link(&links[1]).await.unwrap(),
+        LinkState::Usable { .. }
+    ));
+}
