@@ -88,6 +88,38 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage sync API tokens for payroll software
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token for a bureau or a self-administering employer; it is shown once
+    Create {
+        /// The bureau's client number
+        #[arg(
+            long,
+            conflicts_with = "employer",
+            required_unless_present = "employer"
+        )]
+        bureau: Option<String>,
+        /// The employer's loonheffingennummer (for an employer without a bureau)
+        #[arg(long)]
+        employer: Option<String>,
+        /// What the token is for, e.g. the payroll package's name
+        #[arg(long, default_value = "payroll software")]
+        name: String,
+    },
+    /// List tokens: id, label, whose, created, last used
+    List,
+    /// Revoke a token by its id (from `token list`)
+    Revoke {
+        /// The token's id
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,6 +200,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }),
         Command::User { command } => admin(config, async move |_, services| {
             user(services, command).await
+        }),
+        Command::Token { command } => admin(config, async move |_, services| {
+            token(services, command).await
         }),
         Command::Demo(args) => admin(config, async move |config, services| {
             demo(config, services, args.into()).await
@@ -272,6 +307,50 @@ async fn user(services: &crate::service::Services, command: UserCommand) -> anyh
             println!(
                 "second factor of {username} removed; the account sets up a new one at its next sign-in"
             );
+        }
+    }
+    Ok(())
+}
+
+async fn token(services: &crate::service::Services, command: TokenCommand) -> anyhow::Result<()> {
+    use crate::service::TokenFor;
+    use crate::store::api_tokens::TokenScope;
+    match command {
+        TokenCommand::Create {
+            bureau,
+            employer,
+            name,
+        } => {
+            let target = match (bureau, employer) {
+                (Some(client_number), _) => TokenFor::Bureau { client_number },
+                (None, Some(lhn)) => TokenFor::Employer { lhn },
+                (None, None) => anyhow::bail!("give --bureau CLIENTNR or --employer LHN"),
+            };
+            let created = services.create_token(target, &name).await?;
+            println!("token {} created; it is shown only now:", created.id);
+            println!("{}", created.secret);
+        }
+        TokenCommand::List => {
+            for t in services.list_tokens().await? {
+                let whose = match &t.scope {
+                    TokenScope::Bureau(b) => format!("bureau #{}", b.0),
+                    TokenScope::Employer(lhn) => format!("employer {lhn}"),
+                };
+                let used = t
+                    .last_used_at
+                    .map_or_else(|| "never".to_owned(), |u| u.to_rfc3339());
+                let state = if t.revoked { " (revoked)" } else { "" };
+                println!(
+                    "{}  {}  {whose}  created {}  last used {used}{state}",
+                    t.public_id,
+                    t.label,
+                    t.created_at.to_rfc3339()
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            services.revoke_token(&id).await?;
+            println!("token {id} revoked");
         }
     }
     Ok(())

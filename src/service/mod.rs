@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 pub mod demo;
 mod dossier;
+mod enrolment;
 mod error;
 mod files;
 mod parties;
@@ -14,6 +15,7 @@ mod placing;
 mod profile;
 mod signin;
 mod sniff;
+mod sync;
 mod two_factor;
 
 use std::sync::Arc;
@@ -29,6 +31,7 @@ pub use profile::EmailLinkState;
 pub use signin::{
     CurrentSession, IssuedSession, PendingSession, SessionLimits, SessionLine, SignInStep,
 };
+pub use sync::{ApiClient, ApiDocument, ApiEmployee, CreatedToken, Synced, TOKEN_PREFIX, TokenFor};
 pub use two_factor::{Enrolment, SecondFactorError};
 
 use crate::auth::password::PasswordWork;

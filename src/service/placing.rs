@@ -111,6 +111,7 @@ impl Services {
         let file_id = stored.id.to_string();
         let size = stored.size;
         let client_addr = context.client_addr.map(|a| a.to_string());
+        let base = self.public_url();
         let outcome = self
             .store
             .write(move |tx| -> Result<Placed, ServiceError> {
@@ -167,6 +168,7 @@ impl Services {
                         version,
                     },
                 )?;
+                super::enrolment::after_placing(tx, &base, request.dossier, request.kind, now)?;
                 let action = if corrects.is_some() {
                     AuditAction::Correct
                 } else {

@@ -284,6 +284,7 @@ impl Services {
                 )?;
                 // The sign-in is complete (and audited as such) only after every factor.
                 if stage == Stage::Complete {
+                    parties::record_login(tx, key, now)?;
                     crate::store::audit::append(
                         tx,
                         &[AuditEvent {

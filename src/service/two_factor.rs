@@ -243,6 +243,7 @@ impl Services {
         };
         let hash = token::digest(&issued.id);
         let key = pending.key;
+        let account = pending.account;
         let now = self.clock.now();
         let mut event = self.event(pending.account, AuditAction::Login, ctx, factors);
         event.actor = "account".to_owned();
@@ -251,6 +252,7 @@ impl Services {
                 if !sessions::advance(tx, key, &hash, Stage::Complete, now)? {
                     return Err(ServiceError::NotFound);
                 }
+                parties::record_login(tx, account, now)?;
                 audit::append(tx, &[event])?;
                 Ok(())
             })

@@ -458,3 +458,39 @@ pub fn mark_unread(
     )?;
     Ok(changed == 1)
 }
+
+/// The current payroll documents `placer` put in `dossier`, newest first, one page.
+pub fn placed_in(
+    conn: &Connection,
+    dossier: Dossier,
+    placer: Placer,
+    year: Option<Year>,
+    kind: Option<DocumentKind>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<DocumentRecord>, StoreError> {
+    let (condition, key) = dossier_match(dossier);
+    let (placer_column, placer_key) = match placer {
+        Placer::Bureau(b) => ("d.placed_by_bureau_id", b.0),
+        Placer::Employer(r) => ("d.placed_by_employer_id", r.0),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE {condition} AND d.origin = 'payroll' AND {placer_column} = :placer \
+           AND d.superseded_at IS NULL AND {NOT_REMOVED} \
+           AND (:year IS NULL OR d.year = :year) AND (:kind IS NULL OR d.kind = :kind) \
+         ORDER BY d.year DESC, d.period DESC, d.id DESC LIMIT :limit OFFSET :offset"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(
+        named_params! {
+            ":dossier": key,
+            ":placer": placer_key,
+            ":year": year.map(Year::get),
+            ":kind": kind.map(DocumentKind::as_str),
+            ":limit": limit,
+            ":offset": offset,
+        },
+        record,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -24,6 +24,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_account_security",
         include_str!("migrations/0004_account_security.sql"),
     ),
+    (
+        "0005_sync_api",
+        include_str!("migrations/0005_sync_api.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

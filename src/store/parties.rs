@@ -768,3 +768,67 @@ pub fn settings(conn: &Connection, account: AccountKey) -> Result<AccountSetting
         .optional()?
         .unwrap_or_default())
 }
+
+/// Notes a completed sign-in.
+pub fn record_login(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE accounts SET last_login_at = ?2 WHERE id = ?1",
+        (account.0, to_db(at)),
+    )?;
+    Ok(())
+}
+
+/// An employee of `employer` by personnel number.
+pub fn employee_by_number(
+    conn: &Connection,
+    employer: EmployerKey,
+    number: &str,
+) -> Result<Option<Employee>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.employer_id = ?1 AND w.personnel_number = ?2"
+            ),
+            (employer.0, number),
+            employee_row,
+        )
+        .optional()?)
+}
+
+/// An employer's employees with their account's status, invitation and last sign-in.
+#[expect(clippy::type_complexity, reason = "a row of four plain parts")]
+pub fn employee_accounts(
+    conn: &Connection,
+    employer: EmployerKey,
+) -> Result<
+    Vec<(
+        Employee,
+        AccountStatus,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+    )>,
+    StoreError,
+> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {EMPLOYEE_COLUMNS}, a.id IS NOT NULL, a.password_hash IS NOT NULL, a.invited_at, a.last_login_at \
+         FROM employees w LEFT JOIN accounts a ON a.employee_id = w.id AND a.role = 'employee' \
+         WHERE w.employer_id = ?1 ORDER BY w.personnel_number, w.id"
+    ))?;
+    let rows = statement.query_map([employer.0], |row| {
+        let has_account: bool = row.get(16)?;
+        let active: bool = row.get(17)?;
+        let invited: Option<String> = row.get(18)?;
+        let login: Option<String> = row.get(19)?;
+        Ok((
+            employee_row(row)?,
+            status(has_account.then_some(active)),
+            invited.map(|t| super::time::from_db(&t, 18)).transpose()?,
+            login.map(|t| super::time::from_db(&t, 19)).transpose()?,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

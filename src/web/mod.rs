@@ -1,6 +1,7 @@
 //! The HTTP face of the product: routes, the accept loop, security headers, pages and assets.
 //! Talks to `service` only; never to the store.
 
+mod api;
 pub mod assets;
 mod download;
 mod forms;
@@ -28,8 +29,14 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let site = state.site.clone();
     let fallback = warp::path::full()
         .map(move |path: warp::path::FullPath| respond::not_found(path.as_str(), &site));
+    let api = api::routes(api::ApiState {
+        services: Arc::clone(&state.services),
+        trusted_proxies: state.trusted_proxies.clone(),
+    });
     health::routes(Arc::clone(&state.services))
         .or(assets::routes())
+        .unify()
+        .or(api)
         .unify()
         .or(ui::routes(state))
         .unify()

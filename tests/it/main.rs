@@ -14,5 +14,6 @@ mod limits;
 mod profile;
 mod signin;
 mod support;
+mod sync_api;
 mod tls;
 mod two_factor;

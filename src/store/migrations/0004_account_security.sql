@@ -40,6 +40,8 @@ ALTER TABLE accounts ADD COLUMN totp_secret TEXT;
 ALTER TABLE accounts ADD COLUMN totp_pending TEXT;
 ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
 ALTER TABLE accounts ADD COLUMN totp_enabled_at TEXT;
+-- When the account last completed a sign-in (the sync API shows it to payroll software).
+ALTER TABLE accounts ADD COLUMN last_login_at TEXT;
 
 CREATE TABLE recovery_codes (
     account_id  INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,

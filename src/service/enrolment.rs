@@ -1,0 +1,155 @@
+//! Who gets an account, and when the two welcome mails go (SPEC.md "Mail rules"): an employee
+//! at the first payslip or annual statement in its dossier, an employer at the first document
+//! for it or its employees, a bureau never. A corrected address re-sends them while the
+//! password was never set.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::ServiceError;
+use super::accounts::issue_link;
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::party::{Account, AccountParty, Username};
+use crate::domain::{DocumentKind, Dossier};
+use crate::store::links::{self, Purpose};
+use crate::store::outbox::{self, Queued};
+use crate::store::parties::{self, AccountInsertError, NewAccount};
+use crate::store::{Transaction, audit};
+
+/// The accounts a newly placed document calls into being (and their welcome mails), in the
+/// placing transaction.
+pub(super) fn after_placing(
+    tx: &Transaction<'_>,
+    base: &str,
+    dossier: Dossier,
+    kind: DocumentKind,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    if let Dossier::Employee { employee, .. } = dossier
+        && matches!(kind, DocumentKind::Payslip | DocumentKind::AnnualStatement)
+    {
+        ensure_account(tx, base, AccountParty::Employee(employee), now)?;
+    }
+    if let Some(employer) = dossier.employer() {
+        ensure_account(tx, base, AccountParty::Employer(employer), now)?;
+    }
+    Ok(())
+}
+
+/// Creates the party's account with its contact address as username (made unique) and
+/// queues the welcome mails, unless the account exists.
+fn ensure_account(
+    tx: &Transaction<'_>,
+    base: &str,
+    party: AccountParty,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    if parties::account_of(tx, party)?.is_some() {
+        return Ok(());
+    }
+    let email = match party {
+        AccountParty::Employer(r) => parties::employer(tx, r)?.map(|r| r.data.email.to_string()),
+        AccountParty::Employee(e) => {
+            parties::employee(tx, e)?.map(|e| e.data.work_email.to_string())
+        }
+        AccountParty::Bureau(_) => None,
+    };
+    let Some(email) = email else {
+        return Ok(());
+    };
+    let account = insert_with_free_username(tx, &email, party, now)?;
+    welcome(tx, base, &account, now)?;
+    audit::append(
+        tx,
+        &[AuditEvent {
+            at: now,
+            account: Some(account.key),
+            actor: "system".to_owned(),
+            action: AuditAction::AccountCreated,
+            subject: None,
+            client_addr: None,
+            detail: Some(format!("{} invited", party.role().as_str())),
+        }],
+    )?;
+    Ok(())
+}
+
+/// The e-mail address as username; when taken (colleagues sharing an address), with a
+/// number behind it.
+fn insert_with_free_username(
+    tx: &Transaction<'_>,
+    email: &str,
+    party: AccountParty,
+    now: DateTime<Utc>,
+) -> Result<Account, ServiceError> {
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            email.to_owned()
+        } else {
+            format!("{email}-{n}")
+        };
+        let Ok(username) = Username::parse(&candidate) else {
+            break;
+        };
+        let account = NewAccount {
+            username: &username,
+            party,
+            staff_name: None,
+            staff_email: None,
+            password_hash: None,
+            invited_at: Some(now),
+        };
+        match parties::insert_account(tx, &account, now) {
+            Ok(account) => return Ok(account),
+            Err(AccountInsertError::UsernameTaken) => continue,
+            Err(AccountInsertError::Store(e)) => return Err(e.into()),
+        }
+    }
+    Err(ServiceError::invalid(
+        "email",
+        "no free username could be made from this address",
+    ))
+}
+
+/// The two welcome mails: one naming the username, one with the link to set a password.
+fn welcome(
+    tx: &Transaction<'_>,
+    base: &str,
+    account: &Account,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let addresses = parties::mail_addresses(tx, account.key)?;
+    if let Some(to) = addresses.private.clone().or(addresses.contact.clone()) {
+        outbox::enqueue(
+            tx,
+            &Queued {
+                account: Some(account.key),
+                to,
+                message: "welcome_username",
+                language: addresses.language.clone(),
+                params: json!({ "username": account.username, "role": account.party.role().as_str(), "link": format!("{base}/aanmelden") }),
+            },
+            now,
+        )?;
+    }
+    issue_link(tx, base, account.key, Purpose::Welcome, now)?;
+    Ok(())
+}
+
+/// After a sync changed a party's contact address: if its account never set a password, the
+/// old links die and the welcome mails go again, to the new address. The username stays.
+pub(super) fn after_address_change(
+    tx: &Transaction<'_>,
+    base: &str,
+    party: AccountParty,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let Some(account) = parties::account_of(tx, party)? else {
+        return Ok(());
+    };
+    if parties::password_hash(tx, account.key)?.is_some() {
+        return Ok(());
+    }
+    links::retire(tx, account.key, &[Purpose::Welcome, Purpose::Reset], now)?;
+    welcome(tx, base, &account, now)
+}

@@ -1,0 +1,499 @@
+//! The payroll sync API's use cases: tokens, master data of employers and employees, placing
+//! and listing and retracting payroll files — each limited to what the token's client may
+//! reach (anything else is "not found").
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::files::RequestContext;
+use super::placing::{PlaceRequest, Placed};
+use super::{ServiceError, Services};
+use crate::auth::token;
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::party::{
+    AccountParty, AccountStatus, Employee, EmployeeData, Employer, EmployerData,
+};
+use crate::domain::{
+    BureauKey, DocumentKind, Dossier, Lhn, Origin, Period, Placer, PublicId, Year,
+};
+use crate::store::api_tokens::{self, TokenRow, TokenScope};
+use crate::store::{Connection, audit, documents, parties};
+
+/// What every sync token starts with, so a leaked one is recognisable (secret scanners).
+pub const TOKEN_PREFIX: &str = "ldsync_";
+
+/// Touching `last_used_at` costs a write at most this often per token.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// The caller of the sync API, from its bearer token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiClient {
+    token: i64,
+    scope: TokenScope,
+}
+
+impl ApiClient {
+    pub fn token_key(&self) -> i64 {
+        self.token
+    }
+
+    fn label(&self) -> String {
+        match &self.scope {
+            TokenScope::Bureau(b) => format!("sync bureau {}", b.0),
+            TokenScope::Employer(lhn) => format!("sync employer {lhn}"),
+        }
+    }
+}
+
+/// Who a new token is for, as the administrator names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenFor {
+    Bureau { client_number: String },
+    Employer { lhn: String },
+}
+
+/// A created token: the secret is shown once and never again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedToken {
+    pub id: String,
+    pub secret: String,
+}
+
+/// Whether a sync created or updated a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synced {
+    Created,
+    Updated,
+}
+
+/// An employee as the sync API lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiEmployee {
+    pub personnel_number: String,
+    pub name: String,
+    pub status: AccountStatus,
+    pub invited_at: Option<DateTime<Utc>>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// A document as the sync API lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiDocument {
+    pub id: PublicId,
+    pub kind: DocumentKind,
+    pub year: Year,
+    pub period: Period,
+    pub title: String,
+    pub file_name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub version: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The employer a client may reach by this loonheffingennummer, if any.
+fn reachable_employer(
+    conn: &Connection,
+    client: &ApiClient,
+    lhn: &Lhn,
+) -> Result<Option<Employer>, ServiceError> {
+    let employer = parties::employer_by_lhn(conn, lhn)?;
+    Ok(employer.filter(|r| match &client.scope {
+        TokenScope::Bureau(b) => r.bureau == Some(*b),
+        TokenScope::Employer(own) => own == lhn,
+    }))
+}
+
+fn placer(client: &ApiClient, employer: &Employer) -> Placer {
+    match client.scope {
+        TokenScope::Bureau(b) => Placer::Bureau(b),
+        TokenScope::Employer(_) => Placer::Employer(employer.key),
+    }
+}
+
+impl Services {
+    /// Creates a token (`loondossier token create`).
+    pub async fn create_token(
+        &self,
+        target: TokenFor,
+        label: &str,
+    ) -> Result<CreatedToken, ServiceError> {
+        let secret = format!("{TOKEN_PREFIX}{}{}", token::generate(), token::generate());
+        let hash = token::digest(&secret);
+        let id = PublicId::random().to_string();
+        let label = label.trim().to_owned();
+        let now = self.clock.now();
+        let token_id = id.clone();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                let scope = match target {
+                    TokenFor::Bureau { client_number } => {
+                        let bureau = parties::bureau_by_client_number(tx, client_number.trim())?
+                            .ok_or_else(|| ServiceError::invalid("bureau", "no bureau has this client number"))?;
+                        TokenScope::Bureau(bureau.key)
+                    }
+                    TokenFor::Employer { lhn } => {
+                        let lhn = Lhn::parse(&lhn).map_err(|e| ServiceError::invalid("employer", e.0))?;
+                        if let Some(r) = parties::employer_by_lhn(tx, &lhn)?
+                            && r.bureau.is_some()
+                        {
+                            return Err(ServiceError::invalid(
+                                "employer",
+                                "this employer's payroll is run by a bureau; give the bureau a token instead",
+                            ));
+                        }
+                        TokenScope::Employer(lhn)
+                    }
+                };
+                api_tokens::insert(tx, &token_id, &hash, &label, &scope, now)?;
+                Ok(())
+            })
+            .await?;
+        Ok(CreatedToken { id, secret })
+    }
+
+    pub async fn list_tokens(&self) -> Result<Vec<TokenRow>, ServiceError> {
+        self.store
+            .read(|conn| -> Result<_, ServiceError> { Ok(api_tokens::all(conn)?) })
+            .await
+    }
+
+    pub async fn revoke_token(&self, id: &str) -> Result<(), ServiceError> {
+        let id = id.trim().to_owned();
+        let now = self.clock.now();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                if api_tokens::revoke(tx, &id, now)? {
+                    Ok(())
+                } else {
+                    Err(ServiceError::NotFound)
+                }
+            })
+            .await
+    }
+
+    /// The client behind a bearer token, if the token is live.
+    pub async fn api_client(&self, secret: &str) -> Result<Option<ApiClient>, ServiceError> {
+        let Some(rest) = secret.strip_prefix(TOKEN_PREFIX) else {
+            return Ok(None);
+        };
+        if rest.len() != 64 || !rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return Ok(None);
+        }
+        let hash = token::digest(secret);
+        let Some(row) = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(api_tokens::active_by_hash(conn, &hash)?)
+            })
+            .await?
+        else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        if row
+            .last_used_at
+            .is_none_or(|used| now - used >= TOUCH_EVERY)
+        {
+            let key = row.key;
+            self.store
+                .write(move |tx| -> Result<(), ServiceError> {
+                    Ok(api_tokens::touch(tx, key, now)?)
+                })
+                .await?;
+        }
+        Ok(Some(ApiClient {
+            token: row.key,
+            scope: row.scope,
+        }))
+    }
+
+    /// `PUT /api/v1/employers/{lhn}`.
+    pub async fn sync_employer(
+        &self,
+        client: &ApiClient,
+        data: EmployerData,
+    ) -> Result<Synced, ServiceError> {
+        let client = client.clone();
+        let now = self.clock.now();
+        let base = self.public_url();
+        self.store
+            .write(move |tx| -> Result<Synced, ServiceError> {
+                let existing = parties::employer_by_lhn(tx, &data.lhn)?;
+                let bureau: Option<BureauKey> = match (&client.scope, &existing) {
+                    (TokenScope::Bureau(b), Some(r)) if r.bureau != Some(*b) => {
+                        return Err(ServiceError::NotFound);
+                    }
+                    (TokenScope::Bureau(b), _) => Some(*b),
+                    (TokenScope::Employer(own), _) if *own != data.lhn => {
+                        return Err(ServiceError::NotFound);
+                    }
+                    (TokenScope::Employer(_), Some(r)) => r.bureau,
+                    (TokenScope::Employer(_), None) => None,
+                };
+                let (key, created) = parties::upsert_employer(tx, bureau, &data, now)?;
+                if existing.is_some_and(|r| r.data.email != data.email) {
+                    super::enrolment::after_address_change(
+                        tx,
+                        &base,
+                        AccountParty::Employer(key),
+                        now,
+                    )?;
+                }
+                Ok(if created {
+                    Synced::Created
+                } else {
+                    Synced::Updated
+                })
+            })
+            .await
+    }
+
+    /// `PUT /api/v1/employers/{lhn}/employees/{nr}`.
+    pub async fn sync_employee(
+        &self,
+        client: &ApiClient,
+        lhn: Lhn,
+        data: EmployeeData,
+    ) -> Result<Synced, ServiceError> {
+        let client = client.clone();
+        let now = self.clock.now();
+        let base = self.public_url();
+        self.store
+            .write(move |tx| -> Result<Synced, ServiceError> {
+                let employer =
+                    reachable_employer(tx, &client, &lhn)?.ok_or(ServiceError::NotFound)?;
+                let before = employee_by_number(tx, &employer, &data.personnel_number)?;
+                let (key, created) = parties::upsert_employee(tx, employer.key, &data, now)?;
+                if before.is_some_and(|e| e.data.work_email != data.work_email) {
+                    super::enrolment::after_address_change(
+                        tx,
+                        &base,
+                        AccountParty::Employee(key),
+                        now,
+                    )?;
+                }
+                Ok(if created {
+                    Synced::Created
+                } else {
+                    Synced::Updated
+                })
+            })
+            .await
+    }
+
+    /// `GET /api/v1/employers/{lhn}/employees`: who has an account, and since when.
+    pub async fn api_employees(
+        &self,
+        client: &ApiClient,
+        lhn: Lhn,
+    ) -> Result<Vec<ApiEmployee>, ServiceError> {
+        let client = client.clone();
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let employer =
+                    reachable_employer(conn, &client, &lhn)?.ok_or(ServiceError::NotFound)?;
+                Ok(parties::employee_accounts(conn, employer.key)?
+                    .into_iter()
+                    .map(|(e, status, invited, login)| ApiEmployee {
+                        personnel_number: e.data.personnel_number,
+                        name: e.data.name,
+                        status,
+                        invited_at: invited,
+                        last_login_at: login,
+                    })
+                    .collect())
+            })
+            .await
+    }
+
+    /// Resolves the dossier a document request names, and who places in it.
+    async fn api_dossier(
+        &self,
+        client: &ApiClient,
+        lhn: Lhn,
+        number: Option<String>,
+    ) -> Result<(Dossier, Placer), ServiceError> {
+        let client = client.clone();
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let employer =
+                    reachable_employer(conn, &client, &lhn)?.ok_or(ServiceError::NotFound)?;
+                let placer = placer(&client, &employer);
+                let dossier = match number {
+                    None => Dossier::Employer(employer.key),
+                    Some(number) => {
+                        let employee = employee_by_number(conn, &employer, &number)?
+                            .ok_or(ServiceError::NotFound)?;
+                        Dossier::Employee {
+                            employee: employee.key,
+                            employer: employer.key,
+                        }
+                    }
+                };
+                Ok((dossier, placer))
+            })
+            .await
+    }
+
+    /// `POST …/documents`: places (or corrects) a payroll file.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the request's parts, each from the URL or query"
+    )]
+    pub async fn api_place<S, B, E>(
+        &self,
+        client: &ApiClient,
+        context: RequestContext,
+        lhn: Lhn,
+        number: Option<String>,
+        kind: DocumentKind,
+        year: Year,
+        period: Period,
+        title: Option<String>,
+        file_name: Option<String>,
+        body: S,
+    ) -> Result<Placed, ServiceError>
+    where
+        S: futures_util::Stream<Item = Result<B, E>> + Unpin,
+        B: bytes::Buf,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let (dossier, placer) = self.api_dossier(client, lhn, number).await?;
+        let request = PlaceRequest {
+            dossier,
+            kind,
+            year,
+            period,
+            title,
+            file_name,
+        };
+        self.place_payroll(placer, context, request, body).await
+    }
+
+    /// `GET …/documents`: what this client placed in that dossier (current versions), newest
+    /// first, optionally for one year and kind, `limit` per page from `offset`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the request's parts, each from the URL or query"
+    )]
+    pub async fn api_documents(
+        &self,
+        client: &ApiClient,
+        lhn: Lhn,
+        number: Option<String>,
+        year: Option<Year>,
+        kind: Option<DocumentKind>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<ApiDocument>, ServiceError> {
+        let (dossier, placer) = self.api_dossier(client, lhn, number).await?;
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let rows = documents::placed_in(conn, dossier, placer, year, kind, offset, limit)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| ApiDocument {
+                        id: r.public_id,
+                        kind: r.kind,
+                        year: r.year,
+                        period: r.period,
+                        title: r.title,
+                        file_name: r.file_name,
+                        size: r.size,
+                        sha256: r.sha256,
+                        version: r.version,
+                        created_at: r.created_at,
+                    })
+                    .collect())
+            })
+            .await
+    }
+
+    /// `DELETE /api/v1/documents/{id}`: hides a payroll file this client placed, at once.
+    pub async fn api_retract(
+        &self,
+        client: &ApiClient,
+        context: RequestContext,
+        id: PublicId,
+    ) -> Result<(), ServiceError> {
+        let client = client.clone();
+        let now = self.clock.now();
+        let label = client.label();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                let record = documents::by_public_id(tx, id)?.ok_or(ServiceError::NotFound)?;
+                let Origin::Payroll(placed_by) = record.facts.origin else {
+                    return Err(ServiceError::NotFound);
+                };
+                let employer = record
+                    .facts
+                    .dossier
+                    .employer()
+                    .and_then(|r| parties::employer(tx, r).ok().flatten());
+                let ours = match (&client.scope, placed_by) {
+                    (TokenScope::Bureau(b), Placer::Bureau(p)) => *b == p,
+                    (TokenScope::Employer(lhn), Placer::Employer(p)) => {
+                        employer.is_some_and(|r| r.key == p && r.data.lhn == *lhn)
+                    }
+                    _ => false,
+                };
+                if !ours || record.facts.removed {
+                    return Err(ServiceError::NotFound);
+                }
+                documents::mark_retracted(tx, record.key, now)?;
+                audit::append(
+                    tx,
+                    &[AuditEvent {
+                        at: now,
+                        account: None,
+                        actor: label,
+                        action: AuditAction::Retract,
+                        subject: Some(id.to_string()),
+                        client_addr: context.client_addr.map(|a| a.to_string()),
+                        detail: None,
+                    }],
+                )?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// A remembered answer for a retried request with an Idempotency-Key.
+    pub async fn remembered_answer(
+        &self,
+        client: &ApiClient,
+        key: &str,
+    ) -> Result<Option<api_tokens::Remembered>, ServiceError> {
+        let token = client.token;
+        let key = key.to_owned();
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(api_tokens::remembered(conn, token, &key)?)
+            })
+            .await
+    }
+
+    pub async fn remember_answer(
+        &self,
+        client: &ApiClient,
+        key: &str,
+        answer: api_tokens::Remembered,
+    ) -> Result<(), ServiceError> {
+        let token = client.token;
+        let key = key.to_owned();
+        let now = self.clock.now();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                Ok(api_tokens::remember(tx, token, &key, &answer, now)?)
+            })
+            .await
+    }
+}
+
+fn employee_by_number(
+    conn: &Connection,
+    employer: &Employer,
+    number: &str,
+) -> Result<Option<Employee>, ServiceError> {
+    Ok(parties::employee_by_number(conn, employer.key, number)?)
+}

@@ -1,0 +1,651 @@
+//! The payroll sync API over HTTPS with real tokens: master data, documents, corrections,
+//! retraction, enrolment mails, validation, idempotency, and what other clients cannot reach.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, TestCert, config_text};
+
+const LHN: &str = "131459077L01";
+const OTHER_LHN: &str = "123456782L01";
+const SELF_LHN: &str = "111222333L01";
+
+struct Api {
+    app: TestApp,
+    client: reqwest::Client,
+    base: String,
+    bureau: String,
+    other_bureau: String,
+    self_employer: String,
+}
+
+async fn api() -> Api {
+    let tmp = tempfile::tempdir().unwrap();
+    let cert = TestCert::write(tmp.path());
+    let text = config_text(tmp.path(), &cert.tls_section(""));
+    let app = TestApp::start_in(tmp, &text).await;
+    let services = app.running.services();
+    services
+        .add_bureau("K1", "Salarisbureau Bakker")
+        .await
+        .unwrap();
+    services.add_bureau("K2", "Ander Kantoor").await.unwrap();
+    let token = |target| async move { services.create_token(target, "test").await.unwrap().secret };
+    use loondossier::service::TokenFor;
+    let bureau = token(TokenFor::Bureau {
+        client_number: "K1".into(),
+    })
+    .await;
+    let other_bureau = token(TokenFor::Bureau {
+        client_number: "K2".into(),
+    })
+    .await;
+    let self_employer = token(TokenFor::Employer {
+        lhn: SELF_LHN.into(),
+    })
+    .await;
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert.pem.as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let base = format!(
+        "https://localhost:{}/api/v1",
+        app.running.local_addr().port()
+    );
+    Api {
+        app,
+        client,
+        base,
+        bureau,
+        other_bureau,
+        self_employer,
+    }
+}
+
+fn employer(email: &str) -> Value {
+    json!({
+        "name": "Active BV",
+        "email": email,
+        "client_number": "1001",
+        "phone": "075-6848952",
+        "address": {"street": "Dam 2", "postal_code": "1506 ED", "city": "Zaandam", "country": "NL"},
+        "payroll_year": 2026
+    })
+}
+
+fn employee(email: &str) -> Value {
+    json!({
+        "name": "Bakker, N",
+        "bsn": "009633042",
+        "birth_date": "1960-12-31",
+        "email": email,
+        "employment_start": "2019-01-01"
+    })
+}
+
+impl Api {
+    async fn put(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post(&self, token: &str, path: &str, query: &str, body: &[u8]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}?{query}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "application/pdf")
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn setup(&self) {
+        assert_eq!(
+            self.put(
+                &self.bureau,
+                &format!("/employers/{LHN}"),
+                &employer("info@active.example")
+            )
+            .await
+            .status(),
+            StatusCode::CREATED
+        );
+        let r = self
+            .put(
+                &self.bureau,
+                &format!("/employers/{LHN}/employees/1"),
+                &employee("n.bakker@active.example"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+
+    fn outbox(&self, message: &str) -> Vec<loondossier::store::outbox::Queued> {
+        let conn =
+            loondossier::store::Connection::open(self.app.data_dir.join("loondossier.db")).unwrap();
+        loondossier::store::outbox::queued(&conn)
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.message == message)
+            .collect()
+    }
+}
+
+fn pointer(problem: &Value) -> String {
+    let error = &problem["errors"][0];
+    error["pointer"]
+        .as_str()
+        .or(error["parameter"].as_str())
+        .or(error["header"].as_str())
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn documents_are_placed_retried_corrected_listed_and_retracted() {
+    let api = api().await;
+    api.setup().await;
+    let updated = api
+        .put(
+            &api.bureau,
+            &format!("/employers/{LHN}"),
+            &employer("info@active.example"),
+        )
+        .await;
+    assert_eq!(updated.status(), StatusCode::OK);
+    assert_eq!(updated.json::<Value>().await.unwrap()["status"], "updated");
+
+    let path = format!("/employers/{LHN}/employees/1/documents");
+    let query = "kind=payslip&year=2026&period_kind=month&period=3";
+    let first = api.post(&api.bureau, &path, query, b"%PDF-1.7 maart").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["version"], 1);
+    assert_eq!(first["sha256"].as_str().unwrap().len(), 64);
+
+    let retry = api.post(&api.bureau, &path, query, b"%PDF-1.7 maart").await;
+    assert_eq!(
+        retry.status(),
+        StatusCode::OK,
+        "identical bytes change nothing"
+    );
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(
+        (retry["id"].clone(), retry["status"].clone()),
+        (first["id"].clone(), json!("unchanged"))
+    );
+
+    let corrected = api
+        .post(&api.bureau, &path, query, b"%PDF-1.7 maart, gecorrigeerd")
+        .await;
+    assert_eq!(corrected.status(), StatusCode::CREATED);
+    let corrected: Value = corrected.json().await.unwrap();
+    assert_eq!(
+        (corrected["version"].clone(), corrected["status"].clone()),
+        (json!(2), json!("corrected"))
+    );
+
+    let listed: Value = api
+        .get(&api.bureau, &format!("{path}?year=2026"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let documents = listed["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1, "the current version only");
+    assert_eq!(documents[0]["id"], corrected["id"]);
+    assert_eq!(documents[0]["title"], "Loonstrook - maart 2026");
+    assert_eq!(documents[0]["version"], 2);
+    let filtered: Value = api
+        .get(&api.bureau, &format!("{path}?kind=annual_statement"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(filtered["documents"].as_array().unwrap().is_empty());
+
+    let id = corrected["id"].as_str().unwrap();
+    let gone = api
+        .client
+        .delete(format!("{}/documents/{id}", api.base))
+        .bearer_auth(&api.bureau)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    let listed: Value = api.get(&api.bureau, &path).await.json().await.unwrap();
+    assert!(
+        listed["documents"].as_array().unwrap().is_empty(),
+        "hidden at once"
+    );
+    let again = api
+        .client
+        .delete(format!("{}/documents/{id}", api.base))
+        .bearer_auth(&api.bureau)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+
+    // A title and a file name of the payroll software's own.
+    let named = api
+        .client
+        .post(format!("{}/employers/{LHN}/documents?kind=series_overview&year=2026&period_kind=month&period=3&title=Serie-overzichten%20maart", api.base))
+        .bearer_auth(&api.bureau)
+        .header("content-disposition", "attachment; filename*=UTF-8''serie%20maart.pdf")
+        .body(b"%PDF-1.7 serie".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(named.status(), StatusCode::CREATED);
+    let listed: Value = api
+        .get(&api.bureau, &format!("/employers/{LHN}/documents"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["documents"][0]["title"], "Serie-overzichten maart");
+    assert_eq!(listed["documents"][0]["file_name"], "serie maart.pdf");
+    api.app.stop().await;
+}
+
+#[tokio::test]
+async fn welcome_mails_follow_the_enrolment_rules() {
+    let api = api().await;
+    api.setup().await;
+    assert!(
+        api.outbox("welcome_username").is_empty(),
+        "no mail for creating records"
+    );
+    let employees: Value = api
+        .get(&api.bureau, &format!("/employers/{LHN}/employees"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(employees[0]["account_status"], "not_invited");
+
+    // A report in the employer dossier invites the employer, not its employees.
+    let r = api
+        .post(
+            &api.bureau,
+            &format!("/employers/{LHN}/documents"),
+            "kind=series_overview&year=2026&period_kind=month&period=1",
+            b"%PDF-1.7 serie",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let usernames = api.outbox("welcome_username");
+    assert_eq!(usernames.len(), 1);
+    assert_eq!(usernames[0].to, "info@active.example");
+    assert_eq!(usernames[0].params["username"], "info@active.example");
+    assert_eq!(api.outbox("welcome_set_password").len(), 1);
+    let employees: Value = api
+        .get(&api.bureau, &format!("/employers/{LHN}/employees"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(employees[0]["account_status"], "not_invited");
+
+    // The first payslip invites the employee; the second invites nobody.
+    let path = format!("/employers/{LHN}/employees/1/documents");
+    api.post(
+        &api.bureau,
+        &path,
+        "kind=payslip&year=2026&period_kind=month&period=1",
+        b"%PDF-1.7 jan",
+    )
+    .await;
+    api.post(
+        &api.bureau,
+        &path,
+        "kind=payslip&year=2026&period_kind=month&period=2",
+        b"%PDF-1.7 feb",
+    )
+    .await;
+    let to_employee: Vec<_> = api
+        .outbox("welcome_set_password")
+        .into_iter()
+        .filter(|m| m.to == "n.bakker@active.example")
+        .collect();
+    assert_eq!(to_employee.len(), 1);
+    let employees: Value = api
+        .get(&api.bureau, &format!("/employers/{LHN}/employees"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(employees[0]["account_status"], "invited");
+    assert!(employees[0]["invited_at"].is_string());
+
+    // A corrected address before the password was set: the welcome mails go again, there.
+    let old_link = to_employee[0].params["link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = api
+        .put(
+            &api.bureau,
+            &format!("/employers/{LHN}/employees/1"),
+            &employee("nieuw@active.example"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let resent: Vec<_> = api
+        .outbox("welcome_set_password")
+        .into_iter()
+        .filter(|m| m.to == "nieuw@active.example")
+        .collect();
+    assert_eq!(resent.len(), 1);
+    let usernames: Vec<_> = api
+        .outbox("welcome_username")
+        .into_iter()
+        .filter(|m| m.to == "nieuw@active.example")
+        .collect();
+    assert_eq!(
+        usernames[0].params["username"], "n.bakker@active.example",
+        "the username stays"
+    );
+    assert_eq!(
+        api.app
+            .running
+            .services()
+            .password_link(&old_link)
+            .await
+            .unwrap(),
+        loondossier::service::LinkState::Expired,
+        "the old link dies"
+    );
+    api.app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_input_names_its_field() {
+    let api = api().await;
+    api.setup().await;
+    let cases: Vec<(reqwest::Response, StatusCode, &str)> = vec![
+        (api.put(&api.bureau, "/employers/131459078L01", &employer("a@b.nl")).await, StatusCode::UNPROCESSABLE_ENTITY, "lhn"),
+        (api.put(&api.bureau, &format!("/employers/{LHN}"), &json!({"name": "A", "email": "geen"})).await, StatusCode::UNPROCESSABLE_ENTITY, "/email"),
+        (api.put(&api.bureau, &format!("/employers/{LHN}"), &json!({"name": "A", "email": "a@b.nl", "fax": "1"})).await, StatusCode::UNPROCESSABLE_ENTITY, "/fax"),
+        (api.put(&api.bureau, &format!("/employers/{LHN}/employees/2"), &json!({"name": "X", "bsn": "123456789", "birth_date": "1980-01-01", "email": "x@y.nl"})).await, StatusCode::UNPROCESSABLE_ENTITY, "/bsn"),
+        (api.put(&api.bureau, &format!("/employers/{LHN}/employees/2"), &json!({"name": "X", "bsn": "009633042", "birth_date": "01-01-1980", "email": "x@y.nl"})).await, StatusCode::UNPROCESSABLE_ENTITY, "/birth_date"),
+        (api.put(&api.bureau, &format!("/employers/{LHN}/employees/2"), &json!({"bsn": "009633042", "birth_date": "1980-01-01", "email": "x@y.nl"})).await, StatusCode::UNPROCESSABLE_ENTITY, ""),
+        (api.post(&api.bureau, &format!("/employers/{LHN}/employees/1/documents"), "year=2026&period_kind=month&period=1", b"%PDF-1.7").await, StatusCode::UNPROCESSABLE_ENTITY, "kind"),
+        (api.post(&api.bureau, &format!("/employers/{LHN}/employees/1/documents"), "kind=payslip&year=2026&period_kind=month&period=13", b"%PDF-1.7").await, StatusCode::UNPROCESSABLE_ENTITY, "period"),
+        (api.post(&api.bureau, &format!("/employers/{LHN}/employees/1/documents"), "kind=payslip&year=1800&period_kind=month&period=1", b"%PDF-1.7").await, StatusCode::UNPROCESSABLE_ENTITY, "year"),
+        (api.post(&api.bureau, &format!("/employers/{LHN}/employees/1/documents"), "kind=payslip&year=2026&period_kind=quarter&period=1", b"%PDF-1.7").await, StatusCode::UNPROCESSABLE_ENTITY, "period_kind"),
+        (api.post(&api.bureau, &format!("/employers/{LHN}/employees/1/documents"), "kind=payslip&year=2026&period_kind=month&period=1&colour=red", b"%PDF-1.7").await, StatusCode::UNPROCESSABLE_ENTITY, "colour"),
+        (api.post(&api.bureau, &format!("/employers/{LHN}/documents"), "kind=payslip&year=2026&period_kind=month&period=1", b"%PDF-1.7").await, StatusCode::UNPROCESSABLE_ENTITY, "kind"),
+        (api.post(&api.bureau, &format!("/employers/{LHN}/employees/1/documents"), "kind=payslip&year=2026&period_kind=month&period=1", b"<html>not a pdf").await, StatusCode::UNSUPPORTED_MEDIA_TYPE, ""),
+    ];
+    for (index, (response, status, field)) in cases.into_iter().enumerate() {
+        assert_eq!(response.status(), status, "case {index}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "case {index}"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(pointer(&problem), field, "case {index}: {problem}");
+        assert!(!problem["detail"].as_str().unwrap().is_empty());
+    }
+    // Nothing of a refused document was kept.
+    let listed: Value = api
+        .get(
+            &api.bureau,
+            &format!("/employers/{LHN}/employees/1/documents"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed["documents"].as_array().unwrap().is_empty());
+    api.app.stop().await;
+}
+
+#[tokio::test]
+async fn other_clients_find_nothing() {
+    let api = api().await;
+    api.setup().await;
+    let placed: Value = api
+        .post(
+            &api.bureau,
+            &format!("/employers/{LHN}/employees/1/documents"),
+            "kind=payslip&year=2026&period_kind=month&period=1",
+            b"%PDF-1.7 jan",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = placed["id"].as_str().unwrap();
+    for token in [&api.other_bureau, &api.self_employer] {
+        let responses = [
+            api.put(
+                token,
+                &format!("/employers/{LHN}"),
+                &employer("x@y.example"),
+            )
+            .await,
+            api.put(
+                token,
+                &format!("/employers/{LHN}/employees/1"),
+                &employee("x@y.example"),
+            )
+            .await,
+            api.get(token, &format!("/employers/{LHN}/employees")).await,
+            api.get(token, &format!("/employers/{LHN}/employees/1/documents"))
+                .await,
+            api.post(
+                token,
+                &format!("/employers/{LHN}/employees/1/documents"),
+                "kind=payslip&year=2026&period_kind=month&period=2",
+                b"%PDF-1.7",
+            )
+            .await,
+            api.client
+                .delete(format!("{}/documents/{id}", api.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap(),
+        ];
+        for (index, response) in responses.into_iter().enumerate() {
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "request {index}");
+        }
+    }
+    // An unknown employer looks the same as someone else's.
+    assert_eq!(
+        api.get(&api.bureau, &format!("/employers/{OTHER_LHN}/employees"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    api.app.stop().await;
+}
+
+#[tokio::test]
+async fn tokens_are_required_and_cookies_do_not_count() {
+    let api = api().await;
+    let none = api
+        .client
+        .get(format!("{}/employers/{LHN}/employees", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        none.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
+    for bad in [
+        "ldsync_nope",
+        "Bearer",
+        &format!("ldsync_{}", "0".repeat(64)),
+    ] {
+        assert_eq!(
+            api.get(bad, &format!("/employers/{LHN}/employees"))
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED,
+            "{bad}"
+        );
+    }
+    let with_cookie = api
+        .client
+        .get(format!("{}/employers/{LHN}/employees", api.base))
+        .header(
+            "cookie",
+            "__Host-loondossier=0123456789abcdef0123456789abcdef",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_cookie.status(), StatusCode::UNAUTHORIZED);
+    // A revoked token stops working.
+    let services = api.app.running.services();
+    let listed = services.list_tokens().await.unwrap();
+    let bureau_token = listed
+        .iter()
+        .find(|t| {
+            matches!(
+                t.scope,
+                loondossier::store::api_tokens::TokenScope::Bureau(_)
+            )
+        })
+        .unwrap();
+    api.setup().await;
+    services
+        .revoke_token(&bureau_token.public_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        api.get(&api.bureau, &format!("/employers/{LHN}/employees"))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let used = services
+        .list_tokens()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.public_id == bureau_token.public_id)
+        .unwrap();
+    assert!(used.last_used_at.is_some() && used.revoked);
+    api.app.stop().await;
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_answer() {
+    let api = api().await;
+    api.setup().await;
+    let path = format!(
+        "{}/employers/{LHN}/employees/1/documents?kind=payslip&year=2026&period_kind=month&period=4",
+        api.base
+    );
+    let send = |key: &'static str, url: String, body: &'static [u8]| {
+        let client = api.client.clone();
+        let token = api.bureau.clone();
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .header("idempotency-key", key)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let first = send("run-2026-04-nr1", path.clone(), b"%PDF-1.7 april").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first = first.text().await.unwrap();
+    let again = send("run-2026-04-nr1", path.clone(), b"%PDF-1.7 april").await;
+    assert_eq!(
+        again.status(),
+        StatusCode::CREATED,
+        "the same answer as the first time"
+    );
+    assert_eq!(again.text().await.unwrap(), first);
+    let misuse = send(
+        "run-2026-04-nr1",
+        path.replace("period=4", "period=5"),
+        b"%PDF-1.7 mei",
+    )
+    .await;
+    assert_eq!(misuse.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = misuse.json().await.unwrap();
+    assert_eq!(pointer(&problem), "Idempotency-Key");
+    api.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_self_administering_employer_runs_its_own_payroll() {
+    let api = api().await;
+    let created = api
+        .put(
+            &api.self_employer,
+            &format!("/employers/{SELF_LHN}"),
+            &employer("zelf@example.nl"),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let r = api
+        .put(
+            &api.self_employer,
+            &format!("/employers/{SELF_LHN}/employees/7"),
+            &employee("k@example.nl"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let placed = api
+        .post(
+            &api.self_employer,
+            &format!("/employers/{SELF_LHN}/employees/7/documents"),
+            "kind=annual_statement&year=2025&period_kind=year",
+            b"%PDF-1.7 jaaropgave",
+        )
+        .await;
+    assert_eq!(placed.status(), StatusCode::CREATED);
+    // Not its own LHN: not found.
+    assert_eq!(
+        api.put(
+            &api.self_employer,
+            &format!("/employers/{OTHER_LHN}"),
+            &employer("a@b.nl")
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    // No bureau reaches it.
+    assert_eq!(
+        api.get(&api.bureau, &format!("/employers/{SELF_LHN}/employees"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    api.app.stop().await;
+}
