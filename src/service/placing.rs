@@ -5,13 +5,14 @@
 use bytes::Buf;
 use futures_util::Stream;
 
-use super::sniff::{PDF_ONLY, Rejected, Sniffing};
+use super::sniff::{PDF_ONLY, REPORT_TYPES, Rejected, Sniffing};
 use super::{RequestContext, ServiceError, Services};
 use crate::blobs::BlobError;
 use crate::domain::access::may_place;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::{
-    DocumentKind, Dossier, NewDocument, Origin, Period, PeriodKind, Placer, PublicId, Year,
+    DocumentKind, Dossier, DossierKind, NewDocument, Origin, Period, PeriodKind, Placer, PublicId,
+    Year,
 };
 use crate::store::{audit, documents, parties};
 
@@ -81,7 +82,12 @@ impl Services {
                 ),
             ));
         }
-        let (sniffing, _) = Sniffing::new(body, PDF_ONLY);
+        let accepted = if request.dossier.kind() == DossierKind::Employer {
+            REPORT_TYPES
+        } else {
+            PDF_ONLY
+        };
+        let (sniffing, found) = Sniffing::new(body, accepted);
         let stored = self
             .blobs
             .put(sniffing, PAYROLL_MAX_BYTES)
@@ -95,6 +101,10 @@ impl Services {
                 other => ServiceError::Blob(other),
             })?;
         let now = self.clock.now();
+        let media_type = found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or("application/pdf");
         let sha256 = hex::encode(stored.sha256);
         let title = request
             .title
@@ -106,7 +116,14 @@ impl Services {
             .as_deref()
             .map(super::files::clean_file_name)
             .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| format!("{title}.pdf"));
+            .unwrap_or_else(|| {
+                let extension = match media_type {
+                    "application/xml" => "xml",
+                    "text/csv" => "csv",
+                    _ => "pdf",
+                };
+                format!("{title}.{extension}")
+            });
         let new_sha = sha256.clone();
         let file_id = stored.id.to_string();
         let size = stored.size;
@@ -159,7 +176,7 @@ impl Services {
                         period: request.period,
                         title,
                         file_name,
-                        media_type: "application/pdf".to_owned(),
+                        media_type: media_type.to_owned(),
                         size,
                         sha256: new_sha.clone(),
                         file_id,

@@ -8,51 +8,94 @@ use std::task::{Context, Poll};
 use bytes::{Buf, Bytes};
 use futures_util::Stream;
 
-/// Leading bytes and the media type they announce.
-pub type Signatures = &'static [(&'static [u8], &'static str)];
+/// Which types a kind of upload accepts: how many leading bytes decide, and the judge.
+#[derive(Clone, Copy)]
+pub struct Accepted {
+    head: usize,
+    recognise: fn(&[u8]) -> Option<&'static str>,
+}
 
-/// The types users may upload through the browser.
-pub const UPLOAD_TYPES: Signatures = &[
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-];
+fn by_signature(head: &[u8], signatures: &[(&[u8], &'static str)]) -> Option<&'static str> {
+    signatures
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .map(|(_, media_type)| *media_type)
+}
+
+/// The types users may upload through the browser: PDF, PNG, JPEG.
+pub const UPLOAD_TYPES: Accepted = Accepted {
+    head: 8,
+    recognise: |head| {
+        by_signature(
+            head,
+            &[
+                (b"%PDF-", "application/pdf"),
+                (b"\x89PNG\r\n\x1a\n", "image/png"),
+                (b"\xff\xd8\xff", "image/jpeg"),
+            ],
+        )
+    },
+};
 
 /// Payslips and annual statements: PDF only.
-pub const PDF_ONLY: Signatures = &[(b"%PDF-", "application/pdf")];
+pub const PDF_ONLY: Accepted = Accepted {
+    head: 8,
+    recognise: |head| by_signature(head, &[(b"%PDF-", "application/pdf")]),
+};
 
-/// How many leading bytes decide.
-const HEAD: usize = 8;
+/// Employer reports: PDF, XML (journal entries, wage-tax returns) or CSV (payment lists).
+pub const REPORT_TYPES: Accepted = Accepted {
+    head: 512,
+    recognise: |head| {
+        if let Some(pdf) = by_signature(head, &[(b"%PDF-", "application/pdf")]) {
+            return Some(pdf);
+        }
+        let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        // Text only: no NUL or other control bytes but tab, CR and LF.
+        if text.is_empty()
+            || text
+                .iter()
+                .any(|b| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
+        {
+            return None;
+        }
+        let trimmed = text.trim_ascii_start();
+        if trimmed.starts_with(b"<?xml")
+            || (trimmed.starts_with(b"<") && trimmed.get(1).is_some_and(u8::is_ascii_alphabetic))
+        {
+            return Some("application/xml");
+        }
+        let first_line = text.split(|b| *b == b'\n').next().unwrap_or(text);
+        if first_line.iter().any(|b| matches!(b, b',' | b';' | b'\t')) && !trimmed.starts_with(b"<")
+        {
+            return Some("text/csv");
+        }
+        None
+    },
+};
 
 /// The upload is not of an accepted type (the stream ends with this error).
 #[derive(Debug, thiserror::Error)]
 #[error("the file is not of an accepted type")]
 pub struct Rejected;
 
-fn recognise(accepted: Signatures, head: &[u8]) -> Option<&'static str> {
-    accepted
-        .iter()
-        .find(|(magic, _)| head.starts_with(magic))
-        .map(|(_, media_type)| *media_type)
-}
-
 /// Passes a body through, failing it as soon as its first bytes show a type not accepted.
 /// The recognised media type is left in `found`.
 pub struct Sniffing<S> {
     inner: S,
-    accepted: Signatures,
+    accepted: Accepted,
     head: Vec<u8>,
     decided: bool,
     found: Arc<Mutex<Option<&'static str>>>,
 }
 
 impl<S> Sniffing<S> {
-    pub fn new(inner: S, accepted: Signatures) -> (Self, Arc<Mutex<Option<&'static str>>>) {
+    pub fn new(inner: S, accepted: Accepted) -> (Self, Arc<Mutex<Option<&'static str>>>) {
         let found = Arc::new(Mutex::new(None));
         let stream = Self {
             inner,
             accepted,
-            head: Vec::with_capacity(HEAD),
+            head: Vec::with_capacity(accepted.head),
             decided: false,
             found: Arc::clone(&found),
         };
@@ -61,7 +104,7 @@ impl<S> Sniffing<S> {
 
     fn decide(&mut self) -> Result<(), Rejected> {
         self.decided = true;
-        let media_type = recognise(self.accepted, &self.head).ok_or(Rejected)?;
+        let media_type = (self.accepted.recognise)(&self.head).ok_or(Rejected)?;
         *self.found.lock().unwrap_or_else(PoisonError::into_inner) = Some(media_type);
         Ok(())
     }
@@ -83,10 +126,10 @@ where
             Poll::Ready(Some(Ok(mut chunk))) => {
                 let bytes = chunk.copy_to_bytes(chunk.remaining());
                 if !this.decided {
-                    let wanted = HEAD - this.head.len();
+                    let wanted = this.accepted.head - this.head.len();
                     this.head
                         .extend_from_slice(&bytes[..wanted.min(bytes.len())]);
-                    if this.head.len() >= HEAD && this.decide().is_err() {
+                    if this.head.len() >= this.accepted.head && this.decide().is_err() {
                         return Poll::Ready(Some(Err(Box::new(Rejected))));
                     }
                 }
@@ -138,6 +181,29 @@ mod tests {
         assert_eq!(found, Some("application/pdf"));
         assert_eq!(run(&[b"\x89PNG\r\n\x1a\nxx"]).await.1, Some("image/png"));
         assert_eq!(run(&[b"\xff\xd8\xff\xe0"]).await.1, Some("image/jpeg"));
+    }
+
+    #[test]
+    fn reports_may_also_be_xml_or_csv() {
+        let judge = REPORT_TYPES.recognise;
+        assert_eq!(judge(b"%PDF-1.4"), Some("application/pdf"));
+        assert_eq!(
+            judge(b"\xef\xbb\xbf<?xml version=\"1.0\"?><journaal/>"),
+            Some("application/xml")
+        );
+        assert_eq!(judge(b"  <aangifte>"), Some("application/xml"));
+        assert_eq!(
+            judge(b"naam;iban;bedrag\nBakker;NL01;100,00\n"),
+            Some("text/csv")
+        );
+        assert_eq!(judge(b"MZ\x90\x00\x03"), None);
+        assert_eq!(
+            judge(b"<script>alert(1)</script>"),
+            Some("application/xml"),
+            "served only as attachment"
+        );
+        assert_eq!(judge(b"just some words"), None);
+        assert_eq!((PDF_ONLY.recognise)(b"naam;iban\n"), None);
     }
 
     #[tokio::test]

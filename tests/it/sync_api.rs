@@ -649,3 +649,86 @@ async fn a_self_administering_employer_runs_its_own_payroll() {
     );
     api.app.stop().await;
 }
+
+#[tokio::test]
+async fn employer_reports_may_be_xml_or_csv_and_download_as_attachments() {
+    let api = api().await;
+    api.setup().await;
+    let path = format!("/employers/{LHN}/documents");
+    let xml = api
+        .post(
+            &api.bureau,
+            &path,
+            "kind=journal_entry&year=2026&period_kind=month&period=1",
+            b"<?xml version=\"1.0\"?><journaalpost/>",
+        )
+        .await;
+    assert_eq!(xml.status(), StatusCode::CREATED);
+    let csv = api
+        .post(
+            &api.bureau,
+            &path,
+            "kind=payment_list&year=2026&period_kind=month&period=1",
+            b"naam;iban;bedrag\nBakker;NL91ABNA0417164300;2500,00\n",
+        )
+        .await;
+    assert_eq!(csv.status(), StatusCode::CREATED);
+    let exe = api
+        .post(
+            &api.bureau,
+            &path,
+            "kind=report&year=2026&period_kind=month&period=1",
+            b"MZ\x90\x00\x03\x00\x00\x00",
+        )
+        .await;
+    assert_eq!(exe.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let listed: Value = api.get(&api.bureau, &path).await.json().await.unwrap();
+    let names: Vec<&str> = listed["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file_name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Journaalpost - januari 2026.xml")
+            && names.contains(&"Betaallijst - januari 2026.csv"),
+        "{names:?}"
+    );
+    // The employer sees the journal entry; a browser never renders it inline.
+    let services = api.app.running.services();
+    let employer_account = {
+        let conn =
+            loondossier::store::Connection::open(api.app.data_dir.join("loondossier.db")).unwrap();
+        conn.query_row("SELECT id FROM accounts WHERE role = 'employer'", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+    };
+    let employer = services
+        .actor_for_account(loondossier::domain::AccountKey(employer_account))
+        .await
+        .unwrap();
+    let xml_id = loondossier::domain::PublicId::parse(
+        listed["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "journal_entry")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let opened = services
+        .open_document(
+            employer,
+            Default::default(),
+            xml_id,
+            loondossier::service::Disposition::Inline,
+        )
+        .await
+        .unwrap();
+    assert_eq!(opened.media_type, "application/xml");
+    assert!(!opened.inline, "only PDF, PNG and JPEG are shown inline");
+    api.app.stop().await;
+}

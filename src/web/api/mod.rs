@@ -54,7 +54,9 @@ fn service_problem(e: ServiceError) -> Problem {
         ServiceError::UnsupportedType => Problem {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
             title: "Unsupported Media Type",
-            detail: "this kind of document must be a PDF file".to_owned(),
+            detail:
+                "payslips and annual statements must be PDF files; employer reports PDF, XML or CSV"
+                    .to_owned(),
             place: Some(Place::Body(String::new())),
         },
         ServiceError::Busy => Problem::new(
