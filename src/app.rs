@@ -205,6 +205,8 @@ fn open_services(
         },
         require_2fa: config.security.require_2fa.clone(),
         installation_name: config.installation_name.clone(),
+        backup_max_bytes: config.backup_max_bytes,
+        backups_keep: config.backups_keep,
         public_url: match &config.public_url {
             Some(url) => url.as_str().trim_end_matches('/').to_owned(),
             None => format!("http://{}", config.http.listen),

@@ -16,7 +16,15 @@ pub struct FileConfig {
     pub smtp: Option<SmtpSection>,
     pub uploads: Option<UploadsSection>,
     pub security: Option<SecuritySection>,
+    pub backups: Option<BackupsSection>,
     pub jobs: Option<JobsSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupsSection {
+    pub keep: Option<Spanned<i64>>,
+    pub max_size_mb: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -47,6 +47,10 @@ pub struct Config {
     /// The largest file a user may upload through the browser, in bytes.
     pub upload_max_bytes: u64,
     pub security: SecurityConfig,
+    /// Payroll-software backups kept per client.
+    pub backups_keep: usize,
+    /// The largest backup accepted, in bytes.
+    pub backup_max_bytes: u64,
     /// Job name → cron schedule; `None` when the config disables the job with `""`.
     pub jobs: Vec<(&'static str, Option<String>)>,
 }
@@ -255,6 +259,15 @@ impl Validator<'_> {
             1..=2048,
         )?;
         let security = self.security(raw.security.unwrap_or_default())?;
+        let backups = raw.backups.unwrap_or_default();
+        let backups_keep: usize =
+            self.ranged("[backups] keep", backups.keep.as_ref(), 5, 1..=1000)?;
+        let backup_max_mb: u64 = self.ranged(
+            "[backups] max_size_mb",
+            backups.max_size_mb.as_ref(),
+            2048,
+            1..=1_048_576,
+        )?;
         let jobs = self.jobs(raw.jobs.unwrap_or_default())?;
         Ok(Config {
             source: path.map(Path::to_path_buf),
@@ -266,6 +279,8 @@ impl Validator<'_> {
             smtp,
             upload_max_bytes: upload_max_mb * 1024 * 1024,
             security,
+            backups_keep,
+            backup_max_bytes: backup_max_mb * 1024 * 1024,
             jobs,
         })
     }

@@ -19,7 +19,14 @@ struct Effective<'a> {
     smtp: Option<Smtp<'a>>,
     uploads: Uploads,
     security: Security,
+    backups: Backups,
     jobs: toml::Table,
+}
+
+#[derive(Serialize)]
+struct Backups {
+    keep: usize,
+    max_size_mb: u64,
 }
 
 #[derive(Serialize)]
@@ -126,6 +133,10 @@ impl Config {
                     .iter()
                     .map(ToString::to_string)
                     .collect(),
+            },
+            backups: Backups {
+                keep: self.backups_keep,
+                max_size_mb: self.backup_max_bytes / (1024 * 1024),
             },
             jobs,
         };

@@ -37,10 +37,12 @@ pub enum AuditAction {
     LanguageChange,
     AccountCreated,
     BureauCreated,
+    BackupStored,
+    BackupDeleted,
 }
 
 impl AuditAction {
-    const ALL: [Self; 30] = [
+    const ALL: [Self; 32] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -71,6 +73,8 @@ impl AuditAction {
         Self::LanguageChange,
         Self::AccountCreated,
         Self::BureauCreated,
+        Self::BackupStored,
+        Self::BackupDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +109,8 @@ impl AuditAction {
             Self::LanguageChange => "language_change",
             Self::AccountCreated => "account_created",
             Self::BureauCreated => "bureau_created",
+            Self::BackupStored => "backup_stored",
+            Self::BackupDeleted => "backup_deleted",
         }
     }
 

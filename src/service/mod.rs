@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod audit;
+mod backups;
 pub mod demo;
 mod dossier;
 mod enrolment;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 
 pub use accounts::{LinkState, PasswordChangeError};
 pub use admin::StaffAdded;
+pub use backups::BackupInfo;
 pub use dossier::{DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView};
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
@@ -62,6 +64,10 @@ pub struct Settings {
     pub public_url: String,
     /// Shown in authenticator apps next to the code.
     pub installation_name: String,
+    /// The largest payroll-software backup accepted.
+    pub backup_max_bytes: u64,
+    /// Backups kept per client; older ones are removed when a new one is stored.
+    pub backups_keep: usize,
 }
 
 impl Default for Settings {
@@ -72,6 +78,8 @@ impl Default for Settings {
             require_2fa: vec![Role::Bureau, Role::Employer],
             public_url: "http://127.0.0.1:8080".to_owned(),
             installation_name: "Loondossier".to_owned(),
+            backup_max_bytes: 2048 * 1024 * 1024,
+            backups_keep: 5,
         }
     }
 }

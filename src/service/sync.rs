@@ -36,7 +36,11 @@ impl ApiClient {
         self.token
     }
 
-    fn label(&self) -> String {
+    pub(super) fn scope(&self) -> &TokenScope {
+        &self.scope
+    }
+
+    pub(super) fn label(&self) -> String {
         match &self.scope {
             TokenScope::Bureau(b) => format!("sync bureau {}", b.0),
             TokenScope::Employer(lhn) => format!("sync employer {lhn}"),

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_sync_api",
         include_str!("migrations/0005_sync_api.sql"),
     ),
+    ("0006_backups", include_str!("migrations/0006_backups.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod backups;
 pub mod documents;
 pub mod links;
 pub(crate) mod migrate;

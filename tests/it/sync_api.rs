@@ -732,3 +732,122 @@ async fn employer_reports_may_be_xml_or_csv_and_download_as_attachments() {
     assert!(!opened.inline, "only PDF, PNG and JPEG are shown inline");
     api.app.stop().await;
 }
+
+#[tokio::test]
+async fn backups_keep_the_newest_five_and_restore_with_ranges() {
+    let api = api().await;
+    let upload = |n: usize| {
+        let client = api.client.clone();
+        let url = format!(
+            "{}/backups?filename=LB{n:06}.lda&description=Backup%20Loon%20{n}",
+            api.base
+        );
+        let token = api.bureau.clone();
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .body(format!("backup number {n} ").repeat(1000))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut ids = Vec::new();
+    for n in 1..=7 {
+        api.app.clock.advance(chrono::Duration::minutes(1));
+        let response = upload(n).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["file_name"], format!("LB{n:06}.lda"));
+        ids.push(body["id"].as_str().unwrap().to_owned());
+    }
+    let listed: Value = api.get(&api.bureau, "/backups").await.json().await.unwrap();
+    let names: Vec<&str> = listed["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["file_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "LB000007.lda",
+            "LB000006.lda",
+            "LB000005.lda",
+            "LB000004.lda",
+            "LB000003.lda"
+        ]
+    );
+    assert_eq!(listed["backups"][0]["description"], "Backup Loon 7");
+    assert_eq!(
+        api.get(&api.bureau, &format!("/backups/{}", ids[0]))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "the oldest are gone"
+    );
+
+    let whole = api.get(&api.bureau, &format!("/backups/{}", ids[6])).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert!(
+        whole.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    let whole = whole.bytes().await.unwrap();
+    assert_eq!(whole, "backup number 7 ".repeat(1000).as_bytes());
+    let tail = api
+        .client
+        .get(format!("{}/backups/{}", api.base, ids[6]))
+        .bearer_auth(&api.bureau)
+        .header("range", "bytes=-16")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes().await.unwrap(), "backup number 7 ".as_bytes());
+
+    // Another client sees none of it.
+    let theirs: Value = api
+        .get(&api.other_bureau, "/backups")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs["backups"].as_array().unwrap().is_empty());
+    assert_eq!(
+        api.get(&api.other_bureau, &format!("/backups/{}", ids[6]))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let deleted = api
+        .client
+        .delete(format!("{}/backups/{}", api.base, ids[6]))
+        .bearer_auth(&api.bureau)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let listed: Value = api.get(&api.bureau, "/backups").await.json().await.unwrap();
+    assert_eq!(listed["backups"].as_array().unwrap().len(), 4);
+    // The files of removed backups are gone from disk as well.
+    let stored: usize = std::fs::read_dir(api.app.data_dir.join("files"))
+        .unwrap()
+        .map(|shard| std::fs::read_dir(shard.unwrap().path()).unwrap().count())
+        .sum();
+    assert_eq!(stored, 4);
+    let nameless = api
+        .client
+        .post(format!("{}/backups", api.base))
+        .bearer_auth(&api.bureau)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nameless.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    api.app.stop().await;
+}

@@ -1,0 +1,216 @@
+//! Payroll-software backups through the sync API: upload (streamed, durable before the oldest
+//! beyond the limit is removed), list, restore, delete.
+
+use bytes::Buf;
+use chrono::{DateTime, Utc};
+use futures_util::Stream;
+
+use super::files::{OpenedDocument, RequestContext, clean_file_name};
+use super::sync::ApiClient;
+use super::{ServiceError, Services};
+use crate::blobs::{BlobError, FileId};
+use crate::domain::PublicId;
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::store::audit;
+use crate::store::backups::{self, BackupRow, NewBackup};
+
+/// A backup as the API lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupInfo {
+    pub id: PublicId,
+    pub file_name: String,
+    pub description: String,
+    pub size: u64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<BackupRow> for BackupInfo {
+    fn from(row: BackupRow) -> Self {
+        Self {
+            id: row.public_id,
+            file_name: row.file_name,
+            description: row.description,
+            size: row.size,
+            sha256: row.sha256,
+            created_at: row.created_at,
+        }
+    }
+}
+
+impl Services {
+    fn backup_event(
+        &self,
+        client: &ApiClient,
+        action: AuditAction,
+        id: PublicId,
+        ctx: RequestContext,
+    ) -> AuditEvent {
+        AuditEvent {
+            at: self.clock.now(),
+            account: None,
+            actor: client.label(),
+            action,
+            subject: Some(id.to_string()),
+            client_addr: ctx.client_addr.map(|a| a.to_string()),
+            detail: None,
+        }
+    }
+
+    /// Stores a backup; then removes this client's oldest beyond the configured number — only
+    /// after the new one is on disk and committed.
+    pub async fn store_backup<S, B, E>(
+        &self,
+        client: &ApiClient,
+        ctx: RequestContext,
+        file_name: &str,
+        description: &str,
+        body: S,
+    ) -> Result<BackupInfo, ServiceError>
+    where
+        S: Stream<Item = Result<B, E>>,
+        B: Buf,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let file_name = clean_file_name(file_name);
+        if file_name.is_empty() {
+            return Err(ServiceError::invalid(
+                "filename",
+                "give the backup's file name",
+            ));
+        }
+        let description: String = description.trim().chars().take(500).collect();
+        let stored = self
+            .blobs
+            .put(body, self.settings.backup_max_bytes)
+            .await
+            .map_err(|e| match e {
+                BlobError::TooLarge { limit } => ServiceError::TooLarge { limit },
+                BlobError::Body(cause) => {
+                    ServiceError::invalid("body", format!("the upload did not complete ({cause})"))
+                }
+                other => ServiceError::Blob(other),
+            })?;
+        let now = self.clock.now();
+        let id = PublicId::random();
+        let row = BackupRow {
+            key: 0,
+            public_id: id,
+            file_name: file_name.clone(),
+            description: description.clone(),
+            size: stored.size,
+            sha256: hex::encode(stored.sha256),
+            file_id: stored.id.to_string(),
+            created_at: now,
+        };
+        let owner = client.scope().clone();
+        let event = self.backup_event(client, AuditAction::BackupStored, id, ctx);
+        let keep = self.settings.backups_keep;
+        let record = row.clone();
+        let written = self
+            .store
+            .write(move |tx| -> Result<Vec<BackupRow>, ServiceError> {
+                backups::insert(
+                    tx,
+                    &NewBackup {
+                        public_id: record.public_id,
+                        owner: &owner,
+                        file_name: &record.file_name,
+                        description: &record.description,
+                        size: record.size,
+                        sha256: &record.sha256,
+                        file_id: &record.file_id,
+                        created_at: record.created_at,
+                    },
+                )?;
+                audit::append(tx, &[event])?;
+                Ok(backups::of(tx, &owner)?.into_iter().skip(keep).collect())
+            })
+            .await;
+        let surplus = match written {
+            Ok(surplus) => surplus,
+            Err(e) => {
+                if let Err(cleanup) = self.blobs.delete(stored.id).await {
+                    tracing::warn!(error = %cleanup, "could not remove the file of a failed backup");
+                }
+                return Err(e);
+            }
+        };
+        for old in surplus {
+            self.remove_backup_row_then_file(old).await?;
+        }
+        Ok(row.into())
+    }
+
+    /// Commit the row removal first, then unlink: a crash leaves an orphan file, never a row
+    /// without its file.
+    async fn remove_backup_row_then_file(&self, row: BackupRow) -> Result<(), ServiceError> {
+        let key = row.key;
+        self.store
+            .write(move |tx| -> Result<bool, ServiceError> { Ok(backups::delete(tx, key)?) })
+            .await?;
+        if let Some(file) = FileId::parse(&row.file_id) {
+            match self.blobs.delete(file).await {
+                Ok(()) | Err(BlobError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn backups(&self, client: &ApiClient) -> Result<Vec<BackupInfo>, ServiceError> {
+        let owner = client.scope().clone();
+        let rows = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> { Ok(backups::of(conn, &owner)?) })
+            .await?;
+        Ok(rows.into_iter().map(BackupInfo::from).collect())
+    }
+
+    async fn backup_row(
+        &self,
+        client: &ApiClient,
+        id: PublicId,
+    ) -> Result<BackupRow, ServiceError> {
+        let owner = client.scope().clone();
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> { Ok(backups::find(conn, &owner, id)?) })
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Opens a backup for restoring (always a download).
+    pub async fn open_backup(
+        &self,
+        client: &ApiClient,
+        ctx: RequestContext,
+        id: PublicId,
+    ) -> Result<OpenedDocument, ServiceError> {
+        let row = self.backup_row(client, id).await?;
+        let file = FileId::parse(&row.file_id).ok_or(BlobError::NotFound)?;
+        let (file, size) = self.blobs.open(file).await?;
+        let event = self.backup_event(client, AuditAction::Download, id, ctx);
+        self.audit.record(event, None).await;
+        Ok(OpenedDocument {
+            id,
+            file,
+            size,
+            media_type: "application/octet-stream".to_owned(),
+            file_name: row.file_name,
+            inline: false,
+            sha256: row.sha256,
+        })
+    }
+
+    pub async fn delete_backup(
+        &self,
+        client: &ApiClient,
+        ctx: RequestContext,
+        id: PublicId,
+    ) -> Result<(), ServiceError> {
+        let row = self.backup_row(client, id).await?;
+        let event = self.backup_event(client, AuditAction::BackupDeleted, id, ctx);
+        self.audit.record(event, None).await;
+        self.remove_backup_row_then_file(row).await
+    }
+}
