@@ -1,7 +1,7 @@
 //! The HTTP face of the product: routes, the accept loop, security headers, pages and assets.
 //! Talks to `service` only; never to the store.
 
-mod api;
+pub mod api;
 pub mod assets;
 mod download;
 mod forms;

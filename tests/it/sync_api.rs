@@ -851,3 +851,68 @@ async fn backups_keep_the_newest_five_and_restore_with_ranges() {
     assert_eq!(nameless.status(), StatusCode::UNPROCESSABLE_ENTITY);
     api.app.stop().await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route_and_every_path_in_it_is_served() {
+    let api = api().await;
+    let served: Value = api
+        .client
+        .get(format!("{}/openapi.json", api.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let document: Value = serde_json::from_str(loondossier::web::api::OPENAPI).unwrap();
+    assert_eq!(served, document);
+    assert_eq!(document["openapi"], "3.1.0");
+    let mut documented: Vec<(String, String)> = document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.clone(), path.clone()))
+        })
+        .collect();
+    documented.sort();
+    let mut routes: Vec<(String, String)> = loondossier::web::api::OPERATIONS
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    routes.sort();
+    assert_eq!(
+        documented, routes,
+        "the document and the routes list the same operations"
+    );
+    let origin = api.base.trim_end_matches("/api/v1");
+    for (method, path) in routes {
+        let url = format!(
+            "{origin}{}",
+            path.replace("{lhn}", LHN)
+                .replace("{nr}", "1")
+                .replace("{id}", &"a".repeat(32))
+        );
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let response = api
+            .client
+            .request(method.clone(), &url)
+            .send()
+            .await
+            .unwrap();
+        let expected = if path.ends_with("openapi.json") {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(
+            response.status(),
+            expected,
+            "{method} {path} is served (and asks for a token)"
+        );
+    }
+    api.app.stop().await;
+}

@@ -167,7 +167,38 @@ fn call(
         })
 }
 
+/// The OpenAPI 3.1 document: the contract, and the source of truth for field names.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Every operation the API serves, as (method, path template) — kept equal to the OpenAPI
+/// document by a test.
+pub const OPERATIONS: [(&str, &str); 13] = [
+    ("get", "/api/v1/openapi.json"),
+    ("put", "/api/v1/employers/{lhn}"),
+    ("put", "/api/v1/employers/{lhn}/employees/{nr}"),
+    ("get", "/api/v1/employers/{lhn}/employees"),
+    ("post", "/api/v1/employers/{lhn}/documents"),
+    ("get", "/api/v1/employers/{lhn}/documents"),
+    ("post", "/api/v1/employers/{lhn}/employees/{nr}/documents"),
+    ("get", "/api/v1/employers/{lhn}/employees/{nr}/documents"),
+    ("delete", "/api/v1/documents/{id}"),
+    ("post", "/api/v1/backups"),
+    ("get", "/api/v1/backups"),
+    ("get", "/api/v1/backups/{id}"),
+    ("delete", "/api/v1/backups/{id}"),
+];
+
 pub fn routes(state: ApiState) -> BoxedFilter<(Response,)> {
+    let openapi = warp::get()
+        .and(warp::path!("api" / "v1" / "openapi.json"))
+        .map(|| {
+            let mut response = warp::reply::with_status(OPENAPI, StatusCode::OK).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("application/json"),
+            );
+            response
+        });
     let s = state.clone();
     let put_employer = warp::put()
         .and(warp::path!("api" / "v1" / "employers" / String))
@@ -237,7 +268,9 @@ pub fn routes(state: ApiState) -> BoxedFilter<(Response,)> {
         .and(call(state.clone()))
         .then(move |id: String, call| retract(s.clone(), id, call));
     let backups = backup_routes(state);
-    put_employer
+    openapi
+        .or(put_employer)
+        .unify()
         .or(put_employee)
         .unify()
         .or(list_employees)
