@@ -93,6 +93,20 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Upload a folder of payroll files to a portal through the sync API
+    Push {
+        /// The portal's address, e.g. https://loondossier.example.nl
+        #[arg(long)]
+        url: String,
+        /// A file holding the sync token
+        #[arg(long, value_name = "FILE")]
+        token_file: PathBuf,
+        /// Trust this PEM certificate too (for a portal with a private certificate)
+        #[arg(long, value_name = "FILE")]
+        cacert: Option<PathBuf>,
+        /// The folder's documents.csv (employers.csv and employees.csv beside it are sent first)
+        manifest: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,6 +181,16 @@ pub enum UserCommand {
 pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.log_format);
     crate::tls::install_default_provider();
+    // The push client talks to a remote portal: it needs no config and no data directory.
+    if let Command::Push {
+        url,
+        token_file,
+        cacert,
+        manifest,
+    } = &cli.command
+    {
+        return push(url, token_file, cacert.as_deref(), manifest);
+    }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
@@ -185,6 +209,7 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve { demo } => serve(config, demo),
+        Command::Push { .. } => ExitCode::from(EXIT_FAILURE),
         Command::Status => admin(config, status),
         Command::Bureau { command } => admin(config, async move |_, services| {
             match command {
@@ -256,6 +281,38 @@ async fn status(config: &Config, services: &crate::service::Services) -> anyhow:
         status.stored_files, status.stored_bytes
     );
     Ok(())
+}
+
+fn push(
+    url: &str,
+    token_file: &std::path::Path,
+    cacert: Option<&std::path::Path>,
+    manifest: &std::path::Path,
+) -> ExitCode {
+    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
+        return ExitCode::from(EXIT_FAILURE);
+    };
+    match runtime.block_on(crate::push::run(url, token_file, manifest, cacert)) {
+        Ok(summary) => {
+            println!(
+                "{} employers and {} employees synced; {} documents uploaded, {} already there, {} failed",
+                summary.employers,
+                summary.employees,
+                summary.uploaded,
+                summary.skipped,
+                summary.failed
+            );
+            if summary.failed > 0 {
+                ExitCode::from(EXIT_FAILURE)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("loondossier: push failed: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
 }
 
 fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {

@@ -916,3 +916,120 @@ async fn the_openapi_document_covers_every_route_and_every_path_in_it_is_served(
     }
     api.app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_push_client_uploads_a_folder_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cert = TestCert::write(tmp.path());
+    let text = config_text(tmp.path(), &cert.tls_section(""));
+    let cert_path = cert.cert_path.clone();
+    let app = TestApp::start_in(tmp, &text).await;
+    let services = app.running.services();
+    services
+        .add_bureau("K1", "Salarisbureau Bakker")
+        .await
+        .unwrap();
+    let token = services
+        .create_token(
+            loondossier::service::TokenFor::Bureau {
+                client_number: "K1".into(),
+            },
+            "push",
+        )
+        .await
+        .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let token_file = work.path().join("token");
+    std::fs::write(&token_file, format!("{}\n", token.secret)).unwrap();
+    let manifest =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/push-example/documents.csv");
+    let url = format!("https://localhost:{}", app.running.local_addr().port());
+    // A manifest naming a file that is not there: the run reports it and exits non-zero.
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::write(
+        broken.path().join("documents.csv"),
+        "lhn,nr,kind,year,period_kind,period,file,title\n131459077L01,,report,2026,month,1,missing.pdf,\n",
+    )
+    .unwrap();
+    let broken_args = [
+        "push".to_owned(),
+        "--url".into(),
+        url.clone(),
+        "--token-file".into(),
+        token_file.display().to_string(),
+        "--cacert".into(),
+        cert.cert_path.display().to_string(),
+        broken.path().join("documents.csv").display().to_string(),
+    ];
+    let push = move || {
+        let args = [
+            "push".to_owned(),
+            "--url".into(),
+            url.clone(),
+            "--token-file".into(),
+            token_file.display().to_string(),
+            "--cacert".into(),
+            cert_path.display().to_string(),
+            manifest.display().to_string(),
+        ];
+        let dir = work.path().to_path_buf();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                crate::support::Binary::run(&dir, &args)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let first = push().await;
+    let out = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(
+        first.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        out.contains(
+            "1 employers and 2 employees synced; 4 documents uploaded, 0 already there, 0 failed"
+        ),
+        "{out}"
+    );
+    let second = push().await;
+    let out = String::from_utf8_lossy(&second.stdout).into_owned();
+    assert!(second.status.success(), "{out}");
+    assert!(
+        out.contains("0 documents uploaded, 4 already there, 0 failed"),
+        "{out}"
+    );
+    let dir = broken.path().to_path_buf();
+    let failed = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = broken_args.iter().map(String::as_str).collect();
+        crate::support::Binary::run(&dir, &args)
+    })
+    .await
+    .unwrap();
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stdout).contains("1 failed"));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("missing.pdf"));
+
+    // They arrived where the manifest said, readable by the employee.
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let stored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM documents WHERE origin = 'payroll'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 4);
+    let csv: String = conn
+        .query_row(
+            "SELECT media_type FROM documents WHERE kind = 'payment_list'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(csv, "text/csv");
+    app.stop().await;
+}
