@@ -17,6 +17,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+/// A document slot in a dossier: kind, year, period kind, period.
+type Slot = (String, u64, String, u64);
+/// What the portal holds per dossier path and slot: the file's sha256.
+type Holdings = HashMap<String, HashMap<Slot, String>>;
+
 /// Uploads at the same time.
 const PARALLEL: usize = 4;
 /// Attempts per request before giving up on it.
@@ -245,7 +250,7 @@ pub async fn run(
     }
 
     let documents: Vec<DocumentRow> = read_csv(manifest)?;
-    let mut existing: HashMap<String, HashMap<(String, u64, String, u64), String>> = HashMap::new();
+    let mut existing: Holdings = HashMap::new();
     for row in &documents {
         let path = dossier_path(row);
         if !existing.contains_key(&path) {
@@ -308,7 +313,7 @@ fn progress(
             " ".repeat(width - filled)
         );
         let _ = std::io::stderr().flush();
-    } else if n == total || n % 100 == 0 {
+    } else if n == total || n.is_multiple_of(100) {
         eprintln!("{n}/{total} documents");
     }
 }
@@ -316,7 +321,7 @@ fn progress(
 /// Uploads one file unless the portal holds the same bytes already; true if it sent it.
 async fn upload(
     api: &Api,
-    existing: &HashMap<String, HashMap<(String, u64, String, u64), String>>,
+    existing: &Holdings,
     folder: &Path,
     row: &DocumentRow,
 ) -> anyhow::Result<bool> {
