@@ -249,3 +249,82 @@ async fn bureau_and_staff_accounts_from_the_command_line() {
     let unknown = Binary::run(dir.path(), &["user", "reset-2fa", "nobody"]);
     assert_eq!(unknown.status.code(), Some(1));
 }
+
+#[test]
+fn sync_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        crate::support::config_text(dir.path(), ""),
+    )
+    .unwrap();
+    assert!(
+        Binary::run(
+            dir.path(),
+            &["bureau", "add", "--client-number", "K1", "--name", "Bureau"]
+        )
+        .status
+        .success()
+    );
+    let created = Binary::run(
+        dir.path(),
+        &["token", "create", "--bureau", "K1", "--name", "Loon 2026"],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let out = String::from_utf8_lossy(&created.stdout).into_owned();
+    let secret = out.lines().last().unwrap();
+    assert!(
+        secret.starts_with("ldsync_") && secret.len() == 7 + 64,
+        "{secret}"
+    );
+    let id = out.split_whitespace().nth(1).unwrap().to_owned();
+
+    let unknown = Binary::run(dir.path(), &["token", "create", "--bureau", "K9"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    let bad_lhn = Binary::run(
+        dir.path(),
+        &["token", "create", "--employer", "123456789L01"],
+    );
+    assert_eq!(bad_lhn.status.code(), Some(1));
+    assert!(
+        stderr(&bad_lhn).contains("11-check"),
+        "{}",
+        stderr(&bad_lhn)
+    );
+    let neither = Binary::run(dir.path(), &["token", "create"]);
+    assert_eq!(
+        neither.status.code(),
+        Some(2),
+        "clap asks for --bureau or --employer"
+    );
+
+    let list = Binary::run(dir.path(), &["token", "list"]);
+    let listed = String::from_utf8_lossy(&list.stdout).into_owned();
+    assert!(
+        listed.contains(&id) && listed.contains("Loon 2026") && listed.contains("last used never"),
+        "{listed}"
+    );
+    assert!(!listed.contains(secret), "the secret is never shown again");
+    let database = std::fs::read(dir.path().join("data/loondossier.db")).unwrap();
+    assert!(
+        !database
+            .windows(secret.len())
+            .any(|w| w == secret.as_bytes()),
+        "only a hash is stored"
+    );
+
+    assert!(
+        Binary::run(dir.path(), &["token", "revoke", &id])
+            .status
+            .success()
+    );
+    let listed =
+        String::from_utf8_lossy(&Binary::run(dir.path(), &["token", "list"]).stdout).into_owned();
+    assert!(listed.contains("(revoked)"), "{listed}");
+    assert_eq!(
+        Binary::run(dir.path(), &["token", "revoke", &id])
+            .status
+            .code(),
+        Some(1)
+    );
+}

@@ -375,6 +375,38 @@ async fn welcome_mails_follow_the_enrolment_rules() {
         loondossier::service::LinkState::Expired,
         "the old link dies"
     );
+
+    // Once the employee has set a password and signed in, the list says so.
+    let link = resent[0].params["link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let password = "zeven groene kikkers zingen luid";
+    let services = api.app.running.services();
+    services
+        .set_password_from_link(Default::default(), &link, password, password)
+        .await
+        .unwrap();
+    services
+        .sign_in(
+            Default::default(),
+            "n.bakker@active.example",
+            password,
+            None,
+        )
+        .await
+        .unwrap();
+    let employees: Value = api
+        .get(&api.bureau, &format!("/employers/{LHN}/employees"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(employees[0]["account_status"], "active");
+    assert!(employees[0]["last_login_at"].is_string(), "{employees}");
     api.app.stop().await;
 }
 
