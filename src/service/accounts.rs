@@ -12,9 +12,10 @@ use crate::auth::token;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Role, Username};
 use crate::domain::{AccountKey, Email};
+use crate::store::accounts as store_accounts;
 use crate::store::links::{self, Purpose};
 use crate::store::outbox::{self, Queued};
-use crate::store::{Transaction, audit, parties, sessions};
+use crate::store::{Transaction, audit, sessions};
 
 /// How long a welcome link works.
 pub const WELCOME_VALID: Duration = Duration::days(7);
@@ -77,7 +78,7 @@ impl Services {
         let role = self
             .store
             .read(move |conn| -> Result<_, ServiceError> {
-                Ok(parties::account_by_username(conn, &name)?.map(|a| a.party.role()))
+                Ok(store_accounts::account_by_username(conn, &name)?.map(|a| a.party.role()))
             })
             .await
             .ok()
@@ -94,8 +95,8 @@ impl Services {
         let (words, role) = self
             .store
             .read(move |conn| -> Result<_, ServiceError> {
-                let words = parties::personal_words(conn, account)?;
-                let role = parties::account(conn, account)?.map(|a| a.party.role());
+                let words = store_accounts::personal_words(conn, account)?;
+                let role = store_accounts::account(conn, account)?.map(|a| a.party.role());
                 Ok((words, role))
             })
             .await?;
@@ -128,7 +129,7 @@ pub(super) fn issue_link(
         now,
         now + valid,
     )?;
-    let addresses = parties::mail_addresses(tx, account)?;
+    let addresses = store_accounts::mail_addresses(tx, account)?;
     let link = format!("{base}/wachtwoord/{secret}");
     let Some(to) = addresses.private.or(addresses.contact) else {
         return Ok(link);
@@ -169,7 +170,7 @@ impl Services {
                     return Ok(LinkState::Expired);
                 }
                 let account =
-                    parties::account(conn, link.account)?.ok_or(ServiceError::NotFound)?;
+                    store_accounts::account(conn, link.account)?.ok_or(ServiceError::NotFound)?;
                 Ok(LinkState::Usable {
                     username: account.username,
                     welcome: link.purpose == Purpose::Welcome,
@@ -236,7 +237,7 @@ impl Services {
         let stored = self
             .store
             .read(move |conn| -> Result<_, ServiceError> {
-                Ok(parties::password_hash(conn, account)?)
+                Ok(store_accounts::password_hash(conn, account)?)
             })
             .await?;
         let matched = self
@@ -293,7 +294,7 @@ impl Services {
         };
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
-                let found = parties::usernames_by_email(tx, &address)?;
+                let found = store_accounts::usernames_by_email(tx, &address)?;
                 if let Some((account, _, language)) = found.first() {
                     let usernames: Vec<&str> = found.iter().map(|(_, u, _)| u.as_str()).collect();
                     outbox::enqueue(
@@ -329,7 +330,7 @@ impl Services {
         let base = self.public_url();
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
-                let Some(account) = parties::account_by_username(tx, &username)? else {
+                let Some(account) = store_accounts::account_by_username(tx, &username)? else {
                     return Ok(());
                 };
                 issue_link(tx, &base, account.key, Purpose::Reset, now)?;
@@ -361,10 +362,10 @@ fn password_changed(
     keep_session: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    parties::set_password_hash(tx, account, hash, now)?;
+    store_accounts::set_password_hash(tx, account, hash, now)?;
     sessions::delete_for_account(tx, account, keep_session)?;
     links::retire(tx, account, &[Purpose::Welcome, Purpose::Reset], now)?;
-    let addresses = parties::mail_addresses(tx, account)?;
+    let addresses = store_accounts::mail_addresses(tx, account)?;
     if let Some(to) = addresses.private.or(addresses.contact) {
         outbox::enqueue(
             tx,

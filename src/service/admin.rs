@@ -8,8 +8,9 @@ use crate::auth::policy;
 use crate::domain::Email;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{AccountParty, PersonalWords, Role, Username};
+use crate::store::accounts::{self as store_accounts, AccountInsertError, NewAccount};
 use crate::store::links::Purpose;
-use crate::store::parties::{self, AccountInsertError, NewAccount};
+use crate::store::parties;
 use crate::store::{Transaction, audit};
 
 /// A new staff account and how its owner gets in.
@@ -37,7 +38,7 @@ fn insert(
     account: &NewAccount<'_>,
     now: chrono::DateTime<Utc>,
 ) -> Result<crate::domain::party::Account, ServiceError> {
-    parties::insert_account(tx, account, now).map_err(|e| match e {
+    store_accounts::insert_account(tx, account, now).map_err(|e| match e {
         AccountInsertError::UsernameTaken => {
             ServiceError::invalid("username", "this username is taken")
         }

@@ -9,6 +9,7 @@ use crate::domain::party::AccountParty;
 use crate::domain::{
     Actor, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
 };
+use crate::store::accounts as store_accounts;
 use crate::store::documents::{self, Section};
 use crate::store::parties;
 use crate::store::{Connection, StoreError};
@@ -159,7 +160,7 @@ impl Services {
     ) -> Result<Actor, ServiceError> {
         self.store
             .read(move |conn| -> Result<_, ServiceError> {
-                let Some(found) = parties::account(conn, account)? else {
+                let Some(found) = store_accounts::account(conn, account)? else {
                     return Ok(None);
                 };
                 Ok(Some(match found.party {

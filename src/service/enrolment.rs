@@ -11,9 +11,10 @@ use super::accounts::issue_link;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Account, AccountParty, Username};
 use crate::domain::{DocumentKind, Dossier};
+use crate::store::accounts::{self as store_accounts, AccountInsertError, NewAccount};
 use crate::store::links::{self, Purpose};
 use crate::store::outbox::{self, Queued};
-use crate::store::parties::{self, AccountInsertError, NewAccount};
+use crate::store::parties;
 use crate::store::{Transaction, audit};
 
 /// The accounts a newly placed document calls into being (and their welcome mails), in the
@@ -44,7 +45,7 @@ fn ensure_account(
     party: AccountParty,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    if parties::account_of(tx, party)?.is_some() {
+    if store_accounts::account_of(tx, party)?.is_some() {
         return Ok(());
     }
     let email = match party {
@@ -99,7 +100,7 @@ fn insert_with_free_username(
             password_hash: None,
             invited_at: Some(now),
         };
-        match parties::insert_account(tx, &account, now) {
+        match store_accounts::insert_account(tx, &account, now) {
             Ok(account) => return Ok(account),
             Err(AccountInsertError::UsernameTaken) => continue,
             Err(AccountInsertError::Store(e)) => return Err(e.into()),
@@ -118,7 +119,7 @@ fn welcome(
     account: &Account,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let addresses = parties::mail_addresses(tx, account.key)?;
+    let addresses = store_accounts::mail_addresses(tx, account.key)?;
     if let Some(to) = addresses.private.clone().or(addresses.contact.clone()) {
         outbox::enqueue(
             tx,
@@ -144,10 +145,10 @@ pub(super) fn after_address_change(
     party: AccountParty,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let Some(account) = parties::account_of(tx, party)? else {
+    let Some(account) = store_accounts::account_of(tx, party)? else {
         return Ok(());
     };
-    if parties::password_hash(tx, account.key)?.is_some() {
+    if store_accounts::password_hash(tx, account.key)?.is_some() {
         return Ok(());
     }
     links::retire(tx, account.key, &[Purpose::Welcome, Purpose::Reset], now)?;

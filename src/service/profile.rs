@@ -10,10 +10,11 @@ use crate::auth::token;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::Username;
 use crate::domain::{Actor, Email};
+use crate::store::accounts::{self as store_accounts, AccountSettings};
 use crate::store::audit;
 use crate::store::links::{self, Purpose};
 use crate::store::outbox::{self, Queued};
-use crate::store::parties::{self, AccountSettings};
+use crate::store::parties;
 
 /// How long a link confirming a private e-mail address works.
 pub const CONFIRM_EMAIL_VALID: Duration = Duration::hours(24);
@@ -51,7 +52,9 @@ impl Services {
     ) -> Result<AccountSettings, ServiceError> {
         let account = session.account;
         self.store
-            .read(move |conn| -> Result<_, ServiceError> { Ok(parties::settings(conn, account)?) })
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(store_accounts::settings(conn, account)?)
+            })
             .await
     }
 
@@ -67,7 +70,7 @@ impl Services {
         let event = self.profile_event(session, AuditAction::UsernameChange, ctx, None);
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
-                if !parties::set_username(tx, account, &username)? {
+                if !store_accounts::set_username(tx, account, &username)? {
                     return Err(ServiceError::invalid(
                         "username",
                         "this username is taken; choose another",
@@ -99,7 +102,7 @@ impl Services {
         );
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
-                parties::set_language(tx, account, &language)?;
+                store_accounts::set_language(tx, account, &language)?;
                 audit::append(tx, &[event])?;
                 Ok(())
             })
@@ -151,7 +154,7 @@ impl Services {
                     now,
                     now + CONFIRM_EMAIL_VALID,
                 )?;
-                let language = parties::mail_addresses(tx, account)?.language;
+                let language = store_accounts::mail_addresses(tx, account)?.language;
                 outbox::enqueue(
                     tx,
                     &Queued {
@@ -212,7 +215,8 @@ impl Services {
                     .clone()
                     .and_then(|e| Email::parse(&e).ok())
                     .ok_or(ServiceError::NotFound)?;
-                let account = parties::account(tx, link.account)?.ok_or(ServiceError::NotFound)?;
+                let account =
+                    store_accounts::account(tx, link.account)?.ok_or(ServiceError::NotFound)?;
                 let crate::domain::party::AccountParty::Employee(employee) = account.party else {
                     return Err(ServiceError::NotFound);
                 };

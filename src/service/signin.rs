@@ -9,6 +9,7 @@ use crate::auth::{password, token};
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Account, AccountParty, Role, Username};
 use crate::domain::{AccountKey, Actor};
+use crate::store::accounts as store_accounts;
 use crate::store::sessions::{self, NewSession, Stage};
 use crate::store::{StoreError, parties, throttle, two_factor};
 
@@ -184,10 +185,11 @@ impl Services {
             Ok(name) => {
                 self.store
                     .read(move |conn| -> Result<_, ServiceError> {
-                        let Some(account) = parties::account_by_username(conn, &name)? else {
+                        let Some(account) = store_accounts::account_by_username(conn, &name)?
+                        else {
                             return Ok(None);
                         };
-                        let hash = parties::password_hash(conn, account.key)?;
+                        let hash = store_accounts::password_hash(conn, account.key)?;
                         Ok(Some((account, hash)))
                     })
                     .await?
@@ -267,7 +269,7 @@ impl Services {
             .write(move |tx| -> Result<(), ServiceError> {
                 throttle::clear(tx, &user_subject)?;
                 if let Some(hash) = &rehash {
-                    parties::set_password_hash(tx, key, hash, now)?;
+                    store_accounts::set_password_hash(tx, key, hash, now)?;
                 }
                 sessions::insert(
                     tx,
@@ -284,7 +286,7 @@ impl Services {
                 )?;
                 // The sign-in is complete (and audited as such) only after every factor.
                 if stage == Stage::Complete {
-                    parties::record_login(tx, key, now)?;
+                    store_accounts::record_login(tx, key, now)?;
                     crate::store::audit::append(
                         tx,
                         &[AuditEvent {
@@ -381,7 +383,7 @@ impl Services {
                 if now >= row.expires_at || now - row.last_seen_at >= idle {
                     return Ok(None);
                 }
-                let Some(account) = parties::account(conn, row.account)? else {
+                let Some(account) = store_accounts::account(conn, row.account)? else {
                     return Ok(None);
                 };
                 Ok(Some(PendingSession {
@@ -489,7 +491,7 @@ impl Services {
     async fn display_name(&self, account: AccountKey) -> Result<(String, String), ServiceError> {
         self.store
             .read(move |conn| -> Result<(String, String), ServiceError> {
-                let Some(found) = parties::account(conn, account)? else {
+                let Some(found) = store_accounts::account(conn, account)? else {
                     return Ok((String::new(), String::new()));
                 };
                 let username = found.username.clone();

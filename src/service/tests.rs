@@ -17,7 +17,8 @@ use crate::domain::{
     Placer, PublicId, Year,
 };
 use crate::service::demo;
-use crate::store::parties::{self, NewAccount};
+use crate::store::accounts::{self as store_accounts, NewAccount};
+use crate::store::parties;
 
 type Body = stream::Iter<std::vec::IntoIter<Result<Bytes, std::io::Error>>>;
 
@@ -150,7 +151,7 @@ async fn world_with(settings: Settings) -> World {
                     invited_at: None,
                 };
                 accounts.push(
-                    parties::insert_account(tx, &account, at)
+                    store_accounts::insert_account(tx, &account, at)
                         .map_err(|_| crate::store::StoreError::WorkerGone)?
                         .key,
                 );
@@ -964,7 +965,7 @@ async fn demo_data_is_believable_idempotent_and_refuses_real_installations() {
         .read({
             let name = employee_login.username.clone();
             move |c| -> Result<_, crate::store::StoreError> {
-                parties::account_by_username(c, &Username::parse(&name).unwrap())
+                store_accounts::account_by_username(c, &Username::parse(&name).unwrap())
             }
         })
         .await
@@ -1075,7 +1076,7 @@ async fn a_raised_hash_cost_rehashes_at_the_next_sign_in() {
         .write(move |tx| -> Result<(), crate::store::StoreError> {
             let bureau = parties::insert_bureau(tx, "K1", "Bureau", at)?;
             let username = Username::parse("staf").unwrap();
-            parties::insert_account(
+            store_accounts::insert_account(
                 tx,
                 &NewAccount {
                     username: &username,

@@ -11,9 +11,10 @@ use crate::auth::{recovery, token, totp};
 use crate::domain::AccountKey;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::Username;
+use crate::store::accounts as store_accounts;
 use crate::store::outbox::{self, Queued};
 use crate::store::sessions::{self, Stage};
-use crate::store::{audit, parties, throttle, two_factor};
+use crate::store::{audit, throttle, two_factor};
 
 /// What the set-up page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,7 +253,7 @@ impl Services {
                 if !sessions::advance(tx, key, &hash, Stage::Complete, now)? {
                     return Err(ServiceError::NotFound);
                 }
-                parties::record_login(tx, account, now)?;
+                store_accounts::record_login(tx, account, now)?;
                 audit::append(tx, &[event])?;
                 Ok(())
             })
@@ -303,11 +304,11 @@ impl Services {
         let now = self.clock.now();
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
-                let account =
-                    parties::account_by_username(tx, &username)?.ok_or(ServiceError::NotFound)?;
+                let account = store_accounts::account_by_username(tx, &username)?
+                    .ok_or(ServiceError::NotFound)?;
                 two_factor::reset(tx, account.key)?;
                 sessions::delete_for_account(tx, account.key, None)?;
-                let addresses = parties::mail_addresses(tx, account.key)?;
+                let addresses = store_accounts::mail_addresses(tx, account.key)?;
                 if let Some(to) = addresses.private.or(addresses.contact) {
                     outbox::enqueue(
                         tx,

@@ -1,6 +1,7 @@
 //! The SQLite database: one writer connection and a small pool of readers, all used off the async
 //! threads. The only module that touches rusqlite.
 
+pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod backups;

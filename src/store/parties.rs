@@ -7,12 +7,11 @@ use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, named_par
 use super::StoreError;
 use super::time::{corrupt, to_db};
 use crate::domain::party::{
-    Account, AccountParty, AccountStatus, Address, Bureau, Employee, EmployeeData, Employer,
-    EmployerData, Username,
+    AccountStatus, Address, Bureau, Employee, EmployeeData, Employer, EmployerData,
 };
-use crate::domain::{AccountKey, Bsn, BureauKey, Email, EmployeeKey, EmployerKey, Lhn, PublicId};
+use crate::domain::{Bsn, BureauKey, Email, EmployeeKey, EmployerKey, Lhn, PublicId};
 
-fn public_id(row: &Row<'_>, index: usize) -> Result<PublicId, rusqlite::Error> {
+pub(super) fn public_id(row: &Row<'_>, index: usize) -> Result<PublicId, rusqlite::Error> {
     let text: String = row.get(index)?;
     PublicId::parse(&text).ok_or_else(|| corrupt(index, text))
 }
@@ -32,7 +31,7 @@ fn address(row: &Row<'_>, first: usize) -> Result<Address, rusqlite::Error> {
     })
 }
 
-fn status(password_set: Option<bool>) -> AccountStatus {
+pub(super) fn status(password_set: Option<bool>) -> AccountStatus {
     match password_set {
         None => AccountStatus::NotInvited,
         Some(false) => AccountStatus::Invited,
@@ -396,159 +395,6 @@ pub fn set_private_email(
     Ok(())
 }
 
-/// A new account: for a bureau staff member (with their own name and address) or for an
-/// employer or employee (whose master data names them).
-#[derive(Debug, Clone)]
-pub struct NewAccount<'a> {
-    pub username: &'a Username,
-    pub party: AccountParty,
-    pub staff_name: Option<&'a str>,
-    pub staff_email: Option<&'a Email>,
-    pub password_hash: Option<&'a str>,
-    pub invited_at: Option<DateTime<Utc>>,
-}
-
-/// Why an account could not be created.
-#[derive(Debug)]
-pub enum AccountInsertError {
-    UsernameTaken,
-    Store(StoreError),
-}
-
-pub fn insert_account(
-    tx: &Transaction<'_>,
-    account: &NewAccount<'_>,
-    at: DateTime<Utc>,
-) -> Result<Account, AccountInsertError> {
-    let taken: bool = tx
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM accounts WHERE username_folded = ?1)",
-            [account.username.folded()],
-            |r| r.get(0),
-        )
-        .map_err(|e| AccountInsertError::Store(e.into()))?;
-    if taken {
-        return Err(AccountInsertError::UsernameTaken);
-    }
-    let (role, bureau, employer, employee) = match account.party {
-        AccountParty::Bureau(b) => ("bureau", Some(b.0), None, None),
-        AccountParty::Employer(r) => ("employer", None, Some(r.0), None),
-        AccountParty::Employee(e) => ("employee", None, None, Some(e.0)),
-    };
-    let public = PublicId::random();
-    let activated = account.password_hash.map(|_| to_db(at));
-    tx.execute(
-        "INSERT INTO accounts (public_id, username, username_folded, role, bureau_id, \
-             employer_id, employee_id, staff_name, staff_email, password_hash, invited_at, \
-             activated_at, created_at) \
-         VALUES (:public_id, :username, :folded, :role, :bureau, :employer, :employee, \
-             :staff_name, :staff_email, :hash, :invited, :activated, :at)",
-        named_params! {
-            ":public_id": public.to_string(),
-            ":username": account.username.as_str(),
-            ":folded": account.username.folded(),
-            ":role": role,
-            ":bureau": bureau,
-            ":employer": employer,
-            ":employee": employee,
-            ":staff_name": account.staff_name,
-            ":staff_email": account.staff_email.map(Email::as_str),
-            ":hash": account.password_hash,
-            ":invited": account.invited_at.map(to_db),
-            ":activated": activated,
-            ":at": to_db(at),
-        },
-    )
-    .map_err(|e| AccountInsertError::Store(e.into()))?;
-    Ok(Account {
-        key: AccountKey(tx.last_insert_rowid()),
-        public_id: public,
-        username: account.username.as_str().to_owned(),
-        party: account.party,
-        status: if account.password_hash.is_some() {
-            AccountStatus::Active
-        } else {
-            AccountStatus::Invited
-        },
-        staff_name: account.staff_name.map(str::to_owned),
-    })
-}
-
-fn account_row(row: &Row<'_>) -> Result<Account, rusqlite::Error> {
-    let role: String = row.get(3)?;
-    let party = match (
-        role.as_str(),
-        row.get::<_, Option<i64>>(4)?,
-        row.get::<_, Option<i64>>(5)?,
-        row.get::<_, Option<i64>>(6)?,
-    ) {
-        ("bureau", Some(b), _, _) => AccountParty::Bureau(BureauKey(b)),
-        ("employer", _, Some(r), _) => AccountParty::Employer(EmployerKey(r)),
-        ("employee", _, _, Some(e)) => AccountParty::Employee(EmployeeKey(e)),
-        _ => return Err(corrupt(3, role)),
-    };
-    Ok(Account {
-        key: AccountKey(row.get(0)?),
-        public_id: public_id(row, 1)?,
-        username: row.get(2)?,
-        party,
-        status: status(Some(row.get(7)?)),
-        staff_name: row.get(8)?,
-    })
-}
-
-/// The stored password hash of an account, if its password is set.
-pub fn password_hash(conn: &Connection, account: AccountKey) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT password_hash FROM accounts WHERE id = ?1")?
-        .query_row([account.0], |r| r.get(0))
-        .optional()?
-        .flatten())
-}
-
-const ACCOUNT_COLUMNS: &str = "id, public_id, username, role, bureau_id, employer_id, \
-    employee_id, password_hash IS NOT NULL, staff_name";
-
-pub fn account(conn: &Connection, key: AccountKey) -> Result<Option<Account>, StoreError> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
-            [key.0],
-            account_row,
-        )
-        .optional()?)
-}
-
-pub fn account_by_username(
-    conn: &Connection,
-    username: &Username,
-) -> Result<Option<Account>, StoreError> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username_folded = ?1"),
-            [username.folded()],
-            account_row,
-        )
-        .optional()?)
-}
-
-/// The login of an employer or employee, if one was made.
-pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Account>, StoreError> {
-    let (condition, key) = match party {
-        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
-        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
-        // Bureaus have several staff accounts; there is no single one to return.
-        AccountParty::Bureau(_) => return Ok(None),
-    };
-    Ok(conn
-        .query_row(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"),
-            [key],
-            account_row,
-        )
-        .optional()?)
-}
-
 /// How many bureaus and employers do not carry the given markers (demo data carries them).
 pub fn count_unmarked(
     conn: &Connection,
@@ -563,13 +409,6 @@ pub fn count_unmarked(
         |r| r.get(0),
     )?;
     Ok(u64::try_from(n).unwrap_or(0))
-}
-
-/// Accounts that can sign in (their password is set).
-pub fn active_accounts(conn: &Connection) -> Result<Vec<AccountKey>, StoreError> {
-    let mut statement = conn.prepare("SELECT id FROM accounts WHERE password_hash IS NOT NULL")?;
-    let rows = statement.query_map([], |r| Ok(AccountKey(r.get(0)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// A bureau's first client and that client's first employee, if any.
@@ -590,196 +429,6 @@ pub fn first_client(
             },
         )
         .optional()?)
-}
-
-/// The first account of a party (a bureau's first staff member).
-pub fn first_account_of(
-    conn: &Connection,
-    party: AccountParty,
-) -> Result<Option<AccountKey>, StoreError> {
-    let (condition, key) = match party {
-        AccountParty::Bureau(b) => ("role = 'bureau' AND bureau_id = ?1", b.0),
-        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
-        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
-    };
-    Ok(conn
-        .query_row(
-            &format!("SELECT id FROM accounts WHERE {condition} ORDER BY id LIMIT 1"),
-            [key],
-            |r| Ok(AccountKey(r.get(0)?)),
-        )
-        .optional()?)
-}
-
-/// Where an account's mail goes: its contact address (the employer's, the employee's work
-/// address as payroll sent it, a staff member's own) and the employee's private address.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MailAddresses {
-    pub contact: Option<String>,
-    pub private: Option<String>,
-    pub language: String,
-}
-
-pub fn mail_addresses(conn: &Connection, account: AccountKey) -> Result<MailAddresses, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT coalesce(a.staff_email, r.email, w.work_email), w.private_email, a.language \
-             FROM accounts a \
-             LEFT JOIN employers r ON r.id = a.employer_id \
-             LEFT JOIN employees w ON w.id = a.employee_id \
-             WHERE a.id = ?1",
-            [account.0],
-            |row| {
-                Ok(MailAddresses {
-                    contact: row.get(0)?,
-                    private: row.get(1)?,
-                    language: row.get(2)?,
-                })
-            },
-        )
-        .optional()?
-        .unwrap_or_default())
-}
-
-/// Usernames whose contact or private address is `email` (case-insensitive), by address.
-pub fn usernames_by_email(
-    conn: &Connection,
-    email: &str,
-) -> Result<Vec<(AccountKey, String, String)>, StoreError> {
-    let mut statement = conn.prepare_cached(
-        "SELECT a.id, a.username, a.language FROM accounts a \
-         LEFT JOIN employers r ON r.id = a.employer_id \
-         LEFT JOIN employees w ON w.id = a.employee_id \
-         WHERE lower(a.staff_email) = lower(?1) OR lower(r.email) = lower(?1) \
-            OR lower(w.work_email) = lower(?1) OR lower(w.private_email) = lower(?1) \
-         ORDER BY a.id",
-    )?;
-    let rows = statement.query_map([email], |row| {
-        Ok((AccountKey(row.get(0)?), row.get(1)?, row.get(2)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Stores a new password hash; the first one also marks the account active.
-pub fn set_password_hash(
-    tx: &Transaction<'_>,
-    account: AccountKey,
-    hash: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE accounts SET password_hash = ?2, activated_at = coalesce(activated_at, ?3) \
-         WHERE id = ?1",
-        (account.0, hash, to_db(now)),
-    )?;
-    Ok(())
-}
-
-/// The words a password of this account may not contain: its username, its addresses, and
-/// the names of its person, employer and bureau.
-pub fn personal_words(
-    conn: &Connection,
-    account: AccountKey,
-) -> Result<crate::domain::party::PersonalWords, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT a.username, a.staff_email, a.staff_name, \
-                    coalesce(r.email, wr.email), coalesce(r.name, wr.name), \
-                    w.name, w.work_email, w.private_email, \
-                    coalesce(b.name, rb.name, wb.name) \
-             FROM accounts a \
-             LEFT JOIN bureaus b ON b.id = a.bureau_id \
-             LEFT JOIN employers r ON r.id = a.employer_id \
-             LEFT JOIN bureaus rb ON rb.id = r.bureau_id \
-             LEFT JOIN employees w ON w.id = a.employee_id \
-             LEFT JOIN employers wr ON wr.id = w.employer_id \
-             LEFT JOIN bureaus wb ON wb.id = wr.bureau_id \
-             WHERE a.id = ?1",
-            [account.0],
-            |row| {
-                let text = |i| row.get::<_, Option<String>>(i);
-                let emails = [text(1)?, text(3)?, text(6)?, text(7)?];
-                let names = [text(2)?, text(4)?, text(5)?, text(8)?];
-                Ok(crate::domain::party::PersonalWords {
-                    username: row.get(0)?,
-                    emails: emails.into_iter().flatten().collect(),
-                    names: names.into_iter().flatten().collect(),
-                })
-            },
-        )
-        .optional()?
-        .unwrap_or_default())
-}
-
-/// Gives an account a new username; false if another account has it (case-insensitively).
-pub fn set_username(
-    tx: &Transaction<'_>,
-    account: AccountKey,
-    username: &Username,
-) -> Result<bool, StoreError> {
-    let taken: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM accounts WHERE username_folded = ?1 AND id <> ?2)",
-        (username.folded(), account.0),
-        |r| r.get(0),
-    )?;
-    if taken {
-        return Ok(false);
-    }
-    tx.execute(
-        "UPDATE accounts SET username = ?2, username_folded = ?3 WHERE id = ?1",
-        (account.0, username.as_str(), username.folded()),
-    )?;
-    Ok(true)
-}
-
-/// The account's language for pages and mail: "nl" or "en".
-pub fn set_language(
-    tx: &Transaction<'_>,
-    account: AccountKey,
-    language: &str,
-) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE accounts SET language = ?2 WHERE id = ?1",
-        (account.0, language),
-    )?;
-    Ok(())
-}
-
-/// The account's own settings for Profiel.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccountSettings {
-    pub language: String,
-    pub private_email: Option<String>,
-}
-
-pub fn settings(conn: &Connection, account: AccountKey) -> Result<AccountSettings, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT a.language, w.private_email FROM accounts a \
-             LEFT JOIN employees w ON w.id = a.employee_id WHERE a.id = ?1",
-            [account.0],
-            |r| {
-                Ok(AccountSettings {
-                    language: r.get(0)?,
-                    private_email: r.get(1)?,
-                })
-            },
-        )
-        .optional()?
-        .unwrap_or_default())
-}
-
-/// Notes a completed sign-in.
-pub fn record_login(
-    tx: &Transaction<'_>,
-    account: AccountKey,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE accounts SET last_login_at = ?2 WHERE id = ?1",
-        (account.0, to_db(at)),
-    )?;
-    Ok(())
 }
 
 /// An employee of `employer` by personnel number.

@@ -21,7 +21,8 @@ use crate::domain::{
     AccountKey, Bsn, BureauKey, DocumentKind, Dossier, Email, EmployeeKey, EmployerKey, Lhn,
     NewDocument, Origin, Period, PeriodKind, Placer, PublicId, Year,
 };
-use crate::store::parties::{self, AccountInsertError, NewAccount};
+use crate::store::accounts::{self as store_accounts, AccountInsertError, NewAccount};
+use crate::store::parties;
 use crate::store::{StoreError, documents, stats};
 
 /// The client number that marks the demo bureau.
@@ -327,7 +328,7 @@ impl Services {
     /// The accounts with a password: they have read the older documents.
     async fn demo_accounts_to_read(&self) -> Result<Vec<AccountKey>, ServiceError> {
         self.store
-            .read(|conn| -> Result<_, ServiceError> { Ok(parties::active_accounts(conn)?) })
+            .read(|conn| -> Result<_, ServiceError> { Ok(store_accounts::active_accounts(conn)?) })
             .await
     }
 
@@ -377,7 +378,7 @@ impl Services {
                         Dossier::Employer(r) => AccountParty::Employer(r),
                         Dossier::Employee { employee, .. } => AccountParty::Employee(employee),
                     };
-                    let owner = parties::first_account_of(tx, party)?;
+                    let owner = store_accounts::first_account_of(tx, party)?;
                     let key = documents::insert(
                         tx,
                         &NewDocument {
@@ -426,7 +427,7 @@ fn insert_account(
     account: &NewAccount<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    match parties::insert_account(tx, account, now) {
+    match store_accounts::insert_account(tx, account, now) {
         Ok(_) => Ok(()),
         Err(AccountInsertError::UsernameTaken) => Err(ServiceError::invalid(
             "username",
