@@ -8,6 +8,8 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
+mod admin;
+
 use crate::app::{App, Running};
 use crate::clock::SystemClock;
 use crate::config::Config;
@@ -189,7 +191,7 @@ pub fn run(cli: Cli) -> ExitCode {
         manifest,
     } = &cli.command
     {
-        return push(url, token_file, cacert.as_deref(), manifest);
+        return admin::push(url, token_file, cacert.as_deref(), manifest);
     }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
@@ -210,7 +212,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Serve { demo } => serve(config, demo),
         Command::Push { .. } => ExitCode::from(EXIT_FAILURE),
-        Command::Status => admin(config, status),
+        Command::Status => admin(config, admin::status),
         Command::Bureau { command } => admin(config, async move |_, services| {
             match command {
                 BureauCommand::Add {
@@ -224,13 +226,13 @@ pub fn run(cli: Cli) -> ExitCode {
             Ok(())
         }),
         Command::User { command } => admin(config, async move |_, services| {
-            user(services, command).await
+            admin::user(services, command).await
         }),
         Command::Token { command } => admin(config, async move |_, services| {
-            token(services, command).await
+            admin::token(services, command).await
         }),
         Command::Demo(args) => admin(config, async move |config, services| {
-            demo(config, services, args.into()).await
+            admin::demo(config, services, args.into()).await
         }),
     }
 }
@@ -263,187 +265,12 @@ where
     })
 }
 
-async fn status(config: &Config, services: &crate::service::Services) -> anyhow::Result<()> {
-    let status = services.status().await?;
-    println!("data directory   {}", config.data_dir.display());
-    println!(
-        "created          {} by {}",
-        status.created_at, status.created_by
-    );
-    println!(
-        "schema version   {} (this binary: {})",
-        status.schema_version,
-        crate::store::SCHEMA_VERSION
-    );
-    println!("database size    {} bytes", status.database_bytes);
-    println!(
-        "stored files     {} ({} bytes)",
-        status.stored_files, status.stored_bytes
-    );
-    Ok(())
-}
-
-fn push(
-    url: &str,
-    token_file: &std::path::Path,
-    cacert: Option<&std::path::Path>,
-    manifest: &std::path::Path,
-) -> ExitCode {
-    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
-        return ExitCode::from(EXIT_FAILURE);
-    };
-    match runtime.block_on(crate::push::run(url, token_file, manifest, cacert)) {
-        Ok(summary) => {
-            println!(
-                "{} employers and {} employees synced; {} documents uploaded, {} already there, {} failed",
-                summary.employers,
-                summary.employees,
-                summary.uploaded,
-                summary.skipped,
-                summary.failed
-            );
-            if summary.failed > 0 {
-                ExitCode::from(EXIT_FAILURE)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(e) => {
-            eprintln!("loondossier: push failed: {e:#}");
-            ExitCode::from(EXIT_FAILURE)
-        }
-    }
-}
-
 fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {
     builder
         .enable_all()
         .build()
         .inspect_err(|e| eprintln!("loondossier: cannot start the async runtime: {e}"))
         .ok()
-}
-
-async fn user(services: &crate::service::Services, command: UserCommand) -> anyhow::Result<()> {
-    match command {
-        UserCommand::Add {
-            bureau,
-            username,
-            name,
-            email,
-            password_stdin,
-        } => {
-            let password = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin().read_line(&mut line)?;
-                Some(line.trim_end_matches(['\r', '\n']).to_owned())
-            } else {
-                None
-            };
-            let added = services
-                .add_staff(
-                    &bureau,
-                    &username,
-                    name.as_deref(),
-                    email.as_deref(),
-                    password.as_deref(),
-                )
-                .await?;
-            match added.link {
-                Some(link) => {
-                    println!(
-                        "account {} added; to set the password (valid 7 days):",
-                        added.username
-                    );
-                    println!("{link}");
-                }
-                None => println!("account {} added; it can sign in now", added.username),
-            }
-        }
-        UserCommand::ResetTwoFactor { username } => {
-            services.reset_two_factor(&username).await?;
-            println!(
-                "second factor of {username} removed; the account sets up a new one at its next sign-in"
-            );
-        }
-    }
-    Ok(())
-}
-
-async fn token(services: &crate::service::Services, command: TokenCommand) -> anyhow::Result<()> {
-    use crate::service::TokenFor;
-    use crate::store::api_tokens::TokenScope;
-    match command {
-        TokenCommand::Create {
-            bureau,
-            employer,
-            name,
-        } => {
-            let target = match (bureau, employer) {
-                (Some(client_number), _) => TokenFor::Bureau { client_number },
-                (None, Some(lhn)) => TokenFor::Employer { lhn },
-                (None, None) => anyhow::bail!("give --bureau CLIENTNR or --employer LHN"),
-            };
-            let created = services.create_token(target, &name).await?;
-            println!("token {} created; it is shown only now:", created.id);
-            println!("{}", created.secret);
-        }
-        TokenCommand::List => {
-            for t in services.list_tokens().await? {
-                let whose = match &t.scope {
-                    TokenScope::Bureau(b) => format!("bureau #{}", b.0),
-                    TokenScope::Employer(lhn) => format!("employer {lhn}"),
-                };
-                let used = t
-                    .last_used_at
-                    .map_or_else(|| "never".to_owned(), |u| u.to_rfc3339());
-                let state = if t.revoked { " (revoked)" } else { "" };
-                println!(
-                    "{}  {}  {whose}  created {}  last used {used}{state}",
-                    t.public_id,
-                    t.label,
-                    t.created_at.to_rfc3339()
-                );
-            }
-        }
-        TokenCommand::Revoke { id } => {
-            services.revoke_token(&id).await?;
-            println!("token {id} revoked");
-        }
-    }
-    Ok(())
-}
-
-/// Loads demo data (or finds it) and prints how to sign in.
-async fn demo(
-    config: &Config,
-    services: &crate::service::Services,
-    size: DemoSize,
-) -> anyhow::Result<()> {
-    let credentials = config.data_dir.join(CREDENTIALS_FILE);
-    let report = services.load_demo(size, &credentials).await?;
-    let verb = if report.already_loaded {
-        "demo data was already loaded"
-    } else {
-        "demo data loaded"
-    };
-    println!(
-        "{verb} in {:.1} s: {} employers, {} employees, {} documents",
-        report.elapsed.as_secs_f64(),
-        report.employers,
-        report.employees,
-        report.documents
-    );
-    if !report.logins.is_empty() {
-        println!("sign in with:");
-        for login in &report.logins {
-            println!(
-                "  {:<9} {:<20} {}",
-                login.role, login.username, login.password
-            );
-        }
-        println!("(the passwords are kept in {})", credentials.display());
-    }
-    Ok(())
 }
 
 fn serve(config: Config, with_demo: bool) -> ExitCode {

@@ -1,0 +1,184 @@
+//! The admin commands' work: status, bureaus, accounts, tokens, demo data, and the push
+//! client — each a function of the services, printing what an administrator needs.
+
+use std::process::ExitCode;
+
+use super::{EXIT_FAILURE, TokenCommand, UserCommand, runtime};
+use crate::config::Config;
+use crate::service::Services;
+use crate::service::demo::{CREDENTIALS_FILE, DemoSize};
+
+pub(super) async fn status(config: &Config, services: &Services) -> anyhow::Result<()> {
+    let status = services.status().await?;
+    println!("data directory   {}", config.data_dir.display());
+    println!(
+        "created          {} by {}",
+        status.created_at, status.created_by
+    );
+    println!(
+        "schema version   {} (this binary: {})",
+        status.schema_version,
+        crate::store::SCHEMA_VERSION
+    );
+    println!("database size    {} bytes", status.database_bytes);
+    println!(
+        "stored files     {} ({} bytes)",
+        status.stored_files, status.stored_bytes
+    );
+    Ok(())
+}
+
+pub(super) fn push(
+    url: &str,
+    token_file: &std::path::Path,
+    cacert: Option<&std::path::Path>,
+    manifest: &std::path::Path,
+) -> ExitCode {
+    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
+        return ExitCode::from(EXIT_FAILURE);
+    };
+    match runtime.block_on(crate::push::run(url, token_file, manifest, cacert)) {
+        Ok(summary) => {
+            println!(
+                "{} employers and {} employees synced; {} documents uploaded, {} already there, {} failed",
+                summary.employers,
+                summary.employees,
+                summary.uploaded,
+                summary.skipped,
+                summary.failed
+            );
+            if summary.failed > 0 {
+                ExitCode::from(EXIT_FAILURE)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("loondossier: push failed: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+pub(super) async fn user(services: &Services, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            bureau,
+            username,
+            name,
+            email,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let added = services
+                .add_staff(
+                    &bureau,
+                    &username,
+                    name.as_deref(),
+                    email.as_deref(),
+                    password.as_deref(),
+                )
+                .await?;
+            match added.link {
+                Some(link) => {
+                    println!(
+                        "account {} added; to set the password (valid 7 days):",
+                        added.username
+                    );
+                    println!("{link}");
+                }
+                None => println!("account {} added; it can sign in now", added.username),
+            }
+        }
+        UserCommand::ResetTwoFactor { username } => {
+            services.reset_two_factor(&username).await?;
+            println!(
+                "second factor of {username} removed; the account sets up a new one at its next sign-in"
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn token(services: &Services, command: TokenCommand) -> anyhow::Result<()> {
+    use crate::service::TokenFor;
+    use crate::store::api_tokens::TokenScope;
+    match command {
+        TokenCommand::Create {
+            bureau,
+            employer,
+            name,
+        } => {
+            let target = match (bureau, employer) {
+                (Some(client_number), _) => TokenFor::Bureau { client_number },
+                (None, Some(lhn)) => TokenFor::Employer { lhn },
+                (None, None) => anyhow::bail!("give --bureau CLIENTNR or --employer LHN"),
+            };
+            let created = services.create_token(target, &name).await?;
+            println!("token {} created; it is shown only now:", created.id);
+            println!("{}", created.secret);
+        }
+        TokenCommand::List => {
+            for t in services.list_tokens().await? {
+                let whose = match &t.scope {
+                    TokenScope::Bureau(b) => format!("bureau #{}", b.0),
+                    TokenScope::Employer(lhn) => format!("employer {lhn}"),
+                };
+                let used = t
+                    .last_used_at
+                    .map_or_else(|| "never".to_owned(), |u| u.to_rfc3339());
+                let state = if t.revoked { " (revoked)" } else { "" };
+                println!(
+                    "{}  {}  {whose}  created {}  last used {used}{state}",
+                    t.public_id,
+                    t.label,
+                    t.created_at.to_rfc3339()
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            services.revoke_token(&id).await?;
+            println!("token {id} revoked");
+        }
+    }
+    Ok(())
+}
+
+/// Loads demo data (or finds it) and prints how to sign in.
+pub(super) async fn demo(
+    config: &Config,
+    services: &Services,
+    size: DemoSize,
+) -> anyhow::Result<()> {
+    let credentials = config.data_dir.join(CREDENTIALS_FILE);
+    let report = services.load_demo(size, &credentials).await?;
+    let verb = if report.already_loaded {
+        "demo data was already loaded"
+    } else {
+        "demo data loaded"
+    };
+    println!(
+        "{verb} in {:.1} s: {} employers, {} employees, {} documents",
+        report.elapsed.as_secs_f64(),
+        report.employers,
+        report.employees,
+        report.documents
+    );
+    if !report.logins.is_empty() {
+        println!("sign in with:");
+        for login in &report.logins {
+            println!(
+                "  {:<9} {:<20} {}",
+                login.role, login.username, login.password
+            );
+        }
+        println!("(the passwords are kept in {})", credentials.display());
+    }
+    Ok(())
+}
