@@ -3,9 +3,11 @@
 //! uploads and shares, and accounts to sign in with. Idempotent; fast enough for a million
 //! documents (files are written without per-file fsync and synced once at the end).
 
+mod credentials;
 mod names;
 mod payroll;
 mod pdf;
+mod uploads;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -17,10 +19,7 @@ use rand::{Rng, SeedableRng};
 use super::{ServiceError, Services};
 use crate::auth::password;
 use crate::domain::party::{AccountParty, Address, EmployeeData, EmployerData, Username};
-use crate::domain::{
-    AccountKey, Bsn, BureauKey, DocumentKind, Dossier, Email, EmployeeKey, EmployerKey, Lhn,
-    NewDocument, Origin, Period, Placer, PublicId, Year,
-};
+use crate::domain::{AccountKey, Bsn, BureauKey, Email, EmployeeKey, EmployerKey, Lhn, Placer};
 use crate::store::accounts::{self as store_accounts, AccountInsertError, NewAccount};
 use crate::store::parties;
 use crate::store::{StoreError, documents, stats};
@@ -99,7 +98,7 @@ impl Services {
             ));
         }
         if demo_exists {
-            let logins = read_credentials(credentials);
+            let logins = credentials::read_credentials(credentials);
             let (employers, employees, documents) = self.demo_counts().await?;
             return Ok(DemoReport {
                 already_loaded: true,
@@ -152,7 +151,7 @@ impl Services {
         tokio::task::spawn_blocking(move || blobs.sync_filesystem())
             .await
             .map_err(|_| StoreError::WorkerGone)??;
-        write_credentials(credentials, &logins);
+        credentials::write_credentials(credentials, &logins);
         let (employers, employees, documents) = self.demo_counts().await?;
         Ok(DemoReport {
             already_loaded: false,
@@ -331,91 +330,6 @@ impl Services {
             .read(|conn| -> Result<_, ServiceError> { Ok(store_accounts::active_accounts(conn)?) })
             .await
     }
-
-    /// A few files the parties uploaded themselves, some shared.
-    async fn demo_uploads(
-        &self,
-        bureau: BureauKey,
-        now: DateTime<Utc>,
-    ) -> Result<(), ServiceError> {
-        let blobs = self.blobs.clone();
-        self.store
-            .write(move |tx| -> Result<(), ServiceError> {
-                let first_client = parties::first_client(tx, bureau)?;
-                let year = Year::new(i64::from(now.year())).map_err(invalid)?;
-                let mut uploads = vec![(
-                    Dossier::Bureau(bureau),
-                    "Tarievenoverzicht.pdf",
-                    "Tarievenoverzicht",
-                    false,
-                )];
-                if let Some((employer, employee)) = first_client {
-                    uploads.push((
-                        Dossier::Employer(employer),
-                        "Beschikking Werkhervattingskas.pdf",
-                        "Beschikking Werkhervattingskas",
-                        true,
-                    ));
-                    if let Some(employee) = employee {
-                        uploads.push((
-                            Dossier::Employee { employee, employer },
-                            "ID-kopie.pdf",
-                            "Kopie identiteitsbewijs",
-                            true,
-                        ));
-                    }
-                }
-                for (dossier, file_name, title, shared) in uploads {
-                    let bytes = pdf::render(&pdf::Sheet {
-                        issuer: "Eigen bestand",
-                        title,
-                        facts: &[("Geupload", now.format("%d-%m-%Y").to_string())],
-                        amounts: &[],
-                    });
-                    let stored = blobs.write_unsynced(&bytes)?;
-                    let party = match dossier {
-                        Dossier::Bureau(b) => AccountParty::Bureau(b),
-                        Dossier::Employer(r) => AccountParty::Employer(r),
-                        Dossier::Employee { employee, .. } => AccountParty::Employee(employee),
-                    };
-                    let owner = store_accounts::first_account_of(tx, party)?;
-                    let key = documents::insert(
-                        tx,
-                        &NewDocument {
-                            public_id: PublicId::random(),
-                            dossier,
-                            origin: Origin::Upload,
-                            uploaded_by: owner,
-                            kind: if title.starts_with("Kopie") {
-                                DocumentKind::IdCopy
-                            } else {
-                                DocumentKind::Other
-                            },
-                            year,
-                            period: Period::whole_year(),
-                            title: file_name.to_owned(),
-                            file_name: file_name.to_owned(),
-                            media_type: "application/pdf".to_owned(),
-                            size: stored.size,
-                            sha256: hex::encode(stored.sha256),
-                            file_id: stored.id.to_string(),
-                            created_at: now,
-                            corrects: None,
-                            version: 1,
-                        },
-                    )?;
-                    if let Some(owner) = owner {
-                        // One's own upload is not news to oneself.
-                        documents::mark_read(tx, owner, key, now)?;
-                        if shared {
-                            documents::share(tx, key, owner, now)?;
-                        }
-                    }
-                }
-                Ok(())
-            })
-            .await
-    }
 }
 
 fn invalid(e: crate::domain::Invalid) -> ServiceError {
@@ -495,43 +409,4 @@ fn demo_employee(
         employment_start: NaiveDate::from_ymd_opt(start_year, 1, 1),
         employment_end: None,
     })
-}
-
-fn write_credentials(path: &Path, logins: &[DemoLogin]) {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .and_then(|mut file| {
-            for login in logins {
-                writeln!(
-                    file,
-                    "{}\t{}\t{}",
-                    login.role, login.username, login.password
-                )?;
-            }
-            file.sync_all()
-        });
-    if let Err(e) = written {
-        tracing::warn!(error = %e, path = %path.display(), "could not keep the demo passwords");
-    }
-}
-
-fn read_credentials(path: &Path) -> Vec<DemoLogin> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| {
-            let mut parts = line.split('\t');
-            Some(DemoLogin {
-                role: parts.next()?.to_owned(),
-                username: parts.next()?.to_owned(),
-                password: parts.next()?.to_owned(),
-            })
-        })
-        .collect()
 }
