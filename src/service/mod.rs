@@ -17,6 +17,7 @@ mod profile;
 mod signin;
 mod sniff;
 mod sync;
+mod throttle;
 mod two_factor;
 
 use std::sync::Arc;

@@ -5,7 +5,8 @@
 use serde_json::json;
 
 use super::files::RequestContext;
-use super::signin::{IssuedSession, PendingSession, SignInStep, throttle_subjects};
+use super::signin::{IssuedSession, PendingSession, SignInStep};
+use super::throttle::throttle_subjects;
 use super::{ServiceError, Services};
 use crate::auth::{recovery, token, totp};
 use crate::domain::AccountKey;

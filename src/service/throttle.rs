@@ -1,0 +1,105 @@
+//! Growing delays after failed sign-in attempts, counted per username tried (known or not) and
+//! per client address, kept in the database so a restart does not reset them. A soft lock:
+//! never permanent, at most 15 minutes at a time.
+
+use chrono::Duration;
+
+use super::files::RequestContext;
+use super::{ServiceError, Services};
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::store::throttle;
+
+/// Failures allowed per username before delays start, and per client address.
+const FREE_FAILURES_PER_USERNAME: u32 = 4;
+const FREE_FAILURES_PER_ADDRESS: u32 = 19;
+/// Delays grow (2 s, 4 s, 8 s, …) to at most this: a soft lock, never a permanent one.
+const LONGEST_DELAY: Duration = Duration::minutes(15);
+
+/// The wait after `failures` failures when the first `free` cost nothing.
+pub(super) fn delay(failures: u32, free: u32) -> Duration {
+    match failures.checked_sub(free) {
+        None | Some(0) => Duration::zero(),
+        Some(over) => Duration::seconds(1_i64 << over.min(20)).min(LONGEST_DELAY),
+    }
+}
+
+/// What failed attempts are counted against: the username tried (known or not, so the
+/// answer tells nothing about existence) and the client address.
+pub(super) fn throttle_subjects(
+    username: &str,
+    context: RequestContext,
+) -> (String, Option<String>) {
+    (
+        format!("user:{}", username.trim().to_lowercase()),
+        context.client_addr.map(|a| format!("addr:{a}")),
+    )
+}
+
+impl Services {
+    /// Refuses quickly while a username or address is in its delay after failed attempts.
+    pub(super) async fn check_throttle(
+        &self,
+        subjects: Vec<String>,
+        context: RequestContext,
+    ) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        let until = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(throttle::blocked_until(conn, &subjects, now)?)
+            })
+            .await?;
+        if let Some(until) = until {
+            let event = AuditEvent {
+                at: now,
+                account: None,
+                actor: "anonymous".to_owned(),
+                action: AuditAction::LoginThrottled,
+                subject: None,
+                client_addr: context.client_addr.map(|a| a.to_string()),
+                detail: None,
+            };
+            self.audit.record(event, None).await;
+            let seconds = (until - now).num_seconds().max(1);
+            return Err(ServiceError::Throttled {
+                retry_after_secs: u64::try_from(seconds).unwrap_or(1),
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts a failed attempt against the username and the address.
+    pub(super) async fn record_failure(
+        &self,
+        user: String,
+        addr: Option<String>,
+    ) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                throttle::record_failure(tx, &user, now, |n| delay(n, FREE_FAILURES_PER_USERNAME))?;
+                if let Some(addr) = &addr {
+                    throttle::record_failure(tx, addr, now, |n| {
+                        delay(n, FREE_FAILURES_PER_ADDRESS)
+                    })?;
+                }
+                Ok(())
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_and_stop_at_a_soft_limit() {
+        assert_eq!(delay(4, 4), Duration::zero());
+        assert_eq!(delay(5, 4), Duration::seconds(2));
+        assert_eq!(delay(6, 4), Duration::seconds(4));
+        assert_eq!(delay(13, 4), Duration::seconds(512));
+        assert_eq!(delay(14, 4), LONGEST_DELAY);
+        assert_eq!(delay(500, 4), LONGEST_DELAY);
+    }
+}
