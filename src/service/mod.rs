@@ -18,6 +18,7 @@ mod signin;
 mod sniff;
 mod sync;
 mod throttle;
+mod tokens;
 mod two_factor;
 
 use std::sync::Arc;
@@ -34,7 +35,8 @@ pub use profile::EmailLinkState;
 pub use signin::{
     CurrentSession, IssuedSession, PendingSession, SessionLimits, SessionLine, SignInStep,
 };
-pub use sync::{ApiClient, ApiDocument, ApiEmployee, CreatedToken, Synced, TOKEN_PREFIX, TokenFor};
+pub use sync::{ApiClient, ApiDocument, ApiEmployee, Synced, TOKEN_PREFIX};
+pub use tokens::{CreatedToken, TokenFor};
 pub use two_factor::{Enrolment, SecondFactorError};
 
 use crate::auth::password::PasswordWork;
