@@ -1,0 +1,288 @@
+//! Reading dossiers: what each party sees, years and search, unread, corrections, opening.
+
+use super::*;
+
+#[tokio::test]
+async fn each_party_sees_its_part_of_a_dossier() {
+    let w = world().await;
+    w.payslip(2026, 1).await;
+    w.payslip(2026, 2).await;
+    w.place(
+        Placer::Bureau(w.b1_key),
+        w.r1_dossier,
+        DocumentKind::SeriesOverview,
+        2026,
+        month(2),
+        b"%PDF-1.7 series",
+    )
+    .await;
+    w.upload(w.e1, "ID-kopie.pdf", b"%PDF-1.4 id")
+        .await
+        .unwrap();
+
+    let e1 = DossierRef::Employee(w.e1_public);
+    let payslips = vec![
+        "Loonstrook - februari 2026".to_owned(),
+        "Loonstrook - januari 2026".to_owned(),
+    ];
+    // The employee: its payslips and its own upload.
+    assert_eq!(
+        w.titles(w.e1, DossierRef::Own, None).await,
+        (payslips.clone(), vec!["ID-kopie.pdf".to_owned()])
+    );
+    // The employer and the bureau see the payslips, not the private upload.
+    assert_eq!(w.titles(w.r1, e1, None).await, (payslips.clone(), vec![]));
+    assert_eq!(w.titles(w.b1, e1, None).await, (payslips, vec![]));
+    // The employer's own dossier holds the series overview.
+    assert_eq!(
+        w.titles(w.r1, DossierRef::Own, None).await.0,
+        vec!["Serie-overzicht - februari 2026".to_owned()]
+    );
+    assert_eq!(
+        w.titles(w.b1, DossierRef::Employer(w.r1_public), None)
+            .await
+            .0,
+        vec!["Serie-overzicht - februari 2026".to_owned()]
+    );
+    // Everyone else: not found, exactly as for a dossier that does not exist.
+    for outsider in [w.e2, w.e0, w.r0, w.b2] {
+        let err = w
+            .services
+            .dossier(outsider, e1, None, DossierSearch::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::NotFound), "{outsider:?}: {err}");
+    }
+    let nobody = w
+        .services
+        .dossier(
+            w.r1,
+            DossierRef::Employee(PublicId::random()),
+            None,
+            DossierSearch::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(nobody, ServiceError::NotFound));
+}
+
+#[tokio::test]
+async fn years_default_to_the_newest_and_search_filters_each_list() {
+    let w = world().await;
+    w.payslip(2025, 12).await;
+    w.payslip(2026, 1).await;
+    w.payslip(2026, 2).await;
+    let view = w
+        .services
+        .dossier(w.e1, DossierRef::Own, None, DossierSearch::default())
+        .await
+        .unwrap();
+    assert_eq!(view.years, vec![year(2026), year(2025)]);
+    assert_eq!(view.year, year(2026));
+    assert_eq!(view.owner_name, "Bakker, N");
+    assert!(view.own);
+    assert_eq!(
+        w.titles(w.e1, DossierRef::Own, Some(2025)).await.0,
+        vec!["Loonstrook - december 2025"]
+    );
+    let search = DossierSearch {
+        payroll: Some("JANUARI".to_owned()),
+        other: None,
+    };
+    let found = w
+        .services
+        .dossier(w.e1, DossierRef::Own, None, search)
+        .await
+        .unwrap();
+    assert_eq!(found.payroll.len(), 1);
+    assert_eq!(found.payroll[0].title, "Loonstrook - januari 2026");
+    // LIKE wildcards in the search are taken literally.
+    let search = DossierSearch {
+        payroll: Some("%".to_owned()),
+        other: None,
+    };
+    assert!(
+        w.services
+            .dossier(w.e1, DossierRef::Own, None, search)
+            .await
+            .unwrap()
+            .payroll
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn unread_until_opened_or_marked() {
+    let w = world().await;
+    let jan = w.payslip(2026, 1).await;
+    let feb = w.payslip(2026, 2).await;
+    assert_eq!(w.services.unread_count(w.e1).await.unwrap(), 2);
+    assert_eq!(
+        w.services.unread_count(w.r1).await.unwrap(),
+        2,
+        "the employer sees them too"
+    );
+    assert_eq!(w.services.unread_count(w.e2).await.unwrap(), 0);
+
+    w.services
+        .open_document(w.e1, RequestContext::default(), jan.id, Disposition::Inline)
+        .await
+        .unwrap();
+    w.services.flush_audit().await;
+    let unread: Vec<_> = w
+        .services
+        .unread(w.e1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(unread, vec![feb.id]);
+    assert_eq!(
+        w.services.unread_count(w.r1).await.unwrap(),
+        2,
+        "read markers are per account"
+    );
+
+    assert_eq!(
+        w.services
+            .mark_read(w.e1, RequestContext::default(), vec![feb.id])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(w.services.unread_count(w.e1).await.unwrap(), 0);
+    w.services
+        .mark_unread(w.e1, RequestContext::default(), vec![jan.id])
+        .await
+        .unwrap();
+    assert_eq!(w.services.unread_count(w.e1).await.unwrap(), 1);
+    // Marking something one cannot see is "not found", and changes nothing.
+    let err = w
+        .services
+        .mark_read(w.e2, RequestContext::default(), vec![jan.id])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound));
+}
+
+#[tokio::test]
+async fn corrections_replace_for_readers_and_keep_history() {
+    let w = world().await;
+    let first = w.payslip(2026, 3).await;
+    assert_eq!(first.placement, Placement::Created);
+    let again = w.payslip(2026, 3).await;
+    assert_eq!(
+        (again.id, again.placement),
+        (first.id, Placement::Unchanged)
+    );
+    let files_before = w.stored_files();
+    let corrected = w
+        .place(
+            Placer::Bureau(w.b1_key),
+            w.e1_dossier,
+            DocumentKind::Payslip,
+            2026,
+            month(3),
+            b"%PDF-1.7 corrected",
+        )
+        .await;
+    assert_eq!(
+        (corrected.placement, corrected.version),
+        (Placement::Corrected, 2)
+    );
+    assert_eq!(w.stored_files(), files_before + 1, "both versions are kept");
+
+    let view = w
+        .services
+        .dossier(w.e1, DossierRef::Own, None, DossierSearch::default())
+        .await
+        .unwrap();
+    assert_eq!(view.payroll.len(), 1);
+    assert_eq!(view.payroll[0].id, corrected.id);
+    assert!(view.payroll[0].corrected);
+
+    let details = w
+        .services
+        .document_details(w.e1, corrected.id)
+        .await
+        .unwrap();
+    assert_eq!(details.placed_by, "Salarisbureau Bakker");
+    assert_eq!(details.sha256, corrected.sha256);
+    assert_eq!(details.summary.size, 18);
+    assert_eq!(details.earlier_versions.len(), 1);
+    assert_eq!(details.earlier_versions[0].id, first.id);
+    let old = w.services.document_details(w.e1, first.id).await.unwrap();
+    assert!(old.superseded);
+    // Details of what one may not see: not found.
+    assert!(matches!(
+        w.services.document_details(w.e2, corrected.id).await,
+        Err(ServiceError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn opening_streams_the_file_inline_only_for_safe_types_and_is_audited() {
+    let w = world().await;
+    let slip = w.payslip(2026, 4).await;
+    let context = RequestContext {
+        client_addr: Some("192.0.2.7".parse().unwrap()),
+    };
+    let mut opened = w
+        .services
+        .open_document(w.e1, context, slip.id, Disposition::Inline)
+        .await
+        .unwrap();
+    assert!(opened.inline);
+    assert_eq!(opened.media_type, "application/pdf");
+    assert_eq!(opened.file_name, "Loonstrook - april 2026.pdf");
+    let mut content = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut opened.file, &mut content)
+        .await
+        .unwrap();
+    assert_eq!(content, b"%PDF-1.7 payslip 2026-4");
+    let download = w
+        .services
+        .open_document(w.r1, context, slip.id, Disposition::Attachment)
+        .await
+        .unwrap();
+    assert!(!download.inline);
+    let err = w
+        .services
+        .open_document(w.e2, context, slip.id, Disposition::Inline)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound));
+
+    w.services.flush_audit().await;
+    let events = w
+        .services
+        .store
+        .read(|c| -> Result<_, crate::store::StoreError> { crate::store::audit::recent(c, 10) })
+        .await
+        .unwrap();
+    let reads: Vec<_> = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.action,
+                crate::domain::audit::AuditAction::View
+                    | crate::domain::audit::AuditAction::Download
+            )
+        })
+        .map(|e| {
+            (
+                e.action.as_str(),
+                e.actor.as_str(),
+                e.client_addr.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reads,
+        vec![
+            ("download", "employer", Some("192.0.2.7")),
+            ("view", "employee", Some("192.0.2.7"))
+        ]
+    );
+}

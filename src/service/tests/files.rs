@@ -1,0 +1,319 @@
+//! Uploads, sharing, deleting, the lists of people, and a self-administering employer.
+
+use super::*;
+
+#[tokio::test]
+async fn uploads_are_checked_by_content_and_size_and_leave_nothing_when_refused() {
+    let w = world_with(Settings {
+        upload_max_bytes: 64,
+        ..Settings::default()
+    })
+    .await;
+    let png = w
+        .upload(w.e1, "scan.png", b"\x89PNG\r\n\x1a\nimage")
+        .await
+        .unwrap();
+    assert_eq!(png.media_type, "image/png");
+    assert!(png.own_upload && png.read && png.may_share && png.may_delete);
+    let files = w.stored_files();
+
+    let exe = w
+        .upload(w.e1, "ID-kopie.pdf", b"MZ\x90\x00 not a pdf at all")
+        .await
+        .unwrap_err();
+    assert!(matches!(exe, ServiceError::UnsupportedType), "{exe}");
+    let big = w
+        .upload(
+            w.e1,
+            "big.pdf",
+            &[b"%PDF-1.7 ".as_slice(), &[b'x'; 100]].concat(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(big, ServiceError::TooLarge { limit: 64 }), "{big}");
+    let nameless = w.upload(w.e1, "../", b"%PDF-1.7").await.unwrap_err();
+    assert!(
+        matches!(nameless, ServiceError::Invalid { field: "file", .. }),
+        "{nameless}"
+    );
+    let request = UploadRequest {
+        kind: DocumentKind::Payslip,
+        file_name: "x.pdf".into(),
+    };
+    let wrong_kind = w
+        .services
+        .upload(w.e1, RequestContext::default(), request, body(b"%PDF-1.7"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(wrong_kind, ServiceError::Invalid { field: "kind", .. }),
+        "{wrong_kind}"
+    );
+
+    assert_eq!(w.stored_files(), files, "refused uploads leave no file");
+    assert_eq!(std::fs::read_dir(w.data.tmp_dir()).unwrap().count(), 0);
+    let (_, other) = w.titles(w.e1, DossierRef::Own, None).await;
+    assert_eq!(other, vec!["scan.png"]);
+}
+
+#[tokio::test]
+async fn sharing_goes_one_step_up_and_only_the_owner_shares() {
+    let w = world().await;
+    let id_copy = w
+        .upload(w.e1, "ID-kopie.jpg", b"\xff\xd8\xff\xe0 jpeg")
+        .await
+        .unwrap();
+    let e1 = DossierRef::Employee(w.e1_public);
+    assert!(w.titles(w.r1, e1, Some(2026)).await.1.is_empty());
+
+    w.services
+        .share(w.e1, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap();
+    assert_eq!(w.titles(w.r1, e1, Some(2026)).await.1, vec!["ID-kopie.jpg"]);
+    assert!(
+        w.titles(w.b1, e1, Some(2026)).await.1.is_empty(),
+        "the bureau never sees employee uploads"
+    );
+    // The employer may see it, but only the employee may unshare or delete it.
+    let err = w
+        .services
+        .unshare(w.r1, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::Forbidden(_)), "{err}");
+    let err = w
+        .services
+        .delete_uploads(w.r1, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::Forbidden(_)), "{err}");
+    w.services
+        .unshare(w.e1, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap();
+    assert!(w.titles(w.r1, e1, Some(2026)).await.1.is_empty());
+
+    // An employer shares with its bureau; a self-administering employer has nobody to share with.
+    let whk = w
+        .upload(w.r1, "Whk-beschikking.pdf", b"%PDF-1.5 whk")
+        .await
+        .unwrap();
+    w.services
+        .share(w.r1, RequestContext::default(), vec![whk.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        w.titles(w.b1, DossierRef::Employer(w.r1_public), Some(2026))
+            .await
+            .1,
+        vec!["Whk-beschikking.pdf"]
+    );
+    let own = w
+        .upload(w.r0, "eigen.pdf", b"%PDF-1.5 eigen")
+        .await
+        .unwrap();
+    assert!(!own.may_share);
+    let err = w
+        .services
+        .share(w.r0, RequestContext::default(), vec![own.id])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::Forbidden(_)), "{err}");
+    // A colleague cannot even find it.
+    let err = w
+        .services
+        .share(w.e2, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound));
+}
+
+#[tokio::test]
+async fn deleting_is_for_own_uploads_only_and_all_or_nothing() {
+    let w = world().await;
+    let slip = w.payslip(2026, 5).await;
+    let a = w.upload(w.e1, "a.pdf", b"%PDF-1.7 a").await.unwrap();
+    let b = w.upload(w.e1, "b.pdf", b"%PDF-1.7 b").await.unwrap();
+    let err = w
+        .services
+        .delete_uploads(w.e1, RequestContext::default(), vec![slip.id])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ServiceError::Forbidden(_)),
+        "payroll files are changed only by sync"
+    );
+    // One bad id in the selection: nothing is deleted.
+    let err = w
+        .services
+        .delete_uploads(
+            w.e1,
+            RequestContext::default(),
+            vec![a.id, PublicId::random()],
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound));
+    assert_eq!(w.titles(w.e1, DossierRef::Own, None).await.1.len(), 2);
+    assert_eq!(
+        w.services
+            .delete_uploads(w.e1, RequestContext::default(), vec![a.id, b.id])
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(w.titles(w.e1, DossierRef::Own, None).await.1.is_empty());
+    // Deleted is gone: not found for everything, including the owner.
+    let err = w
+        .services
+        .open_document(w.e1, RequestContext::default(), a.id, Disposition::Inline)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound));
+    let err = w
+        .services
+        .delete_uploads(w.e1, RequestContext::default(), vec![])
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        ServiceError::Invalid {
+            field: "documents",
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn employer_and_bureau_lists_of_people() {
+    let w = world().await;
+    let all = w.services.employees(w.r1, None, None, None).await.unwrap();
+    let names: Vec<_> = all.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, vec!["Bakker, N", "Koning, R"]);
+    assert_eq!(all[0].bsn_masked, "******042");
+    assert_eq!(all[0].status, crate::domain::party::AccountStatus::Invited);
+    // Koning started in 2026: not in the 2025 list.
+    let in_2025 = w
+        .services
+        .employees(w.r1, None, Some(2025), None)
+        .await
+        .unwrap();
+    assert_eq!(in_2025.len(), 1);
+    let searched = w
+        .services
+        .employees(w.r1, None, None, Some("koni".into()))
+        .await
+        .unwrap();
+    assert_eq!(searched.len(), 1);
+    // The bureau sees its client's employees; another bureau and another employer do not.
+    assert_eq!(
+        w.services
+            .employees(w.b1, Some(w.r1_public), None, None)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    for outsider in [w.b2, w.r0, w.e1] {
+        let err = w
+            .services
+            .employees(outsider, Some(w.r1_public), None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::NotFound), "{outsider:?}");
+    }
+    let clients = w.services.employers(w.b1, None).await.unwrap();
+    assert_eq!(
+        clients.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        vec!["Active BV"]
+    );
+    assert!(w.services.employers(w.b2, None).await.unwrap().is_empty());
+    assert!(matches!(
+        w.services.employers(w.r1, None).await,
+        Err(ServiceError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn self_administering_employer_runs_its_own_payroll() {
+    let w = world().await;
+    let placed = w
+        .place(
+            Placer::Employer(w.r0_key),
+            w.e0_dossier,
+            DocumentKind::AnnualStatement,
+            2025,
+            Period::whole_year(),
+            b"%PDF-1.7 jaaropgave",
+        )
+        .await;
+    assert_eq!(
+        w.titles(w.e0, DossierRef::Own, None).await.0,
+        vec!["Jaaropgave 2025"]
+    );
+    assert!(w.services.document_details(w.r0, placed.id).await.is_ok());
+    assert!(matches!(
+        w.services.document_details(w.b1, placed.id).await,
+        Err(ServiceError::NotFound)
+    ));
+    // A bureau cannot place for an employer that is not its client.
+    let request = PlaceRequest {
+        dossier: w.e0_dossier,
+        kind: DocumentKind::Payslip,
+        year: year(2025),
+        period: month(1),
+        title: None,
+        file_name: None,
+    };
+    let err = w
+        .services
+        .place_payroll(
+            Placer::Bureau(w.b1_key),
+            RequestContext::default(),
+            request,
+            body(b"%PDF-1.7"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound));
+    // Payslips only go to employees, and only as PDF.
+    let request = PlaceRequest {
+        dossier: w.r1_dossier,
+        kind: DocumentKind::Payslip,
+        year: year(2025),
+        period: month(1),
+        title: None,
+        file_name: None,
+    };
+    let err = w
+        .services
+        .place_payroll(
+            Placer::Bureau(w.b1_key),
+            RequestContext::default(),
+            request,
+            body(b"%PDF-1.7"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::Invalid { field: "kind", .. }));
+    let request = PlaceRequest {
+        dossier: w.e1_dossier,
+        kind: DocumentKind::Payslip,
+        year: year(2025),
+        period: month(1),
+        title: None,
+        file_name: None,
+    };
+    let err = w
+        .services
+        .place_payroll(
+            Placer::Bureau(w.b1_key),
+            RequestContext::default(),
+            request,
+            body(b"<html>"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::UnsupportedType));
+}
