@@ -10,7 +10,8 @@ use tokio::task::JoinHandle;
 
 use crate::domain::audit::AuditEvent;
 use crate::domain::{AccountKey, DocumentKey};
-use crate::store::{Store, StoreError, audit, documents};
+use crate::store::marks;
+use crate::store::{Store, StoreError, audit};
 
 /// At most this many queued items go into one transaction.
 const MAX_BATCH: usize = 512;
@@ -118,7 +119,7 @@ async fn write_batches(store: Store, mut incoming: mpsc::Receiver<Queued>) {
                 .write(move |tx| -> Result<(), StoreError> {
                     audit::append(tx, &events)?;
                     for (account, document) in markers {
-                        documents::mark_read(tx, account, document, at)?;
+                        marks::mark_read(tx, account, document, at)?;
                     }
                     Ok(())
                 })

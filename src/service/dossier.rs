@@ -11,6 +11,7 @@ use crate::domain::{
 };
 use crate::store::accounts as store_accounts;
 use crate::store::documents::{self, Section};
+use crate::store::marks;
 use crate::store::parties;
 use crate::store::{Connection, StoreError};
 
@@ -264,7 +265,7 @@ impl Services {
                     return Ok(None);
                 }
                 let read = match actor.account() {
-                    Some(account) => documents::is_read(conn, account, record.key)?,
+                    Some(account) => marks::is_read(conn, account, record.key)?,
                     None => true,
                 };
                 let placed_by = match record.facts.origin {

@@ -14,6 +14,7 @@ use crate::blobs::{BlobError, FileId};
 use crate::domain::access::{Action, may, sees};
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::{Actor, DocumentKind, NewDocument, Origin, Period, PublicId, Year};
+use crate::store::marks;
 use crate::store::{audit, documents};
 
 /// Where a request came from, for the audit log.
@@ -233,7 +234,7 @@ impl Services {
                 let key = documents::insert(tx, &document)?;
                 // One's own upload is not news to oneself.
                 if let Some(account) = document.uploaded_by {
-                    documents::mark_read(tx, account, key, now)?;
+                    marks::mark_read(tx, account, key, now)?;
                 }
                 audit::append(tx, &[event])?;
                 Ok(documents::by_public_id(tx, document.public_id)?)
@@ -342,11 +343,11 @@ impl Services {
                         }));
                     }
                     let did = match change {
-                        Change::Share => documents::share(tx, record.key, account, now)?,
-                        Change::Unshare => documents::unshare(tx, record.key)?,
+                        Change::Share => marks::share(tx, record.key, account, now)?,
+                        Change::Unshare => marks::unshare(tx, record.key)?,
                         Change::Delete => documents::mark_deleted(tx, record.key, now)?,
-                        Change::MarkRead => documents::mark_read(tx, account, record.key, now)?,
-                        Change::MarkUnread => documents::mark_unread(tx, account, record.key)?,
+                        Change::MarkRead => marks::mark_read(tx, account, record.key, now)?,
+                        Change::MarkUnread => marks::mark_unread(tx, account, record.key)?,
                     };
                     if did {
                         changed += 1;

@@ -7,6 +7,7 @@ use super::{ServiceError, Services};
 use crate::domain::party::AccountStatus;
 use crate::domain::{Actor, PublicId};
 use crate::store::parties;
+use crate::store::people;
 
 /// One row of the Werknemers table. The BSN is masked; showing it whole is a separate,
 /// audited request.
@@ -65,7 +66,7 @@ impl Services {
                 if !allowed {
                     return Ok(None);
                 }
-                let rows = parties::employees_of(conn, employer.key, year, search.as_deref())?;
+                let rows = people::employees_of(conn, employer.key, year, search.as_deref())?;
                 Ok(Some(
                     rows.into_iter()
                         .map(|(e, status)| EmployeeLine {
@@ -97,7 +98,7 @@ impl Services {
         };
         self.store
             .read(move |conn| -> Result<_, ServiceError> {
-                let rows = parties::employers_of(conn, bureau, search.as_deref())?;
+                let rows = people::employers_of(conn, bureau, search.as_deref())?;
                 Ok(rows
                     .into_iter()
                     .map(|(r, status)| EmployerLine {

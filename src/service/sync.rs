@@ -15,6 +15,7 @@ use crate::domain::{
     BureauKey, DocumentKind, Dossier, Lhn, Origin, Period, Placer, PublicId, Year,
 };
 use crate::store::api_tokens::{self, TokenScope};
+use crate::store::people;
 use crate::store::{Connection, audit, documents, parties};
 
 /// What every sync token starts with, so a leaked one is recognisable (secret scanners).
@@ -182,7 +183,7 @@ impl Services {
             .read(move |conn| -> Result<_, ServiceError> {
                 let employer =
                     reachable_employer(conn, &client, &lhn)?.ok_or(ServiceError::NotFound)?;
-                Ok(parties::employee_accounts(conn, employer.key)?
+                Ok(people::employee_accounts(conn, employer.key)?
                     .into_iter()
                     .map(|(e, status, invited, login)| ApiEmployee {
                         personnel_number: e.data.personnel_number,

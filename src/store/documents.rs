@@ -402,63 +402,6 @@ pub fn mark_retracted(
     Ok(changed == 1)
 }
 
-/// Shares an upload one step up; sharing twice changes nothing.
-pub fn share(
-    tx: &Transaction<'_>,
-    key: DocumentKey,
-    by: AccountKey,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, StoreError> {
-    let changed = tx.execute(
-        "INSERT OR IGNORE INTO shares (document_id, shared_by_account_id, shared_at) VALUES (?1, ?2, ?3)",
-        (key.0, by.0, to_db(at)),
-    )?;
-    Ok(changed == 1)
-}
-
-pub fn unshare(tx: &Transaction<'_>, key: DocumentKey) -> Result<bool, StoreError> {
-    Ok(tx.execute("DELETE FROM shares WHERE document_id = ?1", [key.0])? == 1)
-}
-
-pub fn mark_read(
-    tx: &Transaction<'_>,
-    account: AccountKey,
-    key: DocumentKey,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, StoreError> {
-    let changed = tx.execute(
-        // A document purged meanwhile leaves nothing to mark (and must not fail the batch).
-        "INSERT OR IGNORE INTO read_markers (account_id, document_id, read_at) \
-         SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?2)",
-        (account.0, key.0, to_db(at)),
-    )?;
-    Ok(changed == 1)
-}
-
-pub fn is_read(
-    conn: &Connection,
-    account: AccountKey,
-    key: DocumentKey,
-) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM read_markers WHERE account_id = ?1 AND document_id = ?2)",
-        )?
-        .query_row((account.0, key.0), |r| r.get(0))?)
-}
-
-pub fn mark_unread(
-    tx: &Transaction<'_>,
-    account: AccountKey,
-    key: DocumentKey,
-) -> Result<bool, StoreError> {
-    let changed = tx.execute(
-        "DELETE FROM read_markers WHERE account_id = ?1 AND document_id = ?2",
-        (account.0, key.0),
-    )?;
-    Ok(changed == 1)
-}
-
 /// The current payroll documents `placer` put in `dossier`, newest first, one page.
 pub fn placed_in(
     conn: &Connection,

@@ -100,10 +100,10 @@ pub fn bureau_by_client_number(
         .optional()?)
 }
 
-const EMPLOYER_COLUMNS: &str = "r.id, r.public_id, r.bureau_id, r.lhn, r.name, r.email, \
+pub(super) const EMPLOYER_COLUMNS: &str = "r.id, r.public_id, r.bureau_id, r.lhn, r.name, r.email, \
     r.client_number, r.phone, r.street, r.postal_code, r.city, r.country, r.payroll_year";
 
-fn employer_row(row: &Row<'_>) -> Result<Employer, rusqlite::Error> {
+pub(super) fn employer_row(row: &Row<'_>) -> Result<Employer, rusqlite::Error> {
     let lhn: String = row.get(3)?;
     let email: String = row.get(5)?;
     let year: Option<i64> = row.get(12)?;
@@ -210,35 +210,11 @@ pub fn employer_by_lhn(conn: &Connection, lhn: &Lhn) -> Result<Option<Employer>,
         .optional()?)
 }
 
-/// A bureau's clients with the status of their accounts, by name, optionally searched.
-pub fn employers_of(
-    conn: &Connection,
-    bureau: BureauKey,
-    search: Option<&str>,
-) -> Result<Vec<(Employer, AccountStatus)>, StoreError> {
-    let search = search
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| format!("%{s}%"));
-    let mut statement = conn.prepare_cached(&format!(
-        "SELECT {EMPLOYER_COLUMNS}, \
-             (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employer_id = r.id AND a.role = 'employer') \
-         FROM employers r WHERE r.bureau_id = :bureau \
-           AND (:search IS NULL OR r.name LIKE :search OR r.lhn LIKE :search OR r.client_number LIKE :search) \
-         ORDER BY r.name COLLATE NOCASE, r.id"
-    ))?;
-    let rows = statement.query_map(
-        named_params! { ":bureau": bureau.0, ":search": search },
-        |row| Ok((employer_row(row)?, status(row.get(13)?))),
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-const EMPLOYEE_COLUMNS: &str = "w.id, w.public_id, w.employer_id, w.private_email, \
+pub(super) const EMPLOYEE_COLUMNS: &str = "w.id, w.public_id, w.employer_id, w.private_email, \
     w.personnel_number, w.name, w.birth_date, w.bsn, w.work_email, w.phone, w.street, \
     w.postal_code, w.city, w.country, w.employment_start, w.employment_end";
 
-fn employee_row(row: &Row<'_>) -> Result<Employee, rusqlite::Error> {
+pub(super) fn employee_row(row: &Row<'_>) -> Result<Employee, rusqlite::Error> {
     let private: Option<String> = row.get(3)?;
     let bsn: String = row.get(7)?;
     let work: String = row.get(8)?;
@@ -343,45 +319,6 @@ pub fn employee_by_public_id(
         .optional()?)
 }
 
-/// An employer's employees with their account status, by name. With a year, only those
-/// employed at some time in that year; with a search, those whose name, personnel number or
-/// e-mail contains it.
-pub fn employees_of(
-    conn: &Connection,
-    employer: EmployerKey,
-    year: Option<u16>,
-    search: Option<&str>,
-) -> Result<Vec<(Employee, AccountStatus)>, StoreError> {
-    let search = search
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| format!("%{s}%"));
-    let (first, last) = match year {
-        Some(y) => (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31"))),
-        None => (None, None),
-    };
-    let mut statement = conn.prepare_cached(&format!(
-        "SELECT {EMPLOYEE_COLUMNS}, \
-             (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee') \
-         FROM employees w WHERE w.employer_id = :employer \
-           AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
-           AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
-           AND (:search IS NULL OR w.name LIKE :search OR w.personnel_number LIKE :search \
-                OR w.work_email LIKE :search) \
-         ORDER BY w.name COLLATE NOCASE, w.id"
-    ))?;
-    let rows = statement.query_map(
-        named_params! {
-            ":employer": employer.0,
-            ":first": first,
-            ":last": last,
-            ":search": search,
-        },
-        |row| Ok((employee_row(row)?, status(row.get(16)?))),
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// Sets the employee's own private e-mail address (or clears it).
 pub fn set_private_email(
     tx: &Transaction<'_>,
@@ -446,38 +383,4 @@ pub fn employee_by_number(
             employee_row,
         )
         .optional()?)
-}
-
-/// An employer's employees with their account's status, invitation and last sign-in.
-#[expect(clippy::type_complexity, reason = "a row of four plain parts")]
-pub fn employee_accounts(
-    conn: &Connection,
-    employer: EmployerKey,
-) -> Result<
-    Vec<(
-        Employee,
-        AccountStatus,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    )>,
-    StoreError,
-> {
-    let mut statement = conn.prepare_cached(&format!(
-        "SELECT {EMPLOYEE_COLUMNS}, a.id IS NOT NULL, a.password_hash IS NOT NULL, a.invited_at, a.last_login_at \
-         FROM employees w LEFT JOIN accounts a ON a.employee_id = w.id AND a.role = 'employee' \
-         WHERE w.employer_id = ?1 ORDER BY w.personnel_number, w.id"
-    ))?;
-    let rows = statement.query_map([employer.0], |row| {
-        let has_account: bool = row.get(16)?;
-        let active: bool = row.get(17)?;
-        let invited: Option<String> = row.get(18)?;
-        let login: Option<String> = row.get(19)?;
-        Ok((
-            employee_row(row)?,
-            status(has_account.then_some(active)),
-            invited.map(|t| super::time::from_db(&t, 18)).transpose()?,
-            login.map(|t| super::time::from_db(&t, 19)).transpose()?,
-        ))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }

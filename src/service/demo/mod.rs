@@ -21,6 +21,7 @@ use crate::auth::password;
 use crate::domain::party::{AccountParty, Address, EmployeeData, EmployerData, Username};
 use crate::domain::{AccountKey, Bsn, BureauKey, Email, EmployeeKey, EmployerKey, Lhn, Placer};
 use crate::store::accounts::{self as store_accounts, AccountInsertError, NewAccount};
+use crate::store::marks;
 use crate::store::parties;
 use crate::store::{StoreError, documents, stats};
 
@@ -138,7 +139,7 @@ impl Services {
                         // Documents older than six weeks have been read by the demo logins.
                         if now - document.created_at > chrono::Duration::days(42) {
                             for account in &readers {
-                                documents::mark_read(tx, *account, key, now)?;
+                                marks::mark_read(tx, *account, key, now)?;
                             }
                         }
                     }

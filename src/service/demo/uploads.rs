@@ -10,6 +10,7 @@ use crate::domain::{
 };
 use crate::service::{ServiceError, Services};
 use crate::store::accounts as store_accounts;
+use crate::store::marks;
 use crate::store::{documents, parties};
 
 impl Services {
@@ -87,9 +88,9 @@ impl Services {
                     )?;
                     if let Some(owner) = owner {
                         // One's own upload is not news to oneself.
-                        documents::mark_read(tx, owner, key, now)?;
+                        marks::mark_read(tx, owner, key, now)?;
                         if shared {
-                            documents::share(tx, key, owner, now)?;
+                            marks::share(tx, key, owner, now)?;
                         }
                     }
                 }

@@ -14,6 +14,7 @@ use crate::domain::{
     EmployerKey, NewDocument, Origin, Period, PeriodKind, Placer, PublicId, Year,
 };
 use crate::store::documents::{self, Section};
+use crate::store::marks;
 use crate::store::migrate::migrate;
 
 const WORLDS: u64 = 1_000;
@@ -137,7 +138,7 @@ fn build(conn: &mut Connection, rng: &mut StdRng) -> World {
                 (PublicId::random().to_string(), world.bureaus[0].0),
             )
             .unwrap();
-            documents::share(&tx, key, AccountKey(1), at).unwrap();
+            marks::share(&tx, key, AccountKey(1), at).unwrap();
         }
         if removed {
             if payroll {

@@ -1,0 +1,106 @@
+//! The lists of people the employer and bureau pages and the sync API show.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, named_params};
+
+use super::StoreError;
+use super::parties::{EMPLOYEE_COLUMNS, EMPLOYER_COLUMNS, employee_row, employer_row, status};
+use crate::domain::party::{AccountStatus, Employee, Employer};
+use crate::domain::{BureauKey, EmployerKey};
+
+/// A bureau's clients with the status of their accounts, by name, optionally searched.
+pub fn employers_of(
+    conn: &Connection,
+    bureau: BureauKey,
+    search: Option<&str>,
+) -> Result<Vec<(Employer, AccountStatus)>, StoreError> {
+    let search = search
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("%{s}%"));
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {EMPLOYER_COLUMNS}, \
+             (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employer_id = r.id AND a.role = 'employer') \
+         FROM employers r WHERE r.bureau_id = :bureau \
+           AND (:search IS NULL OR r.name LIKE :search OR r.lhn LIKE :search OR r.client_number LIKE :search) \
+         ORDER BY r.name COLLATE NOCASE, r.id"
+    ))?;
+    let rows = statement.query_map(
+        named_params! { ":bureau": bureau.0, ":search": search },
+        |row| Ok((employer_row(row)?, status(row.get(13)?))),
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An employer's employees with their account status, by name. With a year, only those
+/// employed at some time in that year; with a search, those whose name, personnel number or
+/// e-mail contains it.
+pub fn employees_of(
+    conn: &Connection,
+    employer: EmployerKey,
+    year: Option<u16>,
+    search: Option<&str>,
+) -> Result<Vec<(Employee, AccountStatus)>, StoreError> {
+    let search = search
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("%{s}%"));
+    let (first, last) = match year {
+        Some(y) => (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31"))),
+        None => (None, None),
+    };
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {EMPLOYEE_COLUMNS}, \
+             (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee') \
+         FROM employees w WHERE w.employer_id = :employer \
+           AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
+           AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
+           AND (:search IS NULL OR w.name LIKE :search OR w.personnel_number LIKE :search \
+                OR w.work_email LIKE :search) \
+         ORDER BY w.name COLLATE NOCASE, w.id"
+    ))?;
+    let rows = statement.query_map(
+        named_params! {
+            ":employer": employer.0,
+            ":first": first,
+            ":last": last,
+            ":search": search,
+        },
+        |row| Ok((employee_row(row)?, status(row.get(16)?))),
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An employer's employees with their account's status, invitation and last sign-in.
+#[expect(clippy::type_complexity, reason = "a row of four plain parts")]
+pub fn employee_accounts(
+    conn: &Connection,
+    employer: EmployerKey,
+) -> Result<
+    Vec<(
+        Employee,
+        AccountStatus,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+    )>,
+    StoreError,
+> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {EMPLOYEE_COLUMNS}, a.id IS NOT NULL, a.password_hash IS NOT NULL, a.invited_at, a.last_login_at \
+         FROM employees w LEFT JOIN accounts a ON a.employee_id = w.id AND a.role = 'employee' \
+         WHERE w.employer_id = ?1 ORDER BY w.personnel_number, w.id"
+    ))?;
+    let rows = statement.query_map([employer.0], |row| {
+        let has_account: bool = row.get(16)?;
+        let active: bool = row.get(17)?;
+        let invited: Option<String> = row.get(18)?;
+        let login: Option<String> = row.get(19)?;
+        Ok((
+            employee_row(row)?,
+            status(has_account.then_some(active)),
+            invited.map(|t| super::time::from_db(&t, 18)).transpose()?,
+            login.map(|t| super::time::from_db(&t, 19)).transpose()?,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
