@@ -60,7 +60,7 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                 }
                 main.content { (body) }
                 footer.site-footer {
-                    span { (site.name) " · beveiligde verbinding · uw gegevens blijven op deze server" }
+                    span { (site.name) }
                 }
             }
         }
