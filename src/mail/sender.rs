@@ -1,0 +1,143 @@
+//! Delivering one message over SMTP: TLS from the first byte or STARTTLS (never falling back to
+//! plain text), plain only when the config says so; certificates checked by rustls against
+//! Mozilla's roots (plus a configured CA for a private relay); AUTH when configured. Failures
+//! are sorted into "try again later" and "give up".
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use mail_send::SmtpClientBuilder;
+use mail_send::mail_builder::MessageBuilder;
+use mail_send::mail_builder::headers::HeaderType;
+use mail_send::mail_builder::headers::date::Date;
+use mail_send::mail_builder::headers::text::Text;
+use rustls::RootCertStore;
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use tokio_rustls::TlsConnector;
+
+use super::messages::Rendered;
+use crate::config::{SmtpConfig, SmtpSecurity};
+
+/// How long one SMTP conversation may take.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Why a message was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Try again later: the server said 4xx, or could not be reached, or timed out.
+    #[error("temporary: {0}")]
+    Temporary(String),
+    /// Do not try again: the server refused the message (5xx).
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+/// Sends mail through the configured server.
+#[derive(Clone)]
+pub struct Mailer {
+    config: SmtpConfig,
+    tls: TlsConnector,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One envelope: who, what, and the identifiers it carries.
+#[derive(Debug, Clone)]
+pub struct Envelope<'a> {
+    pub to: &'a str,
+    pub message: &'a Rendered,
+    /// `<id@host>`: unique per message row, so a resend after a lost answer is recognisable.
+    pub message_id: String,
+    pub date: DateTime<Utc>,
+}
+
+impl Mailer {
+    /// A mailer for `config`; `extra_ca` (PEM) is trusted besides the usual roots.
+    pub fn new(config: SmtpConfig, extra_ca: Option<&[u8]>) -> Result<Self, String> {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(pem) = extra_ca {
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                let cert = cert.map_err(|e| format!("the CA file is not PEM: {e}"))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("the CA certificate is not usable: {e}"))?;
+            }
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(crate::tls::provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Self {
+            config,
+            tls: TlsConnector::from(Arc::new(tls)),
+        })
+    }
+
+    fn build(&self, envelope: &Envelope<'_>) -> MessageBuilder<'static> {
+        let mut builder = MessageBuilder::new()
+            .from(self.config.from.clone())
+            .to(envelope.to.to_owned())
+            .subject(envelope.message.subject.clone())
+            .message_id(envelope.message_id.clone())
+            .date(Date::new(envelope.date.timestamp()))
+            .header(
+                "Auto-Submitted",
+                HeaderType::Text(Text::new("auto-generated")),
+            )
+            .text_body(envelope.message.text.clone())
+            .html_body(envelope.message.html.clone());
+        if let Some(reply_to) = &self.config.reply_to {
+            builder = builder.reply_to(reply_to.clone());
+        }
+        builder
+    }
+
+    /// Hands one message to the server; `Ok` only once the server accepted it.
+    pub async fn send(&self, envelope: &Envelope<'_>) -> Result<(), SendError> {
+        let message = self.build(envelope);
+        let mut client = SmtpClientBuilder::new_with_tls_connector(
+            self.config.host.clone(),
+            self.config.port,
+            self.tls.clone(),
+        )
+        .timeout(TIMEOUT)
+        .implicit_tls(self.config.security == SmtpSecurity::Tls);
+        if let (Some(user), Some(password)) = (&self.config.username, &self.config.password) {
+            client = client.credentials((user.clone(), password.clone()));
+        }
+        let sent = match self.config.security {
+            SmtpSecurity::None => match client.connect_plain().await {
+                Ok(mut c) => c.send(message).await.map(|_| ()),
+                Err(e) => Err(e),
+            },
+            SmtpSecurity::Tls | SmtpSecurity::StartTls => match client.connect().await {
+                Ok(mut c) => c.send(message).await.map(|_| ()),
+                Err(e) => Err(e),
+            },
+        };
+        sent.map_err(classify)
+    }
+}
+
+/// 5xx answers are final; everything else (4xx, network, TLS, timeouts) may pass.
+fn classify(error: mail_send::Error) -> SendError {
+    match &error {
+        mail_send::Error::UnexpectedReply(reply)
+        | mail_send::Error::AuthenticationFailed(reply)
+            if (500..600).contains(&reply.code()) =>
+        {
+            SendError::Permanent(error.to_string())
+        }
+        _ => SendError::Temporary(error.to_string()),
+    }
+}
