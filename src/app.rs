@@ -41,6 +41,8 @@ pub enum StartError {
     Tls(String),
     #[error(transparent)]
     Passwords(#[from] crate::auth::password::HashError),
+    #[error("mail: {0}")]
+    Mail(String),
     #[error(transparent)]
     Seal(#[from] crate::auth::seal::SealError),
 }
@@ -104,6 +106,18 @@ impl App {
         };
         let routes = web::routes(state);
         let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+        if let Some(smtp) = &config.smtp {
+            let mailer = crate::mail::worker::mailer(smtp).map_err(StartError::Mail)?;
+            let give_up = chrono::Duration::from_std(smtp.give_up_after).unwrap_or_default();
+            tasks.push(tokio::spawn(crate::mail::worker::run(
+                Arc::clone(&self.services),
+                mailer,
+                give_up,
+                stopped.clone(),
+            )));
+        } else {
+            tracing::warn!("no [smtp] section: mail stays queued until one is configured");
+        }
         let mut redirect_addr = None;
         let mut certs = None;
         let scheme = match &config.tls {

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use super::{EXIT_FAILURE, TokenCommand, UserCommand, runtime};
+use super::{EXIT_FAILURE, MailCommand, TokenCommand, UserCommand, runtime};
 use crate::config::Config;
 use crate::service::Services;
 use crate::service::demo::{CREDENTIALS_FILE, DemoSize};
@@ -145,6 +145,63 @@ pub(super) async fn token(services: &Services, command: TokenCommand) -> anyhow:
         TokenCommand::Revoke { id } => {
             services.revoke_token(&id).await?;
             println!("token {id} revoked");
+        }
+    }
+    Ok(())
+}
+
+/// `mail status`, `mail retry`, `mail test`.
+pub(super) async fn mail(
+    config: &Config,
+    services: &Services,
+    command: MailCommand,
+) -> anyhow::Result<()> {
+    match command {
+        MailCommand::Status => {
+            let summary = services.outbox_summary().await?;
+            println!("queued  {}", summary.queued);
+            println!("failed  {}", summary.failed);
+            println!("sent    {}", summary.sent);
+            if config.smtp.is_none() {
+                println!("no [smtp] section in the config: nothing is sent");
+            }
+            if !summary.problems.is_empty() {
+                println!("latest errors:");
+                for p in &summary.problems {
+                    println!(
+                        "  #{} {} ({}, {} attempts): {}",
+                        p.id, p.message, p.status, p.attempts, p.error
+                    );
+                }
+            }
+        }
+        MailCommand::Retry => {
+            let count = services.retry_failed_mail().await?;
+            println!("{count} failed messages queued again");
+        }
+        MailCommand::Test { to } => {
+            let Some(smtp) = &config.smtp else {
+                anyhow::bail!("no [smtp] section in the config; add one to send mail");
+            };
+            if crate::domain::Email::parse(&to).is_err() {
+                anyhow::bail!("--to: {to:?} is not an email address");
+            }
+            let mailer = crate::mail::worker::mailer(smtp).map_err(anyhow::Error::msg)?;
+            let message = crate::mail::messages::render(
+                "test",
+                "nl",
+                &serde_json::Value::Null,
+                &config.installation_name,
+            )?;
+            let now = chrono::Utc::now();
+            let envelope = crate::mail::sender::Envelope {
+                to: &to,
+                message: &message,
+                message_id: format!("test.{}@loondossier.invalid", now.timestamp_micros()),
+                date: now,
+            };
+            mailer.send(&envelope).await?;
+            println!("test message accepted by {}:{}", smtp.host, smtp.port);
         }
     }
     Ok(())

@@ -95,6 +95,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Outgoing mail: what is queued or failed, retry failed mail, send a test message
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Upload a folder of payroll files to a portal through the sync API
     Push {
         /// The portal's address, e.g. https://loondossier.example.nl
@@ -108,6 +113,20 @@ pub enum Command {
         cacert: Option<PathBuf>,
         /// The folder's documents.csv (employers.csv and employees.csv beside it are sent first)
         manifest: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Counts of queued, failed and sent mail, and the latest errors
+    Status,
+    /// Put every failed message back in the queue
+    Retry,
+    /// Send a test message now through the configured server and report its answer
+    Test {
+        /// Where to send it
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -230,6 +249,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }),
         Command::Token { command } => admin(config, async move |_, services| {
             admin::token(services, command).await
+        }),
+        Command::Mail { command } => admin(config, async move |config, services| {
+            admin::mail(config, services, command).await
         }),
         Command::Demo(args) => admin(config, async move |config, services| {
             admin::demo(config, services, args.into()).await

@@ -73,6 +73,8 @@ pub struct SmtpSection {
     pub password: Option<Spanned<String>>,
     pub from: Option<Spanned<String>>,
     pub reply_to: Option<Spanned<String>>,
+    pub ca_cert: Option<Spanned<String>>,
+    pub give_up_after_hours: Option<Spanned<i64>>,
 }
 
 /// One optional cron string per scheduled job; the names are fixed so a typo is an error.

@@ -117,6 +117,10 @@ pub struct SmtpConfig {
     pub password: Option<String>,
     pub from: String,
     pub reply_to: Option<String>,
+    /// A CA (PEM) trusted besides the public roots, for a relay with a private certificate.
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// How long temporary failures are retried before a message is marked failed.
+    pub give_up_after: Duration,
 }
 
 impl fmt::Debug for SmtpConfig {

@@ -74,6 +74,9 @@ struct Smtp<'a> {
     from: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reply_to: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ca_cert: Option<String>,
+    give_up_after_hours: u64,
 }
 
 impl Config {
@@ -111,6 +114,8 @@ impl Config {
                 password: s.password.as_ref().map(|_| REDACTED),
                 from: &s.from,
                 reply_to: s.reply_to.as_deref(),
+                ca_cert: s.ca_cert.as_ref().map(|p| p.display().to_string()),
+                give_up_after_hours: s.give_up_after.as_secs() / 3600,
             }),
             uploads: Uploads {
                 max_size_mb: self.upload_max_bytes / (1024 * 1024),

@@ -69,6 +69,9 @@ impl Validator<'_> {
             .as_ref()
             .map(|r| self.mailbox("[smtp] reply_to", r))
             .transpose()?;
+        let ca_cert = s.ca_cert.as_ref().map(|c| self.ca_file(c)).transpose()?;
+        let give_up_hours: u64 =
+            self.ranged("[smtp] give_up_after_hours", s.give_up_after_hours.as_ref(), 72, 1..=720)?;
         Ok(SmtpConfig {
             host: host.into_inner().trim().to_owned(),
             port,
@@ -77,7 +80,34 @@ impl Validator<'_> {
             password: s.password.map(Spanned::into_inner),
             from: from_text,
             reply_to,
+            ca_cert,
+            give_up_after: Duration::from_secs(give_up_hours * 3600),
         })
+    }
+
+    /// A readable PEM file with at least one certificate.
+    fn ca_file(&self, value: &Spanned<String>) -> Result<std::path::PathBuf, ConfigError> {
+        use rustls_pki_types::CertificateDer;
+        use rustls_pki_types::pem::PemObject;
+        let path = self.path(value.get_ref());
+        let pem = std::fs::read(&path).map_err(|e| {
+            self.invalid(
+                "[smtp] ca_cert",
+                value,
+                &format!("cannot read {}: {e}", path.display()),
+                "give the path of the relay's CA certificate (PEM)",
+            )
+        })?;
+        let certs = CertificateDer::pem_slice_iter(&pem).filter(Result::is_ok).count();
+        if certs == 0 {
+            return Err(self.invalid(
+                "[smtp] ca_cert",
+                value,
+                "holds no PEM certificate",
+                "give the path of the relay's CA certificate (PEM)",
+            ));
+        }
+        Ok(path)
     }
 
     pub(super) fn jobs(

@@ -229,6 +229,17 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
                 )),
             }
         }
+        "test" => Words {
+            subject: t(
+                &format!("Testbericht van {site}"),
+                &format!("Test message from {site}"),
+            ),
+            paragraphs: vec![t(
+                "Dit bericht controleert de mailinstellingen van het portaal. Het is goed aangekomen.",
+                "This message checks the portal's mail settings. It arrived.",
+            )],
+            button: None,
+        },
         other => return Err(Unrenderable(format!("unknown message {other}"))),
     })
 }

@@ -4,3 +4,4 @@
 
 pub mod messages;
 pub mod sender;
+pub mod worker;

@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 mod backups;
 pub mod demo;
+pub mod delivery;
 mod dossier;
 mod enrolment;
 mod error;

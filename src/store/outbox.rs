@@ -76,3 +76,137 @@ fn known_message(name: &str) -> &'static str {
         .copied()
         .unwrap_or("unknown")
 }
+
+/// A queued message whose turn has come.
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub attempts: i64,
+    pub mail: Queued,
+}
+
+/// Queued messages with `next_attempt_at` at or before `now`, oldest first.
+pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Due>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT id, created_at, attempts, account_id, to_address, message, language, params \
+         FROM outbox WHERE status = 'queued' AND next_attempt_at <= :now \
+         ORDER BY next_attempt_at, id LIMIT :limit",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = statement.query_map(
+        named_params! { ":now": super::time::to_db(now), ":limit": limit },
+        |row| {
+            let created: String = row.get(1)?;
+            let message: String = row.get(5)?;
+            let params: String = row.get(7)?;
+            Ok(Due {
+                id: row.get(0)?,
+                created_at: super::time::from_db(&created, 1)?,
+                attempts: row.get(2)?,
+                mail: Queued {
+                    account: row.get::<_, Option<i64>>(3)?.map(AccountKey),
+                    to: row.get(4)?,
+                    message: known_message(&message),
+                    language: row.get(6)?,
+                    params: serde_json::from_str(&params).unwrap_or(serde_json::Value::Null),
+                },
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The server accepted the message.
+pub fn mark_sent(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1, \
+             last_error = NULL WHERE id = :id AND status = 'queued'",
+        named_params! { ":now": super::time::to_db(now), ":id": id },
+    )?;
+    Ok(())
+}
+
+/// A temporary failure: try again at `next`.
+pub fn mark_retry(
+    tx: &Transaction<'_>,
+    id: i64,
+    error: &str,
+    next: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next \
+         WHERE id = :id AND status = 'queued'",
+        named_params! { ":error": error, ":next": super::time::to_db(next), ":id": id },
+    )?;
+    Ok(())
+}
+
+/// A permanent failure, or temporary ones for too long: give up until an administrator retries.
+pub fn mark_failed(tx: &Transaction<'_>, id: i64, error: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = :error \
+         WHERE id = :id AND status = 'queued'",
+        named_params! { ":error": error, ":id": id },
+    )?;
+    Ok(())
+}
+
+/// Requeues every failed message for an attempt now; returns how many.
+pub fn retry_failed(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let now = super::time::to_db(now);
+    Ok(tx.execute(
+        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = :now, \
+             created_at = :now WHERE status = 'failed'",
+        named_params! { ":now": now },
+    )?)
+}
+
+/// One message that did not go out (yet), for `mail status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub id: i64,
+    pub message: String,
+    pub status: String,
+    pub attempts: i64,
+    pub error: String,
+}
+
+/// How the outbox stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub queued: i64,
+    pub failed: i64,
+    pub sent: i64,
+    /// The most recent errors, newest first.
+    pub problems: Vec<Problem>,
+}
+
+pub fn summary(conn: &Connection, problems: usize) -> Result<Summary, StoreError> {
+    let (queued, failed, sent) = conn.query_row(
+        "SELECT COALESCE(SUM(status = 'queued'), 0), COALESCE(SUM(status = 'failed'), 0), \
+             COALESCE(SUM(status = 'sent'), 0) FROM outbox",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
+    let mut statement = conn.prepare(
+        "SELECT id, message, status, attempts, last_error FROM outbox \
+         WHERE status != 'sent' AND last_error IS NOT NULL ORDER BY id DESC LIMIT :limit",
+    )?;
+    let limit = i64::try_from(problems).unwrap_or(i64::MAX);
+    let rows = statement.query_map(named_params! { ":limit": limit }, |row| {
+        Ok(Problem {
+            id: row.get(0)?,
+            message: row.get(1)?,
+            status: row.get(2)?,
+            attempts: row.get(3)?,
+            error: row.get(4)?,
+        })
+    })?;
+    Ok(Summary {
+        queued,
+        failed,
+        sent,
+        problems: rows.collect::<Result<_, _>>()?,
+    })
+}

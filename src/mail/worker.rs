@@ -1,0 +1,52 @@
+//! The mail worker: sends the outbox in the background while the server runs, so no request
+//! ever waits for the mail server.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::sender::Mailer;
+use crate::config::SmtpConfig;
+use crate::service::Services;
+
+/// How often the worker looks for due mail. Rows are written by requests in their own
+/// transactions, so a short poll keeps welcome and reset mails prompt.
+const POLL: Duration = Duration::from_secs(2);
+
+/// A mailer for the configured server, with the configured extra CA.
+pub fn mailer(config: &SmtpConfig) -> Result<Mailer, String> {
+    let extra_ca = match &config.ca_cert {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| format!("[smtp] ca_cert: cannot read {}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    Mailer::new(config.clone(), extra_ca.as_deref())
+}
+
+/// Sends due mail every [`POLL`] until `stop` turns true; a round in progress finishes first.
+pub async fn run(
+    services: Arc<Services>,
+    mailer: Mailer,
+    give_up_after: chrono::Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        match services.deliver_outbox(&mailer, give_up_after).await {
+            Ok(round) if round.sent + round.retrying + round.failed > 0 => tracing::info!(
+                sent = round.sent,
+                retrying = round.retrying,
+                failed = round.failed,
+                "mail round"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "mail round failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(POLL) => {}
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        }
+    }
+}
