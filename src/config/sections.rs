@@ -70,8 +70,12 @@ impl Validator<'_> {
             .map(|r| self.mailbox("[smtp] reply_to", r))
             .transpose()?;
         let ca_cert = s.ca_cert.as_ref().map(|c| self.ca_file(c)).transpose()?;
-        let give_up_hours: u64 =
-            self.ranged("[smtp] give_up_after_hours", s.give_up_after_hours.as_ref(), 72, 1..=720)?;
+        let give_up_hours: u64 = self.ranged(
+            "[smtp] give_up_after_hours",
+            s.give_up_after_hours.as_ref(),
+            72,
+            1..=720,
+        )?;
         Ok(SmtpConfig {
             host: host.into_inner().trim().to_owned(),
             port,
@@ -98,7 +102,9 @@ impl Validator<'_> {
                 "give the path of the relay's CA certificate (PEM)",
             )
         })?;
-        let certs = CertificateDer::pem_slice_iter(&pem).filter(Result::is_ok).count();
+        let certs = CertificateDer::pem_slice_iter(&pem)
+            .filter(Result::is_ok)
+            .count();
         if certs == 0 {
             return Err(self.invalid(
                 "[smtp] ca_cert",

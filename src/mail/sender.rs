@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use mail_send::SmtpClientBuilder;
 use mail_send::mail_builder::MessageBuilder;
 use mail_send::mail_builder::headers::HeaderType;
+use mail_send::mail_builder::headers::address::Address;
 use mail_send::mail_builder::headers::date::Date;
 use mail_send::mail_builder::headers::text::Text;
 use rustls::RootCertStore;
@@ -85,7 +86,7 @@ impl Mailer {
 
     fn build(&self, envelope: &Envelope<'_>) -> MessageBuilder<'static> {
         let mut builder = MessageBuilder::new()
-            .from(self.config.from.clone())
+            .from(mailbox(&self.config.from))
             .to(envelope.to.to_owned())
             .subject(envelope.message.subject.clone())
             .message_id(envelope.message_id.clone())
@@ -97,7 +98,7 @@ impl Mailer {
             .text_body(envelope.message.text.clone())
             .html_body(envelope.message.html.clone());
         if let Some(reply_to) = &self.config.reply_to {
-            builder = builder.reply_to(reply_to.clone());
+            builder = builder.reply_to(mailbox(reply_to));
         }
         builder
     }
@@ -129,6 +130,24 @@ impl Mailer {
     }
 }
 
+/// `"Name <addr>"` or `"addr"` (as the config checked it) as a mail-builder address, so the
+/// envelope sender is the bare address and the header carries the name.
+fn mailbox(text: &str) -> Address<'static> {
+    let text = text.trim();
+    match (text.rfind('<'), text.strip_suffix('>')) {
+        (Some(open), Some(inner)) => {
+            let name = text[..open].trim().trim_matches('"').trim();
+            let address = inner[open + 1..].to_owned();
+            if name.is_empty() {
+                Address::new_address(None::<String>, address)
+            } else {
+                Address::new_address(Some(name.to_owned()), address)
+            }
+        }
+        _ => Address::new_address(None::<String>, text.to_owned()),
+    }
+}
+
 /// 5xx answers are final; everything else (4xx, network, TLS, timeouts) may pass.
 fn classify(error: mail_send::Error) -> SendError {
     match &error {
@@ -139,5 +158,24 @@ fn classify(error: mail_send::Error) -> SendError {
             SendError::Permanent(error.to_string())
         }
         _ => SendError::Temporary(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_display_name_stays_out_of_the_address() {
+        let Address::Address(named) = mailbox("Loondossier Bakker <noreply@example.nl>") else {
+            panic!("one address");
+        };
+        assert_eq!(named.name.as_deref(), Some("Loondossier Bakker"));
+        assert_eq!(named.email, "noreply@example.nl");
+        let Address::Address(bare) = mailbox("noreply@example.nl") else {
+            panic!("one address");
+        };
+        assert_eq!(bare.name, None);
+        assert_eq!(bare.email, "noreply@example.nl");
     }
 }

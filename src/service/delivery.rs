@@ -31,11 +31,7 @@ fn backoff(attempts: i64) -> Duration {
 }
 
 /// What to record for a failed attempt: a retry time, or `None` to give up.
-fn next_attempt(
-    due: &Due,
-    now: DateTime<Utc>,
-    give_up_after: Duration,
-) -> Option<DateTime<Utc>> {
+fn next_attempt(due: &Due, now: DateTime<Utc>, give_up_after: Duration) -> Option<DateTime<Utc>> {
     let next = now + backoff(due.attempts);
     (next <= due.created_at + give_up_after).then_some(next)
 }

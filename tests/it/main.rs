@@ -11,6 +11,7 @@ mod documents;
 mod http;
 mod lifecycle;
 mod limits;
+mod mail;
 mod profile;
 mod signin;
 mod support;

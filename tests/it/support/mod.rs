@@ -9,10 +9,12 @@
 mod binary;
 mod browser;
 mod certs;
+mod smtp;
 
 pub use binary::Binary;
 pub use browser::{Browser, csrf_in, demo, login};
 pub use certs::TestCert;
+pub use smtp::{Received, SmtpServer};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
