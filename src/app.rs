@@ -221,6 +221,11 @@ fn open_services(
         installation_name: config.installation_name.clone(),
         backup_max_bytes: config.backup_max_bytes,
         backups_keep: config.backups_keep,
+        notify_delay: config
+            .smtp
+            .as_ref()
+            .and_then(|s| chrono::Duration::from_std(s.notify_delay).ok())
+            .unwrap_or_else(|| chrono::Duration::minutes(15)),
         public_url: match &config.public_url {
             Some(url) => url.as_str().trim_end_matches('/').to_owned(),
             None => format!("http://{}", config.http.listen),

@@ -75,6 +75,7 @@ pub struct SmtpSection {
     pub reply_to: Option<Spanned<String>>,
     pub ca_cert: Option<Spanned<String>>,
     pub give_up_after_hours: Option<Spanned<i64>>,
+    pub notify_delay_minutes: Option<Spanned<i64>>,
 }
 
 /// One optional cron string per scheduled job; the names are fixed so a typo is an error.

@@ -121,6 +121,8 @@ pub struct SmtpConfig {
     pub ca_cert: Option<std::path::PathBuf>,
     /// How long temporary failures are retried before a message is marked failed.
     pub give_up_after: Duration,
+    /// How long a new document may stay unread before its owner gets a mail about it.
+    pub notify_delay: Duration,
 }
 
 impl fmt::Debug for SmtpConfig {

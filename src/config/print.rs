@@ -77,6 +77,7 @@ struct Smtp<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     ca_cert: Option<String>,
     give_up_after_hours: u64,
+    notify_delay_minutes: u64,
 }
 
 impl Config {
@@ -116,6 +117,7 @@ impl Config {
                 reply_to: s.reply_to.as_deref(),
                 ca_cert: s.ca_cert.as_ref().map(|p| p.display().to_string()),
                 give_up_after_hours: s.give_up_after.as_secs() / 3600,
+                notify_delay_minutes: s.notify_delay.as_secs() / 60,
             }),
             uploads: Uploads {
                 max_size_mb: self.upload_max_bytes / (1024 * 1024),

@@ -76,6 +76,12 @@ impl Validator<'_> {
             72,
             1..=720,
         )?;
+        let notify_minutes: u64 = self.ranged(
+            "[smtp] notify_delay_minutes",
+            s.notify_delay_minutes.as_ref(),
+            15,
+            0..=10_080,
+        )?;
         Ok(SmtpConfig {
             host: host.into_inner().trim().to_owned(),
             port,
@@ -86,6 +92,7 @@ impl Validator<'_> {
             reply_to,
             ca_cert,
             give_up_after: Duration::from_secs(give_up_hours * 3600),
+            notify_delay: Duration::from_secs(notify_minutes * 60),
         })
     }
 

@@ -35,6 +35,7 @@ pub enum AuditAction {
     SessionRevoked,
     PrivateEmailChange,
     LanguageChange,
+    NotificationsChange,
     AccountCreated,
     BureauCreated,
     BackupStored,
@@ -42,7 +43,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const ALL: [Self; 32] = [
+    const ALL: [Self; 33] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -71,6 +72,7 @@ impl AuditAction {
         Self::SessionRevoked,
         Self::PrivateEmailChange,
         Self::LanguageChange,
+        Self::NotificationsChange,
         Self::AccountCreated,
         Self::BureauCreated,
         Self::BackupStored,
@@ -107,6 +109,7 @@ impl AuditAction {
             Self::SessionRevoked => "session_revoked",
             Self::PrivateEmailChange => "private_email_change",
             Self::LanguageChange => "language_change",
+            Self::NotificationsChange => "notifications_change",
             Self::AccountCreated => "account_created",
             Self::BureauCreated => "bureau_created",
             Self::BackupStored => "backup_stored",

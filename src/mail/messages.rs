@@ -212,12 +212,19 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
                     &format!("New in your dossier at {site}"),
                 ),
                 paragraphs: vec![
-                    t(
-                        &format!(
-                            "Er staan {count} nieuwe documenten voor u klaar, bijvoorbeeld een loonstrook."
-                        ),
-                        &format!("{count} new documents are waiting for you, such as a payslip."),
-                    ),
+                    if count == 1 {
+                        t(
+                            "Er staat een nieuw document voor u klaar in uw dossier.",
+                            "A new document is waiting for you in your dossier.",
+                        )
+                    } else {
+                        t(
+                            &format!(
+                                "Er staan {count} nieuwe documenten voor u klaar in uw dossier."
+                            ),
+                            &format!("{count} new documents are waiting for you in your dossier."),
+                        )
+                    },
                     t(
                         "U kunt deze meldingen uitzetten onder Profiel.",
                         "You can turn these notices off in Profiel.",

@@ -34,6 +34,9 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
+        if let Err(e) = services.queue_notifications().await {
+            tracing::error!(error = %e, "queueing new-document notices failed");
+        }
         match services.deliver_outbox(&mailer, give_up_after).await {
             Ok(round) if round.sent + round.retrying + round.failed > 0 => tracing::info!(
                 sent = round.sent,

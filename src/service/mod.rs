@@ -12,6 +12,7 @@ mod dossier;
 mod enrolment;
 mod error;
 mod files;
+mod notify;
 mod parties;
 mod placing;
 mod profile;
@@ -72,6 +73,8 @@ pub struct Settings {
     pub backup_max_bytes: u64,
     /// Backups kept per client; older ones are removed when a new one is stored.
     pub backups_keep: usize,
+    /// How long a new document may stay unread before its owner gets a mail about it.
+    pub notify_delay: chrono::Duration,
 }
 
 impl Default for Settings {
@@ -81,6 +84,7 @@ impl Default for Settings {
             sessions: SessionLimits::default(),
             require_2fa: vec![Role::Bureau, Role::Employer],
             public_url: "http://127.0.0.1:8080".to_owned(),
+            notify_delay: chrono::Duration::minutes(15),
             installation_name: "Loondossier".to_owned(),
             backup_max_bytes: 2048 * 1024 * 1024,
             backups_keep: 5,

@@ -129,6 +129,7 @@ impl Services {
         let size = stored.size;
         let client_addr = context.client_addr.map(|a| a.to_string());
         let base = self.public_url();
+        let notify_delay = self.settings.notify_delay;
         let outcome = self
             .store
             .write(move |tx| -> Result<Placed, ServiceError> {
@@ -164,7 +165,7 @@ impl Services {
                     None => (None, 1),
                 };
                 let public_id = PublicId::random();
-                documents::insert(
+                let key = documents::insert(
                     tx,
                     &NewDocument {
                         public_id,
@@ -186,6 +187,7 @@ impl Services {
                     },
                 )?;
                 super::enrolment::after_placing(tx, &base, request.dossier, request.kind, now)?;
+                super::notify::after_placing(tx, request.dossier, key, now + notify_delay)?;
                 let action = if corrects.is_some() {
                     AuditAction::Correct
                 } else {

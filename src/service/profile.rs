@@ -109,6 +109,29 @@ impl Services {
             .await
     }
 
+    /// Whether "new documents" mail is wanted.
+    pub async fn set_notifications(
+        &self,
+        session: &CurrentSession,
+        ctx: RequestContext,
+        on: bool,
+    ) -> Result<(), ServiceError> {
+        let account = session.account;
+        let event = self.profile_event(
+            session,
+            AuditAction::NotificationsChange,
+            ctx,
+            Some(if on { "on" } else { "off" }.to_owned()),
+        );
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                crate::store::notifications::set_wanted(tx, account, on)?;
+                audit::append(tx, &[event])?;
+                Ok(())
+            })
+            .await
+    }
+
     /// An employee's private address: a confirmation link goes to the new address; only
     /// once it is opened does sign-in mail go there. An empty address removes it at once.
     pub async fn request_private_email(

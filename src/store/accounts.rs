@@ -328,18 +328,21 @@ pub fn set_language(
 pub struct AccountSettings {
     pub language: String,
     pub private_email: Option<String>,
+    /// Mail when new documents wait unread (Profiel switch).
+    pub notify_new_documents: bool,
 }
 
 pub fn settings(conn: &Connection, account: AccountKey) -> Result<AccountSettings, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT a.language, w.private_email FROM accounts a \
+            "SELECT a.language, w.private_email, a.notify_new_documents = 1 FROM accounts a \
              LEFT JOIN employees w ON w.id = a.employee_id WHERE a.id = ?1",
             [account.0],
             |r| {
                 Ok(AccountSettings {
                     language: r.get(0)?,
                     private_email: r.get(1)?,
+                    notify_new_documents: r.get(2)?,
                 })
             },
         )

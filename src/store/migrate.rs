@@ -29,6 +29,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0005_sync_api.sql"),
     ),
     ("0006_backups", include_str!("migrations/0006_backups.sql")),
+    (
+        "0007_notifications",
+        include_str!("migrations/0007_notifications.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod links;
 pub mod marks;
 pub(crate) mod migrate;
+pub mod notifications;
 pub mod outbox;
 pub mod parties;
 pub mod people;

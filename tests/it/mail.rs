@@ -360,3 +360,139 @@ async fn mail_test_sends_through_the_configured_server() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--to"));
 }
+
+/// How many "new documents" mails were ever queued (sent or not).
+fn notices_queued(app: &TestApp) -> i64 {
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    conn.query_row(
+        "SELECT count(*) FROM outbox WHERE message = 'new_documents'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+async fn place_period(app: &TestApp, token: &str, period: u32) {
+    let r = app
+        .client
+        .post(format!(
+            "{}/api/v1/employers/{LHN}/employees/1/documents?kind=payslip&year=2026&period_kind=month&period={period}",
+            app.running.url()
+        ))
+        .bearer_auth(token)
+        .header("content-type", "application/pdf")
+        .body(format!("%PDF-1.7 periode {period}").into_bytes())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn new_documents_are_announced_after_the_delay_only_if_unread_and_wanted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(&tmp.path().join("mail"));
+    let (app, token) = app_with_mail(tmp, &smtp.smtp_section(None)).await;
+    let services = app.running.services();
+    place_payslip(&app, &token, "n.bakker@active.example", 1).await;
+    let mails = smtp.wait_for(4).await;
+    let link = for_address(&mails, "n.bakker@active.example")[1].link();
+    let username = "n.bakker@active.example";
+    let path = link.trim_start_matches(app.running.url()).to_owned();
+    let browser = Browser::new(&app);
+    let csrf = csrf_in(&browser.get(&path).await.text().await.unwrap());
+    let password = "zeven groene kikkers zingen luid";
+    browser
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", password),
+                ("repeated", password),
+            ],
+        )
+        .await;
+    let employee = Browser::new(&app);
+    assert_eq!(
+        employee.sign_in(username, password).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // The first payslip came with the welcome mails: no notice for it (no password then).
+    app.clock.advance(chrono::Duration::minutes(16));
+    services.queue_notifications().await.unwrap();
+    assert_eq!(notices_queued(&app), 0);
+
+    // Two new payslips: nothing before the delay, then one mail for both.
+    place_period(&app, &token, 2).await;
+    place_period(&app, &token, 3).await;
+    app.clock.advance(chrono::Duration::minutes(14));
+    services.queue_notifications().await.unwrap();
+    assert_eq!(notices_queued(&app), 0, "not before the delay");
+    app.clock.advance(chrono::Duration::minutes(2));
+    // Welcome (2 + 2 for the employer), password changed, and the notice.
+    let mails = smtp.wait_for(6).await;
+    let notices: Vec<_> = mails
+        .iter()
+        .filter(|m| m.subject().starts_with("Nieuw in uw dossier"))
+        .collect();
+    assert_eq!(notices.len(), 1);
+    let notice = notices[0];
+    assert_eq!(notice.to, [username.to_owned()]);
+    let text = notice.text();
+    assert!(text.contains("2 nieuwe documenten"), "{text}");
+    assert!(text.contains(app.running.url()), "{text}");
+    assert!(
+        !text.contains("009633042") && !text.contains("periode"),
+        "{text}"
+    );
+    assert!(
+        !notice.raw.contains("application/pdf"),
+        "never the document itself"
+    );
+    assert_eq!(notices_queued(&app), 1);
+
+    // A payslip read within the delay is not announced. (The clock moved past the session's
+    // idle limit: the employee signs in again.)
+    place_period(&app, &token, 4).await;
+    let employee = Browser::new(&app);
+    employee.sign_in(username, password).await;
+    let dossier = employee.get("/").await.text().await.unwrap();
+    assert!(dossier.contains("/download"), "{dossier}");
+    for piece in dossier.split("href=\"/documenten/").skip(1) {
+        let id = piece.split('"').next().unwrap();
+        if !id.contains('/') {
+            let r = employee.get(&format!("/documenten/{id}/download")).await;
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+    }
+    services.flush_audit().await;
+    app.clock.advance(chrono::Duration::minutes(16));
+    services.queue_notifications().await.unwrap();
+    assert_eq!(notices_queued(&app), 1, "read documents are not announced");
+
+    // Switched off in Profiel: no more notices.
+    let employee = Browser::new(&app);
+    employee.sign_in(username, password).await;
+    let page = employee.get("/profiel").await.text().await.unwrap();
+    assert!(
+        page.contains("name=\"notify\""),
+        "the switch is on the page"
+    );
+    let csrf = csrf_in(&page);
+    let off = employee
+        .post_form("/profiel/meldingen", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(off.status(), StatusCode::OK);
+    let forged = employee
+        .post_form(
+            "/profiel/meldingen",
+            &[("csrf", "forged"), ("notify", "on")],
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    place_period(&app, &token, 5).await;
+    app.clock.advance(chrono::Duration::minutes(16));
+    services.queue_notifications().await.unwrap();
+    assert_eq!(notices_queued(&app), 1, "switched off");
+    app.stop().await;
+}

@@ -374,6 +374,7 @@ pub(super) async fn profile_page(
         is_employee: matches!(session.actor, crate::domain::Actor::Employee { .. }),
         private_email: settings.private_email,
         language: settings.language,
+        notify: settings.notify_new_documents,
         username: session.username.clone(),
         min_chars: state.services.min_password_chars(session.role),
         notice,

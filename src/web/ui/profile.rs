@@ -37,6 +37,13 @@ struct LanguageForm {
 }
 
 #[derive(Deserialize)]
+struct NotifyForm {
+    csrf: String,
+    /// Present ("on") when the box is ticked; browsers leave an unticked box out.
+    notify: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct CsrfForm {
     csrf: String,
 }
@@ -47,6 +54,7 @@ enum Change {
     Username,
     Email,
     Language,
+    Notify,
 }
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
@@ -76,6 +84,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(change("email", Change::Email))
         .unify()
         .or(change("taal", Change::Language))
+        .unify()
+        .or(change("meldingen", Change::Notify))
         .unify()
         .or(confirm_page)
         .unify()
@@ -145,6 +155,24 @@ where
                     None
                 };
                 (genuine, outcome, "Uw taal is opgeslagen.")
+            }
+            Err(page) => return page,
+        },
+        Change::Notify => match read_or_page::<NotifyForm, _, _, _>(&state.site, body).await {
+            Ok(f) => {
+                let genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &f.csrf);
+                let on = f.notify.as_deref() == Some("on");
+                let outcome = if genuine {
+                    Some(services.set_notifications(session, visit.context, on).await)
+                } else {
+                    None
+                };
+                let done = if on {
+                    "U krijgt een e-mail als er nieuwe documenten klaarstaan."
+                } else {
+                    "U krijgt geen e-mail meer over nieuwe documenten."
+                };
+                (genuine, outcome, done)
             }
             Err(page) => return page,
         },

@@ -170,6 +170,8 @@ pub struct ProfilePage {
     pub is_employee: bool,
     pub private_email: Option<String>,
     pub language: String,
+    /// Mail when new documents wait unread.
+    pub notify: bool,
 }
 
 pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
@@ -214,6 +216,16 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                         option value="nl" selected[view.language == "nl"] { "Nederlands" }
                         option value="en" selected[view.language == "en"] { "English" }
                     }
+                    button type="submit" { "Opslaan" }
+                }
+                h2 { "Meldingen" }
+                form method="post" action="/profiel/meldingen" {
+                    input type="hidden" name="csrf" value=(nav.csrf_token);
+                    label.check {
+                        input #notify name="notify" type="checkbox" value="on" checked[view.notify];
+                        " Stuur mij een e-mail als er nieuwe documenten voor mij klaarstaan"
+                    }
+                    p.muted { "De e-mail zegt alleen dat er iets nieuws is, nooit wat. U krijgt hem niet als u het document al heeft bekeken." }
                     button type="submit" { "Opslaan" }
                 }
                 h2 { "Wachtwoord wijzigen" }

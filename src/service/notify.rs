@@ -1,0 +1,72 @@
+//! "New documents" mail: noted when payroll software places a document, sent once the
+//! delay has passed and only for documents still unread — one mail per account, naming how
+//! many, never what (SPEC.md "Mail rules").
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::{ServiceError, Services};
+use crate::domain::party::AccountParty;
+use crate::domain::{DocumentKey, Dossier};
+use crate::store::Transaction;
+use crate::store::accounts as store_accounts;
+use crate::store::notifications;
+use crate::store::outbox::{self, Queued};
+
+/// Notes the notice for the dossier's own account: the employee for their dossier, the
+/// employer for the employer dossier, once they can sign in. Bureaus place the documents
+/// and are not told.
+pub(super) fn after_placing(
+    tx: &Transaction<'_>,
+    dossier: Dossier,
+    document: DocumentKey,
+    due: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let party = match dossier {
+        Dossier::Employee { employee, .. } => AccountParty::Employee(employee),
+        Dossier::Employer(employer) => AccountParty::Employer(employer),
+        Dossier::Bureau(_) => return Ok(()),
+    };
+    // An account that never set a password learns of its documents from the welcome mails.
+    if let Some(account) = store_accounts::account_of(tx, party)?
+        && store_accounts::password_hash(tx, account.key)?.is_some()
+    {
+        notifications::note(tx, account.key, document, due)?;
+    }
+    Ok(())
+}
+
+impl Services {
+    /// Turns due notices into outbox mail; returns how many mails were queued.
+    pub async fn queue_notifications(&self) -> Result<usize, ServiceError> {
+        let now = self.clock.now();
+        let link = format!("{}/", self.public_url());
+        self.store
+            .write(move |tx| -> Result<_, ServiceError> {
+                let mut queued = 0;
+                for notice in notifications::take_due(tx, now)? {
+                    if !notice.wanted || notice.unread == 0 {
+                        continue;
+                    }
+                    let addresses = store_accounts::mail_addresses(tx, notice.account)?;
+                    let Some(to) = addresses.private.or(addresses.contact) else {
+                        continue;
+                    };
+                    outbox::enqueue(
+                        tx,
+                        &Queued {
+                            account: Some(notice.account),
+                            to,
+                            message: "new_documents",
+                            language: addresses.language,
+                            params: json!({ "count": notice.unread, "link": link }),
+                        },
+                        now,
+                    )?;
+                    queued += 1;
+                }
+                Ok(queued)
+            })
+            .await
+    }
+}
