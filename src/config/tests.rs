@@ -187,7 +187,33 @@ fn smtp_values_are_checked_and_password_redacted() {
     let printed = config.to_redacted_toml();
     assert!(!printed.contains("hunter2"), "{printed}");
     assert!(printed.contains("password = \"<redacted>\""), "{printed}");
+    assert_eq!(smtp.give_up_after.as_secs(), 72 * 3600);
+    assert_eq!(smtp.notify_delay.as_secs(), 15 * 60);
     // The printed configuration is itself a valid config (minus the redacted secret).
     let reparsed = printed.replace("\"<redacted>\"", "\"x\"");
     Config::from_toml(&reparsed, None).unwrap();
+}
+
+#[test]
+fn smtp_ca_and_retry_settings_are_checked() {
+    let base = "[smtp]\nhost = \"mail\"\nfrom = \"a@b.nl\"\n";
+    let (place, why) = invalid(&format!("{base}ca_cert = \"/nonexistent/ca.pem\"\n"));
+    assert!(place.ends_with(":4: [smtp] ca_cert"), "{place}");
+    assert!(why.contains("cannot read"), "{why}");
+    let dir = tempfile::tempdir().unwrap();
+    let not_pem = dir.path().join("ca.pem");
+    std::fs::write(&not_pem, "hello").unwrap();
+    let (place, why) = invalid(&format!("{base}ca_cert = \"{}\"\n", not_pem.display()));
+    assert!(place.ends_with("[smtp] ca_cert"), "{place}");
+    assert!(why.contains("no PEM certificate"), "{why}");
+    let (place, _) = invalid(&format!("{base}give_up_after_hours = 0\n"));
+    assert!(place.ends_with("[smtp] give_up_after_hours"), "{place}");
+    let config = Config::from_toml(
+        &format!("{base}give_up_after_hours = 24\nnotify_delay_minutes = 0\n"),
+        None,
+    )
+    .unwrap();
+    let smtp = config.smtp.unwrap();
+    assert_eq!(smtp.give_up_after.as_secs(), 24 * 3600);
+    assert_eq!(smtp.notify_delay.as_secs(), 0);
 }

@@ -148,13 +148,12 @@ fn mailbox(text: &str) -> Address<'static> {
     }
 }
 
-/// 5xx answers are final; everything else (4xx, network, TLS, timeouts) may pass.
+/// 5xx answers to the message are final; everything else (4xx, network, TLS, timeouts) may
+/// pass. A refused login is the installation's problem, not the message's: it waits until
+/// the administrator fixes `[smtp]`, like an unreachable server.
 fn classify(error: mail_send::Error) -> SendError {
     match &error {
-        mail_send::Error::UnexpectedReply(reply)
-        | mail_send::Error::AuthenticationFailed(reply)
-            if (500..600).contains(&reply.code()) =>
-        {
+        mail_send::Error::UnexpectedReply(reply) if (500..600).contains(&reply.code()) => {
             SendError::Permanent(error.to_string())
         }
         _ => SendError::Temporary(error.to_string()),

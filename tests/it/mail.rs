@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::{Binary, Browser, SmtpServer, TestApp, TestCert, config_text, csrf_in};
+use crate::support::{
+    Binary, Browser, SmtpOptions, SmtpServer, TestApp, TestCert, config_text, csrf_in,
+};
 
 const LHN: &str = "131459077L01";
 
@@ -97,7 +99,14 @@ fn for_address<'a>(
 async fn enrolment_journey_over_starttls_ends_with_the_employee_seeing_the_payslip() {
     let tmp = tempfile::tempdir().unwrap();
     let cert = TestCert::write(tmp.path());
-    let smtp = SmtpServer::start_tls(&tmp.path().join("mail"), &cert);
+    let smtp = SmtpServer::with(
+        &tmp.path().join("mail"),
+        &SmtpOptions {
+            cert: Some(&cert),
+            auth: Some(("portal", "relay-secret")),
+            ..SmtpOptions::default()
+        },
+    );
     let (app, token) = app_with_mail(tmp, &smtp.smtp_section(Some(&cert))).await;
 
     place_payslip(&app, &token, "n.bakker@active.example", 1).await;
@@ -328,11 +337,21 @@ async fn a_refused_recipient_is_marked_failed_and_shown_by_mail_status() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn mail_test_sends_through_the_configured_server() {
+async fn mail_test_sends_over_implicit_tls_with_auth() {
     let tmp = tempfile::tempdir().unwrap();
     let cert = TestCert::write(tmp.path());
-    let smtp = SmtpServer::start_tls(&tmp.path().join("mail"), &cert);
-    let text = config_text(tmp.path(), &smtp.smtp_section(Some(&cert)));
+    let smtp = SmtpServer::with(
+        &tmp.path().join("mail"),
+        &SmtpOptions {
+            cert: Some(&cert),
+            implicit_tls: true,
+            auth: Some(("portal", "relay-secret")),
+            ..SmtpOptions::default()
+        },
+    );
+    let section = smtp.smtp_section(Some(&cert));
+    assert!(section.contains("security = \"tls\""));
+    let text = config_text(tmp.path(), &section);
     let config = tmp.path().join("loondossier.toml");
     std::fs::write(&config, text).unwrap();
     let config = config.to_str().unwrap();
@@ -359,6 +378,8 @@ async fn mail_test_sends_through_the_configured_server() {
     );
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--to"));
+
+    assert_eq!(smtp.received().len(), 1);
 }
 
 /// How many "new documents" mails were ever queued (sent or not).

@@ -14,7 +14,7 @@ mod smtp;
 pub use binary::Binary;
 pub use browser::{Browser, csrf_in, demo, login};
 pub use certs::TestCert;
-pub use smtp::{Received, SmtpServer};
+pub use smtp::{Received, SmtpOptions, SmtpServer};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

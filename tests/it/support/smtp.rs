@@ -84,54 +84,88 @@ pub struct SmtpServer {
     child: Child,
     pub port: u16,
     dir: PathBuf,
-    starttls: Option<(PathBuf, PathBuf)>,
-    reject: Option<String>,
+    /// The server's options, kept for a restart.
+    args: Vec<String>,
+    security: &'static str,
+    auth: Option<(String, String)>,
+}
+
+/// How the test server behaves.
+#[derive(Default)]
+pub struct SmtpOptions<'a> {
+    /// Offer STARTTLS (required) with this certificate, or TLS from the first byte.
+    pub cert: Option<&'a TestCert>,
+    pub implicit_tls: bool,
+    /// Require AUTH with these credentials.
+    pub auth: Option<(&'a str, &'a str)>,
+    /// Answer 550 to recipients containing this.
+    pub reject: Option<&'a str>,
 }
 
 impl SmtpServer {
     /// A plain server (for `security = "none"`).
     pub fn start(dir: &Path) -> Self {
-        Self::spawn(dir, 0, None, None)
+        Self::with(dir, &SmtpOptions::default())
     }
 
     /// A server that requires STARTTLS with `cert`.
     pub fn start_tls(dir: &Path, cert: &TestCert) -> Self {
-        Self::spawn(
+        Self::with(
             dir,
-            0,
-            Some((cert.cert_path.clone(), cert.key_path.clone())),
-            None,
+            &SmtpOptions {
+                cert: Some(cert),
+                ..SmtpOptions::default()
+            },
         )
     }
 
     /// A plain server that answers 550 to recipients containing `substring`.
     pub fn start_rejecting(dir: &Path, substring: &str) -> Self {
-        Self::spawn(dir, 0, None, Some(substring.to_owned()))
+        Self::with(
+            dir,
+            &SmtpOptions {
+                reject: Some(substring),
+                ..SmtpOptions::default()
+            },
+        )
     }
 
-    fn spawn(
-        dir: &Path,
-        port: u16,
-        starttls: Option<(PathBuf, PathBuf)>,
-        reject: Option<String>,
-    ) -> Self {
-        let (child, port) = launch(dir, port, starttls.as_ref(), reject.as_deref());
+    pub fn with(dir: &Path, options: &SmtpOptions<'_>) -> Self {
+        let mut args = Vec::new();
+        if let Some(cert) = options.cert {
+            args.extend([
+                "--cert".to_owned(),
+                cert.cert_path.display().to_string(),
+                "--key".to_owned(),
+                cert.key_path.display().to_string(),
+            ]);
+            if options.implicit_tls {
+                args.push("--implicit".to_owned());
+            }
+        }
+        if let Some((user, password)) = options.auth {
+            args.extend(["--auth".to_owned(), format!("{user}:{password}")]);
+        }
+        if let Some(r) = options.reject {
+            args.extend(["--reject".to_owned(), r.to_owned()]);
+        }
+        let (child, port) = launch(dir, 0, &args);
         Self {
             child,
             port,
             dir: dir.to_path_buf(),
-            starttls,
-            reject,
+            args,
+            security: match (options.cert, options.implicit_tls) {
+                (None, _) => "none",
+                (Some(_), false) => "starttls",
+                (Some(_), true) => "tls",
+            },
+            auth: options.auth.map(|(u, p)| (u.to_owned(), p.to_owned())),
         }
     }
 }
 
-fn launch(
-    dir: &Path,
-    port: u16,
-    starttls: Option<&(PathBuf, PathBuf)>,
-    reject: Option<&str>,
-) -> (Child, u16) {
+fn launch(dir: &Path, port: u16, args: &[String]) -> (Child, u16) {
     std::fs::create_dir_all(dir).expect("mail dir");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/smtp_server.py");
     let mut command = Command::new(python());
@@ -139,13 +173,8 @@ fn launch(
         .arg(&script)
         .arg(dir)
         .arg("--port")
-        .arg(port.to_string());
-    if let Some((cert, key)) = starttls {
-        command.arg("--cert").arg(cert).arg("--key").arg(key);
-    }
-    if let Some(r) = reject {
-        command.arg("--reject").arg(r);
-    }
+        .arg(port.to_string())
+        .args(args);
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -154,8 +183,8 @@ fn launch(
         .unwrap_or_else(|e| {
             panic!(
                 "cannot start the test SMTP server ({e}); install aiosmtpd: \
-                     `python3 -m venv target/ci-venv && target/ci-venv/bin/pip install aiosmtpd` \
-                     (.ci/run does this)"
+                 `python3 -m venv target/ci-venv && target/ci-venv/bin/pip install aiosmtpd` \
+                 (.ci/run does this)"
             )
         });
     let stdout = child.stdout.take().expect("stdout");
@@ -170,7 +199,7 @@ fn launch(
         .unwrap_or_else(|| {
             panic!(
                 "the test SMTP server did not start (is aiosmtpd installed? `.ci/run` \
-                     installs it into target/ci-venv): {line:?}"
+                 installs it into target/ci-venv): {line:?}"
             )
         });
     (child, port)
@@ -186,12 +215,7 @@ impl SmtpServer {
     /// Starts it again on the same port, keeping what it received.
     pub fn restart(&mut self) {
         self.stop();
-        let (child, _) = launch(
-            &self.dir,
-            self.port,
-            self.starttls.as_ref(),
-            self.reject.as_deref(),
-        );
+        let (child, _) = launch(&self.dir, self.port, &self.args);
         self.child = child;
     }
 
@@ -249,18 +273,17 @@ impl SmtpServer {
 
     /// The `[smtp]` section pointing at this server.
     pub fn smtp_section(&self, ca: Option<&TestCert>) -> String {
-        let security = if self.starttls.is_some() {
-            "starttls"
-        } else {
-            "none"
-        };
+        let security = self.security;
+        let auth = self.auth.as_ref().map_or_else(String::new, |(u, p)| {
+            format!("username = \"{u}\"\npassword = \"{p}\"\n")
+        });
         let ca = ca.map_or_else(String::new, |c| {
             format!("ca_cert = \"{}\"\n", c.cert_path.display())
         });
         format!(
             "[smtp]\nhost = \"localhost\"\nport = {}\nsecurity = \"{security}\"\n\
              from = \"Loondossier Test <noreply@bureau.example>\"\n\
-             reply_to = \"salaris@bureau.example\"\n{ca}",
+             reply_to = \"salaris@bureau.example\"\n{ca}{auth}",
             self.port
         )
     }
