@@ -188,11 +188,10 @@ pub(super) async fn mail(
             }
             let mailer = crate::mail::worker::mailer(smtp).map_err(anyhow::Error::msg)?;
             let message = crate::mail::messages::render(
-                "test",
+                &crate::mail::messages::Mail::Test,
                 "nl",
-                &serde_json::Value::Null,
                 &config.installation_name,
-            )?;
+            );
             let now = chrono::Utc::now();
             let envelope = crate::mail::sender::Envelope {
                 to: &to,

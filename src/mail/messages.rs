@@ -2,8 +2,13 @@
 //! simple HTML (inline styles, no remote images). They never carry a document, an amount or a
 //! BSN: only usernames, links and times.
 
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::domain::AccountKey;
+use crate::store::outbox::Queued;
 
 /// A message ready to be put in an envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +23,94 @@ pub struct Rendered {
 #[error("cannot render message {0}")]
 pub struct Unrenderable(pub String);
 
+/// Every message the portal sends, with exactly what it needs. Stored in the outbox as its
+/// name and its fields as JSON (written in the transaction of the change that causes it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "message", content = "params", rename_all = "snake_case")]
+pub enum Mail {
+    /// The first welcome mail: the username (and the role, for the wording).
+    WelcomeUsername {
+        username: String,
+        role: String,
+        link: String,
+    },
+    /// The second welcome mail: the set-password link.
+    WelcomeSetPassword {
+        link: String,
+        valid_until: DateTime<Utc>,
+    },
+    /// Every username with this address, in one mail.
+    ForgotUsername {
+        usernames: Vec<String>,
+    },
+    ResetPassword {
+        link: String,
+        valid_until: DateTime<Utc>,
+    },
+    PasswordChanged {
+        at: DateTime<Utc>,
+        link: String,
+    },
+    ConfirmPrivateEmail {
+        link: String,
+    },
+    TwoFactorReset {
+        at: DateTime<Utc>,
+    },
+    /// How many documents wait unread; never which.
+    NewDocuments {
+        count: i64,
+        link: String,
+    },
+    /// `loondossier mail test`.
+    Test,
+}
+
+impl Mail {
+    /// The name stored in the outbox's `message` column.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::WelcomeUsername { .. } => "welcome_username",
+            Self::WelcomeSetPassword { .. } => "welcome_set_password",
+            Self::ForgotUsername { .. } => "forgot_username",
+            Self::ResetPassword { .. } => "reset_password",
+            Self::PasswordChanged { .. } => "password_changed",
+            Self::ConfirmPrivateEmail { .. } => "confirm_private_email",
+            Self::TwoFactorReset { .. } => "two_factor_reset",
+            Self::NewDocuments { .. } => "new_documents",
+            Self::Test => "test",
+        }
+    }
+
+    /// The fields as stored in the outbox's `params` column.
+    pub fn params(&self) -> Value {
+        serde_json::to_value(self)
+            .map(|mut v| v["params"].take())
+            .unwrap_or(Value::Null)
+    }
+
+    /// Reads a stored row back; a row this version cannot read is [`Unrenderable`].
+    pub fn from_row(name: &str, params: &Value) -> Result<Self, Unrenderable> {
+        let tagged = if params.is_null() {
+            serde_json::json!({ "message": name })
+        } else {
+            serde_json::json!({ "message": name, "params": params })
+        };
+        serde_json::from_value(tagged).map_err(|e| Unrenderable(format!("{name}: {e}")))
+    }
+
+    /// The outbox row for this mail to `to`.
+    pub fn queue(&self, account: Option<AccountKey>, to: String, language: String) -> Queued {
+        Queued {
+            account,
+            to,
+            message: self.name(),
+            language,
+            params: self.params(),
+        }
+    }
+}
+
 /// The words of one message: a subject, paragraphs, and an optional button.
 struct Words {
     subject: String,
@@ -25,24 +118,14 @@ struct Words {
     button: Option<(String, String)>,
 }
 
-fn param<'a>(params: &'a Value, name: &str, kind: &str) -> Result<&'a str, Unrenderable> {
-    params[name]
-        .as_str()
-        .ok_or_else(|| Unrenderable(format!("{kind}: missing {name}")))
-}
-
 /// "27-11-2026 14:05" in Dutch local time (Europe/Amsterdam, as people read it).
-fn local_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| {
-            t.with_timezone(&chrono_tz::Europe::Amsterdam)
-                .format("%d-%m-%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
+fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Amsterdam)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
 }
 
-fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words, Unrenderable> {
+fn words(mail: &Mail, english: bool, site: &str) -> Words {
     let t = |nl: &str, en: &str| {
         if english {
             en.to_owned()
@@ -50,48 +133,48 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
             nl.to_owned()
         }
     };
-    Ok(match kind {
-        "welcome_username" => {
-            let username = param(params, "username", kind)?;
-            let link = param(params, "link", kind)?;
-            Words {
-                subject: t(&format!("Welkom bij {site}"), &format!("Welcome to {site}")),
-                paragraphs: vec![
-                    if params["role"] == "employer" {
-                        t(
-                            &format!(
-                                "Uw administrateur heeft u aangemeld voor {site}. Hier kunt u onder andere loonoverzichten inzien en downloaden."
-                            ),
-                            &format!(
-                                "Your payroll administrator has registered you for {site}, where you can view and download payroll reports."
-                            ),
-                        )
-                    } else {
-                        t(
-                            &format!(
-                                "Uw werkgever heeft u aangemeld voor {site}. Hier kunt u onder andere uw loonstroken en jaaropgaven inzien en downloaden."
-                            ),
-                            &format!(
-                                "Your employer has registered you for {site}, where you can view and download your payslips and annual statements."
-                            ),
-                        )
-                    },
+    match mail {
+        Mail::WelcomeUsername {
+            username,
+            role,
+            link,
+        } => Words {
+            subject: t(&format!("Welkom bij {site}"), &format!("Welcome to {site}")),
+            paragraphs: vec![
+                if role == "employer" {
                     t(
-                        &format!("Uw gebruikersnaam is: {username}"),
-                        &format!("Your username is: {username}"),
-                    ),
+                        &format!(
+                            "Uw administrateur heeft u aangemeld voor {site}. Hier kunt u onder andere loonoverzichten inzien en downloaden."
+                        ),
+                        &format!(
+                            "Your payroll administrator has registered you for {site}, where you can view and download payroll reports."
+                        ),
+                    )
+                } else {
                     t(
-                        "U ontvangt een tweede e-mail met een link om uw wachtwoord in te stellen.",
-                        "A second e-mail brings a link to set your password.",
-                    ),
-                ],
-                button: Some((t("Naar de site", "Go to the site"), link.to_owned())),
-            }
-        }
-        "welcome_set_password" | "reset_password" => {
-            let link = param(params, "link", kind)?;
-            let until = local_time(params["valid_until"].as_str().unwrap_or(""));
-            let welcome = kind == "welcome_set_password";
+                        &format!(
+                            "Uw werkgever heeft u aangemeld voor {site}. Hier kunt u onder andere uw loonstroken en jaaropgaven inzien en downloaden."
+                        ),
+                        &format!(
+                            "Your employer has registered you for {site}, where you can view and download your payslips and annual statements."
+                        ),
+                    )
+                },
+                t(
+                    &format!("Uw gebruikersnaam is: {username}"),
+                    &format!("Your username is: {username}"),
+                ),
+                t(
+                    "U ontvangt een tweede e-mail met een link om uw wachtwoord in te stellen.",
+                    "A second e-mail brings a link to set your password.",
+                ),
+            ],
+            button: Some((t("Naar de site", "Go to the site"), link.to_owned())),
+        },
+        Mail::WelcomeSetPassword { link, valid_until }
+        | Mail::ResetPassword { link, valid_until } => {
+            let until = local_time(*valid_until);
+            let welcome = matches!(mail, Mail::WelcomeSetPassword { .. });
             Words {
                 subject: if welcome {
                     t(
@@ -124,34 +207,21 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
                 button: Some((t("Wachtwoord instellen", "Set password"), link.to_owned())),
             }
         }
-        "forgot_username" => {
-            let usernames: Vec<String> = params["usernames"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|u| u.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if usernames.is_empty() {
-                return Err(Unrenderable("forgot_username: no usernames".into()));
-            }
-            Words {
-                subject: t(
-                    &format!("Uw gebruikersnaam voor {site}"),
-                    &format!("Your username for {site}"),
+        Mail::ForgotUsername { usernames } => Words {
+            subject: t(
+                &format!("Uw gebruikersnaam voor {site}"),
+                &format!("Your username for {site}"),
+            ),
+            paragraphs: vec![
+                t(
+                    "Bij dit e-mailadres horen deze gebruikersnamen:",
+                    "These usernames belong to this e-mail address:",
                 ),
-                paragraphs: vec![
-                    t(
-                        "Bij dit e-mailadres horen deze gebruikersnamen:",
-                        "These usernames belong to this e-mail address:",
-                    ),
-                    usernames.join(", "),
-                ],
-                button: None,
-            }
-        }
-        "password_changed" => Words {
+                usernames.join(", "),
+            ],
+            button: None,
+        },
+        Mail::PasswordChanged { at, link } => Words {
             subject: t(
                 &format!("Uw wachtwoord voor {site} is gewijzigd"),
                 &format!("Your password for {site} was changed"),
@@ -160,11 +230,11 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
                 t(
                     &format!(
                         "Het wachtwoord van uw account is gewijzigd op {}.",
-                        local_time(params["at"].as_str().unwrap_or(""))
+                        local_time(*at)
                     ),
                     &format!(
                         "The password of your account was changed on {}.",
-                        local_time(params["at"].as_str().unwrap_or(""))
+                        local_time(*at)
                     ),
                 ),
                 t(
@@ -172,14 +242,12 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
                     "If this was not you, ask for a new password at once and contact your employer or payroll bureau.",
                 ),
             ],
-            button: params["link"].as_str().map(|l| {
-                (
-                    t("Nieuw wachtwoord aanvragen", "Ask for a new password"),
-                    l.to_owned(),
-                )
-            }),
+            button: Some((
+                t("Nieuw wachtwoord aanvragen", "Ask for a new password"),
+                link.clone(),
+            )),
         },
-        "confirm_private_email" => Words {
+        Mail::ConfirmPrivateEmail { link } => Words {
             subject: t(
                 &format!("Bevestig uw e-mailadres voor {site}"),
                 &format!("Confirm your e-mail address for {site}"),
@@ -188,12 +256,9 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
                 "U heeft dit adres opgegeven als privé-e-mailadres. Bevestig het via de link hieronder; daarna gaan e-mails over aanmelden naar dit adres.",
                 "You gave this address as your private e-mail address. Confirm it with the link below; sign-in e-mail will then go here.",
             )],
-            button: Some((
-                t("Bevestigen", "Confirm"),
-                param(params, "link", kind)?.to_owned(),
-            )),
+            button: Some((t("Bevestigen", "Confirm"), link.clone())),
         },
-        "two_factor_reset" => Words {
+        Mail::TwoFactorReset { .. } => Words {
             subject: t(
                 &format!("Twee-stapsverificatie voor {site} opnieuw instellen"),
                 &format!("Set up two-step verification for {site} again"),
@@ -204,8 +269,8 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
             )],
             button: None,
         },
-        "new_documents" => {
-            let count = params["count"].as_u64().unwrap_or(1);
+        Mail::NewDocuments { count, link } => {
+            let count = *count;
             Words {
                 subject: t(
                     &format!("Nieuw in uw dossier bij {site}"),
@@ -230,13 +295,10 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
                         "You can turn these notices off in Profiel.",
                     ),
                 ],
-                button: Some((
-                    t("Bekijk uw dossier", "View your dossier"),
-                    param(params, "link", kind)?.to_owned(),
-                )),
+                button: Some((t("Bekijk uw dossier", "View your dossier"), link.clone())),
             }
         }
-        "test" => Words {
+        Mail::Test => Words {
             subject: t(
                 &format!("Testbericht van {site}"),
                 &format!("Test message from {site}"),
@@ -247,8 +309,7 @@ fn words(kind: &str, english: bool, params: &Value, site: &str) -> Result<Words,
             )],
             button: None,
         },
-        other => return Err(Unrenderable(format!("unknown message {other}"))),
-    })
+    }
 }
 
 fn html_body(site: &str, words: &Words) -> Markup {
@@ -266,57 +327,98 @@ fn html_body(site: &str, words: &Words) -> Markup {
     }
 }
 
-/// Renders a queued message for its recipient.
-pub fn render(
-    kind: &str,
-    language: &str,
-    params: &Value,
-    site: &str,
-) -> Result<Rendered, Unrenderable> {
-    let words = words(kind, language == "en", params, site)?;
+/// Renders a message for its recipient.
+pub fn render(mail: &Mail, language: &str, site: &str) -> Rendered {
+    let words = words(mail, language == "en", site);
     let mut text = words.paragraphs.join("\n\n");
     if let Some((label, link)) = &words.button {
         text.push_str(&format!("\n\n{label}: {link}"));
     }
     text.push_str(&format!("\n\n-- \n{site}\n"));
-    Ok(Rendered {
+    Rendered {
         subject: words.subject.clone(),
         html: html_body(site, &words).into_string(),
         text,
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
 
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap()
+    }
+
+    fn every_mail(link: &str) -> Vec<Mail> {
+        vec![
+            Mail::WelcomeUsername {
+                username: "anja".into(),
+                role: "employee".into(),
+                link: "https://portal.example.nl/aanmelden".into(),
+            },
+            Mail::WelcomeSetPassword {
+                link: link.into(),
+                valid_until: at("2026-12-04T10:00:00Z"),
+            },
+            Mail::ForgotUsername {
+                usernames: vec!["anja".into(), "anja-2".into()],
+            },
+            Mail::ResetPassword {
+                link: link.into(),
+                valid_until: at("2026-12-04T10:00:00Z"),
+            },
+            Mail::PasswordChanged {
+                at: at("2026-11-27T10:00:00Z"),
+                link: link.into(),
+            },
+            Mail::ConfirmPrivateEmail { link: link.into() },
+            Mail::TwoFactorReset {
+                at: at("2026-11-27T10:00:00Z"),
+            },
+            Mail::NewDocuments {
+                count: 2,
+                link: link.into(),
+            },
+        ]
+    }
+
     #[test]
-    fn every_message_renders_in_both_languages() {
+    fn every_message_renders_in_both_languages_and_survives_the_outbox() {
         let link = "https://portal.example.nl/wachtwoord/abc";
-        let params = json!({
-            "username": "anja", "role": "employee", "link": link,
-            "valid_until": "2026-12-04T10:00:00Z", "usernames": ["anja", "anja-2"],
-            "at": "2026-11-27T10:00:00Z", "count": 2,
-        });
-        for kind in crate::store::outbox::MESSAGES {
+        let mails = every_mail(link);
+        let names: Vec<_> = mails.iter().map(Mail::name).collect();
+        assert_eq!(names, crate::store::outbox::MESSAGES);
+        for mail in &mails {
+            assert_eq!(&Mail::from_row(mail.name(), &mail.params()).unwrap(), mail);
             for language in ["nl", "en"] {
-                let rendered = render(kind, language, &params, "Loondossier Bakker").unwrap();
-                assert!(rendered.subject.contains("Loondossier Bakker"), "{kind}");
+                let rendered = render(mail, language, "Loondossier Bakker");
+                assert!(rendered.subject.contains("Loondossier Bakker"), "{mail:?}");
                 assert!(rendered.html.contains("Loondossier Bakker"));
                 assert!(!rendered.html.contains("<img"), "no remote images");
             }
         }
-        let nl = render("welcome_username", "nl", &params, "Portaal").unwrap();
+        let nl = render(&mails[0], "nl", "Portaal");
         assert!(nl.text.contains("Uw gebruikersnaam is: anja"));
-        assert!(!nl.text.contains("wachtwoord/abc") || nl.text.contains("Naar de site"));
-        let reset = render("reset_password", "en", &params, "Portal").unwrap();
+        assert!(
+            !nl.text.contains("wachtwoord/abc"),
+            "the link is in the other mail"
+        );
+        let reset = render(&mails[3], "en", "Portal");
         assert!(
             reset.text.contains(link) && reset.text.contains("until 04-12-2026 11:00"),
             "{}",
             reset.text
         );
-        assert!(render("nonsense", "nl", &params, "P").is_err());
+        assert!(
+            render(&mails[7], "nl", "P")
+                .text
+                .contains("2 nieuwe documenten")
+        );
+        assert!(Mail::from_row("nonsense", &Value::Null).is_err());
+        assert!(Mail::from_row("reset_password", &serde_json::json!({"link": 1})).is_err());
+        assert_eq!(Mail::from_row("test", &Value::Null).unwrap(), Mail::Test);
     }
 }

@@ -3,7 +3,6 @@
 //! same transaction; answers never reveal whether an account exists.
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
 
 use super::files::{RequestContext, actor_label};
 use super::{CurrentSession, ServiceError, Services};
@@ -12,9 +11,10 @@ use crate::auth::token;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Role, Username};
 use crate::domain::{AccountKey, Email};
+use crate::mail::messages::Mail;
 use crate::store::accounts as store_accounts;
 use crate::store::links::{self, Purpose};
-use crate::store::outbox::{self, Queued};
+use crate::store::outbox;
 use crate::store::{Transaction, audit, sessions};
 
 /// How long a welcome link works.
@@ -134,21 +134,18 @@ pub(super) fn issue_link(
     let Some(to) = addresses.private.or(addresses.contact) else {
         return Ok(link);
     };
-    let message = match purpose {
-        Purpose::Welcome => "welcome_set_password",
-        Purpose::Reset | Purpose::ConfirmEmail => "reset_password",
-    };
-    outbox::enqueue(
-        tx,
-        &Queued {
-            account: Some(account),
-            to,
-            message,
-            language: addresses.language,
-            params: json!({ "link": link, "valid_until": (now + valid).to_rfc3339() }),
+    let valid_until = now + valid;
+    let mail = match purpose {
+        Purpose::Welcome => Mail::WelcomeSetPassword {
+            link: link.clone(),
+            valid_until,
         },
-        now,
-    )?;
+        Purpose::Reset | Purpose::ConfirmEmail => Mail::ResetPassword {
+            link: link.clone(),
+            valid_until,
+        },
+    };
+    outbox::enqueue(tx, &mail.queue(Some(account), to, addresses.language), now)?;
     Ok(link)
 }
 
@@ -299,13 +296,14 @@ impl Services {
                     let usernames: Vec<&str> = found.iter().map(|(_, u, _)| u.as_str()).collect();
                     outbox::enqueue(
                         tx,
-                        &Queued {
-                            account: Some(*account),
-                            to: address.clone(),
-                            message: "forgot_username",
-                            language: language.clone(),
-                            params: json!({ "usernames": usernames }),
-                        },
+                        &Mail::ForgotUsername {
+                            usernames: usernames.iter().map(|u| (*u).to_owned()).collect(),
+                        }
+                        .queue(
+                            Some(*account),
+                            address.clone(),
+                            language.clone(),
+                        ),
                         now,
                     )?;
                 }
@@ -369,13 +367,11 @@ fn password_changed(
     if let Some(to) = addresses.private.or(addresses.contact) {
         outbox::enqueue(
             tx,
-            &Queued {
-                account: Some(account),
-                to,
-                message: "password_changed",
-                language: addresses.language,
-                params: json!({ "at": now.to_rfc3339(), "link": format!("{base}/wachtwoord-vergeten") }),
-            },
+            &Mail::PasswordChanged {
+                at: now,
+                link: format!("{base}/wachtwoord-vergeten"),
+            }
+            .queue(Some(account), to, addresses.language),
             now,
         )?;
     }

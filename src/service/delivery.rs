@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{ServiceError, Services};
-use crate::mail::messages;
+use crate::mail::messages::{self, Mail};
 use crate::mail::sender::{Envelope, Mailer, SendError};
 use crate::store::outbox::{self, Due, Summary};
 
@@ -51,12 +51,9 @@ impl Services {
         let mut round = Round::default();
         let host = message_id_host(&self.public_url());
         for item in due {
-            let rendered = messages::render(
-                item.mail.message,
-                &item.mail.language,
-                &item.mail.params,
-                &self.settings.installation_name,
-            );
+            let rendered = Mail::from_row(item.mail.message, &item.mail.params).map(|mail| {
+                messages::render(&mail, &item.mail.language, &self.settings.installation_name)
+            });
             let outcome = match rendered {
                 Err(e) => Err(SendError::Permanent(e.to_string())),
                 Ok(message) => {

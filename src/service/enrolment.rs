@@ -4,16 +4,16 @@
 //! password was never set.
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use super::ServiceError;
 use super::accounts::issue_link;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Account, AccountParty, Username};
 use crate::domain::{DocumentKind, Dossier};
+use crate::mail::messages::Mail;
 use crate::store::accounts::{self as store_accounts, AccountInsertError, NewAccount};
 use crate::store::links::{self, Purpose};
-use crate::store::outbox::{self, Queued};
+use crate::store::outbox;
 use crate::store::parties;
 use crate::store::{Transaction, audit};
 
@@ -123,13 +123,12 @@ fn welcome(
     if let Some(to) = addresses.private.clone().or(addresses.contact.clone()) {
         outbox::enqueue(
             tx,
-            &Queued {
-                account: Some(account.key),
-                to,
-                message: "welcome_username",
-                language: addresses.language.clone(),
-                params: json!({ "username": account.username, "role": account.party.role().as_str(), "link": format!("{base}/aanmelden") }),
-            },
+            &Mail::WelcomeUsername {
+                username: account.username.clone(),
+                role: account.party.role().as_str().to_owned(),
+                link: format!("{base}/aanmelden"),
+            }
+            .queue(Some(account.key), to, addresses.language.clone()),
             now,
         )?;
     }

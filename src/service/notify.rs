@@ -3,15 +3,15 @@
 //! many, never what (SPEC.md "Mail rules").
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use super::{ServiceError, Services};
 use crate::domain::party::AccountParty;
 use crate::domain::{DocumentKey, Dossier};
+use crate::mail::messages::Mail;
 use crate::store::Transaction;
 use crate::store::accounts as store_accounts;
 use crate::store::notifications;
-use crate::store::outbox::{self, Queued};
+use crate::store::outbox;
 
 /// Notes the notice for the dossier's own account: the employee for their dossier, the
 /// employer for the employer dossier, once they can sign in. Bureaus place the documents
@@ -54,13 +54,15 @@ impl Services {
                     };
                     outbox::enqueue(
                         tx,
-                        &Queued {
-                            account: Some(notice.account),
+                        &Mail::NewDocuments {
+                            count: notice.unread,
+                            link: link.clone(),
+                        }
+                        .queue(
+                            Some(notice.account),
                             to,
-                            message: "new_documents",
-                            language: addresses.language,
-                            params: json!({ "count": notice.unread, "link": link }),
-                        },
+                            addresses.language,
+                        ),
                         now,
                     )?;
                     queued += 1;

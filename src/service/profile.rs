@@ -2,7 +2,6 @@
 //! private e-mail address that sign-in mail goes to — confirmed through a link sent there.
 
 use chrono::Duration;
-use serde_json::json;
 
 use super::files::{RequestContext, actor_label};
 use super::{CurrentSession, ServiceError, Services};
@@ -10,10 +9,11 @@ use crate::auth::token;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::Username;
 use crate::domain::{Actor, Email};
+use crate::mail::messages::Mail;
 use crate::store::accounts::{self as store_accounts, AccountSettings};
 use crate::store::audit;
 use crate::store::links::{self, Purpose};
-use crate::store::outbox::{self, Queued};
+use crate::store::outbox;
 use crate::store::parties;
 
 /// How long a link confirming a private e-mail address works.
@@ -180,13 +180,11 @@ impl Services {
                 let language = store_accounts::mail_addresses(tx, account)?.language;
                 outbox::enqueue(
                     tx,
-                    &Queued {
-                        account: Some(account),
-                        to: email.as_str().to_owned(),
-                        message: "confirm_private_email",
+                    &Mail::ConfirmPrivateEmail { link }.queue(
+                        Some(account),
+                        email.as_str().to_owned(),
                         language,
-                        params: json!({ "link": link }),
-                    },
+                    ),
                     now,
                 )?;
                 Ok(())

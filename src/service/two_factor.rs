@@ -2,8 +2,6 @@
 //! recovery codes), the code step of signing in, new recovery codes, and the administrator's
 //! reset.
 
-use serde_json::json;
-
 use super::files::RequestContext;
 use super::signin::{IssuedSession, PendingSession, SignInStep};
 use super::throttle::throttle_subjects;
@@ -12,8 +10,9 @@ use crate::auth::{recovery, token, totp};
 use crate::domain::AccountKey;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::Username;
+use crate::mail::messages::Mail;
 use crate::store::accounts as store_accounts;
-use crate::store::outbox::{self, Queued};
+use crate::store::outbox;
 use crate::store::sessions::{self, Stage};
 use crate::store::{audit, throttle, two_factor};
 
@@ -313,13 +312,11 @@ impl Services {
                 if let Some(to) = addresses.private.or(addresses.contact) {
                     outbox::enqueue(
                         tx,
-                        &Queued {
-                            account: Some(account.key),
+                        &Mail::TwoFactorReset { at: now }.queue(
+                            Some(account.key),
                             to,
-                            message: "two_factor_reset",
-                            language: addresses.language,
-                            params: json!({ "at": now.to_rfc3339() }),
-                        },
+                            addresses.language,
+                        ),
                         now,
                     )?;
                 }
