@@ -18,3 +18,4 @@ mod support;
 mod sync_api;
 mod tls;
 mod two_factor;
+mod ui;

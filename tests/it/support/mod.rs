@@ -10,11 +10,13 @@ mod binary;
 mod browser;
 mod certs;
 mod smtp;
+mod webdriver;
 
 pub use binary::Binary;
 pub use browser::{Browser, csrf_in, demo, login};
 pub use certs::TestCert;
 pub use smtp::{Received, SmtpOptions, SmtpServer};
+pub use webdriver::Chrome;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

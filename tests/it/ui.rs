@@ -1,0 +1,88 @@
+//! The browser UI in a real Chromium: journeys per role, as people click through them.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+
+use crate::support::{Chrome, TestApp, demo, login};
+
+/// The unread counter in the navigation.
+async fn unread(c: &Client) -> Result<u64, String> {
+    let text = c
+        .find(Locator::Css("nav .badge"))
+        .await
+        .map_err(|e| format!("no unread counter: {e}"))?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
+    text.trim()
+        .parse()
+        .map_err(|_| format!("unread counter is not a number: {text:?}"))
+}
+
+async fn sign_in(c: &Client, base: &str, username: &str, password: &str) -> Result<(), String> {
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    c.goto(&format!("{base}/aanmelden")).await.map_err(e)?;
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .map_err(e)?
+        .send_keys(username)
+        .await
+        .map_err(e)?;
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .map_err(e)?
+        .send_keys(password)
+        .await
+        .map_err(e)?;
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .map_err(e)?
+        .click()
+        .await
+        .map_err(e)?;
+    let url = c.current_url().await.map_err(e)?;
+    if url.path() != "/" {
+        return Err(format!("after signing in the browser is at {url}"));
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_employee_opens_a_payslip_and_the_unread_counter_goes_down() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    let base = app.running.url().to_owned();
+    let chrome = Chrome::start().await;
+    chrome
+        .journey("employee-opens-payslip", async |c| {
+            let e = |e: fantoccini::error::CmdError| e.to_string();
+            sign_in(c, &base, &employee.username, &employee.password).await?;
+            let before = unread(c).await?;
+            if before == 0 {
+                return Err("the demo employee has nothing unread".into());
+            }
+            let first = c
+                .find(Locator::Css("table.documents tr.unread td a"))
+                .await
+                .map_err(|e| format!("no unread document in the dossier: {e}"))?;
+            let href = first.attr("href").await.map_err(e)?.ok_or("no link")?;
+            c.goto(&format!("{base}{href}")).await.map_err(e)?;
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                c.goto(&format!("{base}/")).await.map_err(e)?;
+                let now = unread(c).await?;
+                if now == before - 1 {
+                    break;
+                }
+                if Instant::now() > deadline {
+                    return Err(format!("unread stayed {now} (was {before})"));
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Ok(())
+        })
+        .await;
+    app.stop().await;
+}
