@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use crate::support::{Chrome, TestApp, demo, login};
+use crate::support::{Chrome, TestApp, axe_violations, demo, login};
 
 /// The unread counter in the navigation.
 async fn unread(c: &Client) -> Result<u64, String> {
@@ -82,6 +82,59 @@ async fn an_employee_opens_a_payslip_and_the_unread_counter_goes_down() {
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
             Ok(())
+        })
+        .await;
+    app.stop().await;
+}
+
+/// Visits `path` and returns the page's accessibility violations, prefixed with the path.
+async fn check_page(c: &Client, base: &str, path: &str) -> Result<Vec<String>, String> {
+    c.goto(&format!("{base}{path}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(axe_violations(c)
+        .await?
+        .into_iter()
+        .map(|v| format!("{path}: {v}"))
+        .collect())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_have_no_accessibility_violations() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    let base = app.running.url().to_owned();
+    let chrome = Chrome::start().await;
+    chrome
+        .journey("accessibility", async |c| {
+            // The checker itself works: an image without alt text is reported.
+            c.goto(
+                "data:text/html,<html lang=en><title>t</title><main><img src=x.png></main></html>",
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let known = axe_violations(c).await?;
+            if !known.iter().any(|v| v.starts_with("image-alt")) {
+                return Err(format!("axe-core missed a known violation: {known:?}"));
+            }
+            let mut violations = Vec::new();
+            for path in [
+                "/aanmelden",
+                "/wachtwoord-vergeten",
+                "/gebruikersnaam-vergeten",
+            ] {
+                violations.extend(check_page(c, &base, path).await?);
+            }
+            sign_in(c, &base, &employee.username, &employee.password).await?;
+            for path in ["/", "/profiel", "/profiel/2fa"] {
+                violations.extend(check_page(c, &base, path).await?);
+            }
+            if violations.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("axe-core found:\n{}", violations.join("\n")))
+            }
         })
         .await;
     app.stop().await;

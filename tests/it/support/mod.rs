@@ -16,7 +16,7 @@ pub use binary::Binary;
 pub use browser::{Browser, csrf_in, demo, login};
 pub use certs::TestCert;
 pub use smtp::{Received, SmtpOptions, SmtpServer};
-pub use webdriver::Chrome;
+pub use webdriver::{Chrome, axe_violations};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

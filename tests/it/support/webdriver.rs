@@ -122,3 +122,41 @@ impl Chrome {
         let _ = self.driver.wait();
     }
 }
+
+/// axe-core's script (npm, installed by `.ci/run` into `target/ci-npm`).
+fn axe_source() -> String {
+    let path = std::env::var_os("LOONDOSSIER_TEST_AXE").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/ci-npm/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core not found at {} ({e}); install it: \
+             `npm install --prefix target/ci-npm axe-core@4.14.1` (.ci/run does this)",
+            path.display()
+        )
+    })
+}
+
+/// The WCAG 2.1 A/AA violations axe-core finds on the current page, one line each.
+pub async fn axe_violations(c: &Client) -> Result<Vec<String>, String> {
+    c.execute(&axe_source(), vec![])
+        .await
+        .map_err(|e| format!("injecting axe-core: {e}"))?;
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag',
+                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+               .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' +
+                   v.nodes.map(n => n.target.join(' ')).join(', '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("running axe-core: {e}"))?;
+    serde_json::from_value(found).map_err(|e| format!("axe result: {e}"))
+}
