@@ -23,6 +23,29 @@ where
     B: Buf,
     E: std::fmt::Display,
 {
+    let collected = read_bytes(body).await?;
+    serde_urlencoded::from_bytes(&collected).map_err(|e| FormError::Unreadable(e.to_string()))
+}
+
+/// Reads a form as name/value pairs, for forms that repeat a name (checkbox lists).
+pub async fn read_pairs<S, B, E>(body: S) -> Result<Vec<(String, String)>, FormError>
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let collected = read_bytes(body).await?;
+    Ok(url::form_urlencoded::parse(&collected)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect())
+}
+
+async fn read_bytes<S, B, E>(body: S) -> Result<BytesMut, FormError>
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
     let mut collected = BytesMut::new();
     let mut body = std::pin::pin!(body);
     while let Some(chunk) = body.next().await {
@@ -37,7 +60,7 @@ where
             chunk.advance(n);
         }
     }
-    serde_urlencoded::from_bytes(&collected).map_err(|e| FormError::Unreadable(e.to_string()))
+    Ok(collected)
 }
 
 /// Reads a form for a page handler; when it cannot be read, the page that says so.

@@ -231,3 +231,58 @@ fn rusqlite_count(path: &std::path::Path, sql: &str) -> i64 {
     let conn = loondossier::store::Connection::open(path).unwrap();
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
+
+#[tokio::test]
+async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let other = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
+    let page = owner.get("/").await.text().await.unwrap();
+    let csrf = crate::support::csrf_in(&page);
+    let id_of = |link: &str| link.trim_start_matches("/documenten/").to_owned();
+    let links = document_links(&owner).await;
+    let payslip = id_of(&links[0]);
+    let upload = id_of(links.last().unwrap());
+    let unread_before = page.matches("class=\"unread\"").count();
+
+    // A forged form changes nothing.
+    let forged = act(&owner, format!("csrf=forged&action=read&id={payslip}")).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // Nothing ticked, or an unknown action: a clear 400.
+    let none = act(&owner, format!("csrf={csrf}&action=read")).await;
+    assert_eq!(none.status(), StatusCode::BAD_REQUEST);
+    assert!(none.text().await.unwrap().contains("Kies eerst"));
+    let odd = act(&owner, format!("csrf={csrf}&action=explode&id={payslip}")).await;
+    assert_eq!(odd.status(), StatusCode::BAD_REQUEST);
+    // Deleting a payroll file together with an upload: refused, and the upload stays.
+    let mixed = act(
+        &owner,
+        format!("csrf={csrf}&action=delete&id={upload}&id={payslip}"),
+    )
+    .await;
+    assert_eq!(mixed.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        owner.get(&format!("/documenten/{upload}")).await.status(),
+        StatusCode::OK
+    );
+    // Someone else's document is "not found", as everywhere.
+    let other_csrf = crate::support::csrf_in(&other.get("/").await.text().await.unwrap());
+    let foreign = act(
+        &other,
+        format!("csrf={other_csrf}&action=read&id={payslip}"),
+    )
+    .await;
+    assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+    // Marking read works and goes back to the dossier.
+    let read = act(&owner, format!("csrf={csrf}&action=read&id={payslip}")).await;
+    assert_eq!(read.status(), StatusCode::SEE_OTHER);
+    assert_eq!(read.headers()["location"], "/");
+    let after = owner.get("/").await.text().await.unwrap();
+    assert_eq!(after.matches("class=\"unread\"").count() + 1, unread_before);
+    app.stop().await;
+}
+
+async fn act(browser: &Browser, body: String) -> reqwest::Response {
+    browser.post_raw("/documenten/acties", body).await
+}

@@ -41,11 +41,65 @@ async fn sign_in(c: &Client, base: &str, username: &str, password: &str) -> Resu
         .click()
         .await
         .map_err(e)?;
-    let url = c.current_url().await.map_err(e)?;
-    if url.path() != "/" {
-        return Err(format!("after signing in the browser is at {url}"));
+    wait_for_path(c, "/").await
+}
+
+/// Waits until the browser has arrived at `path` (a click returns before the next page).
+async fn wait_for_path(c: &Client, path: &str) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let url = c.current_url().await.map_err(|e| e.to_string())?;
+        let ready = c
+            .execute("return document.readyState", vec![])
+            .await
+            .map_err(|e| e.to_string())?;
+        if url.path() == path && ready == "complete" {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "expected to arrive at {path}, the browser is at {url}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Ok(())
+}
+
+/// The text of the row in `#acties-overig` whose link says `title`.
+async fn upload_row_text(c: &Client, title: &str) -> Result<String, String> {
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    for row in c
+        .find_all(Locator::Css("#acties-overig tbody tr"))
+        .await
+        .map_err(e)?
+    {
+        let text = row.text().await.map_err(e)?;
+        if text.contains(title) {
+            return Ok(text);
+        }
+    }
+    Err(format!("{title} is not in the list"))
+}
+
+/// Ticks the upload called `title` and presses the button with `action`.
+async fn act_on_upload(c: &Client, title: &str, action: &str) -> Result<(), String> {
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    let checkbox = c
+        .find(Locator::Css(&format!(
+            "#acties-overig input[aria-label='Selecteer {title}']"
+        )))
+        .await
+        .map_err(e)?;
+    checkbox.click().await.map_err(e)?;
+    c.find(Locator::Css(&format!(
+        "#acties-overig button[value='{action}']"
+    )))
+    .await
+    .map_err(e)?
+    .click()
+    .await
+    .map_err(e)?;
+    wait_for_path(c, "/").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -135,6 +189,53 @@ async fn pages_have_no_accessibility_violations() {
             } else {
                 Err(format!("axe-core found:\n{}", violations.join("\n")))
             }
+        })
+        .await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_employee_shares_an_upload_from_the_dossier() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    let base = app.running.url().to_owned();
+    let chrome = Chrome::start().await;
+    chrome
+        .journey("employee-shares-upload", async |c| {
+            let e = |e: fantoccini::error::CmdError| e.to_string();
+            sign_in(c, &base, &employee.username, &employee.password).await?;
+            // Payroll files can only be marked, never shared or deleted.
+            let payroll_buttons = c
+                .find_all(Locator::Css("#acties-loon button"))
+                .await
+                .map_err(e)?;
+            let mut labels = Vec::new();
+            for b in payroll_buttons {
+                labels.push(b.text().await.map_err(e)?);
+            }
+            if labels != ["Markeer gelezen", "Markeer ongelezen"] {
+                return Err(format!("payroll actions: {labels:?}"));
+            }
+            let title = c
+                .find(Locator::Css("#acties-overig tbody td a"))
+                .await
+                .map_err(|e| format!("no upload in the demo dossier: {e}"))?
+                .text()
+                .await
+                .map_err(e)?;
+            // Stop sharing, then share again, each through the ticked box and a button.
+            let shared_before = upload_row_text(c, &title).await?.contains("gedeeld");
+            let first = if shared_before { "unshare" } else { "share" };
+            act_on_upload(c, &title, first).await?;
+            if upload_row_text(c, &title).await?.contains("gedeeld") == shared_before {
+                return Err(format!("{first} did not change {title}"));
+            }
+            act_on_upload(c, &title, if shared_before { "share" } else { "unshare" }).await?;
+            if upload_row_text(c, &title).await?.contains("gedeeld") != shared_before {
+                return Err(format!("{title} did not change back"));
+            }
+            Ok(())
         })
         .await;
     app.stop().await;

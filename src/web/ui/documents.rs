@@ -1,5 +1,8 @@
-//! The signed-in start page and `GET /documenten/{id}` (view) and `/documenten/{id}/download`.
+//! The signed-in start page, `GET /documenten/{id}` (view) and `/documenten/{id}/download`,
+//! and the actions on ticked documents.
 
+use bytes::Buf;
+use futures_util::Stream;
 use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
@@ -8,7 +11,8 @@ use warp::reply::Response;
 use super::sign_in_first;
 use crate::domain::PublicId;
 use crate::service::{Disposition, DossierRef, DossierSearch, ServiceError};
-use crate::web::session::{Visit, WebState, visit};
+use crate::web::forms;
+use crate::web::session::{Visit, WebState, form_is_genuine, visit};
 use crate::web::views::{self, Nav};
 use crate::web::{download, respond};
 
@@ -23,8 +27,88 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let download = warp::get()
         .and(warp::path!("documenten" / String / "download"))
         .and(visit(state.clone()))
-        .then(move |id: String, v: Visit| open(state.clone(), v, id, Disposition::Attachment));
-    view.or(download).unify().boxed()
+        .then({
+            let state = state.clone();
+            move |id: String, v: Visit| open(state.clone(), v, id, Disposition::Attachment)
+        });
+    let act = warp::post()
+        .and(warp::path!("documenten" / "acties"))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then(move |v: Visit, body| act(state.clone(), v, body));
+    view.or(download).unify().or(act).unify().boxed()
+}
+
+/// `POST /documenten/acties`: share, stop sharing, delete, mark read or unread the ticked
+/// documents — all or nothing — then back to the dossier.
+async fn act<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+    E: std::fmt::Display,
+{
+    let Some(session) = &visit.session else {
+        return sign_in_first("/");
+    };
+    let Ok(pairs) = forms::read_pairs(body).await else {
+        return bad_request(&state, "Het formulier kon niet worden gelezen.");
+    };
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if !form_is_genuine(
+        &state,
+        &visit.headers,
+        &session.csrf_token,
+        field("csrf").unwrap_or_default(),
+    ) {
+        return super::account::not_genuine(&state);
+    }
+    let mut ids = Vec::new();
+    for (_, value) in pairs.iter().filter(|(k, _)| k == "id") {
+        match PublicId::parse(value) {
+            Some(id) => ids.push(id),
+            None => return respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site)),
+        }
+    }
+    if ids.is_empty() {
+        return bad_request(&state, "Kies eerst een of meer bestanden met de vakjes.");
+    }
+    let services = &state.services;
+    let (actor, ctx) = (session.actor, visit.context);
+    let done = match field("action") {
+        Some("share") => services.share(actor, ctx, ids).await,
+        Some("unshare") => services.unshare(actor, ctx, ids).await,
+        Some("delete") => services.delete_uploads(actor, ctx, ids).await,
+        Some("read") => services.mark_read(actor, ctx, ids).await,
+        Some("unread") => services.mark_unread(actor, ctx, ids).await,
+        _ => return bad_request(&state, "Deze actie bestaat niet."),
+    };
+    match done {
+        Ok(_) => respond::see_other("/"),
+        Err(ServiceError::NotFound) => {
+            respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site))
+        }
+        Err(ServiceError::Forbidden(_)) => respond::html(
+            StatusCode::FORBIDDEN,
+            views::problem_page(
+                &state.site,
+                "Niet toegestaan",
+                "Dit kan niet met een van de gekozen bestanden; er is niets gewijzigd. Loon-bestanden kunt u niet delen of verwijderen.",
+            ),
+        ),
+        Err(other) => respond::internal(&state.site, &other),
+    }
+}
+
+fn bad_request(state: &WebState, explanation: &str) -> Response {
+    respond::html(
+        StatusCode::BAD_REQUEST,
+        views::problem_page(&state.site, "Niet gelukt", explanation),
+    )
 }
 
 async fn open(state: WebState, visit: Visit, id: String, disposition: Disposition) -> Response {

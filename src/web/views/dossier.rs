@@ -13,22 +13,53 @@ fn size(bytes: u64) -> String {
     }
 }
 
-fn rows(documents: &[DocumentSummary]) -> Markup {
+/// Which list a table shows: payroll files can only be marked; uploads can also be shared
+/// and deleted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Payroll,
+    Other,
+}
+
+fn rows(documents: &[DocumentSummary], list: List, csrf_token: &str) -> Markup {
+    let form_id = match list {
+        List::Payroll => "acties-loon",
+        List::Other => "acties-overig",
+    };
     html! {
         @if documents.is_empty() {
             p.muted { "Geen bestanden." }
         } @else {
-            table.documents {
-                thead { tr { th { "Naam" } th { "Datum" } th { "Grootte" } th { span.visually-hidden { "Acties" } } } }
-                tbody {
-                    @for d in documents {
-                        tr.unread[!d.read] {
-                            td { a href={ "/documenten/" (d.id) } { (d.title) } }
-                            td { (d.created_at.format("%d-%m-%Y")) }
-                            td { (size(d.size)) }
-                            td { a href={ "/documenten/" (d.id) "/download" } { "Download" } }
+            form id=(form_id) method="post" action="/documenten/acties" {
+                input type="hidden" name="csrf" value=(csrf_token);
+                table.documents {
+                    thead { tr {
+                        th { span.visually-hidden { "Selecteer" } }
+                        th { "Naam" } th { "Datum" } th { "Grootte" }
+                        @if list == List::Other { th { "Gedeeld" } }
+                        th { span.visually-hidden { "Download" } }
+                    } }
+                    tbody {
+                        @for d in documents {
+                            tr.unread[!d.read] {
+                                td { input type="checkbox" name="id" value=(d.id) aria-label={ "Selecteer " (d.title) }; }
+                                td { a href={ "/documenten/" (d.id) } { (d.title) } }
+                                td { (d.created_at.format("%d-%m-%Y")) }
+                                td { (size(d.size)) }
+                                @if list == List::Other { td { @if d.shared { "gedeeld" } } }
+                                td { a href={ "/documenten/" (d.id) "/download" } { "Download" } }
+                            }
                         }
                     }
+                }
+                div.actions {
+                    @if list == List::Other {
+                        button type="submit" name="action" value="share" { "Deel met…" }
+                        button type="submit" name="action" value="unshare" { "Delen stoppen" }
+                        button type="submit" name="action" value="delete" { "Verwijder" }
+                    }
+                    button type="submit" name="action" value="read" { "Markeer gelezen" }
+                    button type="submit" name="action" value="unread" { "Markeer ongelezen" }
                 }
             }
         }
@@ -44,9 +75,9 @@ pub fn dossier_overview(site: &Site, nav: &Nav, view: &DossierView) -> Markup {
             section.card {
                 h1 { "Dossier " (view.year) " – " (view.owner_name) }
                 h2 { "Loon-bestanden voor " (view.year) " (" (view.payroll.len()) ")" }
-                (rows(&view.payroll))
+                (rows(&view.payroll, List::Payroll, &nav.csrf_token))
                 h2 { "Overige bestanden (" (view.other.len()) ")" }
-                (rows(&view.other))
+                (rows(&view.other, List::Other, &nav.csrf_token))
             }
         },
     )

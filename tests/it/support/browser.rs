@@ -51,6 +51,17 @@ impl Browser {
             .expect("request")
     }
 
+    /// Posts an already encoded form body (for repeated names and odd inputs).
+    pub async fn post_raw(&self, path: &str, body: String) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Opens the sign-in page, then posts the form with its token.
     pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
         let page = self.get("/aanmelden").await.text().await.expect("page");
