@@ -286,3 +286,99 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
 async fn act(browser: &Browser, body: String) -> reqwest::Response {
     browser.post_raw("/documenten/acties", body).await
 }
+
+fn upload_form(csrf: &str, kind: &str, files: &[(&str, Vec<u8>)]) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .text("kind", kind.to_owned());
+    for (name, bytes) in files {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name((*name).to_owned()),
+        );
+    }
+    form
+}
+
+#[tokio::test]
+async fn uploads_from_the_dossier_page_are_checked_and_stored_whole() {
+    let app = TestApp::start_with("[uploads]\nmax_size_mb = 1\n").await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let page = owner.get("/").await.text().await.unwrap();
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let csrf = crate::support::csrf_in(&page);
+    let before = document_links(&owner).await.len();
+    let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
+
+    // Two files at once land in "Overige bestanden", private to the owner.
+    let ok = owner
+        .post_multipart(
+            "/documenten/upload",
+            upload_form(
+                &csrf,
+                "id_copy",
+                &[
+                    ("paspoort.pdf", pdf.clone()),
+                    ("rijbewijs.pdf", pdf.clone()),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let page = owner.get("/").await.text().await.unwrap();
+    assert!(
+        page.contains("paspoort.pdf") && page.contains("rijbewijs.pdf"),
+        "{page}"
+    );
+    assert_eq!(document_links(&owner).await.len(), before + 2);
+
+    // A forged form stores nothing.
+    let forged = owner
+        .post_multipart(
+            "/documenten/upload",
+            upload_form("forged", "id_copy", &[("x.pdf", pdf.clone())]),
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // Not a PDF, PNG or JPEG (judged by the bytes, not the name): 415 with the reason.
+    let exe = owner
+        .post_multipart(
+            "/documenten/upload",
+            upload_form(
+                &csrf,
+                "other",
+                &[("factuur.pdf", b"MZ\x90\x00 not a pdf".to_vec())],
+            ),
+        )
+        .await;
+    assert_eq!(exe.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(exe.text().await.unwrap().contains("PDF, PNG of JPEG"));
+    // Larger than [uploads] max_size_mb: 413 naming the limit.
+    let mut big = pdf.clone();
+    big.resize(1024 * 1024 + 10, b' ');
+    let large = owner
+        .post_multipart(
+            "/documenten/upload",
+            upload_form(&csrf, "other", &[("groot.pdf", big)]),
+        )
+        .await;
+    assert_eq!(large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(large.text().await.unwrap().contains("1 MB"));
+    // A payroll kind cannot be uploaded.
+    let payslip = owner
+        .post_multipart(
+            "/documenten/upload",
+            upload_form(&csrf, "payslip", &[("strook.pdf", pdf.clone())]),
+        )
+        .await;
+    assert_eq!(payslip.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        document_links(&owner).await.len(),
+        before + 2,
+        "nothing half-stored"
+    );
+    let tmp_left = std::fs::read_dir(app.data_dir.join("tmp")).unwrap().count();
+    assert_eq!(tmp_left, 0, "no partial files left behind");
+    app.stop().await;
+}

@@ -6,6 +6,7 @@ mod documents;
 mod profile;
 mod signin;
 mod two_factor;
+mod upload;
 
 use warp::Filter;
 use warp::filters::BoxedFilter;
@@ -30,6 +31,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(two_factor::routes(state.clone()))
         .unify()
         .or(profile::routes(state.clone()))
+        .unify()
+        .or(upload::routes(state.clone()))
         .unify()
         .or(documents::routes(state))
         .unify()

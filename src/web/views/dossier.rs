@@ -66,6 +66,27 @@ fn rows(documents: &[DocumentSummary], list: List, csrf_token: &str) -> Markup {
     }
 }
 
+/// Uploading into the own dossier: the kind first, then one or more files.
+fn upload_form(csrf_token: &str) -> Markup {
+    html! {
+        h3 { "Bestanden uploaden" }
+        form.upload method="post" action="/documenten/upload" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(csrf_token);
+            label for="upload-kind" { "Soort bestand" }
+            select #upload-kind name="kind" {
+                option value="id_copy" { "Kopie identiteitsbewijs" }
+                option value="expense_claim" { "Declaratie" }
+                option value="other" selected { "Overig" }
+            }
+            label for="upload-file" { "Bestanden (PDF, PNG of JPEG)" }
+            input #upload-file name="file" type="file" multiple required
+                accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
+            p.muted { "Een upload ziet alleen u, tot u hem deelt met “Deel met…”." }
+            button type="submit" { "Uploaden" }
+        }
+    }
+}
+
 pub fn dossier_overview(site: &Site, nav: &Nav, view: &DossierView) -> Markup {
     signed_in_page(
         site,
@@ -78,6 +99,7 @@ pub fn dossier_overview(site: &Site, nav: &Nav, view: &DossierView) -> Markup {
                 (rows(&view.payroll, List::Payroll, &nav.csrf_token))
                 h2 { "Overige bestanden (" (view.other.len()) ")" }
                 (rows(&view.other, List::Other, &nav.csrf_token))
+                (upload_form(&nav.csrf_token))
             }
         },
     )

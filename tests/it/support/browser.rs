@@ -62,6 +62,20 @@ impl Browser {
             .expect("request")
     }
 
+    /// Posts a multipart form (file uploads).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Opens the sign-in page, then posts the form with its token.
     pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
         let page = self.get("/aanmelden").await.text().await.expect("page");

@@ -1,0 +1,170 @@
+//! `POST /documenten/upload`: one or more files from the dossier page, streamed to the file
+//! store. The form's token and the kind come before the files (browsers send fields in page
+//! order), so nothing is stored for a forged or incomplete form.
+
+use bytes::Buf;
+use futures_util::StreamExt;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::filters::multipart::{FormData, Part};
+use warp::http::StatusCode;
+use warp::reply::Response;
+
+use super::sign_in_first;
+use crate::domain::DocumentKind;
+use crate::service::{ServiceError, UploadRequest};
+use crate::web::respond;
+use crate::web::session::{Visit, WebState, form_is_genuine, visit};
+use crate::web::views;
+
+/// Room for the small fields and the multipart framing around the files.
+const FORM_OVERHEAD: u64 = 64 * 1024;
+/// At most this many files per upload.
+const MAX_FILES: u64 = 20;
+
+pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
+    let limit = state
+        .services
+        .settings()
+        .upload_max_bytes
+        .saturating_add(FORM_OVERHEAD)
+        .saturating_mul(MAX_FILES);
+    warp::post()
+        .and(warp::path!("documenten" / "upload"))
+        .and(visit(state.clone()))
+        .and(warp::multipart::form().max_length(limit))
+        .then(move |v: Visit, form: FormData| upload(state.clone(), v, form))
+        .boxed()
+}
+
+fn page(state: &WebState, status: StatusCode, explanation: &str) -> Response {
+    respond::html(
+        status,
+        views::problem_page(&state.site, "Uploaden niet gelukt", explanation),
+    )
+}
+
+/// A small text field, bounded.
+async fn text_field(part: Part) -> Option<String> {
+    let mut bytes = Vec::new();
+    let mut stream = part.stream();
+    while let Some(chunk) = stream.next().await {
+        let mut chunk = chunk.ok()?;
+        while chunk.has_remaining() {
+            let piece = chunk.chunk();
+            if bytes.len() + piece.len() > 1024 {
+                return None;
+            }
+            bytes.extend_from_slice(piece);
+            let n = piece.len();
+            chunk.advance(n);
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
+    let Some(session) = &visit.session else {
+        return sign_in_first("/");
+    };
+    let mut genuine = false;
+    let mut kind = None;
+    let mut stored = 0;
+    while let Some(part) = form.next().await {
+        let Ok(part) = part else {
+            return page(
+                &state,
+                StatusCode::BAD_REQUEST,
+                "Het formulier kwam niet goed aan. Probeer het opnieuw.",
+            );
+        };
+        match part.name() {
+            "csrf" => {
+                let token = text_field(part).await.unwrap_or_default();
+                genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &token);
+                if !genuine {
+                    return super::account::not_genuine(&state);
+                }
+            }
+            "kind" => {
+                kind = text_field(part)
+                    .await
+                    .and_then(|k| DocumentKind::parse(&k).ok())
+                    .filter(|k| k.is_upload_kind());
+            }
+            "file" => {
+                if !genuine {
+                    return super::account::not_genuine(&state);
+                }
+                let Some(kind) = kind else {
+                    return page(
+                        &state,
+                        StatusCode::BAD_REQUEST,
+                        "Kies eerst wat voor bestand het is.",
+                    );
+                };
+                let file_name = part.filename().unwrap_or_default().to_owned();
+                if file_name.is_empty() {
+                    // The browser sends an empty part when no file was chosen.
+                    continue;
+                }
+                let body = part.stream();
+                let request = UploadRequest { kind, file_name };
+                match state
+                    .services
+                    .upload(session.actor, visit.context, request, Box::pin(body))
+                    .await
+                {
+                    Ok(_) => stored += 1,
+                    Err(e) => return refused(&state, &e, stored),
+                }
+            }
+            _ => {
+                return page(
+                    &state,
+                    StatusCode::BAD_REQUEST,
+                    "Het formulier bevat een onbekend veld.",
+                );
+            }
+        }
+    }
+    if !genuine {
+        return super::account::not_genuine(&state);
+    }
+    if stored == 0 {
+        return page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "Kies een of meer bestanden om te uploaden.",
+        );
+    }
+    respond::see_other("/")
+}
+
+fn refused(state: &WebState, error: &ServiceError, stored: usize) -> Response {
+    let earlier = if stored > 0 {
+        format!(" De {stored} bestand(en) daarvoor zijn wel opgeslagen.")
+    } else {
+        String::new()
+    };
+    let (status, why) = match error {
+        ServiceError::TooLarge { limit } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Het bestand is groter dan {} MB.", limit / (1024 * 1024)),
+        ),
+        ServiceError::UnsupportedType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Dit soort bestand wordt niet aangenomen. Upload een PDF, PNG of JPEG.".to_owned(),
+        ),
+        ServiceError::Invalid { .. } => (
+            StatusCode::BAD_REQUEST,
+            "Het bestand kon niet worden opgeslagen; controleer de naam en het soort.".to_owned(),
+        ),
+        ServiceError::NotFound | ServiceError::Forbidden(_) => (
+            StatusCode::FORBIDDEN,
+            "U kunt hier geen bestanden uploaden.".to_owned(),
+        ),
+        other => return respond::internal(&state.site, other),
+    };
+    page(state, status, &format!("{why}{earlier}"))
+}
