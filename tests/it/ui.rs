@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use crate::support::{Chrome, TestApp, axe_violations, demo, login};
+use crate::support::{Browser, Chrome, TestApp, axe_violations, demo, login};
 
 /// The unread counter in the navigation.
 async fn unread(c: &Client) -> Result<u64, String> {
@@ -195,8 +195,16 @@ async fn pages_have_no_accessibility_violations() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_employee_shares_an_upload_from_the_dossier() {
+async fn an_employee_uploads_an_id_copy_and_shares_it() {
     let app = TestApp::start().await;
+    let files = tempfile::tempdir().unwrap();
+    let pdf_path = files.path().join("id-kaart.pdf");
+    let shared_link = std::sync::Mutex::new(None::<String>);
+    std::fs::write(
+        &pdf_path,
+        b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
+    )
+    .unwrap();
     let report = demo(&app).await;
     let employee = login(&report, "demo-werknemer-1").clone();
     let base = app.running.url().to_owned();
@@ -217,26 +225,69 @@ async fn an_employee_shares_an_upload_from_the_dossier() {
             if labels != ["Markeer gelezen", "Markeer ongelezen"] {
                 return Err(format!("payroll actions: {labels:?}"));
             }
-            let title = c
-                .find(Locator::Css("#acties-overig tbody td a"))
+            // Upload an ID copy through the file picker.
+            c.find(Locator::Css("#upload-kind option[value='id_copy']"))
                 .await
-                .map_err(|e| format!("no upload in the demo dossier: {e}"))?
-                .text()
+                .map_err(e)?
+                .click()
                 .await
                 .map_err(e)?;
-            // Stop sharing, then share again, each through the ticked box and a button.
-            let shared_before = upload_row_text(c, &title).await?.contains("gedeeld");
-            let first = if shared_before { "unshare" } else { "share" };
-            act_on_upload(c, &title, first).await?;
-            if upload_row_text(c, &title).await?.contains("gedeeld") == shared_before {
-                return Err(format!("{first} did not change {title}"));
+            c.find(Locator::Css("#upload-file"))
+                .await
+                .map_err(e)?
+                .send_keys(&pdf_path.display().to_string())
+                .await
+                .map_err(e)?;
+            c.find(Locator::Css("form.upload button[type=submit]"))
+                .await
+                .map_err(e)?
+                .click()
+                .await
+                .map_err(e)?;
+            wait_for_path(c, "/").await?;
+            let title = "id-kaart.pdf";
+            if upload_row_text(c, title).await?.contains("gedeeld") {
+                return Err("a new upload is shared before anyone shares it".into());
             }
-            act_on_upload(c, &title, if shared_before { "share" } else { "unshare" }).await?;
-            if upload_row_text(c, &title).await?.contains("gedeeld") != shared_before {
-                return Err(format!("{title} did not change back"));
+            // Share it, stop sharing, share again: each through the ticked box and a button.
+            act_on_upload(c, title, "share").await?;
+            if !upload_row_text(c, title).await?.contains("gedeeld") {
+                return Err(format!("sharing did not mark {title} shared"));
             }
+            act_on_upload(c, title, "unshare").await?;
+            if upload_row_text(c, title).await?.contains("gedeeld") {
+                return Err(format!("{title} is still shared"));
+            }
+            act_on_upload(c, title, "share").await?;
+            if !upload_row_text(c, title).await?.contains("gedeeld") {
+                return Err(format!("{title} was not shared again"));
+            }
+            let href = c
+                .find(Locator::XPath(&format!(
+                    "//form[@id='acties-overig']//a[text()='{title}']"
+                )))
+                .await
+                .map_err(e)?
+                .attr("href")
+                .await
+                .map_err(e)?
+                .ok_or("no link")?;
+            *shared_link.lock().unwrap() = Some(href);
             Ok(())
         })
         .await;
+    // The employer sees the shared copy; another employee does not.
+    let link = shared_link
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("link of the shared upload");
+    let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    assert_eq!(employer.get(&link).await.status(), reqwest::StatusCode::OK);
+    let colleague = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
+    assert_eq!(
+        colleague.get(&link).await.status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
     app.stop().await;
 }
