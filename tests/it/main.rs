@@ -12,6 +12,7 @@ mod http;
 mod lifecycle;
 mod limits;
 mod mail;
+mod people;
 mod profile;
 mod signin;
 mod support;

@@ -351,6 +351,7 @@ pub(super) async fn profile_page(
         .await
         .unwrap_or(0);
     let nav = Nav {
+        role: session.role,
         display_name: session.display_name.clone(),
         unread,
         csrf_token: session.csrf_token.clone(),

@@ -152,6 +152,7 @@ pub async fn start_page(state: WebState, visit: Visit) -> Response {
     match (view, unread) {
         (Ok(view), Ok(unread)) => {
             let nav = Nav {
+                role: session.role,
                 display_name: session.display_name.clone(),
                 unread,
                 csrf_token: session.csrf_token.clone(),

@@ -3,6 +3,7 @@
 
 mod account;
 mod documents;
+mod people;
 mod profile;
 mod signin;
 mod two_factor;
@@ -31,6 +32,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(two_factor::routes(state.clone()))
         .unify()
         .or(profile::routes(state.clone()))
+        .unify()
+        .or(people::routes(state.clone()))
         .unify()
         .or(upload::routes(state.clone()))
         .unify()

@@ -13,6 +13,8 @@ pub struct Site {
 /// What the header shows to a signed-in account.
 #[derive(Debug, Clone)]
 pub struct Nav {
+    /// Decides which menu items show (Werknemers for employers, Werkgevers for bureaus).
+    pub role: crate::domain::party::Role,
     pub display_name: String,
     pub unread: u64,
     /// The session's form token, for the sign-out button.
@@ -49,6 +51,11 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                         nav.site-nav aria-label="Hoofdmenu" {
                             a href="/" { "Home" }
                             a href="/profiel" { "Profiel" }
+                            @match nav.role {
+                                crate::domain::party::Role::Employer => a href="/werknemers" { "Werknemers" },
+                                crate::domain::party::Role::Bureau => a href="/werkgevers" { "Werkgevers" },
+                                crate::domain::party::Role::Employee => {},
+                            }
                             a href="/" { "Ongelezen " span.badge { (nav.unread) } }
                             form.signout method="post" action="/afmelden" {
                                 input type="hidden" name="csrf" value=(nav.csrf_token);

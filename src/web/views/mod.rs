@@ -4,6 +4,7 @@ mod account;
 mod dossier;
 mod layout;
 mod pages;
+mod people;
 mod signin;
 mod two_factor;
 
@@ -14,5 +15,6 @@ pub use account::{
 pub use dossier::dossier_overview;
 pub use layout::{Nav, Site};
 pub use pages::{home, not_found, problem_page};
+pub use people::{employees, employers};
 pub use signin::{SignInPage, sign_in};
 pub use two_factor::{CodePage, EnrolPage, code, enrol, recovery_codes};

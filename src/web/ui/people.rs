@@ -1,0 +1,125 @@
+//! `GET /werknemers` (employers) and `GET /werkgevers` (bureaus): who the signed-in party
+//! administers. Anyone else gets "not found", like any page that is not theirs.
+
+use std::collections::HashMap;
+
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+
+use super::sign_in_first;
+use crate::domain::party::Role;
+use crate::service::{CurrentSession, ServiceError};
+use crate::web::respond;
+use crate::web::session::{Visit, WebState, visit};
+use crate::web::views::{self, Nav};
+
+pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
+    let employees = warp::get()
+        .and(warp::path!("werknemers"))
+        .and(visit(state.clone()))
+        .and(warp::query::<HashMap<String, String>>())
+        .then({
+            let state = state.clone();
+            move |v: Visit, q: HashMap<String, String>| employees(state.clone(), v, q)
+        });
+    let employers = warp::get()
+        .and(warp::path!("werkgevers"))
+        .and(visit(state.clone()))
+        .and(warp::query::<HashMap<String, String>>())
+        .then(move |v: Visit, q: HashMap<String, String>| employers(state.clone(), v, q));
+    employees.or(employers).unify().boxed()
+}
+
+async fn nav(state: &WebState, session: &CurrentSession) -> Nav {
+    Nav {
+        role: session.role,
+        display_name: session.display_name.clone(),
+        unread: state
+            .services
+            .unread_count(session.actor)
+            .await
+            .unwrap_or(0),
+        csrf_token: session.csrf_token.clone(),
+    }
+}
+
+fn search_of(query: &HashMap<String, String>) -> String {
+    query
+        .get("zoek")
+        .map(|s| s.trim().chars().take(100).collect())
+        .unwrap_or_default()
+}
+
+fn not_found(state: &WebState) -> Response {
+    respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site))
+}
+
+async fn employees(state: WebState, visit: Visit, query: HashMap<String, String>) -> Response {
+    let Some(session) = &visit.session else {
+        return sign_in_first("/werknemers");
+    };
+    if session.role != Role::Employer {
+        return not_found(&state);
+    }
+    let year = match query
+        .get("jaar")
+        .map(|y| y.trim())
+        .filter(|y| !y.is_empty())
+    {
+        None => None,
+        Some(y) => match y.parse::<u16>() {
+            Ok(y) if (1990..=2100).contains(&y) => Some(y),
+            _ => {
+                return respond::html(
+                    StatusCode::BAD_REQUEST,
+                    views::problem_page(
+                        &state.site,
+                        "Jaar klopt niet",
+                        "Jaar: vul een jaartal in, bijvoorbeeld 2026, of laat het leeg.",
+                    ),
+                );
+            }
+        },
+    };
+    let search = search_of(&query);
+    let wanted = (!search.is_empty()).then(|| search.clone());
+    match state
+        .services
+        .employees(session.actor, None, year, wanted)
+        .await
+    {
+        Ok(lines) => respond::html(
+            StatusCode::OK,
+            views::employees(
+                &state.site,
+                &nav(&state, session).await,
+                &lines,
+                year,
+                &search,
+            ),
+        ),
+        Err(ServiceError::NotFound) => not_found(&state),
+        Err(e) => respond::internal(&state.site, &e),
+    }
+}
+
+async fn employers(state: WebState, visit: Visit, query: HashMap<String, String>) -> Response {
+    let Some(session) = &visit.session else {
+        return sign_in_first("/werkgevers");
+    };
+    if session.role != Role::Bureau {
+        return not_found(&state);
+    }
+    let search = search_of(&query);
+    let wanted = (!search.is_empty()).then(|| search.clone());
+    match state.services.employers(session.actor, wanted).await {
+        Ok(lines) => respond::html(
+            StatusCode::OK,
+            views::employers(&state.site, &nav(&state, session).await, &lines, &search),
+        ),
+        Err(ServiceError::NotFound) => not_found(&state),
+        Err(e) => respond::internal(&state.site, &e),
+    }
+}

@@ -1,0 +1,80 @@
+//! The Werknemers and Werkgevers pages: who sees them, masked BSNs, search and year filter.
+
+use reqwest::StatusCode;
+
+use crate::support::{Browser, TestApp, demo, login};
+
+#[tokio::test]
+async fn employers_see_their_employees_and_bureaus_their_employers() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    let page = employer.get("/werknemers").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("href=\"/werknemers\""),
+        "the menu offers the page"
+    );
+    assert!(html.contains("Werknemers (2)"), "{html}");
+    assert!(html.contains("*****"), "BSNs are masked");
+    // No nine-digit number (a full BSN) in the table.
+    let table = html
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|t| t.split("</tbody>").next())
+        .expect("a table");
+    let digits_runs = table
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 9)
+        .count();
+    assert_eq!(digits_runs, 0, "no full BSN on the page");
+    // Search narrows the list; a bad year is a clear error naming the field.
+    let none = employer
+        .get("/werknemers?zoek=zzzz-niemand")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("Werknemers (0)") && none.contains("Geen werknemers gevonden"));
+    let bad = employer.get("/werknemers?jaar=twintig").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().await.unwrap().contains("Jaar"));
+    let this_year = employer
+        .get("/werknemers?jaar=2026")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(this_year.contains("Werknemers (2)"), "{this_year}");
+    // Not an employer's page to see: "not found", like anything else that is not yours.
+    assert_eq!(
+        employer.get("/werkgevers").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    assert_eq!(
+        employee.get("/werknemers").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let own = employee.get("/").await.text().await.unwrap();
+    assert!(!own.contains("href=\"/werknemers\"") && !own.contains("href=\"/werkgevers\""));
+
+    let bureau = Browser::signed_in(&app, login(&report, "demo-bureau")).await;
+    let html = bureau.get("/werkgevers").await.text().await.unwrap();
+    assert!(html.contains("href=\"/werkgevers\""));
+    // One of the two demo employers runs its own payroll, without the bureau.
+    assert!(html.contains("Werkgevers (1)"), "{html}");
+    assert_eq!(
+        bureau.get("/werknemers").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Signed out: to the sign-in page first.
+    let anonymous = Browser::new(&app);
+    assert_eq!(
+        anonymous.get("/werknemers").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    app.stop().await;
+}
