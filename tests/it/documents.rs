@@ -280,6 +280,21 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
     assert_eq!(read.headers()["location"], "/");
     let after = owner.get("/").await.text().await.unwrap();
     assert_eq!(after.matches("class=\"unread\"").count() + 1, unread_before);
+    // From the Ongelezen page the answer leads back there; nowhere else.
+    let unread_page = owner.get("/ongelezen").await.text().await.unwrap();
+    assert!(unread_page.contains("name=\"terug\" value=\"/ongelezen\""));
+    let back = act(
+        &owner,
+        format!("csrf={csrf}&terug=%2Fongelezen&action=unread&id={payslip}"),
+    )
+    .await;
+    assert_eq!(back.headers()["location"], "/ongelezen");
+    let elsewhere = act(
+        &owner,
+        format!("csrf={csrf}&terug=https%3A%2F%2Fevil.example&action=read&id={payslip}"),
+    )
+    .await;
+    assert_eq!(elsewhere.headers()["location"], "/");
     app.stop().await;
 }
 

@@ -117,6 +117,25 @@ async fn an_employee_opens_a_payslip_and_the_unread_counter_goes_down() {
             if before == 0 {
                 return Err("the demo employee has nothing unread".into());
             }
+            // The counter leads to the list of exactly those documents.
+            c.find(Locator::Css("nav a[href='/ongelezen']"))
+                .await
+                .map_err(e)?
+                .click()
+                .await
+                .map_err(e)?;
+            wait_for_path(c, "/ongelezen").await?;
+            let listed = c
+                .find_all(Locator::Css("#acties-ongelezen tbody tr"))
+                .await
+                .map_err(e)?
+                .len();
+            if u64::try_from(listed).unwrap() != before {
+                return Err(format!(
+                    "Ongelezen lists {listed}, the counter says {before}"
+                ));
+            }
+            c.goto(&format!("{base}/")).await.map_err(e)?;
             let first = c
                 .find(Locator::Css("table.documents tr.unread td a"))
                 .await
@@ -181,7 +200,7 @@ async fn pages_have_no_accessibility_violations() {
                 violations.extend(check_page(c, &base, path).await?);
             }
             sign_in(c, &base, &employee.username, &employee.password).await?;
-            for path in ["/", "/profiel", "/profiel/2fa"] {
+            for path in ["/", "/ongelezen", "/profiel", "/profiel/2fa"] {
                 violations.extend(check_page(c, &base, path).await?);
             }
             if violations.is_empty() {

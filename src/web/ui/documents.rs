@@ -35,8 +35,43 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("documenten" / "acties"))
         .and(visit(state.clone()))
         .and(warp::body::stream())
-        .then(move |v: Visit, body| act(state.clone(), v, body));
-    view.or(download).unify().or(act).unify().boxed()
+        .then({
+            let state = state.clone();
+            move |v: Visit, body| act(state.clone(), v, body)
+        });
+    let unread = warp::get()
+        .and(warp::path!("ongelezen"))
+        .and(visit(state.clone()))
+        .then(move |v: Visit| unread_page(state.clone(), v));
+    view.or(download)
+        .unify()
+        .or(unread)
+        .unify()
+        .or(act)
+        .unify()
+        .boxed()
+}
+
+/// `GET /ongelezen`: the account's unread documents.
+async fn unread_page(state: WebState, visit: Visit) -> Response {
+    let Some(session) = &visit.session else {
+        return sign_in_first("/ongelezen");
+    };
+    match state.services.unread(session.actor).await {
+        Ok(documents) => {
+            let nav = Nav {
+                role: session.role,
+                display_name: session.display_name.clone(),
+                unread: u64::try_from(documents.len()).unwrap_or(u64::MAX),
+                csrf_token: session.csrf_token.clone(),
+            };
+            respond::html(
+                StatusCode::OK,
+                views::unread_page(&state.site, &nav, &documents),
+            )
+        }
+        Err(e) => respond::internal(&state.site, &e),
+    }
 }
 
 /// `POST /documenten/acties`: share, stop sharing, delete, mark read or unread the ticked
@@ -87,8 +122,13 @@ where
         Some("unread") => services.mark_unread(actor, ctx, ids).await,
         _ => return bad_request(&state, "Deze actie bestaat niet."),
     };
+    // Back to the list the form came from (only known lists: no open redirect).
+    let back = match field("terug") {
+        Some("/ongelezen") => "/ongelezen",
+        _ => "/",
+    };
     match done {
-        Ok(_) => respond::see_other("/"),
+        Ok(_) => respond::see_other(back),
         Err(ServiceError::NotFound) => {
             respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site))
         }

@@ -19,12 +19,15 @@ fn size(bytes: u64) -> String {
 enum List {
     Payroll,
     Other,
+    /// The Ongelezen page: documents of any kind, so only marking.
+    Unread,
 }
 
 fn rows(documents: &[DocumentSummary], list: List, csrf_token: &str) -> Markup {
-    let form_id = match list {
-        List::Payroll => "acties-loon",
-        List::Other => "acties-overig",
+    let (form_id, back) = match list {
+        List::Payroll => ("acties-loon", "/"),
+        List::Other => ("acties-overig", "/"),
+        List::Unread => ("acties-ongelezen", "/ongelezen"),
     };
     html! {
         @if documents.is_empty() {
@@ -32,6 +35,7 @@ fn rows(documents: &[DocumentSummary], list: List, csrf_token: &str) -> Markup {
         } @else {
             form id=(form_id) method="post" action="/documenten/acties" {
                 input type="hidden" name="csrf" value=(csrf_token);
+                input type="hidden" name="terug" value=(back);
                 table.documents {
                     thead { tr {
                         th { span.visually-hidden { "Selecteer" } }
@@ -85,6 +89,21 @@ fn upload_form(csrf_token: &str) -> Markup {
             button type="submit" { "Uploaden" }
         }
     }
+}
+
+/// `/ongelezen`: everything the account has not opened yet, newest first.
+pub fn unread_page(site: &Site, nav: &Nav, documents: &[DocumentSummary]) -> Markup {
+    signed_in_page(
+        site,
+        nav,
+        "Ongelezen",
+        html! {
+            section.card {
+                h1 { "Ongelezen (" (documents.len()) ")" }
+                (rows(documents, List::Unread, &nav.csrf_token))
+            }
+        },
+    )
 }
 
 pub fn dossier_overview(site: &Site, nav: &Nav, view: &DossierView) -> Markup {

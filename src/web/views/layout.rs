@@ -56,7 +56,7 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                                 crate::domain::party::Role::Bureau => a href="/werkgevers" { "Werkgevers" },
                                 crate::domain::party::Role::Employee => {},
                             }
-                            a href="/" { "Ongelezen " span.badge { (nav.unread) } }
+                            a href="/ongelezen" { "Ongelezen " span.badge { (nav.unread) } }
                             form.signout method="post" action="/afmelden" {
                                 input type="hidden" name="csrf" value=(nav.csrf_token);
                                 span.who { (nav.display_name) }
