@@ -253,8 +253,8 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     tbody {
                         @for s in &view.sessions {
                             tr {
-                                td { (s.created_at.format("%d-%m-%Y %H:%M")) }
-                                td { (s.last_seen_at.format("%d-%m-%Y %H:%M")) }
+                                td { (super::format::date_time(s.created_at)) }
+                                td { (super::format::date_time(s.last_seen_at)) }
                                 td { (s.client_addr.as_deref().unwrap_or("")) }
                                 td.agent { (s.user_agent.as_deref().unwrap_or("")) }
                                 td {

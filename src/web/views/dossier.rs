@@ -2,16 +2,9 @@
 
 use maud::{Markup, html};
 
+use super::format;
 use super::layout::{Nav, Site, signed_in_page};
 use crate::service::{DocumentSummary, DossierView};
-
-fn size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-        b if b >= 1024 => format!("{} kB", b / 1024),
-        b => format!("{b} B"),
-    }
-}
 
 /// Which list a table shows: payroll files can only be marked; uploads can also be shared
 /// and deleted.
@@ -48,8 +41,8 @@ fn rows(documents: &[DocumentSummary], list: List, csrf_token: &str) -> Markup {
                             tr.unread[!d.read] {
                                 td { input type="checkbox" name="id" value=(d.id) aria-label={ "Selecteer " (d.title) }; }
                                 td { a href={ "/documenten/" (d.id) } { (d.title) } }
-                                td { (d.created_at.format("%d-%m-%Y")) }
-                                td { (size(d.size)) }
+                                td { (format::date(d.created_at)) }
+                                td { (format::size(d.size)) }
                                 @if list == List::Other { td { @if d.shared { "gedeeld" } } }
                                 td { a href={ "/documenten/" (d.id) "/download" } { "Download" } }
                             }

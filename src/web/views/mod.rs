@@ -2,6 +2,7 @@
 
 mod account;
 mod dossier;
+mod format;
 mod layout;
 mod pages;
 mod people;

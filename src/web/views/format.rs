@@ -1,0 +1,52 @@
+//! How pages write times and sizes: dates as dd-mm-yyyy and clock times in Dutch local time
+//! (Europe/Amsterdam), whatever the server's own time zone; sizes in B, kB or MB.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Amsterdam;
+
+/// "27-11-2026": the local date of a moment.
+pub fn date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Amsterdam).format("%d-%m-%Y").to_string()
+}
+
+/// "27-11-2026 14:05": the local date and time of a moment.
+pub fn date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Amsterdam)
+        .format("%d-%m-%Y %H:%M")
+        .to_string()
+}
+
+/// A file size as people read it.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{} kB", b / 1024),
+        b => format!("{b} B"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap()
+    }
+
+    #[test]
+    fn moments_are_shown_in_dutch_local_time() {
+        // Late evening UTC is already the next day in Amsterdam (winter: +1, summer: +2).
+        assert_eq!(date(at("2026-01-31T23:30:00Z")), "01-02-2026");
+        assert_eq!(date_time(at("2026-01-31T23:30:00Z")), "01-02-2026 00:30");
+        assert_eq!(date_time(at("2026-07-01T10:00:00Z")), "01-07-2026 12:00");
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(size(512), "512 B");
+        assert_eq!(size(2048), "2 kB");
+        assert_eq!(size(3 * 1024 * 1024 + 512 * 1024), "3.5 MB");
+    }
+}
