@@ -397,3 +397,56 @@ async fn uploads_from_the_dossier_page_are_checked_and_stored_whole() {
     assert_eq!(tmp_left, 0, "no partial files left behind");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_dossier_has_a_year_selector_and_a_search_per_list() {
+    let app = TestApp::start().await;
+    let size = loondossier::service::demo::DemoSize {
+        employers: 1,
+        employees_per_employer: 1,
+        years: 2,
+    };
+    let report = app
+        .running
+        .services()
+        .load_demo(size, &app.data_dir.join("demo-credentials.txt"))
+        .await
+        .unwrap();
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let page = owner.get("/").await.text().await.unwrap();
+    assert!(page.contains("Dossier 2026"), "the current year first");
+    assert!(
+        page.contains("<option value=\"2025\">2025</option>"),
+        "{page}"
+    );
+    let last_year = owner.get("/?jaar=2025").await.text().await.unwrap();
+    assert!(last_year.contains("Dossier 2025"));
+    assert!(
+        last_year.contains("Loonstrook - december 2025"),
+        "{last_year}"
+    );
+    assert!(!last_year.contains("januari 2026"));
+    // Search within one list, keeping the year.
+    let found = owner
+        .get("/?jaar=2025&zoek-loon=december")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(found.contains("Loonstrook - december 2025"));
+    assert!(!found.contains("Loonstrook - november 2025"));
+    assert!(
+        found.contains("value=\"december\""),
+        "the search stays in its box"
+    );
+    let nothing = owner.get("/?zoek-loon=zzzz").await.text().await.unwrap();
+    assert!(
+        nothing.contains("Loon-bestanden voor 2026 (0)"),
+        "{nothing}"
+    );
+    // A year that cannot be: a clear error naming the field.
+    let bad = owner.get("/?jaar=abc").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().await.unwrap().contains("Jaar"));
+    app.stop().await;
+}

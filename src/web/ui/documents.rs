@@ -9,7 +9,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use super::sign_in_first;
-use crate::domain::PublicId;
+use crate::domain::{PublicId, Year};
 use crate::service::{Disposition, DossierRef, DossierSearch, ServiceError};
 use crate::web::forms;
 use crate::web::session::{Visit, WebState, form_is_genuine, visit};
@@ -175,18 +175,38 @@ async fn open(state: WebState, visit: Visit, id: String, disposition: Dispositio
 }
 
 /// `/`: the signed-in account's own dossier; everyone else goes to the sign-in page.
-pub async fn start_page(state: WebState, visit: Visit) -> Response {
+pub async fn start_page(
+    state: WebState,
+    visit: Visit,
+    query: std::collections::HashMap<String, String>,
+) -> Response {
     let Some(session) = &visit.session else {
         return respond::see_other("/aanmelden");
     };
+    let year = match query
+        .get("jaar")
+        .map(|y| y.trim())
+        .filter(|y| !y.is_empty())
+    {
+        None => None,
+        Some(text) => match text.parse::<i64>().ok().and_then(|y| Year::new(y).ok()) {
+            Some(year) => Some(year),
+            None => return bad_request(&state, "Jaar: kies een jaar uit de lijst."),
+        },
+    };
+    let search_of = |name: &str| {
+        query
+            .get(name)
+            .map(|s| s.trim().chars().take(100).collect::<String>())
+            .filter(|s| !s.is_empty())
+    };
+    let search = DossierSearch {
+        payroll: search_of("zoek-loon"),
+        other: search_of("zoek-overig"),
+    };
     let services = &state.services;
     let view = services
-        .dossier(
-            session.actor,
-            DossierRef::Own,
-            None,
-            DossierSearch::default(),
-        )
+        .dossier(session.actor, DossierRef::Own, year, search.clone())
         .await;
     let unread = services.unread_count(session.actor).await;
     match (view, unread) {
@@ -199,7 +219,7 @@ pub async fn start_page(state: WebState, visit: Visit) -> Response {
             };
             respond::html(
                 StatusCode::OK,
-                views::dossier_overview(&state.site, &nav, &view),
+                views::dossier_overview(&state.site, &nav, &view, &search),
             )
         }
         (Err(e), _) | (_, Err(e)) => respond::internal(&state.site, &e),

@@ -20,9 +20,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let start = warp::get()
         .and(warp::path::end())
         .and(visit(state.clone()))
+        .and(warp::query::<std::collections::HashMap<String, String>>())
         .then({
             let state = state.clone();
-            move |v: Visit| documents::start_page(state.clone(), v)
+            move |v: Visit, q| documents::start_page(state.clone(), v, q)
         });
     start
         .or(signin::routes(state.clone()))

@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::format;
 use super::layout::{Nav, Site, signed_in_page};
-use crate::service::{DocumentSummary, DossierView};
+use crate::service::{DocumentSummary, DossierSearch, DossierView};
 
 /// Which list a table shows: payroll files can only be marked; uploads can also be shared
 /// and deleted.
@@ -99,7 +99,36 @@ pub fn unread_page(site: &Site, nav: &Nav, documents: &[DocumentSummary]) -> Mar
     )
 }
 
-pub fn dossier_overview(site: &Site, nav: &Nav, view: &DossierView) -> Markup {
+/// A search box for one list; the year and the other list's search are kept.
+fn list_search(
+    view: &DossierView,
+    search: &DossierSearch,
+    name: &str,
+    label: &str,
+    value: Option<&str>,
+) -> Markup {
+    let (other_name, other_value) = if name == "zoek-loon" {
+        ("zoek-overig", search.other.as_deref())
+    } else {
+        ("zoek-loon", search.payroll.as_deref())
+    };
+    html! {
+        form.search method="get" action="/" role="search" {
+            input type="hidden" name="jaar" value=(view.year);
+            @if let Some(v) = other_value { input type="hidden" name=(other_name) value=(v); }
+            label for=(name) { (label) }
+            input id=(name) name=(name) type="search" maxlength="100" value=[value];
+            button type="submit" { "Zoeken" }
+        }
+    }
+}
+
+pub fn dossier_overview(
+    site: &Site,
+    nav: &Nav,
+    view: &DossierView,
+    search: &DossierSearch,
+) -> Markup {
     signed_in_page(
         site,
         nav,
@@ -107,9 +136,22 @@ pub fn dossier_overview(site: &Site, nav: &Nav, view: &DossierView) -> Markup {
         html! {
             section.card {
                 h1 { "Dossier " (view.year) " – " (view.owner_name) }
+                @if view.years.len() > 1 {
+                    form.search method="get" action="/" {
+                        label for="jaar" { "Jaar" }
+                        select #jaar name="jaar" {
+                            @for y in &view.years {
+                                option value=(y) selected[*y == view.year] { (y) }
+                            }
+                        }
+                        button type="submit" { "Toon" }
+                    }
+                }
                 h2 { "Loon-bestanden voor " (view.year) " (" (view.payroll.len()) ")" }
+                (list_search(view, search, "zoek-loon", "Zoeken in loon-bestanden", search.payroll.as_deref()))
                 (rows(&view.payroll, List::Payroll, &nav.csrf_token))
                 h2 { "Overige bestanden (" (view.other.len()) ")" }
+                (list_search(view, search, "zoek-overig", "Zoeken in overige bestanden", search.other.as_deref()))
                 (rows(&view.other, List::Other, &nav.csrf_token))
                 (upload_form(&nav.csrf_token))
             }
