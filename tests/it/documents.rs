@@ -450,3 +450,48 @@ async fn the_dossier_has_a_year_selector_and_a_search_per_list() {
     assert!(bad.text().await.unwrap().contains("Jaar"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn details_show_the_fingerprint_and_who_placed_it_and_only_to_those_who_may_see() {
+    use sha2::Digest;
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let other = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
+    let link = document_links(&owner).await.remove(0);
+    let page = owner.get(&format!("{link}/details")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let bytes = owner
+        .get(&format!("{link}/download"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let fingerprint: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(
+        html.contains(&fingerprint),
+        "SHA-256 of the file on the page"
+    );
+    assert!(html.contains("Geplaatst door"));
+    assert!(html.contains(&format!("{} bytes", bytes.len())));
+    let dossier = owner.get("/").await.text().await.unwrap();
+    assert!(
+        dossier.contains(&format!("{link}/details")),
+        "linked from the dossier"
+    );
+
+    let not_yours = other.get(&format!("{link}/details")).await;
+    let missing = other
+        .get("/documenten/00000000000000000000000000000000/details")
+        .await;
+    assert_eq!(not_yours.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        not_yours.text().await.unwrap(),
+        missing.text().await.unwrap()
+    );
+    app.stop().await;
+}

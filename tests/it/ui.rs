@@ -200,7 +200,24 @@ async fn pages_have_no_accessibility_violations() {
                 violations.extend(check_page(c, &base, path).await?);
             }
             sign_in(c, &base, &employee.username, &employee.password).await?;
-            for path in ["/", "/ongelezen", "/profiel", "/profiel/2fa"] {
+            c.goto(&format!("{base}/"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let details = c
+                .find(Locator::Css("td.links a[href$='/details']"))
+                .await
+                .map_err(|e| e.to_string())?
+                .attr("href")
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("no details link")?;
+            for path in [
+                "/",
+                "/ongelezen",
+                "/profiel",
+                "/profiel/2fa",
+                details.as_str(),
+            ] {
                 violations.extend(check_page(c, &base, path).await?);
             }
             if violations.is_empty() {

@@ -39,17 +39,57 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
             let state = state.clone();
             move |v: Visit, body| act(state.clone(), v, body)
         });
+    let details = warp::get()
+        .and(warp::path!("documenten" / String / "details"))
+        .and(visit(state.clone()))
+        .then({
+            let state = state.clone();
+            move |id: String, v: Visit| details(state.clone(), v, id)
+        });
     let unread = warp::get()
         .and(warp::path!("ongelezen"))
         .and(visit(state.clone()))
         .then(move |v: Visit| unread_page(state.clone(), v));
     view.or(download)
         .unify()
+        .or(details)
+        .unify()
         .or(unread)
         .unify()
         .or(act)
         .unify()
         .boxed()
+}
+
+/// `GET /documenten/{id}/details`: not-yours looks exactly like not-there.
+async fn details(state: WebState, visit: Visit, id: String) -> Response {
+    let Some(session) = &visit.session else {
+        return sign_in_first(&format!("/documenten/{id}/details"));
+    };
+    let not_found = || respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site));
+    let Some(id) = PublicId::parse(&id) else {
+        return not_found();
+    };
+    match state.services.document_details(session.actor, id).await {
+        Ok(details) => {
+            let nav = Nav {
+                role: session.role,
+                display_name: session.display_name.clone(),
+                unread: state
+                    .services
+                    .unread_count(session.actor)
+                    .await
+                    .unwrap_or(0),
+                csrf_token: session.csrf_token.clone(),
+            };
+            respond::html(
+                StatusCode::OK,
+                views::details_page(&state.site, &nav, &details),
+            )
+        }
+        Err(ServiceError::NotFound) => not_found(),
+        Err(e) => respond::internal(&state.site, &e),
+    }
 }
 
 /// `GET /ongelezen`: the account's unread documents.

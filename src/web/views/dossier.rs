@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::format;
 use super::layout::{Nav, Site, signed_in_page};
-use crate::service::{DocumentSummary, DossierSearch, DossierView};
+use crate::service::{DocumentDetails, DocumentSummary, DossierSearch, DossierView};
 
 /// Which list a table shows: payroll files can only be marked; uploads can also be shared
 /// and deleted.
@@ -44,7 +44,11 @@ fn rows(documents: &[DocumentSummary], list: List, csrf_token: &str) -> Markup {
                                 td { (format::date(d.created_at)) }
                                 td { (format::size(d.size)) }
                                 @if list == List::Other { td { @if d.shared { "gedeeld" } } }
-                                td { a href={ "/documenten/" (d.id) "/download" } { "Download" } }
+                                td.links {
+                                    a href={ "/documenten/" (d.id) "/download" } { "Download" }
+                                    " "
+                                    a href={ "/documenten/" (d.id) "/details" } aria-label={ "Details van " (d.title) } { "Details" }
+                                }
                             }
                         }
                     }
@@ -82,6 +86,49 @@ fn upload_form(csrf_token: &str) -> Markup {
             button type="submit" { "Uploaden" }
         }
     }
+}
+
+/// `/documenten/{id}/details`: what the file is, where it came from, earlier versions.
+pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails) -> Markup {
+    let d = &details.summary;
+    signed_in_page(
+        site,
+        nav,
+        &d.title,
+        html! {
+            section.card {
+                h1 { (d.title) }
+                @if details.superseded {
+                    p.notice role="status" { "Deze versie is vervangen door een correctie." }
+                }
+                dl.details {
+                    dt { "Bestandsnaam" } dd { (d.file_name) }
+                    dt { "Grootte" } dd { (format::size(d.size)) " (" (d.size) " bytes)" }
+                    dt { "Geplaatst" } dd { (format::date_time(d.created_at)) }
+                    dt { "Geplaatst door" } dd { (details.placed_by) }
+                    dt { "SHA-256" } dd { code.hash { (details.sha256) } }
+                    @if d.own_upload { dt { "Gedeeld" } dd { @if d.shared { "ja" } @else { "nee" } } }
+                }
+                p {
+                    a.button href={ "/documenten/" (d.id) } { "Bekijken" }
+                    " "
+                    a.button href={ "/documenten/" (d.id) "/download" } { "Download" }
+                }
+                @if !details.earlier_versions.is_empty() {
+                    h2 { "Eerdere versies" }
+                    ul {
+                        @for v in &details.earlier_versions {
+                            li {
+                                a href={ "/documenten/" (v.id) } { (v.title) }
+                                " – geplaatst " (format::date_time(v.created_at))
+                            }
+                        }
+                    }
+                }
+                p { a href="/" { "Terug naar het dossier" } }
+            }
+        },
+    )
 }
 
 /// `/ongelezen`: everything the account has not opened yet, newest first.

@@ -13,7 +13,7 @@ pub use account::{
     ForgotPage, ProfilePage, SetPasswordPage, confirm_email, forgot_password, forgot_username,
     link_expired, password_set, profile, set_password,
 };
-pub use dossier::{dossier_overview, unread_page};
+pub use dossier::{details_page, dossier_overview, unread_page};
 pub use layout::{Nav, Site};
 pub use pages::{home, not_found, problem_page};
 pub use people::{employees, employers};
