@@ -16,7 +16,7 @@ async fn document_links(browser: &Browser) -> Vec<String> {
     html.split("href=\"/documenten/")
         .skip(1)
         .filter_map(|s| s.split('"').next())
-        .filter(|s| !s.ends_with("/download"))
+        .filter(|s| !s.contains('/'))
         .map(|s| format!("/documenten/{s}"))
         .collect()
 }

@@ -44,6 +44,26 @@ async fn sign_in(c: &Client, base: &str, username: &str, password: &str) -> Resu
     wait_for_path(c, "/").await
 }
 
+/// Clicks `button` and waits until the page it was on has been replaced by the next one
+/// (after a form post the address may stay the same, so the address alone tells nothing).
+async fn submit_and_wait(
+    c: &Client,
+    button: fantoccini::elements::Element,
+    path: &str,
+) -> Result<(), String> {
+    let e = |e: fantoccini::error::CmdError| e.to_string();
+    let old = c.find(Locator::Css("html")).await.map_err(e)?;
+    button.click().await.map_err(e)?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while old.tag_name().await.is_ok() {
+        if Instant::now() > deadline {
+            return Err("the page did not change after submitting".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    wait_for_path(c, path).await
+}
+
 /// Waits until the browser has arrived at `path` (a click returns before the next page).
 async fn wait_for_path(c: &Client, path: &str) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -91,15 +111,13 @@ async fn act_on_upload(c: &Client, title: &str, action: &str) -> Result<(), Stri
         .await
         .map_err(e)?;
     checkbox.click().await.map_err(e)?;
-    c.find(Locator::Css(&format!(
-        "#acties-overig button[value='{action}']"
-    )))
-    .await
-    .map_err(e)?
-    .click()
-    .await
-    .map_err(e)?;
-    wait_for_path(c, "/").await
+    let button = c
+        .find(Locator::Css(&format!(
+            "#acties-overig button[value='{action}']"
+        )))
+        .await
+        .map_err(e)?;
+    submit_and_wait(c, button, "/").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -274,13 +292,11 @@ async fn an_employee_uploads_an_id_copy_and_shares_it() {
                 .send_keys(&pdf_path.display().to_string())
                 .await
                 .map_err(e)?;
-            c.find(Locator::Css("form.upload button[type=submit]"))
-                .await
-                .map_err(e)?
-                .click()
+            let upload = c
+                .find(Locator::Css("form.upload button[type=submit]"))
                 .await
                 .map_err(e)?;
-            wait_for_path(c, "/").await?;
+            submit_and_wait(c, upload, "/").await?;
             let title = "id-kaart.pdf";
             if upload_row_text(c, title).await?.contains("gedeeld") {
                 return Err("a new upload is shared before anyone shares it".into());
