@@ -87,6 +87,52 @@ impl Services {
         lines.ok_or(ServiceError::NotFound)
     }
 
+    /// The full BSN of an employee, for the employer or its bureau only; every look is in the
+    /// audit log. Anyone else gets "not found".
+    pub async fn reveal_bsn(
+        &self,
+        actor: Actor,
+        context: super::RequestContext,
+        employee: PublicId,
+    ) -> Result<String, ServiceError> {
+        let now = self.clock.now();
+        self.store
+            .write(move |tx| -> Result<_, ServiceError> {
+                let employee =
+                    parties::employee_by_public_id(tx, employee)?.ok_or(ServiceError::NotFound)?;
+                let employer =
+                    parties::employer(tx, employee.employer)?.ok_or(ServiceError::NotFound)?;
+                let (allowed, account) = match actor {
+                    Actor::Employer {
+                        employer: own,
+                        account,
+                        ..
+                    } => (own == employer.key, Some(account)),
+                    Actor::Bureau {
+                        bureau, account, ..
+                    } => (employer.bureau == Some(bureau), Some(account)),
+                    Actor::System | Actor::Employee { .. } => (false, None),
+                };
+                if !allowed {
+                    return Err(ServiceError::NotFound);
+                }
+                crate::store::audit::append(
+                    tx,
+                    &[crate::domain::audit::AuditEvent {
+                        at: now,
+                        account,
+                        actor: super::files::actor_label(actor).to_owned(),
+                        action: crate::domain::audit::AuditAction::RevealBsn,
+                        subject: Some(employee.public_id.to_string()),
+                        client_addr: context.client_addr.map(|a| a.to_string()),
+                        detail: None,
+                    }],
+                )?;
+                Ok(employee.data.bsn.as_str().to_owned())
+            })
+            .await
+    }
+
     /// A bureau's clients, optionally matching `search`.
     pub async fn employers(
         &self,

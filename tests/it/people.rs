@@ -78,3 +78,64 @@ async fn employers_see_their_employees_and_bureaus_their_employers() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_full_bsn_is_shown_only_on_request_and_only_to_the_employer_and_is_logged() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    let page = employer.get("/werknemers").await.text().await.unwrap();
+    let action = page
+        .split("action=\"/werknemers/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a Toon form per employee");
+    let path = format!("/werknemers/{action}");
+    let csrf = crate::support::csrf_in(&page);
+
+    let forged = employer.post_form(&path, &[("csrf", "forged")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let shown = employer.post_form(&path, &[("csrf", &csrf)]).await;
+    assert_eq!(shown.status(), StatusCode::OK);
+    let html = shown.text().await.unwrap();
+    let bsn = html
+        .split("<strong class=\"bsn\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the BSN on the page");
+    assert!(
+        loondossier::domain::Bsn::parse(bsn).is_ok(),
+        "a valid BSN: {bsn}"
+    );
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    app.running.services().flush_audit().await;
+    let logged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE action = 'reveal_bsn'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 1, "the look is in the audit log");
+
+    // The employee, and another employer, find nothing there.
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let employee_csrf = employee.page_csrf().await;
+    assert_eq!(
+        employee
+            .post_form(&path, &[("csrf", &employee_csrf)])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let stranger = Browser::signed_in(&app, login(&report, "demo-werkgever-2")).await;
+    let stranger_csrf = stranger.page_csrf().await;
+    assert_eq!(
+        stranger
+            .post_form(&path, &[("csrf", &stranger_csrf)])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}

@@ -28,8 +28,19 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("werkgevers"))
         .and(visit(state.clone()))
         .and(warp::query::<HashMap<String, String>>())
-        .then(move |v: Visit, q: HashMap<String, String>| employers(state.clone(), v, q));
-    employees.or(employers).unify().boxed()
+        .then({
+            let state = state.clone();
+            move |v: Visit, q: HashMap<String, String>| employers(state.clone(), v, q)
+        });
+    let reveal = warp::post()
+        .and(warp::path!("werknemers" / String / "bsn"))
+        .and(visit(state.clone()))
+        .and(warp::body::stream())
+        .then({
+            let state = state.clone();
+            move |id: String, v: Visit, body| reveal(state.clone(), v, id, body)
+        });
+    employees.or(employers).unify().or(reveal).unify().boxed()
 }
 
 async fn nav(state: &WebState, session: &CurrentSession) -> Nav {
@@ -118,6 +129,50 @@ async fn employers(state: WebState, visit: Visit, query: HashMap<String, String>
         Ok(lines) => respond::html(
             StatusCode::OK,
             views::employers(&state.site, &nav(&state, session).await, &lines, &search),
+        ),
+        Err(ServiceError::NotFound) => not_found(&state),
+        Err(e) => respond::internal(&state.site, &e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /werknemers/{id}/bsn`: shows one full BSN to the employer or its bureau.
+async fn reveal<S, B, E>(state: WebState, visit: Visit, id: String, body: S) -> Response
+where
+    S: futures_util::Stream<Item = Result<B, E>>,
+    B: bytes::Buf,
+    E: std::fmt::Display,
+{
+    let Some(session) = &visit.session else {
+        return sign_in_first("/werknemers");
+    };
+    let form = match crate::web::forms::read_or_page::<CsrfForm, _, _, _>(&state.site, body).await {
+        Ok(form) => form,
+        Err(page) => return page,
+    };
+    if !crate::web::session::form_is_genuine(
+        &state,
+        &visit.headers,
+        &session.csrf_token,
+        &form.csrf,
+    ) {
+        return super::account::not_genuine(&state);
+    }
+    let Some(id) = crate::domain::PublicId::parse(&id) else {
+        return not_found(&state);
+    };
+    match state
+        .services
+        .reveal_bsn(session.actor, visit.context, id)
+        .await
+    {
+        Ok(bsn) => respond::html(
+            StatusCode::OK,
+            views::revealed_bsn(&state.site, &nav(&state, session).await, &bsn),
         ),
         Err(ServiceError::NotFound) => not_found(&state),
         Err(e) => respond::internal(&state.site, &e),

@@ -16,6 +16,6 @@ pub use account::{
 pub use dossier::{details_page, dossier_overview, unread_page};
 pub use layout::{Nav, Site};
 pub use pages::{home, not_found, problem_page};
-pub use people::{employees, employers};
+pub use people::{employees, employers, revealed_bsn};
 pub use signin::{SignInPage, sign_in};
 pub use two_factor::{CodePage, EnrolPage, code, enrol, recovery_codes};

@@ -53,7 +53,13 @@ pub fn employees(
                                         td { (e.personnel_number) }
                                         td { (e.name) }
                                         td { (e.birth_date.format("%d-%m-%Y")) }
-                                        td { (e.bsn_masked) }
+                                        td.bsn {
+                                            (e.bsn_masked)
+                                            form.inline method="post" action={ "/werknemers/" (e.id) "/bsn" } {
+                                                input type="hidden" name="csrf" value=(nav.csrf_token);
+                                                button.link type="submit" aria-label={ "Toon het BSN van " (e.name) } { "Toon" }
+                                            }
+                                        }
                                         td { (e.email) }
                                         td {
                                             @if let Some(start) = e.employment_start { (start.format("%d-%m-%Y")) }
@@ -66,6 +72,23 @@ pub fn employees(
                         }
                     }
                 }
+            }
+        },
+    )
+}
+
+/// The full BSN after an explicit click (the look is in the audit log).
+pub fn revealed_bsn(site: &Site, nav: &Nav, bsn: &str) -> Markup {
+    signed_in_page(
+        site,
+        nav,
+        "BSN",
+        html! {
+            section.card {
+                h1 { "Burgerservicenummer" }
+                p { "BSN: " strong.bsn { (bsn) } }
+                p.muted { "Dat u dit nummer heeft bekeken, staat in het logboek." }
+                p { a href="/werknemers" { "Terug naar Werknemers" } }
             }
         },
     )
