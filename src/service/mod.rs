@@ -25,6 +25,8 @@ mod two_factor;
 
 use std::sync::Arc;
 
+/// A remembered answer to an idempotent API call.
+pub use crate::store::api_tokens::Remembered;
 pub use accounts::{LinkState, PasswordChangeError};
 pub use admin::StaffAdded;
 pub use backups::BackupInfo;

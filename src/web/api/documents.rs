@@ -163,7 +163,7 @@ where
     match outcome {
         Ok((status, body)) => {
             if let Some(key) = &idempotency {
-                let remembered = crate::store::api_tokens::Remembered {
+                let remembered = crate::service::Remembered {
                     request_hash,
                     status: status.as_u16(),
                     body: body.clone(),

@@ -15,7 +15,7 @@ use crate::web::respond;
 use crate::web::session::{
     Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
 };
-use crate::web::views::{self, ForgotPage, Nav, ProfilePage, SetPasswordPage};
+use crate::web::views::{self, ForgotPage, ProfilePage, SetPasswordPage};
 
 #[derive(Deserialize)]
 struct PasswordForm {
@@ -345,17 +345,7 @@ pub(super) async fn profile_page(
     let Some(session) = &visit.session else {
         return super::sign_in_first("/profiel");
     };
-    let unread = state
-        .services
-        .unread_count(session.actor)
-        .await
-        .unwrap_or(0);
-    let nav = Nav {
-        role: session.role,
-        display_name: session.display_name.clone(),
-        unread,
-        csrf_token: session.csrf_token.clone(),
-    };
+    let nav = super::nav(state, session).await;
     let (two_factor, recovery_codes_left) = state
         .services
         .two_factor_status(session.account)

@@ -72,16 +72,7 @@ async fn details(state: WebState, visit: Visit, id: String) -> Response {
     };
     match state.services.document_details(session.actor, id).await {
         Ok(details) => {
-            let nav = Nav {
-                role: session.role,
-                display_name: session.display_name.clone(),
-                unread: state
-                    .services
-                    .unread_count(session.actor)
-                    .await
-                    .unwrap_or(0),
-                csrf_token: session.csrf_token.clone(),
-            };
+            let nav = super::nav(&state, session).await;
             respond::html(
                 StatusCode::OK,
                 views::details_page(&state.site, &nav, &details),
@@ -99,12 +90,7 @@ async fn unread_page(state: WebState, visit: Visit) -> Response {
     };
     match state.services.unread(session.actor).await {
         Ok(documents) => {
-            let nav = Nav {
-                role: session.role,
-                display_name: session.display_name.clone(),
-                unread: u64::try_from(documents.len()).unwrap_or(u64::MAX),
-                csrf_token: session.csrf_token.clone(),
-            };
+            let nav = super::nav(&state, session).await;
             respond::html(
                 StatusCode::OK,
                 views::unread_page(&state.site, &nav, &documents),

@@ -13,7 +13,23 @@ use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
 
+use crate::web::views::Nav;
+
 use super::session::{Visit, WebState, visit};
+
+/// The menu for a signed-in page: role, name, unread count and the sign-out form's token.
+async fn nav(state: &WebState, session: &crate::service::CurrentSession) -> Nav {
+    Nav {
+        role: session.role,
+        display_name: session.display_name.clone(),
+        unread: state
+            .services
+            .unread_count(session.actor)
+            .await
+            .unwrap_or(0),
+        csrf_token: session.csrf_token.clone(),
+    }
+}
 
 /// The browser routes.
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {

@@ -8,12 +8,12 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
 
-use super::sign_in_first;
+use super::{nav, sign_in_first};
 use crate::domain::party::Role;
-use crate::service::{CurrentSession, ServiceError};
+use crate::service::ServiceError;
 use crate::web::respond;
 use crate::web::session::{Visit, WebState, visit};
-use crate::web::views::{self, Nav};
+use crate::web::views;
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let employees = warp::get()
@@ -41,19 +41,6 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
             move |id: String, v: Visit, body| reveal(state.clone(), v, id, body)
         });
     employees.or(employers).unify().or(reveal).unify().boxed()
-}
-
-async fn nav(state: &WebState, session: &CurrentSession) -> Nav {
-    Nav {
-        role: session.role,
-        display_name: session.display_name.clone(),
-        unread: state
-            .services
-            .unread_count(session.actor)
-            .await
-            .unwrap_or(0),
-        csrf_token: session.csrf_token.clone(),
-    }
 }
 
 fn search_of(query: &HashMap<String, String>) -> String {
