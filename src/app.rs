@@ -86,6 +86,9 @@ impl App {
         let (stop, stopped) = watch::channel(false);
         let site = Site {
             name: config.installation_name.clone(),
+            logo: None,
+            lang: crate::web::i18n::Lang::Nl,
+            here: "/".to_owned(),
         };
         let options = |hsts| ServeOptions {
             header_read_timeout: config.http.header_read_timeout,

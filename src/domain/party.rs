@@ -130,6 +130,8 @@ pub struct Account {
     pub status: AccountStatus,
     /// A bureau staff member's own name.
     pub staff_name: Option<String>,
+    /// "nl" or "en": the language of its pages and mail.
+    pub language: String,
 }
 
 /// What a password may not contain: the account's username, addresses and names.

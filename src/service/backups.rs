@@ -1,5 +1,6 @@
 //! Payroll-software backups through the sync API: upload (streamed, durable before the oldest
-//! beyond the limit is removed), list, restore, delete.
+//! beyond the limit is removed), list, restore, delete; and the same list, download and
+//! delete for the Backups page.
 
 use bytes::Buf;
 use chrono::{DateTime, Utc};
@@ -9,9 +10,10 @@ use super::files::{OpenedDocument, RequestContext, clean_file_name};
 use super::sync::ApiClient;
 use super::{ServiceError, Services};
 use crate::blobs::{BlobError, FileId};
-use crate::domain::PublicId;
+use crate::domain::{Actor, PublicId};
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::store::audit;
+use crate::store::api_tokens::TokenScope;
 use crate::store::backups::{self, BackupRow, NewBackup};
 
 /// A backup as the API lists it.
@@ -212,5 +214,100 @@ impl Services {
         let event = self.backup_event(client, AuditAction::BackupDeleted, id, ctx);
         self.audit.record(event, None).await;
         self.remove_backup_row_then_file(row).await
+    }
+}
+
+/// Whose backups a signed-in party sees: a bureau its own, an employer that runs its own
+/// payroll its own; nobody else any.
+fn backup_owner(
+    conn: &crate::store::Connection,
+    actor: Actor,
+) -> Result<Option<TokenScope>, crate::store::StoreError> {
+    Ok(match actor {
+        Actor::Bureau { bureau, .. } => Some(TokenScope::Bureau(bureau)),
+        Actor::Employer { employer, .. } => crate::store::parties::employer(conn, employer)?
+            .filter(|r| r.bureau.is_none())
+            .map(|r| TokenScope::Employer(r.data.lhn)),
+        Actor::Employee { .. } | Actor::System => None,
+    })
+}
+
+/// The Backups page: the same backups the payroll software lists, for its people.
+impl Services {
+    /// The actor's backups, newest first; "not found" for whoever has no Backups page.
+    pub async fn backups_of(&self, actor: Actor) -> Result<Vec<BackupInfo>, ServiceError> {
+        let rows = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                match backup_owner(conn, actor)? {
+                    Some(owner) => Ok(Some(backups::of(conn, &owner)?)),
+                    None => Ok(None),
+                }
+            })
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        Ok(rows.into_iter().map(BackupInfo::from).collect())
+    }
+
+    async fn backup_rows_of(
+        &self,
+        actor: Actor,
+        ids: Vec<PublicId>,
+    ) -> Result<Vec<BackupRow>, ServiceError> {
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let Some(owner) = backup_owner(conn, actor)? else {
+                    return Err(ServiceError::NotFound);
+                };
+                ids.into_iter()
+                    .map(|id| backups::find(conn, &owner, id)?.ok_or(ServiceError::NotFound))
+                    .collect()
+            })
+            .await
+    }
+
+    /// Downloads one of the actor's backups (audited).
+    pub async fn open_backup_as(
+        &self,
+        actor: Actor,
+        ctx: RequestContext,
+        id: PublicId,
+    ) -> Result<OpenedDocument, ServiceError> {
+        let row = self
+            .backup_rows_of(actor, vec![id])
+            .await?
+            .pop()
+            .ok_or(ServiceError::NotFound)?;
+        let file = FileId::parse(&row.file_id).ok_or(BlobError::NotFound)?;
+        let (file, size) = self.blobs.open(file).await?;
+        let event = self.audit_event(actor, AuditAction::Download, id, ctx, None);
+        self.audit.record(event, None).await;
+        Ok(OpenedDocument {
+            id,
+            file,
+            size,
+            media_type: "application/octet-stream".to_owned(),
+            file_name: row.file_name,
+            inline: false,
+            sha256: row.sha256,
+        })
+    }
+
+    /// Deletes the selected backups: if one of them is not the actor's, none is deleted.
+    pub async fn delete_backups_as(
+        &self,
+        actor: Actor,
+        ctx: RequestContext,
+        ids: Vec<PublicId>,
+    ) -> Result<usize, ServiceError> {
+        let rows = self.backup_rows_of(actor, ids).await?;
+        let count = rows.len();
+        for row in rows {
+            let event =
+                self.audit_event(actor, AuditAction::BackupDeleted, row.public_id, ctx, None);
+            self.audit.record(event, None).await;
+            self.remove_backup_row_then_file(row).await?;
+        }
+        Ok(count)
     }
 }

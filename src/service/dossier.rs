@@ -46,6 +46,8 @@ pub struct DocumentSummary {
     pub corrected: bool,
     /// The actor's own upload ("Ik" in the Eigenaar column).
     pub own_upload: bool,
+    /// Uploaded through the browser by the dossier's owner (not placed by payroll software).
+    pub uploaded: bool,
     pub may_share: bool,
     pub may_delete: bool,
 }
@@ -67,6 +69,7 @@ impl DocumentSummary {
             corrected: record.version > 1,
             own_upload: record.facts.origin == Origin::Upload
                 && actor.own_dossier() == Some(record.facts.dossier),
+            uploaded: record.facts.origin == Origin::Upload,
             may_share: may(actor, Action::Share, &record.facts),
             may_delete: may(actor, Action::Delete, &record.facts),
         }

@@ -103,7 +103,7 @@ pub fn clean_file_name(name: &str) -> String {
 }
 
 impl Services {
-    fn audit_event(
+    pub(super) fn audit_event(
         &self,
         actor: Actor,
         action: AuditAction,

@@ -85,6 +85,8 @@ pub struct CurrentSession {
     pub role: Role,
     /// The name shown top right ("Active BV", "Bakker, N", a staff member's name).
     pub display_name: String,
+    /// "nl" or "en", as chosen on Profiel.
+    pub language: String,
     pub csrf_token: String,
     pub(super) key: i64,
 }
@@ -268,7 +270,7 @@ impl Services {
             Err(ServiceError::NotFound) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let (display_name, username) = self.display_name(row.account).await?;
+        let (display_name, username, language) = self.display_name(row.account).await?;
         let role = match actor {
             Actor::Bureau { .. } | Actor::System => Role::Bureau,
             Actor::Employer { .. } => Role::Employer,
@@ -280,6 +282,7 @@ impl Services {
             username,
             role,
             display_name,
+            language,
             csrf_token: row.csrf_token,
             key: row.key,
         }))
@@ -411,13 +414,18 @@ impl Services {
     }
 
     /// The name an account is shown by, and its username.
-    async fn display_name(&self, account: AccountKey) -> Result<(String, String), ServiceError> {
+    /// The name shown top right, the username and the language of an account.
+    async fn display_name(
+        &self,
+        account: AccountKey,
+    ) -> Result<(String, String, String), ServiceError> {
         self.store
-            .read(move |conn| -> Result<(String, String), ServiceError> {
+            .read(move |conn| -> Result<(String, String, String), ServiceError> {
                 let Some(found) = store_accounts::account(conn, account)? else {
-                    return Ok((String::new(), String::new()));
+                    return Ok((String::new(), String::new(), "nl".to_owned()));
                 };
                 let username = found.username.clone();
+                let language = found.language.clone();
                 let shown = match found.party {
                     AccountParty::Bureau(_) => found.staff_name.unwrap_or(found.username),
                     AccountParty::Employer(r) => parties::employer(conn, r)?
@@ -427,7 +435,7 @@ impl Services {
                         .map(|e| e.data.name)
                         .unwrap_or_default(),
                 };
-                Ok((shown, username))
+                Ok((shown, username, language))
             })
             .await
     }

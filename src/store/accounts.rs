@@ -85,6 +85,7 @@ pub fn insert_account(
             AccountStatus::Invited
         },
         staff_name: account.staff_name.map(str::to_owned),
+        language: "nl".to_owned(),
     })
 }
 
@@ -108,6 +109,7 @@ fn account_row(row: &Row<'_>) -> Result<Account, rusqlite::Error> {
         party,
         status: status(Some(row.get(7)?)),
         staff_name: row.get(8)?,
+        language: row.get(9)?,
     })
 }
 
@@ -121,7 +123,7 @@ pub fn password_hash(conn: &Connection, account: AccountKey) -> Result<Option<St
 }
 
 const ACCOUNT_COLUMNS: &str = "id, public_id, username, role, bureau_id, employer_id, \
-    employee_id, password_hash IS NOT NULL, staff_name";
+    employee_id, password_hash IS NOT NULL, staff_name, language";
 
 pub fn account(conn: &Connection, key: AccountKey) -> Result<Option<Account>, StoreError> {
     Ok(conn

@@ -13,6 +13,7 @@ mod respond;
 pub mod server;
 pub mod session;
 mod ui;
+pub mod i18n;
 pub mod views;
 
 use std::sync::Arc;

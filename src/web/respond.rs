@@ -63,10 +63,8 @@ pub fn internal(site: &views::Site, cause: &dyn std::fmt::Display) -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         views::problem_page(
             site,
-            "Er ging iets mis",
-            &format!(
-                "Probeer het over een ogenblik opnieuw. Blijft het misgaan, noem dan referentie {reference}."
-            ),
+            site.t().internal_title,
+            &crate::web::i18n::fill(site.t().internal_text, &[&reference]),
         ),
     )
 }

@@ -7,6 +7,7 @@ use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, HeaderValue, header};
 
+use super::i18n::Lang;
 use super::server::ClientAddr;
 use crate::service::{CurrentSession, IssuedSession, RequestContext, Services};
 
@@ -65,6 +66,16 @@ impl WebState {
         HeaderValue::from_str(&format!("{name}={}; Max-Age=0", self.attributes())).ok()
     }
 
+    /// `Set-Cookie` keeping the language chosen before signing in (not a secret; a year).
+    pub fn language_cookie(&self, lang: Lang) -> Option<HeaderValue> {
+        HeaderValue::from_str(&format!(
+            "{LANGUAGE_COOKIE}={}{}; Max-Age=31536000",
+            lang.code(),
+            self.attributes()
+        ))
+        .ok()
+    }
+
     /// `Set-Cookie` for the anonymous form token.
     pub fn set_form_token(&self, token: &str) -> Option<HeaderValue> {
         HeaderValue::from_str(&format!(
@@ -92,6 +103,8 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 #[derive(Debug, Clone)]
 pub struct Visit {
     pub session: Option<CurrentSession>,
+    /// The installation in the language this visit gets (see `language_of`).
+    pub site: super::views::Site,
     pub context: RequestContext,
     pub headers: HeaderMap,
 }
@@ -108,7 +121,8 @@ impl Visit {
 pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
     warp::header::headers_cloned()
         .and(warp::ext::optional::<ClientAddr>())
-        .then(move |headers: HeaderMap, addr: Option<ClientAddr>| {
+        .and(warp::path::full())
+        .then(move |headers: HeaderMap, addr: Option<ClientAddr>, path: warp::path::FullPath| {
             let state = state.clone();
             async move {
                 let context = RequestContext {
@@ -125,14 +139,38 @@ pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
                     },
                     None => None,
                 };
+                let mut site = state
+                    .site
+                    .in_language(language_of(session.as_ref(), &headers));
+                site.here = path.as_str().to_owned();
                 Visit {
                     session,
+                    site,
                     context,
                     headers,
                 }
             }
         })
         .boxed()
+}
+
+/// The cookie that keeps the language someone chose before signing in.
+pub const LANGUAGE_COOKIE: &str = "taal";
+
+/// The language of a visit: the account's own choice when signed in; otherwise the language
+/// picked with the footer link, or else the browser's preference; Dutch when none says.
+pub fn language_of(session: Option<&CurrentSession>, headers: &HeaderMap) -> Lang {
+    if let Some(lang) = session.and_then(|s| Lang::parse(&s.language)) {
+        return lang;
+    }
+    if let Some(lang) = cookie(headers, LANGUAGE_COOKIE).and_then(Lang::parse) {
+        return lang;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default()
 }
 
 /// The client's address: the connection's peer, unless that is a trusted proxy, in which

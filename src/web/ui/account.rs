@@ -15,7 +15,8 @@ use crate::web::respond;
 use crate::web::session::{
     Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
 };
-use crate::web::views::{self, ForgotPage, ProfilePage, SetPasswordPage};
+use crate::web::i18n::fill;
+use crate::web::views::{self, ForgotPage, ProfilePage, SetPasswordPage, Site};
 
 #[derive(Deserialize)]
 struct PasswordForm {
@@ -44,31 +45,27 @@ struct ForgotPasswordForm {
     username: String,
 }
 
-/// How a refused new password is explained.
-pub fn password_error(error: &PasswordChangeError) -> String {
+/// How a refused new password is explained, in the visit's language.
+pub fn password_error(site: &Site, error: &PasswordChangeError) -> String {
+    let t = site.t();
     match error {
         PasswordChangeError::Policy(PasswordProblem::TooShort { min }) => {
-            format!("Gebruik minstens {min} tekens.")
+            fill(t.password_too_short, &[min])
         }
-        PasswordChangeError::Policy(PasswordProblem::TooLong) => {
-            "Gebruik hoogstens 128 tekens.".to_owned()
-        }
-        PasswordChangeError::Policy(PasswordProblem::Common) => {
-            "Dit wachtwoord komt te veel voor of is te makkelijk te raden. Kies een ander."
-                .to_owned()
-        }
-        PasswordChangeError::Policy(PasswordProblem::Personal(what)) => format!(
-            "Het wachtwoord mag uw {} niet bevatten.",
-            match *what {
-                "username" => "gebruikersnaam",
-                "e-mail address" => "e-mailadres",
-                _ => "naam, of die van uw werkgever of administratiekantoor,",
-            }
+        PasswordChangeError::Policy(PasswordProblem::TooLong) => t.password_too_long.to_owned(),
+        PasswordChangeError::Policy(PasswordProblem::Common) => t.password_common.to_owned(),
+        PasswordChangeError::Policy(PasswordProblem::Personal(what)) => fill(
+            t.password_contains,
+            &[&match *what {
+                "username" => t.password_part_username,
+                "e-mail address" => t.password_part_email,
+                _ => t.password_part_name,
+            }],
         ),
-        PasswordChangeError::WrongCurrent => "Het huidige wachtwoord klopt niet.".to_owned(),
-        PasswordChangeError::Mismatch => "De twee nieuwe wachtwoorden zijn niet gelijk.".to_owned(),
-        PasswordChangeError::LinkExpired => "Deze link werkt niet meer.".to_owned(),
-        PasswordChangeError::Service(_) => "Er ging iets mis; probeer het opnieuw.".to_owned(),
+        PasswordChangeError::WrongCurrent => t.password_wrong_current.to_owned(),
+        PasswordChangeError::Mismatch => t.password_mismatch.to_owned(),
+        PasswordChangeError::LinkExpired => t.link_dead.to_owned(),
+        PasswordChangeError::Service(_) => t.try_again.to_owned(),
     }
 }
 
@@ -79,14 +76,11 @@ pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -
     response
 }
 
-pub(super) fn not_genuine(state: &WebState) -> Response {
+pub(super) fn not_genuine(site: &Site) -> Response {
+    let t = site.t();
     respond::html(
         StatusCode::FORBIDDEN,
-        views::problem_page(
-            &state.site,
-            "Formulier verlopen",
-            "Het formulier was verlopen of kwam niet van deze site. Ga terug, vernieuw de pagina en probeer het opnieuw.",
-        ),
+        views::problem_page(site, t.form_expired_title, t.form_expired_text),
     )
 }
 
@@ -177,12 +171,12 @@ async fn show_link(state: WebState, visit: Visit, secret: String) -> Response {
                 error: None,
             };
             with_cookie(
-                respond::html(StatusCode::OK, views::set_password(&state.site, &form)),
+                respond::html(StatusCode::OK, views::set_password(&visit.site, &form)),
                 cookie,
             )
         }
-        Ok(LinkState::Expired) => respond::html(StatusCode::GONE, views::link_expired(&state.site)),
-        Err(e) => respond::internal(&state.site, &e),
+        Ok(LinkState::Expired) => respond::html(StatusCode::GONE, views::link_expired(&visit.site)),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -192,24 +186,24 @@ where
     B: Buf,
     E: std::fmt::Display,
 {
-    let form: PasswordForm = match read_or_page(&state.site, body).await {
+    let form: PasswordForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     let result = state
         .services
         .set_password_from_link(visit.context, &secret, &form.password, &form.repeated)
         .await;
     match result {
-        Ok(()) => respond::html(StatusCode::OK, views::password_set(&state.site)),
+        Ok(()) => respond::html(StatusCode::OK, views::password_set(&visit.site)),
         Err(PasswordChangeError::LinkExpired) => {
-            respond::html(StatusCode::GONE, views::link_expired(&state.site))
+            respond::html(StatusCode::GONE, views::link_expired(&visit.site))
         }
-        Err(PasswordChangeError::Service(ServiceError::Busy)) => busy(&state),
-        Err(PasswordChangeError::Service(e)) => respond::internal(&state.site, &e),
+        Err(PasswordChangeError::Service(ServiceError::Busy)) => busy(&visit.site),
+        Err(PasswordChangeError::Service(e)) => respond::internal(&visit.site, &e),
         Err(refused) => {
             let (username, welcome) = match state.services.password_link(&secret).await {
                 Ok(LinkState::Usable { username, welcome }) => (username, welcome),
@@ -221,24 +215,21 @@ where
                 username,
                 welcome,
                 min_chars,
-                error: Some(password_error(&refused)),
+                error: Some(password_error(&visit.site, &refused)),
             };
             respond::html(
                 StatusCode::BAD_REQUEST,
-                views::set_password(&state.site, &form),
+                views::set_password(&visit.site, &form),
             )
         }
     }
 }
 
-pub(super) fn busy(state: &WebState) -> Response {
+pub(super) fn busy(site: &Site) -> Response {
+    let t = site.t();
     let mut response = respond::html(
         StatusCode::SERVICE_UNAVAILABLE,
-        views::problem_page(
-            &state.site,
-            "Even geduld",
-            "Het is nu erg druk. Probeer het over enkele seconden opnieuw.",
-        ),
+        views::problem_page(site, t.busy_title, t.busy_text),
     );
     response
         .headers_mut()
@@ -259,9 +250,9 @@ where
     E: std::fmt::Display,
 {
     if !crate::web::session::same_origin(&state, &visit.headers) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
-    let form: StrengthForm = match read_or_page(&state.site, body).await {
+    let form: StrengthForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
@@ -281,9 +272,9 @@ fn forgot_page(state: &WebState, visit: &Visit, password: bool, sent: bool) -> R
         error: None,
     };
     let markup = if password {
-        views::forgot_password(&state.site, &form)
+        views::forgot_password(&visit.site, &form)
     } else {
-        views::forgot_username(&state.site, &form)
+        views::forgot_username(&visit.site, &form)
     };
     with_cookie(respond::html(StatusCode::OK, markup), cookie)
 }
@@ -294,12 +285,12 @@ where
     B: Buf,
     E: std::fmt::Display,
 {
-    let form: ForgotUsernameForm = match read_or_page(&state.site, body).await {
+    let form: ForgotUsernameForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     // Whatever happens, the visitor sees the same page: no telling which addresses we know.
     if let Err(e) = state
@@ -318,12 +309,12 @@ where
     B: Buf,
     E: std::fmt::Display,
 {
-    let form: ForgotPasswordForm = match read_or_page(&state.site, body).await {
+    let form: ForgotPasswordForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     if let Err(e) = state
         .services
@@ -374,7 +365,7 @@ pub(super) async fn profile_page(
         recovery_codes_left,
         sessions,
     };
-    respond::html(status, views::profile(&state.site, &nav, &view))
+    respond::html(status, views::profile(&visit.site, &nav, &view))
 }
 
 async fn change_password<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
@@ -386,12 +377,12 @@ where
     let Some(session) = &visit.session else {
         return super::sign_in_first("/profiel");
     };
-    let form: ChangePasswordForm = match read_or_page(&state.site, body).await {
+    let form: ChangePasswordForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     let changed = state
         .services
@@ -405,13 +396,13 @@ where
         .await;
     match changed {
         Ok(()) => {
-            let notice = "Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.".to_owned();
+            let notice = visit.site.t().password_changed.to_owned();
             profile_page(&state, &visit, StatusCode::OK, Some(notice), None).await
         }
-        Err(PasswordChangeError::Service(ServiceError::Busy)) => busy(&state),
-        Err(PasswordChangeError::Service(e)) => respond::internal(&state.site, &e),
+        Err(PasswordChangeError::Service(ServiceError::Busy)) => busy(&visit.site),
+        Err(PasswordChangeError::Service(e)) => respond::internal(&visit.site, &e),
         Err(refused) => {
-            let error = Some(password_error(&refused));
+            let error = Some(password_error(&visit.site, &refused));
             profile_page(&state, &visit, StatusCode::BAD_REQUEST, None, error).await
         }
     }

@@ -1,4 +1,4 @@
-//! The signed-in start page, `GET /documenten/{id}` (view) and `/documenten/{id}/download`,
+//! `GET /documenten/{id}` (view) and `/documenten/{id}/download`,
 //! and the actions on ticked documents.
 
 use bytes::Buf;
@@ -9,11 +9,11 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use super::sign_in_first;
-use crate::domain::{PublicId, Year};
-use crate::service::{Disposition, DossierRef, DossierSearch, ServiceError};
+use crate::domain::PublicId;
+use crate::service::{Disposition, ServiceError};
 use crate::web::forms;
 use crate::web::session::{Visit, WebState, form_is_genuine, visit};
-use crate::web::views::{self, Nav};
+use crate::web::views::{self, Site};
 use crate::web::{download, respond};
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
@@ -66,7 +66,7 @@ async fn details(state: WebState, visit: Visit, id: String) -> Response {
     let Some(session) = &visit.session else {
         return sign_in_first(&format!("/documenten/{id}/details"));
     };
-    let not_found = || respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site));
+    let not_found = || respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site));
     let Some(id) = PublicId::parse(&id) else {
         return not_found();
     };
@@ -75,11 +75,11 @@ async fn details(state: WebState, visit: Visit, id: String) -> Response {
             let nav = super::nav(&state, session).await;
             respond::html(
                 StatusCode::OK,
-                views::details_page(&state.site, &nav, &details),
+                views::details_page(&visit.site, &nav, &details),
             )
         }
         Err(ServiceError::NotFound) => not_found(),
-        Err(e) => respond::internal(&state.site, &e),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -93,10 +93,10 @@ async fn unread_page(state: WebState, visit: Visit) -> Response {
             let nav = super::nav(&state, session).await;
             respond::html(
                 StatusCode::OK,
-                views::unread_page(&state.site, &nav, &documents),
+                views::unread_page(&visit.site, &nav, &documents),
             )
         }
-        Err(e) => respond::internal(&state.site, &e),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -109,10 +109,10 @@ where
     E: std::fmt::Display,
 {
     let Some(session) = &visit.session else {
-        return sign_in_first("/");
+        return sign_in_first("/dossier");
     };
     let Ok(pairs) = forms::read_pairs(body).await else {
-        return bad_request(&state, "Het formulier kon niet worden gelezen.");
+        return bad_request(&visit.site, visit.site.t().form_unreadable);
     };
     let field = |name: &str| {
         pairs
@@ -126,17 +126,17 @@ where
         &session.csrf_token,
         field("csrf").unwrap_or_default(),
     ) {
-        return super::account::not_genuine(&state);
+        return super::account::not_genuine(&visit.site);
     }
     let mut ids = Vec::new();
     for (_, value) in pairs.iter().filter(|(k, _)| k == "id") {
         match PublicId::parse(value) {
             Some(id) => ids.push(id),
-            None => return respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site)),
+            None => return respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site)),
         }
     }
     if ids.is_empty() {
-        return bad_request(&state, "Kies eerst een of meer bestanden met de vakjes.");
+        return bad_request(&visit.site, visit.site.t().nothing_selected);
     }
     let services = &state.services;
     let (actor, ctx) = (session.actor, visit.context);
@@ -146,34 +146,31 @@ where
         Some("delete") => services.delete_uploads(actor, ctx, ids).await,
         Some("read") => services.mark_read(actor, ctx, ids).await,
         Some("unread") => services.mark_unread(actor, ctx, ids).await,
-        _ => return bad_request(&state, "Deze actie bestaat niet."),
+        _ => return bad_request(&visit.site, visit.site.t().no_such_action),
     };
-    // Back to the list the form came from (only known lists: no open redirect).
-    let back = match field("terug") {
-        Some("/ongelezen") => "/ongelezen",
-        _ => "/",
-    };
+    // Back to the page the form came from: a local path only, so no open redirect.
+    let back = super::local_path(field("terug")).unwrap_or_else(|| "/dossier".to_owned());
     match done {
-        Ok(_) => respond::see_other(back),
+        Ok(_) => respond::see_other(&back),
         Err(ServiceError::NotFound) => {
-            respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site))
+            respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site))
         }
         Err(ServiceError::Forbidden(_)) => respond::html(
             StatusCode::FORBIDDEN,
             views::problem_page(
-                &state.site,
-                "Niet toegestaan",
-                "Dit kan niet met een van de gekozen bestanden; er is niets gewijzigd. Loon-bestanden kunt u niet delen of verwijderen.",
+                &visit.site,
+                visit.site.t().not_allowed_title,
+                visit.site.t().not_allowed_text,
             ),
         ),
-        Err(other) => respond::internal(&state.site, &other),
+        Err(other) => respond::internal(&visit.site, &other),
     }
 }
 
-fn bad_request(state: &WebState, explanation: &str) -> Response {
+pub(super) fn bad_request(site: &Site, explanation: &str) -> Response {
     respond::html(
         StatusCode::BAD_REQUEST,
-        views::problem_page(&state.site, "Niet gelukt", explanation),
+        views::problem_page(site, site.t().failed_title, explanation),
     )
 }
 
@@ -185,7 +182,7 @@ async fn open(state: WebState, visit: Visit, id: String, disposition: Dispositio
         };
         return sign_in_first(&path);
     };
-    let not_found = || respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site));
+    let not_found = || respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site));
     let Some(id) = PublicId::parse(&id) else {
         return not_found();
     };
@@ -196,58 +193,6 @@ async fn open(state: WebState, visit: Visit, id: String, disposition: Dispositio
     {
         Ok(opened) => download::respond(opened, &visit.headers).await,
         Err(ServiceError::NotFound) => not_found(),
-        Err(other) => respond::internal(&state.site, &other),
-    }
-}
-
-/// `/`: the signed-in account's own dossier; everyone else goes to the sign-in page.
-pub async fn start_page(
-    state: WebState,
-    visit: Visit,
-    query: std::collections::HashMap<String, String>,
-) -> Response {
-    let Some(session) = &visit.session else {
-        return respond::see_other("/aanmelden");
-    };
-    let year = match query
-        .get("jaar")
-        .map(|y| y.trim())
-        .filter(|y| !y.is_empty())
-    {
-        None => None,
-        Some(text) => match text.parse::<i64>().ok().and_then(|y| Year::new(y).ok()) {
-            Some(year) => Some(year),
-            None => return bad_request(&state, "Jaar: kies een jaar uit de lijst."),
-        },
-    };
-    let search_of = |name: &str| {
-        query
-            .get(name)
-            .map(|s| s.trim().chars().take(100).collect::<String>())
-            .filter(|s| !s.is_empty())
-    };
-    let search = DossierSearch {
-        payroll: search_of("zoek-loon"),
-        other: search_of("zoek-overig"),
-    };
-    let services = &state.services;
-    let view = services
-        .dossier(session.actor, DossierRef::Own, year, search.clone())
-        .await;
-    let unread = services.unread_count(session.actor).await;
-    match (view, unread) {
-        (Ok(view), Ok(unread)) => {
-            let nav = Nav {
-                role: session.role,
-                display_name: session.display_name.clone(),
-                unread,
-                csrf_token: session.csrf_token.clone(),
-            };
-            respond::html(
-                StatusCode::OK,
-                views::dossier_overview(&state.site, &nav, &view, &search),
-            )
-        }
-        (Err(e), _) | (_, Err(e)) => respond::internal(&state.site, &e),
+        Err(other) => respond::internal(&visit.site, &other),
     }
 }

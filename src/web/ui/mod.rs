@@ -1,8 +1,10 @@
-//! Browser pages: signing in and out, the signed-in start page, and viewing or downloading
-//! documents. Every handler turns the service's answer into a page here.
+//! Browser pages: signing in and out, Home, dossiers, people, backups, and viewing or
+//! downloading documents. Every handler turns the service's answer into a page here.
 
 mod account;
+mod backups;
 mod documents;
+mod dossiers;
 mod people;
 mod profile;
 mod signin;
@@ -15,12 +17,17 @@ use warp::reply::Response;
 
 use crate::web::views::Nav;
 
-use super::session::{Visit, WebState, visit};
+use super::session::WebState;
 
 /// The menu for a signed-in page: role, name, unread count and the sign-out form's token.
 async fn nav(state: &WebState, session: &crate::service::CurrentSession) -> Nav {
     Nav {
         role: session.role,
+        backups: state
+            .services
+            .keeps_backups(session.actor)
+            .await
+            .unwrap_or(false),
         display_name: session.display_name.clone(),
         unread: state
             .services
@@ -33,15 +40,9 @@ async fn nav(state: &WebState, session: &crate::service::CurrentSession) -> Nav 
 
 /// The browser routes.
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
-    let start = warp::get()
-        .and(warp::path::end())
-        .and(visit(state.clone()))
-        .and(warp::query::<std::collections::HashMap<String, String>>())
-        .then({
-            let state = state.clone();
-            move |v: Visit, q| documents::start_page(state.clone(), v, q)
-        });
-    start
+    dossiers::routes(state.clone())
+        .or(backups::routes(state.clone()))
+        .unify()
         .or(signin::routes(state.clone()))
         .unify()
         .or(account::routes(state.clone()))
@@ -65,7 +66,7 @@ fn sign_in_first(path: &str) -> Response {
 }
 
 /// A path as a query value.
-fn encode_path(path: &str) -> String {
+pub(crate) fn encode_path(path: &str) -> String {
     path.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {

@@ -1,5 +1,5 @@
-//! `GET /werknemers` (employers) and `GET /werkgevers` (bureaus): who the signed-in party
-//! administers. Anyone else gets "not found", like any page that is not theirs.
+//! `GET /werknemers` (employers), `GET /werkgevers` and `/werkgevers/{id}/werknemers`
+//! (bureaus): who the signed-in party administers. Anyone else gets "not found", like any page that is not theirs.
 
 use std::collections::HashMap;
 
@@ -9,20 +9,31 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use super::{nav, sign_in_first};
+use crate::domain::PublicId;
 use crate::domain::party::Role;
-use crate::service::ServiceError;
+use crate::service::{DossierRef, PartyDetails, ServiceError};
 use crate::web::respond;
 use crate::web::session::{Visit, WebState, visit};
-use crate::web::views;
+use crate::web::views::{self, EmployeesPage};
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
-    let employees = warp::get()
+    let own_employees = warp::get()
         .and(warp::path!("werknemers"))
         .and(visit(state.clone()))
         .and(warp::query::<HashMap<String, String>>())
         .then({
             let state = state.clone();
-            move |v: Visit, q: HashMap<String, String>| employees(state.clone(), v, q)
+            move |v: Visit, q: HashMap<String, String>| employees(state.clone(), v, None, q)
+        });
+    let client_employees = warp::get()
+        .and(warp::path!("werkgevers" / String / "werknemers"))
+        .and(visit(state.clone()))
+        .and(warp::query::<HashMap<String, String>>())
+        .then({
+            let state = state.clone();
+            move |id: String, v: Visit, q: HashMap<String, String>| {
+                employees(state.clone(), v, Some(id), q)
+            }
         });
     let employers = warp::get()
         .and(warp::path!("werkgevers"))
@@ -40,7 +51,14 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
             let state = state.clone();
             move |id: String, v: Visit, body| reveal(state.clone(), v, id, body)
         });
-    employees.or(employers).unify().or(reveal).unify().boxed()
+    own_employees
+        .or(client_employees)
+        .unify()
+        .or(employers)
+        .unify()
+        .or(reveal)
+        .unify()
+        .boxed()
 }
 
 fn search_of(query: &HashMap<String, String>) -> String {
@@ -50,17 +68,41 @@ fn search_of(query: &HashMap<String, String>) -> String {
         .unwrap_or_default()
 }
 
-fn not_found(state: &WebState) -> Response {
-    respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site))
+fn not_found(visit: &Visit) -> Response {
+    respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site))
 }
 
-async fn employees(state: WebState, visit: Visit, query: HashMap<String, String>) -> Response {
+/// `/werknemers` for an employer, `/werkgevers/{id}/werknemers` for that client's bureau.
+async fn employees(
+    state: WebState,
+    visit: Visit,
+    client: Option<String>,
+    query: HashMap<String, String>,
+) -> Response {
     let Some(session) = &visit.session else {
-        return sign_in_first("/werknemers");
+        return sign_in_first(&match &client {
+            Some(id) => format!("/werkgevers/{id}/werknemers"),
+            None => "/werknemers".to_owned(),
+        });
     };
-    if session.role != Role::Employer {
-        return not_found(&state);
-    }
+    let employer = match (&client, session.role) {
+        (None, Role::Employer) => None,
+        (Some(id), Role::Bureau) => {
+            let Some(id) = PublicId::parse(id) else {
+                return not_found(&visit);
+            };
+            match state
+                .services
+                .party_details(session.actor, DossierRef::Employer(id))
+                .await
+            {
+                Ok(PartyDetails::Employer { name, .. }) => Some((id, name)),
+                Ok(_) | Err(ServiceError::NotFound) => return not_found(&visit),
+                Err(e) => return respond::internal(&visit.site, &e),
+            }
+        }
+        _ => return not_found(&visit),
+    };
     let year = match query
         .get("jaar")
         .map(|y| y.trim())
@@ -73,9 +115,9 @@ async fn employees(state: WebState, visit: Visit, query: HashMap<String, String>
                 return respond::html(
                     StatusCode::BAD_REQUEST,
                     views::problem_page(
-                        &state.site,
-                        "Jaar klopt niet",
-                        "Jaar: vul een jaartal in, bijvoorbeeld 2026, of laat het leeg.",
+                        &visit.site,
+                        visit.site.t().year_wrong_title,
+                        visit.site.t().year_wrong_text,
                     ),
                 );
             }
@@ -85,21 +127,23 @@ async fn employees(state: WebState, visit: Visit, query: HashMap<String, String>
     let wanted = (!search.is_empty()).then(|| search.clone());
     match state
         .services
-        .employees(session.actor, None, year, wanted)
+        .employees(session.actor, employer.as_ref().map(|e| e.0), year, wanted)
         .await
     {
-        Ok(lines) => respond::html(
-            StatusCode::OK,
-            views::employees(
-                &state.site,
-                &nav(&state, session).await,
-                &lines,
+        Ok(lines) => {
+            let page = EmployeesPage {
+                lines: &lines,
                 year,
-                &search,
-            ),
-        ),
-        Err(ServiceError::NotFound) => not_found(&state),
-        Err(e) => respond::internal(&state.site, &e),
+                search: &search,
+                employer,
+            };
+            respond::html(
+                StatusCode::OK,
+                views::employees(&visit.site, &nav(&state, session).await, &page),
+            )
+        }
+        Err(ServiceError::NotFound) => not_found(&visit),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -108,17 +152,17 @@ async fn employers(state: WebState, visit: Visit, query: HashMap<String, String>
         return sign_in_first("/werkgevers");
     };
     if session.role != Role::Bureau {
-        return not_found(&state);
+        return not_found(&visit);
     }
     let search = search_of(&query);
     let wanted = (!search.is_empty()).then(|| search.clone());
     match state.services.employers(session.actor, wanted).await {
         Ok(lines) => respond::html(
             StatusCode::OK,
-            views::employers(&state.site, &nav(&state, session).await, &lines, &search),
+            views::employers(&visit.site, &nav(&state, session).await, &lines, &search),
         ),
-        Err(ServiceError::NotFound) => not_found(&state),
-        Err(e) => respond::internal(&state.site, &e),
+        Err(ServiceError::NotFound) => not_found(&visit),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -137,7 +181,7 @@ where
     let Some(session) = &visit.session else {
         return sign_in_first("/werknemers");
     };
-    let form = match crate::web::forms::read_or_page::<CsrfForm, _, _, _>(&state.site, body).await {
+    let form = match crate::web::forms::read_or_page::<CsrfForm, _, _, _>(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
@@ -147,10 +191,10 @@ where
         &session.csrf_token,
         &form.csrf,
     ) {
-        return super::account::not_genuine(&state);
+        return super::account::not_genuine(&visit.site);
     }
     let Some(id) = crate::domain::PublicId::parse(&id) else {
-        return not_found(&state);
+        return not_found(&visit);
     };
     match state
         .services
@@ -159,9 +203,9 @@ where
     {
         Ok(bsn) => respond::html(
             StatusCode::OK,
-            views::revealed_bsn(&state.site, &nav(&state, session).await, &bsn),
+            views::revealed_bsn(&visit.site, &nav(&state, session).await, &bsn),
         ),
-        Err(ServiceError::NotFound) => not_found(&state),
-        Err(e) => respond::internal(&state.site, &e),
+        Err(ServiceError::NotFound) => not_found(&visit),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }

@@ -105,7 +105,7 @@ where
     };
     let services = &state.services;
     let (csrf, outcome, done) = match kind {
-        Change::Username => match read_or_page::<UsernameForm, _, _, _>(&state.site, body).await {
+        Change::Username => match read_or_page::<UsernameForm, _, _, _>(&visit.site, body).await {
             Ok(f) => {
                 let genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &f.csrf);
                 let outcome = if genuine {
@@ -117,11 +117,11 @@ where
                 } else {
                     None
                 };
-                (genuine, outcome, "Uw gebruikersnaam is gewijzigd.")
+                (genuine, outcome, visit.site.t().username_changed)
             }
             Err(page) => return page,
         },
-        Change::Email => match read_or_page::<EmailForm, _, _, _>(&state.site, body).await {
+        Change::Email => match read_or_page::<EmailForm, _, _, _>(&visit.site, body).await {
             Ok(f) => {
                 let genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &f.csrf);
                 let outcome = if genuine {
@@ -134,15 +134,15 @@ where
                     None
                 };
                 let done = if f.email.trim().is_empty() {
-                    "Uw privé-e-mailadres is verwijderd."
+                    visit.site.t().private_email_removed
                 } else {
-                    "We hebben een e-mail gestuurd naar het nieuwe adres. Open de link daarin om het te bevestigen."
+                    visit.site.t().private_email_sent
                 };
                 (genuine, outcome, done)
             }
             Err(page) => return page,
         },
-        Change::Language => match read_or_page::<LanguageForm, _, _, _>(&state.site, body).await {
+        Change::Language => match read_or_page::<LanguageForm, _, _, _>(&visit.site, body).await {
             Ok(f) => {
                 let genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &f.csrf);
                 let outcome = if genuine {
@@ -154,11 +154,11 @@ where
                 } else {
                     None
                 };
-                (genuine, outcome, "Uw taal is opgeslagen.")
+                (genuine, outcome, visit.site.t().language_saved)
             }
             Err(page) => return page,
         },
-        Change::Notify => match read_or_page::<NotifyForm, _, _, _>(&state.site, body).await {
+        Change::Notify => match read_or_page::<NotifyForm, _, _, _>(&visit.site, body).await {
             Ok(f) => {
                 let genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &f.csrf);
                 let on = f.notify.as_deref() == Some("on");
@@ -168,9 +168,9 @@ where
                     None
                 };
                 let done = if on {
-                    "U krijgt een e-mail als er nieuwe documenten klaarstaan."
+                    visit.site.t().notify_on
                 } else {
-                    "U krijgt geen e-mail meer over nieuwe documenten."
+                    visit.site.t().notify_off
                 };
                 (genuine, outcome, done)
             }
@@ -178,7 +178,7 @@ where
         },
     };
     match (csrf, outcome) {
-        (false, _) | (_, None) => not_genuine(&state),
+        (false, _) | (_, None) => not_genuine(&visit.site),
         (true, Some(Ok(()))) => {
             // The page is drawn again with the fresh session (a new username shows at once).
             let refreshed = Visit {
@@ -203,11 +203,11 @@ where
         (true, Some(Err(ServiceError::Invalid { field, message }))) => {
             let error = match (field, message.as_str()) {
                 ("username", m) if m.contains("taken") => {
-                    "Deze gebruikersnaam is al in gebruik. Kies een andere.".to_owned()
+                    visit.site.t().username_taken.to_owned()
                 }
-                ("username", _) => "Een gebruikersnaam heeft 3 tot 254 tekens.".to_owned(),
-                ("email", _) => "Dit is geen geldig e-mailadres.".to_owned(),
-                _ => "Deze keuze bestaat niet.".to_owned(),
+                ("username", _) => visit.site.t().username_length.to_owned(),
+                ("email", _) => visit.site.t().email_invalid.to_owned(),
+                _ => visit.site.t().no_such_choice.to_owned(),
             };
             profile_page(&state, &visit, StatusCode::BAD_REQUEST, None, Some(error)).await
         }
@@ -217,11 +217,11 @@ where
                 &visit,
                 StatusCode::FORBIDDEN,
                 None,
-                Some("Dit kan alleen een werknemer instellen.".to_owned()),
+                Some(visit.site.t().employee_only.to_owned()),
             )
             .await
         }
-        (true, Some(Err(e))) => respond::internal(&state.site, &e),
+        (true, Some(Err(e))) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -232,15 +232,15 @@ async fn show_confirm(state: WebState, visit: Visit, secret: String) -> Response
             with_cookie(
                 respond::html(
                     StatusCode::OK,
-                    views::confirm_email(&state.site, &token, &email),
+                    views::confirm_email(&visit.site, &token, &email),
                 ),
                 cookie,
             )
         }
         Ok(EmailLinkState::Expired) => {
-            respond::html(StatusCode::GONE, views::link_expired(&state.site))
+            respond::html(StatusCode::GONE, views::link_expired(&visit.site))
         }
-        Err(e) => respond::internal(&state.site, &e),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -250,12 +250,12 @@ where
     B: Buf,
     E: std::fmt::Display,
 {
-    let form: CsrfForm = match read_or_page(&state.site, body).await {
+    let form: CsrfForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     match state
         .services
@@ -265,14 +265,14 @@ where
         Ok(()) => respond::html(
             StatusCode::OK,
             views::problem_page(
-                &state.site,
+                &visit.site,
                 "Bevestigd",
-                "Uw privé-e-mailadres is bevestigd. E-mails over aanmelden gaan voortaan daarheen.",
+                visit.site.t().private_email_confirmed,
             ),
         ),
         Err(ServiceError::NotFound) => {
-            respond::html(StatusCode::GONE, views::link_expired(&state.site))
+            respond::html(StatusCode::GONE, views::link_expired(&visit.site))
         }
-        Err(e) => respond::internal(&state.site, &e),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }

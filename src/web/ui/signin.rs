@@ -15,7 +15,8 @@ use crate::web::respond;
 use crate::web::session::{
     Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
 };
-use crate::web::views::{self, SignInPage};
+use crate::web::i18n::{Lang, fill};
+use crate::web::views::{self, SignInPage, Site};
 
 #[derive(Debug, Default, Deserialize)]
 struct SignInQuery {
@@ -60,8 +61,23 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("afmelden"))
         .and(visit(state.clone()))
         .and(warp::body::stream())
-        .then(move |v: Visit, body| sign_out(state.clone(), v, body));
-    page.or(submit).unify().or(sign_out).unify().boxed()
+        .then({
+            let state = state.clone();
+            move |v: Visit, body| sign_out(state.clone(), v, body)
+        });
+    let language = warp::get()
+        .and(warp::path!("taal" / String))
+        .and(warp::query::<std::collections::HashMap<String, String>>())
+        .map(move |code: String, q: std::collections::HashMap<String, String>| {
+            choose_language(&state, &code, q.get("terug").map(String::as_str))
+        });
+    page.or(submit)
+        .unify()
+        .or(sign_out)
+        .unify()
+        .or(language)
+        .unify()
+        .boxed()
 }
 
 /// The sign-in page with a form token (reusing the browser's if it has a good one).
@@ -73,7 +89,7 @@ fn page_with_token(
 ) -> Response {
     let (token, cookie) = anonymous_token(state, visit);
     form.csrf_token = token;
-    let mut response = respond::html(status, views::sign_in(&state.site, &form));
+    let mut response = respond::html(status, views::sign_in(&visit.site, &form));
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
@@ -104,12 +120,12 @@ where
         Err(FormError::TooLarge) => {
             return respond::html(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                views::problem_page(&state.site, "Te groot", "Dit formulier is te groot."),
+                views::problem_page(&visit.site, visit.site.t().too_large_title, visit.site.t().too_large_text),
             );
         }
         Err(FormError::Unreadable(_)) => {
             let form = SignInPage {
-                error: Some("Vul uw gebruikersnaam en wachtwoord in.".to_owned()),
+                error: Some(visit.site.t().sign_in_missing.to_owned()),
                 ..SignInPage::default()
             };
             return page_with_token(&state, &visit, StatusCode::BAD_REQUEST, form);
@@ -121,7 +137,7 @@ where
             next,
             username: form.username,
             error: Some(
-                "Het formulier was verlopen of kwam niet van deze site. Probeer het opnieuw."
+                visit.site.t().sign_in_form_expired
                     .to_owned(),
             ),
             ..SignInPage::default()
@@ -159,7 +175,7 @@ where
             let page = SignInPage {
                 next,
                 username: form.username,
-                error: Some("De gebruikersnaam of het wachtwoord klopt niet.".to_owned()),
+                error: Some(visit.site.t().sign_in_wrong.to_owned()),
                 ..SignInPage::default()
             };
             page_with_token(&state, &visit, StatusCode::UNAUTHORIZED, page)
@@ -168,9 +184,9 @@ where
             let page = SignInPage {
                 next,
                 username: form.username,
-                error: Some(format!(
-                    "Te veel mislukte pogingen. Probeer het over {} opnieuw.",
-                    wait_text(retry_after_secs)
+                error: Some(fill(
+                    visit.site.t().sign_in_locked,
+                    &[&wait_text(&visit.site, retry_after_secs)],
                 )),
                 ..SignInPage::default()
             };
@@ -184,9 +200,9 @@ where
             let mut response = respond::html(
                 StatusCode::SERVICE_UNAVAILABLE,
                 views::problem_page(
-                    &state.site,
-                    "Even geduld",
-                    "Er worden nu veel aanmeldingen tegelijk gecontroleerd. Probeer het over enkele seconden opnieuw.",
+                    &visit.site,
+                    visit.site.t().busy_title,
+                    visit.site.t().busy_sign_in_text,
                 ),
             );
             response
@@ -194,7 +210,7 @@ where
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
             response
         }
-        Err(other) => respond::internal(&state.site, &other),
+        Err(other) => respond::internal(&visit.site, &other),
     }
 }
 
@@ -219,14 +235,14 @@ where
         return respond::html(
             StatusCode::FORBIDDEN,
             views::problem_page(
-                &state.site,
-                "Niet afgemeld",
-                "Dit verzoek kwam niet van een pagina van deze site. Gebruik de knop Afmelden.",
+                &visit.site,
+                visit.site.t().not_signed_out_title,
+                visit.site.t().not_signed_out_text,
             ),
         );
     }
     if let Err(e) = state.services.sign_out(visit.context, session).await {
-        return respond::internal(&state.site, &e);
+        return respond::internal(&visit.site, &e);
     }
     let mut response = respond::see_other("/aanmelden?afgemeld=1");
     let headers = response.headers_mut();
@@ -241,11 +257,10 @@ where
 }
 
 /// "2 seconden", "3 minuten": how long to wait, in words.
-fn wait_text(seconds: u64) -> String {
+fn wait_text(site: &Site, seconds: u64) -> String {
     match seconds {
-        1 => "1 seconde".to_owned(),
-        s if s < 90 => format!("{s} seconden"),
-        s => format!("{} minuten", s.div_ceil(60)),
+        s if s < 90 => fill(site.t().seconds, &[&s]),
+        s => fill(site.t().minutes, &[&s.div_ceil(60)]),
     }
 }
 
@@ -255,4 +270,17 @@ pub(super) fn with_next(path: &str, next: Option<&str>) -> String {
         Some(next) => format!("{path}?next={}", super::encode_path(next)),
         None => path.to_owned(),
     }
+}
+
+/// `GET /taal/{nl|en}?terug=PATH`: the language for pages before signing in, kept in a
+/// cookie for a year; back to the page it was chosen on (a local path only).
+fn choose_language(state: &WebState, code: &str, back: Option<&str>) -> Response {
+    let back = local_path(back).unwrap_or_else(|| "/aanmelden".to_owned());
+    let mut response = respond::see_other(&back);
+    if let Some(lang) = Lang::parse(code)
+        && let Some(cookie) = state.language_cookie(lang)
+    {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }

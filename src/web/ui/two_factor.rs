@@ -15,7 +15,7 @@ use crate::service::{PendingSession, SecondFactorError, ServiceError, SignInStep
 use crate::web::forms::read_or_page;
 use crate::web::respond;
 use crate::web::session::{Visit, WebState, cookie, form_is_genuine, visit};
-use crate::web::views::{self, CodePage, EnrolPage};
+use crate::web::views::{self, CodePage, EnrolPage, Site};
 
 #[derive(Deserialize, Default)]
 struct NextQuery {
@@ -122,7 +122,7 @@ async fn pending(state: &WebState, visit: &Visit) -> Option<PendingSession> {
 }
 
 fn code_page(
-    state: &WebState,
+    site: &Site,
     status: StatusCode,
     csrf: &str,
     next: Option<String>,
@@ -133,13 +133,13 @@ fn code_page(
         next,
         error,
     };
-    respond::html(status, views::code(&state.site, &form))
+    respond::html(status, views::code(site, &form))
 }
 
 async fn show_code(state: WebState, visit: Visit, query: NextQuery) -> Response {
     match pending(&state, &visit).await {
         Some(p) if p.step == SignInStep::SecondFactor => code_page(
-            &state,
+            &visit.site,
             StatusCode::OK,
             &p.csrf_token,
             local_path(query.next.as_deref()),
@@ -169,12 +169,12 @@ where
     else {
         return respond::see_other("/aanmelden");
     };
-    let form: CodeForm = match read_or_page(&state.site, body).await {
+    let form: CodeForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !form_is_genuine(&state, &visit.headers, &pending.csrf_token, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     let next = local_path(form.next.as_deref());
     match state.services.second_factor(&pending, visit.context, &form.code).await {
@@ -183,19 +183,19 @@ where
             signed_in(&state, &issued, response)
         }
         Err(SecondFactorError::WrongCode) => code_page(
-            &state,
+            &visit.site,
             StatusCode::UNAUTHORIZED,
             &pending.csrf_token,
             next,
-            Some("Deze code klopt niet (of is al gebruikt). Wacht op de volgende code en probeer het opnieuw.".to_owned()),
+            Some(visit.site.t().code_wrong.to_owned()),
         ),
         Err(SecondFactorError::Service(ServiceError::Throttled { retry_after_secs })) => {
             let mut response = code_page(
-                &state,
+                &visit.site,
                 StatusCode::TOO_MANY_REQUESTS,
                 &pending.csrf_token,
                 next,
-                Some("Te veel mislukte pogingen. Wacht even en probeer het opnieuw.".to_owned()),
+                Some(visit.site.t().code_locked.to_owned()),
             );
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -203,8 +203,8 @@ where
             response
         }
         Err(SecondFactorError::Expired) => respond::see_other("/aanmelden"),
-        Err(SecondFactorError::Service(ServiceError::Busy)) => busy(&state),
-        Err(SecondFactorError::Service(e)) => respond::internal(&state.site, &e),
+        Err(SecondFactorError::Service(ServiceError::Busy)) => busy(&visit.site),
+        Err(SecondFactorError::Service(e)) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -257,7 +257,7 @@ async fn show_enrol(
     };
     let enrolment = match state.services.enrolment(who.account, &who.username).await {
         Ok(e) => e,
-        Err(e) => return respond::internal(&state.site, &e),
+        Err(e) => return respond::internal(&visit.site, &e),
     };
     let status = if error.is_some() {
         StatusCode::UNAUTHORIZED
@@ -275,7 +275,7 @@ async fn show_enrol(
         required: during_sign_in,
         error,
     };
-    respond::html(status, views::enrol(&state.site, &form))
+    respond::html(status, views::enrol(&visit.site, &form))
 }
 
 async fn start<S, B, E>(state: WebState, visit: Visit, during_sign_in: bool, body: S) -> Response
@@ -287,15 +287,15 @@ where
     let Some(who) = enroller(&state, &visit, during_sign_in).await else {
         return away(during_sign_in);
     };
-    let form: CsrfForm = match read_or_page(&state.site, body).await {
+    let form: CsrfForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !form_is_genuine(&state, &visit.headers, &who.csrf, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     if let Err(e) = state.services.start_enrolment(who.account).await {
-        return respond::internal(&state.site, &e);
+        return respond::internal(&visit.site, &e);
     }
     respond::see_other(if during_sign_in {
         "/aanmelden/instellen"
@@ -313,14 +313,14 @@ where
     let Some(who) = enroller(&state, &visit, during_sign_in).await else {
         return away(during_sign_in);
     };
-    let form: CodeForm = match read_or_page(&state.site, body).await {
+    let form: CodeForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !form_is_genuine(&state, &visit.headers, &who.csrf, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
-    let wrong = "Deze code klopt niet. Controleer of de klok van uw telefoon goed staat en probeer de volgende code.";
+    let wrong = visit.site.t().enrol_wrong;
     if let Some(pending) = &who.pending {
         return match state
             .services
@@ -330,7 +330,7 @@ where
             Ok((issued, codes)) => {
                 let page = respond::html(
                     StatusCode::OK,
-                    views::recovery_codes(&state.site, &codes, "/"),
+                    views::recovery_codes(&visit.site, &codes, "/"),
                 );
                 signed_in(&state, &issued, page)
             }
@@ -338,7 +338,7 @@ where
                 show_enrol(state, visit, true, Some(wrong.to_owned())).await
             }
             Err(SecondFactorError::Expired) => respond::see_other("/aanmelden"),
-            Err(SecondFactorError::Service(e)) => respond::internal(&state.site, &e),
+            Err(SecondFactorError::Service(e)) => respond::internal(&visit.site, &e),
         };
     }
     match state
@@ -348,13 +348,13 @@ where
     {
         Ok(codes) => respond::html(
             StatusCode::OK,
-            views::recovery_codes(&state.site, &codes, "/profiel"),
+            views::recovery_codes(&visit.site, &codes, "/profiel"),
         ),
         Err(SecondFactorError::WrongCode) => {
             show_enrol(state, visit, false, Some(wrong.to_owned())).await
         }
         Err(SecondFactorError::Expired) => respond::see_other("/profiel/2fa"),
-        Err(SecondFactorError::Service(e)) => respond::internal(&state.site, &e),
+        Err(SecondFactorError::Service(e)) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -367,12 +367,12 @@ where
     let Some(session) = &visit.session else {
         return super::sign_in_first("/profiel");
     };
-    let form: CsrfForm = match read_or_page(&state.site, body).await {
+    let form: CsrfForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     match state
         .services
@@ -381,10 +381,10 @@ where
     {
         Ok(codes) => respond::html(
             StatusCode::OK,
-            views::recovery_codes(&state.site, &codes, "/profiel"),
+            views::recovery_codes(&visit.site, &codes, "/profiel"),
         ),
         Err(ServiceError::NotFound) => respond::see_other("/profiel/2fa"),
-        Err(e) => respond::internal(&state.site, &e),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }
 
@@ -397,12 +397,12 @@ where
     let Some(session) = &visit.session else {
         return super::sign_in_first("/profiel");
     };
-    let form: CsrfForm = match read_or_page(&state.site, body).await {
+    let form: CsrfForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf) {
-        return not_genuine(&state);
+        return not_genuine(&visit.site);
     }
     match state
         .services
@@ -410,12 +410,12 @@ where
         .await
     {
         Ok(()) => {
-            let notice = Some("Die sessie is afgemeld.".to_owned());
+            let notice = Some(visit.site.t().session_ended.to_owned());
             profile_page(&state, &visit, StatusCode::OK, notice, None).await
         }
         Err(ServiceError::NotFound) => {
-            respond::html(StatusCode::NOT_FOUND, views::not_found(&state.site))
+            respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site))
         }
-        Err(e) => respond::internal(&state.site, &e),
+        Err(e) => respond::internal(&visit.site, &e),
     }
 }

@@ -15,7 +15,8 @@ use crate::domain::DocumentKind;
 use crate::service::{ServiceError, UploadRequest};
 use crate::web::respond;
 use crate::web::session::{Visit, WebState, form_is_genuine, visit};
-use crate::web::views;
+use crate::web::i18n::fill;
+use crate::web::views::{self, Site};
 
 /// Room for the small fields and the multipart framing around the files.
 const FORM_OVERHEAD: u64 = 64 * 1024;
@@ -37,10 +38,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-fn page(state: &WebState, status: StatusCode, explanation: &str) -> Response {
+fn page(site: &Site, status: StatusCode, explanation: &str) -> Response {
     respond::html(
         status,
-        views::problem_page(&state.site, "Uploaden niet gelukt", explanation),
+        views::problem_page(site, site.t().upload_failed, explanation),
     )
 }
 
@@ -65,7 +66,7 @@ async fn text_field(part: Part) -> Option<String> {
 
 async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
     let Some(session) = &visit.session else {
-        return sign_in_first("/");
+        return sign_in_first("/dossier");
     };
     let mut genuine = false;
     let mut kind = None;
@@ -73,9 +74,9 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
     while let Some(part) = form.next().await {
         let Ok(part) = part else {
             return page(
-                &state,
+                &visit.site,
                 StatusCode::BAD_REQUEST,
-                "Het formulier kwam niet goed aan. Probeer het opnieuw.",
+                visit.site.t().upload_garbled,
             );
         };
         match part.name() {
@@ -83,7 +84,7 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
                 let token = text_field(part).await.unwrap_or_default();
                 genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &token);
                 if !genuine {
-                    return super::account::not_genuine(&state);
+                    return super::account::not_genuine(&visit.site);
                 }
             }
             "kind" => {
@@ -94,13 +95,13 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
             }
             "file" => {
                 if !genuine {
-                    return super::account::not_genuine(&state);
+                    return super::account::not_genuine(&visit.site);
                 }
                 let Some(kind) = kind else {
                     return page(
-                        &state,
+                        &visit.site,
                         StatusCode::BAD_REQUEST,
-                        "Kies eerst wat voor bestand het is.",
+                        visit.site.t().upload_choose_kind,
                     );
                 };
                 let file_name = part.filename().unwrap_or_default().to_owned();
@@ -116,55 +117,52 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
                     .await
                 {
                     Ok(_) => stored += 1,
-                    Err(e) => return refused(&state, &e, stored),
+                    Err(e) => return refused(&visit.site, &e, stored),
                 }
             }
             _ => {
                 return page(
-                    &state,
+                    &visit.site,
                     StatusCode::BAD_REQUEST,
-                    "Het formulier bevat een onbekend veld.",
+                    visit.site.t().upload_unknown_field,
                 );
             }
         }
     }
     if !genuine {
-        return super::account::not_genuine(&state);
+        return super::account::not_genuine(&visit.site);
     }
     if stored == 0 {
         return page(
-            &state,
+            &visit.site,
             StatusCode::BAD_REQUEST,
-            "Kies een of meer bestanden om te uploaden.",
+            visit.site.t().upload_no_file,
         );
     }
-    respond::see_other("/")
+    respond::see_other("/dossier")
 }
 
-fn refused(state: &WebState, error: &ServiceError, stored: usize) -> Response {
+fn refused(site: &Site, error: &ServiceError, stored: usize) -> Response {
+    let t = site.t();
     let earlier = if stored > 0 {
-        format!(" De {stored} bestand(en) daarvoor zijn wel opgeslagen.")
+        fill(t.upload_partial, &[&stored])
     } else {
         String::new()
     };
     let (status, why) = match error {
         ServiceError::TooLarge { limit } => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("Het bestand is groter dan {} MB.", limit / (1024 * 1024)),
+            fill(t.upload_too_large, &[&(limit / (1024 * 1024))]),
         ),
         ServiceError::UnsupportedType => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Dit soort bestand wordt niet aangenomen. Upload een PDF, PNG of JPEG.".to_owned(),
+            t.upload_bad_type.to_owned(),
         ),
-        ServiceError::Invalid { .. } => (
-            StatusCode::BAD_REQUEST,
-            "Het bestand kon niet worden opgeslagen; controleer de naam en het soort.".to_owned(),
-        ),
-        ServiceError::NotFound | ServiceError::Forbidden(_) => (
-            StatusCode::FORBIDDEN,
-            "U kunt hier geen bestanden uploaden.".to_owned(),
-        ),
-        other => return respond::internal(&state.site, other),
+        ServiceError::Invalid { .. } => (StatusCode::BAD_REQUEST, t.upload_invalid.to_owned()),
+        ServiceError::NotFound | ServiceError::Forbidden(_) => {
+            (StatusCode::FORBIDDEN, t.upload_not_here.to_owned())
+        }
+        other => return respond::internal(site, other),
     };
-    page(state, status, &format!("{why}{earlier}"))
+    page(site, status, &format!("{why}{earlier}"))
 }

@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::layout::{Nav, Site, page, signed_in_page};
+use crate::web::i18n::{Texts, fill};
 
 /// The set-password form behind a welcome or reset link.
 #[derive(Debug, Clone, Default)]
@@ -15,27 +16,24 @@ pub struct SetPasswordPage {
     pub error: Option<String>,
 }
 
-fn password_fields(min_chars: usize) -> Markup {
+fn password_fields(t: &Texts, min_chars: usize) -> Markup {
     html! {
-        label for="password" { "Nieuw wachtwoord" }
+        label for="password" { (t.new_password) }
         input #password name="password" type="password" autocomplete="new-password" required
             minlength=(min_chars) maxlength="128" aria-describedby="password-rules";
-        p #password-rules .muted {
-            "Minstens " (min_chars) " tekens. Een zin van een paar woorden met spaties werkt goed "
-            "en is makkelijk te onthouden. Uw naam, gebruikersnaam of de naam van uw werkgever "
-            "mogen er niet in voorkomen."
-        }
-        label for="repeated" { "Herhaal het nieuwe wachtwoord" }
+        p #password-rules .muted { (fill(t.password_rules, &[&min_chars])) }
+        label for="repeated" { (t.repeat_password) }
         input #repeated name="repeated" type="password" autocomplete="new-password" required
             minlength=(min_chars) maxlength="128";
     }
 }
 
 pub fn set_password(site: &Site, form: &SetPasswordPage) -> Markup {
+    let t = site.t();
     let title = if form.welcome {
-        "Wachtwoord instellen"
+        t.set_password_title
     } else {
-        "Nieuw wachtwoord"
+        t.new_password
     };
     page(
         site,
@@ -43,14 +41,14 @@ pub fn set_password(site: &Site, form: &SetPasswordPage) -> Markup {
         html! {
             section.card.narrow {
                 h1 { (title) }
-                p { "Gebruikersnaam: " strong { (form.username) } }
+                p { (t.username_is) strong { (form.username) } }
                 @if let Some(error) = &form.error {
                     p.error role="alert" { (error) }
                 }
                 form method="post" {
                     input type="hidden" name="csrf" value=(form.csrf_token);
-                    (password_fields(form.min_chars))
-                    button type="submit" { "Wachtwoord opslaan" }
+                    (password_fields(t, form.min_chars))
+                    button type="submit" { (t.save_password) }
                 }
             }
         },
@@ -58,37 +56,38 @@ pub fn set_password(site: &Site, form: &SetPasswordPage) -> Markup {
 }
 
 pub fn link_expired(site: &Site) -> Markup {
+    let t = site.t();
     page(
         site,
-        "Link verlopen",
+        t.link_expired_title,
         html! {
             section.card.narrow {
-                h1 { "Deze link werkt niet meer" }
+                h1 { (t.link_expired_heading) }
                 p {
-                    "De link is al gebruikt, vervangen door een nieuwere, of te oud. "
-                    "Vraag hieronder een nieuwe aan; u ontvangt die per e-mail."
+                    (t.link_expired_text)
                 }
-                p { a.button href="/wachtwoord-vergeten" { "Nieuwe link aanvragen" } }
+                p { a.button href="/wachtwoord-vergeten" { (t.request_new_link) } }
             }
         },
     )
 }
 
 pub fn password_set(site: &Site) -> Markup {
+    let t = site.t();
     page(
         site,
-        "Wachtwoord opgeslagen",
+        t.password_saved_title,
         html! {
             section.card.narrow {
-                h1 { "Uw wachtwoord is opgeslagen" }
-                p { "U kunt nu aanmelden met uw gebruikersnaam en het nieuwe wachtwoord." }
-                p { a.button href="/aanmelden" { "Aanmelden" } }
+                h1 { (t.password_saved_heading) }
+                p { (t.password_saved_text) }
+                p { a.button href="/aanmelden" { (t.sign_in) } }
             }
         },
     )
 }
 
-/// "Gebruikersnaam vergeten" or "Wachtwoord vergeten": one field, and after sending the same
+/// (t.forgot_username_title) or (t.forgot_password_title): one field, and after sending the same
 /// confirmation whatever was entered.
 #[derive(Debug, Clone)]
 pub struct ForgotPage {
@@ -98,59 +97,57 @@ pub struct ForgotPage {
 }
 
 pub fn forgot_username(site: &Site, form: &ForgotPage) -> Markup {
+    let t = site.t();
     page(
         site,
-        "Gebruikersnaam vergeten",
+        t.forgot_username_title,
         html! {
             section.card.narrow {
-                h1 { "Gebruikersnaam vergeten" }
+                h1 { (t.forgot_username_title) }
                 @if form.sent {
                     p.notice role="status" {
-                        "Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten "
-                        "een e-mail met uw gebruikersnaam of gebruikersnamen. Kijk ook in uw map "
-                        "met ongewenste e-mail."
+                        (t.forgot_username_sent)
                     }
                 } @else {
-                    p { "Vul het e-mailadres in dat uw werkgever of administratiekantoor van u heeft, of uw privé-e-mailadres." }
+                    p { (t.forgot_username_lead) }
                     @if let Some(error) = &form.error { p.error role="alert" { (error) } }
                     form method="post" action="/gebruikersnaam-vergeten" {
                         input type="hidden" name="csrf" value=(form.csrf_token);
-                        label for="email" { "E-mailadres" }
+                        label for="email" { (t.email_address) }
                         input #email name="email" type="email" autocomplete="email" required maxlength="254";
-                        button type="submit" { "Verstuur" }
+                        button type="submit" { (t.send) }
                     }
                 }
-                p { a href="/aanmelden" { "Terug naar aanmelden" } }
+                p { a href="/aanmelden" { (t.back_to_sign_in) } }
             }
         },
     )
 }
 
 pub fn forgot_password(site: &Site, form: &ForgotPage) -> Markup {
+    let t = site.t();
     page(
         site,
-        "Wachtwoord vergeten",
+        t.forgot_password_title,
         html! {
             section.card.narrow {
-                h1 { "Wachtwoord vergeten" }
+                h1 { (t.forgot_password_title) }
                 @if form.sent {
                     p.notice role="status" {
-                        "Als deze gebruikersnaam bestaat, ontvangt u binnen enkele minuten een "
-                        "e-mail met een link om een nieuw wachtwoord in te stellen. De link werkt "
-                        "30 minuten."
+                        (t.forgot_password_sent)
                     }
                 } @else {
                     @if let Some(error) = &form.error { p.error role="alert" { (error) } }
                     form method="post" action="/wachtwoord-vergeten" {
                         input type="hidden" name="csrf" value=(form.csrf_token);
-                        label for="username" { "Gebruikersnaam" }
+                        label for="username" { (t.username) }
                         input #username name="username" type="text" autocomplete="username"
                             autocapitalize="none" spellcheck="false" required maxlength="254";
-                        button type="submit" { "Verstuur" }
+                        button type="submit" { (t.send) }
                     }
-                    p { a href="/gebruikersnaam-vergeten" { "Gebruikersnaam vergeten?" } }
+                    p { a href="/gebruikersnaam-vergeten" { (t.forgot_username_link) } }
                 }
-                p { a href="/aanmelden" { "Terug naar aanmelden" } }
+                p { a href="/aanmelden" { (t.back_to_sign_in) } }
             }
         },
     )
@@ -175,81 +172,80 @@ pub struct ProfilePage {
 }
 
 pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
+    let t = site.t();
     signed_in_page(
         site,
         nav,
-        "Profiel",
+        t.menu_profile,
         html! {
             section.card {
-                h1 { "Profiel" }
-                p { "Gebruikersnaam: " strong { (view.username) } }
+                h1 { (t.menu_profile) }
+                p { (t.username_is) strong { (view.username) } }
                 @if let Some(notice) = &view.notice { p.notice role="status" { (notice) } }
                 @if let Some(error) = &view.error { p.error role="alert" { (error) } }
-                h2 { "Gebruikersnaam wijzigen" }
+                h2 { (t.change_username) }
                 form method="post" action="/profiel/gebruikersnaam" {
                     input type="hidden" name="csrf" value=(nav.csrf_token);
-                    label for="username" { "Nieuwe gebruikersnaam" }
+                    label for="username" { (t.new_username) }
                     input #username name="username" type="text" autocomplete="username"
                         autocapitalize="none" spellcheck="false" required maxlength="254" value=(view.username);
-                    button type="submit" { "Gebruikersnaam opslaan" }
+                    button type="submit" { (t.save_username) }
                 }
                 @if view.is_employee {
-                    h2 { "Privé-e-mailadres" }
+                    h2 { (t.private_email) }
                     p.muted {
-                        "Als u hier een adres opgeeft, gaan e-mails over uw gebruikersnaam en wachtwoord "
-                        "daarheen. Handig als u uit dienst gaat en uw werkadres kwijtraakt. U ontvangt eerst "
-                        "een e-mail om het adres te bevestigen."
+                        (t.private_email_lead)
                     }
-                    p { "Nu: " @if let Some(email) = &view.private_email { strong { (email) } } @else { "geen" } }
+                    p { (t.private_email_now) @if let Some(email) = &view.private_email { strong { (email) } } @else { (t.none) } }
                     form method="post" action="/profiel/email" {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
-                        label for="email" { "Privé-e-mailadres (leeg laten om te verwijderen)" }
+                        label for="email" { (t.private_email_label) }
                         input #email name="email" type="email" autocomplete="email" maxlength="254";
-                        button type="submit" { "Opslaan" }
+                        button type="submit" { (t.save) }
                     }
                 }
-                h2 { "Taal" }
+                h2 { (t.language) }
                 form method="post" action="/profiel/taal" {
                     input type="hidden" name="csrf" value=(nav.csrf_token);
-                    label for="language" { "Taal van de site en de e-mails" }
+                    label for="language" { (t.language_label) }
                     select #language name="language" {
-                        option value="nl" selected[view.language == "nl"] { "Nederlands" }
-                        option value="en" selected[view.language == "en"] { "English" }
+                        option value="nl" selected[view.language == "nl"] lang="nl" { "Nederlands" }
+                        option value="en" selected[view.language == "en"] lang="en" { "English" }
                     }
-                    button type="submit" { "Opslaan" }
+                    button type="submit" { (t.save) }
                 }
-                h2 { "Meldingen" }
+                h2 { (t.notifications) }
                 form method="post" action="/profiel/meldingen" {
                     input type="hidden" name="csrf" value=(nav.csrf_token);
                     label.check {
                         input #notify name="notify" type="checkbox" value="on" checked[view.notify];
                         " Stuur mij een e-mail als er nieuwe documenten voor mij klaarstaan"
                     }
-                    p.muted { "De e-mail zegt alleen dat er iets nieuws is, nooit wat. U krijgt hem niet als u het document al heeft bekeken." }
-                    button type="submit" { "Opslaan" }
+                    p.muted { (t.notify_hint) }
+                    button type="submit" { (t.save) }
                 }
-                h2 { "Wachtwoord wijzigen" }
+                h2 { (t.change_password) }
                 form method="post" action="/profiel/wachtwoord" {
                     input type="hidden" name="csrf" value=(nav.csrf_token);
-                    label for="current" { "Huidig wachtwoord" }
+                    label for="current" { (t.current_password) }
                     input #current name="current" type="password" autocomplete="current-password" required maxlength="128";
-                    (password_fields(view.min_chars))
-                    button type="submit" { "Wachtwoord wijzigen" }
+                    (password_fields(t, view.min_chars))
+                    button type="submit" { (t.change_password) }
                 }
-                h2 { "Twee-stapsverificatie" }
+                h2 { (t.two_factor) }
                 @if view.two_factor {
-                    p { "Staat aan. U heeft nog " (view.recovery_codes_left) " ongebruikte herstelcodes." }
+                    p { (fill(t.two_factor_on, &[&view.recovery_codes_left])) }
                     form method="post" action="/profiel/2fa/herstelcodes" {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
-                        button type="submit" { "Nieuwe herstelcodes maken" }
+                        button type="submit" { (t.new_recovery_codes) }
                     }
                 } @else {
-                    p { "Staat uit. Met een authenticator-app op uw telefoon is uw dossier veel beter beschermd." }
-                    p { a.button href="/profiel/2fa" { "Instellen" } }
+                    p { (t.two_factor_off) }
+                    p { a.button href="/profiel/2fa" { (t.set_up) } }
                 }
-                h2 { "Aangemeld op" }
+                h2 { (t.sessions) }
                 table.sessions {
-                    thead { tr { th { "Sinds" } th { "Laatst actief" } th { "Adres" } th { "Browser" } th { span.visually-hidden { "Actie" } } } }
+                    thead { tr { th { (t.session_since) } th { (t.session_last_seen) } th { (t.session_address) } th { (t.session_browser) } th { span.visually-hidden { (t.action) } } } }
                     tbody {
                         @for s in &view.sessions {
                             tr {
@@ -259,11 +255,11 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                                 td.agent { (s.user_agent.as_deref().unwrap_or("")) }
                                 td {
                                     @if s.current {
-                                        "deze sessie"
+                                        (t.this_session)
                                     } @else {
                                         form method="post" action={ "/profiel/sessies/" (s.id) "/beeindigen" } {
                                             input type="hidden" name="csrf" value=(nav.csrf_token);
-                                            button type="submit" { "Afmelden" }
+                                            button type="submit" { (t.sign_out) }
                                         }
                                     }
                                 }
@@ -277,16 +273,17 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
 }
 
 pub fn confirm_email(site: &Site, csrf_token: &str, email: &str) -> Markup {
+    let t = site.t();
     page(
         site,
-        "E-mailadres bevestigen",
+        t.confirm_email_title,
         html! {
             section.card.narrow {
-                h1 { "E-mailadres bevestigen" }
-                p { "Wilt u " strong { (email) } " gebruiken als uw privé-e-mailadres?" }
+                h1 { (t.confirm_email_title) }
+                p { (fill(t.confirm_email_question, &[&email])) }
                 form method="post" {
                     input type="hidden" name="csrf" value=(csrf_token);
-                    button type="submit" { "Bevestigen" }
+                    button type="submit" { (t.confirm) }
                 }
             }
         },

@@ -1,10 +1,12 @@
-//! The signed-in start page: the account's own dossier for a year, both lists.
+//! Dossier pages: a dossier for one year with both lists (the own one, or an employee's or
+//! employer's as its employer or bureau may see it), a file's details, and Ongelezen.
 
 use maud::{Markup, html};
 
 use super::format;
 use super::layout::{Nav, Site, signed_in_page};
 use crate::service::{DocumentDetails, DocumentSummary, DossierSearch, DossierView};
+use crate::web::i18n::{Texts, fill};
 
 /// Which list a table shows: payroll files can only be marked; uploads can also be shared
 /// and deleted.
@@ -16,80 +18,123 @@ enum List {
     Unread,
 }
 
-fn rows(documents: &[DocumentSummary], list: List, csrf_token: &str) -> Markup {
-    let (form_id, back) = match list {
-        List::Payroll => ("acties-loon", "/"),
-        List::Other => ("acties-overig", "/"),
-        List::Unread => ("acties-ongelezen", "/ongelezen"),
+/// What a dossier page needs besides the dossier itself.
+pub struct DossierPage<'a> {
+    pub view: &'a DossierView,
+    pub search: &'a DossierSearch,
+    /// The page's own path (`/dossier`, `/werknemers/{id}`, …): forms come back here.
+    pub base: String,
+    /// The owner's master data, folded away, when looking at someone else's dossier.
+    pub owner_data: Option<Markup>,
+}
+
+/// One table of documents with its selection form; `back` is where the form returns to.
+fn rows(site: &Site, documents: &[DocumentSummary], list: List, nav: &Nav, back: &str, owner: &str) -> Markup {
+    let t = site.t();
+    let form_id = match list {
+        List::Payroll => "acties-loon",
+        List::Other => "acties-overig",
+        List::Unread => "acties-ongelezen",
     };
+    let own_uploads = documents.iter().any(|d| d.may_share || d.may_delete);
     html! {
         @if documents.is_empty() {
-            p.muted { "Geen bestanden." }
+            p.muted { (t.no_files) }
         } @else {
             form id=(form_id) method="post" action="/documenten/acties" {
-                input type="hidden" name="csrf" value=(csrf_token);
+                input type="hidden" name="csrf" value=(nav.csrf_token);
                 input type="hidden" name="terug" value=(back);
-                table.documents {
-                    thead { tr {
-                        th { span.visually-hidden { "Selecteer" } }
-                        th { "Naam" } th { "Datum" } th { "Grootte" }
-                        @if list == List::Other { th { "Gedeeld" } }
-                        th { span.visually-hidden { "Download" } }
-                    } }
-                    tbody {
-                        @for d in documents {
-                            tr.unread[!d.read] {
-                                td { input type="checkbox" name="id" value=(d.id) aria-label={ "Selecteer " (d.title) }; }
-                                td { a href={ "/documenten/" (d.id) } { (d.title) } }
-                                td { (format::date(d.created_at)) }
-                                td { (format::size(d.size)) }
-                                @if list == List::Other { td { @if d.shared { "gedeeld" } } }
-                                td.links {
-                                    a href={ "/documenten/" (d.id) "/download" } { "Download" }
-                                    " "
-                                    a href={ "/documenten/" (d.id) "/details" } aria-label={ "Details van " (d.title) } { "Details" }
+                div.table-scroll {
+                    table.documents data-filterable {
+                        thead { tr {
+                            th { span.visually-hidden { (t.select) } }
+                            th { (t.name) }
+                            @match list {
+                                List::Payroll => th { (t.period) },
+                                _ => th { (t.owner) },
+                            }
+                            th { (t.date_time) }
+                            th { (t.size) }
+                            @if list == List::Other && own_uploads { th { (t.shared) } }
+                            th { span.visually-hidden { (t.action) } }
+                        } }
+                        tbody {
+                            @for d in documents {
+                                tr.unread[!d.read] {
+                                    td { input type="checkbox" name="id" value=(d.id) aria-label=(fill(t.select_one, &[&d.title])); }
+                                    td {
+                                        a href={ "/documenten/" (d.id) } { (d.title) }
+                                        @if d.corrected { " " span.tag { (t.corrected) } }
+                                    }
+                                    @match list {
+                                        List::Payroll => td { (format::period(t, d.year, d.period)) },
+                                        _ => td { (owner_of(t, d, owner)) },
+                                    }
+                                    td { (format::date_time(d.created_at)) }
+                                    td { (format::size(d.size)) }
+                                    @if list == List::Other && own_uploads { td { @if d.shared { (t.shared_yes) } } }
+                                    td.links {
+                                        a href={ "/documenten/" (d.id) "/download" } aria-label={ (t.download) ": " (d.title) } { (t.download) }
+                                        " "
+                                        a href={ "/documenten/" (d.id) "/details" } aria-label=(fill(t.details_of, &[&d.title])) { (t.details) }
+                                    }
                                 }
                             }
                         }
                     }
                 }
                 div.actions {
-                    @if list == List::Other {
-                        button type="submit" name="action" value="share" { "Deel met…" }
-                        button type="submit" name="action" value="unshare" { "Delen stoppen" }
-                        button type="submit" name="action" value="delete" { "Verwijder" }
+                    @if list == List::Other && own_uploads {
+                        button type="submit" name="action" value="share" { (t.share_with) }
+                        button type="submit" name="action" value="unshare" { (t.unshare) }
+                        button type="submit" name="action" value="delete" { (t.delete) }
                     }
-                    button type="submit" name="action" value="read" { "Markeer gelezen" }
-                    button type="submit" name="action" value="unread" { "Markeer ongelezen" }
+                    button type="submit" name="action" value="read" { (t.mark_read) }
+                    button type="submit" name="action" value="unread" { (t.mark_unread) }
                 }
             }
         }
     }
 }
 
+/// The Eigenaar column: "Ik" for the own uploads, the dossier owner for uploads shared with
+/// the reader, the payroll administration for what payroll software placed.
+fn owner_of(t: &Texts, d: &DocumentSummary, dossier_owner: &str) -> String {
+    if d.own_upload {
+        t.owner_me.to_owned()
+    } else if d.uploaded {
+        dossier_owner.to_owned()
+    } else {
+        t.owner_payroll.to_owned()
+    }
+}
+
 /// Uploading into the own dossier: the kind first, then one or more files.
-fn upload_form(csrf_token: &str) -> Markup {
+fn upload_form(t: &Texts, csrf_token: &str) -> Markup {
     html! {
-        h3 { "Bestanden uploaden" }
+        h2 { (t.upload_heading) }
         form.upload method="post" action="/documenten/upload" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(csrf_token);
-            label for="upload-kind" { "Soort bestand" }
+            label for="upload-kind" { (t.upload_kind) }
             select #upload-kind name="kind" {
-                option value="id_copy" { "Kopie identiteitsbewijs" }
-                option value="expense_claim" { "Declaratie" }
-                option value="other" selected { "Overig" }
+                option value="id_copy" { (t.kind_id_copy) }
+                option value="expense_claim" { (t.kind_expense_claim) }
+                option value="other" selected { (t.kind_other) }
             }
-            label for="upload-file" { "Bestanden (PDF, PNG of JPEG)" }
-            input #upload-file name="file" type="file" multiple required
-                accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
-            p.muted { "Een upload ziet alleen u, tot u hem deelt met “Deel met…”." }
-            button type="submit" { "Uploaden" }
+            label for="upload-file" { (t.upload_files) }
+            div.dropzone data-drop-text=(t.upload_drop) {
+                input #upload-file name="file" type="file" multiple required
+                    accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
+            }
+            p.muted { (t.upload_private) }
+            button type="submit" { (t.upload_button) }
         }
     }
 }
 
 /// `/documenten/{id}/details`: what the file is, where it came from, earlier versions.
 pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails) -> Markup {
+    let t = site.t();
     let d = &details.summary;
     signed_in_page(
         site,
@@ -99,33 +144,34 @@ pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails) -> Markup
             section.card {
                 h1 { (d.title) }
                 @if details.superseded {
-                    p.notice role="status" { "Deze versie is vervangen door een correctie." }
+                    p.notice role="status" { (t.superseded) }
                 }
                 dl.details {
-                    dt { "Bestandsnaam" } dd { (d.file_name) }
-                    dt { "Grootte" } dd { (format::size(d.size)) " (" (d.size) " bytes)" }
-                    dt { "Geplaatst" } dd { (format::date_time(d.created_at)) }
-                    dt { "Geplaatst door" } dd { (details.placed_by) }
-                    dt { "SHA-256" } dd { code.hash { (details.sha256) } }
-                    @if d.own_upload { dt { "Gedeeld" } dd { @if d.shared { "ja" } @else { "nee" } } }
+                    dt { (t.file_name) } dd { (d.file_name) }
+                    dt { (t.size) } dd { (format::size(d.size)) " (" (fill(t.bytes, &[&d.size])) ")" }
+                    dt { (t.period) } dd { (format::period(t, d.year, d.period)) }
+                    dt { (t.placed_at) } dd { (format::date_time(d.created_at)) }
+                    dt { (t.placed_by) } dd { (details.placed_by) }
+                    dt { (t.sha256) } dd { code.hash { (details.sha256) } }
+                    @if d.own_upload { dt { (t.shared) } dd { @if d.shared { (t.yes) } @else { (t.no) } } }
                 }
                 p {
-                    a.button href={ "/documenten/" (d.id) } { "Bekijken" }
+                    a.button href={ "/documenten/" (d.id) } { (t.view) }
                     " "
-                    a.button href={ "/documenten/" (d.id) "/download" } { "Download" }
+                    a.button href={ "/documenten/" (d.id) "/download" } { (t.download) }
                 }
                 @if !details.earlier_versions.is_empty() {
-                    h2 { "Eerdere versies" }
+                    h2 { (t.earlier_versions) }
                     ul {
                         @for v in &details.earlier_versions {
                             li {
                                 a href={ "/documenten/" (v.id) } { (v.title) }
-                                " – geplaatst " (format::date_time(v.created_at))
+                                (fill(t.placed_on, &[&format::date_time(v.created_at)]))
                             }
                         }
                     }
                 }
-                p { a href="/" { "Terug naar het dossier" } }
+                p { a href="/dossier" { (t.back_to_dossier) } }
             }
         },
     )
@@ -133,74 +179,82 @@ pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails) -> Markup
 
 /// `/ongelezen`: everything the account has not opened yet, newest first.
 pub fn unread_page(site: &Site, nav: &Nav, documents: &[DocumentSummary]) -> Markup {
+    let t = site.t();
     signed_in_page(
         site,
         nav,
-        "Ongelezen",
+        t.unread_title,
         html! {
             section.card {
-                h1 { "Ongelezen (" (documents.len()) ")" }
-                (rows(documents, List::Unread, &nav.csrf_token))
+                h1 { (fill(t.unread_heading, &[&documents.len()])) }
+                (rows(site, documents, List::Unread, nav, "/ongelezen", ""))
             }
         },
     )
 }
 
-/// A search box for one list; the year and the other list's search are kept.
-fn list_search(
-    view: &DossierView,
-    search: &DossierSearch,
-    name: &str,
-    label: &str,
-    value: Option<&str>,
-) -> Markup {
+/// A search box for one list; the year and the other list's search are kept. With
+/// JavaScript the list also filters while typing.
+fn list_search(t: &Texts, page: &DossierPage<'_>, name: &str, label: &str, value: Option<&str>, list_id: &str) -> Markup {
     let (other_name, other_value) = if name == "zoek-loon" {
-        ("zoek-overig", search.other.as_deref())
+        ("zoek-overig", page.search.other.as_deref())
     } else {
-        ("zoek-loon", search.payroll.as_deref())
+        ("zoek-loon", page.search.payroll.as_deref())
     };
     html! {
-        form.search method="get" action="/" role="search" {
-            input type="hidden" name="jaar" value=(view.year);
+        form.search method="get" action=(page.base) role="search" {
+            input type="hidden" name="jaar" value=(page.view.year);
             @if let Some(v) = other_value { input type="hidden" name=(other_name) value=(v); }
             label for=(name) { (label) }
-            input id=(name) name=(name) type="search" maxlength="100" value=[value];
-            button type="submit" { "Zoeken" }
+            input id=(name) name=(name) type="search" maxlength="100" value=[value]
+                data-filter=(list_id) aria-describedby={ (name) "-hint" };
+            span.visually-hidden id={ (name) "-hint" } { (t.filter_hint) }
+            button type="submit" { (t.search) }
         }
     }
 }
 
-pub fn dossier_overview(
-    site: &Site,
-    nav: &Nav,
-    view: &DossierView,
-    search: &DossierSearch,
-) -> Markup {
+/// A dossier for one year: the year selector, Loon-bestanden and Overige bestanden with a
+/// search each, and (in the own dossier) uploading.
+pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Markup {
+    let t = site.t();
+    let view = page.view;
+    let heading = if view.own {
+        fill(t.dossier_heading, &[&view.year, &view.owner_name])
+    } else {
+        fill(t.dossier_of_year, &[&view.owner_name, &view.year])
+    };
     signed_in_page(
         site,
         nav,
-        "Mijn dossier",
+        &heading,
         html! {
             section.card {
-                h1 { "Dossier " (view.year) " – " (view.owner_name) }
+                h1 { (heading) }
+                @if let Some(data) = &page.owner_data {
+                    details.owner-data {
+                        summary { (t.details_heading) }
+                        (data)
+                    }
+                }
                 @if view.years.len() > 1 {
-                    form.search method="get" action="/" {
-                        label for="jaar" { "Jaar" }
+                    form.search method="get" action=(page.base) {
+                        label for="jaar" { (t.show_dossier_for) }
                         select #jaar name="jaar" {
                             @for y in &view.years {
                                 option value=(y) selected[*y == view.year] { (y) }
                             }
                         }
-                        button type="submit" { "Toon" }
+                        button type="submit" { (t.show) }
                     }
                 }
-                h2 { "Loon-bestanden voor " (view.year) " (" (view.payroll.len()) ")" }
-                (list_search(view, search, "zoek-loon", "Zoeken in loon-bestanden", search.payroll.as_deref()))
-                (rows(&view.payroll, List::Payroll, &nav.csrf_token))
-                h2 { "Overige bestanden (" (view.other.len()) ")" }
-                (list_search(view, search, "zoek-overig", "Zoeken in overige bestanden", search.other.as_deref()))
-                (rows(&view.other, List::Other, &nav.csrf_token))
-                (upload_form(&nav.csrf_token))
+                h2 { (fill(t.payroll_files, &[&view.year, &view.payroll.len()])) }
+                (list_search(t, page, "zoek-loon", t.search_payroll, page.search.payroll.as_deref(), "acties-loon"))
+                (rows(site, &view.payroll, List::Payroll, nav, &page.base, &view.owner_name))
+                h2 { (fill(t.other_files, &[&view.other.len()])) }
+                (list_search(t, page, "zoek-overig", t.search_other, page.search.other.as_deref(), "acties-overig"))
+                (rows(site, &view.other, List::Other, nav, &page.base, &view.owner_name))
+                @if view.own { (upload_form(t, &nav.csrf_token)) }
             }
         },
     )

@@ -4,9 +4,24 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Amsterdam;
 
-/// "27-11-2026": the local date of a moment.
-pub fn date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Amsterdam).format("%d-%m-%Y").to_string()
+use crate::domain::{Period, PeriodKind, Year};
+use crate::web::i18n::{Texts, fill};
+
+/// "maart 2026", "week 12 van 2026", "periode 3 van 2026", "jaar 2026" (or in English).
+pub fn period(t: &Texts, year: Year, period: Period) -> String {
+    match period.kind() {
+        PeriodKind::Month => {
+            let month = t
+                .month_names
+                .split(' ')
+                .nth(usize::from(period.number().saturating_sub(1)))
+                .unwrap_or_default();
+            fill(t.period_month, &[&month, &year])
+        }
+        PeriodKind::FourWeeks => fill(t.period_four_weeks, &[&period.number(), &year]),
+        PeriodKind::Week => fill(t.period_week, &[&period.number(), &year]),
+        PeriodKind::Year => fill(t.period_year, &[&year]),
+    }
 }
 
 /// "27-11-2026 14:05": the local date and time of a moment.
@@ -38,9 +53,22 @@ mod tests {
     #[test]
     fn moments_are_shown_in_dutch_local_time() {
         // Late evening UTC is already the next day in Amsterdam (winter: +1, summer: +2).
-        assert_eq!(date(at("2026-01-31T23:30:00Z")), "01-02-2026");
         assert_eq!(date_time(at("2026-01-31T23:30:00Z")), "01-02-2026 00:30");
         assert_eq!(date_time(at("2026-07-01T10:00:00Z")), "01-07-2026 12:00");
+    }
+
+    #[test]
+    fn periods_read_in_both_languages() {
+        use crate::web::i18n::Lang;
+        let year = Year::new(2026).unwrap();
+        let march = Period::new(PeriodKind::Month, 3).unwrap();
+        assert_eq!(period(Lang::Nl.texts(), year, march), "maart 2026");
+        assert_eq!(period(Lang::En.texts(), year, march), "March 2026");
+        let december = Period::new(PeriodKind::Month, 12).unwrap();
+        assert_eq!(period(Lang::Nl.texts(), year, december), "december 2026");
+        let week = Period::new(PeriodKind::Week, 12).unwrap();
+        assert_eq!(period(Lang::En.texts(), year, week), "week 12 of 2026");
+        assert_eq!(period(Lang::Nl.texts(), year, Period::whole_year()), "jaar 2026");
     }
 
     #[test]

@@ -1,20 +1,46 @@
-//! The page frame every browser page shares: head, header with the installation's name, footer.
+//! The page frame every browser page shares: head, header with the installation's name and
+//! logo, the menu for signed-in pages, footer.
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::domain::party::Role;
 use crate::web::assets;
+use crate::web::i18n::{Lang, Texts};
 
-/// What every page knows about the installation it belongs to.
+/// What every page knows about the installation and the visit it is drawn for.
 #[derive(Debug, Clone)]
 pub struct Site {
     pub name: String,
+    /// Address of the installation's own logo, when the config names one.
+    pub logo: Option<String>,
+    /// The language this page is drawn in.
+    pub lang: Lang,
+    /// The path of the page, so the language link comes back to it.
+    pub here: String,
+}
+
+impl Site {
+    /// The words of the page's language.
+    pub fn t(&self) -> &'static Texts {
+        self.lang.texts()
+    }
+
+    /// The same installation in another language.
+    pub fn in_language(&self, lang: Lang) -> Site {
+        Site {
+            lang,
+            ..self.clone()
+        }
+    }
 }
 
 /// What the header shows to a signed-in account.
 #[derive(Debug, Clone)]
 pub struct Nav {
     /// Decides which menu items show (Werknemers for employers, Werkgevers for bureaus).
-    pub role: crate::domain::party::Role,
+    pub role: Role,
+    /// Bureaus and employers that run their own payroll see Backups.
+    pub backups: bool,
     pub display_name: String,
     pub unread: u64,
     /// The session's form token, for the sign-out button.
@@ -31,43 +57,67 @@ pub fn signed_in_page(site: &Site, nav: &Nav, title: &str, body: Markup) -> Mark
     frame(site, Some(nav), title, body)
 }
 
+fn menu(t: &Texts, nav: &Nav) -> Markup {
+    html! {
+        nav.site-nav aria-label=(t.main_menu) {
+            a href="/" { (t.menu_home) }
+            a href="/profiel" { (t.menu_profile) }
+            a href="/dossier" { (t.menu_dossier) }
+            @match nav.role {
+                Role::Employer => a href="/werknemers" { (t.menu_employees) },
+                Role::Bureau => a href="/werkgevers" { (t.menu_employers) },
+                Role::Employee => {},
+            }
+            @if nav.backups { a href="/backups" { (t.menu_backups) } }
+            a href="/ongelezen" { (t.menu_unread) " " span.badge { (nav.unread) } }
+            form.signout method="post" action="/afmelden" {
+                input type="hidden" name="csrf" value=(nav.csrf_token);
+                span.who { (nav.display_name) }
+                button type="submit" { (t.sign_out) }
+            }
+        }
+    }
+}
+
 fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
+    let t = site.t();
+    let other = match site.lang {
+        Lang::Nl => Lang::En,
+        Lang::En => Lang::Nl,
+    };
     html! {
         (DOCTYPE)
-        html lang="nl" {
+        html lang=(site.lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex, nofollow";
+                meta name="theme-color" content="#1f4e79";
                 title { (title) " – " (site.name) }
                 link rel="stylesheet" href=(assets::url("style.css"));
                 link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
+                link rel="apple-touch-icon" href=(assets::url("icon-192.png"));
+                link rel="manifest" href="/manifest.webmanifest";
                 script src=(assets::url("password-strength.js")) defer {}
+                script src=(assets::url("enhance.js")) defer {}
             }
             body {
+                a.skip href="#inhoud" { (t.skip_to_content) }
                 header.site-header {
-                    a.brand href="/" { (site.name) }
-                    @if let Some(nav) = nav {
-                        nav.site-nav aria-label="Hoofdmenu" {
-                            a href="/" { "Home" }
-                            a href="/profiel" { "Profiel" }
-                            @match nav.role {
-                                crate::domain::party::Role::Employer => a href="/werknemers" { "Werknemers" },
-                                crate::domain::party::Role::Bureau => a href="/werkgevers" { "Werkgevers" },
-                                crate::domain::party::Role::Employee => {},
-                            }
-                            a href="/ongelezen" { "Ongelezen " span.badge { (nav.unread) } }
-                            form.signout method="post" action="/afmelden" {
-                                input type="hidden" name="csrf" value=(nav.csrf_token);
-                                span.who { (nav.display_name) }
-                                button type="submit" { "Afmelden" }
-                            }
-                        }
+                    a.brand href="/" {
+                        @if let Some(logo) = &site.logo { img.logo src=(logo) alt=""; }
+                        span { (site.name) }
                     }
+                    @if let Some(nav) = nav { (menu(t, nav)) }
                 }
-                main.content { (body) }
+                main.content #inhoud tabindex="-1" { (body) }
                 footer.site-footer {
                     span { (site.name) }
+                    @if nav.is_none() {
+                        a href={ "/taal/" (other.code()) "?terug=" (crate::web::ui::encode_path(&site.here)) } lang=(other.code()) hreflang=(other.code()) {
+                            (t.language_switch)
+                        }
+                    }
                 }
             }
         }

@@ -1,8 +1,10 @@
 //! Pages as pure functions of their view models, rendered with maud. No handler logic here.
 
 mod account;
+mod backups;
 mod dossier;
 mod format;
+mod home;
 mod layout;
 mod pages;
 mod people;
@@ -13,9 +15,11 @@ pub use account::{
     ForgotPage, ProfilePage, SetPasswordPage, confirm_email, forgot_password, forgot_username,
     link_expired, password_set, profile, set_password,
 };
-pub use dossier::{details_page, dossier_overview, unread_page};
+pub use backups::{BackupsPage, backup_year, backups};
+pub use dossier::{DossierPage, details_page, dossier_overview, unread_page};
+pub use home::{home, party_table};
 pub use layout::{Nav, Site};
-pub use pages::{home, not_found, problem_page};
-pub use people::{employees, employers, revealed_bsn};
+pub use pages::{not_found, problem_page};
+pub use people::{EmployeesPage, employees, employers, revealed_bsn};
 pub use signin::{SignInPage, sign_in};
 pub use two_factor::{CodePage, EnrolPage, code, enrol, recovery_codes};

@@ -1,63 +1,86 @@
-//! The Werknemers table (an employer's employees) and the Werkgevers table (a bureau's
-//! employers), each with a server-side search so they work without JavaScript.
+//! The Werknemers table (an employer's employees, or a client's for its bureau) and the
+//! Werkgevers table (a bureau's employers), each with a server-side search so they work
+//! without JavaScript, and links to each party's dossier.
 
 use maud::{Markup, html};
 
 use super::layout::{Nav, Site, signed_in_page};
-use crate::domain::party::AccountStatus;
+use crate::domain::PublicId;
+use crate::domain::party::{AccountStatus, Role};
 use crate::service::{EmployeeLine, EmployerLine};
+use crate::web::i18n::{Texts, fill};
 
-fn status(status: AccountStatus) -> &'static str {
+fn status(t: &Texts, status: AccountStatus) -> &'static str {
     match status {
-        AccountStatus::NotInvited => "Niet uitgenodigd",
-        AccountStatus::Invited => "Uitgenodigd",
-        AccountStatus::Active => "Actief",
+        AccountStatus::NotInvited => t.status_not_invited,
+        AccountStatus::Invited => t.status_invited,
+        AccountStatus::Active => t.status_active,
     }
 }
 
-/// `/werknemers`: the employer's employees, optionally for one year and matching a search.
-pub fn employees(
-    site: &Site,
-    nav: &Nav,
-    lines: &[EmployeeLine],
-    year: Option<u16>,
-    search: &str,
-) -> Markup {
+/// What the Werknemers page shows.
+pub struct EmployeesPage<'a> {
+    pub lines: &'a [EmployeeLine],
+    pub year: Option<u16>,
+    pub search: &'a str,
+    /// The client whose employees a bureau looks at (`None`: the employer's own).
+    pub employer: Option<(PublicId, String)>,
+}
+
+/// `/werknemers` (or `/werkgevers/{id}/werknemers`): employees, optionally for one year and
+/// matching a search, each linking to its dossier.
+pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
+    let t = site.t();
+    let lines = page.lines;
+    let (heading, action) = match &page.employer {
+        None => (
+            fill(t.employees_heading, &[&lines.len()]),
+            "/werknemers".to_owned(),
+        ),
+        Some((id, name)) => (
+            fill(t.employees_of, &[name, &lines.len()]),
+            format!("/werkgevers/{id}/werknemers"),
+        ),
+    };
     signed_in_page(
         site,
         nav,
-        "Werknemers",
+        &heading,
         html! {
             section.card {
-                h1 { "Werknemers (" (lines.len()) ")" }
-                form.search method="get" action="/werknemers" role="search" {
-                    label for="jaar" { "Jaar" }
+                h1 { (heading) }
+                @if page.employer.is_some() {
+                    p { a href="/werkgevers" { (t.back_to_employers) } }
+                }
+                form.search method="get" action=(action) role="search" {
+                    label for="jaar" { (t.year) }
                     input #jaar name="jaar" type="number" min="1990" max="2100" inputmode="numeric"
-                        value=[year];
-                    label for="zoek" { "Zoeken op naam, nummer of e-mail" }
-                    input #zoek name="zoek" type="search" maxlength="100" value=(search);
-                    button type="submit" { "Zoeken" }
+                        value=[page.year];
+                    label for="zoek" { (t.search_employees) }
+                    input #zoek name="zoek" type="search" maxlength="100" value=(page.search)
+                        data-filter="werknemers";
+                    button type="submit" { (t.search) }
                 }
                 @if lines.is_empty() {
-                    p.muted { "Geen werknemers gevonden." }
+                    p.muted { (t.no_employees) }
                 } @else {
                     div.table-scroll {
-                        table.people {
+                        table.people #werknemers {
                             thead { tr {
-                                th { "Nr" } th { "Naam" } th { "Geb.-datum" } th { "BSN" }
-                                th { "E-mail" } th { "In dienst" } th { "Account" }
+                                th { (t.number_short) } th { (t.name) } th { (t.birth_date_short) } th { (t.bsn) }
+                                th { (t.email) } th { (t.employment) } th { (t.account) }
                             } }
                             tbody {
                                 @for e in lines {
                                     tr {
                                         td { (e.personnel_number) }
-                                        td { (e.name) }
+                                        td { a href={ "/werknemers/" (e.id) } aria-label=(fill(t.dossier_of, &[&e.name])) { (e.name) } }
                                         td { (e.birth_date.format("%d-%m-%Y")) }
                                         td.bsn {
                                             (e.bsn_masked)
                                             form.inline method="post" action={ "/werknemers/" (e.id) "/bsn" } {
                                                 input type="hidden" name="csrf" value=(nav.csrf_token);
-                                                button.link type="submit" aria-label={ "Toon het BSN van " (e.name) } { "Toon" }
+                                                button.link type="submit" aria-label=(fill(t.show_bsn_of, &[&e.name])) { (t.show_bsn) }
                                             }
                                         }
                                         td { (e.email) }
@@ -65,7 +88,7 @@ pub fn employees(
                                             @if let Some(start) = e.employment_start { (start.format("%d-%m-%Y")) }
                                             @if let Some(end) = e.employment_end { " – " (end.format("%d-%m-%Y")) }
                                         }
-                                        td { (status(e.status)) }
+                                        td { (status(t, e.status)) }
                                     }
                                 }
                             }
@@ -79,52 +102,65 @@ pub fn employees(
 
 /// The full BSN after an explicit click (the look is in the audit log).
 pub fn revealed_bsn(site: &Site, nav: &Nav, bsn: &str) -> Markup {
+    let t = site.t();
+    let (back, back_text) = match nav.role {
+        Role::Bureau => ("/werkgevers", t.back_to_employers),
+        _ => ("/werknemers", t.back_to_employees),
+    };
     signed_in_page(
         site,
         nav,
-        "BSN",
+        t.bsn,
         html! {
             section.card {
-                h1 { "Burgerservicenummer" }
-                p { "BSN: " strong.bsn { (bsn) } }
-                p.muted { "Dat u dit nummer heeft bekeken, staat in het logboek." }
-                p { a href="/werknemers" { "Terug naar Werknemers" } }
+                h1 { (t.bsn_long) }
+                p { (t.bsn) ": " strong.bsn { (bsn) } }
+                p.muted { (t.bsn_logged) }
+                p { a href=(back) { (back_text) } }
             }
         },
     )
 }
 
-/// `/werkgevers`: the bureau's employers.
+/// `/werkgevers`: the bureau's employers, with links to each one's dossier and employees.
 pub fn employers(site: &Site, nav: &Nav, lines: &[EmployerLine], search: &str) -> Markup {
+    let t = site.t();
+    let heading = fill(t.employers_heading, &[&lines.len()]);
     signed_in_page(
         site,
         nav,
-        "Werkgevers",
+        &heading,
         html! {
             section.card {
-                h1 { "Werkgevers (" (lines.len()) ")" }
+                h1 { (heading) }
                 form.search method="get" action="/werkgevers" role="search" {
-                    label for="zoek" { "Zoeken op naam, klantnummer of loonheffingennummer" }
-                    input #zoek name="zoek" type="search" maxlength="100" value=(search);
-                    button type="submit" { "Zoeken" }
+                    label for="zoek" { (t.search_employers) }
+                    input #zoek name="zoek" type="search" maxlength="100" value=(search)
+                        data-filter="werkgevers";
+                    button type="submit" { (t.search) }
                 }
                 @if lines.is_empty() {
-                    p.muted { "Geen werkgevers gevonden." }
+                    p.muted { (t.no_employers) }
                 } @else {
                     div.table-scroll {
-                        table.people {
+                        table.people #werkgevers {
                             thead { tr {
-                                th { "Klantnr" } th { "Naam" } th { "Loonheffingennummer" }
-                                th { "E-mail" } th { "Account" }
+                                th { (t.client_number_short) } th { (t.name) } th { (t.lhn) }
+                                th { (t.email) } th { (t.account) } th { span.visually-hidden { (t.action) } }
                             } }
                             tbody {
                                 @for r in lines {
                                     tr {
                                         td { (r.client_number.as_deref().unwrap_or("")) }
-                                        td { (r.name) }
+                                        td { a href={ "/werkgevers/" (r.id) } aria-label=(fill(t.dossier_of, &[&r.name])) { (r.name) } }
                                         td { (r.lhn) }
                                         td { (r.email) }
-                                        td { (status(r.status)) }
+                                        td { (status(t, r.status)) }
+                                        td.links {
+                                            a href={ "/werkgevers/" (r.id) } aria-label=(fill(t.dossier_of, &[&r.name])) { (t.its_dossier) }
+                                            " "
+                                            a href={ "/werkgevers/" (r.id) "/werknemers" } aria-label=(fill(t.employees_link_of, &[&r.name])) { (t.its_employees) }
+                                        }
                                     }
                                 }
                             }

@@ -18,18 +18,18 @@ pub struct SignInPage {
 }
 
 pub fn sign_in(site: &Site, form: &SignInPage) -> Markup {
+    let t = site.t();
     page(
         site,
-        "Aanmelden",
+        t.sign_in,
         html! {
             section.card.narrow {
-                h1 { "Aanmelden" }
+                h1 { (t.sign_in) }
                 p.muted {
-                    "Hier vindt u uw loonstroken, jaaropgaven en andere salarisdocumenten, "
-                    "veilig bewaard in uw persoonlijke loondossier."
+                    (t.welcome_lead)
                 }
                 @if form.signed_out {
-                    p.notice role="status" { "U bent afgemeld." }
+                    p.notice role="status" { (t.signed_out) }
                 }
                 @if let Some(error) = &form.error {
                     p.error role="alert" { (error) }
@@ -39,18 +39,18 @@ pub fn sign_in(site: &Site, form: &SignInPage) -> Markup {
                     @if let Some(next) = &form.next {
                         input type="hidden" name="next" value=(next);
                     }
-                    label for="username" { "Gebruikersnaam" }
+                    label for="username" { (t.username) }
                     input #username name="username" type="text" autocomplete="username"
                         autocapitalize="none" spellcheck="false" required value=(form.username);
-                    label for="password" { "Wachtwoord" }
+                    label for="password" { (t.password) }
                     input #password name="password" type="password"
                         autocomplete="current-password" required maxlength="128";
-                    button type="submit" { "Aanmelden" }
+                    button type="submit" { (t.sign_in) }
                 }
                 p.links {
-                    a href="/gebruikersnaam-vergeten" { "Gebruikersnaam vergeten?" }
+                    a href="/gebruikersnaam-vergeten" { (t.forgot_username_link) }
                     " · "
-                    a href="/wachtwoord-vergeten" { "Wachtwoord vergeten?" }
+                    a href="/wachtwoord-vergeten" { (t.forgot_password_link) }
                 }
             }
         },

@@ -15,21 +15,22 @@ pub struct CodePage {
 }
 
 pub fn code(site: &Site, form: &CodePage) -> Markup {
+    let t = site.t();
     page(
         site,
-        "Code invoeren",
+        t.code_title,
         html! {
             section.card.narrow {
-                h1 { "Code uit uw app" }
-                p { "Open uw authenticator-app en vul de code van zes cijfers in. Geen toegang tot de app? Gebruik een van uw herstelcodes." }
+                h1 { (t.code_heading) }
+                p { (t.code_lead) }
                 @if let Some(error) = &form.error { p.error role="alert" { (error) } }
                 form method="post" action="/aanmelden/code" {
                     input type="hidden" name="csrf" value=(form.csrf_token);
                     @if let Some(next) = &form.next { input type="hidden" name="next" value=(next); }
-                    label for="code" { "Code" }
+                    label for="code" { (t.code_label) }
                     input #code name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
                         required maxlength="14" autofocus;
-                    button type="submit" { "Verder" }
+                    button type="submit" { (t.next_step) }
                 }
             }
         },
@@ -49,36 +50,37 @@ pub struct EnrolPage<'a> {
 }
 
 pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
+    let t = site.t();
     page(
         site,
-        "Twee-stapsverificatie instellen",
+        t.enrol_title,
         html! {
             section.card.narrow {
-                h1 { "Twee-stapsverificatie instellen" }
+                h1 { (t.enrol_title) }
                 @if form.required {
-                    p { "Voor uw account is twee-stapsverificatie verplicht. Stel het nu in; het kost een minuut." }
+                    p { (t.enrol_required) }
                 }
                 @if let Some(error) = &form.error { p.error role="alert" { (error) } }
                 @match form.enrolment {
                     None => {
-                        p { "U heeft een authenticator-app nodig op uw telefoon, bijvoorbeeld een van Microsoft, Google of een wachtwoordbeheerder." }
+                        p { (t.enrol_need_app) }
                         form method="post" action={ (form.action) "/start" } {
                             input type="hidden" name="csrf" value=(form.csrf_token);
-                            button type="submit" { "Begin" }
+                            button type="submit" { (t.enrol_begin) }
                         }
                     }
                     Some(enrolment) => {
                         ol {
-                            li { "Scan deze QR-code met uw authenticator-app:" }
+                            li { (t.enrol_scan) }
                         }
-                        div.qr role="img" aria-label="QR-code voor uw authenticator-app" { (PreEscaped(&enrolment.qr_svg)) }
-                        p { "Of typ deze sleutel over: " code.secret { (enrolment.secret_text) } }
+                        div.qr role="img" aria-label=(t.enrol_qr_label) { (PreEscaped(&enrolment.qr_svg)) }
+                        p { (t.enrol_type_key) code.secret { (enrolment.secret_text) } }
                         form method="post" action=(form.action) {
                             input type="hidden" name="csrf" value=(form.csrf_token);
-                            label for="code" { "Vul de code van zes cijfers uit de app in" }
+                            label for="code" { (t.enrol_code_label) }
                             input #code name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
                                 required maxlength="7";
-                            button type="submit" { "Bevestig" }
+                            button type="submit" { (t.enrol_confirm) }
                         }
                     }
                 }
@@ -89,19 +91,18 @@ pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
 
 /// Recovery codes, shown once.
 pub fn recovery_codes(site: &Site, codes: &[String], next: &str) -> Markup {
+    let t = site.t();
     page(
         site,
-        "Herstelcodes",
+        t.recovery_title,
         html! {
             section.card.narrow {
-                h1 { "Uw herstelcodes" }
+                h1 { (t.recovery_heading) }
                 p {
-                    "Bewaar deze codes op een veilige plek, bijvoorbeeld uitgeprint of in uw "
-                    "wachtwoordbeheerder. Elke code werkt één keer, als u uw app niet bij de hand heeft. "
-                    "U ziet ze alleen nu."
+                    (t.recovery_text)
                 }
                 ul.codes { @for code in codes { li { code { (code) } } } }
-                p { a.button href=(next) { "Verder" } }
+                p { a.button href=(next) { (t.next_step) } }
             }
         },
     )

@@ -1,0 +1,350 @@
+//! The words of every browser page, Dutch first and English second, grouped by page. `{}`
+//! marks where a value goes (see `fill`).
+
+/// Declares the catalog: one field per text, both languages required per entry.
+macro_rules! catalog {
+    ($($name:ident: $nl:expr, $en:expr;)*) => {
+        /// Every text of the browser pages in one language.
+        #[derive(Debug)]
+        pub struct Texts {
+            $(pub $name: &'static str,)*
+        }
+
+        pub static NL: Texts = Texts { $($name: $nl,)* };
+        pub static EN: Texts = Texts { $($name: $en,)* };
+
+        impl Texts {
+            /// Every entry by name, for the completeness test.
+            #[cfg(test)]
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($name), self.$name),)*]
+            }
+        }
+    };
+}
+
+catalog! {
+    // The frame: menu, footer, shared words.
+    main_menu: "Hoofdmenu", "Main menu";
+    menu_home: "Home", "Home";
+    menu_profile: "Profiel", "Profile";
+    menu_dossier: "Dossier", "Files";
+    menu_employees: "Werknemers", "Employees";
+    menu_employers: "Werkgevers", "Employers";
+    menu_backups: "Backups", "Backups";
+    menu_unread: "Ongelezen", "Unread";
+    sign_out: "Afmelden", "Sign out";
+    skip_to_content: "Naar de inhoud", "Skip to content";
+    language_switch: "English", "Nederlands";
+    to_start: "Naar de startpagina", "To the start page";
+    search: "Zoeken", "Search";
+    show: "Toon", "Show";
+    save: "Opslaan", "Save";
+    send: "Verstuur", "Send";
+    next_step: "Verder", "Continue";
+    yes: "ja", "yes";
+    no: "nee", "no";
+    none: "geen", "none";
+    year: "Jaar", "Year";
+    name: "Naam", "Name";
+    email: "E-mail", "Email";
+    email_address: "E-mailadres", "Email address";
+    username: "Gebruikersnaam", "Username";
+    password: "Wachtwoord", "Password";
+    username_is: "Gebruikersnaam: ", "Username: ";
+    back_to_sign_in: "Terug naar aanmelden", "Back to sign in";
+    forgot_username_link: "Gebruikersnaam vergeten?", "Forgot your username?";
+    forgot_password_link: "Wachtwoord vergeten?", "Forgot your password?";
+
+    // Anonymous entry page and problems.
+    welcome_lead: "Hier vindt u uw loonstroken, jaaropgaven en andere salarisdocumenten, veilig bewaard in uw persoonlijke loondossier.",
+        "Here you find your payslips, annual statements and other payroll documents, kept safely in your personal payroll file.";
+    not_found_title: "Niet gevonden", "Not found";
+    not_found_text: "Deze pagina bestaat niet of u heeft er geen toegang toe.", "This page does not exist or you have no access to it.";
+    internal_title: "Er ging iets mis", "Something went wrong";
+    internal_text: "Probeer het over een ogenblik opnieuw. Blijft het misgaan, noem dan referentie {}.",
+        "Please try again in a moment. If it keeps failing, quote reference {}.";
+    form_expired_title: "Formulier verlopen", "Form expired";
+    form_expired_text: "Het formulier was verlopen of kwam niet van deze site. Ga terug, vernieuw de pagina en probeer het opnieuw.",
+        "The form had expired or did not come from this site. Go back, reload the page and try again.";
+    form_unreadable: "Het formulier kon niet worden gelezen.", "The form could not be read.";
+    too_large_title: "Te groot", "Too large";
+    too_large_text: "Dit formulier is te groot.", "This form is too large.";
+    busy_title: "Even geduld", "One moment";
+    busy_text: "Het is nu erg druk. Probeer het over enkele seconden opnieuw.", "It is very busy right now. Please try again in a few seconds.";
+    busy_sign_in_text: "Er worden nu veel aanmeldingen tegelijk gecontroleerd. Probeer het over enkele seconden opnieuw.",
+        "Many sign-ins are being checked at once. Please try again in a few seconds.";
+    failed_title: "Niet gelukt", "Did not work";
+
+    // Sign in and out.
+    sign_in: "Aanmelden", "Sign in";
+    signed_out: "U bent afgemeld.", "You have signed out.";
+    sign_in_missing: "Vul uw gebruikersnaam en wachtwoord in.", "Enter your username and password.";
+    sign_in_form_expired: "Het formulier was verlopen of kwam niet van deze site. Probeer het opnieuw.",
+        "The form had expired or did not come from this site. Please try again.";
+    sign_in_wrong: "De gebruikersnaam of het wachtwoord klopt niet.", "The username or password is not right.";
+    sign_in_locked: "Te veel mislukte pogingen. Probeer het over {} opnieuw.", "Too many failed attempts. Try again in {}.";
+    minutes: "{} minuten", "{} minutes";
+    seconds: "{} seconden", "{} seconds";
+    not_signed_out_title: "Niet afgemeld", "Not signed out";
+    not_signed_out_text: "Dit verzoek kwam niet van een pagina van deze site. Gebruik de knop Afmelden.",
+        "This request did not come from a page of this site. Use the Sign out button.";
+
+    // Passwords, links, forgotten details.
+    new_password: "Nieuw wachtwoord", "New password";
+    repeat_password: "Herhaal het nieuwe wachtwoord", "Repeat the new password";
+    password_rules: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw naam, gebruikersnaam of de naam van uw werkgever mogen er niet in voorkomen.",
+        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your name, username or your employer's name.";
+    set_password_title: "Wachtwoord instellen", "Set your password";
+    save_password: "Wachtwoord opslaan", "Save password";
+    password_too_short: "Gebruik minstens {} tekens.", "Use at least {} characters.";
+    password_too_long: "Gebruik hoogstens 128 tekens.", "Use at most 128 characters.";
+    password_common: "Dit wachtwoord komt te veel voor of is te makkelijk te raden. Kies een ander.",
+        "This password is too common or too easy to guess. Choose another.";
+    password_contains: "Het wachtwoord mag uw {} niet bevatten.", "The password may not contain your {}.";
+    password_part_username: "gebruikersnaam", "username";
+    password_part_email: "e-mailadres", "email address";
+    password_part_name: "naam, of die van uw werkgever of administratiekantoor,", "name, or that of your employer or payroll bureau,";
+    password_wrong_current: "Het huidige wachtwoord klopt niet.", "The current password is not right.";
+    password_mismatch: "De twee nieuwe wachtwoorden zijn niet gelijk.", "The two new passwords are not the same.";
+    link_dead: "Deze link werkt niet meer.", "This link no longer works.";
+    try_again: "Er ging iets mis; probeer het opnieuw.", "Something went wrong; please try again.";
+    link_expired_title: "Link verlopen", "Link expired";
+    link_expired_heading: "Deze link werkt niet meer", "This link no longer works";
+    link_expired_text: "De link is al gebruikt, vervangen door een nieuwere, of te oud. Vraag hieronder een nieuwe aan; u ontvangt die per e-mail.",
+        "The link has been used, replaced by a newer one, or is too old. Ask for a new one below; it comes by email.";
+    request_new_link: "Nieuwe link aanvragen", "Request a new link";
+    password_saved_title: "Wachtwoord opgeslagen", "Password saved";
+    password_saved_heading: "Uw wachtwoord is opgeslagen", "Your password has been saved";
+    password_saved_text: "U kunt nu aanmelden met uw gebruikersnaam en het nieuwe wachtwoord.", "You can now sign in with your username and the new password.";
+    forgot_username_title: "Gebruikersnaam vergeten", "Forgot your username";
+    forgot_username_sent: "Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met uw gebruikersnaam of gebruikersnamen. Kijk ook in uw map met ongewenste e-mail.",
+        "If we know this email address, you will receive an email with your username or usernames within a few minutes. Also check your junk mail folder.";
+    forgot_username_lead: "Vul het e-mailadres in dat uw werkgever of administratiekantoor van u heeft, of uw privé-e-mailadres.",
+        "Enter the email address your employer or payroll bureau has for you, or your private email address.";
+    forgot_password_title: "Wachtwoord vergeten", "Forgot your password";
+    forgot_password_sent: "Als deze gebruikersnaam bestaat, ontvangt u binnen enkele minuten een e-mail met een link om een nieuw wachtwoord in te stellen. De link werkt 30 minuten.",
+        "If this username exists, you will receive an email within a few minutes with a link to set a new password. The link works for 30 minutes.";
+    confirm_email_title: "E-mailadres bevestigen", "Confirm email address";
+    confirm_email_question: "Wilt u {} gebruiken als uw privé-e-mailadres?", "Do you want to use {} as your private email address?";
+    confirm: "Bevestigen", "Confirm";
+    email_invalid: "Dit is geen geldig e-mailadres.", "This is not a valid email address.";
+
+    // Two-step verification.
+    code_title: "Code invoeren", "Enter code";
+    code_heading: "Code uit uw app", "Code from your app";
+    code_lead: "Open uw authenticator-app en vul de code van zes cijfers in. Geen toegang tot de app? Gebruik een van uw herstelcodes.",
+        "Open your authenticator app and enter the six-digit code. No access to the app? Use one of your recovery codes.";
+    code_label: "Code", "Code";
+    code_wrong: "Deze code klopt niet (of is al gebruikt). Wacht op de volgende code en probeer het opnieuw.",
+        "This code is not right (or was used already). Wait for the next code and try again.";
+    code_locked: "Te veel mislukte pogingen. Wacht even en probeer het opnieuw.", "Too many failed attempts. Wait a moment and try again.";
+    enrol_title: "Twee-stapsverificatie instellen", "Set up two-step verification";
+    enrol_required: "Voor uw account is twee-stapsverificatie verplicht. Stel het nu in; het kost een minuut.",
+        "Your account requires two-step verification. Set it up now; it takes a minute.";
+    enrol_need_app: "U heeft een authenticator-app nodig op uw telefoon, bijvoorbeeld een van Microsoft, Google of een wachtwoordbeheerder.",
+        "You need an authenticator app on your phone, for example one from Microsoft, Google or a password manager.";
+    enrol_begin: "Begin", "Begin";
+    enrol_scan: "Scan deze QR-code met uw authenticator-app:", "Scan this QR code with your authenticator app:";
+    enrol_qr_label: "QR-code voor uw authenticator-app", "QR code for your authenticator app";
+    enrol_type_key: "Of typ deze sleutel over: ", "Or type in this key: ";
+    enrol_code_label: "Vul de code van zes cijfers uit de app in", "Enter the six-digit code from the app";
+    enrol_confirm: "Bevestig", "Confirm";
+    enrol_wrong: "Deze code klopt niet. Controleer of de klok van uw telefoon goed staat en probeer de volgende code.",
+        "This code is not right. Check that your phone's clock is correct and try the next code.";
+    recovery_title: "Herstelcodes", "Recovery codes";
+    recovery_heading: "Uw herstelcodes", "Your recovery codes";
+    recovery_text: "Bewaar deze codes op een veilige plek, bijvoorbeeld uitgeprint of in uw wachtwoordbeheerder. Elke code werkt één keer, als u uw app niet bij de hand heeft. U ziet ze alleen nu.",
+        "Keep these codes somewhere safe, for example printed or in your password manager. Each code works once, for when you do not have your app at hand. You see them only now.";
+
+    // Profiel.
+    profile_title: "Profiel", "Profile";
+    change_username: "Gebruikersnaam wijzigen", "Change username";
+    new_username: "Nieuwe gebruikersnaam", "New username";
+    save_username: "Gebruikersnaam opslaan", "Save username";
+    username_changed: "Uw gebruikersnaam is gewijzigd.", "Your username has been changed.";
+    username_taken: "Deze gebruikersnaam is al in gebruik. Kies een andere.", "This username is already taken. Choose another.";
+    username_length: "Een gebruikersnaam heeft 3 tot 254 tekens.", "A username has 3 to 254 characters.";
+    private_email: "Privé-e-mailadres", "Private email address";
+    private_email_lead: "Als u hier een adres opgeeft, gaan e-mails over uw gebruikersnaam en wachtwoord daarheen. Handig als u uit dienst gaat en uw werkadres kwijtraakt. U ontvangt eerst een e-mail om het adres te bevestigen.",
+        "If you give an address here, emails about your username and password go there. Useful when you leave and lose your work address. You first receive an email to confirm the address.";
+    private_email_now: "Nu: ", "Now: ";
+    private_email_label: "Privé-e-mailadres (leeg laten om te verwijderen)", "Private email address (leave empty to remove)";
+    private_email_removed: "Uw privé-e-mailadres is verwijderd.", "Your private email address has been removed.";
+    private_email_sent: "We hebben een e-mail gestuurd naar het nieuwe adres. Open de link daarin om het te bevestigen.",
+        "We have sent an email to the new address. Open the link in it to confirm.";
+    private_email_confirmed: "Uw privé-e-mailadres is bevestigd. E-mails over aanmelden gaan voortaan daarheen.",
+        "Your private email address is confirmed. Emails about signing in go there from now on.";
+    employee_only: "Dit kan alleen een werknemer instellen.", "Only an employee can set this.";
+    no_such_choice: "Deze keuze bestaat niet.", "This choice does not exist.";
+    language: "Taal", "Language";
+    language_label: "Taal van de site en de e-mails", "Language of the site and the emails";
+    language_saved: "Uw taal is opgeslagen.", "Your language has been saved.";
+    notifications: "Meldingen", "Notifications";
+    notify_label: "Stuur mij een e-mail als er nieuwe documenten voor mij klaarstaan", "Email me when new documents are ready for me";
+    notify_hint: "De e-mail zegt alleen dat er iets nieuws is, nooit wat. U krijgt hem niet als u het document al heeft bekeken.",
+        "The email only says there is something new, never what. You do not get it if you have already looked at the document.";
+    notify_on: "U krijgt een e-mail als er nieuwe documenten klaarstaan.", "You will get an email when new documents are ready.";
+    notify_off: "U krijgt geen e-mail meer over nieuwe documenten.", "You will no longer get emails about new documents.";
+    change_password: "Wachtwoord wijzigen", "Change password";
+    current_password: "Huidig wachtwoord", "Current password";
+    password_changed: "Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "Your password has been changed. Other sessions have been signed out.";
+    two_factor: "Twee-stapsverificatie", "Two-step verification";
+    two_factor_on: "Staat aan. U heeft nog {} ongebruikte herstelcodes.", "On. You have {} unused recovery codes left.";
+    new_recovery_codes: "Nieuwe herstelcodes maken", "Make new recovery codes";
+    two_factor_off: "Staat uit. Met een authenticator-app op uw telefoon is uw dossier veel beter beschermd.",
+        "Off. With an authenticator app on your phone your file is much better protected.";
+    set_up: "Instellen", "Set up";
+    sessions: "Aangemeld op", "Signed in on";
+    session_since: "Sinds", "Since";
+    session_last_seen: "Laatst actief", "Last active";
+    session_address: "Adres", "Address";
+    session_browser: "Browser", "Browser";
+    action: "Actie", "Action";
+    this_session: "deze sessie", "this session";
+    session_ended: "Die sessie is afgemeld.", "That session has been signed out.";
+
+    // Home / Mijn gegevens.
+    my_details: "Mijn gegevens", "My details";
+    show_my_dossier: "Toon mijn dossier", "Show my file";
+    change_login: "Wijzig mijn gebruikersnaam of wachtwoord", "Change my username or password";
+    personnel_number: "Personeelsnummer", "Personnel number";
+    birth_date: "Geboortedatum", "Date of birth";
+    bsn: "BSN", "BSN";
+    bsn_long: "Burgerservicenummer", "Citizen service number (BSN)";
+    employer: "Werkgever", "Employer";
+    employment: "In dienst", "Employed";
+    street: "Straat, huisnummer", "Street and number";
+    postal_code_city: "Postcode, plaats", "Postal code, town";
+    country: "Land", "Country";
+    work_email: "E-mail werk", "Work email";
+    show_employees: "Toon werknemers", "Show employees";
+    show_employers: "Toon werkgevers", "Show employers";
+    phone: "Telefoon", "Phone";
+    client_number: "Klantnummer", "Client number";
+    lhn: "Loonheffingennummer", "Payroll tax number";
+    payroll_year: "Loonjaar", "Payroll year";
+    bureau: "Administratiekantoor", "Payroll bureau";
+    self_administering: "Eigen salarisadministratie", "Runs its own payroll";
+    employer_count: "Werkgevers", "Employers";
+    employee_count: "Werknemers", "Employees";
+
+    // Dossier.
+    dossier_title: "Dossier", "File";
+    dossier_heading: "Dossier {} – {}", "File {} – {}";
+    show_dossier_for: "Toon dossier voor", "Show file for";
+    payroll_files: "Loon-bestanden voor {} ({})", "Payroll files for {} ({})";
+    other_files: "Overige bestanden ({})", "Other files ({})";
+    search_payroll: "Zoeken in loon-bestanden", "Search payroll files";
+    search_other: "Zoeken in overige bestanden", "Search other files";
+    filter_hint: "Typ om de lijst te filteren", "Type to filter the list";
+    no_files: "Geen bestanden.", "No files.";
+    select: "Selecteer", "Select";
+    select_one: "Selecteer {}", "Select {}";
+    period: "Periode", "Period";
+    owner_me: "Ik", "Me";
+    owner_payroll: "Salarisadministratie", "Payroll administration";
+    dossier_of_year: "Dossier van {} – {}", "File of {} – {}";
+    details_heading: "Gegevens", "Details";
+    owner: "Eigenaar", "Owner";
+    date_time: "Datum/tijd", "Date/time";
+    size: "Grootte", "Size";
+    shared: "Gedeeld", "Shared";
+    shared_yes: "gedeeld", "shared";
+    view: "Bekijken", "View";
+    download: "Download", "Download";
+    details: "Details", "Details";
+    details_of: "Details van {}", "Details of {}";
+    share_with: "Deel met…", "Share with…";
+    unshare: "Delen stoppen", "Stop sharing";
+    delete: "Verwijder", "Delete";
+    mark_read: "Markeer gelezen", "Mark read";
+    mark_unread: "Markeer ongelezen", "Mark unread";
+    corrected: "gecorrigeerd", "corrected";
+    nothing_selected: "Kies eerst een of meer bestanden met de vakjes.", "First choose one or more files with the boxes.";
+    no_such_action: "Deze actie bestaat niet.", "This action does not exist.";
+    not_allowed_title: "Niet toegestaan", "Not allowed";
+    not_allowed_text: "Dit kan niet met een van de gekozen bestanden; er is niets gewijzigd. Loon-bestanden kunt u niet delen of verwijderen.",
+        "This is not possible with one of the chosen files; nothing was changed. Payroll files cannot be shared or deleted.";
+    back_to_dossier: "Terug naar het dossier", "Back to the file";
+    period_year: "jaar {}", "year {}";
+    period_month: "{} {}", "{} {}";
+    month_names: "januari februari maart april mei juni juli augustus september oktober november december",
+        "January February March April May June July August September October November December";
+    period_week: "week {} van {}", "week {} of {}";
+    period_four_weeks: "periode {} van {}", "period {} of {}";
+
+    // Uploads.
+    upload_heading: "Bestanden uploaden", "Upload files";
+    upload_kind: "Soort bestand", "Kind of file";
+    kind_id_copy: "Kopie identiteitsbewijs", "Copy of ID";
+    kind_expense_claim: "Declaratie", "Expense claim";
+    kind_other: "Overig", "Other";
+    upload_files: "Bestanden (PDF, PNG of JPEG)", "Files (PDF, PNG or JPEG)";
+    upload_drop: "Of sleep bestanden hierheen", "Or drop files here";
+    upload_private: "Een upload ziet alleen u, tot u hem deelt met “Deel met…”.", "Only you see an upload until you share it with “Share with…”.";
+    upload_button: "Uploaden", "Upload";
+    upload_failed: "Uploaden niet gelukt", "Upload failed";
+    upload_garbled: "Het formulier kwam niet goed aan. Probeer het opnieuw.", "The form did not arrive properly. Please try again.";
+    upload_choose_kind: "Kies eerst wat voor bestand het is.", "First choose what kind of file it is.";
+    upload_unknown_field: "Het formulier bevat een onbekend veld.", "The form contains an unknown field.";
+    upload_no_file: "Kies een of meer bestanden om te uploaden.", "Choose one or more files to upload.";
+    upload_too_large: "Het bestand is groter dan {} MB.", "The file is larger than {} MB.";
+    upload_bad_type: "Dit soort bestand wordt niet aangenomen. Upload een PDF, PNG of JPEG.", "This kind of file is not accepted. Upload a PDF, PNG or JPEG.";
+    upload_invalid: "Het bestand kon niet worden opgeslagen; controleer de naam en het soort.", "The file could not be stored; check its name and kind.";
+    upload_not_here: "U kunt hier geen bestanden uploaden.", "You cannot upload files here.";
+    upload_partial: " De {} bestand(en) daarvoor zijn wel opgeslagen.", " The {} file(s) before it were stored.";
+    upload_done: "{} bestand(en) geüpload.", "{} file(s) uploaded.";
+
+    // Details.
+    superseded: "Deze versie is vervangen door een correctie.", "This version has been replaced by a correction.";
+    file_name: "Bestandsnaam", "File name";
+    bytes: "{} bytes", "{} bytes";
+    placed_at: "Geplaatst", "Placed";
+    placed_by: "Geplaatst door", "Placed by";
+    sha256: "SHA-256", "SHA-256";
+    earlier_versions: "Eerdere versies", "Earlier versions";
+    placed_on: " – geplaatst {}", " – placed {}";
+
+    // Ongelezen.
+    unread_title: "Ongelezen", "Unread";
+    unread_heading: "Ongelezen ({})", "Unread ({})";
+
+    // Werknemers and Werkgevers.
+    employees_heading: "Werknemers ({})", "Employees ({})";
+    employees_of: "Werknemers van {} ({})", "Employees of {} ({})";
+    employees_link_of: "Werknemers van {}", "Employees of {}";
+    search_employees: "Zoeken op naam, nummer of e-mail", "Search by name, number or email";
+    no_employees: "Geen werknemers gevonden.", "No employees found.";
+    number_short: "Nr", "No.";
+    birth_date_short: "Geb.-datum", "Date of birth";
+    account: "Account", "Account";
+    show_bsn: "Toon", "Show";
+    show_bsn_of: "Toon het BSN van {}", "Show the BSN of {}";
+    bsn_logged: "Dat u dit nummer heeft bekeken, staat in het logboek.", "That you looked at this number is in the audit log.";
+    back_to_employees: "Terug naar Werknemers", "Back to Employees";
+    dossier_of: "Dossier van {}", "File of {}";
+    year_wrong_title: "Jaar klopt niet", "Year is not right";
+    year_wrong_text: "Jaar: vul een jaartal in, bijvoorbeeld 2026, of laat het leeg.", "Year: enter a year, for example 2026, or leave it empty.";
+    status_not_invited: "Niet uitgenodigd", "Not invited";
+    status_invited: "Uitgenodigd", "Invited";
+    status_active: "Actief", "Active";
+    employers_heading: "Werkgevers ({})", "Employers ({})";
+    search_employers: "Zoeken op naam, klantnummer of loonheffingennummer", "Search by name, client number or payroll tax number";
+    no_employers: "Geen werkgevers gevonden.", "No employers found.";
+    client_number_short: "Klantnr", "Client no.";
+    its_dossier: "Dossier", "File";
+    its_employees: "Werknemers", "Employees";
+    back_to_employers: "Terug naar Werkgevers", "Back to Employers";
+
+    // Backups.
+    backups_title: "Backups", "Backups";
+    backups_lead: "Backups van de salarisadministratie, geplaatst door het salarispakket. De nieuwste {} per klant blijven bewaard.",
+        "Backups of the payroll administration, placed by the payroll software. The newest {} per client are kept.";
+    backups_year: "Backups {} ({})", "Backups {} ({})";
+    show_backups_for: "Toon backups voor het jaar", "Show backups for the year";
+    description: "Omschrijving", "Description";
+    no_backups: "Er zijn nog geen backups.", "There are no backups yet.";
+    delete_selected: "Verwijder geselecteerde", "Delete selected";
+    backups_deleted: "{} backup(s) verwijderd.", "{} backup(s) deleted.";
+}

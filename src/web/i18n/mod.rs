@@ -1,0 +1,105 @@
+//! Dutch and English for the browser pages: which language a visit gets, and the words.
+//!
+//! Every text lives in one catalog with both languages side by side; an entry without its
+//! English (or Dutch) text does not compile, and a test checks that both sides take the same
+//! values.
+
+mod catalog;
+
+pub use catalog::Texts;
+
+/// A language the pages are written in. Dutch is the default: the product's users are Dutch
+/// employers and employees, and English is there for those who prefer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Lang {
+    /// The code stored with an account and used in `lang=""`: "nl" or "en".
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim() {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The browser's preference from `Accept-Language`, weighing its q-values; `None` when it
+    /// names neither language.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        accept_language::intersection(header, &["nl", "en"])
+            .first()
+            .and_then(|code| Lang::parse(code))
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Nl => &catalog::NL,
+            Lang::En => &catalog::EN,
+        }
+    }
+}
+
+/// Puts `values` into the `{}` places of a catalog text, in order.
+pub fn fill(template: &str, values: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut values = values.iter();
+    let mut parts = template.split("{}");
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for part in parts {
+        if let Some(value) = values.next() {
+            out.push_str(&value.to_string());
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_preference_decides_between_dutch_and_english() {
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("nl-NL,nl;q=0.9,en;q=0.8"), Some(Lang::Nl));
+        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5,nl;q=0.7"), Some(Lang::Nl));
+        assert_eq!(Lang::from_accept_language("fr-FR"), None);
+        assert_eq!(Lang::from_accept_language(""), None);
+    }
+
+    #[test]
+    fn values_go_into_their_places() {
+        assert_eq!(fill("Ongelezen ({})", &[&3]), "Ongelezen (3)");
+        assert_eq!(fill("{} of {}", &[&"a", &"b"]), "a of b");
+        assert_eq!(fill("geen", &[]), "geen");
+    }
+
+    #[test]
+    fn both_languages_have_every_text_with_the_same_places() {
+        let nl = Lang::Nl.texts().entries();
+        let en = Lang::En.texts().entries();
+        assert_eq!(nl.len(), en.len());
+        for ((name, dutch), (_, english)) in nl.iter().zip(&en) {
+            assert!(!dutch.trim().is_empty(), "{name}: Dutch text is empty");
+            assert!(!english.trim().is_empty(), "{name}: English text is empty");
+            assert_eq!(
+                dutch.matches("{}").count(),
+                english.matches("{}").count(),
+                "{name}: the languages take a different number of values"
+            );
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Home: Mijn gegevens, the signed-in party's master data with links onward; the same table
+//! folds open above an employee's or client's dossier for its employer or bureau.
+
+use maud::{Markup, html};
+
+use super::layout::{Nav, Site, signed_in_page};
+use crate::domain::party::Address;
+use crate::service::PartyDetails;
+use crate::web::i18n::Texts;
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d-%m-%Y").to_string()
+}
+
+fn address_rows(t: &Texts, address: &Address) -> Markup {
+    let place = [address.postal_code.as_deref(), address.city.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    html! {
+        tr { th scope="row" { (t.street) } td { (address.street.as_deref().unwrap_or("")) } }
+        tr { th scope="row" { (t.postal_code_city) } td { (place) } }
+        tr { th scope="row" { (t.country) } td { (address.country.as_deref().unwrap_or("")) } }
+    }
+}
+
+fn phone_link(phone: Option<&str>) -> Markup {
+    html! {
+        @if let Some(phone) = phone {
+            a href={ "tel:" (phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()) } { (phone) }
+        }
+    }
+}
+
+/// The master-data table of one party.
+pub fn party_table(site: &Site, details: &PartyDetails) -> Markup {
+    let t = site.t();
+    html! {
+        table.master-data {
+            tbody {
+                @match details {
+                    PartyDetails::Bureau { name, client_number, employers } => {
+                        tr { th scope="row" { (t.name) } td { (name) } }
+                        tr { th scope="row" { (t.client_number) } td { (client_number) } }
+                        tr { th scope="row" { (t.employer_count) } td { (employers) } }
+                    }
+                    PartyDetails::Employer { name, client_number, lhn, email, phone, address, payroll_year, bureau, employees, .. } => {
+                        tr { th scope="row" { (t.name) } td { (name) } }
+                        tr { th scope="row" { (t.client_number) } td { (client_number.as_deref().unwrap_or("")) } }
+                        tr { th scope="row" { (t.lhn) } td { (lhn) } }
+                        (address_rows(t, address))
+                        tr { th scope="row" { (t.email) } td { (email) } }
+                        tr { th scope="row" { (t.phone) } td { (phone_link(phone.as_deref())) } }
+                        tr { th scope="row" { (t.payroll_year) } td { @if let Some(y) = payroll_year { (y) } } }
+                        tr { th scope="row" { (t.bureau) } td { (bureau.as_deref().unwrap_or(t.self_administering)) } }
+                        tr { th scope="row" { (t.employee_count) } td { (employees) } }
+                    }
+                    PartyDetails::Employee { name, personnel_number, birth_date, bsn_masked, employer, work_email, private_email, phone, address, employment_start, employment_end, .. } => {
+                        tr { th scope="row" { (t.name) } td { (name) } }
+                        tr { th scope="row" { (t.personnel_number) } td { (personnel_number) } }
+                        tr { th scope="row" { (t.birth_date) } td { (date(*birth_date)) } }
+                        tr { th scope="row" { (t.bsn) } td.bsn { (bsn_masked) } }
+                        tr { th scope="row" { (t.employer) } td { (employer) } }
+                        tr { th scope="row" { (t.employment) } td {
+                            @if let Some(start) = employment_start { (date(*start)) }
+                            @if let Some(end) = employment_end { " – " (date(*end)) }
+                        } }
+                        tr { th scope="row" { (t.work_email) } td { (work_email) } }
+                        tr { th scope="row" { (t.private_email) } td { (private_email.as_deref().unwrap_or("")) } }
+                        tr { th scope="row" { (t.phone) } td { (phone_link(phone.as_deref())) } }
+                        (address_rows(t, address))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `/`: Mijn gegevens and where to go from here.
+pub fn home(site: &Site, nav: &Nav, details: &PartyDetails) -> Markup {
+    let t = site.t();
+    signed_in_page(
+        site,
+        nav,
+        t.my_details,
+        html! {
+            section.card {
+                h1 { (t.my_details) }
+                (party_table(site, details))
+                ul.links {
+                    li { a href="/dossier" { (t.show_my_dossier) } }
+                    @match details {
+                        PartyDetails::Employer { .. } => li { a href="/werknemers" { (t.show_employees) } },
+                        PartyDetails::Bureau { .. } => li { a href="/werkgevers" { (t.show_employers) } },
+                        PartyDetails::Employee { .. } => {},
+                    }
+                    li { a href="/profiel" { (t.change_login) } }
+                }
+            }
+        },
+    )
+}
