@@ -2,7 +2,9 @@
 // the forms work without it, and the server checks every password again on submit.
 (function () {
   "use strict";
-  var labels = ["zeer zwak", "zwak", "redelijk", "sterk", "zeer sterk"];
+  var labels = document.documentElement.lang === "en"
+    ? ["very weak", "weak", "fair", "strong", "very strong"]
+    : ["zeer zwak", "zwak", "redelijk", "sterk", "zeer sterk"];
   document.querySelectorAll('input[autocomplete="new-password"][name="password"]').forEach(function (input) {
     var hint = document.createElement("p");
     hint.className = "strength";

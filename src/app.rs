@@ -86,7 +86,7 @@ impl App {
         let (stop, stopped) = watch::channel(false);
         let site = Site {
             name: config.installation_name.clone(),
-            logo: None,
+            logo: config.logo.as_ref().map(web::assets::logo_url),
             lang: crate::web::i18n::Lang::Nl,
             here: "/".to_owned(),
         };
@@ -100,6 +100,7 @@ impl App {
         let state = web::WebState {
             services: Arc::clone(&self.services),
             site,
+            logo: config.logo.clone(),
             secure: config.tls.is_some(),
             origin: config
                 .public_url

@@ -9,6 +9,7 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub installation_name: Option<Spanned<String>>,
+    pub logo: Option<Spanned<String>>,
     pub data_dir: Option<Spanned<String>>,
     pub public_url: Option<Spanned<String>>,
     pub http: Option<HttpSection>,

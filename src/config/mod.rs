@@ -31,6 +31,24 @@ pub const JOBS: [(&str, &str); 9] = [
     ("integrity", "0 0 5 * * Sun"),
 ];
 
+/// A logo image from the config: PNG, JPEG or SVG, at most 512 KiB.
+#[derive(Clone)]
+pub struct Logo {
+    pub path: PathBuf,
+    pub media_type: &'static str,
+    pub bytes: bytes::Bytes,
+}
+
+impl fmt::Debug for Logo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Logo")
+            .field("path", &self.path)
+            .field("media_type", &self.media_type)
+            .field("size", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// A validated configuration. Paths are absolute or relative to the working directory.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -38,6 +56,8 @@ pub struct Config {
     pub source: Option<PathBuf>,
     /// Shown in page titles and mail: usually the bureau's name.
     pub installation_name: String,
+    /// The bureau's own logo for the page header, read (and checked) at start.
+    pub logo: Option<Logo>,
     pub data_dir: PathBuf,
     /// The address users reach the portal on; links in mail are built from it.
     pub public_url: Option<url::Url>,

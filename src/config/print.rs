@@ -9,6 +9,8 @@ const REDACTED: &str = "<redacted>";
 #[derive(Serialize)]
 struct Effective<'a> {
     installation_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<String>,
     data_dir: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     public_url: Option<&'a str>,
@@ -93,6 +95,7 @@ impl Config {
             .collect();
         let effective = Effective {
             installation_name: &self.installation_name,
+            logo: self.logo.as_ref().map(|l| l.path.display().to_string()),
             data_dir: self.data_dir.display().to_string(),
             public_url: self.public_url.as_ref().map(url::Url::as_str),
             http: Http {

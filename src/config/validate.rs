@@ -36,6 +36,7 @@ impl Validator<'_> {
             Some(name) => name.into_inner().trim().to_owned(),
             None => "Loondossier".to_owned(),
         };
+        let logo = raw.logo.map(|l| self.logo(&l)).transpose()?;
         let data_dir = match raw.data_dir {
             Some(dir) if dir.get_ref().is_empty() => {
                 return Err(self.invalid(
@@ -88,6 +89,7 @@ impl Validator<'_> {
         Ok(Config {
             source: path.map(Path::to_path_buf),
             installation_name,
+            logo,
             data_dir,
             public_url,
             http,
@@ -245,6 +247,36 @@ impl Validator<'_> {
                 ),
             )),
         }
+    }
+
+    /// Reads the logo now, so a missing or unsuitable file is refused at start, not shown
+    /// as a broken image.
+    fn logo(&self, value: &Spanned<String>) -> Result<super::Logo, ConfigError> {
+        const LIMIT: u64 = 512 * 1024;
+        let path = self.path(value.get_ref());
+        let fix = "give a PNG, JPEG or SVG file of at most 512 KiB, e.g. \"/etc/loondossier/logo.svg\"";
+        let size = std::fs::metadata(&path)
+            .map_err(|e| self.invalid("logo", value, &format!("cannot be read ({e})"), fix))?
+            .len();
+        if size > LIMIT {
+            return Err(self.invalid("logo", value, &format!("is {size} bytes"), fix));
+        }
+        let bytes = std::fs::read(&path)
+            .map_err(|e| self.invalid("logo", value, &format!("cannot be read ({e})"), fix))?;
+        let media_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "image/png"
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            "image/jpeg"
+        } else if std::str::from_utf8(&bytes).is_ok_and(|text| text.contains("<svg")) {
+            "image/svg+xml"
+        } else {
+            return Err(self.invalid("logo", value, "is not a PNG, JPEG or SVG image", fix));
+        };
+        Ok(super::Logo {
+            path,
+            media_type,
+            bytes: bytes.into(),
+        })
     }
 
     pub(super) fn path(&self, value: &str) -> PathBuf {

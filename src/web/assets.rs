@@ -52,8 +52,87 @@ pub fn url(name: &str) -> String {
     }
 }
 
-/// `GET /assets/<hash>/<name>` and `GET /robots.txt`.
-pub fn routes() -> BoxedFilter<(Response,)> {
+/// Where the configured logo is served: its address changes with its content.
+pub fn logo_url(logo: &crate::config::Logo) -> String {
+    use sha2::Digest;
+    let hash = hex::encode(&sha2::Sha256::digest(&logo.bytes)[..8]);
+    format!("/logo/{hash}")
+}
+
+/// `GET /logo/<hash>`: the configured logo, sandboxed (an SVG opened on its own runs
+/// nothing), cached for a year.
+pub fn logo_route(logo: Option<crate::config::Logo>) -> BoxedFilter<(Response,)> {
+    let path = logo.as_ref().map(logo_url);
+    warp::get()
+        .and(warp::path::full())
+        .and_then(move |full: warp::path::FullPath| {
+            let logo = logo.clone();
+            let wanted = path.as_deref() == Some(full.as_str());
+            async move {
+                match logo {
+                    Some(logo) if wanted => {
+                        let mut response = HttpResponse::new(logo.bytes.clone());
+                        let headers = response.headers_mut();
+                        headers.insert(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static(logo.media_type),
+                        );
+                        headers.insert(
+                            header::CACHE_CONTROL,
+                            HeaderValue::from_static("public, max-age=31536000, immutable"),
+                        );
+                        headers.insert(
+                            header::CONTENT_SECURITY_POLICY,
+                            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+                        );
+                        Ok(response.into_response())
+                    }
+                    _ => Err(warp::reject::not_found()),
+                }
+            }
+        })
+        .boxed()
+}
+
+/// The web app manifest: the installation's name, colours and icons, so the portal can be
+/// installed on a phone or desktop like an app.
+pub fn manifest(name: &str) -> serde_json::Value {
+    let short: String = name.chars().take(12).collect();
+    serde_json::json!({
+        "name": name,
+        "short_name": short.trim_end(),
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f5f7fa",
+        "theme_color": "#1f4e79",
+        "icons": [
+            { "src": url("icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any" },
+            { "src": url("icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any" },
+            { "src": url("favicon.svg"), "sizes": "any", "type": "image/svg+xml" }
+        ]
+    })
+}
+
+/// `GET /assets/<hash>/<name>`, `GET /robots.txt`, the app manifest and the service worker
+/// (which must live at the root to serve the whole site).
+pub fn routes(site_name: String) -> BoxedFilter<(Response,)> {
+    let manifest_body = Bytes::from(manifest(&site_name).to_string());
+    let manifest = warp::get()
+        .and(warp::path!("manifest.webmanifest"))
+        .map(move || {
+            let mut response = HttpResponse::new(manifest_body.clone());
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/manifest+json"),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response.into_response()
+        });
+    let worker = warp::get()
+        .and(warp::path!("sw.js"))
+        .map(|| serve("sw.js", None, None));
     let hashed = warp::get()
         .and(warp::path!("assets" / String / String))
         .and(warp::header::optional::<String>("if-none-match"))
@@ -65,7 +144,14 @@ pub fn routes() -> BoxedFilter<(Response,)> {
     let robots = warp::get()
         .and(warp::path!("robots.txt"))
         .map(|| serve("robots.txt", None, None));
-    hashed.or(robots).unify().boxed()
+    hashed
+        .or(robots)
+        .unify()
+        .or(manifest)
+        .unify()
+        .or(worker)
+        .unify()
+        .boxed()
 }
 
 fn serve(name: &str, hash: Option<&str>, if_none_match: Option<&str>) -> Response {

@@ -28,14 +28,20 @@ pub use session::WebState;
 /// Every route of the portal, ending in the one "not found" answer.
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let site = state.site.clone();
-    let fallback = warp::path::full()
-        .map(move |path: warp::path::FullPath| respond::not_found(path.as_str(), &site));
+    let fallback = warp::path::full().and(warp::header::headers_cloned()).map(
+        move |path: warp::path::FullPath, headers| {
+            let site = site.in_language(session::language_of(None, &headers));
+            respond::not_found(path.as_str(), &site)
+        },
+    );
     let api = api::routes(api::ApiState {
         services: Arc::clone(&state.services),
         trusted_proxies: state.trusted_proxies.clone(),
     });
     health::routes(Arc::clone(&state.services))
-        .or(assets::routes())
+        .or(assets::routes(state.site.name.clone()))
+        .unify()
+        .or(assets::logo_route(state.logo.clone()))
         .unify()
         .or(api)
         .unify()

@@ -12,7 +12,7 @@ use crate::support::{Browser, TestApp, demo, login};
 
 /// The document links on a signed-in start page.
 async fn document_links(browser: &Browser) -> Vec<String> {
-    let html = browser.get("/").await.text().await.unwrap();
+    let html = browser.get("/dossier").await.text().await.unwrap();
     html.split("href=\"/documenten/")
         .skip(1)
         .filter_map(|s| s.split('"').next())
@@ -201,7 +201,7 @@ async fn opening_is_audited_with_the_client_address_and_marks_read() {
     let app = TestApp::start().await;
     let report = demo(&app).await;
     let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
-    let before = employee.get("/").await.text().await.unwrap();
+    let before = employee.get("/dossier").await.text().await.unwrap();
     let unread_before = before.matches("class=\"unread\"").count();
     let link = document_links(&employee).await.remove(0);
     employee
@@ -212,7 +212,7 @@ async fn opening_is_audited_with_the_client_address_and_marks_read() {
         .unwrap();
     app.running.services().flush_audit().await;
 
-    let after = employee.get("/").await.text().await.unwrap();
+    let after = employee.get("/dossier").await.text().await.unwrap();
     assert_eq!(after.matches("class=\"unread\"").count(), unread_before - 1);
     let db = rusqlite_count(
         &app.data_dir.join("loondossier.db"),
@@ -238,7 +238,7 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
     let report = demo(&app).await;
     let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
     let other = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
-    let page = owner.get("/").await.text().await.unwrap();
+    let page = owner.get("/dossier").await.text().await.unwrap();
     let csrf = crate::support::csrf_in(&page);
     let id_of = |link: &str| link.trim_start_matches("/documenten/").to_owned();
     let links = document_links(&owner).await;
@@ -267,7 +267,7 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
         StatusCode::OK
     );
     // Someone else's document is "not found", as everywhere.
-    let other_csrf = crate::support::csrf_in(&other.get("/").await.text().await.unwrap());
+    let other_csrf = crate::support::csrf_in(&other.get("/dossier").await.text().await.unwrap());
     let foreign = act(
         &other,
         format!("csrf={other_csrf}&action=read&id={payslip}"),
@@ -277,8 +277,8 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
     // Marking read works and goes back to the dossier.
     let read = act(&owner, format!("csrf={csrf}&action=read&id={payslip}")).await;
     assert_eq!(read.status(), StatusCode::SEE_OTHER);
-    assert_eq!(read.headers()["location"], "/");
-    let after = owner.get("/").await.text().await.unwrap();
+    assert_eq!(read.headers()["location"], "/dossier");
+    let after = owner.get("/dossier").await.text().await.unwrap();
     assert_eq!(after.matches("class=\"unread\"").count() + 1, unread_before);
     // From the Ongelezen page the answer leads back there; nowhere else.
     let unread_page = owner.get("/ongelezen").await.text().await.unwrap();
@@ -294,7 +294,7 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
         format!("csrf={csrf}&terug=https%3A%2F%2Fevil.example&action=read&id={payslip}"),
     )
     .await;
-    assert_eq!(elsewhere.headers()["location"], "/");
+    assert_eq!(elsewhere.headers()["location"], "/dossier");
     app.stop().await;
 }
 
@@ -320,7 +320,7 @@ async fn uploads_from_the_dossier_page_are_checked_and_stored_whole() {
     let app = TestApp::start_with("[uploads]\nmax_size_mb = 1\n").await;
     let report = demo(&app).await;
     let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
-    let page = owner.get("/").await.text().await.unwrap();
+    let page = owner.get("/dossier").await.text().await.unwrap();
     assert!(page.contains("enctype=\"multipart/form-data\""));
     let csrf = crate::support::csrf_in(&page);
     let before = document_links(&owner).await.len();
@@ -341,7 +341,7 @@ async fn uploads_from_the_dossier_page_are_checked_and_stored_whole() {
         )
         .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-    let page = owner.get("/").await.text().await.unwrap();
+    let page = owner.get("/dossier").await.text().await.unwrap();
     assert!(
         page.contains("paspoort.pdf") && page.contains("rijbewijs.pdf"),
         "{page}"
@@ -413,13 +413,13 @@ async fn the_dossier_has_a_year_selector_and_a_search_per_list() {
         .await
         .unwrap();
     let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
-    let page = owner.get("/").await.text().await.unwrap();
+    let page = owner.get("/dossier").await.text().await.unwrap();
     assert!(page.contains("Dossier 2026"), "the current year first");
     assert!(
         page.contains("<option value=\"2025\">2025</option>"),
         "{page}"
     );
-    let last_year = owner.get("/?jaar=2025").await.text().await.unwrap();
+    let last_year = owner.get("/dossier?jaar=2025").await.text().await.unwrap();
     assert!(last_year.contains("Dossier 2025"));
     assert!(
         last_year.contains("Loonstrook - december 2025"),
@@ -428,7 +428,7 @@ async fn the_dossier_has_a_year_selector_and_a_search_per_list() {
     assert!(!last_year.contains("januari 2026"));
     // Search within one list, keeping the year.
     let found = owner
-        .get("/?jaar=2025&zoek-loon=december")
+        .get("/dossier?jaar=2025&zoek-loon=december")
         .await
         .text()
         .await
@@ -439,13 +439,13 @@ async fn the_dossier_has_a_year_selector_and_a_search_per_list() {
         found.contains("value=\"december\""),
         "the search stays in its box"
     );
-    let nothing = owner.get("/?zoek-loon=zzzz").await.text().await.unwrap();
+    let nothing = owner.get("/dossier?zoek-loon=zzzz").await.text().await.unwrap();
     assert!(
         nothing.contains("Loon-bestanden voor 2026 (0)"),
         "{nothing}"
     );
     // A year that cannot be: a clear error naming the field.
-    let bad = owner.get("/?jaar=abc").await;
+    let bad = owner.get("/dossier?jaar=abc").await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert!(bad.text().await.unwrap().contains("Jaar"));
     app.stop().await;
@@ -478,7 +478,7 @@ async fn details_show_the_fingerprint_and_who_placed_it_and_only_to_those_who_ma
     );
     assert!(html.contains("Geplaatst door"));
     assert!(html.contains(&format!("{} bytes", bytes.len())));
-    let dossier = owner.get("/").await.text().await.unwrap();
+    let dossier = owner.get("/dossier").await.text().await.unwrap();
     assert!(
         dossier.contains(&format!("{link}/details")),
         "linked from the dossier"

@@ -189,7 +189,7 @@ async fn enrolment_journey_over_starttls_ends_with_the_employee_seeing_the_paysl
         employee.sign_in(&username, password).await.status(),
         StatusCode::SEE_OTHER
     );
-    let dossier = employee.get("/").await.text().await.unwrap();
+    let dossier = employee.get("/dossier").await.text().await.unwrap();
     assert!(dossier.contains("Loonstrook"), "{dossier}");
 
     // Each message went exactly once (the worker keeps running; nothing is resent).
@@ -477,7 +477,7 @@ async fn new_documents_are_announced_after_the_delay_only_if_unread_and_wanted()
     place_period(&app, &token, 4).await;
     let employee = Browser::new(&app);
     employee.sign_in(username, password).await;
-    let dossier = employee.get("/").await.text().await.unwrap();
+    let dossier = employee.get("/dossier").await.text().await.unwrap();
     assert!(dossier.contains("/download"), "{dossier}");
     for piece in dossier.split("href=\"/documenten/").skip(1) {
         let id = piece.split('"').next().unwrap();

@@ -64,7 +64,7 @@ async fn employers_see_their_employees_and_bureaus_their_employers() {
         employee.get("/werknemers").await.status(),
         StatusCode::NOT_FOUND
     );
-    let own = employee.get("/").await.text().await.unwrap();
+    let own = employee.get("/dossier").await.text().await.unwrap();
     assert!(!own.contains("href=\"/werknemers\"") && !own.contains("href=\"/werkgevers\""));
 
     let bureau = Browser::signed_in(&app, login(&report, "demo-bureau")).await;

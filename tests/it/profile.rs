@@ -139,12 +139,11 @@ async fn language_is_kept_for_mail() {
         .post_form("/profiel/taal", &[("csrf", &csrf), ("language", "en")])
         .await;
     assert_eq!(set.status(), StatusCode::OK);
-    assert!(
-        set.text()
-            .await
-            .unwrap()
-            .contains("<option value=\"en\" selected>")
-    );
+    let page = set.text().await.unwrap();
+    assert!(page.contains("<option value=\"en\" selected"), "{page}");
+    // The page itself now speaks English.
+    assert!(page.contains("<html lang=\"en\">"), "{page}");
+    assert!(page.contains("Change password"), "{page}");
     app.running
         .services()
         .forgot_password(Default::default(), &employee.username)

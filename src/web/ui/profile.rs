@@ -181,14 +181,18 @@ where
         (false, _) | (_, None) => not_genuine(&visit.site),
         (true, Some(Ok(()))) => {
             // The page is drawn again with the fresh session (a new username shows at once).
+            let session = match super::super::session::cookie(
+                &visit.headers,
+                state.session_cookie_name(),
+            ) {
+                Some(id) => state.services.session(id).await.ok().flatten(),
+                None => None,
+            };
+            // A new language shows at once, too.
+            let lang = super::super::session::language_of(session.as_ref(), &visit.headers);
             let refreshed = Visit {
-                session: match super::super::session::cookie(
-                    &visit.headers,
-                    state.session_cookie_name(),
-                ) {
-                    Some(id) => state.services.session(id).await.ok().flatten(),
-                    None => None,
-                },
+                session,
+                site: visit.site.in_language(lang),
                 ..visit.clone()
             };
             profile_page(

@@ -7,6 +7,12 @@ use super::layout::{Site, page};
 /// A page that explains a problem in a sentence or two.
 pub fn problem_page(site: &Site, title: &str, explanation: &str) -> Markup {
     let t = site.t();
+    // The language link leads to the start page: the address may be someone else's secret,
+    // and "not yours" must read exactly like "not there".
+    let site = &Site {
+        here: "/".to_owned(),
+        ..site.clone()
+    };
     page(
         site,
         title,
@@ -23,6 +29,10 @@ pub fn problem_page(site: &Site, title: &str, explanation: &str) -> Markup {
 /// Shown for every address that does not exist or is not the visitor's to see.
 pub fn not_found(site: &Site) -> Markup {
     let t = site.t();
+    let site = &Site {
+        here: "/".to_owned(),
+        ..site.clone()
+    };
     page(
         site,
         t.not_found_title,
