@@ -13,6 +13,7 @@
     var rows = Array.prototype.slice.call(scope.querySelectorAll("tbody tr"));
     var status = document.createElement("p");
     status.className = "filter-status visually-hidden";
+    status.id = input.id + "-status";
     status.setAttribute("role", "status");
     input.form.insertAdjacentElement("afterend", status);
     input.addEventListener("input", function () {

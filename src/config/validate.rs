@@ -254,7 +254,8 @@ impl Validator<'_> {
     fn logo(&self, value: &Spanned<String>) -> Result<super::Logo, ConfigError> {
         const LIMIT: u64 = 512 * 1024;
         let path = self.path(value.get_ref());
-        let fix = "give a PNG, JPEG or SVG file of at most 512 KiB, e.g. \"/etc/loondossier/logo.svg\"";
+        let fix =
+            "give a PNG, JPEG or SVG file of at most 512 KiB, e.g. \"/etc/loondossier/logo.svg\"";
         let size = std::fs::metadata(&path)
             .map_err(|e| self.invalid("logo", value, &format!("cannot be read ({e})"), fix))?
             .len();

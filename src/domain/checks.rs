@@ -52,9 +52,9 @@ impl Bsn {
         &self.0
     }
 
-    /// The form shown by default: only the last three digits, e.g. `*****782` style.
+    /// The form shown by default: only the last three digits, as `*****782`.
     pub fn masked(&self) -> String {
-        format!("******{}", &self.0[6..])
+        format!("*****{}", &self.0[6..])
     }
 }
 
@@ -173,8 +173,8 @@ mod tests {
     #[test]
     fn bsn_never_shows_in_debug() {
         let bsn = Bsn::parse("009633042").unwrap();
-        assert_eq!(format!("{bsn:?}"), "Bsn(******042)");
-        assert_eq!(bsn.masked(), "******042");
+        assert_eq!(format!("{bsn:?}"), "Bsn(*****042)");
+        assert_eq!(bsn.masked(), "*****042");
     }
 
     #[test]

@@ -10,10 +10,10 @@ use super::files::{OpenedDocument, RequestContext, clean_file_name};
 use super::sync::ApiClient;
 use super::{ServiceError, Services};
 use crate::blobs::{BlobError, FileId};
-use crate::domain::{Actor, PublicId};
 use crate::domain::audit::{AuditAction, AuditEvent};
-use crate::store::audit;
+use crate::domain::{Actor, PublicId};
 use crate::store::api_tokens::TokenScope;
+use crate::store::audit;
 use crate::store::backups::{self, BackupRow, NewBackup};
 
 /// A backup as the API lists it.

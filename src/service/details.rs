@@ -132,12 +132,13 @@ impl Services {
     pub async fn keeps_backups(&self, actor: Actor) -> Result<bool, ServiceError> {
         match actor {
             Actor::Bureau { .. } => Ok(true),
-            Actor::Employer { employer, .. } => self
-                .store
-                .read(move |conn| -> Result<_, ServiceError> {
-                    Ok(parties::employer(conn, employer)?.is_some_and(|r| r.bureau.is_none()))
-                })
-                .await,
+            Actor::Employer { employer, .. } => {
+                self.store
+                    .read(move |conn| -> Result<_, ServiceError> {
+                        Ok(parties::employer(conn, employer)?.is_some_and(|r| r.bureau.is_none()))
+                    })
+                    .await
+            }
             Actor::Employee { .. } | Actor::System => Ok(false),
         }
     }

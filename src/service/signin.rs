@@ -420,23 +420,25 @@ impl Services {
         account: AccountKey,
     ) -> Result<(String, String, String), ServiceError> {
         self.store
-            .read(move |conn| -> Result<(String, String, String), ServiceError> {
-                let Some(found) = store_accounts::account(conn, account)? else {
-                    return Ok((String::new(), String::new(), "nl".to_owned()));
-                };
-                let username = found.username.clone();
-                let language = found.language.clone();
-                let shown = match found.party {
-                    AccountParty::Bureau(_) => found.staff_name.unwrap_or(found.username),
-                    AccountParty::Employer(r) => parties::employer(conn, r)?
-                        .map(|r| r.data.name)
-                        .unwrap_or_default(),
-                    AccountParty::Employee(e) => parties::employee(conn, e)?
-                        .map(|e| e.data.name)
-                        .unwrap_or_default(),
-                };
-                Ok((shown, username, language))
-            })
+            .read(
+                move |conn| -> Result<(String, String, String), ServiceError> {
+                    let Some(found) = store_accounts::account(conn, account)? else {
+                        return Ok((String::new(), String::new(), "nl".to_owned()));
+                    };
+                    let username = found.username.clone();
+                    let language = found.language.clone();
+                    let shown = match found.party {
+                        AccountParty::Bureau(_) => found.staff_name.unwrap_or(found.username),
+                        AccountParty::Employer(r) => parties::employer(conn, r)?
+                            .map(|r| r.data.name)
+                            .unwrap_or_default(),
+                        AccountParty::Employee(e) => parties::employee(conn, e)?
+                            .map(|e| e.data.name)
+                            .unwrap_or_default(),
+                    };
+                    Ok((shown, username, language))
+                },
+            )
             .await
     }
 }

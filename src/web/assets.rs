@@ -83,7 +83,9 @@ pub fn logo_route(logo: Option<crate::config::Logo>) -> BoxedFilter<(Response,)>
                         );
                         headers.insert(
                             header::CONTENT_SECURITY_POLICY,
-                            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+                            HeaderValue::from_static(
+                                "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                            ),
                         );
                         Ok(response.into_response())
                     }

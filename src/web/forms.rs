@@ -78,14 +78,14 @@ where
     read(body).await.map_err(|e| match e {
         FormError::TooLarge => super::respond::html(
             StatusCode::PAYLOAD_TOO_LARGE,
-            super::views::problem_page(site, "Te groot", "Dit formulier is te groot."),
+            super::views::problem_page(site, site.t().too_large_title, site.t().too_large_text),
         ),
         FormError::Unreadable(_) => super::respond::html(
             StatusCode::BAD_REQUEST,
             super::views::problem_page(
                 site,
-                "Onvolledig formulier",
-                "Het formulier kwam onvolledig of dubbel aan. Ga terug en probeer het opnieuw.",
+                site.t().form_incomplete_title,
+                site.t().form_incomplete_text,
             ),
         ),
     })

@@ -7,13 +7,13 @@ mod download;
 mod forms;
 mod headers;
 mod health;
+pub mod i18n;
 mod idle;
 pub mod redirect;
 mod respond;
 pub mod server;
 pub mod session;
 mod ui;
-pub mod i18n;
 pub mod views;
 
 use std::sync::Arc;

@@ -124,35 +124,37 @@ pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
     warp::header::headers_cloned()
         .and(warp::ext::optional::<ClientAddr>())
         .and(warp::path::full())
-        .then(move |headers: HeaderMap, addr: Option<ClientAddr>, path: warp::path::FullPath| {
-            let state = state.clone();
-            async move {
-                let context = RequestContext {
-                    client_addr: addr
-                        .map(|a| client_ip(a.0.ip(), &headers, &state.trusted_proxies)),
-                };
-                let session = match cookie(&headers, state.session_cookie_name()) {
-                    Some(id) => match state.services.session(id).await {
-                        Ok(session) => session,
-                        Err(e) => {
-                            tracing::error!(error = %e, "session lookup failed");
-                            None
-                        }
-                    },
-                    None => None,
-                };
-                let mut site = state
-                    .site
-                    .in_language(language_of(session.as_ref(), &headers));
-                site.here = path.as_str().to_owned();
-                Visit {
-                    session,
-                    site,
-                    context,
-                    headers,
+        .then(
+            move |headers: HeaderMap, addr: Option<ClientAddr>, path: warp::path::FullPath| {
+                let state = state.clone();
+                async move {
+                    let context = RequestContext {
+                        client_addr: addr
+                            .map(|a| client_ip(a.0.ip(), &headers, &state.trusted_proxies)),
+                    };
+                    let session = match cookie(&headers, state.session_cookie_name()) {
+                        Some(id) => match state.services.session(id).await {
+                            Ok(session) => session,
+                            Err(e) => {
+                                tracing::error!(error = %e, "session lookup failed");
+                                None
+                            }
+                        },
+                        None => None,
+                    };
+                    let mut site = state
+                        .site
+                        .in_language(language_of(session.as_ref(), &headers));
+                    site.here = path.as_str().to_owned();
+                    Visit {
+                        session,
+                        site,
+                        context,
+                        headers,
+                    }
                 }
-            }
-        })
+            },
+        )
         .boxed()
 }
 

@@ -439,7 +439,12 @@ async fn the_dossier_has_a_year_selector_and_a_search_per_list() {
         found.contains("value=\"december\""),
         "the search stays in its box"
     );
-    let nothing = owner.get("/dossier?zoek-loon=zzzz").await.text().await.unwrap();
+    let nothing = owner
+        .get("/dossier?zoek-loon=zzzz")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         nothing.contains("Loon-bestanden voor 2026 (0)"),
         "{nothing}"

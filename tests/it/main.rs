@@ -9,6 +9,7 @@
 mod cli;
 mod documents;
 mod http;
+mod languages;
 mod lifecycle;
 mod limits;
 mod mail;

@@ -191,7 +191,7 @@ async fn employer_and_bureau_lists_of_people() {
     let all = w.services.employees(w.r1, None, None, None).await.unwrap();
     let names: Vec<_> = all.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, vec!["Bakker, N", "Koning, R"]);
-    assert_eq!(all[0].bsn_masked, "******042");
+    assert_eq!(all[0].bsn_masked, "*****042");
     assert_eq!(all[0].status, crate::domain::party::AccountStatus::Invited);
     // Koning started in 2026: not in the 2025 list.
     let in_2025 = w

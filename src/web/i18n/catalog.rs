@@ -67,6 +67,9 @@ catalog! {
     form_expired_title: "Formulier verlopen", "Form expired";
     form_expired_text: "Het formulier was verlopen of kwam niet van deze site. Ga terug, vernieuw de pagina en probeer het opnieuw.",
         "The form had expired or did not come from this site. Go back, reload the page and try again.";
+    form_incomplete_title: "Onvolledig formulier", "Incomplete form";
+    form_incomplete_text: "Het formulier kwam onvolledig of dubbel aan. Ga terug en probeer het opnieuw.",
+        "The form arrived incomplete or twice. Go back and try again.";
     form_unreadable: "Het formulier kon niet worden gelezen.", "The form could not be read.";
     too_large_title: "Te groot", "Too large";
     too_large_text: "Dit formulier is te groot.", "This form is too large.";
@@ -158,7 +161,6 @@ catalog! {
         "Keep these codes somewhere safe, for example printed or in your password manager. Each code works once, for when you do not have your app at hand. You see them only now.";
 
     // Profiel.
-    profile_title: "Profiel", "Profile";
     change_username: "Gebruikersnaam wijzigen", "Change username";
     new_username: "Nieuwe gebruikersnaam", "New username";
     save_username: "Gebruikersnaam opslaan", "Save username";
@@ -230,9 +232,10 @@ catalog! {
     employee_count: "Werknemers", "Employees";
 
     // Dossier.
-    dossier_title: "Dossier", "File";
     dossier_heading: "Dossier {} – {}", "File {} – {}";
     show_dossier_for: "Toon dossier voor", "Show file for";
+    payroll_list: "Loon-bestanden", "Payroll files";
+    other_list: "Overige bestanden", "Other files";
     payroll_files: "Loon-bestanden voor {} ({})", "Payroll files for {} ({})";
     other_files: "Overige bestanden ({})", "Other files ({})";
     search_payroll: "Zoeken in loon-bestanden", "Search payroll files";
@@ -294,7 +297,6 @@ catalog! {
     upload_invalid: "Het bestand kon niet worden opgeslagen; controleer de naam en het soort.", "The file could not be stored; check its name and kind.";
     upload_not_here: "U kunt hier geen bestanden uploaden.", "You cannot upload files here.";
     upload_partial: " De {} bestand(en) daarvoor zijn wel opgeslagen.", " The {} file(s) before it were stored.";
-    upload_done: "{} bestand(en) geüpload.", "{} file(s) uploaded.";
 
     // Details.
     superseded: "Deze versie is vervangen door een correctie.", "This version has been replaced by a correction.";

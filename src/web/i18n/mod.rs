@@ -74,8 +74,14 @@ mod tests {
     #[test]
     fn the_browser_preference_decides_between_dutch_and_english() {
         assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("nl-NL,nl;q=0.9,en;q=0.8"), Some(Lang::Nl));
-        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5,nl;q=0.7"), Some(Lang::Nl));
+        assert_eq!(
+            Lang::from_accept_language("nl-NL,nl;q=0.9,en;q=0.8"),
+            Some(Lang::Nl)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,en;q=0.5,nl;q=0.7"),
+            Some(Lang::Nl)
+        );
         assert_eq!(Lang::from_accept_language("fr-FR"), None);
         assert_eq!(Lang::from_accept_language(""), None);
     }

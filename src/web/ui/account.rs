@@ -11,11 +11,11 @@ use warp::reply::Response;
 use crate::auth::policy::PasswordProblem;
 use crate::service::{LinkState, PasswordChangeError, ServiceError};
 use crate::web::forms::read_or_page;
+use crate::web::i18n::fill;
 use crate::web::respond;
 use crate::web::session::{
     Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
 };
-use crate::web::i18n::fill;
 use crate::web::views::{self, ForgotPage, ProfilePage, SetPasswordPage, Site};
 
 #[derive(Deserialize)]

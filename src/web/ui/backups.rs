@@ -47,11 +47,7 @@ fn not_found(visit: &Visit) -> Response {
     respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site))
 }
 
-async fn list(
-    state: WebState,
-    visit: Visit,
-    query: HashMap<String, String>,
-) -> Response {
+async fn list(state: WebState, visit: Visit, query: HashMap<String, String>) -> Response {
     let Some(session) = &visit.session else {
         return sign_in_first("/backups");
     };
@@ -62,7 +58,11 @@ async fn list(
     };
     let mut years: Vec<i32> = backups.iter().map(backup_year).collect();
     years.dedup();
-    let year = match query.get("jaar").map(|y| y.trim()).filter(|y| !y.is_empty()) {
+    let year = match query
+        .get("jaar")
+        .map(|y| y.trim())
+        .filter(|y| !y.is_empty())
+    {
         None => years.first().copied(),
         Some(text) => match text.parse::<i32>() {
             Ok(y) if years.contains(&y) => Some(y),

@@ -181,13 +181,11 @@ where
         (false, _) | (_, None) => not_genuine(&visit.site),
         (true, Some(Ok(()))) => {
             // The page is drawn again with the fresh session (a new username shows at once).
-            let session = match super::super::session::cookie(
-                &visit.headers,
-                state.session_cookie_name(),
-            ) {
-                Some(id) => state.services.session(id).await.ok().flatten(),
-                None => None,
-            };
+            let session =
+                match super::super::session::cookie(&visit.headers, state.session_cookie_name()) {
+                    Some(id) => state.services.session(id).await.ok().flatten(),
+                    None => None,
+                };
             // A new language shows at once, too.
             let lang = super::super::session::language_of(session.as_ref(), &visit.headers);
             let refreshed = Visit {
@@ -206,9 +204,7 @@ where
         }
         (true, Some(Err(ServiceError::Invalid { field, message }))) => {
             let error = match (field, message.as_str()) {
-                ("username", m) if m.contains("taken") => {
-                    visit.site.t().username_taken.to_owned()
-                }
+                ("username", m) if m.contains("taken") => visit.site.t().username_taken.to_owned(),
                 ("username", _) => visit.site.t().username_length.to_owned(),
                 ("email", _) => visit.site.t().email_invalid.to_owned(),
                 _ => visit.site.t().no_such_choice.to_owned(),

@@ -11,11 +11,11 @@ use warp::reply::Response;
 use super::local_path;
 use crate::service::{ServiceError, SignInStep};
 use crate::web::forms::{self, FormError};
+use crate::web::i18n::{Lang, fill};
 use crate::web::respond;
 use crate::web::session::{
     Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
 };
-use crate::web::i18n::{Lang, fill};
 use crate::web::views::{self, SignInPage, Site};
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,9 +68,11 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let language = warp::get()
         .and(warp::path!("taal" / String))
         .and(warp::query::<std::collections::HashMap<String, String>>())
-        .map(move |code: String, q: std::collections::HashMap<String, String>| {
-            choose_language(&state, &code, q.get("terug").map(String::as_str))
-        });
+        .map(
+            move |code: String, q: std::collections::HashMap<String, String>| {
+                choose_language(&state, &code, q.get("terug").map(String::as_str))
+            },
+        );
     page.or(submit)
         .unify()
         .or(sign_out)
@@ -120,7 +122,11 @@ where
         Err(FormError::TooLarge) => {
             return respond::html(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                views::problem_page(&visit.site, visit.site.t().too_large_title, visit.site.t().too_large_text),
+                views::problem_page(
+                    &visit.site,
+                    visit.site.t().too_large_title,
+                    visit.site.t().too_large_text,
+                ),
             );
         }
         Err(FormError::Unreadable(_)) => {
@@ -136,10 +142,7 @@ where
         let page = SignInPage {
             next,
             username: form.username,
-            error: Some(
-                visit.site.t().sign_in_form_expired
-                    .to_owned(),
-            ),
+            error: Some(visit.site.t().sign_in_form_expired.to_owned()),
             ..SignInPage::default()
         };
         return page_with_token(&state, &visit, StatusCode::FORBIDDEN, page);

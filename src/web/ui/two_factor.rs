@@ -177,7 +177,11 @@ where
         return not_genuine(&visit.site);
     }
     let next = local_path(form.next.as_deref());
-    match state.services.second_factor(&pending, visit.context, &form.code).await {
+    match state
+        .services
+        .second_factor(&pending, visit.context, &form.code)
+        .await
+    {
         Ok(issued) => {
             let response = respond::see_other(next.as_deref().unwrap_or("/"));
             signed_in(&state, &issued, response)

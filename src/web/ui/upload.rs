@@ -13,9 +13,9 @@ use warp::reply::Response;
 use super::sign_in_first;
 use crate::domain::DocumentKind;
 use crate::service::{ServiceError, UploadRequest};
+use crate::web::i18n::fill;
 use crate::web::respond;
 use crate::web::session::{Visit, WebState, form_is_genuine, visit};
-use crate::web::i18n::fill;
 use crate::web::views::{self, Site};
 
 /// Room for the small fields and the multipart framing around the files.

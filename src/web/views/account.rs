@@ -219,7 +219,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     input type="hidden" name="csrf" value=(nav.csrf_token);
                     label.check {
                         input #notify name="notify" type="checkbox" value="on" checked[view.notify];
-                        " Stuur mij een e-mail als er nieuwe documenten voor mij klaarstaan"
+                        " " (t.notify_label)
                     }
                     p.muted { (t.notify_hint) }
                     button type="submit" { (t.save) }
@@ -244,6 +244,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     p { a.button href="/profiel/2fa" { (t.set_up) } }
                 }
                 h2 { (t.sessions) }
+                div.table-scroll tabindex="0" role="region" aria-label=(t.sessions) {
                 table.sessions {
                     thead { tr { th { (t.session_since) } th { (t.session_last_seen) } th { (t.session_address) } th { (t.session_browser) } th { span.visually-hidden { (t.action) } } } }
                     tbody {
@@ -266,6 +267,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                             }
                         }
                     }
+                }
                 }
             }
         },

@@ -58,7 +58,7 @@ pub fn backups(site: &Site, nav: &Nav, page: &BackupsPage<'_>) -> Markup {
                 } @else {
                     form method="post" action="/backups/verwijderen" {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
-                        div.table-scroll {
+                        div.table-scroll tabindex="0" role="region" aria-label=(t.backups_title) {
                             table.documents {
                                 thead { tr {
                                     th { span.visually-hidden { (t.select) } }

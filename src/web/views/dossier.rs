@@ -29,7 +29,14 @@ pub struct DossierPage<'a> {
 }
 
 /// One table of documents with its selection form; `back` is where the form returns to.
-fn rows(site: &Site, documents: &[DocumentSummary], list: List, nav: &Nav, back: &str, owner: &str) -> Markup {
+fn rows(
+    site: &Site,
+    documents: &[DocumentSummary],
+    list: List,
+    nav: &Nav,
+    back: &str,
+    owner: &str,
+) -> Markup {
     let t = site.t();
     let form_id = match list {
         List::Payroll => "acties-loon",
@@ -37,6 +44,11 @@ fn rows(site: &Site, documents: &[DocumentSummary], list: List, nav: &Nav, back:
         List::Unread => "acties-ongelezen",
     };
     let own_uploads = documents.iter().any(|d| d.may_share || d.may_delete);
+    let caption = match list {
+        List::Payroll => t.payroll_list,
+        List::Other => t.other_list,
+        List::Unread => t.unread_title,
+    };
     html! {
         @if documents.is_empty() {
             p.muted { (t.no_files) }
@@ -44,7 +56,7 @@ fn rows(site: &Site, documents: &[DocumentSummary], list: List, nav: &Nav, back:
             form id=(form_id) method="post" action="/documenten/acties" {
                 input type="hidden" name="csrf" value=(nav.csrf_token);
                 input type="hidden" name="terug" value=(back);
-                div.table-scroll {
+                div.table-scroll tabindex="0" role="region" aria-label=(caption) {
                     table.documents data-filterable {
                         thead { tr {
                             th { span.visually-hidden { (t.select) } }
@@ -195,7 +207,14 @@ pub fn unread_page(site: &Site, nav: &Nav, documents: &[DocumentSummary]) -> Mar
 
 /// A search box for one list; the year and the other list's search are kept. With
 /// JavaScript the list also filters while typing.
-fn list_search(t: &Texts, page: &DossierPage<'_>, name: &str, label: &str, value: Option<&str>, list_id: &str) -> Markup {
+fn list_search(
+    t: &Texts,
+    page: &DossierPage<'_>,
+    name: &str,
+    label: &str,
+    value: Option<&str>,
+    list_id: &str,
+) -> Markup {
     let (other_name, other_value) = if name == "zoek-loon" {
         ("zoek-overig", page.search.other.as_deref())
     } else {

@@ -68,7 +68,10 @@ mod tests {
         assert_eq!(period(Lang::Nl.texts(), year, december), "december 2026");
         let week = Period::new(PeriodKind::Week, 12).unwrap();
         assert_eq!(period(Lang::En.texts(), year, week), "week 12 of 2026");
-        assert_eq!(period(Lang::Nl.texts(), year, Period::whole_year()), "jaar 2026");
+        assert_eq!(
+            period(Lang::Nl.texts(), year, Period::whole_year()),
+            "jaar 2026"
+        );
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                 @if lines.is_empty() {
                     p.muted { (t.no_employees) }
                 } @else {
-                    div.table-scroll {
+                    div.table-scroll tabindex="0" role="region" aria-label=(t.menu_employees) {
                         table.people #werknemers {
                             thead { tr {
                                 th { (t.number_short) } th { (t.name) } th { (t.birth_date_short) } th { (t.bsn) }
@@ -142,7 +142,7 @@ pub fn employers(site: &Site, nav: &Nav, lines: &[EmployerLine], search: &str) -
                 @if lines.is_empty() {
                     p.muted { (t.no_employers) }
                 } @else {
-                    div.table-scroll {
+                    div.table-scroll tabindex="0" role="region" aria-label=(t.menu_employers) {
                         table.people #werkgevers {
                             thead { tr {
                                 th { (t.client_number_short) } th { (t.name) } th { (t.lhn) }

@@ -60,6 +60,9 @@ impl Chrome {
             "--disable-component-update".to_owned(),
             "--disable-sync".to_owned(),
             "--window-size=1280,900".to_owned(),
+            // A Dutch browser, as most of the portal's users have; journeys switch to English.
+            "--accept-lang=nl-NL,nl".to_owned(),
+            "--lang=nl-NL".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
         let mut capabilities = serde_json::Map::new();

@@ -1,0 +1,80 @@
+//! The employer's journey: setting up the authenticator app, Home, Werknemers with their
+//! account statuses, an employee's dossier (shared uploads only), and one full BSN.
+
+use super::{
+    check_here, click_to, display_name, e, find, link_to, sign_in, text_of, texts_of, uploaded,
+    visit_checked,
+};
+use crate::support::{Chrome, TestApp, demo, login};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_employer_sees_its_employees_and_only_what_they_shared() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    uploaded(
+        &app,
+        &employee,
+        &[("id-kaart.pdf", true), ("prive-brief.pdf", false)],
+    )
+    .await;
+    let employer = login(&report, "demo-werkgever-1").clone();
+    let base = app.running.url().to_owned();
+    let chrome = Chrome::start().await;
+    chrome
+        .journey("employer", async |c| {
+            sign_in(c, &app, &employer).await?;
+            check_here(c).await?;
+            let data = text_of(c, "table.master-data").await?;
+            if !data.contains("Loonheffingennummer") || !data.contains("L01") {
+                return Err(format!("Home lacks the employer's data: {data}"));
+            }
+            let menu = texts_of(c, "nav.site-nav a").await?;
+            if menu.iter().any(|m| m == "Backups" || m == "Werkgevers") {
+                return Err(format!("a client of a bureau sees {menu:?}"));
+            }
+            click_to(c, "nav a[href='/werknemers']", "/werknemers").await?;
+            check_here(c).await?;
+            let statuses = texts_of(c, "#werknemers tbody td:last-child").await?;
+            if !statuses.iter().any(|s| s == "Actief") || statuses.len() < 2 {
+                return Err(format!("employee statuses: {statuses:?}"));
+            }
+            let masked = texts_of(c, "#werknemers td.bsn").await?;
+            if !masked.iter().all(|b| b.starts_with("*****")) {
+                return Err(format!("BSNs are not masked: {masked:?}"));
+            }
+            // The full number only on an explicit click.
+            let first_reveal = find(c, "#werknemers td.bsn button").await?;
+            super::submit_and_wait_any(c, first_reveal).await?;
+            check_here(c).await?;
+            let bsn = text_of(c, "strong.bsn").await?;
+            if bsn.len() != 9 || !bsn.chars().all(|ch| ch.is_ascii_digit()) {
+                return Err(format!("the revealed BSN is {bsn:?}"));
+            }
+            // The employee's dossier: payslips, and the shared upload only.
+            c.goto(&format!("{base}/werknemers")).await.map_err(e)?;
+            let name = display_name(&app, &employee).await;
+            let href = link_to(c, "#werknemers", &name).await?;
+            visit_checked(c, &base, &href).await?;
+            let heading = text_of(c, "main h1").await?;
+            if !heading.contains(&name) {
+                return Err(format!("the dossier is not {name}'s: {heading}"));
+            }
+            if texts_of(c, "#acties-loon tbody tr").await?.is_empty() {
+                return Err("the employer does not see the payslips it sent".into());
+            }
+            let other = texts_of(c, "#acties-overig tbody tr").await?.join("\n");
+            if !other.contains("id-kaart.pdf") {
+                return Err(format!("the shared upload is missing: {other}"));
+            }
+            if other.contains("prive-brief.pdf") {
+                return Err("the employer sees an upload that was not shared".into());
+            }
+            // Its own dossier and the unread list.
+            visit_checked(c, &base, "/dossier").await?;
+            visit_checked(c, &base, "/ongelezen").await?;
+            Ok(())
+        })
+        .await;
+    app.stop().await;
+}
