@@ -13,6 +13,7 @@ mod languages;
 mod lifecycle;
 mod limits;
 mod mail;
+mod pages;
 mod people;
 mod profile;
 mod signin;

@@ -7,6 +7,7 @@ use loondossier::service::demo::{DemoLogin, DemoReport, DemoSize};
 use super::TestApp;
 
 /// Like a browser: keeps cookies, does not follow redirects (tests look at them).
+#[derive(Clone)]
 pub struct Browser {
     pub client: reqwest::Client,
     pub base: String,
