@@ -189,12 +189,21 @@ impl Services {
         id: PublicId,
     ) -> Result<OpenedDocument, ServiceError> {
         let row = self.backup_row(client, id).await?;
+        let event = self.backup_event(client, AuditAction::Download, id, ctx);
+        self.open_backup_row(row, event).await
+    }
+
+    /// A backup's file as a download; the audit event is written once the file opened.
+    async fn open_backup_row(
+        &self,
+        row: BackupRow,
+        event: AuditEvent,
+    ) -> Result<OpenedDocument, ServiceError> {
         let file = FileId::parse(&row.file_id).ok_or(BlobError::NotFound)?;
         let (file, size) = self.blobs.open(file).await?;
-        let event = self.backup_event(client, AuditAction::Download, id, ctx);
         self.audit.record(event, None).await;
         Ok(OpenedDocument {
-            id,
+            id: row.public_id,
             file,
             size,
             media_type: "application/octet-stream".to_owned(),
@@ -278,19 +287,8 @@ impl Services {
             .await?
             .pop()
             .ok_or(ServiceError::NotFound)?;
-        let file = FileId::parse(&row.file_id).ok_or(BlobError::NotFound)?;
-        let (file, size) = self.blobs.open(file).await?;
         let event = self.audit_event(actor, AuditAction::Download, id, ctx, None);
-        self.audit.record(event, None).await;
-        Ok(OpenedDocument {
-            id,
-            file,
-            size,
-            media_type: "application/octet-stream".to_owned(),
-            file_name: row.file_name,
-            inline: false,
-            sha256: row.sha256,
-        })
+        self.open_backup_row(row, event).await
     }
 
     /// Deletes the selected backups: if one of them is not the actor's, none is deleted.
