@@ -368,6 +368,21 @@ pub fn first_client(
         .optional()?)
 }
 
+/// The loonheffingennummers of employers that run their own payroll (no bureau) and whose
+/// client number starts with `prefix`.
+pub fn own_payroll_employers(conn: &Connection, prefix: &str) -> Result<Vec<Lhn>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT lhn FROM employers WHERE bureau_id IS NULL AND substr(client_number, 1, length(?1)) = ?1 \
+         ORDER BY id",
+    )?;
+    let rows = statement.query_map([prefix], |row| row.get::<_, String>(0))?;
+    rows.map(|lhn| {
+        let lhn = lhn?;
+        Lhn::parse(&lhn).map_err(|_| StoreError::from(corrupt(0, &lhn)))
+    })
+    .collect()
+}
+
 /// An employee of `employer` by personnel number.
 pub fn employee_by_number(
     conn: &Connection,

@@ -3,6 +3,7 @@
 //! uploads and shares, and accounts to sign in with. Idempotent; fast enough for a million
 //! documents (files are written without per-file fsync and synced once at the end).
 
+mod backups;
 mod credentials;
 mod names;
 mod payroll;
@@ -27,6 +28,9 @@ use crate::store::{StoreError, documents, stats};
 
 /// The client number that marks the demo bureau.
 pub const DEMO_CLIENT_NUMBER: &str = "DEMO";
+
+/// Client numbers of demo employers start with this: real data never does.
+const CLIENT_PREFIX: &str = "DEMO-";
 /// The file in the data directory that keeps the demo passwords for later runs.
 pub const CREDENTIALS_FILE: &str = "demo-credentials.txt";
 
@@ -88,7 +92,7 @@ impl Services {
             .store
             .read(|conn| -> Result<_, ServiceError> {
                 let demo = parties::bureau_by_client_number(conn, DEMO_CLIENT_NUMBER)?.is_some();
-                let foreign = parties::count_unmarked(conn, DEMO_CLIENT_NUMBER, "DEMO-")?;
+                let foreign = parties::count_unmarked(conn, DEMO_CLIENT_NUMBER, CLIENT_PREFIX)?;
                 Ok((demo, foreign))
             })
             .await?;
@@ -148,6 +152,7 @@ impl Services {
                 .await?;
         }
         self.demo_uploads(bureau, now).await?;
+        self.demo_backups(bureau, now).await?;
         let blobs = self.blobs.clone();
         tokio::task::spawn_blocking(move || blobs.sync_filesystem())
             .await
@@ -226,7 +231,7 @@ impl Services {
                 name: name.clone(),
                 email: Email::parse(&format!("salaris{}@werkgever.example", index + 1))
                     .map_err(invalid)?,
-                client_number: Some(format!("DEMO-{}", index + 1)),
+                client_number: Some(format!("{CLIENT_PREFIX}{}", index + 1)),
                 phone: Some(format!("075-{:07}", rng.random_range(1_000_000..9_999_999))),
                 address: Address {
                     street: Some(names::street(rng)),

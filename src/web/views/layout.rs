@@ -57,19 +57,37 @@ pub fn signed_in_page(site: &Site, nav: &Nav, title: &str, body: Markup) -> Mark
     frame(site, Some(nav), title, body)
 }
 
-fn menu(t: &Texts, nav: &Nav) -> Markup {
+/// Whether the menu item for `href` is the section the page at `here` belongs to.
+fn current(here: &str, href: &str) -> bool {
+    match href {
+        "/" => here == "/",
+        // An employee's dossier opened from Werknemers belongs there, not to Dossier.
+        _ => here == href || here.starts_with(&format!("{href}/")),
+    }
+}
+
+fn menu(t: &Texts, nav: &Nav, here: &str) -> Markup {
+    let mut items: Vec<(&str, &str)> = vec![
+        ("/", t.menu_home),
+        ("/profiel", t.menu_profile),
+        ("/dossier", t.menu_dossier),
+    ];
+    match nav.role {
+        Role::Employer => items.push(("/werknemers", t.menu_employees)),
+        Role::Bureau => items.push(("/werkgevers", t.menu_employers)),
+        Role::Employee => {}
+    }
+    if nav.backups {
+        items.push(("/backups", t.menu_backups));
+    }
     html! {
         nav.site-nav aria-label=(t.main_menu) {
-            a href="/" { (t.menu_home) }
-            a href="/profiel" { (t.menu_profile) }
-            a href="/dossier" { (t.menu_dossier) }
-            @match nav.role {
-                Role::Employer => a href="/werknemers" { (t.menu_employees) },
-                Role::Bureau => a href="/werkgevers" { (t.menu_employers) },
-                Role::Employee => {},
+            @for (href, label) in items {
+                a href=(href) aria-current=[current(here, href).then_some("page")] { (label) }
             }
-            @if nav.backups { a href="/backups" { (t.menu_backups) } }
-            a href="/ongelezen" { (t.menu_unread) " " span.badge { (nav.unread) } }
+            a href="/ongelezen" aria-current=[current(here, "/ongelezen").then_some("page")] {
+                (t.menu_unread) " " span.badge { (nav.unread) }
+            }
             form.signout method="post" action="/afmelden" {
                 input type="hidden" name="csrf" value=(nav.csrf_token);
                 span.who { (nav.display_name) }
@@ -108,7 +126,7 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                         @if let Some(logo) = &site.logo { img.logo src=(logo) alt=""; }
                         span { (site.name) }
                     }
-                    @if let Some(nav) = nav { (menu(t, nav)) }
+                    @if let Some(nav) = nav { (menu(t, nav, &site.here)) }
                 }
                 main.content #inhoud tabindex="-1" { (body) }
                 footer.site-footer {
@@ -121,5 +139,21 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::current;
+
+    #[test]
+    fn the_menu_marks_the_section_of_the_page() {
+        assert!(current("/", "/"));
+        assert!(!current("/dossier", "/"));
+        assert!(current("/dossier", "/dossier"));
+        assert!(current("/werknemers/ab12", "/werknemers"));
+        assert!(current("/werkgevers/ab12/werknemers", "/werkgevers"));
+        assert!(!current("/werknemersx", "/werknemers"));
+        assert!(!current("/profiel", "/dossier"));
     }
 }
