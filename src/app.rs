@@ -14,6 +14,7 @@ use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
 use crate::config::{Config, TlsConfig};
 use crate::data_dir::{DataDir, DataDirError, ServerLock};
+use crate::jobs::{MailRound, Runner, Scheduler};
 use crate::service::{Credentials, Services, SessionLimits, Settings};
 use crate::store::{Store, StoreError};
 use crate::tls;
@@ -45,6 +46,8 @@ pub enum StartError {
     Mail(String),
     #[error(transparent)]
     Seal(#[from] crate::auth::seal::SealError),
+    #[error("scheduled jobs: {0}")]
+    Jobs(String),
 }
 
 /// A built application that has not opened its listeners yet.
@@ -110,18 +113,30 @@ impl App {
         };
         let routes = web::routes(state);
         let mut tasks: Vec<JoinHandle<()>> = Vec::new();
-        if let Some(smtp) = &config.smtp {
-            let mailer = crate::mail::worker::mailer(smtp).map_err(StartError::Mail)?;
-            let give_up = chrono::Duration::from_std(smtp.give_up_after).unwrap_or_default();
+        let mail = match &config.smtp {
+            Some(smtp) => Some(MailRound {
+                mailer: crate::mail::worker::mailer(smtp).map_err(StartError::Mail)?,
+                give_up_after: chrono::Duration::from_std(smtp.give_up_after).unwrap_or_default(),
+                lock: Arc::default(),
+            }),
+            None => {
+                tracing::warn!("no [smtp] section: mail stays queued until one is configured");
+                None
+            }
+        };
+        if let Some(mail) = &mail {
             tasks.push(tokio::spawn(crate::mail::worker::run(
                 Arc::clone(&self.services),
-                mailer,
-                give_up,
+                mail.clone(),
                 stopped.clone(),
             )));
-        } else {
-            tracing::warn!("no [smtp] section: mail stays queued until one is configured");
         }
+        let scheduler = Scheduler::start(
+            Runner::new(Arc::clone(&self.services), mail),
+            &config.jobs,
+        )
+        .await
+        .map_err(StartError::Jobs)?;
         let mut redirect_addr = None;
         let mut certs = None;
         let scheme = match &config.tls {
@@ -185,6 +200,7 @@ impl App {
             redirect_addr,
             stop,
             tasks,
+            scheduler,
             certs,
             services: self.services,
             _lock: self.lock,
@@ -225,6 +241,7 @@ fn open_services(
         installation_name: config.installation_name.clone(),
         backup_max_bytes: config.backup_max_bytes,
         backups_keep: config.backups_keep,
+        retention: config.retention.clone(),
         notify_delay: config
             .smtp
             .as_ref()
@@ -279,6 +296,7 @@ pub struct Running {
     redirect_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    scheduler: Scheduler,
     certs: Option<(Arc<tls::CertStore>, TlsConfig)>,
     services: Arc<Services>,
     _lock: ServerLock,
@@ -318,6 +336,8 @@ impl Running {
     pub async fn shutdown(self) {
         tracing::info!("shutting down: no new connections, finishing open requests");
         let _ = self.stop.send(true);
+        // No new job starts; one in progress finishes with the services still open.
+        self.scheduler.shutdown().await;
         for task in self.tasks {
             if let Err(e) = task.await {
                 tracing::error!(error = %e, "listener task failed");

@@ -56,6 +56,27 @@ pub struct StoredBlob {
     pub sha256: [u8; 32],
 }
 
+/// A file found in the store's directories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub name: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub modified: std::time::SystemTime,
+}
+
+impl Listed {
+    fn of(entry: std::fs::DirEntry) -> std::io::Result<Self> {
+        let meta = entry.metadata()?;
+        Ok(Self {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            path: entry.path(),
+            size: meta.len(),
+            modified: meta.modified()?,
+        })
+    }
+}
+
 /// A durability step, in the order `put` and `delete` take them; observable for tests and traces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlobStep {
@@ -88,6 +109,7 @@ pub enum BlobError {
 /// The stored files of one data directory.
 #[derive(Clone)]
 pub struct BlobStore {
+    data_dir: DataDir,
     files: PathBuf,
     tmp: PathBuf,
     observer: Option<Observer>,
@@ -104,6 +126,7 @@ impl fmt::Debug for BlobStore {
 impl BlobStore {
     pub fn new(data_dir: &DataDir) -> Self {
         Self {
+            data_dir: data_dir.clone(),
             files: data_dir.files_dir(),
             tmp: data_dir.tmp_dir(),
             observer: None,
@@ -208,6 +231,39 @@ impl BlobStore {
         sync_dir(shard.clone()).await?;
         self.step(BlobStep::DirSynced(shard));
         Ok(())
+    }
+
+    /// The data directory the files belong to.
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    /// Where the stored file `id` lives.
+    pub fn path(&self, id: FileId) -> PathBuf {
+        self.path_of(id).0
+    }
+
+    /// Every stored file: its name, path, size and last change. Blocking; for the checks and
+    /// the orphan sweep. Names that are not file ids are listed too (as found).
+    pub fn list_stored(&self) -> std::io::Result<Vec<Listed>> {
+        let mut out = Vec::new();
+        for shard in std::fs::read_dir(&self.files)? {
+            let shard = shard?;
+            if !shard.file_type()?.is_dir() {
+                continue;
+            }
+            for entry in std::fs::read_dir(shard.path())? {
+                out.push(Listed::of(entry?)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every file in `tmp/`: uploads in progress, or left by a crash. Blocking.
+    pub fn list_temporary(&self) -> std::io::Result<Vec<Listed>> {
+        std::fs::read_dir(&self.tmp)?
+            .map(|entry| Listed::of(entry?))
+            .collect()
     }
 
     /// Counts the stored files and their total size (walks the shards; for status and checks).

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod data_dir;
 pub mod domain;
+pub mod jobs;
 pub mod mail;
 pub mod push;
 pub mod service;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 mod admin;
+mod maintenance;
 
 use crate::app::{App, Running};
 use crate::clock::SystemClock;
@@ -100,6 +101,27 @@ pub enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Scheduled jobs: list them with their schedules, or run one now
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// Check every stored file against the database (size and SHA-256), and the reverse
+    Fsck {
+        /// Move files without a row and stale temporary files to data_dir/quarantine/
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Make a consistent snapshot of the data directory in data_dir/snapshots now
+    Snapshot,
+    /// Restore a snapshot into a new or empty data directory (then point data_dir at it)
+    Restore {
+        /// The snapshot directory (data_dir/snapshots/snapshot-…)
+        snapshot: PathBuf,
+        /// The new data directory; must not exist or be empty
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+    },
     /// Upload a folder of payroll files to a portal through the sync API
     Push {
         /// The portal's address, e.g. https://loondossier.example.nl
@@ -113,6 +135,18 @@ pub enum Command {
         cacert: Option<PathBuf>,
         /// The folder's documents.csv (employers.csv and employees.csv beside it are sent first)
         manifest: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Each job with its schedule from [jobs] ("disabled" when empty)
+    List,
+    /// Run one job now and print what it did
+    Run {
+        /// outbox, backup_retention, payroll_retention, upload_retention, trash_purge,
+        /// session_purge, orphan_sweep, snapshot or integrity
+        name: String,
     },
 }
 
@@ -212,6 +246,10 @@ pub fn run(cli: Cli) -> ExitCode {
     {
         return admin::push(url, token_file, cacert.as_deref(), manifest);
     }
+    // Restoring needs no configuration: it makes a data directory, it does not open one.
+    if let Command::Restore { snapshot, data_dir } = &cli.command {
+        return maintenance::restore(snapshot, data_dir);
+    }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
@@ -230,7 +268,15 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve { demo } => serve(config, demo),
-        Command::Push { .. } => ExitCode::from(EXIT_FAILURE),
+        Command::Push { .. } | Command::Restore { .. } => ExitCode::from(EXIT_FAILURE),
+        Command::Jobs { command } => maintenance::jobs(config, command),
+        Command::Fsck { repair } => maintenance::fsck(config, repair),
+        Command::Snapshot => maintenance::jobs(
+            config,
+            JobsCommand::Run {
+                name: "snapshot".to_owned(),
+            },
+        ),
         Command::Status => admin(config, admin::status),
         Command::Bureau { command } => admin(config, async move |_, services| {
             match command {
@@ -264,6 +310,16 @@ fn admin<F>(config: Config, command: F) -> ExitCode
 where
     F: AsyncFnOnce(&Config, &crate::service::Services) -> anyhow::Result<()>,
 {
+    admin_with_status(config, async move |config, services| {
+        command(config, services).await.map(|()| ExitCode::SUCCESS)
+    })
+}
+
+/// Like [`admin`], for commands whose exit status says what they found.
+fn admin_with_status<F>(config: Config, command: F) -> ExitCode
+where
+    F: AsyncFnOnce(&Config, &crate::service::Services) -> anyhow::Result<ExitCode>,
+{
     let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_current_thread()) else {
         return ExitCode::from(EXIT_FAILURE);
     };
@@ -278,7 +334,7 @@ where
         let outcome = command(&config, &services).await;
         services.close().await;
         match outcome {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(code) => code,
             Err(e) => {
                 eprintln!("loondossier: {e:#}");
                 ExitCode::from(EXIT_FAILURE)

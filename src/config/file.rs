@@ -18,6 +18,7 @@ pub struct FileConfig {
     pub uploads: Option<UploadsSection>,
     pub security: Option<SecuritySection>,
     pub backups: Option<BackupsSection>,
+    pub retention: Option<RetentionSection>,
     pub jobs: Option<JobsSection>,
 }
 
@@ -26,6 +27,17 @@ pub struct FileConfig {
 pub struct BackupsSection {
     pub keep: Option<Spanned<i64>>,
     pub max_size_mb: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSection {
+    pub payroll_years: Option<Spanned<i64>>,
+    pub upload_years: Option<Spanned<i64>>,
+    pub upload_years_by_kind: Option<std::collections::BTreeMap<String, Spanned<i64>>>,
+    pub trash_days: Option<Spanned<i64>>,
+    pub orphan_grace_hours: Option<Spanned<i64>>,
+    pub snapshots_keep: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

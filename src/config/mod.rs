@@ -69,6 +69,7 @@ pub struct Config {
     pub security: SecurityConfig,
     /// Payroll-software backups kept per client.
     pub backups_keep: usize,
+    pub retention: RetentionConfig,
     /// The largest backup accepted, in bytes.
     pub backup_max_bytes: u64,
     /// Job name → cron schedule; `None` when the config disables the job with `""`.
@@ -106,6 +107,47 @@ pub struct SecurityConfig {
     pub argon2_parallelism: u32,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// How long data is kept: what the retention jobs remove, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionConfig {
+    /// Payroll files go this many full years after their payroll year (Dutch fiscal
+    /// retention: 7).
+    pub payroll_years: u16,
+    /// Employees' own uploads go this many full calendar years after the year their
+    /// employment ended (the ID-copy rule: 5), unless their kind has its own number.
+    pub upload_years: u16,
+    pub upload_years_by_kind: Vec<(crate::domain::DocumentKind, u16)>,
+    /// Retracted and deleted documents are purged this long after.
+    pub trash_days: u32,
+    /// Stored files without a row, and temporary files, are removed when older than this.
+    pub orphan_grace_hours: u32,
+    /// Snapshots kept in `data_dir/snapshots`.
+    pub snapshots_keep: usize,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            payroll_years: 7,
+            upload_years: 5,
+            upload_years_by_kind: Vec::new(),
+            trash_days: 30,
+            orphan_grace_hours: 24,
+            snapshots_keep: 7,
+        }
+    }
+}
+
+impl RetentionConfig {
+    /// The years an upload of `kind` is kept after employment ended.
+    pub fn upload_years_for(&self, kind: crate::domain::DocumentKind) -> u16 {
+        self.upload_years_by_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(self.upload_years, |(_, years)| *years)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

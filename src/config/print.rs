@@ -22,7 +22,18 @@ struct Effective<'a> {
     uploads: Uploads,
     security: Security,
     backups: Backups,
+    retention: Retention,
     jobs: toml::Table,
+}
+
+#[derive(Serialize)]
+struct Retention {
+    payroll_years: u16,
+    upload_years: u16,
+    upload_years_by_kind: toml::Table,
+    trash_days: u32,
+    orphan_grace_hours: u32,
+    snapshots_keep: usize,
 }
 
 #[derive(Serialize)]
@@ -147,6 +158,19 @@ impl Config {
             backups: Backups {
                 keep: self.backups_keep,
                 max_size_mb: self.backup_max_bytes / (1024 * 1024),
+            },
+            retention: Retention {
+                payroll_years: self.retention.payroll_years,
+                upload_years: self.retention.upload_years,
+                upload_years_by_kind: self
+                    .retention
+                    .upload_years_by_kind
+                    .iter()
+                    .map(|(kind, years)| (kind.as_str().to_owned(), toml::Value::Integer(i64::from(*years))))
+                    .collect(),
+                trash_days: self.retention.trash_days,
+                orphan_grace_hours: self.retention.orphan_grace_hours,
+                snapshots_keep: self.retention.snapshots_keep,
             },
             jobs,
         };

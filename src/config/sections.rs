@@ -162,6 +162,62 @@ impl Validator<'_> {
         Ok(jobs)
     }
 
+    pub(super) fn retention(
+        &self,
+        section: file::RetentionSection,
+    ) -> Result<super::RetentionConfig, ConfigError> {
+        let defaults = super::RetentionConfig::default();
+        let mut by_kind = Vec::new();
+        for (name, years) in section.upload_years_by_kind.iter().flatten() {
+            let key = format!("[retention] upload_years_by_kind.{name}");
+            let kind = crate::domain::DocumentKind::parse(name)
+                .ok()
+                .filter(|k| k.is_upload_kind())
+                .ok_or_else(|| {
+                    self.invalid(
+                        &key,
+                        years,
+                        "is not a kind employees upload",
+                        "use id_copy, expense_claim or other",
+                    )
+                })?;
+            by_kind.push((kind, self.ranged(&key, Some(years), 5, 1..=100)?));
+        }
+        Ok(super::RetentionConfig {
+            payroll_years: self.ranged(
+                "[retention] payroll_years",
+                section.payroll_years.as_ref(),
+                defaults.payroll_years,
+                1..=100,
+            )?,
+            upload_years: self.ranged(
+                "[retention] upload_years",
+                section.upload_years.as_ref(),
+                defaults.upload_years,
+                1..=100,
+            )?,
+            upload_years_by_kind: by_kind,
+            trash_days: self.ranged(
+                "[retention] trash_days",
+                section.trash_days.as_ref(),
+                defaults.trash_days,
+                1..=3650,
+            )?,
+            orphan_grace_hours: self.ranged(
+                "[retention] orphan_grace_hours",
+                section.orphan_grace_hours.as_ref(),
+                defaults.orphan_grace_hours,
+                1..=8760,
+            )?,
+            snapshots_keep: self.ranged(
+                "[retention] snapshots_keep",
+                section.snapshots_keep.as_ref(),
+                defaults.snapshots_keep,
+                1..=365,
+            )?,
+        })
+    }
+
     pub(super) fn security(&self, s: file::SecuritySection) -> Result<SecurityConfig, ConfigError> {
         let idle_minutes: u64 = self.ranged(
             "[security] session_idle_minutes",

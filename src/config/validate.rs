@@ -85,6 +85,7 @@ impl Validator<'_> {
             2048,
             1..=1_048_576,
         )?;
+        let retention = self.retention(raw.retention.unwrap_or_default())?;
         let jobs = self.jobs(raw.jobs.unwrap_or_default())?;
         Ok(Config {
             source: path.map(Path::to_path_buf),
@@ -98,6 +99,7 @@ impl Validator<'_> {
             upload_max_bytes: upload_max_mb * 1024 * 1024,
             security,
             backups_keep,
+            retention,
             backup_max_bytes: backup_max_mb * 1024 * 1024,
             jobs,
         })

@@ -40,10 +40,12 @@ pub enum AuditAction {
     BureauCreated,
     BackupStored,
     BackupDeleted,
+    /// A retention job removed documents or backups (the detail names how many and which).
+    Purged,
 }
 
 impl AuditAction {
-    const ALL: [Self; 33] = [
+    const ALL: [Self; 34] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -77,6 +79,7 @@ impl AuditAction {
         Self::BureauCreated,
         Self::BackupStored,
         Self::BackupDeleted,
+        Self::Purged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +117,7 @@ impl AuditAction {
             Self::BureauCreated => "bureau_created",
             Self::BackupStored => "backup_stored",
             Self::BackupDeleted => "backup_deleted",
+            Self::Purged => "purged",
         }
     }
 

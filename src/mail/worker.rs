@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::sender::Mailer;
+use crate::jobs::MailRound;
 use crate::config::SmtpConfig;
 use crate::service::Services;
 
@@ -27,23 +28,12 @@ pub fn mailer(config: &SmtpConfig) -> Result<Mailer, String> {
 }
 
 /// Sends due mail every [`POLL`] until `stop` turns true; a round in progress finishes first.
-pub async fn run(
-    services: Arc<Services>,
-    mailer: Mailer,
-    give_up_after: chrono::Duration,
-    mut stop: watch::Receiver<bool>,
-) {
+pub async fn run(services: Arc<Services>, mail: MailRound, mut stop: watch::Receiver<bool>) {
     loop {
-        if let Err(e) = services.queue_notifications().await {
-            tracing::error!(error = %e, "queueing new-document notices failed");
-        }
-        match services.deliver_outbox(&mailer, give_up_after).await {
-            Ok(round) if round.sent + round.retrying + round.failed > 0 => tracing::info!(
-                sent = round.sent,
-                retrying = round.retrying,
-                failed = round.failed,
-                "mail round"
-            ),
+        match mail.run(&services).await {
+            Ok(round) if round.count > 0 => {
+                tracing::info!(messages = round.count, notes = ?round.notes, "mail round");
+            }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "mail round failed"),
         }

@@ -34,9 +34,26 @@ pub enum ServiceError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Blob(#[from] BlobError),
+    /// A snapshot, check or restore could not be done; the message says why.
+    #[error("{0}")]
+    Maintenance(String),
 }
 
 impl ServiceError {
+    /// The disk (or the database's share of it) is full: nothing was stored, and the client
+    /// may try again once an administrator has made room.
+    pub fn is_storage_full(&self) -> bool {
+        fn io_full(e: &std::io::Error) -> bool {
+            // ENOSPC, or EDQUOT for a full quota.
+            matches!(e.raw_os_error(), Some(28 | 122)) || e.kind() == std::io::ErrorKind::StorageFull
+        }
+        match self {
+            Self::Blob(BlobError::Io(e)) => io_full(e),
+            Self::Store(e) => e.is_full(),
+            _ => false,
+        }
+    }
+
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
             field,

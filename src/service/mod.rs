@@ -17,7 +17,10 @@ mod notify;
 mod parties;
 mod placing;
 mod profile;
+mod maintenance;
+mod retention;
 mod signin;
+pub mod snapshot;
 mod sniff;
 mod sync;
 mod throttle;
@@ -38,6 +41,8 @@ pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
 pub use parties::{EmployeeLine, EmployerLine};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
 pub use profile::EmailLinkState;
+pub use maintenance::FsckReport;
+pub use retention::{JobReport, dutch_year};
 pub use signin::{
     CurrentSession, IssuedSession, PendingSession, SessionLimits, SessionLine, SignInStep,
 };
@@ -79,6 +84,8 @@ pub struct Settings {
     pub backups_keep: usize,
     /// How long a new document may stay unread before its owner gets a mail about it.
     pub notify_delay: chrono::Duration,
+    /// What the retention jobs remove, and when.
+    pub retention: crate::config::RetentionConfig,
 }
 
 impl Default for Settings {
@@ -92,6 +99,7 @@ impl Default for Settings {
             installation_name: "Loondossier".to_owned(),
             backup_max_bytes: 2048 * 1024 * 1024,
             backups_keep: 5,
+            retention: crate::config::RetentionConfig::default(),
         }
     }
 }

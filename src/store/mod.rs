@@ -12,6 +12,7 @@ pub(crate) mod migrate;
 pub mod notifications;
 pub mod outbox;
 pub mod parties;
+pub mod retention;
 pub mod people;
 mod scope;
 pub mod sessions;
@@ -80,6 +81,18 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store")
             .field("path", &self.inner.path)
             .finish_non_exhaustive()
+    }
+}
+
+impl StoreError {
+    /// SQLite could not grow the database or its journal: the disk is full.
+    pub fn is_full(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::DiskFull
+            }
+            _ => false,
+        }
     }
 }
 
@@ -208,6 +221,53 @@ impl Store {
         .await
     }
 
+    /// Folds the WAL back into the database and empties it, so old page images (of removed
+    /// personal data, say) do not linger there. Best effort: readers in progress may keep
+    /// part of it until the next time; says whether it got all of it.
+    pub async fn truncate_wal(&self) -> Result<bool, StoreError> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || -> Result<bool, StoreError> {
+            let conn = inner.writer.lock().unwrap_or_else(PoisonError::into_inner);
+            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            Ok(busy == 0)
+        })
+        .await
+        .map_err(|_| StoreError::WorkerGone)?
+    }
+
+    /// Writes a consistent copy of the database to `target` (which must not exist) without
+    /// holding up writers: a separate connection reads one snapshot of it.
+    pub async fn copy_to(&self, target: PathBuf) -> Result<(), StoreError> {
+        let path = self.inner.path.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
+            let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            conn.busy_timeout(std::time::Duration::from_secs(30))?;
+            conn.execute("VACUUM INTO ?1", [target.to_string_lossy().as_ref()])?;
+            Ok(())
+        })
+        .await
+        .map_err(|_| StoreError::WorkerGone)?
+    }
+
+    /// `PRAGMA integrity_check` (its lines; `["ok"]` when sound) and the number of rows
+    /// `PRAGMA foreign_key_check` finds.
+    pub async fn check(&self) -> Result<(Vec<String>, usize), StoreError> {
+        self.read(|conn| -> Result<_, StoreError> {
+            let mut statement = conn.prepare("PRAGMA integrity_check")?;
+            let lines = statement
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut statement = conn.prepare("PRAGMA foreign_key_check")?;
+            let mut rows = statement.query([])?;
+            let mut broken = 0;
+            while rows.next()?.is_some() {
+                broken += 1;
+            }
+            Ok((lines, broken))
+        })
+        .await
+    }
+
     /// Folds the WAL back into the database file so a stopped server leaves one tidy file.
     pub fn close(&self) -> Result<(), StoreError> {
         let conn = self
@@ -234,6 +294,9 @@ fn configure(conn: &Connection, read_only: bool) -> Result<(), rusqlite::Error> 
     )?;
     if read_only {
         conn.execute_batch("PRAGMA query_only = ON;")?;
+    } else {
+        // Removed personal data is overwritten in the file, not just unlinked from the tree.
+        conn.execute_batch("PRAGMA secure_delete = ON;")?;
     }
     Ok(())
 }
