@@ -131,12 +131,10 @@ impl App {
                 stopped.clone(),
             )));
         }
-        let scheduler = Scheduler::start(
-            Runner::new(Arc::clone(&self.services), mail),
-            &config.jobs,
-        )
-        .await
-        .map_err(StartError::Jobs)?;
+        let scheduler =
+            Scheduler::start(Runner::new(Arc::clone(&self.services), mail), &config.jobs)
+                .await
+                .map_err(StartError::Jobs)?;
         let mut redirect_addr = None;
         let mut certs = None;
         let scheme = match &config.tls {

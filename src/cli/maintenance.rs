@@ -11,7 +11,10 @@ use crate::jobs::{Job, MailRound, Runner};
 pub fn jobs(config: Config, command: JobsCommand) -> ExitCode {
     if let JobsCommand::List = command {
         for (name, schedule) in &config.jobs {
-            let shown = schedule.as_deref().filter(|s| !s.is_empty()).unwrap_or("disabled");
+            let shown = schedule
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .unwrap_or("disabled");
             println!("{name:<18} {shown}");
         }
         return ExitCode::SUCCESS;
@@ -21,7 +24,10 @@ pub fn jobs(config: Config, command: JobsCommand) -> ExitCode {
     };
     let Some(job) = Job::parse(&name) else {
         let names: Vec<&str> = Job::ALL.iter().map(|j| j.name()).collect();
-        eprintln!("loondossier: no job called {name:?}; the jobs are {}", names.join(", "));
+        eprintln!(
+            "loondossier: no job called {name:?}; the jobs are {}",
+            names.join(", ")
+        );
         return ExitCode::from(EXIT_FAILURE);
     };
     admin_with_status(config, async move |config, services| {
@@ -60,9 +66,12 @@ pub fn fsck(config: Config, repair: bool) -> ExitCode {
             report.orphans.len(),
             report.stale_temp.len()
         );
-        for line in report.missing.iter().map(|m| format!("missing: {m}")).chain(
-            report.damaged.iter().map(|d| format!("damaged: {d}")),
-        ) {
+        for line in report
+            .missing
+            .iter()
+            .map(|m| format!("missing: {m}"))
+            .chain(report.damaged.iter().map(|d| format!("damaged: {d}")))
+        {
             println!("  {line}");
         }
         for path in report.orphans.iter().chain(&report.stale_temp) {
@@ -71,10 +80,14 @@ pub fn fsck(config: Config, repair: bool) -> ExitCode {
         if let Some(dir) = &report.quarantine {
             println!("moved the unreferenced files to {}", dir.display());
         } else if !report.orphans.is_empty() || !report.stale_temp.is_empty() {
-            println!("(the orphan_sweep job removes unreferenced files; --repair moves them aside now)");
+            println!(
+                "(the orphan_sweep job removes unreferenced files; --repair moves them aside now)"
+            );
         }
         if !report.rows_ok() {
-            println!("rows with missing or damaged files need a restore: see `loondossier restore`");
+            println!(
+                "rows with missing or damaged files need a restore: see `loondossier restore`"
+            );
         }
         Ok(if report.rows_ok() {
             ExitCode::SUCCESS

@@ -166,7 +166,12 @@ impl Config {
                     .retention
                     .upload_years_by_kind
                     .iter()
-                    .map(|(kind, years)| (kind.as_str().to_owned(), toml::Value::Integer(i64::from(*years))))
+                    .map(|(kind, years)| {
+                        (
+                            kind.as_str().to_owned(),
+                            toml::Value::Integer(i64::from(*years)),
+                        )
+                    })
                     .collect(),
                 trash_days: self.retention.trash_days,
                 orphan_grace_hours: self.retention.orphan_grace_hours,

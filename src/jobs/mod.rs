@@ -71,7 +71,9 @@ impl MailRound {
     pub async fn run(&self, services: &Services) -> Result<JobReport, ServiceError> {
         let _one_at_a_time = self.lock.lock().await;
         let queued = services.queue_notifications().await?;
-        let round = services.deliver_outbox(&self.mailer, self.give_up_after).await?;
+        let round = services
+            .deliver_outbox(&self.mailer, self.give_up_after)
+            .await?;
         Ok(JobReport {
             count: (round.sent + round.retrying + round.failed) as u64,
             notes: vec![format!(

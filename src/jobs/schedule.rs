@@ -42,7 +42,10 @@ impl Scheduler {
                 let busy = Arc::clone(&busy);
                 Box::pin(async move {
                     if busy.swap(true, Ordering::AcqRel) {
-                        tracing::warn!(job = job.name(), "job still running from its last turn; skipped");
+                        tracing::warn!(
+                            job = job.name(),
+                            "job still running from its last turn; skipped"
+                        );
                         return;
                     }
                     // A panic inside a job stays inside its task.

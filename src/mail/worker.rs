@@ -7,8 +7,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::sender::Mailer;
-use crate::jobs::MailRound;
 use crate::config::SmtpConfig;
+use crate::jobs::MailRound;
 use crate::service::Services;
 
 /// How often the worker looks for due mail. Rows are written by requests in their own

@@ -45,7 +45,8 @@ impl ServiceError {
     pub fn is_storage_full(&self) -> bool {
         fn io_full(e: &std::io::Error) -> bool {
             // ENOSPC, or EDQUOT for a full quota.
-            matches!(e.raw_os_error(), Some(28 | 122)) || e.kind() == std::io::ErrorKind::StorageFull
+            matches!(e.raw_os_error(), Some(28 | 122))
+                || e.kind() == std::io::ErrorKind::StorageFull
         }
         match self {
             Self::Blob(BlobError::Io(e)) => io_full(e),

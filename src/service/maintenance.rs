@@ -76,8 +76,12 @@ fn check_files(
     let present: HashSet<&str> = stored.iter().map(|l| l.name.as_str()).collect();
     let referenced: HashSet<&str> = expected.iter().map(|e| e.file_id.as_str()).collect();
     for row in expected {
-        let Some(id) = crate::blobs::FileId::parse(&row.file_id).filter(|_| present.contains(row.file_id.as_str())) else {
-            report.missing.push(format!("{}: file {}", row.owner, row.file_id));
+        let Some(id) = crate::blobs::FileId::parse(&row.file_id)
+            .filter(|_| present.contains(row.file_id.as_str()))
+        else {
+            report
+                .missing
+                .push(format!("{}: file {}", row.owner, row.file_id));
             continue;
         };
         let (size, sha256) = sha256_of(&blobs.path(id))?;
@@ -107,14 +111,21 @@ fn older_than(file: &Listed, now: SystemTime, age: Duration) -> bool {
 }
 
 /// Moves `paths` into a new quarantine directory beside the data (never deletes them).
-fn quarantine(blobs: &BlobStore, paths: &[PathBuf], now: chrono::DateTime<chrono::Utc>) -> std::io::Result<PathBuf> {
+fn quarantine(
+    blobs: &BlobStore,
+    paths: &[PathBuf],
+    now: chrono::DateTime<chrono::Utc>,
+) -> std::io::Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
     let dir = blobs
         .data_dir()
         .root()
         .join("quarantine")
         .join(now.format("%Y%m%d-%H%M%S").to_string());
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)?;
     for path in paths {
         if let Some(name) = path.file_name() {
             std::fs::rename(path, dir.join(name))?;
@@ -138,13 +149,19 @@ impl Services {
         let now = self.clock.now();
         let clock_now = SystemTime::now();
         tokio::task::spawn_blocking(move || -> Result<FsckReport, ServiceError> {
-            let mut report = check_files(&blobs, &expected, clock_now).map_err(crate::blobs::BlobError::from)?;
+            let mut report =
+                check_files(&blobs, &expected, clock_now).map_err(crate::blobs::BlobError::from)?;
             if repair {
-                let moved: Vec<PathBuf> =
-                    report.orphans.iter().chain(&report.stale_temp).cloned().collect();
+                let moved: Vec<PathBuf> = report
+                    .orphans
+                    .iter()
+                    .chain(&report.stale_temp)
+                    .cloned()
+                    .collect();
                 if !moved.is_empty() {
-                    report.quarantine =
-                        Some(quarantine(&blobs, &moved, now).map_err(crate::blobs::BlobError::from)?);
+                    report.quarantine = Some(
+                        quarantine(&blobs, &moved, now).map_err(crate::blobs::BlobError::from)?,
+                    );
                 }
             }
             Ok(report)
@@ -159,16 +176,21 @@ impl Services {
     pub async fn run_orphan_sweep(&self) -> Result<JobReport, ServiceError> {
         let referenced = self
             .store
-            .read(|conn| -> Result<_, ServiceError> { Ok(store_retention::referenced_files(conn)?) })
+            .read(|conn| -> Result<_, ServiceError> {
+                Ok(store_retention::referenced_files(conn)?)
+            })
             .await?;
-        let grace = Duration::from_secs(u64::from(self.settings.retention.orphan_grace_hours) * 3600);
+        let grace =
+            Duration::from_secs(u64::from(self.settings.retention.orphan_grace_hours) * 3600);
         // File times are the file system's; the grace is measured against the same clock.
         let now = SystemTime::now();
         let blobs = self.blobs.clone();
         tokio::task::spawn_blocking(move || -> Result<JobReport, ServiceError> {
             let mut report = JobReport::default();
             let stored = blobs.list_stored().map_err(crate::blobs::BlobError::from)?;
-            let temporary = blobs.list_temporary().map_err(crate::blobs::BlobError::from)?;
+            let temporary = blobs
+                .list_temporary()
+                .map_err(crate::blobs::BlobError::from)?;
             let doomed = stored
                 .iter()
                 .filter(|l| !referenced.contains(&l.name))
@@ -184,7 +206,9 @@ impl Services {
             Ok(report)
         })
         .await
-        .map_err(|_| ServiceError::Maintenance("the orphan sweep stopped unexpectedly".to_owned()))?
+        .map_err(|_| {
+            ServiceError::Maintenance("the orphan sweep stopped unexpectedly".to_owned())
+        })?
     }
 
     /// `integrity`: SQLite's `integrity_check` and `foreign_key_check`, then the file check.
@@ -197,15 +221,23 @@ impl Services {
         };
         if lines != ["ok"] {
             report.problems += lines.len() as u64;
-            report.notes.extend(lines.into_iter().map(|l| format!("integrity_check: {l}")));
+            report
+                .notes
+                .extend(lines.into_iter().map(|l| format!("integrity_check: {l}")));
         }
         if broken_keys > 0 {
             report.problems += broken_keys as u64;
-            report.notes.push(format!("foreign_key_check: {broken_keys} rows refer to nothing"));
+            report.notes.push(format!(
+                "foreign_key_check: {broken_keys} rows refer to nothing"
+            ));
         }
         report.problems += (files.missing.len() + files.damaged.len()) as u64;
-        report.notes.extend(files.missing.iter().map(|m| format!("missing {m}")));
-        report.notes.extend(files.damaged.iter().map(|d| format!("damaged {d}")));
+        report
+            .notes
+            .extend(files.missing.iter().map(|m| format!("missing {m}")));
+        report
+            .notes
+            .extend(files.damaged.iter().map(|d| format!("damaged {d}")));
         if !files.orphans.is_empty() || !files.stale_temp.is_empty() {
             report.notes.push(format!(
                 "{} stored files without a row and {} stale temporary files (the orphan sweep removes them)",

@@ -13,11 +13,11 @@ mod dossier;
 mod enrolment;
 mod error;
 mod files;
+mod maintenance;
 mod notify;
 mod parties;
 mod placing;
 mod profile;
-mod maintenance;
 mod retention;
 mod signin;
 pub mod snapshot;
@@ -38,10 +38,10 @@ pub use details::PartyDetails;
 pub use dossier::{DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView};
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
+pub use maintenance::FsckReport;
 pub use parties::{EmployeeLine, EmployerLine};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
 pub use profile::EmailLinkState;
-pub use maintenance::FsckReport;
 pub use retention::{JobReport, dutch_year};
 pub use signin::{
     CurrentSession, IssuedSession, PendingSession, SessionLimits, SessionLine, SignInStep,

@@ -39,7 +39,12 @@ pub fn dutch_year(now: DateTime<Utc>) -> i32 {
 impl Services {
     /// Removes the rows `find` picks (in the same transaction, with one audit line naming
     /// them), then their files, then folds the WAL so no old copy of the rows stays there.
-    async fn remove<F>(&self, job: &'static str, rows: Rows, find: F) -> Result<JobReport, ServiceError>
+    async fn remove<F>(
+        &self,
+        job: &'static str,
+        rows: Rows,
+        find: F,
+    ) -> Result<JobReport, ServiceError>
     where
         F: FnOnce(&Connection) -> Result<Vec<Doomed>, StoreError> + Send + 'static,
     {
@@ -106,7 +111,9 @@ impl Services {
             };
             match self.blobs.delete(id).await {
                 Ok(()) | Err(BlobError::NotFound) => {}
-                Err(e) => report.notes.push(format!("could not remove file {file}: {e}")),
+                Err(e) => report
+                    .notes
+                    .push(format!("could not remove file {file}: {e}")),
             }
         }
         if !self.store.truncate_wal().await? {
@@ -144,7 +151,12 @@ impl Services {
         let rules: Vec<(DocumentKind, i32)> = DocumentKind::ALL
             .into_iter()
             .filter(|k| k.is_upload_kind())
-            .map(|k| (k, this_year - i32::from(self.settings.retention.upload_years_for(k))))
+            .map(|k| {
+                (
+                    k,
+                    this_year - i32::from(self.settings.retention.upload_years_for(k)),
+                )
+            })
             .collect();
         self.remove("upload_retention", Rows::Documents, move |conn| {
             let mut doomed = Vec::new();
@@ -158,7 +170,8 @@ impl Services {
 
     /// `trash_purge`: retracted and deleted documents, `[retention] trash_days` after.
     pub async fn run_trash_purge(&self) -> Result<JobReport, ServiceError> {
-        let before = self.clock.now() - chrono::Duration::days(i64::from(self.settings.retention.trash_days));
+        let before = self.clock.now()
+            - chrono::Duration::days(i64::from(self.settings.retention.trash_days));
         self.remove("trash_purge", Rows::Documents, move |conn| {
             retention::trash_before(conn, before)
         })
@@ -176,7 +189,9 @@ impl Services {
         let purged = self
             .store
             .write(move |tx| -> Result<_, ServiceError> {
-                Ok(retention::purge_expired(tx, now, idle_since, day_ago, week_ago)?)
+                Ok(retention::purge_expired(
+                    tx, now, idle_since, day_ago, week_ago,
+                )?)
             })
             .await?;
         Ok(JobReport {

@@ -188,7 +188,10 @@ impl Services {
                 report.notes.push(format!("removed {}", old.display()));
             }
             // Snapshots a crash left half-made.
-            for entry in std::fs::read_dir(&dir).map_err(io(&dir))?.filter_map(Result::ok) {
+            for entry in std::fs::read_dir(&dir)
+                .map_err(io(&dir))?
+                .filter_map(Result::ok)
+            {
                 let path = entry.path();
                 if path.to_string_lossy().ends_with(PARTIAL) {
                     let _ = std::fs::remove_dir_all(&path);

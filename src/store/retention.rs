@@ -16,14 +16,17 @@ pub struct Doomed {
     pub file_id: String,
 }
 
-fn doomed(conn: &Connection, sql: &str, params: &[(&str, &dyn rusqlite::ToSql)]) -> Result<Vec<Doomed>, StoreError> {
+fn doomed(
+    conn: &Connection,
+    sql: &str,
+    params: &[(&str, &dyn rusqlite::ToSql)],
+) -> Result<Vec<Doomed>, StoreError> {
     let mut statement = conn.prepare_cached(sql)?;
     let rows = statement.query_map(params, |row| {
         let public: String = row.get(1)?;
         Ok(Doomed {
             key: row.get(0)?,
-            public_id: PublicId::parse(&public)
-                .ok_or_else(|| super::time::corrupt(1, &public))?,
+            public_id: PublicId::parse(&public).ok_or_else(|| super::time::corrupt(1, &public))?,
             file_id: row.get(2)?,
         })
     })?;
@@ -88,7 +91,8 @@ pub fn backups_beyond(conn: &Connection, keep: usize) -> Result<Vec<Doomed>, Sto
 /// Removes document rows (shares, read markers and pending mail go with them). A later
 /// version that stays keeps no link to a removed earlier one.
 pub fn remove_documents(tx: &Transaction<'_>, doomed: &[Doomed]) -> Result<usize, StoreError> {
-    let mut unlink = tx.prepare_cached("UPDATE documents SET corrects_id = NULL WHERE corrects_id = ?1")?;
+    let mut unlink =
+        tx.prepare_cached("UPDATE documents SET corrects_id = NULL WHERE corrects_id = ?1")?;
     let mut remove = tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?;
     let mut removed = 0;
     for row in doomed {
@@ -148,7 +152,9 @@ pub fn purge_expired(
 }
 
 /// Every file id a row refers to.
-pub fn referenced_files(conn: &Connection) -> Result<std::collections::HashSet<String>, StoreError> {
+pub fn referenced_files(
+    conn: &Connection,
+) -> Result<std::collections::HashSet<String>, StoreError> {
     let mut statement =
         conn.prepare("SELECT file_id FROM documents UNION SELECT file_id FROM backups")?;
     let rows = statement.query_map([], |row| row.get::<_, String>(0))?;

@@ -35,6 +35,7 @@ pub(super) fn body(bytes: &[u8]) -> Body {
 
 pub(super) struct World {
     pub(super) services: Services,
+    pub(super) clock: ManualClock,
     pub(super) data: DataDir,
     pub(super) _tmp: tempfile::TempDir,
     pub(super) b1: Actor,
@@ -189,6 +190,7 @@ pub(super) async fn world_with(settings: Settings) -> World {
         b1_key: b1,
         r0_key: r0,
         services,
+        clock,
         data,
         _tmp: tmp,
     };
@@ -303,3 +305,4 @@ impl World {
 mod accounts;
 mod dossiers;
 mod files;
+mod retention;
