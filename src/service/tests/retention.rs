@@ -425,7 +425,7 @@ async fn expired_sessions_links_and_throttles_are_purged() {
         .services
         .store
         .read(
-            |conn| -> Result<(Vec<String>, Vec<String>, Vec<String>), crate::store::StoreError> {
+            |conn| -> Result<[Vec<String>; 3], crate::store::StoreError> {
                 let list = |sql: &str| -> Result<Vec<String>, crate::store::StoreError> {
                     let mut s = conn.prepare(sql)?;
                     let v = s
@@ -442,9 +442,9 @@ async fn expired_sessions_links_and_throttles_are_purged() {
         )
         .await
         .unwrap();
-    assert_eq!(left.0, ["live"]);
-    assert_eq!(left.1, ["fresh"]);
-    assert_eq!(left.2, ["recent"]);
+    assert_eq!(left[0], ["live"]);
+    assert_eq!(left[1], ["fresh"]);
+    assert_eq!(left[2], ["recent"]);
 }
 
 /// Sets a file's modification time `age` into the past.
