@@ -433,11 +433,11 @@ async fn expired_sessions_links_and_throttles_are_purged() {
                         .collect::<Result<Vec<String>, _>>()?;
                     Ok(v)
                 };
-                Ok((
+                Ok([
                     list("SELECT token_hash FROM sessions")?,
                     list("SELECT token_hash FROM account_links")?,
                     list("SELECT subject FROM sign_in_throttle")?,
-                ))
+                ])
             },
         )
         .await
