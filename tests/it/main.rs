@@ -13,6 +13,7 @@ mod languages;
 mod lifecycle;
 mod limits;
 mod mail;
+mod maintenance;
 mod pages;
 mod people;
 mod profile;

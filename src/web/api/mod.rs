@@ -43,6 +43,14 @@ fn json(status: StatusCode, body: &impl serde::Serialize) -> Response {
 
 /// How a service answer that is not success reads in the API.
 fn service_problem(e: ServiceError) -> Problem {
+    if e.is_storage_full() {
+        tracing::error!("the disk is full: {e}");
+        return Problem::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "Insufficient Storage",
+            "the portal's disk is full; nothing was stored. Try again later (the administrator has been warned in the log)",
+        );
+    }
     match e {
         ServiceError::NotFound => Problem::not_found(),
         ServiceError::Invalid { field, message } => {

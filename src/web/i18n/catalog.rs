@@ -295,6 +295,8 @@ catalog! {
     upload_too_large: "Het bestand is groter dan {} MB.", "The file is larger than {} MB.";
     upload_bad_type: "Dit soort bestand wordt niet aangenomen. Upload een PDF, PNG of JPEG.", "This kind of file is not accepted. Upload a PDF, PNG or JPEG.";
     upload_invalid: "Het bestand kon niet worden opgeslagen; controleer de naam en het soort.", "The file could not be stored; check its name and kind.";
+    upload_disk_full: "De opslag van de portal is vol; er is niets opgeslagen. Probeer het later opnieuw.",
+        "The portal's storage is full; nothing was stored. Please try again later.";
     upload_not_here: "U kunt hier geen bestanden uploaden.", "You cannot upload files here.";
     upload_partial: " De {} bestand(en) daarvoor zijn wel opgeslagen.", " The {} file(s) before it were stored.";
 

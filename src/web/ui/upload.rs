@@ -149,6 +149,14 @@ fn refused(site: &Site, error: &ServiceError, stored: usize) -> Response {
     } else {
         String::new()
     };
+    if error.is_storage_full() {
+        tracing::error!("the disk is full: {error}");
+        return page(
+            site,
+            StatusCode::INSUFFICIENT_STORAGE,
+            &format!("{}{earlier}", t.upload_disk_full),
+        );
+    }
     let (status, why) = match error {
         ServiceError::TooLarge { limit } => (
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -1,0 +1,171 @@
+//! Looking after a data directory with the real binary: a snapshot taken while the server
+//! runs restores into an empty directory that starts, checks clean and serves the same
+//! bytes; the scheduler runs jobs on their cron expressions and one failing job stops nothing.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+
+use crate::support::{Binary, Browser, TestApp, config_text, demo, login};
+
+/// The hashes of the first few documents an employee can download.
+async fn sampled_hashes(browser: &Browser) -> Vec<(String, String)> {
+    let page = browser.get("/dossier").await.text().await.unwrap();
+    let mut out = Vec::new();
+    for link in page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.ends_with("/download"))
+        .take(4)
+    {
+        let response = browser.get(link).await;
+        assert_eq!(response.status(), StatusCode::OK, "{link}");
+        let bytes = response.bytes().await.unwrap();
+        out.push((link.to_owned(), hex::encode(Sha256::digest(&bytes))));
+    }
+    assert!(out.len() >= 3, "enough documents to sample: {out:?}");
+    out
+}
+
+#[tokio::test]
+async fn a_snapshot_restores_into_an_empty_directory_that_serves_the_same_bytes() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    let before = sampled_hashes(&Browser::signed_in(&app, &employee).await).await;
+    let dir = app.data_dir.parent().unwrap().to_path_buf();
+
+    // Taken with the command line while the server runs.
+    let made = Binary::run(&dir, &["snapshot", "--config", "loondossier.toml"]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let snapshots: Vec<_> = std::fs::read_dir(app.data_dir.join("snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(snapshots.len(), 1, "{snapshots:?}");
+
+    let target = tempfile::tempdir().unwrap();
+    let restored_dir = target.path().join("restored");
+    let snapshot = snapshots[0].to_string_lossy().into_owned();
+    let restored_arg = restored_dir.to_string_lossy().into_owned();
+    let restored = Binary::run(&dir, &["restore", &snapshot, "--data-dir", &restored_arg]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    // Not over an existing installation.
+    let again = Binary::run(&dir, &["restore", &snapshot, "--data-dir", &restored_arg]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+    // The old installation (and its directory) goes away.
+    app.stop().await;
+
+    // The restored directory checks clean and serves the same bytes to the same login.
+    let text = format!(
+        "data_dir = \"{}\"\n[http]\nlisten = \"127.0.0.1:0\"\n",
+        restored_dir.display()
+    );
+    std::fs::write(target.path().join("loondossier.toml"), &text).unwrap();
+    let fsck = Binary::run(target.path(), &["fsck", "--config", "loondossier.toml"]);
+    let out = String::from_utf8_lossy(&fsck.stdout).into_owned();
+    assert!(fsck.status.success(), "{out}");
+    assert!(
+        out.contains(" 0 missing, 0 damaged, 0 without a row, 0 stale"),
+        "{out}"
+    );
+    let app = TestApp::start_in(target, &text).await;
+    let after = sampled_hashes(&Browser::signed_in(&app, &employee).await).await;
+    assert_eq!(after, before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn jobs_run_on_their_schedule_and_a_failing_one_stops_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let extra = "[retention]\norphan_grace_hours = 1\n\
+                 [jobs]\norphan_sweep = \"* * * * * *\"\nsnapshot = \"* * * * * *\"\n";
+    let text = config_text(tmp.path(), extra);
+    let app = TestApp::start_in(tmp, &text).await;
+    // The snapshot job cannot work: its directory is a file now.
+    let snapshots = app.data_dir.join("snapshots");
+    std::fs::remove_dir(&snapshots).unwrap();
+    std::fs::write(&snapshots, b"not a directory").unwrap();
+    // A file a crash left behind, older than the grace period.
+    let shard = app.data_dir.join("files").join("ab");
+    std::fs::create_dir_all(&shard).unwrap();
+    let orphan = shard.join("ab000000000000000000000000000000");
+    std::fs::write(&orphan, b"left behind").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&orphan)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600))
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while orphan.exists() {
+        assert!(Instant::now() < deadline, "the orphan sweep never ran");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Several failed snapshot turns later the server still answers, and so do the jobs.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    std::fs::write(&orphan, b"left behind again").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&orphan)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600))
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while orphan.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the sweep stopped after the snapshot failures"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.stop().await;
+}
+
+#[test]
+fn jobs_are_listed_and_run_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        "data_dir = \"data\"\n[jobs]\nintegrity = \"\"\n",
+    )
+    .unwrap();
+    let list = Binary::run(dir.path(), &["jobs", "list"]);
+    let out = String::from_utf8_lossy(&list.stdout).into_owned();
+    assert!(out.contains("payroll_retention  0 0 3 * * *"), "{out}");
+    assert!(out.contains("integrity          disabled"), "{out}");
+    for job in [
+        "outbox",
+        "backup_retention",
+        "payroll_retention",
+        "upload_retention",
+        "trash_purge",
+        "session_purge",
+        "orphan_sweep",
+        "integrity",
+    ] {
+        let run = Binary::run(dir.path(), &["jobs", "run", job]);
+        assert!(
+            run.status.success(),
+            "{job}: {}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(String::from_utf8_lossy(&run.stdout).starts_with(&format!("{job}: ")));
+    }
+    let unknown = Binary::run(dir.path(), &["jobs", "run", "backups"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("the jobs are outbox"));
+}
