@@ -207,7 +207,12 @@ impl BlobStore {
                     return Err(BlobError::TooLarge { limit });
                 }
                 hasher.update(bytes);
-                file.write_all(bytes).await?;
+                if let Err(e) = file.write_all(bytes).await {
+                    // Read (and drop) the rest of what the client sends, within the limit, so
+                    // it hears why instead of seeing its connection cut mid-request.
+                    drain(body.as_mut(), limit.saturating_sub(size)).await;
+                    return Err(e.into());
+                }
                 let n = bytes.len();
                 chunk.advance(n);
             }
@@ -341,6 +346,22 @@ fn not_found(e: std::io::Error) -> BlobError {
         BlobError::NotFound
     } else {
         BlobError::Io(e)
+    }
+}
+
+/// Consumes up to `at_most` more bytes of a body, discarding them.
+async fn drain<S, B, E>(mut body: std::pin::Pin<&mut S>, at_most: u64)
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+{
+    let mut left = at_most;
+    while let Some(Ok(chunk)) = body.next().await {
+        let n = chunk.remaining() as u64;
+        if n > left {
+            return;
+        }
+        left -= n;
     }
 }
 

@@ -7,6 +7,7 @@
 )]
 
 mod cli;
+mod crash;
 mod documents;
 mod http;
 mod languages;

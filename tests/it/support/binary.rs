@@ -49,8 +49,16 @@ impl Binary {
 
     /// Starts `serve` and waits for its "listening on" line.
     pub fn serve(dir: &Path, args: &[&str]) -> ServerProcess {
-        let mut child = Command::new(Self::path())
-            .arg("serve")
+        let path = Self::path();
+        let mut all = vec!["serve"];
+        all.extend_from_slice(args);
+        Self::serve_with(dir, &path.to_string_lossy(), &all)
+    }
+
+    /// Starts a server through another program (e.g. `unshare … loondossier serve`) and
+    /// waits for its "listening on" line.
+    pub fn serve_with(dir: &Path, program: &str, args: &[&str]) -> ServerProcess {
+        let mut child = Command::new(program)
             .args(args)
             .current_dir(dir)
             .env_remove("LOONDOSSIER_LOG")
@@ -58,7 +66,7 @@ impl Binary {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("spawn loondossier serve");
+            .expect("spawn the server");
         let stderr = child.stderr.take().expect("stderr");
         let log = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();

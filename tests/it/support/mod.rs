@@ -12,7 +12,7 @@ mod certs;
 mod smtp;
 mod webdriver;
 
-pub use binary::Binary;
+pub use binary::{Binary, ServerProcess};
 pub use browser::{Browser, csrf_in, demo, login};
 pub use certs::TestCert;
 pub use smtp::{Received, SmtpOptions, SmtpServer};
