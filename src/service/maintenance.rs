@@ -185,8 +185,9 @@ impl Services {
         // File times are the file system's; the grace is measured against the same clock.
         let now = SystemTime::now();
         let blobs = self.blobs.clone();
-        tokio::task::spawn_blocking(move || -> Result<JobReport, ServiceError> {
+        let (report, removed) = tokio::task::spawn_blocking(move || -> Result<_, ServiceError> {
             let mut report = JobReport::default();
+            let mut removed = Vec::new();
             let stored = blobs.list_stored().map_err(crate::blobs::BlobError::from)?;
             let temporary = blobs
                 .list_temporary()
@@ -198,17 +199,27 @@ impl Services {
                 .filter(|l| older_than(l, now, grace));
             for file in doomed {
                 match std::fs::remove_file(&file.path) {
-                    Ok(()) => report.count += 1,
+                    Ok(()) => {
+                        report.count += 1;
+                        removed.push(file.name.clone());
+                    }
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                     Err(e) => report.notes.push(format!("{}: {e}", file.path.display())),
                 }
             }
-            Ok(report)
+            Ok((report, removed))
         })
         .await
         .map_err(|_| {
             ServiceError::Maintenance("the orphan sweep stopped unexpectedly".to_owned())
-        })?
+        })??;
+        if !removed.is_empty() {
+            let detail = serde_json::json!({
+                "job": "orphan_sweep", "what": "files", "count": removed.len(), "ids": removed,
+            });
+            self.note_purge("orphan_sweep", detail).await;
+        }
+        Ok(report)
     }
 
     /// `integrity`: SQLite's `integrity_check` and `foreign_key_check`, then the file check.

@@ -37,6 +37,20 @@ pub fn dutch_year(now: DateTime<Utc>) -> i32 {
 }
 
 impl Services {
+    /// Writes an audit line for a removal that is not of rows (files, expired sign-in state).
+    pub(super) async fn note_purge(&self, job: &'static str, detail: serde_json::Value) {
+        let event = AuditEvent {
+            at: self.clock.now(),
+            account: None,
+            actor: format!("job {job}"),
+            action: AuditAction::Purged,
+            subject: None,
+            client_addr: None,
+            detail: Some(detail.to_string()),
+        };
+        self.audit.record(event, None).await;
+    }
+
     /// Removes the rows `find` picks (in the same transaction, with one audit line naming
     /// them), then their files, then folds the WAL so no old copy of the rows stays there.
     async fn remove<F>(
@@ -194,9 +208,20 @@ impl Services {
                 )?)
             })
             .await?;
+        let count = purged.sessions + purged.links + purged.throttles + purged.idempotency_keys;
+        if count > 0 {
+            self.note_purge(
+                "session_purge",
+                serde_json::json!({
+                    "job": "session_purge", "what": "sign-in state", "count": count,
+                    "sessions": purged.sessions, "links": purged.links,
+                    "throttles": purged.throttles, "idempotency_keys": purged.idempotency_keys,
+                }),
+            )
+            .await;
+        }
         Ok(JobReport {
-            count: (purged.sessions + purged.links + purged.throttles + purged.idempotency_keys)
-                as u64,
+            count: count as u64,
             notes: vec![format!(
                 "{} sessions, {} links, {} sign-in throttles, {} idempotency answers",
                 purged.sessions, purged.links, purged.throttles, purged.idempotency_keys

@@ -169,3 +169,50 @@ fn jobs_are_listed_and_run_from_the_command_line() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("the jobs are outbox"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_outbox_job_sends_what_is_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = crate::support::SmtpServer::start(&dir.path().join("mail"));
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        format!(
+            "data_dir = \"data\"\npublic_url = \"https://portal.example\"\n{}",
+            smtp.smtp_section(None)
+        ),
+    )
+    .unwrap();
+    let added = Binary::run(
+        dir.path(),
+        &["bureau", "add", "--client-number", "K1", "--name", "Bakker"],
+    );
+    assert!(added.status.success());
+    // Queued by the command (no server runs to send it)…
+    let user = Binary::run(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--bureau",
+            "K1",
+            "--username",
+            "anna",
+            "--email",
+            "anna@bakker.example",
+        ],
+    );
+    assert!(
+        user.status.success(),
+        "{}",
+        String::from_utf8_lossy(&user.stderr)
+    );
+    assert!(smtp.received().is_empty());
+    // …and sent by the job.
+    let run = Binary::run(dir.path(), &["jobs", "run", "outbox"]);
+    let out = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(run.status.success(), "{out}");
+    assert!(out.contains("1 sent"), "{out}");
+    let mail = smtp.wait_for(1).await;
+    assert!(mail[0].header("To").unwrap().contains("anna@bakker.example"));
+    assert!(mail[0].link().starts_with("https://portal.example/"));
+}

@@ -421,6 +421,9 @@ async fn expired_sessions_links_and_throttles_are_purged() {
     counts.unwrap();
     let report = w.services.run_session_purge().await.unwrap();
     assert_eq!(report.count, 4, "{report:?}");
+    let lines = purge_lines(&w).await;
+    assert_eq!(lines[0].1["sessions"], 2);
+    assert_eq!(lines[0].1["count"], 4);
     let left = w
         .services
         .store
@@ -485,6 +488,13 @@ async fn the_orphan_sweep_removes_only_old_files_without_a_row() {
     }
     let report = w.services.run_orphan_sweep().await.unwrap();
     assert_eq!(report.count, 2, "{report:?}");
+    let lines = purge_lines(&w).await;
+    assert_eq!(lines[0].0, "job orphan_sweep");
+    let mut names: Vec<String> = serde_json::from_value(lines[0].1["ids"].clone()).unwrap();
+    names.sort();
+    let mut expected = vec![old_orphan.id.to_string(), "upload-stale".to_owned()];
+    expected.sort();
+    assert_eq!(names, expected);
     assert!(!blobs.path(old_orphan.id).exists());
     assert!(!stale_temp.exists());
     assert!(
