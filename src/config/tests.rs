@@ -217,3 +217,37 @@ fn smtp_ca_and_retry_settings_are_checked() {
     assert_eq!(smtp.give_up_after.as_secs(), 24 * 3600);
     assert_eq!(smtp.notify_delay.as_secs(), 0);
 }
+
+#[test]
+fn retention_settings_have_dutch_defaults_and_are_checked() {
+    let defaults = Config::from_toml("", None).unwrap().retention;
+    assert_eq!(defaults.payroll_years, 7);
+    assert_eq!(defaults.upload_years, 5);
+    assert_eq!(defaults.trash_days, 30);
+    let config = Config::from_toml(
+        "[retention]\nupload_years = 4\nupload_years_by_kind = { expense_claim = 7 }\n",
+        None,
+    )
+    .unwrap();
+    use crate::domain::DocumentKind;
+    assert_eq!(
+        config
+            .retention
+            .upload_years_for(DocumentKind::ExpenseClaim),
+        7
+    );
+    assert_eq!(config.retention.upload_years_for(DocumentKind::IdCopy), 4);
+    let (place, why) = invalid("[retention]\nupload_years_by_kind = { payslip = 3 }\n");
+    assert!(
+        place.ends_with("[retention] upload_years_by_kind.payslip"),
+        "{place}"
+    );
+    assert!(why.contains("not a kind employees upload"), "{why}");
+    let (place, _) = invalid("[retention]\npayroll_years = 0\n");
+    assert!(place.ends_with(":2: [retention] payroll_years"), "{place}");
+    // The example file's retention section is valid as written.
+    let example = include_str!("../../config.example.toml");
+    let start = example.find("[retention]").unwrap();
+    let end = start + example[start..].find("\n# Scheduled jobs").unwrap();
+    Config::from_toml(&example[start..end], None).unwrap();
+}

@@ -213,6 +213,11 @@ async fn the_outbox_job_sends_what_is_queued() {
     assert!(run.status.success(), "{out}");
     assert!(out.contains("1 sent"), "{out}");
     let mail = smtp.wait_for(1).await;
-    assert!(mail[0].header("To").unwrap().contains("anna@bakker.example"));
+    assert!(
+        mail[0]
+            .header("To")
+            .unwrap()
+            .contains("anna@bakker.example")
+    );
     assert!(mail[0].link().starts_with("https://portal.example/"));
 }
