@@ -36,18 +36,23 @@ pub fn dutch_year(now: DateTime<Utc>) -> i32 {
     now.with_timezone(&Amsterdam).year()
 }
 
+/// The audit line of a job's removal: who (the job), and in the detail what and how many.
+fn purge_event(job: &'static str, at: DateTime<Utc>, detail: &serde_json::Value) -> AuditEvent {
+    AuditEvent {
+        at,
+        account: None,
+        actor: format!("job {job}"),
+        action: AuditAction::Purged,
+        subject: None,
+        client_addr: None,
+        detail: Some(detail.to_string()),
+    }
+}
+
 impl Services {
     /// Writes an audit line for a removal that is not of rows (files, expired sign-in state).
     pub(super) async fn note_purge(&self, job: &'static str, detail: serde_json::Value) {
-        let event = AuditEvent {
-            at: self.clock.now(),
-            account: None,
-            actor: format!("job {job}"),
-            action: AuditAction::Purged,
-            subject: None,
-            client_addr: None,
-            detail: Some(detail.to_string()),
-        };
+        let event = purge_event(job, self.clock.now(), &detail);
         self.audit.record(event, None).await;
     }
 
@@ -81,18 +86,7 @@ impl Services {
                     "count": doomed.len(),
                     "ids": ids,
                 });
-                audit::append(
-                    tx,
-                    &[AuditEvent {
-                        at: now,
-                        account: None,
-                        actor: format!("job {job}"),
-                        action: AuditAction::Purged,
-                        subject: None,
-                        client_addr: None,
-                        detail: Some(detail.to_string()),
-                    }],
-                )?;
+                audit::append(tx, &[purge_event(job, now, &detail)])?;
                 Ok(doomed)
             })
             .await?;

@@ -86,6 +86,17 @@ async fn a_snapshot_restores_into_an_empty_directory_that_serves_the_same_bytes(
     app.stop().await;
 }
 
+/// A stored file with no row, two hours old (past a one-hour grace period).
+fn leave_behind(path: &std::path::Path) {
+    std::fs::write(path, b"left behind").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600))
+        .unwrap();
+}
+
 #[tokio::test]
 async fn jobs_run_on_their_schedule_and_a_failing_one_stops_nothing() {
     let tmp = tempfile::tempdir().unwrap();
@@ -101,13 +112,7 @@ async fn jobs_run_on_their_schedule_and_a_failing_one_stops_nothing() {
     let shard = app.data_dir.join("files").join("ab");
     std::fs::create_dir_all(&shard).unwrap();
     let orphan = shard.join("ab000000000000000000000000000000");
-    std::fs::write(&orphan, b"left behind").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&orphan)
-        .unwrap()
-        .set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600))
-        .unwrap();
+    leave_behind(&orphan);
     let deadline = Instant::now() + Duration::from_secs(30);
     while orphan.exists() {
         assert!(Instant::now() < deadline, "the orphan sweep never ran");
@@ -116,13 +121,7 @@ async fn jobs_run_on_their_schedule_and_a_failing_one_stops_nothing() {
     // Several failed snapshot turns later the server still answers, and so do the jobs.
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
-    std::fs::write(&orphan, b"left behind again").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&orphan)
-        .unwrap()
-        .set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600))
-        .unwrap();
+    leave_behind(&orphan);
     let deadline = Instant::now() + Duration::from_secs(30);
     while orphan.exists() {
         assert!(

@@ -272,33 +272,21 @@ async fn the_trash_is_purged_after_its_grace_period() {
 #[tokio::test]
 async fn backups_beyond_the_newest_n_per_client_go() {
     let w = world().await;
-    let bureau = w
-        .services
-        .create_token(
-            crate::service::TokenFor::Bureau {
-                client_number: "K1".into(),
-            },
-            "t",
-        )
-        .await
-        .unwrap();
-    let own = w
-        .services
-        .create_token(
-            crate::service::TokenFor::Employer {
-                lhn: "123456782L01".into(),
-            },
-            "t",
-        )
-        .await
-        .unwrap();
-    let bureau = w
-        .services
-        .api_client(&bureau.secret)
-        .await
-        .unwrap()
-        .unwrap();
-    let own = w.services.api_client(&own.secret).await.unwrap().unwrap();
+    let client = |target| {
+        let services = w.services.clone();
+        async move {
+            let token = services.create_token(target, "t").await.unwrap();
+            services.api_client(&token.secret).await.unwrap().unwrap()
+        }
+    };
+    let bureau = client(crate::service::TokenFor::Bureau {
+        client_number: "K1".into(),
+    })
+    .await;
+    let own = client(crate::service::TokenFor::Employer {
+        lhn: "123456782L01".into(),
+    })
+    .await;
     let mut names = Vec::new();
     for n in 1..=4 {
         w.clock.advance(chrono::Duration::minutes(1));
