@@ -16,6 +16,14 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::service::demo::{CREDENTIALS_FILE, DemoSize};
 
+/// `--version`: the release and the git revision it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LOONDOSSIER_REVISION"),
+    ")"
+);
+
 /// Exit status for a configuration the program refuses.
 pub const EXIT_CONFIG: u8 = 2;
 /// Exit status for a failure to start or run.
@@ -24,7 +32,7 @@ pub const EXIT_FAILURE: u8 = 1;
 #[derive(Debug, Parser)]
 #[command(
     name = "loondossier",
-    version,
+    version = VERSION,
     about = "Self-hosted payroll-document portal"
 )]
 pub struct Cli {

@@ -19,6 +19,24 @@ fn help_lists_the_commands() {
 }
 
 #[test]
+fn version_names_the_release_and_the_git_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Binary::run(dir.path(), &["--version"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let rest = text
+        .strip_prefix(&format!("loondossier {} (", env!("CARGO_PKG_VERSION")))
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{text}"));
+    let revision = rest.trim_end_matches("+changes");
+    assert!(
+        revision == "unknown"
+            || (revision.len() == 12 && revision.chars().all(|c| c.is_ascii_hexdigit())),
+        "{text}"
+    );
+}
+
+#[test]
 fn unknown_key_exits_2_naming_key_and_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
