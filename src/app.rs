@@ -21,6 +21,13 @@ use crate::tls;
 use crate::web::server::{self, ServeOptions};
 use crate::web::{self, SecurityHeaders, views::Site};
 
+/// What a certificate reload changed: when the old and the new one expire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CertificateSwap {
+    pub old_expiry: Option<chrono::DateTime<chrono::Utc>>,
+    pub new_expiry: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Why the server could not start. Each message says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -151,6 +158,10 @@ impl App {
             Some(tls_config) => {
                 let key = tls::load_certified_key(&tls_config.cert, &tls_config.key)
                     .map_err(|e| StartError::Tls(e.to_string()))?;
+                match tls::expiry(&key) {
+                    Some(until) => tracing::info!(valid_until = %until, "TLS certificate loaded"),
+                    None => tracing::warn!("TLS certificate loaded; its expiry could not be read"),
+                }
                 let store = tls::CertStore::new(key);
                 let server_config = tls::server_config(Arc::clone(&store))
                     .map_err(|e| StartError::Tls(e.to_string()))?;
@@ -320,13 +331,18 @@ impl Running {
 
     /// Re-reads the certificate and key files (after a renewal). New handshakes use the new
     /// pair; open connections keep theirs. A pair that does not load leaves the old one in use.
-    pub fn reload_tls(&self) -> Result<(), tls::TlsFileError> {
+    /// Answers the old and the new certificate's expiry, for the log.
+    pub fn reload_tls(&self) -> Result<Option<CertificateSwap>, tls::TlsFileError> {
         let Some((store, config)) = &self.certs else {
-            return Ok(());
+            return Ok(None);
         };
         let key = tls::load_certified_key(&config.cert, &config.key)?;
-        store.replace(key);
-        Ok(())
+        let new_expiry = tls::expiry(&key);
+        let old = store.replace(key);
+        Ok(Some(CertificateSwap {
+            old_expiry: tls::expiry(&old),
+            new_expiry,
+        }))
     }
 
     /// Stops accepting, lets in-flight requests finish (bounded by the grace period), closes

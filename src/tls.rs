@@ -113,6 +113,13 @@ pub fn load_certified_key(cert: &Path, key: &Path) -> Result<Arc<CertifiedKey>, 
         })
 }
 
+/// When the leaf certificate of `key` stops being valid, for the log.
+pub fn expiry(key: &CertifiedKey) -> Option<chrono::DateTime<chrono::Utc>> {
+    let leaf = key.cert.first()?;
+    let (_, parsed) = x509_parser::parse_x509_certificate(leaf.as_ref()).ok()?;
+    chrono::DateTime::from_timestamp(parsed.validity().not_after.timestamp(), 0)
+}
+
 /// The certificate in use; swapped as a whole so a reload never serves half a pair.
 #[derive(Debug)]
 pub struct CertStore {
@@ -126,9 +133,18 @@ impl CertStore {
         })
     }
 
-    /// Replaces the certificate for new handshakes; open connections keep theirs.
-    pub fn replace(&self, key: Arc<CertifiedKey>) {
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = key;
+    /// Replaces the certificate for new handshakes; open connections keep theirs. Returns
+    /// the one it replaced.
+    pub fn replace(&self, key: Arc<CertifiedKey>) -> Arc<CertifiedKey> {
+        std::mem::replace(
+            &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
+            key,
+        )
+    }
+
+    /// The certificate new handshakes get.
+    pub fn current(&self) -> Arc<CertifiedKey> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
     }
 }
 

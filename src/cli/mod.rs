@@ -433,7 +433,17 @@ impl Signals {
                 _ = self.int.recv() => "SIGINT",
                 _ = self.hup.recv() => {
                     match running.reload_tls() {
-                        Ok(()) => tracing::info!("SIGHUP: TLS certificate reloaded"),
+                        Ok(Some(swap)) => {
+                            let show = |at: Option<chrono::DateTime<chrono::Utc>>| {
+                                at.map_or_else(|| "unknown".to_owned(), |t| t.to_rfc3339())
+                            };
+                            tracing::info!(
+                                old_valid_until = %show(swap.old_expiry),
+                                new_valid_until = %show(swap.new_expiry),
+                                "SIGHUP: TLS certificate reloaded"
+                            );
+                        }
+                        Ok(None) => tracing::info!("SIGHUP: no [tls] section, nothing to reload"),
                         Err(e) => tracing::error!(
                             "SIGHUP: new TLS certificate not usable, keeping the current one: {e}"
                         ),

@@ -193,7 +193,9 @@ async fn sighup_reloads_the_certificate_and_keeps_it_when_the_new_one_is_bad() {
     let mut server = Binary::serve(dir.path(), &[]);
     let port = server.url().rsplit(':').next().unwrap().to_owned();
     let healthz = format!("https://localhost:{port}/healthz");
-    assert!(first.http_client().get(&healthz).send().await.is_ok());
+    // A client that trusts only the first certificate keeps its connection open.
+    let open = first.http_client();
+    assert!(open.get(&healthz).send().await.is_ok());
 
     // certbot renews: new files at the same paths, then the reload hook sends SIGHUP.
     let renewed = TestCert::write(dir.path());
@@ -203,6 +205,25 @@ async fn sighup_reloads_the_certificate_and_keeps_it_when_the_new_one_is_bad() {
         client.get(&healthz).send().await.is_ok()
     })
     .await;
+    // The log says which certificate went and which came, by their expiry.
+    let log = server.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("TLS certificate reloaded"))
+        .expect("a reload line");
+    assert!(
+        line.contains("old_valid_until=") && line.contains("new_valid_until="),
+        "{line}"
+    );
+    assert!(!line.contains("unknown"), "{line}");
+    // The open connection was not dropped: it still answers (a new one could not, as this
+    // client does not trust the renewed certificate).
+    let still = open.get(&healthz).send().await.expect("the open connection still works");
+    assert_eq!(still.status(), StatusCode::OK);
+    assert!(
+        first.http_client().get(&healthz).send().await.is_err(),
+        "new connections get the renewed certificate"
+    );
 
     std::fs::write(&renewed.cert_path, "not a certificate").unwrap();
     server.signal("HUP");
