@@ -86,6 +86,7 @@ impl App {
     /// serves in the background.
     pub async fn start(self) -> Result<Running, StartError> {
         let config = &self.config;
+        raise_open_files_limit(config.http.max_connections);
         let listener = bind(config.http.listen, "main listener", "[http] listen").await?;
         let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
             what: "main listener",
@@ -214,6 +215,43 @@ impl App {
             services: self.services,
             _lock: self.lock,
         })
+    }
+}
+
+/// Every connection is an open file, and so is every file being served: the common default
+/// of 1024 would cap the connections below `[http] max_connections`. The soft limit goes up
+/// to the hard one (which the administrator controls, e.g. `LimitNOFILE=` in the unit).
+fn raise_open_files_limit(max_connections: usize) {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limits = getrlimit(Resource::Nofile);
+    let wanted = (max_connections as u64)
+        .saturating_mul(2)
+        .saturating_add(256);
+    let Some(hard) = limits.maximum else {
+        return;
+    };
+    let current = limits.current.unwrap_or(0);
+    if current >= wanted.min(hard) {
+        return;
+    }
+    let raised = rustix::process::Rlimit {
+        current: Some(wanted.min(hard)),
+        maximum: Some(hard),
+    };
+    match setrlimit(Resource::Nofile, raised) {
+        Ok(()) => tracing::info!(
+            from = current,
+            to = wanted.min(hard),
+            "raised the open-files limit"
+        ),
+        Err(e) => tracing::warn!(error = %e, current, "could not raise the open-files limit"),
+    }
+    if hard < wanted {
+        tracing::warn!(
+            hard,
+            max_connections,
+            "the open-files limit is low for [http] max_connections; raise LimitNOFILE"
+        );
     }
 }
 

@@ -218,7 +218,11 @@ async fn sighup_reloads_the_certificate_and_keeps_it_when_the_new_one_is_bad() {
     assert!(!line.contains("unknown"), "{line}");
     // The open connection was not dropped: it still answers (a new one could not, as this
     // client does not trust the renewed certificate).
-    let still = open.get(&healthz).send().await.expect("the open connection still works");
+    let still = open
+        .get(&healthz)
+        .send()
+        .await
+        .expect("the open connection still works");
     assert_eq!(still.status(), StatusCode::OK);
     assert!(
         first.http_client().get(&healthz).send().await.is_err(),

@@ -71,3 +71,45 @@ async fn keep_alive_connections_serve_several_requests() {
     assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 3, "{text}");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_slow_connections_leave_healthz_and_sign_in_answering() {
+    let app = TestApp::start().await;
+    let report = crate::support::demo(&app).await;
+    // 500 slowloris clients: each sends part of a request, then a byte now and then.
+    let mut slow = Vec::new();
+    for _ in 0..500 {
+        let mut stream = TcpStream::connect(app.running.local_addr()).await.unwrap();
+        stream
+            .write_all(b"POST /aanmelden HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    let trickle = tokio::spawn(async move {
+        for _ in 0..20 {
+            for stream in &mut slow {
+                let _ = stream.write_all(b"a").await;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        slow
+    });
+    // Meanwhile others are served as usual.
+    for _ in 0..3 {
+        assert_eq!(app.get("/healthz").await.status(), reqwest::StatusCode::OK);
+        assert_eq!(
+            app.get("/aanmelden").await.status(),
+            reqwest::StatusCode::OK
+        );
+    }
+    let employee = crate::support::login(&report, "demo-werknemer-1");
+    let browser = crate::support::Browser::signed_in(&app, employee).await;
+    assert_eq!(
+        browser.get("/dossier").await.status(),
+        reqwest::StatusCode::OK
+    );
+    assert!(!trickle.is_finished(), "the slow clients were still there");
+    trickle.abort();
+    app.stop().await;
+}
