@@ -112,6 +112,7 @@ impl App {
             services: Arc::clone(&self.services),
             site,
             logo: config.logo.clone(),
+            metrics_token: config.metrics_token.clone(),
             secure: config.tls.is_some(),
             origin: config
                 .public_url

@@ -12,6 +12,7 @@ pub mod data_dir;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod push;
 pub mod service;
 pub mod store;

@@ -28,6 +28,22 @@ pub struct PasswordWork {
     cost: Cost,
 }
 
+/// Counts a password check in the metrics while it waits or runs.
+struct InFlight;
+
+impl InFlight {
+    fn start() -> Self {
+        crate::metrics::METRICS.password_checks.inc();
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        crate::metrics::METRICS.password_checks.dec();
+    }
+}
+
 impl PasswordWork {
     /// `parallel` checks at once (about the number of cores), four times that may wait.
     pub fn new(parallel: usize) -> Result<Self, HashError> {
@@ -56,6 +72,7 @@ impl PasswordWork {
             .clone()
             .try_acquire_owned()
             .map_err(|_| Busy)?;
+        let _counted = InFlight::start();
         let _running = self
             .running
             .clone()

@@ -19,6 +19,7 @@ pub struct FileConfig {
     pub security: Option<SecuritySection>,
     pub backups: Option<BackupsSection>,
     pub retention: Option<RetentionSection>,
+    pub metrics: Option<MetricsSection>,
     pub jobs: Option<JobsSection>,
 }
 
@@ -27,6 +28,12 @@ pub struct FileConfig {
 pub struct BackupsSection {
     pub keep: Option<Spanned<i64>>,
     pub max_size_mb: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSection {
+    pub token: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -70,6 +70,8 @@ pub struct Config {
     /// Payroll-software backups kept per client.
     pub backups_keep: usize,
     pub retention: RetentionConfig,
+    /// `GET /metrics` answers only with this bearer token; without one it does not exist.
+    pub metrics_token: Option<String>,
     /// The largest backup accepted, in bytes.
     pub backup_max_bytes: u64,
     /// Job name → cron schedule; `None` when the config disables the job with `""`.

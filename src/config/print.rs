@@ -23,7 +23,14 @@ struct Effective<'a> {
     security: Security,
     backups: Backups,
     retention: Retention,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<Metrics>,
     jobs: toml::Table,
+}
+
+#[derive(Serialize)]
+struct Metrics {
+    token: &'static str,
 }
 
 #[derive(Serialize)]
@@ -159,6 +166,10 @@ impl Config {
                 keep: self.backups_keep,
                 max_size_mb: self.backup_max_bytes / (1024 * 1024),
             },
+            metrics: self
+                .metrics_token
+                .as_ref()
+                .map(|_| Metrics { token: REDACTED }),
             retention: Retention {
                 payroll_years: self.retention.payroll_years,
                 upload_years: self.retention.upload_years,

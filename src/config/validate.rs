@@ -86,6 +86,18 @@ impl Validator<'_> {
             1..=1_048_576,
         )?;
         let retention = self.retention(raw.retention.unwrap_or_default())?;
+        let metrics_token = match raw.metrics.and_then(|m| m.token) {
+            Some(token) if token.get_ref().trim().len() < 32 => {
+                return Err(self.invalid(
+                    "[metrics] token",
+                    &token,
+                    "is shorter than 32 characters",
+                    "use a long random value, e.g. the output of `openssl rand -hex 32`",
+                ));
+            }
+            Some(token) => Some(token.into_inner().trim().to_owned()),
+            None => None,
+        };
         let jobs = self.jobs(raw.jobs.unwrap_or_default())?;
         Ok(Config {
             source: path.map(Path::to_path_buf),
@@ -100,6 +112,7 @@ impl Validator<'_> {
             security,
             backups_keep,
             retention,
+            metrics_token,
             backup_max_bytes: backup_max_mb * 1024 * 1024,
             jobs,
         })

@@ -130,7 +130,20 @@ impl Runner {
     pub async fn run_logged(&self, job: Job) -> Option<JobReport> {
         let started = std::time::Instant::now();
         tracing::info!(job = job.name(), "job started");
-        match self.run(job).await {
+        let outcome = self.run(job).await;
+        let label = match &outcome {
+            Ok(report) if report.problems > 0 => "problems",
+            Ok(_) => "ok",
+            Err(_) => "error",
+        };
+        crate::metrics::METRICS
+            .jobs
+            .get_or_create(&crate::metrics::JobLabels {
+                job: job.name().to_owned(),
+                outcome: label.to_owned(),
+            })
+            .inc();
+        match outcome {
             Ok(report) => {
                 let ms = started.elapsed().as_millis() as u64;
                 if report.problems > 0 {

@@ -57,7 +57,12 @@ impl<T: AsyncRead + Unpin> AsyncRead for IdleTimeout<T> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        let before = buf.filled().len();
         let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
+        let read = buf.filled().len().saturating_sub(before);
+        if read > 0 {
+            crate::metrics::METRICS.bytes_received.inc_by(read as u64);
+        }
         this.outcome(cx, poll)
     }
 }
@@ -70,6 +75,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if let Poll::Ready(Ok(n)) = &poll {
+            crate::metrics::METRICS.bytes_sent.inc_by(*n as u64);
+        }
         this.outcome(cx, poll)
     }
 
@@ -80,6 +88,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(n)) = &poll {
+            crate::metrics::METRICS.bytes_sent.inc_by(*n as u64);
+        }
         this.outcome(cx, poll)
     }
 

@@ -38,7 +38,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         services: Arc::clone(&state.services),
         trusted_proxies: state.trusted_proxies.clone(),
     });
+    let metrics = metrics_route(Arc::clone(&state.services), state.metrics_token.clone());
     health::routes(Arc::clone(&state.services))
+        .or(metrics)
+        .unify()
         .or(assets::routes(state.site.name.clone()))
         .unify()
         .or(assets::logo_route(state.logo.clone()))
@@ -50,4 +53,53 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(fallback)
         .unify()
         .boxed()
+}
+
+/// `GET /metrics` in the Prometheus text format, for the bearer of `[metrics] token` only;
+/// anyone else (and everyone when no token is configured) gets the same 404 as any unknown
+/// address.
+fn metrics_route(
+    services: Arc<crate::service::Services>,
+    token: Option<String>,
+) -> BoxedFilter<(Response,)> {
+    warp::get()
+        .and(warp::path!("metrics"))
+        .and(warp::header::optional::<String>("authorization"))
+        .and_then(move |authorization: Option<String>| {
+            let services = Arc::clone(&services);
+            let token = token.clone();
+            async move {
+                let sent = authorization
+                    .as_deref()
+                    .and_then(|a| a.strip_prefix("Bearer "))
+                    .unwrap_or("");
+                match token {
+                    Some(token) if crate::auth::token::same(&token, sent) => {
+                        Ok(metrics_page(&services).await)
+                    }
+                    _ => Err(warp::reject::not_found()),
+                }
+            }
+        })
+        .boxed()
+}
+
+async fn metrics_page(services: &crate::service::Services) -> Response {
+    use crate::metrics::{METRICS, MailLabels};
+    if let Ok(summary) = services.outbox_summary().await {
+        for (state, count) in [("queued", summary.queued), ("failed", summary.failed)] {
+            METRICS
+                .mail
+                .get_or_create(&MailLabels {
+                    state: state.to_owned(),
+                })
+                .set(count);
+        }
+    }
+    let mut response = Response::new(METRICS.render().into());
+    response.headers_mut().insert(
+        warp::http::header::CONTENT_TYPE,
+        warp::http::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }

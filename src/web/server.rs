@@ -20,6 +20,20 @@ use warp::reply::Response;
 
 use super::headers::SecurityHeaders;
 use super::idle::IdleTimeout;
+use crate::metrics::METRICS;
+
+/// Runs `f` when dropped.
+struct Guard<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for Guard<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
+fn on_drop<F: FnMut()>(f: F) -> Guard<F> {
+    Guard(f)
+}
 
 /// The peer address of the connection a request came in on (a request extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,11 +146,25 @@ async fn serve_connection<IO>(
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ClientAddr(peer));
         let mut inner = warp_service.clone();
+        let started = std::time::Instant::now();
+        let method = request.method().clone();
+        let path = request.uri().path().to_owned();
         async move {
             let mut response = inner.call(request).await?;
             headers.apply(response.headers_mut());
+            METRICS.request(
+                method.as_str(),
+                &path,
+                response.status().as_u16(),
+                started.elapsed().as_secs_f64(),
+            );
             Ok::<_, Infallible>(response)
         }
+    });
+    METRICS.connections.inc();
+    // Counted down however the connection ends.
+    let _open = on_drop(|| {
+        METRICS.connections.dec();
     });
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder

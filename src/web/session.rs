@@ -16,6 +16,8 @@ use crate::service::{CurrentSession, IssuedSession, RequestContext, Services};
 pub struct WebState {
     pub services: Arc<Services>,
     pub site: super::views::Site,
+    /// The bearer token `/metrics` wants; `None`: there is no `/metrics`.
+    pub metrics_token: Option<String>,
     /// The configured logo, served at `site.logo`.
     pub logo: Option<crate::config::Logo>,
     /// Served over TLS: cookies get `Secure` and the `__Host-` prefix.

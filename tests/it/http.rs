@@ -117,3 +117,67 @@ async fn unknown_paths_are_not_found_as_page_or_problem() {
     assert_eq!(body["status"], 404);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_are_for_the_token_holder_only_and_count_requests() {
+    let token = "metrics-token-0123456789abcdef0123456789";
+    let app =
+        crate::support::TestApp::start_with(&format!("[metrics]\ntoken = \"{token}\"\n")).await;
+    let scrape = |auth: Option<&str>| {
+        let mut request = app.client.get(app.url("/metrics"));
+        if let Some(auth) = auth {
+            request = request.header("authorization", auth);
+        }
+        request.send()
+    };
+    let missing = app.get("/no-such-page").await.text().await.unwrap();
+    for wrong in [None, Some("Bearer nope"), Some(token)] {
+        let response = scrape(wrong).await.unwrap();
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::NOT_FOUND,
+            "{wrong:?}"
+        );
+        assert_eq!(
+            response.text().await.unwrap(),
+            missing,
+            "looks like any unknown address"
+        );
+    }
+    for _ in 0..3 {
+        app.get("/healthz").await;
+    }
+    let response = scrape(Some(&format!("Bearer {token}"))).await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    let healthz = text
+        .lines()
+        .find(|l| {
+            l.starts_with(
+                r#"loondossier_http_requests_total{route="/healthz",method="GET",status="200"}"#,
+            )
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    let count: f64 = healthz.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 3.0, "{healthz}");
+    for name in [
+        "loondossier_http_request_duration_seconds_bucket",
+        "loondossier_http_received_bytes_total",
+        "loondossier_http_sent_bytes_total",
+        "loondossier_http_open_connections",
+        "loondossier_mail_messages{state=\"queued\"}",
+        "loondossier_password_checks_in_progress",
+    ] {
+        assert!(text.contains(name), "{name} missing:\n{text}");
+    }
+    // Unknown addresses are one series, whatever is scanned.
+    assert!(text.contains(r#"route="other""#));
+    assert!(!text.contains("no-such-page"));
+    app.stop().await;
+}
