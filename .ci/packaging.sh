@@ -55,8 +55,8 @@ fi
 mkdir -p "$work/root/dev" "$work/root/etc/loondossier"
 cp "$bin" "$work/root/loondossier"
 printf 'data_dir = "/data"\n[http]\nlisten = "127.0.0.1:18080"\n' > "$work/root/etc/loondossier/loondossier.toml"
-unshare --mount --fork -- sh -c "mount --rbind /dev '$work/root/dev' && exec chroot '$work/root' /loondossier --version"
-unshare --mount --fork -- sh -c "mount --rbind /dev '$work/root/dev' && exec chroot '$work/root' /loondossier serve --config /etc/loondossier/loondossier.toml" \
+unshare --mount -- sh -c "mount --rbind /dev '$work/root/dev' && exec chroot '$work/root' /loondossier --version"
+unshare --mount -- sh -c "mount --rbind /dev '$work/root/dev' && exec chroot '$work/root' /loondossier serve --config /etc/loondossier/loondossier.toml" \
   > "$work/static.log" 2>&1 &
 server_pid=$!
 wait_healthy http://127.0.0.1:18080/healthz "$work/static.log"
@@ -76,7 +76,7 @@ grep -q '^COPY --chown=10001:10001 packaging/container-data/ /data/$' packaging/
 cp -a packaging/container-data/. "$image/data/"
 chown -R 10001:10001 "$image/data"
 grep -q '^USER 10001:10001$' packaging/Containerfile
-unshare --mount --fork -- sh -c "mount --rbind /dev '$image/dev' && exec chroot --userspec=10001:10001 '$image' /usr/bin/loondossier serve --config /etc/loondossier/loondossier.toml" \
+unshare --mount -- sh -c "mount --rbind /dev '$image/dev' && exec chroot --userspec=10001:10001 '$image' /usr/bin/loondossier serve --config /etc/loondossier/loondossier.toml" \
   > "$work/image.log" 2>&1 &
 server_pid=$!
 wait_healthy http://127.0.0.1:8080/healthz "$work/image.log"
