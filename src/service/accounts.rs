@@ -52,6 +52,10 @@ impl From<crate::store::StoreError> for PasswordChangeError {
     }
 }
 
+/// After a "forgot username" or "forgot password" mail, the same request stays quiet this
+/// long (the answer on the page is the same either way).
+const FORGOTTEN_QUIET: chrono::Duration = chrono::Duration::minutes(2);
+
 impl Services {
     /// The shortest password this role may have: longer when it may sign in without 2FA.
     pub fn min_password_chars(&self, role: Role) -> usize {
@@ -292,7 +296,11 @@ impl Services {
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
                 let found = store_accounts::usernames_by_email(tx, &address)?;
-                if let Some((account, _, language)) = found.first() {
+                // One mail per quiet period, however often the form is sent: nobody can
+                // flood a mailbox through it.
+                let quiet =
+                    outbox::queued_since(tx, &address, "forgot_username", now - FORGOTTEN_QUIET)?;
+                if let Some((account, _, language)) = found.first().filter(|_| !quiet) {
                     let usernames: Vec<&str> = found.iter().map(|(_, u, _)| u.as_str()).collect();
                     outbox::enqueue(
                         tx,
@@ -331,7 +339,11 @@ impl Services {
                 let Some(account) = store_accounts::account_by_username(tx, &username)? else {
                     return Ok(());
                 };
-                issue_link(tx, &base, account.key, Purpose::Reset, now)?;
+                // The link sent a moment ago still works: no second mail within the quiet
+                // period, so nobody can flood a mailbox through the form.
+                if !links::created_since(tx, account.key, Purpose::Reset, now - FORGOTTEN_QUIET)? {
+                    issue_link(tx, &base, account.key, Purpose::Reset, now)?;
+                }
                 audit::append(
                     tx,
                     &[AuditEvent {

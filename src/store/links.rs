@@ -41,6 +41,21 @@ pub struct LinkRow {
     pub used: bool,
 }
 
+/// Whether a link of `purpose` was made for `account` after `since`.
+pub fn created_since(
+    conn: &Connection,
+    account: AccountKey,
+    purpose: Purpose,
+    since: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM account_links \
+             WHERE account_id = ?1 AND purpose = ?2 AND created_at > ?3)",
+        )?
+        .query_row((account.0, purpose.as_str(), to_db(since)), |r| r.get(0))?)
+}
+
 /// Stores a new link and retires the account's older unused links of the same purpose.
 pub fn create(
     tx: &Transaction<'_>,

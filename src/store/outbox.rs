@@ -182,6 +182,21 @@ pub struct Summary {
     pub problems: Vec<Problem>,
 }
 
+/// Whether `message` was queued for `to_address` after `since` (to answer a flood of
+/// "forgotten" requests with one mail).
+pub fn queued_since(
+    conn: &Connection,
+    to_address: &str,
+    message: &str,
+    since: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE to_address = ?1 AND message = ?2 AND created_at > ?3)",
+        )?
+        .query_row((to_address, message, super::time::to_db(since)), |r| r.get(0))?)
+}
+
 pub fn summary(conn: &Connection, problems: usize) -> Result<Summary, StoreError> {
     let (queued, failed, sent) = conn.query_row(
         "SELECT COALESCE(SUM(status = 'queued'), 0), COALESCE(SUM(status = 'failed'), 0), \

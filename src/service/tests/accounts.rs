@@ -225,10 +225,27 @@ async fn a_raised_hash_cost_rehashes_at_the_next_sign_in() {
 #[tokio::test]
 async fn a_newer_reset_link_retires_the_older_one() {
     let w = world().await;
-    w.services
-        .forgot_password(RequestContext::default(), "bakker")
+    // A flood of requests within the quiet period makes one mail.
+    for _ in 0..5 {
+        w.services
+            .forgot_password(RequestContext::default(), "bakker")
+            .await
+            .unwrap();
+    }
+    let queued = w
+        .services
+        .store
+        .read(|c| -> Result<_, crate::store::StoreError> { crate::store::outbox::queued(c) })
         .await
         .unwrap();
+    assert_eq!(
+        queued
+            .iter()
+            .filter(|m| m.message == "reset_password")
+            .count(),
+        1
+    );
+    w.clock.advance(chrono::Duration::minutes(3));
     w.services
         .forgot_password(RequestContext::default(), "bakker")
         .await
@@ -261,4 +278,37 @@ async fn a_newer_reset_link_retires_the_older_one() {
         w.services.password_link(&links[1]).await.unwrap(),
         LinkState::Usable { .. }
     ));
+}
+
+#[tokio::test]
+async fn forgotten_username_mail_is_not_a_mail_cannon() {
+    let w = world().await;
+    let count = |w: &World| {
+        let services = w.services.clone();
+        async move {
+            services
+                .store
+                .read(|c| -> Result<_, crate::store::StoreError> {
+                    crate::store::outbox::queued(c)
+                })
+                .await
+                .unwrap()
+                .iter()
+                .filter(|m| m.message == "forgot_username")
+                .count()
+        }
+    };
+    for _ in 0..10 {
+        w.services
+            .forgot_username(RequestContext::default(), "1@example.nl")
+            .await
+            .unwrap();
+    }
+    assert_eq!(count(&w).await, 1, "ten requests, one mail");
+    w.clock.advance(chrono::Duration::minutes(3));
+    w.services
+        .forgot_username(RequestContext::default(), "1@example.nl")
+        .await
+        .unwrap();
+    assert_eq!(count(&w).await, 2, "after the quiet period, another");
 }
