@@ -25,6 +25,12 @@ pub(super) async fn status(config: &Config, services: &Services) -> anyhow::Resu
         "stored files     {} ({} bytes)",
         status.stored_files, status.stored_bytes
     );
+    let c = status.counts;
+    println!(
+        "parties          {} bureaus, {} employers, {} employees, {} accounts",
+        c.bureaus, c.employers, c.employees, c.accounts
+    );
+    println!("documents        {}", c.documents);
     Ok(())
 }
 

@@ -133,6 +133,8 @@ pub struct InstallationStatus {
     pub database_bytes: u64,
     pub stored_files: u64,
     pub stored_bytes: u64,
+    /// Bureaus, employers, employees, accounts and documents.
+    pub counts: crate::store::stats::Counts,
 }
 
 impl Services {
@@ -200,7 +202,12 @@ impl Services {
     pub async fn status(&self) -> Result<InstallationStatus, ServiceError> {
         let db = self.store.info().await?;
         let (stored_files, stored_bytes) = self.blobs.usage().await?;
+        let counts = self
+            .store
+            .read(|conn| -> Result<_, ServiceError> { Ok(crate::store::stats::counts(conn)?) })
+            .await?;
         Ok(InstallationStatus {
+            counts,
             created_at: db.created_at,
             created_by: db.created_by,
             schema_version: db.schema_version,

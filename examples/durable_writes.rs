@@ -1,0 +1,46 @@
+//! Benchmark baseline: the raw durable-write rate of this disk for files like payslips —
+//! write a temp file, fsync it, rename it into a shard directory, fsync the directory — on
+//! N threads, as the file store does for every upload.
+//!   cargo run --release --example durable_writes -- DIR THREADS SECONDS FILE_BYTES
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let dir = std::path::PathBuf::from(args.next().expect("DIR"));
+    let threads: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2);
+    let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
+    let size: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50_000);
+    let tmp = dir.join("tmp");
+    let files = dir.join("files");
+    std::fs::create_dir_all(&tmp).expect("tmp");
+    let body = vec![0x25u8; size];
+    let counter = AtomicU64::new(0);
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while Instant::now() < until {
+                    let n = counter.fetch_add(1, Ordering::Relaxed);
+                    let name = format!("{n:032x}");
+                    let temp = tmp.join(&name);
+                    let mut file = std::fs::File::create(&temp).expect("create");
+                    file.write_all(&body).expect("write");
+                    file.sync_all().expect("fsync");
+                    let shard = files.join(&name[30..]);
+                    std::fs::create_dir_all(&shard).expect("shard");
+                    std::fs::rename(&temp, shard.join(&name)).expect("rename");
+                    std::fs::File::open(&shard)
+                        .and_then(|d| d.sync_all())
+                        .expect("fsync dir");
+                }
+            });
+        }
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    println!("{:.2}", counter.load(Ordering::Relaxed) as f64 / elapsed);
+    let _ = std::fs::remove_dir_all(&dir);
+}
