@@ -9,8 +9,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let threads: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2);
     let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
-    let hash = loondossier::auth::password::hash("correct horse battery staple")
-        .expect("hash");
+    let hash = loondossier::auth::password::hash("correct horse battery staple").expect("hash");
     let done = AtomicU64::new(0);
     let until = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
