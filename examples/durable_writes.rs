@@ -4,20 +4,34 @@
 //!   cargo run --release --example durable_writes -- DIR THREADS SECONDS FILE_BYTES
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-fn main() {
+/// One durable write: temp file, fsync, rename into its shard, fsync of the shard.
+fn store(tmp: &Path, files: &Path, n: u64, body: &[u8]) -> std::io::Result<()> {
+    let name = format!("{n:032x}");
+    let temp = tmp.join(&name);
+    let mut file = std::fs::File::create(&temp)?;
+    file.write_all(body)?;
+    file.sync_all()?;
+    let shard = files.join(&name[30..]);
+    std::fs::create_dir_all(&shard)?;
+    std::fs::rename(&temp, shard.join(&name))?;
+    std::fs::File::open(&shard)?.sync_all()
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = std::path::PathBuf::from(args.next().expect("DIR"));
+    let dir = std::path::PathBuf::from(args.next().ok_or("usage: durable_writes DIR …")?);
     let threads: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2);
     let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
     let size: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50_000);
-    let tmp = dir.join("tmp");
-    let files = dir.join("files");
-    std::fs::create_dir_all(&tmp).expect("tmp");
+    let (tmp, files) = (dir.join("tmp"), dir.join("files"));
+    std::fs::create_dir_all(&tmp)?;
     let body = vec![0x25u8; size];
     let counter = AtomicU64::new(0);
+    let failed = AtomicU64::new(0);
     let until = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     std::thread::scope(|scope| {
@@ -25,22 +39,19 @@ fn main() {
             scope.spawn(|| {
                 while Instant::now() < until {
                     let n = counter.fetch_add(1, Ordering::Relaxed);
-                    let name = format!("{n:032x}");
-                    let temp = tmp.join(&name);
-                    let mut file = std::fs::File::create(&temp).expect("create");
-                    file.write_all(&body).expect("write");
-                    file.sync_all().expect("fsync");
-                    let shard = files.join(&name[30..]);
-                    std::fs::create_dir_all(&shard).expect("shard");
-                    std::fs::rename(&temp, shard.join(&name)).expect("rename");
-                    std::fs::File::open(&shard)
-                        .and_then(|d| d.sync_all())
-                        .expect("fsync dir");
+                    if store(&tmp, &files, n, &body).is_err() {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        return;
+                    }
                 }
             });
         }
     });
     let elapsed = started.elapsed().as_secs_f64();
+    std::fs::remove_dir_all(&dir)?;
+    if failed.load(Ordering::Relaxed) > 0 {
+        return Err("a write failed".into());
+    }
     println!("{:.2}", counter.load(Ordering::Relaxed) as f64 / elapsed);
-    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }
