@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 
 use super::retention::JobReport;
 use super::{ServiceError, Services};
@@ -28,7 +27,7 @@ pub enum SnapshotError {
         source: std::io::Error,
     },
     #[error("the snapshot's database: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(#[from] crate::store::StoreError),
     #[error("{0} is not a snapshot (it has no {DATABASE})")]
     NotASnapshot(PathBuf),
     #[error("{0} is not empty: restore only into a new or empty directory")]
@@ -88,10 +87,7 @@ fn snapshot_name(at: DateTime<Utc>) -> String {
 /// rows go from the copy too: the snapshot is the state just after those removals.
 fn fill_snapshot(data_dir: &DataDir, target: &Path) -> Result<JobReport, SnapshotError> {
     let mut report = JobReport::default();
-    let mut conn = Connection::open(target.join(DATABASE))?;
-    let expected = store_retention::expected_files(&conn).map_err(|e| {
-        SnapshotError::Database(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-    })?;
+    let expected = store_retention::expected_files_in_copy(&target.join(DATABASE))?;
     let files = target.join(FILES);
     create_dir(&files)?;
     let mut vanished = Vec::new();
@@ -114,19 +110,13 @@ fn fill_snapshot(data_dir: &DataDir, target: &Path) -> Result<JobReport, Snapsho
         }
     }
     if !vanished.is_empty() {
-        let tx = conn.transaction()?;
-        for file in &vanished {
-            tx.execute("UPDATE documents SET corrects_id = NULL WHERE corrects_id IN (SELECT id FROM documents WHERE file_id = ?1)", [&file.file_id])?;
-            tx.execute("DELETE FROM documents WHERE file_id = ?1", [&file.file_id])?;
-            tx.execute("DELETE FROM backups WHERE file_id = ?1", [&file.file_id])?;
-        }
-        tx.commit()?;
+        let ids: Vec<String> = vanished.iter().map(|f| f.file_id.clone()).collect();
+        store_retention::forget_files_in_copy(&target.join(DATABASE), &ids)?;
         report.notes.push(format!(
             "{} rows were being removed while the snapshot was made; it holds the state after",
             vanished.len()
         ));
     }
-    drop(conn);
     let key = data_dir.secret_key_path();
     if key.exists() {
         link_or_copy(&key, &target.join(KEY)).map_err(io(&key))?;
@@ -236,11 +226,7 @@ pub fn restore(snapshot: &Path, target: &Path) -> Result<Restored, SnapshotError
         path: target.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
     })?;
-    let conn = Connection::open_with_flags(&database, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let expected = store_retention::expected_files(&conn).map_err(|e| {
-        SnapshotError::Database(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-    })?;
-    drop(conn);
+    let expected = store_retention::expected_files_in_copy(&database)?;
     let mut restored = Restored { files: 0, bytes: 0 };
     let mut shards = std::collections::BTreeSet::new();
     for file in &expected {

@@ -187,3 +187,27 @@ pub fn expected_files(conn: &Connection) -> Result<Vec<ExpectedFile>, StoreError
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// The files a snapshot's database (a copy at `path`, not the live one) refers to.
+pub fn expected_files_in_copy(path: &std::path::Path) -> Result<Vec<ExpectedFile>, StoreError> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    expected_files(&conn)
+}
+
+/// Drops from a snapshot's database copy the rows of files that were removed while it was
+/// made (their rows were already gone in the live database).
+pub fn forget_files_in_copy(path: &std::path::Path, file_ids: &[String]) -> Result<(), StoreError> {
+    let mut conn = Connection::open(path)?;
+    let tx = conn.transaction()?;
+    for file in file_ids {
+        tx.execute(
+            "UPDATE documents SET corrects_id = NULL \
+             WHERE corrects_id IN (SELECT id FROM documents WHERE file_id = ?1)",
+            [file],
+        )?;
+        tx.execute("DELETE FROM documents WHERE file_id = ?1", [file])?;
+        tx.execute("DELETE FROM backups WHERE file_id = ?1", [file])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
