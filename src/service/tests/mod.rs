@@ -305,4 +305,5 @@ impl World {
 mod accounts;
 mod dossiers;
 mod files;
+mod maintenance;
 mod retention;

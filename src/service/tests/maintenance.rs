@@ -1,0 +1,121 @@
+//! The file checks with real files: the orphan sweep removes only old files without a row,
+//! and the integrity job and `fsck` find missing, damaged and unreferenced files.
+
+use super::retention::purge_lines;
+use super::*;
+use crate::store::retention as store_retention;
+
+/// Sets a file's modification time `age` into the past.
+fn age(path: &std::path::Path, age: std::time::Duration) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - age)
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_orphan_sweep_removes_only_old_files_without_a_row() {
+    let w = world().await;
+    let day = std::time::Duration::from_secs(25 * 3600);
+    let kept = w
+        .upload(w.e1, "bewaard.pdf", b"%PDF-1.7 kept")
+        .await
+        .unwrap();
+    let blobs = w.services.blobs.clone();
+    let old_orphan = blobs.put(body(b"left by a crash"), 1024).await.unwrap();
+    let new_orphan = blobs.put(body(b"row about to commit"), 1024).await.unwrap();
+    let stale_temp = w.data.tmp_dir().join("upload-stale");
+    let fresh_temp = w.data.tmp_dir().join("upload-in-progress");
+    std::fs::write(&stale_temp, b"half").unwrap();
+    std::fs::write(&fresh_temp, b"half").unwrap();
+    age(&blobs.path(old_orphan.id), day);
+    age(&stale_temp, day);
+    // The referenced file is old too: age alone never removes anything.
+    let referenced = w
+        .services
+        .store
+        .read(|conn| -> Result<_, crate::store::StoreError> {
+            store_retention::referenced_files(conn)
+        })
+        .await
+        .unwrap();
+    for id in &referenced {
+        age(&blobs.path(crate::blobs::FileId::parse(id).unwrap()), day);
+    }
+    let report = w.services.run_orphan_sweep().await.unwrap();
+    assert_eq!(report.count, 2, "{report:?}");
+    let lines = purge_lines(&w).await;
+    assert_eq!(lines[0].0, "job orphan_sweep");
+    let mut names: Vec<String> = serde_json::from_value(lines[0].1["ids"].clone()).unwrap();
+    names.sort();
+    let mut expected = vec![old_orphan.id.to_string(), "upload-stale".to_owned()];
+    expected.sort();
+    assert_eq!(names, expected);
+    assert!(!blobs.path(old_orphan.id).exists());
+    assert!(!stale_temp.exists());
+    assert!(
+        blobs.path(new_orphan.id).exists(),
+        "younger than the grace period"
+    );
+    assert!(fresh_temp.exists());
+    let opened = w
+        .services
+        .open_document(
+            w.e1,
+            RequestContext::default(),
+            kept.id,
+            Disposition::Attachment,
+        )
+        .await;
+    assert!(opened.is_ok());
+}
+
+#[tokio::test]
+async fn the_integrity_job_and_fsck_find_missing_damaged_and_unreferenced_files() {
+    let w = world().await;
+    let a = w.payslip(2026, 1).await;
+    let b = w.payslip(2026, 2).await;
+    let _c = w.payslip(2026, 3).await;
+    let clean = w.services.run_integrity().await.unwrap();
+    assert_eq!(clean.problems, 0, "{clean:?}");
+    assert!(w.services.fsck(false).await.unwrap().clean());
+
+    let file_of = |id: PublicId| {
+        let services = w.services.clone();
+        async move {
+            services
+                .store
+                .read(move |conn| -> Result<String, crate::store::StoreError> {
+                    Ok(conn.query_row(
+                        "SELECT file_id FROM documents WHERE public_id = ?1",
+                        [id.to_string()],
+                        |r| r.get(0),
+                    )?)
+                })
+                .await
+                .unwrap()
+        }
+    };
+    let blobs = w.services.blobs.clone();
+    let damaged = blobs.path(crate::blobs::FileId::parse(&file_of(a.id).await).unwrap());
+    std::fs::write(&damaged, b"%PDF-1.7 payslip 2026-1").unwrap();
+    std::fs::write(&damaged, b"%PDF-1.7 payslip 2026-X").unwrap();
+    let missing = blobs.path(crate::blobs::FileId::parse(&file_of(b.id).await).unwrap());
+    std::fs::remove_file(&missing).unwrap();
+    let orphan = blobs.put(body(b"nobody's"), 1024).await.unwrap();
+
+    let report = w.services.run_integrity().await.unwrap();
+    assert_eq!(report.problems, 2, "{report:?}");
+    let fsck = w.services.fsck(false).await.unwrap();
+    assert_eq!(fsck.missing.len(), 1);
+    assert!(fsck.missing[0].contains(&b.id.to_string()));
+    assert_eq!(fsck.damaged.len(), 1);
+    assert!(fsck.damaged[0].contains(&a.id.to_string()));
+    assert_eq!(fsck.orphans, vec![blobs.path(orphan.id)]);
+
+    // Repair moves the unreferenced file aside and deletes nothing.
+    let repaired = w.services.fsck(true).await.unwrap();
+    let quarantine = repaired.quarantine.expect("a quarantine directory");
+    assert!(quarantine.join(orphan.id.to_string()).exists());
+    assert!(!blobs.path(orphan.id).exists());
+    assert_eq!(repaired.damaged.len(), 1, "damaged rows are only reported");
+}
