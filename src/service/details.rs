@@ -126,20 +126,4 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)
     }
-
-    /// Whether the actor sees the Backups page: bureaus, and employers that run their own
-    /// payroll (their payroll software sends its backups here).
-    pub async fn keeps_backups(&self, actor: Actor) -> Result<bool, ServiceError> {
-        match actor {
-            Actor::Bureau { .. } => Ok(true),
-            Actor::Employer { employer, .. } => {
-                self.store
-                    .read(move |conn| -> Result<_, ServiceError> {
-                        Ok(parties::employer(conn, employer)?.is_some_and(|r| r.bureau.is_none()))
-                    })
-                    .await
-            }
-            Actor::Employee { .. } | Actor::System => Ok(false),
-        }
-    }
 }

@@ -5,11 +5,9 @@ use chrono::{DateTime, Datelike, Utc};
 
 use super::{ServiceError, Services};
 use crate::domain::access::{Action, may, may_open_dossier};
-use crate::domain::party::AccountParty;
 use crate::domain::{
     Actor, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
 };
-use crate::store::accounts as store_accounts;
 use crate::store::documents::{self, Section};
 use crate::store::marks;
 use crate::store::parties;
@@ -156,6 +154,10 @@ pub(super) fn owner_name(conn: &Connection, dossier: Dossier) -> Result<String, 
     .unwrap_or_default())
 }
 
+/// The badge counts unread documents up to here and shows "99+" beyond, as mail programs
+/// do: a bureau may have tens of thousands, and the exact number helps nobody.
+pub const UNREAD_COUNTED_UP_TO: u32 = 100;
+
 impl Services {
     /// The actor that an account signs in as.
     pub async fn actor_for_account(
@@ -163,24 +165,9 @@ impl Services {
         account: crate::domain::AccountKey,
     ) -> Result<Actor, ServiceError> {
         self.store
-            .read(move |conn| -> Result<_, ServiceError> {
-                let Some(found) = store_accounts::account(conn, account)? else {
-                    return Ok(None);
-                };
-                Ok(Some(match found.party {
-                    AccountParty::Bureau(bureau) => Actor::Bureau { account, bureau },
-                    AccountParty::Employer(employer) => Actor::Employer { account, employer },
-                    AccountParty::Employee(employee) => match parties::employee(conn, employee)? {
-                        Some(e) => Actor::Employee {
-                            account,
-                            employee,
-                            employer: e.employer,
-                        },
-                        None => return Ok(None),
-                    },
-                }))
-            })
+            .read(move |conn| super::signin::account_facts(conn, account))
             .await?
+            .map(|facts| facts.actor)
             .ok_or(ServiceError::NotFound)
     }
 
@@ -240,14 +227,20 @@ impl Services {
             .await
     }
 
-    /// How many documents are unread, for the "Ongelezen N" badge.
+    /// How many documents are unread, for the "Ongelezen N" badge: exact up to
+    /// [`UNREAD_COUNTED_UP_TO`], which means "that many or more".
     pub async fn unread_count(&self, actor: Actor) -> Result<u64, ServiceError> {
         let Some(account) = actor.account() else {
             return Ok(0);
         };
         self.store
             .read(move |conn| -> Result<_, ServiceError> {
-                Ok(documents::unread_count(conn, actor, account)?)
+                Ok(documents::unread_count(
+                    conn,
+                    actor,
+                    account,
+                    UNREAD_COUNTED_UP_TO,
+                )?)
             })
             .await
     }

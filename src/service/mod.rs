@@ -35,7 +35,9 @@ pub use accounts::{LinkState, PasswordChangeError};
 pub use admin::StaffAdded;
 pub use backups::BackupInfo;
 pub use details::PartyDetails;
-pub use dossier::{DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView};
+pub use dossier::{
+    DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView, UNREAD_COUNTED_UP_TO,
+};
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
 pub use maintenance::FsckReport;

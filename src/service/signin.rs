@@ -87,8 +87,68 @@ pub struct CurrentSession {
     pub display_name: String,
     /// "nl" or "en", as chosen on Profiel.
     pub language: String,
+    /// Bureaus and employers that run their own payroll keep backups here (the menu shows
+    /// Backups).
+    pub keeps_backups: bool,
     pub csrf_token: String,
     pub(super) key: i64,
+}
+
+/// Who an account is, as every signed-in request needs it.
+pub(super) struct AccountFacts {
+    pub actor: Actor,
+    pub display_name: String,
+    pub username: String,
+    pub language: String,
+    pub keeps_backups: bool,
+}
+
+/// Reads an account and its party in one go; `None` when either is gone.
+pub(super) fn account_facts(
+    conn: &crate::store::Connection,
+    account: AccountKey,
+) -> Result<Option<AccountFacts>, ServiceError> {
+    let Some(found) = store_accounts::account(conn, account)? else {
+        return Ok(None);
+    };
+    let (actor, display_name, keeps_backups) = match found.party {
+        AccountParty::Bureau(bureau) => (
+            Actor::Bureau { account, bureau },
+            found.staff_name.unwrap_or_else(|| found.username.clone()),
+            true,
+        ),
+        AccountParty::Employer(employer) => {
+            let Some(record) = parties::employer(conn, employer)? else {
+                return Ok(None);
+            };
+            (
+                Actor::Employer { account, employer },
+                record.data.name,
+                record.bureau.is_none(),
+            )
+        }
+        AccountParty::Employee(employee) => {
+            let Some(record) = parties::employee(conn, employee)? else {
+                return Ok(None);
+            };
+            (
+                Actor::Employee {
+                    account,
+                    employee,
+                    employer: record.employer,
+                },
+                record.data.name,
+                false,
+            )
+        }
+    };
+    Ok(Some(AccountFacts {
+        actor,
+        display_name,
+        username: found.username,
+        language: found.language,
+        keeps_backups,
+    }))
 }
 
 impl Services {
@@ -238,10 +298,15 @@ impl Services {
             return Ok(None);
         }
         let hash = token::digest(id);
-        let Some(row) = self
+        // One trip to the database: the session row and who its account is.
+        let Some((row, facts)) = self
             .store
             .read(move |conn| -> Result<_, ServiceError> {
-                Ok(sessions::by_token_hash(conn, &hash)?)
+                let Some(row) = sessions::by_token_hash(conn, &hash)? else {
+                    return Ok(None);
+                };
+                let facts = account_facts(conn, row.account)?;
+                Ok(Some((row, facts)))
             })
             .await?
         else {
@@ -259,30 +324,29 @@ impl Services {
             }
             return Ok(None);
         }
+        // The account or its party is gone: the session ends with it.
+        let Some(facts) = facts else {
+            return Ok(None);
+        };
         if now - row.last_seen_at >= TOUCH_EVERY {
             let key = row.key;
             self.store
                 .write(move |tx| -> Result<_, StoreError> { sessions::touch(tx, key, now) })
                 .await?;
         }
-        let actor = match self.actor_for_account(row.account).await {
-            Ok(actor) => actor,
-            Err(ServiceError::NotFound) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let (display_name, username, language) = self.display_name(row.account).await?;
-        let role = match actor {
+        let role = match facts.actor {
             Actor::Bureau { .. } | Actor::System => Role::Bureau,
             Actor::Employer { .. } => Role::Employer,
             Actor::Employee { .. } => Role::Employee,
         };
         Ok(Some(CurrentSession {
-            actor,
+            actor: facts.actor,
             account: row.account,
-            username,
+            username: facts.username,
             role,
-            display_name,
-            language,
+            display_name: facts.display_name,
+            language: facts.language,
+            keeps_backups: facts.keeps_backups,
             csrf_token: row.csrf_token,
             key: row.key,
         }))
@@ -410,35 +474,6 @@ impl Services {
                 )?;
                 Ok(())
             })
-            .await
-    }
-
-    /// The name an account is shown by, and its username.
-    /// The name shown top right, the username and the language of an account.
-    async fn display_name(
-        &self,
-        account: AccountKey,
-    ) -> Result<(String, String, String), ServiceError> {
-        self.store
-            .read(
-                move |conn| -> Result<(String, String, String), ServiceError> {
-                    let Some(found) = store_accounts::account(conn, account)? else {
-                        return Ok((String::new(), String::new(), "nl".to_owned()));
-                    };
-                    let username = found.username.clone();
-                    let language = found.language.clone();
-                    let shown = match found.party {
-                        AccountParty::Bureau(_) => found.staff_name.unwrap_or(found.username),
-                        AccountParty::Employer(r) => parties::employer(conn, r)?
-                            .map(|r| r.data.name)
-                            .unwrap_or_default(),
-                        AccountParty::Employee(e) => parties::employee(conn, e)?
-                            .map(|e| e.data.name)
-                            .unwrap_or_default(),
-                    };
-                    Ok((shown, username, language))
-                },
-            )
             .await
     }
 }

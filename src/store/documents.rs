@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, named_params};
 
 use super::StoreError;
-use super::scope::{NOT_REMOVED, scope_key, visible};
+use super::scope::{NOT_REMOVED, newest_first, scope_key, visible};
 use super::time::{corrupt, from_db, to_db};
 use crate::domain::{
     AccountKey, Actor, BureauKey, DocumentFacts, DocumentKey, DocumentKind, DocumentRecord,
@@ -227,20 +227,12 @@ pub fn list_dossier(
     section: Section,
     search: Option<&str>,
 ) -> Result<Vec<Listed>, StoreError> {
-    let (condition, key) = dossier_match(dossier);
+    let (_, key) = dossier_match(dossier);
     let origin = match section {
         Section::Payroll => "payroll",
         Section::Other => "upload",
     };
-    let sql = format!(
-        "SELECT {COLUMNS}, \
-             EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
-         {FROM} WHERE {condition} AND d.year = :year AND d.origin = :origin \
-           AND d.superseded_at IS NULL AND {NOT_REMOVED} AND {scope} \
-           AND (:search IS NULL OR d.title LIKE :search ESCAPE '\\' OR d.file_name LIKE :search ESCAPE '\\') \
-         ORDER BY d.period DESC, d.created_at DESC, d.id DESC LIMIT 5000",
-        scope = visible(actor)
-    );
+    let sql = list_dossier_sql(actor, dossier);
     let search = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -260,18 +252,28 @@ pub fn list_dossier(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The query of [`list_dossier`].
+pub(super) fn list_dossier_sql(actor: Actor, dossier: Dossier) -> String {
+    let (condition, _) = dossier_match(dossier);
+    format!(
+        "SELECT {COLUMNS}, \
+             EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
+         {FROM} WHERE {condition} AND d.year = :year AND d.origin = :origin \
+           AND d.superseded_at IS NULL AND {NOT_REMOVED} AND {scope} \
+           AND (:search IS NULL OR d.title LIKE :search ESCAPE '\\' OR d.file_name LIKE :search ESCAPE '\\') \
+         ORDER BY d.period DESC, d.created_at DESC, d.id DESC LIMIT 5000",
+        scope = visible(actor)
+    )
+}
+
 /// The years in which `dossier` has documents `actor` may see, newest first.
 pub fn dossier_years(
     conn: &Connection,
     actor: Actor,
     dossier: Dossier,
 ) -> Result<Vec<Year>, StoreError> {
-    let (condition, key) = dossier_match(dossier);
-    let sql = format!(
-        "SELECT DISTINCT d.year {FROM} WHERE {condition} AND d.superseded_at IS NULL \
-         AND {NOT_REMOVED} AND {scope} ORDER BY d.year DESC",
-        scope = visible(actor)
-    );
+    let (_, key) = dossier_match(dossier);
+    let sql = dossier_years_sql(actor, dossier);
     let scope = scope_key(actor);
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(
@@ -282,6 +284,16 @@ pub fn dossier_years(
         .map(|year| Year::new(year?).map_err(|e| corrupt(0, e)))
         .collect::<Result<_, _>>()?;
     Ok(years)
+}
+
+/// The query of [`dossier_years`].
+pub(super) fn dossier_years_sql(actor: Actor, dossier: Dossier) -> String {
+    let (condition, _) = dossier_match(dossier);
+    format!(
+        "SELECT DISTINCT d.year {FROM} WHERE {condition} AND d.superseded_at IS NULL \
+         AND {NOT_REMOVED} AND {scope} ORDER BY d.year DESC",
+        scope = visible(actor)
+    )
 }
 
 /// Everything `actor` may see that its account has not read yet, newest first.
@@ -306,23 +318,34 @@ pub fn unread(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// How many documents `actor` may see that its account has not read yet.
+/// How many documents `actor` may see that its account has not read yet, counting no
+/// further than `up_to`. The cap keeps the count cheap for a bureau that may see a million
+/// documents: the scan goes newest first and stops at the `up_to`-th unread one, so it costs
+/// about `up_to` plus the documents the account has read among the newest.
 pub fn unread_count(
     conn: &Connection,
     actor: Actor,
     account: AccountKey,
+    up_to: u32,
 ) -> Result<u64, StoreError> {
-    let sql = format!(
-        "SELECT count(*) {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
-           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id)",
-        scope = visible(actor)
-    );
+    let sql = unread_count_sql(actor);
     let scope = scope_key(actor);
     let count: i64 = conn.prepare_cached(&sql)?.query_row(
-        named_params! { ":scope_key": scope, ":account": account.0 },
+        named_params! { ":scope_key": scope, ":account": account.0, ":up_to": up_to },
         |row| row.get(0),
     )?;
     Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// The query of [`unread_count`].
+pub(super) fn unread_count_sql(actor: Actor) -> String {
+    format!(
+        "SELECT count(*) FROM (SELECT 1 {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
+           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
+         ORDER BY {order} LIMIT :up_to)",
+        scope = visible(actor),
+        order = newest_first(actor),
+    )
 }
 
 /// Every document `actor` may list, for checks against the Rust rule.

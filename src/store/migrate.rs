@@ -33,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_notifications",
         include_str!("migrations/0007_notifications.sql"),
     ),
+    (
+        "0008_dossier_indexes",
+        include_str!("migrations/0008_dossier_indexes.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

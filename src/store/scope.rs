@@ -25,6 +25,18 @@ pub fn visible(actor: Actor) -> String {
     }
 }
 
+/// An order that lists the newest of `actor`'s documents first and that the query planner can
+/// follow without sorting: along the scope's index (employee and employer dossiers are
+/// indexed by party and year), or backwards through the table for a bureau's wider scope.
+/// Counting unread documents "up to N" in this order stops early, as unread ones are mostly
+/// the newest.
+pub fn newest_first(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Employee { .. } | Actor::Employer { .. } => "d.year DESC, d.id DESC",
+        Actor::Bureau { .. } | Actor::System => "d.id DESC",
+    }
+}
+
 /// The value `:scope_key` takes for `actor`.
 pub fn scope_key(actor: Actor) -> Option<i64> {
     match actor {

@@ -119,3 +119,64 @@ async fn readers_cannot_write() {
         "{err}"
     );
 }
+
+/// The plan SQLite picks for `sql`, one line per step.
+fn plan(store_conn: &Connection, sql: &str) -> String {
+    let mut statement = store_conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap();
+    // Unbound parameters are NULL, which is all a plan needs.
+    let mut rows = statement.raw_query();
+    let mut steps = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        steps.push(row.get::<_, String>(3).unwrap());
+    }
+    steps.join("\n")
+}
+
+/// The pages every signed-in account sees on each visit must not walk a whole employer's
+/// documents: the plans name the narrow indexes and need no sort for "newest first".
+#[tokio::test]
+async fn page_queries_use_narrow_indexes() {
+    use crate::domain::{AccountKey, Actor, BureauKey, Dossier, EmployeeKey, EmployerKey};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let employer = Actor::Employer {
+        account: AccountKey(1),
+        employer: EmployerKey(1),
+    };
+    let employee = Actor::Employee {
+        account: AccountKey(2),
+        employee: EmployeeKey(1),
+        employer: EmployerKey(1),
+    };
+    let bureau = Actor::Bureau {
+        account: AccountKey(3),
+        bureau: BureauKey(1),
+    };
+    let plans = store
+        .read(move |conn| -> Result<_, StoreError> {
+            let own = Dossier::Employer(EmployerKey(1));
+            Ok([
+                plan(conn, &documents::list_dossier_sql(employer, own)),
+                plan(conn, &documents::dossier_years_sql(employer, own)),
+                plan(conn, &documents::list_dossier_sql(bureau, own)),
+                plan(conn, &documents::unread_count_sql(employer)),
+                plan(conn, &documents::unread_count_sql(employee)),
+                plan(conn, &documents::unread_count_sql(bureau)),
+            ])
+        })
+        .await
+        .unwrap();
+    for own_dossier in &plans[..3] {
+        assert!(
+            own_dossier.contains("documents_of_employer_dossier"),
+            "{own_dossier}"
+        );
+    }
+    assert!(plans[3].contains("documents_by_employer"), "{}", plans[3]);
+    assert!(plans[4].contains("documents_by_employee"), "{}", plans[4]);
+    for unread in &plans[3..] {
+        assert!(!unread.contains("TEMP B-TREE"), "no sort: {unread}");
+    }
+}

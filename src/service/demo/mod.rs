@@ -19,8 +19,11 @@ use rand::{Rng, SeedableRng};
 
 use super::{ServiceError, Services};
 use crate::auth::password;
+use crate::domain::access::{Action, may};
 use crate::domain::party::{AccountParty, Address, EmployeeData, EmployerData, Username};
-use crate::domain::{AccountKey, Bsn, BureauKey, Email, EmployeeKey, EmployerKey, Lhn, Placer};
+use crate::domain::{
+    Actor, Bsn, BureauKey, DocumentFacts, Email, EmployeeKey, EmployerKey, Lhn, Placer,
+};
 use crate::store::accounts::{self as store_accounts, AccountInsertError, NewAccount};
 use crate::store::marks;
 use crate::store::parties;
@@ -130,6 +133,10 @@ impl Services {
             let blobs = self.blobs.clone();
             let years = years.clone();
             let seed = 1000 + index as u64;
+            let employer_bureau = match client.placer {
+                Placer::Bureau(bureau) => Some(bureau),
+                Placer::Employer(_) => None,
+            };
             let made = tokio::task::spawn_blocking(move || {
                 payroll::payroll_documents(&blobs, &client, &years, now, seed)
             })
@@ -140,10 +147,22 @@ impl Services {
                 .write(move |tx| -> Result<(), ServiceError> {
                     for document in &made {
                         let key = documents::insert(tx, document)?;
-                        // Documents older than six weeks have been read by the demo logins.
+                        // Documents older than six weeks have been read by the demo logins
+                        // that may see them.
                         if now - document.created_at > chrono::Duration::days(42) {
-                            for account in &readers {
-                                marks::mark_read(tx, *account, key, now)?;
+                            let facts = DocumentFacts {
+                                dossier: document.dossier,
+                                employer_bureau,
+                                origin: document.origin,
+                                shared: false,
+                                removed: false,
+                            };
+                            for actor in &readers {
+                                if let Some(account) = actor.account()
+                                    && may(*actor, Action::View, &facts)
+                                {
+                                    marks::mark_read(tx, account, key, now)?;
+                                }
                             }
                         }
                     }
@@ -331,10 +350,17 @@ impl Services {
     }
 
     /// The accounts with a password: they have read the older documents.
-    async fn demo_accounts_to_read(&self) -> Result<Vec<AccountKey>, ServiceError> {
-        self.store
+    /// The demo logins, as the actors whose read markers the demo leaves.
+    async fn demo_accounts_to_read(&self) -> Result<Vec<Actor>, ServiceError> {
+        let accounts = self
+            .store
             .read(|conn| -> Result<_, ServiceError> { Ok(store_accounts::active_accounts(conn)?) })
-            .await
+            .await?;
+        let mut actors = Vec::with_capacity(accounts.len());
+        for account in accounts {
+            actors.push(self.actor_for_account(account).await?);
+        }
+        Ok(actors)
     }
 }
 

@@ -123,6 +123,22 @@ async fn demo_data_is_believable_idempotent_and_refuses_real_installations() {
         1,
         "February"
     );
+    // Demo logins have read only what they may see.
+    let (markers, visible): (i64, i64) = services
+        .store
+        .read(move |conn| -> Result<_, crate::store::StoreError> {
+            Ok(conn.query_row(
+                "SELECT (SELECT count(*) FROM read_markers WHERE account_id = ?1), \
+                        (SELECT count(*) FROM read_markers m JOIN documents d ON d.id = m.document_id \
+                          WHERE m.account_id = ?1 AND d.employee_id = ?2)",
+                [account.key.0, employee_key(employee)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .await
+        .unwrap();
+    assert!(markers > 0);
+    assert_eq!(markers, visible, "no read markers on other dossiers");
 
     let again = services.load_demo(size, &credentials).await.unwrap();
     assert!(again.already_loaded);
@@ -311,4 +327,11 @@ async fn forgotten_username_mail_is_not_a_mail_cannon() {
         .await
         .unwrap();
     assert_eq!(count(&w).await, 2, "after the quiet period, another");
+}
+
+fn employee_key(actor: Actor) -> i64 {
+    match actor {
+        Actor::Employee { employee, .. } => employee.0,
+        other => panic!("not an employee: {other:?}"),
+    }
 }

@@ -112,6 +112,30 @@ async fn years_default_to_the_newest_and_search_filters_each_list() {
 }
 
 #[tokio::test]
+async fn the_unread_count_stops_at_its_cap() {
+    let w = world().await;
+    let cap = i64::from(crate::service::UNREAD_COUNTED_UP_TO);
+    let mut placed = Vec::new();
+    for i in 0..cap + 5 {
+        placed.push(w.payslip(2015 + i / 12, i % 12 + 1).await.id);
+    }
+    assert_eq!(
+        w.services.unread_count(w.e1).await.unwrap(),
+        u64::try_from(cap).unwrap(),
+        "more than the cap counts as the cap"
+    );
+    w.services
+        .mark_read(w.e1, RequestContext::default(), placed[..6].to_vec())
+        .await
+        .unwrap();
+    assert_eq!(
+        w.services.unread_count(w.e1).await.unwrap(),
+        u64::try_from(cap - 1).unwrap(),
+        "below the cap the count is exact"
+    );
+}
+
+#[tokio::test]
 async fn unread_until_opened_or_marked() {
     let w = world().await;
     let jan = w.payslip(2026, 1).await;

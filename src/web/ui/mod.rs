@@ -23,11 +23,7 @@ use super::session::WebState;
 async fn nav(state: &WebState, session: &crate::service::CurrentSession) -> Nav {
     Nav {
         role: session.role,
-        backups: state
-            .services
-            .keeps_backups(session.actor)
-            .await
-            .unwrap_or(false),
+        backups: session.keeps_backups,
         display_name: session.display_name.clone(),
         unread: state
             .services

@@ -86,7 +86,7 @@ fn menu(t: &Texts, nav: &Nav, here: &str) -> Markup {
                 a href=(href) aria-current=[current(here, href).then_some("page")] { (label) }
             }
             a href="/ongelezen" aria-current=[current(here, "/ongelezen").then_some("page")] {
-                (t.menu_unread) " " span.badge { (nav.unread) }
+                (t.menu_unread) " " span.badge { (badge(nav.unread)) }
             }
             form.signout method="post" action="/afmelden" {
                 input type="hidden" name="csrf" value=(nav.csrf_token);
@@ -94,6 +94,16 @@ fn menu(t: &Texts, nav: &Nav, here: &str) -> Markup {
                 button type="submit" { (t.sign_out) }
             }
         }
+    }
+}
+
+/// The unread count as the badge shows it: "99+" once the count reached its cap.
+fn badge(unread: u64) -> String {
+    let cap = u64::from(crate::service::UNREAD_COUNTED_UP_TO);
+    if unread >= cap {
+        format!("{}+", cap - 1)
+    } else {
+        unread.to_string()
     }
 }
 
@@ -144,7 +154,14 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
 
 #[cfg(test)]
 mod tests {
-    use super::current;
+    use super::{badge, current};
+
+    #[test]
+    fn the_badge_shows_99_plus_from_the_cap() {
+        assert_eq!(badge(0), "0");
+        assert_eq!(badge(99), "99");
+        assert_eq!(badge(100), "99+");
+    }
 
     #[test]
     fn the_menu_marks_the_section_of_the_page() {
