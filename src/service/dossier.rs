@@ -233,8 +233,9 @@ impl Services {
         let Some(account) = actor.account() else {
             return Ok(0);
         };
+        // Capped, so a few hundred index steps at most: cheaper here than on a blocking thread.
         self.store
-            .read(move |conn| -> Result<_, ServiceError> {
+            .read_now(move |conn| -> Result<_, ServiceError> {
                 Ok(documents::unread_count(
                     conn,
                     actor,

@@ -298,10 +298,10 @@ impl Services {
             return Ok(None);
         }
         let hash = token::digest(id);
-        // One trip to the database: the session row and who its account is.
+        // One lookup on this thread: the session row and who its account is.
         let Some((row, facts)) = self
             .store
-            .read(move |conn| -> Result<_, ServiceError> {
+            .read_now(move |conn| -> Result<_, ServiceError> {
                 let Some(row) = sessions::by_token_hash(conn, &hash)? else {
                     return Ok(None);
                 };

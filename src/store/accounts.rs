@@ -29,17 +29,20 @@ pub enum AccountInsertError {
     Store(StoreError),
 }
 
+impl From<rusqlite::Error> for AccountInsertError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
 pub fn insert_account(
     tx: &Transaction<'_>,
     account: &NewAccount<'_>,
     at: DateTime<Utc>,
 ) -> Result<Account, AccountInsertError> {
     let taken: bool = tx
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM accounts WHERE username_folded = ?1)",
-            [account.username.folded()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM accounts WHERE username_folded = ?1)")?
+        .query_row([account.username.folded()], |r| r.get(0))
         .map_err(|e| AccountInsertError::Store(e.into()))?;
     if taken {
         return Err(AccountInsertError::UsernameTaken);
@@ -51,28 +54,28 @@ pub fn insert_account(
     };
     let public = PublicId::random();
     let activated = account.password_hash.map(|_| to_db(at));
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO accounts (public_id, username, username_folded, role, bureau_id, \
              employer_id, employee_id, staff_name, staff_email, password_hash, invited_at, \
              activated_at, created_at) \
          VALUES (:public_id, :username, :folded, :role, :bureau, :employer, :employee, \
              :staff_name, :staff_email, :hash, :invited, :activated, :at)",
-        named_params! {
-            ":public_id": public.to_string(),
-            ":username": account.username.as_str(),
-            ":folded": account.username.folded(),
-            ":role": role,
-            ":bureau": bureau,
-            ":employer": employer,
-            ":employee": employee,
-            ":staff_name": account.staff_name,
-            ":staff_email": account.staff_email.map(Email::as_str),
-            ":hash": account.password_hash,
-            ":invited": account.invited_at.map(to_db),
-            ":activated": activated,
-            ":at": to_db(at),
-        },
-    )
+    )?
+    .execute(named_params! {
+        ":public_id": public.to_string(),
+        ":username": account.username.as_str(),
+        ":folded": account.username.folded(),
+        ":role": role,
+        ":bureau": bureau,
+        ":employer": employer,
+        ":employee": employee,
+        ":staff_name": account.staff_name,
+        ":staff_email": account.staff_email.map(Email::as_str),
+        ":hash": account.password_hash,
+        ":invited": account.invited_at.map(to_db),
+        ":activated": activated,
+        ":at": to_db(at),
+    })
     .map_err(|e| AccountInsertError::Store(e.into()))?;
     Ok(Account {
         key: AccountKey(tx.last_insert_rowid()),
@@ -127,11 +130,10 @@ const ACCOUNT_COLUMNS: &str = "id, public_id, username, role, bureau_id, employe
 
 pub fn account(conn: &Connection, key: AccountKey) -> Result<Option<Account>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
-            [key.0],
-            account_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"
+        ))?
+        .query_row([key.0], account_row)
         .optional()?)
 }
 
@@ -140,11 +142,10 @@ pub fn account_by_username(
     username: &Username,
 ) -> Result<Option<Account>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username_folded = ?1"),
-            [username.folded()],
-            account_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username_folded = ?1"
+        ))?
+        .query_row([username.folded()], account_row)
         .optional()?)
 }
 
@@ -157,11 +158,10 @@ pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Accou
         AccountParty::Bureau(_) => return Ok(None),
     };
     Ok(conn
-        .query_row(
-            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"),
-            [key],
-            account_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"
+        ))?
+        .query_row([key], account_row)
         .optional()?)
 }
 
@@ -183,11 +183,10 @@ pub fn first_account_of(
         AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
     };
     Ok(conn
-        .query_row(
-            &format!("SELECT id FROM accounts WHERE {condition} ORDER BY id LIMIT 1"),
-            [key],
-            |r| Ok(AccountKey(r.get(0)?)),
-        )
+        .prepare_cached(&format!(
+            "SELECT id FROM accounts WHERE {condition} ORDER BY id LIMIT 1"
+        ))?
+        .query_row([key], |r| Ok(AccountKey(r.get(0)?)))
         .optional()?)
 }
 
@@ -202,21 +201,20 @@ pub struct MailAddresses {
 
 pub fn mail_addresses(conn: &Connection, account: AccountKey) -> Result<MailAddresses, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT coalesce(a.staff_email, r.email, w.work_email), w.private_email, a.language \
              FROM accounts a \
              LEFT JOIN employers r ON r.id = a.employer_id \
              LEFT JOIN employees w ON w.id = a.employee_id \
              WHERE a.id = ?1",
-            [account.0],
-            |row| {
-                Ok(MailAddresses {
-                    contact: row.get(0)?,
-                    private: row.get(1)?,
-                    language: row.get(2)?,
-                })
-            },
-        )
+        )?
+        .query_row([account.0], |row| {
+            Ok(MailAddresses {
+                contact: row.get(0)?,
+                private: row.get(1)?,
+                language: row.get(2)?,
+            })
+        })
         .optional()?
         .unwrap_or_default())
 }
@@ -247,11 +245,11 @@ pub fn set_password_hash(
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE accounts SET password_hash = ?2, activated_at = coalesce(activated_at, ?3) \
          WHERE id = ?1",
-        (account.0, hash, to_db(now)),
-    )?;
+    )?
+    .execute((account.0, hash, to_db(now)))?;
     Ok(())
 }
 
@@ -262,7 +260,7 @@ pub fn personal_words(
     account: AccountKey,
 ) -> Result<crate::domain::party::PersonalWords, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT a.username, a.staff_email, a.staff_name, \
                     coalesce(r.email, wr.email), coalesce(r.name, wr.name), \
                     w.name, w.work_email, w.private_email, \
@@ -275,18 +273,17 @@ pub fn personal_words(
              LEFT JOIN employers wr ON wr.id = w.employer_id \
              LEFT JOIN bureaus wb ON wb.id = wr.bureau_id \
              WHERE a.id = ?1",
-            [account.0],
-            |row| {
-                let text = |i| row.get::<_, Option<String>>(i);
-                let emails = [text(1)?, text(3)?, text(6)?, text(7)?];
-                let names = [text(2)?, text(4)?, text(5)?, text(8)?];
-                Ok(crate::domain::party::PersonalWords {
-                    username: row.get(0)?,
-                    emails: emails.into_iter().flatten().collect(),
-                    names: names.into_iter().flatten().collect(),
-                })
-            },
-        )
+        )?
+        .query_row([account.0], |row| {
+            let text = |i| row.get::<_, Option<String>>(i);
+            let emails = [text(1)?, text(3)?, text(6)?, text(7)?];
+            let names = [text(2)?, text(4)?, text(5)?, text(8)?];
+            Ok(crate::domain::party::PersonalWords {
+                username: row.get(0)?,
+                emails: emails.into_iter().flatten().collect(),
+                names: names.into_iter().flatten().collect(),
+            })
+        })
         .optional()?
         .unwrap_or_default())
 }
@@ -297,18 +294,16 @@ pub fn set_username(
     account: AccountKey,
     username: &Username,
 ) -> Result<bool, StoreError> {
-    let taken: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM accounts WHERE username_folded = ?1 AND id <> ?2)",
-        (username.folded(), account.0),
-        |r| r.get(0),
-    )?;
+    let taken: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM accounts WHERE username_folded = ?1 AND id <> ?2)",
+        )?
+        .query_row((username.folded(), account.0), |r| r.get(0))?;
     if taken {
         return Ok(false);
     }
-    tx.execute(
-        "UPDATE accounts SET username = ?2, username_folded = ?3 WHERE id = ?1",
-        (account.0, username.as_str(), username.folded()),
-    )?;
+    tx.prepare_cached("UPDATE accounts SET username = ?2, username_folded = ?3 WHERE id = ?1")?
+        .execute((account.0, username.as_str(), username.folded()))?;
     Ok(true)
 }
 
@@ -318,10 +313,8 @@ pub fn set_language(
     account: AccountKey,
     language: &str,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE accounts SET language = ?2 WHERE id = ?1",
-        (account.0, language),
-    )?;
+    tx.prepare_cached("UPDATE accounts SET language = ?2 WHERE id = ?1")?
+        .execute((account.0, language))?;
     Ok(())
 }
 
@@ -336,18 +329,17 @@ pub struct AccountSettings {
 
 pub fn settings(conn: &Connection, account: AccountKey) -> Result<AccountSettings, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT a.language, w.private_email, a.notify_new_documents = 1 FROM accounts a \
              LEFT JOIN employees w ON w.id = a.employee_id WHERE a.id = ?1",
-            [account.0],
-            |r| {
-                Ok(AccountSettings {
-                    language: r.get(0)?,
-                    private_email: r.get(1)?,
-                    notify_new_documents: r.get(2)?,
-                })
-            },
-        )
+        )?
+        .query_row([account.0], |r| {
+            Ok(AccountSettings {
+                language: r.get(0)?,
+                private_email: r.get(1)?,
+                notify_new_documents: r.get(2)?,
+            })
+        })
         .optional()?
         .unwrap_or_default())
 }
@@ -358,9 +350,7 @@ pub fn record_login(
     account: AccountKey,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE accounts SET last_login_at = ?2 WHERE id = ?1",
-        (account.0, to_db(at)),
-    )?;
+    tx.prepare_cached("UPDATE accounts SET last_login_at = ?2 WHERE id = ?1")?
+        .execute((account.0, to_db(at)))?;
     Ok(())
 }

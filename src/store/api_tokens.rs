@@ -64,18 +64,15 @@ pub fn insert(
         TokenScope::Bureau(b) => (Some(b.0), None),
         TokenScope::Employer(lhn) => (None, Some(lhn.as_str().to_owned())),
     };
-    tx.execute(
-        "INSERT INTO api_tokens (public_id, token_hash, label, bureau_id, employer_lhn, created_at) \
-         VALUES (:public_id, :hash, :label, :bureau, :lhn, :at)",
-        named_params! {
+    tx.prepare_cached("INSERT INTO api_tokens (public_id, token_hash, label, bureau_id, employer_lhn, created_at) \
+         VALUES (:public_id, :hash, :label, :bureau, :lhn, :at)")?.execute(named_params! {
             ":public_id": public_id,
             ":hash": token_hash,
             ":label": label,
             ":bureau": bureau,
             ":lhn": lhn,
             ":at": to_db(at),
-        },
-    )?;
+        })?;
     Ok(())
 }
 
@@ -106,10 +103,12 @@ pub fn revoke(
     public_id: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    Ok(tx.execute(
-        "UPDATE api_tokens SET revoked_at = ?2 WHERE public_id = ?1 AND revoked_at IS NULL",
-        (public_id, to_db(at)),
-    )? == 1)
+    Ok(tx
+        .prepare_cached(
+            "UPDATE api_tokens SET revoked_at = ?2 WHERE public_id = ?1 AND revoked_at IS NULL",
+        )?
+        .execute((public_id, to_db(at)))?
+        == 1)
 }
 
 /// A remembered answer to a request with an Idempotency-Key.
@@ -126,17 +125,14 @@ pub fn remembered(
     key: &str,
 ) -> Result<Option<Remembered>, StoreError> {
     Ok(conn
-        .query_row(
-            "SELECT request_hash, status, body FROM idempotency_keys WHERE token_id = ?1 AND key = ?2",
-            (token, key),
-            |r| {
+        .prepare_cached("SELECT request_hash, status, body FROM idempotency_keys WHERE token_id = ?1 AND key = ?2")?
+        .query_row((token, key), |r| {
                 Ok(Remembered {
                     request_hash: r.get(0)?,
                     status: r.get(1)?,
                     body: r.get(2)?,
                 })
-            },
-        )
+            })
         .optional()?)
 }
 
@@ -147,10 +143,7 @@ pub fn remember(
     answer: &Remembered,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT OR IGNORE INTO idempotency_keys (token_id, key, request_hash, status, body, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        (token, key, &answer.request_hash, answer.status, &answer.body, to_db(at)),
-    )?;
+    tx.prepare_cached("INSERT OR IGNORE INTO idempotency_keys (token_id, key, request_hash, status, body, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute((token, key, &answer.request_hash, answer.status, &answer.body, to_db(at)))?;
     Ok(())
 }

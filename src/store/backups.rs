@@ -63,11 +63,9 @@ pub fn insert(tx: &Transaction<'_>, backup: &NewBackup<'_>) -> Result<(), StoreE
         TokenScope::Bureau(b) => (Some(b.0), None),
         TokenScope::Employer(lhn) => (None, Some(lhn.as_str().to_owned())),
     };
-    tx.execute(
-        "INSERT INTO backups (public_id, bureau_id, employer_lhn, file_name, description, size, \
+    tx.prepare_cached("INSERT INTO backups (public_id, bureau_id, employer_lhn, file_name, description, size, \
              sha256, file_id, created_at) \
-         VALUES (:public_id, :bureau, :lhn, :file_name, :description, :size, :sha256, :file_id, :at)",
-        named_params! {
+         VALUES (:public_id, :bureau, :lhn, :file_name, :description, :size, :sha256, :file_id, :at)")?.execute(named_params! {
             ":public_id": backup.public_id.to_string(),
             ":bureau": bureau,
             ":lhn": lhn,
@@ -77,8 +75,7 @@ pub fn insert(tx: &Transaction<'_>, backup: &NewBackup<'_>) -> Result<(), StoreE
             ":sha256": backup.sha256,
             ":file_id": backup.file_id,
             ":at": to_db(backup.created_at),
-        },
-    )?;
+        })?;
     Ok(())
 }
 
@@ -100,15 +97,17 @@ pub fn find(
 ) -> Result<Option<BackupRow>, StoreError> {
     let (condition, key) = owner_condition(owner);
     Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM backups WHERE {condition} AND public_id = :id"),
-            named_params! { ":owner": key, ":id": id.to_string() },
-            row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM backups WHERE {condition} AND public_id = :id"
+        ))?
+        .query_row(named_params! { ":owner": key, ":id": id.to_string() }, row)
         .optional()?)
 }
 
 /// Removes a backup's row; its file is the caller's to unlink after the commit.
 pub fn delete(tx: &Transaction<'_>, key: i64) -> Result<bool, StoreError> {
-    Ok(tx.execute("DELETE FROM backups WHERE id = ?1", [key])? == 1)
+    Ok(tx
+        .prepare_cached("DELETE FROM backups WHERE id = ?1")?
+        .execute([key])?
+        == 1)
 }

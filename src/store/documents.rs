@@ -181,11 +181,8 @@ pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, St
 /// One document by its public id, whoever may see it (callers apply the access rule).
 pub fn by_public_id(conn: &Connection, id: PublicId) -> Result<Option<DocumentRecord>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} {FROM} WHERE d.public_id = ?1"),
-            [id.to_string()],
-            record,
-        )
+        .prepare_cached(&format!("SELECT {COLUMNS} {FROM} WHERE d.public_id = ?1"))?
+        .query_row([id.to_string()], record)
         .optional()?)
 }
 
@@ -199,12 +196,12 @@ pub fn current_payroll(
 ) -> Result<Option<DocumentRecord>, StoreError> {
     let (condition, key) = dossier_match(dossier);
     Ok(conn
-        .query_row(
-            &format!(
-                "SELECT {COLUMNS} {FROM} WHERE {condition} AND d.origin = 'payroll' \
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} {FROM} WHERE {condition} AND d.origin = 'payroll' \
              AND d.kind = :kind AND d.year = :year AND d.period_kind = :period_kind \
              AND d.period = :period AND d.superseded_at IS NULL AND d.retracted_at IS NULL"
-            ),
+        ))?
+        .query_row(
             named_params! {
                 ":dossier": key,
                 ":kind": kind.as_str(),
@@ -392,10 +389,8 @@ pub fn supersede(
     key: DocumentKey,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE documents SET superseded_at = ?2 WHERE id = ?1",
-        (key.0, to_db(at)),
-    )?;
+    tx.prepare_cached("UPDATE documents SET superseded_at = ?2 WHERE id = ?1")?
+        .execute((key.0, to_db(at)))?;
     Ok(())
 }
 
@@ -405,10 +400,11 @@ pub fn mark_deleted(
     key: DocumentKey,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, StoreError> {
-    let changed = tx.execute(
-        "UPDATE documents SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
-        (key.0, to_db(at)),
-    )?;
+    let changed = tx
+        .prepare_cached(
+            "UPDATE documents SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+        )?
+        .execute((key.0, to_db(at)))?;
     Ok(changed == 1)
 }
 
@@ -418,10 +414,11 @@ pub fn mark_retracted(
     key: DocumentKey,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, StoreError> {
-    let changed = tx.execute(
-        "UPDATE documents SET retracted_at = ?2 WHERE id = ?1 AND retracted_at IS NULL",
-        (key.0, to_db(at)),
-    )?;
+    let changed = tx
+        .prepare_cached(
+            "UPDATE documents SET retracted_at = ?2 WHERE id = ?1 AND retracted_at IS NULL",
+        )?
+        .execute((key.0, to_db(at)))?;
     Ok(changed == 1)
 }
 

@@ -67,18 +67,15 @@ pub fn create(
     expires_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     retire(tx, account, &[purpose], now)?;
-    tx.execute(
-        "INSERT INTO account_links (token_hash, account_id, purpose, email, created_at, expires_at) \
-         VALUES (:hash, :account, :purpose, :email, :now, :expires)",
-        named_params! {
+    tx.prepare_cached("INSERT INTO account_links (token_hash, account_id, purpose, email, created_at, expires_at) \
+         VALUES (:hash, :account, :purpose, :email, :now, :expires)")?.execute(named_params! {
             ":hash": token_hash,
             ":account": account.0,
             ":purpose": purpose.as_str(),
             ":email": email,
             ":now": to_db(now),
             ":expires": to_db(expires_at),
-        },
-    )?;
+        })?;
     Ok(())
 }
 
@@ -91,41 +88,40 @@ pub fn retire(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     for purpose in purposes {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE account_links SET used_at = ?3 \
              WHERE account_id = ?1 AND purpose = ?2 AND used_at IS NULL",
-            (account.0, purpose.as_str(), to_db(now)),
-        )?;
+        )?
+        .execute((account.0, purpose.as_str(), to_db(now)))?;
     }
     Ok(())
 }
 
 pub fn by_token_hash(conn: &Connection, hash: &str) -> Result<Option<LinkRow>, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, account_id, purpose, email, expires_at, used_at IS NOT NULL \
              FROM account_links WHERE token_hash = ?1",
-            [hash],
-            |row| {
-                let purpose: String = row.get(2)?;
-                let expires: String = row.get(4)?;
-                Ok(LinkRow {
-                    key: row.get(0)?,
-                    account: AccountKey(row.get(1)?),
-                    purpose: Purpose::parse(&purpose).ok_or_else(|| corrupt(2, &purpose))?,
-                    email: row.get(3)?,
-                    expires_at: from_db(&expires, 4)?,
-                    used: row.get(5)?,
-                })
-            },
-        )
+        )?
+        .query_row([hash], |row| {
+            let purpose: String = row.get(2)?;
+            let expires: String = row.get(4)?;
+            Ok(LinkRow {
+                key: row.get(0)?,
+                account: AccountKey(row.get(1)?),
+                purpose: Purpose::parse(&purpose).ok_or_else(|| corrupt(2, &purpose))?,
+                email: row.get(3)?,
+                expires_at: from_db(&expires, 4)?,
+                used: row.get(5)?,
+            })
+        })
         .optional()?)
 }
 
 /// Uses a link; false if it was used already (a concurrent request got there first).
 pub fn consume(tx: &Transaction<'_>, key: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    Ok(tx.execute(
-        "UPDATE account_links SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
-        (key, to_db(now)),
-    )? == 1)
+    Ok(tx
+        .prepare_cached("UPDATE account_links SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL")?
+        .execute((key, to_db(now)))?
+        == 1)
 }

@@ -14,15 +14,15 @@ pub fn share(
     by: AccountKey,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let changed = tx.execute(
-        "INSERT OR IGNORE INTO shares (document_id, shared_by_account_id, shared_at) VALUES (?1, ?2, ?3)",
-        (key.0, by.0, to_db(at)),
-    )?;
+    let changed = tx.prepare_cached("INSERT OR IGNORE INTO shares (document_id, shared_by_account_id, shared_at) VALUES (?1, ?2, ?3)")?.execute((key.0, by.0, to_db(at)))?;
     Ok(changed == 1)
 }
 
 pub fn unshare(tx: &Transaction<'_>, key: DocumentKey) -> Result<bool, StoreError> {
-    Ok(tx.execute("DELETE FROM shares WHERE document_id = ?1", [key.0])? == 1)
+    Ok(tx
+        .prepare_cached("DELETE FROM shares WHERE document_id = ?1")?
+        .execute([key.0])?
+        == 1)
 }
 
 pub fn mark_read(
@@ -31,12 +31,13 @@ pub fn mark_read(
     key: DocumentKey,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let changed = tx.execute(
-        // A document purged meanwhile leaves nothing to mark (and must not fail the batch).
-        "INSERT OR IGNORE INTO read_markers (account_id, document_id, read_at) \
+    let changed = tx
+        .prepare_cached(
+            // A document purged meanwhile leaves nothing to mark (and must not fail the batch).
+            "INSERT OR IGNORE INTO read_markers (account_id, document_id, read_at) \
          SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?2)",
-        (account.0, key.0, to_db(at)),
-    )?;
+        )?
+        .execute((account.0, key.0, to_db(at)))?;
     Ok(changed == 1)
 }
 
@@ -57,9 +58,8 @@ pub fn mark_unread(
     account: AccountKey,
     key: DocumentKey,
 ) -> Result<bool, StoreError> {
-    let changed = tx.execute(
-        "DELETE FROM read_markers WHERE account_id = ?1 AND document_id = ?2",
-        (account.0, key.0),
-    )?;
+    let changed = tx
+        .prepare_cached("DELETE FROM read_markers WHERE account_id = ?1 AND document_id = ?2")?
+        .execute((account.0, key.0))?;
     Ok(changed == 1)
 }

@@ -76,6 +76,45 @@ struct Inner {
     reader_slots: Semaphore,
 }
 
+/// A reader taken from the pool; it goes back when dropped, also when the query panicked.
+struct Lease<'a> {
+    inner: &'a Inner,
+    conn: Option<Connection>,
+}
+
+impl<'a> Lease<'a> {
+    /// Call only while holding one of `reader_slots`: then a reader is always there.
+    fn take(inner: &'a Inner) -> Result<Self, StoreError> {
+        let conn = inner
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .ok_or(StoreError::WorkerGone)?;
+        Ok(Self {
+            inner,
+            conn: Some(conn),
+        })
+    }
+
+    fn conn(&self) -> &Connection {
+        // Present from `take` until `drop`.
+        self.conn.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.inner
+                .readers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(conn);
+        }
+    }
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
@@ -171,30 +210,35 @@ impl Store {
             .map_err(|_| E::from(StoreError::WorkerGone))?;
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
-            let conn = inner
-                .readers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop()
-                .ok_or(StoreError::WorkerGone)?;
-            let result = f(&conn);
-            inner
-                .readers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(conn);
-            result
+            let lease = Lease::take(&inner)?;
+            f(lease.conn())
         })
         .await
         .map_err(|_| E::from(StoreError::WorkerGone))?
     }
 
+    /// Runs `f` on a pooled reader on the calling thread. For lookups by key that take
+    /// microseconds (the session behind a request, the unread badge): handing those to a
+    /// blocking thread and back costs more than the query. When every reader is busy it waits
+    /// like [`Store::read`].
+    pub async fn read_now<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let Ok(_slot) = self.inner.reader_slots.try_acquire() else {
+            return self.read(f).await;
+        };
+        let lease = Lease::take(&self.inner)?;
+        f(lease.conn())
+    }
+
     /// A cheap query proving the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.read(|conn| -> Result<(), StoreError> {
-            conn.query_row("SELECT count(*) FROM installation", [], |r| {
-                r.get::<_, i64>(0)
-            })?;
+            conn.prepare_cached("SELECT count(*) FROM installation")?
+                .query_row([], |r| r.get::<_, i64>(0))?;
             Ok(())
         })
         .await
@@ -203,11 +247,9 @@ impl Store {
     /// Facts about the database for `loondossier status`.
     pub async fn info(&self) -> Result<DatabaseInfo, StoreError> {
         self.read(|conn| -> Result<DatabaseInfo, StoreError> {
-            let (created_at, created_by) = conn.query_row(
-                "SELECT created_at, created_by FROM installation WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (created_at, created_by) = conn
+                .prepare_cached("SELECT created_at, created_by FROM installation WHERE id = 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let schema_version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
             let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
@@ -242,7 +284,8 @@ impl Store {
         tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
             let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             conn.busy_timeout(std::time::Duration::from_secs(30))?;
-            conn.execute("VACUUM INTO ?1", [target.to_string_lossy().as_ref()])?;
+            conn.prepare_cached("VACUUM INTO ?1")?
+                .execute([target.to_string_lossy().as_ref()])?;
             Ok(())
         })
         .await
@@ -284,8 +327,14 @@ impl Store {
 /// survive power loss.
 fn configure(conn: &Connection, read_only: bool) -> Result<(), rusqlite::Error> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    // Queries are built per actor and dossier kind: keep them all prepared.
-    conn.set_prepared_statement_cache_capacity(128);
+    // Every statement stays prepared (queries are built per actor and dossier kind).
+    conn.set_prepared_statement_cache_capacity(256);
+    // Plans stay as prepared: without this, binding a new value to a LIKE pattern (the dossier
+    // search) marks the statement for a fresh prepare on every page view.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;

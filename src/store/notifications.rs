@@ -15,11 +15,11 @@ pub fn note(
     document: DocumentKey,
     due: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR IGNORE INTO pending_notifications (account_id, document_id, due_at) \
          VALUES (?1, ?2, ?3)",
-        (account.0, document.0, to_db(due)),
-    )?;
+    )?
+    .execute((account.0, document.0, to_db(due)))?;
     Ok(())
 }
 
@@ -57,18 +57,14 @@ pub fn take_due(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Vec<DueNotic
         })?;
         rows.collect::<Result<Vec<_>, _>>()?
     };
-    tx.execute(
-        "DELETE FROM pending_notifications WHERE due_at <= :now",
-        named_params! { ":now": now },
-    )?;
+    tx.prepare_cached("DELETE FROM pending_notifications WHERE due_at <= :now")?
+        .execute(named_params! { ":now": now })?;
     Ok(notices)
 }
 
 /// Whether an account gets "new documents" mail.
 pub fn set_wanted(tx: &Transaction<'_>, account: AccountKey, on: bool) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE accounts SET notify_new_documents = ?2 WHERE id = ?1",
-        (account.0, i64::from(on)),
-    )?;
+    tx.prepare_cached("UPDATE accounts SET notify_new_documents = ?2 WHERE id = ?1")?
+        .execute((account.0, i64::from(on)))?;
     Ok(())
 }

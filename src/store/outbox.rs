@@ -21,19 +21,19 @@ pub struct Queued {
 
 pub fn enqueue(tx: &Transaction<'_>, mail: &Queued, now: DateTime<Utc>) -> Result<(), StoreError> {
     let now = super::time::to_db(now);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO outbox (created_at, account_id, to_address, message, language, params, \
              next_attempt_at) \
          VALUES (:now, :account, :to, :message, :language, :params, :now)",
-        named_params! {
-            ":now": now,
-            ":account": mail.account.map(|a| a.0),
-            ":to": mail.to,
-            ":message": mail.message,
-            ":language": mail.language,
-            ":params": mail.params.to_string(),
-        },
-    )?;
+    )?
+    .execute(named_params! {
+        ":now": now,
+        ":account": mail.account.map(|a| a.0),
+        ":to": mail.to,
+        ":message": mail.message,
+        ":language": mail.language,
+        ":params": mail.params.to_string(),
+    })?;
     Ok(())
 }
 
@@ -119,11 +119,11 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Du
 
 /// The server accepted the message.
 pub fn mark_sent(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1, \
              last_error = NULL WHERE id = :id AND status = 'queued'",
-        named_params! { ":now": super::time::to_db(now), ":id": id },
-    )?;
+    )?
+    .execute(named_params! { ":now": super::time::to_db(now), ":id": id })?;
     Ok(())
 }
 
@@ -134,32 +134,33 @@ pub fn mark_retry(
     error: &str,
     next: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next \
          WHERE id = :id AND status = 'queued'",
-        named_params! { ":error": error, ":next": super::time::to_db(next), ":id": id },
-    )?;
+    )?
+    .execute(named_params! { ":error": error, ":next": super::time::to_db(next), ":id": id })?;
     Ok(())
 }
 
 /// A permanent failure, or temporary ones for too long: give up until an administrator retries.
 pub fn mark_failed(tx: &Transaction<'_>, id: i64, error: &str) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = :error \
          WHERE id = :id AND status = 'queued'",
-        named_params! { ":error": error, ":id": id },
-    )?;
+    )?
+    .execute(named_params! { ":error": error, ":id": id })?;
     Ok(())
 }
 
 /// Requeues every failed message for an attempt now; returns how many.
 pub fn retry_failed(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let now = super::time::to_db(now);
-    Ok(tx.execute(
-        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = :now, \
+    Ok(tx
+        .prepare_cached(
+            "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = :now, \
              created_at = :now WHERE status = 'failed'",
-        named_params! { ":now": now },
-    )?)
+        )?
+        .execute(named_params! { ":now": now })?)
 }
 
 /// One message that did not go out (yet), for `mail status`.
@@ -198,12 +199,12 @@ pub fn queued_since(
 }
 
 pub fn summary(conn: &Connection, problems: usize) -> Result<Summary, StoreError> {
-    let (queued, failed, sent) = conn.query_row(
-        "SELECT COALESCE(SUM(status = 'queued'), 0), COALESCE(SUM(status = 'failed'), 0), \
+    let (queued, failed, sent) = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(status = 'queued'), 0), COALESCE(SUM(status = 'failed'), 0), \
              COALESCE(SUM(status = 'sent'), 0) FROM outbox",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-    )?;
+        )?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     let mut statement = conn.prepare(
         "SELECT id, message, status, attempts, last_error FROM outbox \
          WHERE status != 'sent' AND last_error IS NOT NULL ORDER BY id DESC LIMIT :limit",

@@ -56,10 +56,10 @@ pub fn insert_bureau(
     at: DateTime<Utc>,
 ) -> Result<Bureau, StoreError> {
     let public = PublicId::random();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO bureaus (public_id, client_number, name, created_at) VALUES (?1, ?2, ?3, ?4)",
-        (public.to_string(), client_number, name, to_db(at)),
-    )?;
+    )?
+    .execute((public.to_string(), client_number, name, to_db(at)))?;
     Ok(Bureau {
         key: BureauKey(tx.last_insert_rowid()),
         public_id: public,
@@ -79,11 +79,8 @@ fn bureau_row(row: &Row<'_>) -> Result<Bureau, rusqlite::Error> {
 
 pub fn bureau(conn: &Connection, key: BureauKey) -> Result<Option<Bureau>, StoreError> {
     Ok(conn
-        .query_row(
-            "SELECT id, public_id, client_number, name FROM bureaus WHERE id = ?1",
-            [key.0],
-            bureau_row,
-        )
+        .prepare_cached("SELECT id, public_id, client_number, name FROM bureaus WHERE id = ?1")?
+        .query_row([key.0], bureau_row)
         .optional()?)
 }
 
@@ -92,11 +89,10 @@ pub fn bureau_by_client_number(
     client_number: &str,
 ) -> Result<Option<Bureau>, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, public_id, client_number, name FROM bureaus WHERE client_number = ?1",
-            [client_number],
-            bureau_row,
-        )
+        )?
+        .query_row([client_number], bureau_row)
         .optional()?)
 }
 
@@ -132,11 +128,8 @@ pub fn upsert_employer(
     at: DateTime<Utc>,
 ) -> Result<(EmployerKey, bool), StoreError> {
     let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM employers WHERE lhn = ?1",
-            [data.lhn.as_str()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM employers WHERE lhn = ?1")?
+        .query_row([data.lhn.as_str()], |r| r.get(0))
         .optional()?;
     let params = named_params! {
         ":lhn": data.lhn.as_str(),
@@ -152,20 +145,22 @@ pub fn upsert_employer(
         ":at": to_db(at),
     };
     if let Some(id) = existing {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE employers SET name = :name, email = :email, client_number = :client_number, \
                  phone = :phone, street = :street, postal_code = :postal_code, city = :city, \
                  country = :country, payroll_year = :payroll_year, updated_at = :at \
              WHERE lhn = :lhn",
-            params,
-        )?;
+        )?
+        .execute(params)?;
         return Ok((EmployerKey(id), false));
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO employers (public_id, bureau_id, lhn, name, email, client_number, phone, \
              street, postal_code, city, country, payroll_year, created_at, updated_at) \
          VALUES (:public_id, :bureau, :lhn, :name, :email, :client_number, :phone, :street, \
              :postal_code, :city, :country, :payroll_year, :at, :at)",
+    )?
+    .execute(
         &with_extra(
             params,
             named_params! {
@@ -179,11 +174,10 @@ pub fn upsert_employer(
 
 pub fn employer(conn: &Connection, key: EmployerKey) -> Result<Option<Employer>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.id = ?1"),
-            [key.0],
-            employer_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.id = ?1"
+        ))?
+        .query_row([key.0], employer_row)
         .optional()?)
 }
 
@@ -192,21 +186,19 @@ pub fn employer_by_public_id(
     id: PublicId,
 ) -> Result<Option<Employer>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.public_id = ?1"),
-            [id.to_string()],
-            employer_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.public_id = ?1"
+        ))?
+        .query_row([id.to_string()], employer_row)
         .optional()?)
 }
 
 pub fn employer_by_lhn(conn: &Connection, lhn: &Lhn) -> Result<Option<Employer>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.lhn = ?1"),
-            [lhn.as_str()],
-            employer_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.lhn = ?1"
+        ))?
+        .query_row([lhn.as_str()], employer_row)
         .optional()?)
 }
 
@@ -248,11 +240,10 @@ pub fn upsert_employee(
     at: DateTime<Utc>,
 ) -> Result<(EmployeeKey, bool), StoreError> {
     let existing: Option<i64> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT id FROM employees WHERE employer_id = ?1 AND personnel_number = ?2",
-            (employer.0, &data.personnel_number),
-            |r| r.get(0),
-        )
+        )?
+        .query_row((employer.0, &data.personnel_number), |r| r.get(0))
         .optional()?;
     let fmt = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
     let params = named_params! {
@@ -272,37 +263,36 @@ pub fn upsert_employee(
         ":at": to_db(at),
     };
     if let Some(id) = existing {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE employees SET name = :name, birth_date = :birth_date, bsn = :bsn, \
                  work_email = :work_email, phone = :phone, street = :street, \
                  postal_code = :postal_code, city = :city, country = :country, \
                  employment_start = :employment_start, employment_end = :employment_end, \
                  updated_at = :at \
              WHERE employer_id = :employer AND personnel_number = :personnel_number",
-            params,
-        )?;
+        )?
+        .execute(params)?;
         return Ok((EmployeeKey(id), false));
     }
     let public = PublicId::random().to_string();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO employees (public_id, employer_id, personnel_number, name, birth_date, bsn, \
              work_email, phone, street, postal_code, city, country, employment_start, \
              employment_end, created_at, updated_at) \
          VALUES (:public_id, :employer, :personnel_number, :name, :birth_date, :bsn, \
              :work_email, :phone, :street, :postal_code, :city, :country, :employment_start, \
              :employment_end, :at, :at)",
-        &with_extra(params, named_params! { ":public_id": public })[..],
-    )?;
+    )?
+    .execute(&with_extra(params, named_params! { ":public_id": public })[..])?;
     Ok((EmployeeKey(tx.last_insert_rowid()), true))
 }
 
 pub fn employee(conn: &Connection, key: EmployeeKey) -> Result<Option<Employee>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.id = ?1"),
-            [key.0],
-            employee_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.id = ?1"
+        ))?
+        .query_row([key.0], employee_row)
         .optional()?)
 }
 
@@ -311,11 +301,10 @@ pub fn employee_by_public_id(
     id: PublicId,
 ) -> Result<Option<Employee>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.public_id = ?1"),
-            [id.to_string()],
-            employee_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.public_id = ?1"
+        ))?
+        .query_row([id.to_string()], employee_row)
         .optional()?)
 }
 
@@ -325,10 +314,8 @@ pub fn set_private_email(
     employee: EmployeeKey,
     email: Option<&Email>,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE employees SET private_email = ?2 WHERE id = ?1",
-        (employee.0, email.map(Email::as_str)),
-    )?;
+    tx.prepare_cached("UPDATE employees SET private_email = ?2 WHERE id = ?1")?
+        .execute((employee.0, email.map(Email::as_str)))?;
     Ok(())
 }
 
@@ -338,13 +325,13 @@ pub fn count_unmarked(
     bureau_client_number: &str,
     employer_client_prefix: &str,
 ) -> Result<u64, StoreError> {
-    let n: i64 = conn.query_row(
-        "SELECT (SELECT count(*) FROM bureaus WHERE client_number <> ?1) + \
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM bureaus WHERE client_number <> ?1) + \
                 (SELECT count(*) FROM employers WHERE client_number IS NULL \
                     OR substr(client_number, 1, length(?2)) <> ?2)",
-        (bureau_client_number, employer_client_prefix),
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row((bureau_client_number, employer_client_prefix), |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
@@ -354,17 +341,16 @@ pub fn first_client(
     bureau: BureauKey,
 ) -> Result<Option<(EmployerKey, Option<EmployeeKey>)>, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT r.id, (SELECT min(w.id) FROM employees w WHERE w.employer_id = r.id) \
              FROM employers r WHERE r.bureau_id = ?1 ORDER BY r.id LIMIT 1",
-            [bureau.0],
-            |r| {
-                Ok((
-                    EmployerKey(r.get(0)?),
-                    r.get::<_, Option<i64>>(1)?.map(EmployeeKey),
-                ))
-            },
-        )
+        )?
+        .query_row([bureau.0], |r| {
+            Ok((
+                EmployerKey(r.get(0)?),
+                r.get::<_, Option<i64>>(1)?.map(EmployeeKey),
+            ))
+        })
         .optional()?)
 }
 
@@ -390,12 +376,9 @@ pub fn employee_by_number(
     number: &str,
 ) -> Result<Option<Employee>, StoreError> {
     Ok(conn
-        .query_row(
-            &format!(
+        .prepare_cached(&format!(
                 "SELECT {EMPLOYEE_COLUMNS} FROM employees w WHERE w.employer_id = ?1 AND w.personnel_number = ?2"
-            ),
-            (employer.0, number),
-            employee_row,
-        )
+            ))?
+        .query_row((employer.0, number), employee_row)
         .optional()?)
 }

@@ -132,22 +132,22 @@ pub fn purge_expired(
 ) -> Result<Purged, StoreError> {
     let now_db = to_db(now);
     Ok(Purged {
-        sessions: tx.execute(
-            "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2",
-            (&now_db, to_db(idle_since)),
-        )?,
-        links: tx.execute(
-            "DELETE FROM account_links WHERE expires_at <= ?1 OR used_at IS NOT NULL",
-            [&now_db],
-        )?,
-        throttles: tx.execute(
-            "DELETE FROM sign_in_throttle WHERE blocked_until <= ?1 AND last_failure_at <= ?2",
-            (&now_db, to_db(throttles_before)),
-        )?,
-        idempotency_keys: tx.execute(
-            "DELETE FROM idempotency_keys WHERE created_at <= ?1",
-            [to_db(keys_before)],
-        )?,
+        sessions: tx
+            .prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2")?
+            .execute((&now_db, to_db(idle_since)))?,
+        links: tx
+            .prepare_cached(
+                "DELETE FROM account_links WHERE expires_at <= ?1 OR used_at IS NOT NULL",
+            )?
+            .execute([&now_db])?,
+        throttles: tx
+            .prepare_cached(
+                "DELETE FROM sign_in_throttle WHERE blocked_until <= ?1 AND last_failure_at <= ?2",
+            )?
+            .execute((&now_db, to_db(throttles_before)))?,
+        idempotency_keys: tx
+            .prepare_cached("DELETE FROM idempotency_keys WHERE created_at <= ?1")?
+            .execute([to_db(keys_before)])?,
     })
 }
 
@@ -200,13 +200,15 @@ pub fn forget_files_in_copy(path: &std::path::Path, file_ids: &[String]) -> Resu
     let mut conn = Connection::open(path)?;
     let tx = conn.transaction()?;
     for file in file_ids {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE documents SET corrects_id = NULL \
              WHERE corrects_id IN (SELECT id FROM documents WHERE file_id = ?1)",
-            [file],
-        )?;
-        tx.execute("DELETE FROM documents WHERE file_id = ?1", [file])?;
-        tx.execute("DELETE FROM backups WHERE file_id = ?1", [file])?;
+        )?
+        .execute([file])?;
+        tx.prepare_cached("DELETE FROM documents WHERE file_id = ?1")?
+            .execute([file])?;
+        tx.prepare_cached("DELETE FROM backups WHERE file_id = ?1")?
+            .execute([file])?;
     }
     tx.commit()?;
     Ok(())

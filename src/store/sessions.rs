@@ -84,22 +84,22 @@ fn row(row: &Row<'_>) -> Result<SessionRow, rusqlite::Error> {
 }
 
 pub fn insert(tx: &Transaction<'_>, session: &NewSession<'_>) -> Result<i64, StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO sessions (public_id, token_hash, account_id, stage, csrf_token, created_at, \
              last_seen_at, expires_at, client_addr, user_agent) \
          VALUES (:public_id, :hash, :account, :stage, :csrf, :now, :now, :expires, :addr, :agent)",
-        named_params! {
-            ":public_id": crate::domain::PublicId::random().to_string(),
-            ":hash": session.token_hash,
-            ":account": session.account.0,
-            ":stage": session.stage.as_str(),
-            ":csrf": session.csrf_token,
-            ":now": to_db(session.now),
-            ":expires": to_db(session.expires_at),
-            ":addr": session.client_addr,
-            ":agent": session.user_agent,
-        },
-    )?;
+    )?
+    .execute(named_params! {
+        ":public_id": crate::domain::PublicId::random().to_string(),
+        ":hash": session.token_hash,
+        ":account": session.account.0,
+        ":stage": session.stage.as_str(),
+        ":csrf": session.csrf_token,
+        ":now": to_db(session.now),
+        ":expires": to_db(session.expires_at),
+        ":addr": session.client_addr,
+        ":agent": session.user_agent,
+    })?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -127,10 +127,12 @@ pub fn advance(
     stage: Stage,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    Ok(tx.execute(
-        "UPDATE sessions SET token_hash = ?2, stage = ?3, last_seen_at = ?4 WHERE id = ?1",
-        (key, new_token_hash, stage.as_str(), to_db(at)),
-    )? == 1)
+    Ok(tx
+        .prepare_cached(
+            "UPDATE sessions SET token_hash = ?2, stage = ?3, last_seen_at = ?4 WHERE id = ?1",
+        )?
+        .execute((key, new_token_hash, stage.as_str(), to_db(at)))?
+        == 1)
 }
 
 /// Ends one of an account's sessions by its public id.
@@ -139,14 +141,17 @@ pub fn delete_by_public_id(
     account: AccountKey,
     public_id: &str,
 ) -> Result<bool, StoreError> {
-    Ok(tx.execute(
-        "DELETE FROM sessions WHERE account_id = ?1 AND public_id = ?2",
-        (account.0, public_id),
-    )? == 1)
+    Ok(tx
+        .prepare_cached("DELETE FROM sessions WHERE account_id = ?1 AND public_id = ?2")?
+        .execute((account.0, public_id))?
+        == 1)
 }
 
 pub fn delete(tx: &Transaction<'_>, key: i64) -> Result<bool, StoreError> {
-    Ok(tx.execute("DELETE FROM sessions WHERE id = ?1", [key])? == 1)
+    Ok(tx
+        .prepare_cached("DELETE FROM sessions WHERE id = ?1")?
+        .execute([key])?
+        == 1)
 }
 
 /// Ends every session of an account except `keep` (after a password change, say).
@@ -155,10 +160,9 @@ pub fn delete_for_account(
     account: AccountKey,
     keep: Option<i64>,
 ) -> Result<usize, StoreError> {
-    Ok(tx.execute(
-        "DELETE FROM sessions WHERE account_id = ?1 AND (?2 IS NULL OR id <> ?2)",
-        (account.0, keep),
-    )?)
+    Ok(tx
+        .prepare_cached("DELETE FROM sessions WHERE account_id = ?1 AND (?2 IS NULL OR id <> ?2)")?
+        .execute((account.0, keep))?)
 }
 
 pub fn for_account(conn: &Connection, account: AccountKey) -> Result<Vec<SessionRow>, StoreError> {
@@ -175,8 +179,7 @@ pub fn delete_expired(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    Ok(tx.execute(
-        "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2",
-        (to_db(now), to_db(idle_since)),
-    )?)
+    Ok(tx
+        .prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2")?
+        .execute((to_db(now), to_db(idle_since)))?)
 }

@@ -15,12 +15,13 @@ pub struct Counts {
 }
 
 pub fn counts(conn: &Connection) -> Result<Counts, StoreError> {
-    Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM bureaus), (SELECT count(*) FROM employers), \
+    Ok(conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM bureaus), (SELECT count(*) FROM employers), \
                 (SELECT count(*) FROM employees), (SELECT count(*) FROM accounts), \
                 (SELECT count(*) FROM documents)",
-        [],
-        |r| {
+        )?
+        .query_row([], |r| {
             let n = |i| r.get::<_, i64>(i).map(|n| u64::try_from(n).unwrap_or(0));
             Ok(Counts {
                 bureaus: n(0)?,
@@ -29,6 +30,5 @@ pub fn counts(conn: &Connection) -> Result<Counts, StoreError> {
                 accounts: n(3)?,
                 documents: n(4)?,
             })
-        },
-    )?)
+        })?)
 }

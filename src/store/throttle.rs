@@ -65,8 +65,9 @@ pub fn clear(tx: &Transaction<'_>, subject: &str) -> Result<(), StoreError> {
 
 /// Removes entries that have been quiet for a day.
 pub fn purge(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    Ok(tx.execute(
-        "DELETE FROM sign_in_throttle WHERE last_failure_at < ?1 AND blocked_until < ?1",
-        [to_db(now - Duration::days(1))],
-    )?)
+    Ok(tx
+        .prepare_cached(
+            "DELETE FROM sign_in_throttle WHERE last_failure_at < ?1 AND blocked_until < ?1",
+        )?
+        .execute([to_db(now - Duration::days(1))])?)
 }

@@ -21,20 +21,17 @@ pub struct TwoFactorState {
 
 pub fn state(conn: &Connection, account: AccountKey) -> Result<TwoFactorState, StoreError> {
     Ok(conn
-        .query_row(
-            "SELECT totp_secret, totp_pending, totp_last_step, \
+        .prepare_cached("SELECT totp_secret, totp_pending, totp_last_step, \
                  (SELECT count(*) FROM recovery_codes r WHERE r.account_id = a.id AND r.used_at IS NULL) \
-             FROM accounts a WHERE a.id = ?1",
-            [account.0],
-            |row| {
+             FROM accounts a WHERE a.id = ?1")?
+        .query_row([account.0], |row| {
                 Ok(TwoFactorState {
                     secret: row.get(0)?,
                     pending: row.get(1)?,
                     last_step: row.get::<_, Option<i64>>(2)?.and_then(|s| u64::try_from(s).ok()),
                     unused_recovery_codes: row.get(3)?,
                 })
-            },
-        )
+            })
         .optional()?
         .unwrap_or_default())
 }
@@ -44,10 +41,8 @@ pub fn set_pending(
     account: AccountKey,
     sealed: &str,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE accounts SET totp_pending = ?2 WHERE id = ?1",
-        (account.0, sealed),
-    )?;
+    tx.prepare_cached("UPDATE accounts SET totp_pending = ?2 WHERE id = ?1")?
+        .execute((account.0, sealed))?;
     Ok(())
 }
 
@@ -58,26 +53,30 @@ pub fn confirm(
     step: u64,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    Ok(tx.execute(
-        "UPDATE accounts SET totp_secret = totp_pending, totp_pending = NULL, \
+    Ok(tx
+        .prepare_cached(
+            "UPDATE accounts SET totp_secret = totp_pending, totp_pending = NULL, \
              totp_last_step = ?2, totp_enabled_at = ?3 \
          WHERE id = ?1 AND totp_pending IS NOT NULL",
-        (
+        )?
+        .execute((
             account.0,
             i64::try_from(step).unwrap_or(i64::MAX),
             to_db(now),
-        ),
-    )? == 1)
+        ))?
+        == 1)
 }
 
 /// Records that a code of `step` was used; false if that step (or a later one) was used
 /// already — a replay, even when two requests race.
 pub fn use_step(tx: &Transaction<'_>, account: AccountKey, step: u64) -> Result<bool, StoreError> {
-    Ok(tx.execute(
-        "UPDATE accounts SET totp_last_step = ?2 \
+    Ok(tx
+        .prepare_cached(
+            "UPDATE accounts SET totp_last_step = ?2 \
          WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
-        (account.0, i64::try_from(step).unwrap_or(i64::MAX)),
-    )? == 1)
+        )?
+        .execute((account.0, i64::try_from(step).unwrap_or(i64::MAX)))?
+        == 1)
 }
 
 /// Replaces all recovery codes with new ones (given as digests).
@@ -86,15 +85,11 @@ pub fn replace_recovery_codes(
     account: AccountKey,
     digests: &[String],
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "DELETE FROM recovery_codes WHERE account_id = ?1",
-        [account.0],
-    )?;
+    tx.prepare_cached("DELETE FROM recovery_codes WHERE account_id = ?1")?
+        .execute([account.0])?;
     for digest in digests {
-        tx.execute(
-            "INSERT INTO recovery_codes (account_id, code_hash) VALUES (?1, ?2)",
-            (account.0, digest),
-        )?;
+        tx.prepare_cached("INSERT INTO recovery_codes (account_id, code_hash) VALUES (?1, ?2)")?
+            .execute((account.0, digest))?;
     }
     Ok(())
 }
@@ -106,23 +101,23 @@ pub fn use_recovery_code(
     digest: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    Ok(tx.execute(
-        "UPDATE recovery_codes SET used_at = ?3 \
+    Ok(tx
+        .prepare_cached(
+            "UPDATE recovery_codes SET used_at = ?3 \
          WHERE account_id = ?1 AND code_hash = ?2 AND used_at IS NULL",
-        (account.0, digest, to_db(now)),
-    )? == 1)
+        )?
+        .execute((account.0, digest, to_db(now)))?
+        == 1)
 }
 
 /// Removes the second factor entirely (an administrator's reset).
 pub fn reset(tx: &Transaction<'_>, account: AccountKey) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE accounts SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL, \
              totp_enabled_at = NULL WHERE id = ?1",
-        [account.0],
-    )?;
-    tx.execute(
-        "DELETE FROM recovery_codes WHERE account_id = ?1",
-        [account.0],
-    )?;
+    )?
+    .execute([account.0])?;
+    tx.prepare_cached("DELETE FROM recovery_codes WHERE account_id = ?1")?
+        .execute([account.0])?;
     Ok(())
 }
