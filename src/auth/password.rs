@@ -56,7 +56,7 @@ impl MemoryPool {
 }
 
 /// How many callers may wait per check that can run at once.
-pub const WAITING_PER_CHECK: usize = 64;
+pub const WAITING_PER_CHECK: usize = 256;
 
 /// The longest a caller waits for its turn before it is told to try again.
 pub const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
