@@ -14,6 +14,9 @@ use tokio::io::AsyncWriteExt;
 
 use crate::data_dir::DataDir;
 
+mod content;
+pub use content::Content;
+
 /// A stored file's name: 128 random bits, shown as 32 lowercase hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FileId([u8; 16]);
@@ -321,12 +324,24 @@ impl BlobStore {
         Ok(())
     }
 
-    /// Opens a stored file for streaming out, with its size.
-    pub async fn open(&self, id: FileId) -> Result<(tokio::fs::File, u64), BlobError> {
+    /// Opens a stored file for sending, with its size: in one trip to a blocking thread, which
+    /// also reads small files whole (see [`Content`]).
+    pub async fn open(&self, id: FileId) -> Result<(Content, u64), BlobError> {
         let (path, _) = self.path_of(id);
-        let file = tokio::fs::File::open(&path).await.map_err(not_found)?;
-        let size = file.metadata().await?.len();
-        Ok((file, size))
+        tokio::task::spawn_blocking(move || -> Result<(Content, u64), BlobError> {
+            let mut file = std::fs::File::open(&path).map_err(not_found)?;
+            let size = file.metadata()?.len();
+            if size <= content::READ_WHOLE_UP_TO {
+                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+                std::io::Read::read_to_end(&mut file, &mut bytes)?;
+                let size = bytes.len() as u64;
+                let read = std::io::Cursor::new(bytes::Bytes::from(bytes));
+                return Ok((Content::Read(read), size));
+            }
+            Ok((Content::Stream(tokio::fs::File::from_std(file)), size))
+        })
+        .await
+        .map_err(|e| BlobError::Io(std::io::Error::other(e)))?
     }
 
     /// Removes a stored file. Callers commit the row removal first: a crash in between leaves

@@ -55,6 +55,33 @@ async fn put_open_delete_round_trip() {
     ));
 }
 
+/// Small files come back read whole, larger ones as a stream; both read and seek the same.
+#[tokio::test]
+async fn small_files_are_read_when_opened_larger_ones_streamed() {
+    use tokio::io::AsyncSeekExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::open(tmp.path()).unwrap();
+    let store = BlobStore::new(&dir);
+    let limit = content::READ_WHOLE_UP_TO;
+    for size in [limit, limit + 1] {
+        let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let stored = store.put(chunks(&[&bytes]), 1 << 20).await.unwrap();
+        let (mut file, found) = store.open(stored.id).await.unwrap();
+        assert_eq!(found, size);
+        let whole = size == limit;
+        assert_eq!(matches!(file, Content::Read(_)), whole, "{size}");
+        let middle = file.in_memory(10, 19);
+        assert_eq!(middle.is_some(), whole);
+        if let Some(middle) = middle {
+            assert_eq!(&middle[..], &bytes[10..20]);
+        }
+        file.seek(std::io::SeekFrom::Start(size - 5)).await.unwrap();
+        let mut tail = Vec::new();
+        file.read_to_end(&mut tail).await.unwrap();
+        assert_eq!(tail, &bytes[bytes.len() - 5..]);
+    }
+}
+
 #[tokio::test]
 async fn durability_steps_happen_in_order() {
     let tmp = tempfile::tempdir().unwrap();

@@ -37,7 +37,7 @@ const INLINE_TYPES: [&str; 3] = ["application/pdf", "image/png", "image/jpeg"];
 #[derive(Debug)]
 pub struct OpenedDocument {
     pub id: PublicId,
-    pub file: tokio::fs::File,
+    pub file: crate::blobs::Content,
     pub size: u64,
     pub media_type: String,
     pub file_name: String,
@@ -134,9 +134,10 @@ impl Services {
             Disposition::Inline => Action::View,
             Disposition::Attachment => Action::Download,
         };
+        // A lookup by unique key: on this thread.
         let record = self
             .store
-            .read(move |conn| documents::by_public_id(conn, id))
+            .read_now(move |conn| documents::by_public_id(conn, id))
             .await?
             .filter(|r| may(actor, action, &r.facts))
             .ok_or(ServiceError::NotFound)?;

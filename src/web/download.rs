@@ -108,17 +108,23 @@ pub async fn respond(mut opened: OpenedDocument, request: &HeaderMap) -> Respons
     } else {
         span.end() - span.start() + 1
     };
-    if *span.start() > 0
-        && opened
-            .file
-            .seek(SeekFrom::Start(*span.start()))
-            .await
-            .is_err()
-    {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    let body = ReaderStream::with_capacity(opened.file.take(length), CHUNK);
-    let mut response = warp::reply::stream(body).into_response();
+    let mut response = match opened.file.in_memory(*span.start(), *span.end()) {
+        // A small file was read when it was opened: one body, no stream.
+        Some(bytes) => warp::http::Response::new(bytes).into_response(),
+        None => {
+            if *span.start() > 0
+                && opened
+                    .file
+                    .seek(SeekFrom::Start(*span.start()))
+                    .await
+                    .is_err()
+            {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+            let body = ReaderStream::with_capacity(opened.file.take(length), CHUNK);
+            warp::reply::stream(body).into_response()
+        }
+    };
     *response.status_mut() = status;
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: String| {
