@@ -20,11 +20,12 @@ pub mod stats;
 pub mod throttle;
 mod time;
 pub mod two_factor;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use rusqlite::{OpenFlags, TransactionBehavior};
+use rusqlite::OpenFlags;
 use tokio::sync::Semaphore;
 
 pub use migrate::SCHEMA_VERSION;
@@ -71,7 +72,7 @@ pub struct Store {
 
 struct Inner {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: Arc<writer::Writer>,
     readers: Mutex<Vec<Connection>>,
     reader_slots: Semaphore,
 }
@@ -168,31 +169,22 @@ impl Store {
                 path: path.to_path_buf(),
                 reader_slots: Semaphore::new(readers.len()),
                 readers: Mutex::new(readers),
-                writer: Mutex::new(writer),
+                writer: Arc::new(writer::Writer::new(writer)),
             }),
         })
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer; commits if it returns `Ok`,
-    /// rolls back if it returns `Err` (whatever the caller's error type).
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the writer, together with the writes
+    /// that arrived meanwhile (group commit, see `writer`); keeps its changes if it returns
+    /// `Ok` and the group commits, undoes them if it returns `Err` (whatever the caller's
+    /// error type). Answers after the commit.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
-            let mut conn = inner.writer.lock().unwrap_or_else(PoisonError::into_inner);
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(StoreError::from)?;
-            let value = f(&tx)?;
-            tx.commit().map_err(StoreError::from)?;
-            Ok(value)
-        })
-        .await
-        .map_err(|_| E::from(StoreError::WorkerGone))?
+        self.inner.writer.write(f).await
     }
 
     /// Runs `f` on a pooled read-only connection.
@@ -269,7 +261,7 @@ impl Store {
     pub async fn truncate_wal(&self) -> Result<bool, StoreError> {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || -> Result<bool, StoreError> {
-            let conn = inner.writer.lock().unwrap_or_else(PoisonError::into_inner);
+            let conn = inner.writer.connection();
             let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
             Ok(busy == 0)
         })
@@ -313,11 +305,7 @@ impl Store {
 
     /// Folds the WAL back into the database file so a stopped server leaves one tidy file.
     pub fn close(&self) -> Result<(), StoreError> {
-        let conn = self
-            .inner
-            .writer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let conn = self.inner.writer.connection();
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }

@@ -106,6 +106,70 @@ async fn failed_write_rolls_back_whole() {
     assert!(by.starts_with("loondossier "), "{by}");
 }
 
+/// Writes that wait while another commits go in as one group, one transaction and one fsync;
+/// the one among them that fails is undone alone and the others stay; every caller hears only
+/// after the commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(
+    clippy::await_holding_lock,
+    reason = "the test holds the writer's connection on purpose, so that the writes queue up"
+)]
+async fn waiting_writes_commit_together_and_fail_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    store
+        .write(|tx| -> Result<_, StoreError> {
+            tx.execute_batch("CREATE TABLE t (n INTEGER NOT NULL)")?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let before = store.inner.writer.groups();
+    // Hold the connection as a long commit would, until all ten writes wait behind it.
+    let held = store.inner.writer.connection();
+    let writes: Vec<_> = (0..10)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .write(move |tx| -> Result<_, StoreError> {
+                        tx.execute("INSERT INTO t (n) VALUES (?1)", [n])?;
+                        if n == 3 {
+                            // Fails after its insert: only this insert goes.
+                            tx.execute("INSERT INTO t (n) VALUES (NULL)", [])?;
+                        }
+                        Ok(n)
+                    })
+                    .await
+            })
+        })
+        .collect();
+    while store.inner.writer.waiting() < 10 {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    drop(held);
+    let mut answers = Vec::new();
+    for write in writes {
+        answers.push(write.await.unwrap().ok());
+    }
+    assert_eq!(
+        store.inner.writer.groups() - before,
+        1,
+        "one group for all ten"
+    );
+    let expected: Vec<Option<i64>> = (0..10).map(|n| (n != 3).then_some(n)).collect();
+    assert_eq!(answers, expected);
+    let stored: Vec<i64> = store
+        .read(|c| -> Result<_, StoreError> {
+            let mut s = c.prepare("SELECT n FROM t ORDER BY n")?;
+            let rows = s.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored, vec![0, 1, 2, 4, 5, 6, 7, 8, 9]);
+}
+
 #[tokio::test]
 async fn readers_cannot_write() {
     let dir = tempfile::tempdir().unwrap();

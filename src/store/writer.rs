@@ -1,0 +1,168 @@
+//! Group commit. Writes that arrive while another is being committed wait for it, then go in
+//! together under one `BEGIN IMMEDIATE … COMMIT`: one fsync for all of them instead of one
+//! each, which is what bounds a payroll-day burst of placements. Each write runs in its own
+//! savepoint, so one that fails is undone alone; each caller hears only after the commit.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use tokio::sync::oneshot;
+
+use super::StoreError;
+
+/// Tells a waiting caller how its write ended, given the commit's outcome (`None`: committed).
+type Deliver = Box<dyn FnOnce(Option<&StoreError>) + Send>;
+
+/// A waiting write: runs in the open transaction (or, given none, only reports the error).
+type Job = Box<dyn FnOnce(Option<&Transaction<'_>>) -> Deliver + Send>;
+
+/// The one writing connection and the writes waiting for it.
+pub(super) struct Writer {
+    conn: Mutex<Connection>,
+    waiting: Mutex<Vec<Job>>,
+    /// Groups committed (or failed) so far.
+    groups: AtomicU64,
+}
+
+impl Writer {
+    pub(super) fn new(conn: Connection) -> Self {
+        Self {
+            conn: Mutex::new(conn),
+            waiting: Mutex::new(Vec::new()),
+            groups: AtomicU64::new(0),
+        }
+    }
+
+    /// How many groups have been run.
+    #[cfg(test)]
+    pub(super) fn groups(&self) -> u64 {
+        self.groups.load(Ordering::Relaxed)
+    }
+
+    /// How many writes wait for the next group.
+    #[cfg(test)]
+    pub(super) fn waiting(&self) -> usize {
+        self.waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// The connection itself, for work outside transactions (checkpoints, copies).
+    pub(super) fn connection(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` in a savepoint of the next group's transaction; answers once that committed.
+    pub(super) async fn write<T, E, F>(self: &Arc<Self>, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let (answer, answered) = oneshot::channel::<Result<T, E>>();
+        let job: Job = Box::new(move |tx: Option<&Transaction<'_>>| -> Deliver {
+            let outcome = tx.map(|tx| in_savepoint(tx, f));
+            Box::new(move |failed: Option<&StoreError>| {
+                let result = match (outcome, failed) {
+                    (Some(Err(e)), _) => Err(e),
+                    (Some(Ok(value)), None) => Ok(value),
+                    (_, Some(error)) => Err(E::from(copy(error))),
+                    (None, None) => Err(E::from(StoreError::WorkerGone)),
+                };
+                // The caller may have gone away (a dropped request); the write stands.
+                let _ = answer.send(result);
+            })
+        });
+        self.waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(job);
+        let writer = Arc::clone(self);
+        tokio::task::spawn_blocking(move || writer.commit_waiting())
+            .await
+            .map_err(|_| E::from(StoreError::WorkerGone))?;
+        answered
+            .await
+            .map_err(|_| E::from(StoreError::WorkerGone))?
+    }
+
+    /// Takes every waiting write and commits them as one group. Whoever gets the connection
+    /// first commits for the others; a caller whose write an earlier group took finds nothing.
+    fn commit_waiting(&self) {
+        let mut conn = self.connection();
+        let jobs =
+            std::mem::take(&mut *self.waiting.lock().unwrap_or_else(PoisonError::into_inner));
+        if jobs.is_empty() {
+            return;
+        }
+        self.groups.fetch_add(1, Ordering::Relaxed);
+        let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            Ok(tx) => tx,
+            Err(e) => {
+                let error = StoreError::from(e);
+                for job in jobs {
+                    job(None)(Some(&error));
+                }
+                return;
+            }
+        };
+        let mut delivers = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            // Some errors (disk full, I/O) make SQLite roll back the whole transaction; the
+            // writes after that must not run outside one, statement by statement.
+            let open = !tx.is_autocommit();
+            delivers.push(job(open.then_some(&tx)));
+        }
+        let outcome = if tx.is_autocommit() {
+            Err(StoreError::from(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+                Some("the transaction was rolled back by an earlier error".to_owned()),
+            )))
+        } else {
+            tx.commit().map_err(StoreError::from)
+        };
+        for deliver in delivers {
+            deliver(outcome.as_ref().err());
+        }
+    }
+}
+
+/// Runs `f` between `SAVEPOINT` and `RELEASE`; undoes its changes when it fails.
+fn in_savepoint<T, E, F>(tx: &Transaction<'_>, f: F) -> Result<T, E>
+where
+    F: FnOnce(&Transaction<'_>) -> Result<T, E>,
+    E: From<StoreError>,
+{
+    let sql = |statement: &str| tx.execute_batch(statement).map_err(StoreError::from);
+    sql("SAVEPOINT write")?;
+    match f(tx) {
+        Ok(value) => {
+            sql("RELEASE write")?;
+            Ok(value)
+        }
+        Err(e) => {
+            // When SQLite already rolled everything back there is no savepoint left to undo.
+            if !tx.is_autocommit() {
+                let _ = sql("ROLLBACK TO write");
+                let _ = sql("RELEASE write");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The same error again, for each write of a group that failed together.
+fn copy(error: &StoreError) -> StoreError {
+    match error {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, message)) => {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(*code, message.clone()))
+        }
+        StoreError::WorkerGone => StoreError::WorkerGone,
+        other => StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some(other.to_string()),
+        )),
+    }
+}
