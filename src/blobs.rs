@@ -10,7 +10,6 @@ use bytes::Buf;
 use futures_util::{Stream, StreamExt};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 use crate::data_dir::DataDir;
 
@@ -166,40 +165,33 @@ impl BlobStore {
     {
         let id = FileId::random();
         let temp = self.tmp.join(format!("{id}.part"));
-        match self.write_temp(&temp, body, limit).await {
-            Ok((size, sha256)) => match self.commit_temp(&temp, id).await {
-                Ok(()) => Ok(StoredBlob { id, size, sha256 }),
-                Err(e) => {
-                    let _ = tokio::fs::remove_file(&temp).await;
-                    Err(e)
-                }
-            },
-            Err(e) => {
-                let _ = tokio::fs::remove_file(&temp).await;
-                Err(e)
-            }
+        let outcome = self.write_and_store(&temp, id, body, limit).await;
+        if outcome.is_err() {
+            let _ = tokio::fs::remove_file(&temp).await;
         }
+        outcome
     }
 
-    async fn write_temp<S, B, E>(
+    /// Receives the body into memory in batches of [`BATCH`] and writes each full batch to the
+    /// temp file; the last batch, the fsync, the rename and the directory fsync then happen in
+    /// one trip to a blocking thread. A payslip thus costs one such trip, not one per chunk
+    /// the network delivered plus one per step.
+    async fn write_and_store<S, B, E>(
         &self,
         temp: &Path,
+        id: FileId,
         body: S,
         limit: u64,
-    ) -> Result<(u64, [u8; 32]), BlobError>
+    ) -> Result<StoredBlob, BlobError>
     where
         S: Stream<Item = Result<B, E>>,
         B: Buf,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(temp)
-            .await?;
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
+        let mut file: Option<std::fs::File> = None;
+        let mut batch = bytes::BytesMut::new();
         let mut body = std::pin::pin!(body);
         while let Some(chunk) = body.next().await {
             let mut chunk = chunk.map_err(|e| BlobError::Body(e.into()))?;
@@ -210,35 +202,51 @@ impl BlobStore {
                     return Err(BlobError::TooLarge { limit });
                 }
                 hasher.update(bytes);
-                if let Err(e) = file.write_all(bytes).await {
-                    // Read (and drop) the rest of what the client sends, within the limit, so
-                    // it hears why instead of seeing its connection cut mid-request.
-                    drain(body.as_mut(), limit.saturating_sub(size)).await;
-                    return Err(e.into());
-                }
+                batch.extend_from_slice(bytes);
                 let n = bytes.len();
                 chunk.advance(n);
             }
+            if batch.len() >= BATCH {
+                let full = batch.split().freeze();
+                let path = temp.to_path_buf();
+                let written = tokio::task::spawn_blocking(move || write_batch(file, &path, &full))
+                    .await
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                match written {
+                    Ok(open) => file = Some(open),
+                    Err(e) => {
+                        // Read (and drop) the rest of what the client sends, within the limit,
+                        // so it hears why instead of seeing its connection cut mid-request.
+                        drain(body.as_mut(), limit.saturating_sub(size)).await;
+                        return Err(e.into());
+                    }
+                }
+            }
         }
-        file.flush().await?;
-        self.step(BlobStep::TempWritten(temp.to_path_buf()));
-        file.sync_all().await?;
-        self.step(BlobStep::TempSynced(temp.to_path_buf()));
-        Ok((size, hasher.finalize().into()))
-    }
-
-    async fn commit_temp(&self, temp: &Path, id: FileId) -> Result<(), BlobError> {
+        let last = batch.freeze();
         let (path, shard) = self.path_of(id);
         let files = self.files.clone();
-        let shard_for_create = shard.clone();
-        tokio::task::spawn_blocking(move || ensure_dir(&shard_for_create, &files))
-            .await
-            .map_err(|e| std::io::Error::other(e.to_string()))??;
-        tokio::fs::rename(temp, &path).await?;
-        self.step(BlobStep::Renamed(path));
-        sync_dir(shard.clone()).await?;
-        self.step(BlobStep::DirSynced(shard));
-        Ok(())
+        let temp = temp.to_path_buf();
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), BlobError> {
+            let file = write_batch(file, &temp, &last)?;
+            store.step(BlobStep::TempWritten(temp.clone()));
+            file.sync_all()?;
+            store.step(BlobStep::TempSynced(temp.clone()));
+            ensure_dir(&shard, &files)?;
+            std::fs::rename(&temp, &path)?;
+            store.step(BlobStep::Renamed(path));
+            std::fs::File::open(&shard)?.sync_all()?;
+            store.step(BlobStep::DirSynced(shard));
+            Ok(())
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))??;
+        Ok(StoredBlob {
+            id,
+            size,
+            sha256: hasher.finalize().into(),
+        })
     }
 
     /// The data directory the files belong to.
@@ -381,6 +389,29 @@ where
 }
 
 /// Creates a shard directory once, durably.
+/// How much of an upload is gathered in memory before it goes to disk in one write.
+const BATCH: usize = 256 * 1024;
+
+/// Appends `bytes` to the temp file, creating it (owner-only, never an existing one) first.
+fn write_batch(
+    file: Option<std::fs::File>,
+    temp: &Path,
+    bytes: &[u8],
+) -> std::io::Result<std::fs::File> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = match file {
+        Some(file) => file,
+        None => std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(temp)?,
+    };
+    file.write_all(bytes)?;
+    Ok(file)
+}
+
 fn ensure_dir(dir: &Path, parent: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     match std::fs::DirBuilder::new().mode(0o700).create(dir) {

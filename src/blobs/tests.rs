@@ -82,6 +82,23 @@ async fn small_files_are_read_when_opened_larger_ones_streamed() {
     }
 }
 
+/// An upload larger than one batch goes to disk in several writes and comes back whole.
+#[tokio::test]
+async fn uploads_of_many_batches_are_stored_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::open(tmp.path()).unwrap();
+    let store = BlobStore::new(&dir);
+    let bytes: Vec<u8> = (0..(3 * BATCH + 12_345)).map(|i| (i % 253) as u8).collect();
+    let parts: Vec<&[u8]> = bytes.chunks(64 * 1024 + 7).collect();
+    let stored = store.put(chunks(&parts), 1 << 24).await.unwrap();
+    assert_eq!(stored.size, bytes.len() as u64);
+    assert_eq!(stored.sha256, <[u8; 32]>::from(Sha256::digest(&bytes)));
+    let (mut file, _) = store.open(stored.id).await.unwrap();
+    let mut back = Vec::new();
+    file.read_to_end(&mut back).await.unwrap();
+    assert!(back == bytes, "stored bytes differ");
+}
+
 #[tokio::test]
 async fn durability_steps_happen_in_order() {
     let tmp = tempfile::tempdir().unwrap();
