@@ -18,8 +18,24 @@ pub(super) fn public_id(row: &Row<'_>, index: usize) -> Result<PublicId, rusqlit
 
 fn date(row: &Row<'_>, index: usize) -> Result<Option<NaiveDate>, rusqlite::Error> {
     let text: Option<String> = row.get(index)?;
-    text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| corrupt(index, e)))
+    text.map(|t| iso_date(&t).ok_or_else(|| corrupt(index, format!("not a date: {t}"))))
         .transpose()
+}
+
+/// Reads the `yyyy-mm-dd` dates the store writes, without a format string to interpret: a
+/// list of employees has a few per row.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes[range].iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
 fn address(row: &Row<'_>, first: usize) -> Result<Address, rusqlite::Error> {
@@ -381,4 +397,24 @@ pub fn employee_by_number(
             ))?
         .query_row((employer.0, number), employee_row)
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_dates_are_read_strictly() {
+        assert_eq!(iso_date("2026-03-05"), NaiveDate::from_ymd_opt(2026, 3, 5));
+        for bad in [
+            "2026-02-30",
+            "2026-3-05",
+            "2026/03/05",
+            "2026-03-0x",
+            "",
+            "12026-03-05",
+        ] {
+            assert_eq!(iso_date(bad), None, "{bad}");
+        }
+    }
 }

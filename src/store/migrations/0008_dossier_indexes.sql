@@ -3,3 +3,6 @@
 -- this index finds them without walking the others.
 CREATE INDEX documents_of_employer_dossier ON documents (employer_id, year)
     WHERE dossier_kind = 'employer';
+
+-- The Werknemers list is sorted by name: read in that order, not sorted per request.
+CREATE INDEX employees_by_name ON employees (employer_id, name COLLATE NOCASE);

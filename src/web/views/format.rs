@@ -1,7 +1,7 @@
 //! How pages write times and sizes: dates as dd-mm-yyyy and clock times in Dutch local time
 //! (Europe/Amsterdam), whatever the server's own time zone; sizes in B, kB or MB.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Europe::Amsterdam;
 
 use crate::domain::{Period, PeriodKind, Year};
@@ -24,11 +24,21 @@ pub fn period(t: &Texts, year: Year, period: Period) -> String {
     }
 }
 
+/// "27-11-2026": a calendar date. Written out directly: long tables have hundreds, and a
+/// format string is parsed anew for each.
+pub fn date(d: NaiveDate) -> String {
+    format!("{:02}-{:02}-{:04}", d.day(), d.month(), d.year())
+}
+
 /// "27-11-2026 14:05": the local date and time of a moment.
 pub fn date_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Amsterdam)
-        .format("%d-%m-%Y %H:%M")
-        .to_string()
+    let local = at.with_timezone(&Amsterdam);
+    format!(
+        "{} {:02}:{:02}",
+        date(local.date_naive()),
+        local.hour(),
+        local.minute()
+    )
 }
 
 /// A file size as people read it.
@@ -55,6 +65,10 @@ mod tests {
         // Late evening UTC is already the next day in Amsterdam (winter: +1, summer: +2).
         assert_eq!(date_time(at("2026-01-31T23:30:00Z")), "01-02-2026 00:30");
         assert_eq!(date_time(at("2026-07-01T10:00:00Z")), "01-07-2026 12:00");
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(987, 3, 5).unwrap()),
+            "05-03-0987"
+        );
     }
 
     #[test]

@@ -3,14 +3,11 @@
 
 use maud::{Markup, html};
 
+use super::format::date;
 use super::layout::{Nav, Site, signed_in_page};
 use crate::domain::party::Address;
 use crate::service::PartyDetails;
 use crate::web::i18n::Texts;
-
-fn date(d: chrono::NaiveDate) -> String {
-    d.format("%d-%m-%Y").to_string()
-}
 
 fn address_rows(t: &Texts, address: &Address) -> Markup {
     let place = [address.postal_code.as_deref(), address.city.as_deref()]

@@ -4,6 +4,7 @@
 
 use maud::{Markup, html};
 
+use super::format::date;
 use super::layout::{Nav, Site, signed_in_page};
 use crate::domain::PublicId;
 use crate::domain::party::{AccountStatus, Role};
@@ -75,7 +76,7 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                                     tr {
                                         td { (e.personnel_number) }
                                         td { a href={ "/werknemers/" (e.id) } aria-label=(fill(t.dossier_of, &[&e.name])) { (e.name) } }
-                                        td { (e.birth_date.format("%d-%m-%Y")) }
+                                        td { (date(e.birth_date)) }
                                         td.bsn {
                                             (e.bsn_masked)
                                             form.inline method="post" action={ "/werknemers/" (e.id) "/bsn" } {
@@ -85,8 +86,8 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                                         }
                                         td { (e.email) }
                                         td {
-                                            @if let Some(start) = e.employment_start { (start.format("%d-%m-%Y")) }
-                                            @if let Some(end) = e.employment_end { " – " (end.format("%d-%m-%Y")) }
+                                            @if let Some(start) = e.employment_start { (date(start)) }
+                                            @if let Some(end) = e.employment_end { " – " (date(end)) }
                                         }
                                         td { (status(t, e.status)) }
                                     }
