@@ -1,7 +1,11 @@
 //! Group commit. Writes that arrive while another is being committed wait for it, then go in
 //! together under one `BEGIN IMMEDIATE … COMMIT`: one fsync for all of them instead of one
-//! each, which is what bounds a payroll-day burst of placements. Each write runs in its own
-//! savepoint, so one that fails is undone alone; each caller hears only after the commit.
+//! each, which is what bounds a payroll-day burst of placements. A write that fails is undone
+//! alone: the first of a group runs straight in the transaction (rolled back and begun anew
+//! if it fails), the others each in a savepoint. The first goes without one because SQLite's
+//! statement journal inside a savepoint grows with the work done there: a write of thousands
+//! of statements (the demo data, a retention run), which mostly comes alone, would slow down
+//! quadratically. Each caller hears only after the commit.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -14,8 +18,18 @@ use super::StoreError;
 /// Tells a waiting caller how its write ended, given the commit's outcome (`None`: committed).
 type Deliver = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 
-/// A waiting write: runs in the open transaction (or, given none, only reports the error).
-type Job = Box<dyn FnOnce(Option<&Transaction<'_>>) -> Deliver + Send>;
+/// How a waiting write is to run.
+enum Run<'t, 'c> {
+    /// First in its transaction: its failure rolls the transaction back.
+    Bare(&'t Transaction<'c>),
+    /// After others: in a savepoint of its own.
+    Savepoint(&'t Transaction<'c>),
+    /// Not at all: the transaction could not begin or is gone; only report the error.
+    Not,
+}
+
+/// A waiting write: runs as told; returns how to answer its caller and whether it succeeded.
+type Job = Box<dyn for<'t, 'c> FnOnce(Run<'t, 'c>) -> (Deliver, bool) + Send>;
 
 /// The one writing connection and the writes waiting for it.
 pub(super) struct Writer {
@@ -62,9 +76,14 @@ impl Writer {
         E: From<StoreError> + Send + 'static,
     {
         let (answer, answered) = oneshot::channel::<Result<T, E>>();
-        let job: Job = Box::new(move |tx: Option<&Transaction<'_>>| -> Deliver {
-            let outcome = tx.map(|tx| in_savepoint(tx, f));
-            Box::new(move |failed: Option<&StoreError>| {
+        let job: Job = Box::new(move |run: Run<'_, '_>| -> (Deliver, bool) {
+            let outcome = match run {
+                Run::Bare(tx) => Some(f(tx)),
+                Run::Savepoint(tx) => Some(in_savepoint(tx, f)),
+                Run::Not => None,
+            };
+            let succeeded = matches!(outcome, Some(Ok(_)));
+            let deliver: Deliver = Box::new(move |failed: Option<&StoreError>| {
                 let result = match (outcome, failed) {
                     (Some(Err(e)), _) => Err(e),
                     (Some(Ok(value)), None) => Ok(value),
@@ -73,7 +92,8 @@ impl Writer {
                 };
                 // The caller may have gone away (a dropped request); the write stands.
                 let _ = answer.send(result);
-            })
+            });
+            (deliver, succeeded)
         });
         self.waiting
             .lock()
@@ -98,33 +118,51 @@ impl Writer {
             return;
         }
         self.groups.fetch_add(1, Ordering::Relaxed);
-        let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-            Ok(tx) => tx,
-            Err(e) => {
-                let error = StoreError::from(e);
-                for job in jobs {
-                    job(None)(Some(&error));
+        let mut jobs = jobs.into_iter();
+        while jobs.len() > 0 {
+            // A group, or what is left of it after its first write failed.
+            let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+                Ok(tx) => tx,
+                Err(e) => {
+                    let error = StoreError::from(e);
+                    for job in jobs {
+                        job(Run::Not).0(Some(&error));
+                    }
+                    return;
                 }
-                return;
+            };
+            let mut delivers = Vec::with_capacity(jobs.len());
+            if let Some(first) = jobs.next() {
+                let (deliver, succeeded) = first(Run::Bare(&tx));
+                if !succeeded {
+                    // Undo it (unless SQLite already did); the rest starts over.
+                    drop(tx);
+                    deliver(None);
+                    continue;
+                }
+                delivers.push(deliver);
             }
-        };
-        let mut delivers = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            // Some errors (disk full, I/O) make SQLite roll back the whole transaction; the
-            // writes after that must not run outside one, statement by statement.
-            let open = !tx.is_autocommit();
-            delivers.push(job(open.then_some(&tx)));
-        }
-        let outcome = if tx.is_autocommit() {
-            Err(StoreError::from(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
-                Some("the transaction was rolled back by an earlier error".to_owned()),
-            )))
-        } else {
-            tx.commit().map_err(StoreError::from)
-        };
-        for deliver in delivers {
-            deliver(outcome.as_ref().err());
+            for job in jobs.by_ref() {
+                // Some errors (disk full, I/O) make SQLite roll back the whole transaction; the
+                // writes after that must not run outside one, statement by statement.
+                let run = if tx.is_autocommit() {
+                    Run::Not
+                } else {
+                    Run::Savepoint(&tx)
+                };
+                delivers.push(job(run).0);
+            }
+            let outcome = if tx.is_autocommit() {
+                Err(StoreError::from(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
+                    Some("the transaction was rolled back by an earlier error".to_owned()),
+                )))
+            } else {
+                tx.commit().map_err(StoreError::from)
+            };
+            for deliver in delivers {
+                deliver(outcome.as_ref().err());
+            }
         }
     }
 }
