@@ -11,6 +11,7 @@ use crate::domain::{
 use crate::store::documents::{self, Section};
 use crate::store::marks;
 use crate::store::parties;
+use crate::store::unread;
 use crate::store::{Connection, StoreError};
 
 /// Which dossier a request is about, as named in a URL.
@@ -165,7 +166,7 @@ impl Services {
         account: crate::domain::AccountKey,
     ) -> Result<Actor, ServiceError> {
         self.store
-            .read(move |conn| super::signin::account_facts(conn, account))
+            .read(move |conn| super::who::account_facts(conn, account))
             .await?
             .map(|facts| facts.actor)
             .ok_or(ServiceError::NotFound)
@@ -221,7 +222,7 @@ impl Services {
         };
         self.store
             .read(move |conn| -> Result<_, ServiceError> {
-                let records = documents::unread(conn, actor, account, 500)?;
+                let records = unread::unread(conn, actor, account, 500)?;
                 Ok(records
                     .iter()
                     .map(|r| DocumentSummary::new(actor, r, false))
@@ -239,7 +240,7 @@ impl Services {
         // Capped, so a few hundred index steps at most: cheaper here than on a blocking thread.
         self.store
             .read_now(move |conn| -> Result<_, ServiceError> {
-                Ok(documents::unread_count(
+                Ok(unread::unread_count(
                     conn,
                     actor,
                     account,

@@ -26,6 +26,7 @@ mod sync;
 mod throttle;
 mod tokens;
 mod two_factor;
+mod who;
 
 use std::sync::Arc;
 

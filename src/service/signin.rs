@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::files::{RequestContext, actor_label};
 use super::throttle::throttle_subjects;
+use super::who::account_facts;
 use super::{ServiceError, Services};
 use crate::auth::{password, token};
 use crate::domain::audit::{AuditAction, AuditEvent};
@@ -12,7 +13,7 @@ use crate::domain::party::{Account, AccountParty, Role, Username};
 use crate::domain::{AccountKey, Actor};
 use crate::store::accounts as store_accounts;
 use crate::store::sessions::{self, NewSession, Stage};
-use crate::store::{StoreError, parties, throttle, two_factor};
+use crate::store::{StoreError, throttle, two_factor};
 
 /// A session only costs a write when its last recorded activity is older than this.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
@@ -92,63 +93,6 @@ pub struct CurrentSession {
     pub keeps_backups: bool,
     pub csrf_token: String,
     pub(super) key: i64,
-}
-
-/// Who an account is, as every signed-in request needs it.
-pub(super) struct AccountFacts {
-    pub actor: Actor,
-    pub display_name: String,
-    pub username: String,
-    pub language: String,
-    pub keeps_backups: bool,
-}
-
-/// Reads an account and its party in one go; `None` when either is gone.
-pub(super) fn account_facts(
-    conn: &crate::store::Connection,
-    account: AccountKey,
-) -> Result<Option<AccountFacts>, ServiceError> {
-    let Some(found) = store_accounts::account(conn, account)? else {
-        return Ok(None);
-    };
-    let (actor, display_name, keeps_backups) = match found.party {
-        AccountParty::Bureau(bureau) => (
-            Actor::Bureau { account, bureau },
-            found.staff_name.unwrap_or_else(|| found.username.clone()),
-            true,
-        ),
-        AccountParty::Employer(employer) => {
-            let Some(record) = parties::employer(conn, employer)? else {
-                return Ok(None);
-            };
-            (
-                Actor::Employer { account, employer },
-                record.data.name,
-                record.bureau.is_none(),
-            )
-        }
-        AccountParty::Employee(employee) => {
-            let Some(record) = parties::employee(conn, employee)? else {
-                return Ok(None);
-            };
-            (
-                Actor::Employee {
-                    account,
-                    employee,
-                    employer: record.employer,
-                },
-                record.data.name,
-                false,
-            )
-        }
-    };
-    Ok(Some(AccountFacts {
-        actor,
-        display_name,
-        username: found.username,
-        language: found.language,
-        keeps_backups,
-    }))
 }
 
 impl Services {

@@ -1,10 +1,10 @@
-//! Documents: inserting, reading one, listing a dossier as an actor sees it, unread, shares,
-//! read markers, corrections and removal.
+//! Documents: inserting, reading one, listing a dossier as an actor sees it (with each one's
+//! read marker), corrections and removal. Unread lists and counts are in `unread`.
 
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, named_params};
 
 use super::StoreError;
-use super::scope::{NOT_REMOVED, newest_first, scope_key, visible};
+use super::scope::{NOT_REMOVED, scope_key, visible};
 use super::time::{corrupt, from_db, to_db};
 use crate::domain::{
     AccountKey, Actor, BureauKey, DocumentFacts, DocumentKey, DocumentKind, DocumentRecord,
@@ -27,16 +27,16 @@ pub struct Listed {
 }
 
 /// Columns every document query selects, in the order [`record`] reads them.
-const COLUMNS: &str = "d.id, d.public_id, d.dossier_kind, d.bureau_id, d.employer_id, \
+pub(super) const COLUMNS: &str = "d.id, d.public_id, d.dossier_kind, d.bureau_id, d.employer_id, \
     d.employee_id, e.bureau_id, d.origin, d.placed_by_bureau_id, d.placed_by_employer_id, \
     EXISTS (SELECT 1 FROM shares s WHERE s.document_id = d.id), \
     (d.retracted_at IS NOT NULL OR d.deleted_at IS NOT NULL), d.uploaded_by_account_id, d.kind, \
     d.year, d.period_kind, d.period, d.title, d.file_name, d.media_type, d.size, d.sha256, \
     d.file_id, d.created_at, d.version, d.corrects_id, d.superseded_at IS NOT NULL";
 
-const FROM: &str = "FROM documents d LEFT JOIN employers e ON e.id = d.employer_id";
+pub(super) const FROM: &str = "FROM documents d LEFT JOIN employers e ON e.id = d.employer_id";
 
-fn record(row: &Row<'_>) -> Result<DocumentRecord, rusqlite::Error> {
+pub(super) fn record(row: &Row<'_>) -> Result<DocumentRecord, rusqlite::Error> {
     let public: String = row.get(1)?;
     let dossier_kind: String = row.get(2)?;
     let bureau: Option<i64> = row.get(3)?;
@@ -290,58 +290,6 @@ pub(super) fn dossier_years_sql(actor: Actor, dossier: Dossier) -> String {
         "SELECT DISTINCT d.year {FROM} WHERE {condition} AND d.superseded_at IS NULL \
          AND {NOT_REMOVED} AND {scope} ORDER BY d.year DESC",
         scope = visible(actor)
-    )
-}
-
-/// Everything `actor` may see that its account has not read yet, newest first.
-pub fn unread(
-    conn: &Connection,
-    actor: Actor,
-    account: AccountKey,
-    limit: u32,
-) -> Result<Vec<DocumentRecord>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
-           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
-         ORDER BY d.created_at DESC, d.id DESC LIMIT :limit",
-        scope = visible(actor)
-    );
-    let scope = scope_key(actor);
-    let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map(
-        named_params! { ":scope_key": scope, ":account": account.0, ":limit": limit },
-        record,
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// How many documents `actor` may see that its account has not read yet, counting no
-/// further than `up_to`. The cap keeps the count cheap for a bureau that may see a million
-/// documents: the scan goes newest first and stops at the `up_to`-th unread one, so it costs
-/// about `up_to` plus the documents the account has read among the newest.
-pub fn unread_count(
-    conn: &Connection,
-    actor: Actor,
-    account: AccountKey,
-    up_to: u32,
-) -> Result<u64, StoreError> {
-    let sql = unread_count_sql(actor);
-    let scope = scope_key(actor);
-    let count: i64 = conn.prepare_cached(&sql)?.query_row(
-        named_params! { ":scope_key": scope, ":account": account.0, ":up_to": up_to },
-        |row| row.get(0),
-    )?;
-    Ok(u64::try_from(count).unwrap_or(0))
-}
-
-/// The query of [`unread_count`].
-pub(super) fn unread_count_sql(actor: Actor) -> String {
-    format!(
-        "SELECT count(*) FROM (SELECT 1 {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
-           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
-         ORDER BY {order} LIMIT :up_to)",
-        scope = visible(actor),
-        order = newest_first(actor),
     )
 }
 

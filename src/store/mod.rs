@@ -20,6 +20,7 @@ pub mod stats;
 pub mod throttle;
 mod time;
 pub mod two_factor;
+pub mod unread;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -225,9 +225,9 @@ async fn page_queries_use_narrow_indexes() {
                 plan(conn, &documents::list_dossier_sql(employer, own)),
                 plan(conn, &documents::dossier_years_sql(employer, own)),
                 plan(conn, &documents::list_dossier_sql(bureau, own)),
-                plan(conn, &documents::unread_count_sql(employer)),
-                plan(conn, &documents::unread_count_sql(employee)),
-                plan(conn, &documents::unread_count_sql(bureau)),
+                plan(conn, &unread::unread_count_sql(employer)),
+                plan(conn, &unread::unread_count_sql(employee)),
+                plan(conn, &unread::unread_count_sql(bureau)),
             ])
         })
         .await

@@ -68,7 +68,8 @@ impl Writer {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `f` in a savepoint of the next group's transaction; answers once that committed.
+    /// Runs `f` in the next group's transaction (bare if first, else in a savepoint); answers
+    /// once that committed.
     pub(super) async fn write<T, E, F>(self: &Arc<Self>, f: F) -> Result<T, E>
     where
         F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,

@@ -1,0 +1,65 @@
+//! Who an account is — its actor, the name shown top right, its language and whether its
+//! menu has Backups — read together, as every signed-in request needs it.
+
+use super::ServiceError;
+use crate::domain::party::AccountParty;
+use crate::domain::{AccountKey, Actor};
+use crate::store::accounts as store_accounts;
+use crate::store::parties;
+
+/// Who an account is, as every signed-in request needs it.
+pub(super) struct AccountFacts {
+    pub actor: Actor,
+    pub display_name: String,
+    pub username: String,
+    pub language: String,
+    pub keeps_backups: bool,
+}
+
+/// Reads an account and its party in one go; `None` when either is gone.
+pub(super) fn account_facts(
+    conn: &crate::store::Connection,
+    account: AccountKey,
+) -> Result<Option<AccountFacts>, ServiceError> {
+    let Some(found) = store_accounts::account(conn, account)? else {
+        return Ok(None);
+    };
+    let (actor, display_name, keeps_backups) = match found.party {
+        AccountParty::Bureau(bureau) => (
+            Actor::Bureau { account, bureau },
+            found.staff_name.unwrap_or_else(|| found.username.clone()),
+            true,
+        ),
+        AccountParty::Employer(employer) => {
+            let Some(record) = parties::employer(conn, employer)? else {
+                return Ok(None);
+            };
+            (
+                Actor::Employer { account, employer },
+                record.data.name,
+                record.bureau.is_none(),
+            )
+        }
+        AccountParty::Employee(employee) => {
+            let Some(record) = parties::employee(conn, employee)? else {
+                return Ok(None);
+            };
+            (
+                Actor::Employee {
+                    account,
+                    employee,
+                    employer: record.employer,
+                },
+                record.data.name,
+                false,
+            )
+        }
+    };
+    Ok(Some(AccountFacts {
+        actor,
+        display_name,
+        username: found.username,
+        language: found.language,
+        keeps_backups,
+    }))
+}
