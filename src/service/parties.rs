@@ -1,28 +1,12 @@
 //! The people behind the dossiers: an employer's employees ("Werknemers") and a bureau's
 //! clients ("Werkgevers"), as those who may see them see them.
 
-use chrono::NaiveDate;
-
 use super::{ServiceError, Services};
 use crate::domain::party::AccountStatus;
 use crate::domain::{Actor, PublicId};
 use crate::store::parties;
 use crate::store::people;
-
-/// One row of the Werknemers table. The BSN is masked; showing it whole is a separate,
-/// audited request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EmployeeLine {
-    pub id: PublicId,
-    pub personnel_number: String,
-    pub name: String,
-    pub birth_date: NaiveDate,
-    pub bsn_masked: String,
-    pub email: String,
-    pub employment_start: Option<NaiveDate>,
-    pub employment_end: Option<NaiveDate>,
-    pub status: AccountStatus,
-}
+pub use crate::store::people::EmployeeLine;
 
 /// One row of the Werkgevers table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,22 +50,12 @@ impl Services {
                 if !allowed {
                     return Ok(None);
                 }
-                let rows = people::employees_of(conn, employer.key, year, search.as_deref())?;
-                Ok(Some(
-                    rows.into_iter()
-                        .map(|(e, status)| EmployeeLine {
-                            id: e.public_id,
-                            personnel_number: e.data.personnel_number,
-                            name: e.data.name,
-                            birth_date: e.data.birth_date,
-                            bsn_masked: e.data.bsn.masked(),
-                            email: e.data.work_email.to_string(),
-                            employment_start: e.data.employment_start,
-                            employment_end: e.data.employment_end,
-                            status,
-                        })
-                        .collect(),
-                ))
+                Ok(Some(people::employees_of(
+                    conn,
+                    employer.key,
+                    year,
+                    search.as_deref(),
+                )?))
             })
             .await?;
         lines.ok_or(ServiceError::NotFound)

@@ -16,7 +16,7 @@ pub(super) fn public_id(row: &Row<'_>, index: usize) -> Result<PublicId, rusqlit
     PublicId::parse(&text).ok_or_else(|| corrupt(index, text))
 }
 
-fn date(row: &Row<'_>, index: usize) -> Result<Option<NaiveDate>, rusqlite::Error> {
+pub(super) fn date(row: &Row<'_>, index: usize) -> Result<Option<NaiveDate>, rusqlite::Error> {
     let text: Option<String> = row.get(index)?;
     text.map(|t| iso_date(&t).ok_or_else(|| corrupt(index, format!("not a date: {t}"))))
         .transpose()

@@ -65,7 +65,10 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                 @if lines.is_empty() {
                     p.muted { (t.no_employees) }
                 } @else {
-                    div.table-scroll tabindex="0" role="region" aria-label=(t.menu_employees) {
+                    // One form for every row's "show BSN" button (each names its own target
+                    // with formaction): one CSRF field instead of one per employee.
+                    form.table-scroll method="post" tabindex="0" role="region" aria-label=(t.menu_employees) {
+                        input type="hidden" name="csrf" value=(nav.csrf_token);
                         table.people #werknemers {
                             thead { tr {
                                 th { (t.number_short) } th { (t.name) } th { (t.birth_date_short) } th { (t.bsn) }
@@ -79,10 +82,8 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                                         td { (date(e.birth_date)) }
                                         td.bsn {
                                             (e.bsn_masked)
-                                            form.inline method="post" action={ "/werknemers/" (e.id) "/bsn" } {
-                                                input type="hidden" name="csrf" value=(nav.csrf_token);
-                                                button.link type="submit" aria-label=(fill(t.show_bsn_of, &[&e.name])) { (t.show_bsn) }
-                                            }
+                                            button.link type="submit" formaction={ "/werknemers/" (e.id) "/bsn" }
+                                                aria-label=(fill(t.show_bsn_of, &[&e.name])) { (t.show_bsn) }
                                         }
                                         td { (e.email) }
                                         td {

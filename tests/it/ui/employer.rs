@@ -43,13 +43,25 @@ async fn an_employer_sees_its_employees_and_only_what_they_shared() {
             if !masked.iter().all(|b| b.starts_with("*****")) {
                 return Err(format!("BSNs are not masked: {masked:?}"));
             }
-            // The full number only on an explicit click.
-            let first_reveal = find(c, "#werknemers td.bsn button").await?;
-            super::submit_and_wait_any(c, first_reveal).await?;
+            // The full number only on an explicit click, and the one of the row clicked (all
+            // rows' buttons share one form).
+            let last_reveal = find(c, "#werknemers tbody tr:last-child td.bsn button").await?;
+            let last_masked = masked.last().cloned().unwrap_or_default();
+            let shown_digits: String = last_masked
+                .trim_start_matches('*')
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            super::submit_and_wait_any(c, last_reveal).await?;
             check_here(c).await?;
             let bsn = text_of(c, "strong.bsn").await?;
             if bsn.len() != 9 || !bsn.chars().all(|ch| ch.is_ascii_digit()) {
                 return Err(format!("the revealed BSN is {bsn:?}"));
+            }
+            if shown_digits.len() != 3 || !bsn.ends_with(&shown_digits) {
+                return Err(format!(
+                    "revealed {bsn} for the row showing {last_masked:?}"
+                ));
             }
             // The employee's dossier: payslips, and the shared upload only.
             c.goto(&format!("{base}/werknemers")).await.map_err(e)?;
