@@ -310,3 +310,57 @@ async fn opening_streams_the_file_inline_only_for_safe_types_and_is_audited() {
         ]
     );
 }
+
+/// The work SQLite does to list `actor`'s years of `dossier` (virtual machine steps, a count
+/// that does not depend on the machine's speed).
+async fn years_work(w: &World, actor: Actor, dossier: Dossier) -> (Vec<i64>, i64) {
+    w.services
+        .store
+        .read(move |conn| -> Result<_, crate::store::StoreError> {
+            use crate::store::documents;
+            documents::dossier_years(conn, actor, dossier)?;
+            let sql = documents::dossier_years_sql(actor, dossier);
+            let before = conn
+                .prepare_cached(&sql)?
+                .get_status(rusqlite::StatementStatus::VmStep);
+            let years = documents::dossier_years(conn, actor, dossier)?;
+            let after = conn
+                .prepare_cached(&sql)?
+                .get_status(rusqlite::StatementStatus::VmStep);
+            Ok((
+                years.into_iter().map(|y| i64::from(y.get())).collect(),
+                i64::from(after - before),
+            ))
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn listing_the_years_costs_a_probe_per_year_not_a_visit_per_document() {
+    let w = world().await;
+    for y in 2019..=2025 {
+        w.payslip(y, 1).await;
+    }
+    // The newest year holds only the employee's private upload: the employer does not see it.
+    w.upload(w.e1, "ID-kopie.pdf", b"%PDF-1.4 id")
+        .await
+        .unwrap();
+    let (years, one_per_year) = years_work(&w, w.r1, w.e1_dossier).await;
+    assert_eq!(years, (2019..=2025).rev().collect::<Vec<_>>());
+    let (own_years, _) = years_work(&w, w.e1, w.e1_dossier).await;
+    assert_eq!(own_years, (2019..=2026).rev().collect::<Vec<_>>());
+
+    // Eleven more payslips in every year: the same years, and about the same work.
+    for y in 2019..=2025 {
+        for m in 2..=12 {
+            w.payslip(y, m).await;
+        }
+    }
+    let (years_after, twelve_per_year) = years_work(&w, w.r1, w.e1_dossier).await;
+    assert_eq!(years_after, years);
+    assert!(
+        twelve_per_year < one_per_year * 2,
+        "{twelve_per_year} steps for 12 documents a year vs {one_per_year} for one"
+    );
+}
