@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::data_dir::DataDir;
 
+mod cached;
 mod content;
 pub use content::Content;
 
@@ -332,10 +333,14 @@ impl BlobStore {
         Ok(())
     }
 
-    /// Opens a stored file for sending, with its size: in one trip to a blocking thread, which
-    /// also reads small files whole (see [`Content`]).
+    /// Opens a stored file for sending, with its size. Small files are read whole (see
+    /// [`Content`]): on the calling thread when the kernel has everything in memory, otherwise
+    /// in one trip to a blocking thread.
     pub async fn open(&self, id: FileId) -> Result<(Content, u64), BlobError> {
         let (path, _) = self.path_of(id);
+        if let Some(opened) = cached::open(&path) {
+            return Ok(opened);
+        }
         tokio::task::spawn_blocking(move || -> Result<(Content, u64), BlobError> {
             let mut file = std::fs::File::open(&path).map_err(not_found)?;
             let size = file.metadata()?.len();

@@ -82,6 +82,38 @@ async fn small_files_are_read_when_opened_larger_ones_streamed() {
     }
 }
 
+/// A file whose pages are in memory (just written) is read on the calling thread; once the
+/// kernel dropped them, opening it takes the blocking path and gives the same bytes.
+#[tokio::test]
+async fn cached_files_are_read_in_place_and_evicted_ones_from_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::open(tmp.path()).unwrap();
+    let store = BlobStore::new(&dir);
+    let bytes: Vec<u8> = (0..50_000u32).map(|i| (i % 241) as u8).collect();
+    let stored = store.put(chunks(&[&bytes]), 1 << 20).await.unwrap();
+    let (path, _) = store.path_of(stored.id);
+    let (in_place, size) = cached::open(&path).expect("a file just written is in memory");
+    assert_eq!(size, 50_000);
+    assert_eq!(in_place.in_memory(0, 49_999).unwrap(), &bytes[..]);
+    // Missing files are left to the blocking path, which names the error.
+    let missing = path.with_extension("missing");
+    assert!(cached::open(&missing).is_none());
+
+    // Drop the file's pages (they are clean after the fsync): RWF_NOWAIT then refuses and the
+    // blocking path reads the disk. (On a file system kept in memory they stay; either way the
+    // bytes must be the same.)
+    let file = std::fs::File::open(&path).unwrap();
+    rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+    if let Some((content, _)) = cached::open(&path) {
+        assert_eq!(content.in_memory(0, 49_999).unwrap(), &bytes[..]);
+    }
+    let (mut opened, size) = store.open(stored.id).await.unwrap();
+    assert_eq!(size, 50_000);
+    let mut back = Vec::new();
+    opened.read_to_end(&mut back).await.unwrap();
+    assert!(back == bytes, "bytes differ after eviction");
+}
+
 /// An upload larger than one batch goes to disk in several writes and comes back whole.
 #[tokio::test]
 async fn uploads_of_many_batches_are_stored_whole() {
