@@ -17,21 +17,41 @@ impl PublicId {
     }
 
     /// Parses the text form; anything else (wrong length, upper case, path tricks) is `None`.
+    /// One pass over the digits: a table of employees parses one per row.
     pub fn parse(text: &str) -> Option<Self> {
-        if text.len() != 32 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        fn nibble(digit: u8) -> Option<u8> {
+            match digit {
+                b'0'..=b'9' => Some(digit - b'0'),
+                b'a'..=b'f' => Some(digit - b'a' + 10),
+                _ => None,
+            }
+        }
+        let digits = text.as_bytes();
+        if digits.len() != 32 {
             return None;
         }
         let mut bytes = [0u8; 16];
-        hex::decode_to_slice(text, &mut bytes).ok()?;
+        for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+            *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        }
         Some(Self(bytes))
+    }
+
+    /// The text form, on the stack.
+    pub fn hex(&self) -> [u8; 32] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; 32];
+        for (pair, byte) in text.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        }
+        text
     }
 }
 
 impl fmt::Display for PublicId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // On the stack: a long table writes a few ids per row.
-        let mut text = [0u8; 32];
-        hex::encode_to_slice(self.0, &mut text).map_err(|_| fmt::Error)?;
+        let text = self.hex();
         f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
@@ -51,12 +71,18 @@ mod tests {
         let id = PublicId::random();
         assert_ne!(id, PublicId::random());
         assert_eq!(PublicId::parse(&id.to_string()), Some(id));
+        let known = PublicId::parse("00ff10a9b8c7d6e5f40123456789abcd").unwrap();
+        assert_eq!(known.to_string(), "00ff10a9b8c7d6e5f40123456789abcd");
+        assert_eq!(known.0[..3], [0x00, 0xff, 0x10]);
         for bad in [
             "",
             "1",
             "../etc/passwd",
             &id.to_string().to_uppercase(),
             &format!("{id}0"),
+            "0123456789abcdef0123456789abcdeg",
+            "+123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdé",
         ] {
             assert_eq!(PublicId::parse(bad), None, "{bad}");
         }

@@ -1,10 +1,10 @@
-//! How pages write times and sizes: dates as dd-mm-yyyy and clock times in Dutch local time
-//! (Europe/Amsterdam), whatever the server's own time zone; sizes in B, kB or MB.
+//! How pages write times, sizes and ids: dates as dd-mm-yyyy and clock times in Dutch local
+//! time (Europe/Amsterdam), whatever the server's own time zone; sizes in B, kB or MB.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Europe::Amsterdam;
 
-use crate::domain::{Period, PeriodKind, Year};
+use crate::domain::{Period, PeriodKind, PublicId, Year};
 use crate::web::i18n::{Texts, fill};
 
 /// "maart 2026", "week 12 van 2026", "periode 3 van 2026", "jaar 2026" (or in English).
@@ -50,6 +50,40 @@ pub fn size(bytes: u64) -> String {
     }
 }
 
+/// Ids go into a link or form on every row of a table. They are hex digits only, so they are
+/// written straight into the page rather than through the escaping `Display` would get.
+impl maud::Render for PublicId {
+    fn render_to(&self, buffer: &mut String) {
+        let text = self.hex();
+        buffer.push_str(std::str::from_utf8(&text).unwrap_or_default());
+    }
+}
+
+/// Text for a page that has many rows: escaped in runs (one copy per stretch without `&`, `<`,
+/// `>` or `"`, which for names and addresses is the whole text) instead of byte by byte as
+/// maud does for a plain `&str`. Same output.
+pub struct Text<'a>(pub &'a str);
+
+impl maud::Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        let mut rest = self.0;
+        while let Some(at) = rest
+            .bytes()
+            .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"'))
+        {
+            buffer.push_str(&rest[..at]);
+            buffer.push_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                _ => "&quot;",
+            });
+            rest = &rest[at + 1..];
+        }
+        buffer.push_str(rest);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +120,30 @@ mod tests {
             period(Lang::Nl.texts(), year, Period::whole_year()),
             "jaar 2026"
         );
+    }
+
+    #[test]
+    fn ids_are_written_as_their_hex_digits() {
+        let id = PublicId::random();
+        let page = maud::html! { a href={ "/documenten/" (id) } { (id) } }.into_string();
+        assert_eq!(page, format!("<a href=\"/documenten/{id}\">{id}</a>"));
+        assert_eq!(id.to_string().len(), 32);
+    }
+
+    #[test]
+    fn text_is_escaped_as_maud_escapes_it() {
+        for text in [
+            "",
+            "Bakker, N",
+            "<script>\"&amp;\"</script>",
+            "a&b<c>d\"e'f",
+            "&&",
+            "Ünal & Zoon <BV>",
+        ] {
+            let ours = maud::html! { td title=(Text(text)) { (Text(text)) } }.into_string();
+            let maud = maud::html! { td title=(text) { (text) } }.into_string();
+            assert_eq!(ours, maud, "{text}");
+        }
     }
 
     #[test]

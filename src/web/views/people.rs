@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 
-use super::format::date;
+use super::format::{Text, date};
 use super::layout::{Nav, Site, signed_in_page};
 use crate::domain::PublicId;
 use crate::domain::party::{AccountStatus, Role};
@@ -77,15 +77,15 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                             tbody {
                                 @for e in lines {
                                     tr {
-                                        td { (e.personnel_number) }
-                                        td { a href={ "/werknemers/" (e.id) } aria-label=(fill(t.dossier_of, &[&e.name])) { (e.name) } }
+                                        td { (Text(&e.personnel_number)) }
+                                        td { a href={ "/werknemers/" (e.id) } aria-label=(Text(&fill(t.dossier_of, &[&e.name]))) { (Text(&e.name)) } }
                                         td { (date(e.birth_date)) }
                                         td.bsn {
-                                            (e.bsn_masked)
+                                            (Text(&e.bsn_masked))
                                             button.link type="submit" formaction={ "/werknemers/" (e.id) "/bsn" }
-                                                aria-label=(fill(t.show_bsn_of, &[&e.name])) { (t.show_bsn) }
+                                                aria-label=(Text(&fill(t.show_bsn_of, &[&e.name]))) { (t.show_bsn) }
                                         }
-                                        td { (e.email) }
+                                        td { (Text(&e.email)) }
                                         td {
                                             @if let Some(start) = e.employment_start { (date(start)) }
                                             @if let Some(end) = e.employment_end { " – " (date(end)) }
