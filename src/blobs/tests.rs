@@ -15,6 +15,14 @@ fn chunks(parts: &[&[u8]]) -> impl Stream<Item = Result<bytes::Bytes, std::io::E
     stream::iter(owned)
 }
 
+/// A stored file's bytes, read whole through `open`, and the size `open` reported.
+async fn read_back(store: &BlobStore, id: FileId) -> (Vec<u8>, u64) {
+    let (mut file, size) = store.open(id).await.unwrap();
+    let mut back = Vec::new();
+    file.read_to_end(&mut back).await.unwrap();
+    (back, size)
+}
+
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -38,9 +46,7 @@ async fn put_open_delete_round_trip() {
         hex::encode(stored.sha256),
         hex::encode(Sha256::digest(b"%PDF-1.7 payslip"))
     );
-    let (mut file, size) = store.open(stored.id).await.unwrap();
-    let mut back = Vec::new();
-    file.read_to_end(&mut back).await.unwrap();
+    let (back, size) = read_back(&store, stored.id).await;
     assert_eq!((back.as_slice(), size), (&b"%PDF-1.7 payslip"[..], 16));
     assert!(entries(&dir.tmp_dir()).is_empty(), "temp file left behind");
 
@@ -107,10 +113,8 @@ async fn cached_files_are_read_in_place_and_evicted_ones_from_disk() {
     if let Some((content, _)) = cached::open(&path) {
         assert_eq!(content.in_memory(0, 49_999).unwrap(), &bytes[..]);
     }
-    let (mut opened, size) = store.open(stored.id).await.unwrap();
+    let (back, size) = read_back(&store, stored.id).await;
     assert_eq!(size, 50_000);
-    let mut back = Vec::new();
-    opened.read_to_end(&mut back).await.unwrap();
     assert!(back == bytes, "bytes differ after eviction");
 }
 
@@ -125,9 +129,7 @@ async fn uploads_of_many_batches_are_stored_whole() {
     let stored = store.put(chunks(&parts), 1 << 24).await.unwrap();
     assert_eq!(stored.size, bytes.len() as u64);
     assert_eq!(stored.sha256, <[u8; 32]>::from(Sha256::digest(&bytes)));
-    let (mut file, _) = store.open(stored.id).await.unwrap();
-    let mut back = Vec::new();
-    file.read_to_end(&mut back).await.unwrap();
+    let (back, _) = read_back(&store, stored.id).await;
     assert!(back == bytes, "stored bytes differ");
 }
 

@@ -286,7 +286,7 @@ pub fn dossier_years(
 /// The query of [`dossier_years`]: from the newest year down, each step asks the dossier's
 /// (party, year) index for the newest visible document of an earlier year, so a dossier of
 /// many years costs a probe per year instead of a visit to every document in it.
-pub(crate) fn dossier_years_sql(actor: Actor, dossier: Dossier) -> String {
+pub(super) fn dossier_years_sql(actor: Actor, dossier: Dossier) -> String {
     let (condition, _) = dossier_match(dossier);
     let newest = format!(
         "SELECT d.year {FROM} WHERE {condition} AND d.superseded_at IS NULL \
@@ -301,6 +301,24 @@ pub(crate) fn dossier_years_sql(actor: Actor, dossier: Dossier) -> String {
              FROM years WHERE years.year IS NOT NULL) \
          SELECT year FROM years WHERE year IS NOT NULL ORDER BY year DESC"
     )
+}
+
+/// [`dossier_years`] with the work SQLite did for it: virtual machine steps, a count that does
+/// not depend on the machine's speed (for tests of how the query scales).
+#[cfg(test)]
+pub(crate) fn dossier_years_with_steps(
+    conn: &Connection,
+    actor: Actor,
+    dossier: Dossier,
+) -> Result<(Vec<Year>, i32), StoreError> {
+    use rusqlite::StatementStatus::VmStep;
+    let sql = dossier_years_sql(actor, dossier);
+    // Prepared (and cached) by the first call; its counter then covers only the second.
+    dossier_years(conn, actor, dossier)?;
+    conn.prepare_cached(&sql)?.reset_status(VmStep);
+    let years = dossier_years(conn, actor, dossier)?;
+    let steps = conn.prepare_cached(&sql)?.get_status(VmStep);
+    Ok((years, steps))
 }
 
 /// Every document `actor` may list, for checks against the Rust rule.

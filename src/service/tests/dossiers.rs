@@ -311,29 +311,18 @@ async fn opening_streams_the_file_inline_only_for_safe_types_and_is_audited() {
     );
 }
 
-/// The work SQLite does to list `actor`'s years of `dossier` (virtual machine steps, a count
-/// that does not depend on the machine's speed).
+/// `actor`'s years of `dossier` and the work SQLite did to list them.
 async fn years_work(w: &World, actor: Actor, dossier: Dossier) -> (Vec<i64>, i64) {
-    w.services
+    let (years, steps) = w
+        .services
         .store
-        .read(move |conn| -> Result<_, crate::store::StoreError> {
-            use crate::store::documents;
-            documents::dossier_years(conn, actor, dossier)?;
-            let sql = documents::dossier_years_sql(actor, dossier);
-            let before = conn
-                .prepare_cached(&sql)?
-                .get_status(rusqlite::StatementStatus::VmStep);
-            let years = documents::dossier_years(conn, actor, dossier)?;
-            let after = conn
-                .prepare_cached(&sql)?
-                .get_status(rusqlite::StatementStatus::VmStep);
-            Ok((
-                years.into_iter().map(|y| i64::from(y.get())).collect(),
-                i64::from(after - before),
-            ))
-        })
+        .read(move |conn| crate::store::documents::dossier_years_with_steps(conn, actor, dossier))
         .await
-        .unwrap()
+        .unwrap();
+    (
+        years.into_iter().map(|y| i64::from(y.get())).collect(),
+        i64::from(steps),
+    )
 }
 
 #[tokio::test]
