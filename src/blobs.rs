@@ -347,11 +347,9 @@ impl BlobStore {
             if size <= content::READ_WHOLE_UP_TO {
                 let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
                 std::io::Read::read_to_end(&mut file, &mut bytes)?;
-                let size = bytes.len() as u64;
-                let read = std::io::Cursor::new(bytes::Bytes::from(bytes));
-                return Ok((Content::Read(read), size));
+                return Ok(Content::whole(bytes));
             }
-            Ok((Content::Stream(tokio::fs::File::from_std(file)), size))
+            Ok(Content::stream(file, size))
         })
         .await
         .map_err(|e| BlobError::Io(std::io::Error::other(e)))?
@@ -393,7 +391,6 @@ where
     }
 }
 
-/// Creates a shard directory once, durably.
 /// How much of an upload is gathered in memory before it goes to disk in one write.
 const BATCH: usize = 256 * 1024;
 
@@ -417,6 +414,7 @@ fn write_batch(
     Ok(file)
 }
 
+/// Creates a shard directory once, durably.
 fn ensure_dir(dir: &Path, parent: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     match std::fs::DirBuilder::new().mode(0o700).create(dir) {

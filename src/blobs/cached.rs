@@ -27,8 +27,7 @@ pub fn open(path: &Path) -> Option<(Content, u64)> {
     let size = u64::try_from(rustix::fs::fstat(&fd).ok()?.st_size).ok()?;
     if size > READ_WHOLE_UP_TO {
         // Larger files are streamed; the stream's reads run on the blocking pool anyway.
-        let file = std::fs::File::from(fd);
-        return Some((Content::Stream(tokio::fs::File::from_std(file)), size));
+        return Some(Content::stream(std::fs::File::from(fd), size));
     }
     let mut bytes = vec![0u8; usize::try_from(size).ok()?];
     let mut filled = 0;
@@ -48,9 +47,5 @@ pub fn open(path: &Path) -> Option<(Content, u64)> {
         }
     }
     bytes.truncate(filled);
-    let size = bytes.len() as u64;
-    Some((
-        Content::Read(std::io::Cursor::new(bytes::Bytes::from(bytes))),
-        size,
-    ))
+    Some(Content::whole(bytes))
 }

@@ -22,6 +22,17 @@ pub enum Content {
 }
 
 impl Content {
+    /// A file read whole, with its size.
+    pub fn whole(bytes: Vec<u8>) -> (Self, u64) {
+        let size = bytes.len() as u64;
+        (Content::Read(Cursor::new(Bytes::from(bytes))), size)
+    }
+
+    /// A file to be read as it is sent, with its size.
+    pub fn stream(file: std::fs::File, size: u64) -> (Self, u64) {
+        (Content::Stream(tokio::fs::File::from_std(file)), size)
+    }
+
     /// The bytes from `start` to `end` inclusive, if they are already in memory.
     pub fn in_memory(&self, start: u64, end: u64) -> Option<Bytes> {
         let Content::Read(cursor) = self else {
