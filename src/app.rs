@@ -69,7 +69,7 @@ impl App {
     /// Opens the data directory (taking the server lock), the database and the file store.
     pub fn build(config: Config, clock: SharedClock) -> Result<Self, StartError> {
         let data_dir = DataDir::open(&config.data_dir)?;
-        let lock = data_dir.lock_for_server()?;
+        let lock = data_dir.lock_for_server(&crate::data_dir::holder_line(clock.now()))?;
         let services = open_services(&config, &data_dir, clock)?;
         Ok(Self {
             services: Arc::new(services),
@@ -126,7 +126,6 @@ impl App {
             Some(smtp) => Some(MailRound {
                 mailer: crate::mail::worker::mailer(smtp).map_err(StartError::Mail)?,
                 give_up_after: chrono::Duration::from_std(smtp.give_up_after).unwrap_or_default(),
-                lock: Arc::default(),
             }),
             None => {
                 tracing::warn!("no [smtp] section: mail stays queued until one is configured");
@@ -275,6 +274,13 @@ fn open_services(
         .map_or(2, usize::from)
         .clamp(2, 8);
     let db_path = data_dir.database_path();
+    // The sealing key is made together with the database, never later: a database without
+    // its key is a restore gone wrong, and a new key would silently orphan its secrets.
+    // Made before the database, so a crash in between leaves a key and no database (the next
+    // start uses that key), never a database without its key.
+    let new_installation = !db_path.exists();
+    let sealer = Sealer::open_or_create(&data_dir.secret_key_path(), new_installation)
+        .map_err(StartError::Seal)?;
     let store = Store::open(&db_path, &now, readers).map_err(|source| StartError::Store {
         path: db_path.display().to_string(),
         source,
@@ -307,7 +313,6 @@ fn open_services(
         parallelism: config.security.argon2_parallelism,
     };
     let passwords = PasswordWork::with_cost(cores, cost).map_err(StartError::Passwords)?;
-    let sealer = Sealer::load_or_create(&data_dir.secret_key_path()).map_err(StartError::Seal)?;
     let credentials = Credentials {
         passwords,
         sealer: Arc::new(sealer),

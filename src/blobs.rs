@@ -15,6 +15,7 @@ use crate::data_dir::DataDir;
 
 mod cached;
 mod content;
+pub mod copy;
 pub use content::Content;
 
 /// A stored file's name: 128 random bits, shown as 32 lowercase hex digits.
@@ -232,6 +233,8 @@ impl BlobStore {
         tokio::task::spawn_blocking(move || -> Result<(), BlobError> {
             let file = write_batch(file, &temp, &last)?;
             store.step(BlobStep::TempWritten(temp.clone()));
+            // Read-only before it gets its final name: nothing writes to a stored file again.
+            copy::make_read_only(&file)?;
             file.sync_all()?;
             store.step(BlobStep::TempSynced(temp.clone()));
             ensure_dir(&shard, &files)?;
@@ -313,10 +316,11 @@ impl BlobStore {
         let id = FileId::random();
         let (path, shard) = self.path_of(id);
         ensure_dir(&shard, &self.files)?;
+        // Created read-only: this handle may write, nothing opened later may.
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0o600)
+            .mode(copy::STORED_MODE)
             .open(&path)?;
         file.write_all(bytes)?;
         Ok(StoredBlob {

@@ -1,14 +1,16 @@
-//! The data directory: its layout (database, `files/`, `tmp/`, `snapshots/`), its creation with
-//! owner-only permissions, and the lock that keeps a second server off it.
+//! The data directory: its layout (database, `files/`, `tmp/`, `snapshots/`, `locks/`), its
+//! creation with owner-only permissions, the lock that keeps a second server off it, and the
+//! locks that keep two runs of one maintenance task apart (across processes and within one).
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Name of the SQLite database inside the data directory.
 pub const DATABASE_FILE: &str = "loondossier.db";
 const LOCK_FILE: &str = "server.lock";
+const LOCKS_DIR: &str = "locks";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataDirError {
@@ -22,6 +24,97 @@ pub enum DataDirError {
          stop that server first (admin commands such as check-config keep working alongside it)"
     )]
     InUse { path: PathBuf, holder: String },
+    #[error("{what} is already under way, {holder}; try again when it has finished")]
+    Busy { what: &'static str, holder: String },
+}
+
+/// A maintenance task of which only one may run at a time per data directory, whoever starts
+/// it (the server's scheduler, the mail worker, or a CLI command). Others run alongside freely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// Making a snapshot and pruning old ones (`snapshots/`).
+    Snapshot,
+    /// Removing or quarantining stored files without a row: the orphan sweep, `fsck --repair`.
+    FileSweep,
+    /// A round of sending the outbox (two rounds at once would send a message twice).
+    MailRound,
+}
+
+impl Task {
+    fn file_name(self) -> &'static str {
+        match self {
+            Task::Snapshot => "snapshot.lock",
+            Task::FileSweep => "file-sweep.lock",
+            Task::MailRound => "mail-round.lock",
+        }
+    }
+
+    /// What the task does, for messages: "a snapshot".
+    pub fn what(self) -> &'static str {
+        match self {
+            Task::Snapshot => "a snapshot",
+            Task::FileSweep => "a sweep of unreferenced files",
+            Task::MailRound => "a round of sending mail",
+        }
+    }
+}
+
+/// Who holds a lock, as written into its file: the command line, the pid and since when.
+/// `since` is passed in (the caller's clock); the rest is this process.
+pub fn holder_line(since: chrono::DateTime<chrono::Utc>) -> String {
+    let mut args = std::env::args();
+    let program = args
+        .next()
+        .and_then(|p| {
+            Path::new(&p)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "loondossier".to_owned());
+    let command: Vec<String> = std::iter::once(program).chain(args).collect();
+    format!(
+        "`{}` (pid {}) since {}",
+        command.join(" "),
+        std::process::id(),
+        since.format("%Y-%m-%d %H:%M:%S UTC")
+    )
+}
+
+/// Held while a [`Task`] runs; released when dropped (or when the process dies: the lock is
+/// the kernel's, on the open file, so a crash never leaves it stuck).
+#[derive(Debug)]
+pub struct TaskLock {
+    file: File,
+}
+
+impl Drop for TaskLock {
+    fn drop(&mut self) {
+        // The holder line is only a hint for whoever waits; clear it before the lock goes.
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// Takes an exclusive `flock` on `file` without waiting and, once held, writes `holder` into
+/// it. `Ok(Err(text))` when someone else holds it: `text` is what they wrote.
+fn try_lock_with_holder(file: &mut File, holder: &str) -> std::io::Result<Result<(), String>> {
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            let mut text = String::new();
+            let _ = file.read_to_string(&mut text);
+            let text = text.trim();
+            return Ok(Err(if text.is_empty() {
+                "held by another process".to_owned()
+            } else {
+                format!("held by {text}")
+            }));
+        }
+        Err(TryLockError::Error(e)) => return Err(e),
+    }
+    file.set_len(0)?;
+    file.seek(SeekFrom::Start(0))?;
+    writeln!(file, "{holder}")?;
+    Ok(Ok(()))
 }
 
 /// A data directory that exists, with its subdirectories in place.
@@ -58,7 +151,12 @@ impl DataDir {
         let dir = Self {
             root: root.to_path_buf(),
         };
-        for sub in [dir.files_dir(), dir.tmp_dir(), dir.snapshots_dir()] {
+        for sub in [
+            dir.files_dir(),
+            dir.tmp_dir(),
+            dir.snapshots_dir(),
+            dir.root.join(LOCKS_DIR),
+        ] {
             create_synced(&sub, root).map_err(io(&sub))?;
         }
         Ok(dir)
@@ -89,9 +187,11 @@ impl DataDir {
         self.root.join("snapshots")
     }
 
-    /// Takes the server lock: only one server may serve a data directory at a time. Admin
-    /// commands do not take it; SQLite's own locking keeps them consistent with the server.
-    pub fn lock_for_server(&self) -> Result<ServerLock, DataDirError> {
+    /// Takes the server lock: only one server may serve a data directory at a time (and a
+    /// restore into it holds it too). `holder` (see [`holder_line`]) is written into the lock
+    /// file for the refusal message. Admin commands do not take it; SQLite's own locking keeps
+    /// them consistent with the server.
+    pub fn lock_for_server(&self, holder: &str) -> Result<ServerLock, DataDirError> {
         let path = self.root.join(LOCK_FILE);
         let io = |source| DataDirError::Io {
             path: path.clone(),
@@ -104,28 +204,42 @@ impl DataDir {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let holder = holder.trim();
-                return Err(DataDirError::InUse {
-                    path: self.root.clone(),
-                    holder: if holder.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (pid {holder})")
-                    },
-                });
-            }
-            Err(TryLockError::Error(e)) => return Err(io(e)),
+        match try_lock_with_holder(&mut file, holder).map_err(io)? {
+            Ok(()) => Ok(ServerLock { _file: file }),
+            Err(held) => Err(DataDirError::InUse {
+                path: self.root.clone(),
+                holder: format!(" ({held})"),
+            }),
         }
-        // The pid is only a hint for the message above; the lock itself is what counts.
-        file.set_len(0).map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        writeln!(file, "{}", std::process::id()).map_err(io)?;
-        Ok(ServerLock { _file: file })
+    }
+
+    /// Takes the lock of `task` if nobody holds it; `holder` (see [`holder_line`]) is written
+    /// into it. Otherwise [`DataDirError::Busy`] says who holds it, with command, pid and since
+    /// when. Locks are per open file, so two jobs in one process exclude each other too.
+    pub fn try_lock_task(&self, task: Task, holder: &str) -> Result<TaskLock, DataDirError> {
+        let dir = self.root.join(LOCKS_DIR);
+        let path = dir.join(task.file_name());
+        let io = |source| DataDirError::Io {
+            path: path.clone(),
+            source,
+        };
+        // A data directory made before `locks/` existed gets it here.
+        create_synced(&dir, &self.root).map_err(io)?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .map_err(io)?;
+        match try_lock_with_holder(&mut file, holder).map_err(io)? {
+            Ok(()) => Ok(TaskLock { file }),
+            Err(held) => Err(DataDirError::Busy {
+                what: task.what(),
+                holder: held,
+            }),
+        }
     }
 }
 
@@ -140,8 +254,12 @@ fn create_synced(dir: &Path, parent: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    fs::DirBuilder::new().mode(0o700).create(dir)?;
-    File::open(parent)?.sync_all()
+    match fs::DirBuilder::new().mode(0o700).create(dir) {
+        // Another process made it a moment ago.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+        Ok(()) => File::open(parent)?.sync_all(),
+    }
 }
 
 #[cfg(test)]
@@ -167,17 +285,46 @@ mod tests {
     fn second_server_lock_is_refused_with_the_holder() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = DataDir::open(tmp.path()).unwrap();
-        let held = dir.lock_for_server().unwrap();
-        let err = dir.lock_for_server().unwrap_err().to_string();
+        let held = dir.lock_for_server("`loondossier serve` (pid 1)").unwrap();
+        let err = dir
+            .lock_for_server(&holder_line(chrono::Utc::now()))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("in use by another loondossier server"),
             "{err}"
         );
+        assert!(err.contains("`loondossier serve` (pid 1)"), "{err}");
+        drop(held);
+        dir.lock_for_server(&holder_line(chrono::Utc::now()))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_task_lock_excludes_a_second_holder_and_names_the_first() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = DataDir::open(tmp.path()).unwrap();
+        let since = chrono::DateTime::parse_from_rfc3339("2026-12-01T01:00:00Z")
+            .unwrap()
+            .to_utc();
+        let held = dir
+            .try_lock_task(Task::Snapshot, &holder_line(since))
+            .unwrap();
+        // Within one process too: the lock belongs to the open file.
+        let err = dir
+            .try_lock_task(Task::Snapshot, "someone else")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("a snapshot is already under way"), "{err}");
         assert!(
-            err.contains(&format!("pid {}", std::process::id())),
+            err.contains(&format!("(pid {})", std::process::id())),
             "{err}"
         );
+        assert!(err.contains("since 2026-12-01 01:00:00 UTC"), "{err}");
+        // Other tasks are not held up.
+        let sweep = dir.try_lock_task(Task::FileSweep, "sweeper").unwrap();
         drop(held);
-        dir.lock_for_server().unwrap();
+        drop(sweep);
+        dir.try_lock_task(Task::Snapshot, "next").unwrap();
     }
 }

@@ -238,3 +238,20 @@ fn file_ids_are_random_hex_and_parse_strictly() {
     assert_eq!(FileId::parse("../../etc/passwd"), None);
     assert_eq!(FileId::parse(&text[..31]), None);
 }
+
+#[tokio::test]
+async fn stored_files_are_read_only_from_the_moment_they_are_stored() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = BlobStore::new(&DataDir::open(tmp.path()).unwrap());
+    let streamed = store.put(chunks(&[b"%PDF-1.7 a"]), 1024).await.unwrap();
+    let bulk = store.write_unsynced(b"%PDF-1.7 b").unwrap();
+    for id in [streamed.id, bulk.id] {
+        let mode = std::fs::metadata(store.path(id))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, copy::STORED_MODE, "{id}");
+    }
+}

@@ -35,7 +35,6 @@ pub fn jobs(config: Config, command: JobsCommand) -> ExitCode {
             Some(smtp) => Some(MailRound {
                 mailer: crate::mail::worker::mailer(smtp).map_err(anyhow::Error::msg)?,
                 give_up_after: chrono::Duration::from_std(smtp.give_up_after)?,
-                lock: Arc::default(),
             }),
             None => None,
         };
@@ -98,7 +97,9 @@ pub fn fsck(config: Config, repair: bool) -> ExitCode {
 }
 
 pub fn restore(snapshot: &Path, data_dir: &Path) -> ExitCode {
-    match crate::service::snapshot::restore(snapshot, data_dir) {
+    use crate::clock::Clock;
+    let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());
+    match crate::service::snapshot::restore(snapshot, data_dir, &holder) {
         Ok(restored) => {
             println!(
                 "restored {} files ({} bytes) and the database into {}",

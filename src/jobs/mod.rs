@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 pub use schedule::Scheduler;
 
+use crate::data_dir::Task;
 use crate::mail::sender::Mailer;
 use crate::service::{JobReport, ServiceError, Services};
 
@@ -57,19 +58,22 @@ impl Job {
     }
 }
 
-/// Sending mail from the outbox: one round at a time, whoever starts it (the mail worker,
-/// the scheduled `outbox` job, or `jobs run outbox`).
+/// Sending mail from the outbox: one round at a time per data directory, whoever starts it
+/// (the mail worker, the scheduled `outbox` job, or `jobs run outbox` in another process):
+/// two rounds at once would both send the same due message.
 #[derive(Clone)]
 pub struct MailRound {
     pub mailer: Mailer,
     pub give_up_after: chrono::Duration,
-    pub lock: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// How long a mail round waits for another one to finish.
+const MAIL_ROUND_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl MailRound {
     /// Queues due new-document notices, then sends what is due.
     pub async fn run(&self, services: &Services) -> Result<JobReport, ServiceError> {
-        let _one_at_a_time = self.lock.lock().await;
+        let _one_at_a_time = services.lock_task(Task::MailRound, MAIL_ROUND_WAIT).await?;
         let queued = services.queue_notifications().await?;
         let round = services
             .deliver_outbox(&self.mailer, self.give_up_after)

@@ -339,9 +339,11 @@ impl Services {
                 let Some(account) = store_accounts::account_by_username(tx, &username)? else {
                     return Ok(());
                 };
-                // The link sent a moment ago still works: no second mail within the quiet
-                // period, so nobody can flood a mailbox through the form.
-                if !links::created_since(tx, account.key, Purpose::Reset, now - FORGOTTEN_QUIET)? {
+                // A link sent a moment ago that still works: no second mail within the quiet
+                // period, so nobody can flood a mailbox through the form. One already used or
+                // retired does not count: the person asking now needs a new one.
+                let recent = now - FORGOTTEN_QUIET;
+                if !links::usable_created_since(tx, account.key, Purpose::Reset, recent, now)? {
                     issue_link(tx, &base, account.key, Purpose::Reset, now)?;
                 }
                 audit::append(

@@ -93,6 +93,11 @@ impl Services {
                 }
                 other => ServiceError::Blob(other),
             })?;
+        if stored.size == 0 {
+            // Nothing refers to it yet: it is ours to remove.
+            let _ = self.blobs.delete(stored.id).await;
+            return Err(ServiceError::EmptyFile { field: "body" });
+        }
         let now = self.clock.now();
         let id = PublicId::random();
         let row = BackupRow {

@@ -21,6 +21,9 @@ pub enum ServiceError {
     TooLarge { limit: u64 },
     #[error("this type of file is not accepted; use PDF, PNG or JPEG")]
     UnsupportedType,
+    /// The upload has no bytes; `field` names where the file was expected.
+    #[error("{field}: the file is empty (0 bytes)")]
+    EmptyFile { field: &'static str },
     /// Wrong username or password (never which of the two).
     #[error("the username or password is not right")]
     SignInFailed,

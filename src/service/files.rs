@@ -8,7 +8,7 @@ use chrono::Datelike;
 use futures_util::Stream;
 
 use super::dossier::DocumentSummary;
-use super::sniff::{Rejected, Sniffing, UPLOAD_TYPES};
+use super::sniff::{Empty, Rejected, Sniffing, UPLOAD_TYPES};
 use super::{ServiceError, Services};
 use crate::blobs::{BlobError, FileId};
 use crate::domain::access::{Action, may, sees};
@@ -94,11 +94,16 @@ pub(super) fn actor_label(actor: Actor) -> &'static str {
     }
 }
 
-/// A user's file name as metadata: no directories, no control characters, at most 200
-/// characters.
+/// A user's file name as metadata: no directories, no control characters but tab, CR and LF
+/// (a browser can send those, and every place a name is shown or sent escapes them), at most
+/// 200 characters; otherwise exactly as sent.
 pub fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n'))
+        .take(200)
+        .collect();
     cleaned.trim().trim_start_matches('.').trim().to_owned()
 }
 
@@ -192,6 +197,9 @@ impl Services {
         let stored = self.blobs.put(sniffing, limit).await.map_err(|e| match e {
             BlobError::TooLarge { limit } => ServiceError::TooLarge { limit },
             BlobError::Body(cause) if cause.is::<Rejected>() => ServiceError::UnsupportedType,
+            BlobError::Body(cause) if cause.is::<Empty>() => {
+                ServiceError::EmptyFile { field: "file" }
+            }
             BlobError::Body(cause) => {
                 ServiceError::invalid("file", format!("the upload did not complete ({cause})"))
             }
@@ -374,7 +382,11 @@ mod tests {
             "ID-kopie.jpg"
         );
         assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_file_name("a\u{0}b\nc.pdf"), "abc.pdf");
+        assert_eq!(clean_file_name("a\u{0}b\u{1b}c.pdf"), "abc.pdf");
+        assert_eq!(
+            clean_file_name("Loon \"maart\"\n2026.pdf"),
+            "Loon \"maart\"\n2026.pdf"
+        );
         assert_eq!(clean_file_name(".htaccess"), "htaccess");
         assert_eq!(clean_file_name("   "), "");
         assert_eq!(clean_file_name(&"x".repeat(300)).len(), 200);

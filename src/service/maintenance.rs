@@ -9,10 +9,24 @@ use std::time::{Duration, SystemTime};
 use super::retention::JobReport;
 use super::{ServiceError, Services};
 use crate::blobs::{BlobStore, Listed};
+use crate::data_dir::{DataDirError, Task, TaskLock, holder_line};
 use crate::store::retention::{self as store_retention, ExpectedFile};
 
 /// Temporary files younger than this may be uploads in progress; `fsck` leaves them alone.
 const TEMP_IN_USE: Duration = Duration::from_secs(3600);
+/// How long the orphan sweep or `fsck --repair` waits for the other to finish.
+const SWEEP_WAIT: Duration = Duration::from_secs(120);
+
+/// Runs blocking file work on the blocking pool; `what` names it if the task dies.
+async fn blocking<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> Result<T, ServiceError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| ServiceError::Maintenance(format!("{what} stopped unexpectedly")))?
+        .map_err(|e| ServiceError::Blob(crate::blobs::BlobError::from(e)))
+}
 
 /// What `fsck` found (and, with `--repair`, moved aside).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,12 +75,49 @@ fn sha256_of(path: &std::path::Path) -> std::io::Result<(u64, String)> {
     Ok((size, hex::encode(hasher.finalize())))
 }
 
-/// The file check itself; blocking (it reads every stored file).
-fn check_files(
+/// What looked wrong with a row's file in one pass; asked again before it is reported, since a
+/// row removed (or a file stored) while the pass ran is no fault.
+#[derive(Debug, Clone)]
+enum Suspect {
+    Missing(ExpectedFile),
+    Damaged(ExpectedFile, String),
+}
+
+/// One pass over the rows and the files: the report's counts and stale temporary files, the
+/// rows whose file looked missing or damaged, and the files no row referred to.
+struct Scan {
+    report: FsckReport,
+    suspects: Vec<Suspect>,
+    orphans: Vec<Listed>,
+}
+
+/// How a row's file stands now: `None` when intact, else what is wrong. Blocking.
+fn verify(blobs: &BlobStore, row: &ExpectedFile) -> std::io::Result<Option<Suspect>> {
+    let Some(id) = crate::blobs::FileId::parse(&row.file_id) else {
+        return Ok(Some(Suspect::Missing(row.clone())));
+    };
+    match sha256_of(&blobs.path(id)) {
+        Ok((size, sha256)) if size == row.size && sha256 == row.sha256 => Ok(None),
+        Ok((size, sha256)) => Ok(Some(Suspect::Damaged(
+            row.clone(),
+            format!(
+                "{}: file {} has {size} bytes and SHA-256 {sha256}, expected {} and {}",
+                row.owner, row.file_id, row.size, row.sha256
+            ),
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(Some(Suspect::Missing(row.clone())))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The file check's first pass; blocking (it reads every stored file).
+fn scan_files(
     blobs: &BlobStore,
     expected: &[ExpectedFile],
     now: SystemTime,
-) -> std::io::Result<FsckReport> {
+) -> std::io::Result<Scan> {
     let mut report = FsckReport {
         rows: expected.len() as u64,
         ..FsckReport::default()
@@ -75,27 +126,17 @@ fn check_files(
     report.stored_files = stored.len() as u64;
     let present: HashSet<&str> = stored.iter().map(|l| l.name.as_str()).collect();
     let referenced: HashSet<&str> = expected.iter().map(|e| e.file_id.as_str()).collect();
+    let mut suspects = Vec::new();
     for row in expected {
-        let Some(id) = crate::blobs::FileId::parse(&row.file_id)
-            .filter(|_| present.contains(row.file_id.as_str()))
-        else {
-            report
-                .missing
-                .push(format!("{}: file {}", row.owner, row.file_id));
-            continue;
-        };
-        let (size, sha256) = sha256_of(&blobs.path(id))?;
-        if size != row.size || sha256 != row.sha256 {
-            report.damaged.push(format!(
-                "{}: file {} has {size} bytes and SHA-256 {sha256}, expected {} and {}",
-                row.owner, row.file_id, row.size, row.sha256
-            ));
+        if !present.contains(row.file_id.as_str()) {
+            suspects.push(Suspect::Missing(row.clone()));
+        } else if let Some(suspect) = verify(blobs, row)? {
+            suspects.push(suspect);
         }
     }
-    report.orphans = stored
-        .iter()
+    let orphans = stored
+        .into_iter()
         .filter(|l| !referenced.contains(l.name.as_str()))
-        .map(|l| l.path.clone())
         .collect();
     report.stale_temp = blobs
         .list_temporary()?
@@ -103,7 +144,48 @@ fn check_files(
         .filter(|l| older_than(l, now, TEMP_IN_USE))
         .map(|l| l.path)
         .collect();
-    Ok(report)
+    Ok(Scan {
+        report,
+        suspects,
+        orphans,
+    })
+}
+
+/// The second look: suspects whose row is still there (with the same file) and whose file is
+/// still wrong become faults; orphans a row now refers to are dropped. Blocking.
+fn confirm(blobs: &BlobStore, scan: Scan, rows_now: &[ExpectedFile]) -> std::io::Result<Scan> {
+    let still: HashSet<(&str, &str)> = rows_now
+        .iter()
+        .map(|r| (r.owner.as_str(), r.file_id.as_str()))
+        .collect();
+    let referenced: HashSet<&str> = rows_now.iter().map(|r| r.file_id.as_str()).collect();
+    let mut report = scan.report;
+    for suspect in scan.suspects {
+        let row = match &suspect {
+            Suspect::Missing(row) | Suspect::Damaged(row, _) => row,
+        };
+        if !still.contains(&(row.owner.as_str(), row.file_id.as_str())) {
+            continue;
+        }
+        match verify(blobs, row)? {
+            None => {}
+            Some(Suspect::Missing(row)) => report
+                .missing
+                .push(format!("{}: file {}", row.owner, row.file_id)),
+            Some(Suspect::Damaged(_, detail)) => report.damaged.push(detail),
+        }
+    }
+    let orphans: Vec<Listed> = scan
+        .orphans
+        .into_iter()
+        .filter(|l| !referenced.contains(l.name.as_str()) && l.path.exists())
+        .collect();
+    report.orphans = orphans.iter().map(|l| l.path.clone()).collect();
+    Ok(Scan {
+        report,
+        suspects: Vec::new(),
+        orphans,
+    })
 }
 
 fn older_than(file: &Listed, now: SystemTime, age: Duration) -> bool {
@@ -128,7 +210,11 @@ fn quarantine(
         .create(&dir)?;
     for path in paths {
         if let Some(name) = path.file_name() {
-            std::fs::rename(path, dir.join(name))?;
+            match std::fs::rename(path, dir.join(name)) {
+                // Removed meanwhile (its row's removal committed and the file went after).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                other => other?,
+            }
         }
     }
     std::fs::File::open(&dir)?.sync_all()?;
@@ -136,38 +222,80 @@ fn quarantine(
 }
 
 impl Services {
-    /// Checks every row's file (size and SHA-256), every stored file's row, and the temporary
-    /// files. With `repair`, orphans and stale temporary files are moved to
-    /// `data_dir/quarantine/<time>/`; rows with missing or damaged files are only reported
-    /// (they need a restore).
-    pub async fn fsck(&self, repair: bool) -> Result<FsckReport, ServiceError> {
-        let expected = self
-            .store
-            .read(|conn| -> Result<_, ServiceError> { Ok(store_retention::expected_files(conn)?) })
-            .await?;
-        let blobs = self.blobs.clone();
-        let now = self.clock.now();
-        let clock_now = SystemTime::now();
-        tokio::task::spawn_blocking(move || -> Result<FsckReport, ServiceError> {
-            let mut report =
-                check_files(&blobs, &expected, clock_now).map_err(crate::blobs::BlobError::from)?;
-            if repair {
-                let moved: Vec<PathBuf> = report
-                    .orphans
-                    .iter()
-                    .chain(&report.stale_temp)
-                    .cloned()
-                    .collect();
-                if !moved.is_empty() {
-                    report.quarantine = Some(
-                        quarantine(&blobs, &moved, now).map_err(crate::blobs::BlobError::from)?,
-                    );
+    /// Takes the lock of a maintenance `task` (see [`Task`]), retrying every 100 ms for up to
+    /// `wait` while another run holds it (the server's scheduler or mail worker, or a
+    /// command); then refuses with a message naming the holder's command, pid and start.
+    pub async fn lock_task(&self, task: Task, wait: Duration) -> Result<TaskLock, ServiceError> {
+        let holder = holder_line(self.clock.now());
+        let give_up = tokio::time::Instant::now() + wait;
+        let mut told = false;
+        loop {
+            match self.blobs.data_dir().try_lock_task(task, &holder) {
+                Ok(lock) => return Ok(lock),
+                Err(DataDirError::Busy { holder, .. }) if tokio::time::Instant::now() < give_up => {
+                    if !told {
+                        tracing::info!(task = task.what(), %holder, "waiting for the lock");
+                        told = true;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                 }
+                Err(e) => return Err(ServiceError::Maintenance(e.to_string())),
             }
-            Ok(report)
+        }
+    }
+
+    /// Checks every row's file (size and SHA-256), every stored file's row, and the temporary
+    /// files. What looks wrong is asked again before it is reported, so rows removed and files
+    /// stored while the check runs are not reported as faults. With `repair`, unreferenced
+    /// files older than `[retention] orphan_grace_hours` (younger ones may belong to an upload
+    /// whose row is about to commit) and stale temporary files are moved to
+    /// `data_dir/quarantine/<time>/`, holding the file-sweep lock; rows with missing or damaged
+    /// files are only reported (they need a restore).
+    pub async fn fsck(&self, repair: bool) -> Result<FsckReport, ServiceError> {
+        let lock = if repair {
+            Some(self.lock_task(Task::FileSweep, SWEEP_WAIT).await?)
+        } else {
+            None
+        };
+        let expected = self.expected_files().await?;
+        let blobs = self.blobs.clone();
+        let clock_now = SystemTime::now();
+        let scan = blocking("the file check", move || {
+            scan_files(&blobs, &expected, clock_now)
         })
-        .await
-        .map_err(|_| ServiceError::Maintenance("the file check stopped unexpectedly".to_owned()))?
+        .await?;
+        let scan = if scan.suspects.is_empty() && scan.orphans.is_empty() {
+            scan
+        } else {
+            let rows_now = self.expected_files().await?;
+            let blobs = self.blobs.clone();
+            blocking("the file check", move || confirm(&blobs, scan, &rows_now)).await?
+        };
+        let mut report = scan.report;
+        if let Some(_lock) = lock {
+            let grace =
+                Duration::from_secs(u64::from(self.settings.retention.orphan_grace_hours) * 3600);
+            let mut moved: Vec<PathBuf> = scan
+                .orphans
+                .iter()
+                .filter(|l| older_than(l, clock_now, grace))
+                .map(|l| l.path.clone())
+                .collect();
+            moved.extend(report.stale_temp.iter().cloned());
+            if !moved.is_empty() {
+                let blobs = self.blobs.clone();
+                let now = self.clock.now();
+                report.quarantine =
+                    Some(blocking("the repair", move || quarantine(&blobs, &moved, now)).await?);
+            }
+        }
+        Ok(report)
+    }
+
+    async fn expected_files(&self) -> Result<Vec<ExpectedFile>, ServiceError> {
+        self.store
+            .read(|conn| -> Result<_, ServiceError> { Ok(store_retention::expected_files(conn)?) })
+            .await
     }
 
     /// `orphan_sweep`: removes stored files no row refers to and temporary files, once older
@@ -185,7 +313,9 @@ impl Services {
         // File times are the file system's; the grace is measured against the same clock.
         let now = SystemTime::now();
         let blobs = self.blobs.clone();
+        let lock = self.lock_task(Task::FileSweep, SWEEP_WAIT).await?;
         let (report, removed) = tokio::task::spawn_blocking(move || -> Result<_, ServiceError> {
+            let _lock = lock;
             let mut report = JobReport::default();
             let mut removed = Vec::new();
             let stored = blobs.list_stored().map_err(crate::blobs::BlobError::from)?;

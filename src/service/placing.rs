@@ -5,7 +5,7 @@
 use bytes::Buf;
 use futures_util::Stream;
 
-use super::sniff::{PDF_ONLY, REPORT_TYPES, Rejected, Sniffing};
+use super::sniff::{Empty, PDF_ONLY, REPORT_TYPES, Rejected, Sniffing};
 use super::{RequestContext, ServiceError, Services};
 use crate::blobs::BlobError;
 use crate::domain::access::may_place;
@@ -95,6 +95,9 @@ impl Services {
             .map_err(|e| match e {
                 BlobError::TooLarge { limit } => ServiceError::TooLarge { limit },
                 BlobError::Body(cause) if cause.is::<Rejected>() => ServiceError::UnsupportedType,
+                BlobError::Body(cause) if cause.is::<Empty>() => {
+                    ServiceError::EmptyFile { field: "body" }
+                }
                 BlobError::Body(cause) => {
                     ServiceError::invalid("body", format!("the upload did not complete ({cause})"))
                 }

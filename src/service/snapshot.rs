@@ -1,7 +1,13 @@
 //! Snapshots of a data directory and restoring one: a consistent copy of the database (read
 //! in one transaction, writers keep going), the files it refers to (hard links, so a snapshot
-//! costs little space until files are removed from the live store), and the sealing key.
+//! costs little space until files are removed from the live store; stored files are never
+//! written again, so a link is as good as a copy), and a real copy of the sealing key.
+//!
+//! One snapshot is made at a time per data directory ([`Task::Snapshot`]); each builds in a
+//! directory of its own, named only it uses, and becomes visible by one rename when complete.
+//! A restore holds a shared lock on the snapshot it reads, so pruning skips it.
 
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -9,15 +15,20 @@ use chrono::{DateTime, Utc};
 use super::retention::JobReport;
 use super::{ServiceError, Services};
 use crate::blobs::FileId;
-use crate::data_dir::DataDir;
+use crate::blobs::copy::{STORED_MODE, copy_new, link_or_copy};
+use crate::data_dir::{DataDir, Task};
 use crate::store::retention as store_retention;
 
 /// Names of what a snapshot directory holds.
 const DATABASE: &str = "loondossier.db";
 const FILES: &str = "files";
 const KEY: &str = "secret.key";
-/// A snapshot still being made; never restored from, removed when found stale.
+/// Marks a snapshot still being made (`<name>.partial-<pid>-<random>`): never listed or
+/// restored from; removed only by a later snapshot run holding the snapshot lock, when it can
+/// only be left from a run that crashed.
 const PARTIAL: &str = ".partial";
+/// How long a snapshot waits for another one to finish before giving up.
+const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
@@ -36,6 +47,8 @@ pub enum SnapshotError {
     Incomplete { owner: String, file: String },
     #[error("file {file} in the snapshot does not match its SHA-256")]
     Damaged { file: String },
+    #[error("{0}")]
+    Locked(#[from] crate::data_dir::DataDirError),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SnapshotError + '_ {
@@ -65,18 +78,6 @@ fn create_dir(path: &Path) -> Result<(), SnapshotError> {
         .map_err(io(path))
 }
 
-/// Puts `from` at `to`: a hard link when both are on one file system, else a synced copy.
-fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
-    match std::fs::hard_link(from, to) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(e),
-        Err(_) => {
-            std::fs::copy(from, to)?;
-            std::fs::File::open(to)?.sync_all()
-        }
-    }
-}
-
 /// The snapshot directory name for a moment: sorts in time order.
 fn snapshot_name(at: DateTime<Utc>) -> String {
     format!("snapshot-{}", at.format("%Y%m%d-%H%M%S"))
@@ -103,7 +104,7 @@ fn fill_snapshot(data_dir: &DataDir, target: &Path) -> Result<JobReport, Snapsho
         }
         let from = file_path(&data_dir.files_dir(), &file.file_id);
         let to = file_path(&files, &file.file_id);
-        match link_or_copy(&from, &to) {
+        match link_or_copy(&from, &to, STORED_MODE) {
             Ok(()) => report.count += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => vanished.push(file.clone()),
             Err(e) => return Err(io(&to)(e)),
@@ -117,9 +118,15 @@ fn fill_snapshot(data_dir: &DataDir, target: &Path) -> Result<JobReport, Snapsho
             vanished.len()
         ));
     }
+    // A real copy, never a link: the live key must not share its inode with anything a
+    // later tool might touch.
     let key = data_dir.secret_key_path();
-    if key.exists() {
-        link_or_copy(&key, &target.join(KEY)).map_err(io(&key))?;
+    match std::fs::File::open(&key) {
+        Ok(source) => {
+            copy_new(source, &target.join(KEY), 0o400).map_err(io(&key))?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(&key)(e)),
     }
     std::fs::File::open(target.join(DATABASE))
         .and_then(|f| f.sync_all())
@@ -141,7 +148,7 @@ pub fn list_snapshots(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("snapshot-") && !n.ends_with(PARTIAL))
+                .is_some_and(|n| n.starts_with("snapshot-") && !n.contains(PARTIAL))
         })
         .collect();
     found.sort();
@@ -150,49 +157,122 @@ pub fn list_snapshots(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
 
 impl Services {
     /// `snapshot`: a consistent copy of the data directory in `data_dir/snapshots`, keeping
-    /// the newest `[retention] snapshots_keep`.
+    /// the newest `[retention] snapshots_keep`. Waits up to two minutes while another snapshot
+    /// is being made (by the server or a command), then refuses, naming who holds it.
     pub async fn run_snapshot(&self) -> Result<JobReport, ServiceError> {
         let data_dir = self.blobs.data_dir().clone();
+        let lock = self.lock_task(Task::Snapshot, SNAPSHOT_WAIT).await?;
         let dir = data_dir.snapshots_dir();
         let name = snapshot_name(self.clock.now());
-        let partial = dir.join(format!("{name}{PARTIAL}"));
-        let target = dir.join(&name);
-        if target.exists() {
-            return Err(ServiceError::invalid(
-                "snapshot",
-                format!("{} exists already; try again in a second", target.display()),
-            ));
-        }
-        let _ = std::fs::remove_dir_all(&partial);
-        create_dir(&partial).map_err(snapshot_failed)?;
-        self.store.copy_to(partial.join(DATABASE)).await?;
+        let partial = dir.join(format!(
+            "{name}{PARTIAL}-{}-{}",
+            std::process::id(),
+            FileId::random()
+        ));
+        // Ours alone: a name nobody else uses, created exclusively.
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&partial)
+            .map_err(io(&partial))
+            .map_err(snapshot_failed)?;
+        let copied = self.store.copy_to(partial.join(DATABASE)).await;
         let keep = self.settings.retention.snapshots_keep;
         let made = tokio::task::spawn_blocking(move || -> Result<JobReport, SnapshotError> {
-            let mut report = fill_snapshot(&data_dir, &partial)?;
-            std::fs::rename(&partial, &target).map_err(io(&target))?;
-            sync_dir(&dir)?;
-            report.notes.push(format!("made {}", target.display()));
-            let all = list_snapshots(&dir)?;
-            for old in all.iter().take(all.len().saturating_sub(keep)) {
-                std::fs::remove_dir_all(old).map_err(io(old))?;
-                report.notes.push(format!("removed {}", old.display()));
-            }
-            // Snapshots a crash left half-made.
-            for entry in std::fs::read_dir(&dir)
-                .map_err(io(&dir))?
-                .filter_map(Result::ok)
-            {
-                let path = entry.path();
-                if path.to_string_lossy().ends_with(PARTIAL) {
-                    let _ = std::fs::remove_dir_all(&path);
+            let _lock = lock;
+            let built = copied
+                .map_err(SnapshotError::from)
+                .and_then(|()| fill_snapshot(&data_dir, &partial))
+                .and_then(|report| {
+                    let target = free_name(&dir, &name);
+                    // A directory rename never replaces a non-empty directory, and none is
+                    // there: the lock keeps other snapshot runs out.
+                    std::fs::rename(&partial, &target).map_err(io(&target))?;
+                    sync_dir(&dir)?;
+                    Ok((report, target))
+                });
+            let (mut report, target) = match built {
+                Ok(built) => built,
+                Err(e) => {
+                    // Only what this run made.
+                    let _ = std::fs::remove_dir_all(&partial);
+                    return Err(e);
                 }
-            }
+            };
+            report.notes.push(format!("made {}", target.display()));
+            prune(&dir, keep, &mut report)?;
             Ok(report)
         })
         .await
         .map_err(|_| ServiceError::Maintenance("snapshot task failed".to_owned()))?;
         made.map_err(snapshot_failed)
     }
+}
+
+/// The first of `snapshot-<time>`, `snapshot-<time>-2`, … that is free (two snapshots in one
+/// second get different names, sorting in the order they were made).
+fn free_name(dir: &Path, name: &str) -> PathBuf {
+    let mut target = dir.join(name);
+    let mut n = 2;
+    while target.exists() {
+        target = dir.join(format!("{name}-{n}"));
+        n += 1;
+    }
+    target
+}
+
+/// Removes all but the newest `keep` snapshots, skipping one that is being restored from, and
+/// the half-made directories of snapshot runs that crashed. Called with the snapshot lock
+/// held, so no partial directory can belong to a run still going.
+fn prune(dir: &Path, keep: usize, report: &mut JobReport) -> Result<(), SnapshotError> {
+    let all = list_snapshots(dir)?;
+    for old in all.iter().take(all.len().saturating_sub(keep)) {
+        let Ok(_unused) = lock_snapshot(old, Exclusive::Yes) else {
+            report
+                .notes
+                .push(format!("kept {}: it is being restored from", old.display()));
+            continue;
+        };
+        match std::fs::remove_dir_all(old) {
+            Ok(()) => report.notes.push(format!("removed {}", old.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(old)(e)),
+        }
+    }
+    for entry in std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        let stale = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with("snapshot-") && n.contains(PARTIAL));
+        if stale {
+            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+            report
+                .notes
+                .push(format!("removed {} (left by a crash)", path.display()));
+        }
+    }
+    Ok(())
+}
+
+#[derive(PartialEq, Eq)]
+enum Exclusive {
+    Yes,
+    No,
+}
+
+/// A `flock` on a snapshot's directory: shared while restoring from it, exclusive (never
+/// waiting) to remove it.
+fn lock_snapshot(snapshot: &Path, exclusive: Exclusive) -> std::io::Result<std::fs::File> {
+    let handle = std::fs::File::open(snapshot)?;
+    if exclusive == Exclusive::Yes {
+        handle.try_lock().map_err(std::io::Error::from)?;
+    } else {
+        handle.try_lock_shared().map_err(std::io::Error::from)?;
+    }
+    Ok(handle)
 }
 
 fn snapshot_failed(e: SnapshotError) -> ServiceError {
@@ -209,7 +289,11 @@ pub struct Restored {
 /// Restores `snapshot` into `target`, which must be new or empty. Every file is copied,
 /// checked against its SHA-256 and synced before the database is put in place, so a
 /// restore that fails half-way leaves no database that could be started by mistake.
-pub fn restore(snapshot: &Path, target: &Path) -> Result<Restored, SnapshotError> {
+///
+/// The snapshot is read under a shared lock (pruning leaves it alone meanwhile) and `target`
+/// is held with the server lock (`holder`, see [`crate::data_dir::holder_line`]), so neither a
+/// server nor a second restore can use it half-made.
+pub fn restore(snapshot: &Path, target: &Path, holder: &str) -> Result<Restored, SnapshotError> {
     let database = snapshot.join(DATABASE);
     if !database.is_file() {
         return Err(SnapshotError::NotASnapshot(snapshot.to_path_buf()));
@@ -222,10 +306,10 @@ pub fn restore(snapshot: &Path, target: &Path) -> Result<Restored, SnapshotError
     {
         return Err(SnapshotError::NotEmpty(target.to_path_buf()));
     }
-    let data_dir = DataDir::open(target).map_err(|e| SnapshotError::Io {
-        path: target.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let _reading = lock_snapshot(snapshot, Exclusive::No).map_err(io(snapshot))?;
+    let data_dir = DataDir::open(target)?;
+    // No server may start on a half-restored directory, and no second restore may fill it.
+    let _restoring = data_dir.lock_for_server(holder)?;
     let expected = store_retention::expected_files_in_copy(&database)?;
     let mut restored = Restored { files: 0, bytes: 0 };
     let mut shards = std::collections::BTreeSet::new();
@@ -240,7 +324,7 @@ pub fn restore(snapshot: &Path, target: &Path) -> Result<Restored, SnapshotError
             owner: file.owner.clone(),
             file: file.file_id.clone(),
         })?;
-        let (size, sha256) = copy_synced(source, &to)?;
+        let (size, sha256) = copy_new(source, &to, STORED_MODE).map_err(io(&to))?;
         if hex::encode(sha256) != file.sha256 {
             return Err(SnapshotError::Damaged {
                 file: file.file_id.clone(),
@@ -256,41 +340,14 @@ pub fn restore(snapshot: &Path, target: &Path) -> Result<Restored, SnapshotError
     let key = snapshot.join(KEY);
     if key.exists() {
         let source = std::fs::File::open(&key).map_err(io(&key))?;
-        copy_synced(source, &data_dir.secret_key_path())?;
+        let key_path = data_dir.secret_key_path();
+        copy_new(source, &key_path, 0o600).map_err(io(&key_path))?;
     }
     // The database last, under a temporary name first: it is what makes this a data directory.
     let staged = target.join(format!("{DATABASE}{PARTIAL}"));
     let source = std::fs::File::open(&database).map_err(io(&database))?;
-    copy_synced(source, &staged)?;
+    copy_new(source, &staged, 0o600).map_err(io(&staged))?;
     std::fs::rename(&staged, data_dir.database_path()).map_err(io(target))?;
     sync_dir(target)?;
     Ok(restored)
-}
-
-/// Copies `source` to a new file at `path` (owner-only), synced; returns its size and SHA-256.
-/// Streams in blocks: backups can be gigabytes.
-fn copy_synced(mut source: std::fs::File, path: &Path) -> Result<(u64, [u8; 32]), SnapshotError> {
-    use sha2::{Digest, Sha256};
-    use std::io::{Read, Write};
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(io(path))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 256 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = source.read(&mut buffer).map_err(io(path))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        file.write_all(&buffer[..n]).map_err(io(path))?;
-        size += n as u64;
-    }
-    file.sync_all().map_err(io(path))?;
-    Ok((size, hasher.finalize().into()))
 }

@@ -79,6 +79,12 @@ pub const REPORT_TYPES: Accepted = Accepted {
 #[error("the file is not of an accepted type")]
 pub struct Rejected;
 
+/// The upload has no bytes at all (the stream ends with this error): refused as empty, not
+/// as a file of the wrong type.
+#[derive(Debug, thiserror::Error)]
+#[error("the file is empty")]
+pub struct Empty;
+
 /// Passes a body through, failing it as soon as its first bytes show a type not accepted.
 /// The recognised media type is left in `found`.
 pub struct Sniffing<S> {
@@ -136,6 +142,10 @@ where
                 Poll::Ready(Some(Ok(bytes)))
             }
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
+            Poll::Ready(None) if !this.decided && this.head.is_empty() => {
+                this.decided = true;
+                Poll::Ready(Some(Err(Box::new(Empty))))
+            }
             Poll::Ready(None) if !this.decided => {
                 // Shorter than the head: decide on what there is.
                 match this.decide() {
@@ -172,6 +182,19 @@ mod tests {
         }
         let found = *found.lock().unwrap();
         (Ok(out), found)
+    }
+
+    #[tokio::test]
+    async fn an_empty_body_is_refused_as_empty_not_as_a_wrong_type() {
+        assert_eq!(run(&[]).await.0, Err("the file is empty".to_owned()));
+        assert_eq!(
+            run(&[b"", b""]).await.0,
+            Err("the file is empty".to_owned())
+        );
+        assert_eq!(
+            run(&[b"x"]).await.0,
+            Err("the file is not of an accepted type".to_owned())
+        );
     }
 
     #[tokio::test]
@@ -212,7 +235,6 @@ mod tests {
             &b"MZ\x90\x00 windows exe"[..],
             b"<html><script>",
             b"PK\x03\x04zip",
-            b"",
         ] {
             let (out, found) = run(&[body]).await;
             assert_eq!(out.unwrap_err(), "the file is not of an accepted type");

@@ -119,15 +119,6 @@ fn dossier_match(dossier: Dossier) -> (&'static str, i64) {
     }
 }
 
-/// `%text%` for LIKE, with the wildcard characters of the user's text taken literally.
-fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, StoreError> {
     let (kind, bureau, employer, employee) = match doc.dossier {
         Dossier::Bureau(b) => ("bureau", Some(b.0), None, None),
@@ -233,7 +224,7 @@ pub fn list_dossier(
     let search = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(like_pattern);
+        .map(super::like_pattern);
     let account = actor.account().map(|a| a.0);
     let scope = scope_key(actor);
     let params: [(&str, &dyn ToSql); 6] = [

@@ -41,19 +41,26 @@ pub struct LinkRow {
     pub used: bool,
 }
 
-/// Whether a link of `purpose` was made for `account` after `since`.
-pub fn created_since(
+/// Whether a link of `purpose` made for `account` after `since` still works at `now`: not
+/// used, not retired (both set `used_at`) and not expired. A spent link is no reason to
+/// withhold a new one.
+pub fn usable_created_since(
     conn: &Connection,
     account: AccountKey,
     purpose: Purpose,
     since: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM account_links \
-             WHERE account_id = ?1 AND purpose = ?2 AND created_at > ?3)",
+             WHERE account_id = ?1 AND purpose = ?2 AND created_at > ?3 \
+               AND used_at IS NULL AND expires_at > ?4)",
         )?
-        .query_row((account.0, purpose.as_str(), to_db(since)), |r| r.get(0))?)
+        .query_row(
+            (account.0, purpose.as_str(), to_db(since), to_db(now)),
+            |r| r.get(0),
+        )?)
 }
 
 /// Stores a new link and retires the account's older unused links of the same purpose.

@@ -339,5 +339,15 @@ fn configure(conn: &Connection, read_only: bool) -> Result<(), rusqlite::Error> 
     Ok(())
 }
 
+/// `%text%` for `LIKE … ESCAPE '\'`, with the wildcard characters of the user's text taken
+/// literally: a search for `100%` finds "100%", not everything starting with 100.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 #[cfg(test)]
 mod tests;

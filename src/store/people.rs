@@ -34,12 +34,12 @@ pub fn employers_of(
     let search = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| format!("%{s}%"));
+        .map(super::like_pattern);
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {EMPLOYER_COLUMNS}, \
              (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employer_id = r.id AND a.role = 'employer') \
          FROM employers r WHERE r.bureau_id = :bureau \
-           AND (:search IS NULL OR r.name LIKE :search OR r.lhn LIKE :search OR r.client_number LIKE :search) \
+           AND (:search IS NULL OR r.name LIKE :search ESCAPE '\\' OR r.lhn LIKE :search ESCAPE '\\' OR r.client_number LIKE :search ESCAPE '\\') \
          ORDER BY r.name COLLATE NOCASE, r.id"
     ))?;
     let rows = statement.query_map(
@@ -62,7 +62,7 @@ pub fn employees_of(
     let search = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| format!("%{s}%"));
+        .map(super::like_pattern);
     let (first, last) = match year {
         Some(y) => (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31"))),
         None => (None, None),
@@ -74,8 +74,8 @@ pub fn employees_of(
          FROM employees w WHERE w.employer_id = :employer \
            AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
            AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
-           AND (:search IS NULL OR w.name LIKE :search OR w.personnel_number LIKE :search \
-                OR w.work_email LIKE :search) \
+           AND (:search IS NULL OR w.name LIKE :search ESCAPE '\\' OR w.personnel_number LIKE :search ESCAPE '\\' \
+                OR w.work_email LIKE :search ESCAPE '\\') \
          ORDER BY w.name COLLATE NOCASE, w.id",
     )?;
     let rows = statement.query_map(

@@ -130,6 +130,22 @@ async fn handshake(
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "TLS handshake timeout"))?
 }
 
+/// The answer to a HEAD: `response`'s status and headers, its body dropped unread. The length
+/// the body would have had stays in `Content-Length`; an empty body makes HTTP/2 end the
+/// stream with the headers, as a HEAD answer must.
+fn without_body(response: Response) -> Response {
+    use hyper::body::Body as _;
+    let (mut parts, body) = response.into_parts();
+    if !parts.headers.contains_key(hyper::header::CONTENT_LENGTH)
+        && let Some(length) = body.size_hint().exact()
+    {
+        parts
+            .headers
+            .insert(hyper::header::CONTENT_LENGTH, length.into());
+    }
+    Response::from_parts(parts, Default::default())
+}
+
 /// Serves one HTTP connection (either protocol) over `io` until it ends or shutdown cuts it,
 /// adding the client address and the security headers to every request and response.
 async fn serve_connection<IO>(
@@ -149,8 +165,17 @@ async fn serve_connection<IO>(
         let started = std::time::Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
+        // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it with the
+        // same status and headers, and no route needs to know.
+        let head = method == hyper::Method::HEAD;
+        if head {
+            *request.method_mut() = hyper::Method::GET;
+        }
         async move {
             let mut response = inner.call(request).await?;
+            if head {
+                response = without_body(response);
+            }
             headers.apply(response.headers_mut());
             METRICS.request(
                 method.as_str(),

@@ -296,6 +296,65 @@ async fn a_newer_reset_link_retires_the_older_one() {
     ));
 }
 
+/// The reset links queued so far, oldest first (their secrets).
+async fn reset_links(w: &World) -> Vec<String> {
+    w.services
+        .store
+        .read(|c| -> Result<_, crate::store::StoreError> { crate::store::outbox::queued(c) })
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.message == "reset_password")
+        .map(|m| {
+            let link = m.params["link"].as_str().unwrap();
+            link.rsplit('/').next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reset_asked_for_right_after_the_last_link_was_used_gets_a_new_link() {
+    let w = world().await;
+    w.services
+        .forgot_password(RequestContext::default(), "bakker")
+        .await
+        .unwrap();
+    let first = reset_links(&w).await;
+    assert_eq!(first.len(), 1);
+    w.clock.advance(chrono::Duration::seconds(30));
+    w.services
+        .set_password_from_link(
+            RequestContext::default(),
+            &first[0],
+            "een nieuwe lange zin als wachtwoord",
+            "een nieuwe lange zin als wachtwoord",
+        )
+        .await
+        .unwrap();
+    // Within the quiet period, but the only link is spent: the page's promise must hold.
+    w.clock.advance(chrono::Duration::seconds(30));
+    w.services
+        .forgot_password(RequestContext::default(), "bakker")
+        .await
+        .unwrap();
+    let links = reset_links(&w).await;
+    assert_eq!(
+        links.len(),
+        2,
+        "a new link, although one was sent a minute ago"
+    );
+    assert!(matches!(
+        w.services.password_link(&links[1]).await.unwrap(),
+        LinkState::Usable { .. }
+    ));
+    // And that working link quiets the form again.
+    w.services
+        .forgot_password(RequestContext::default(), "bakker")
+        .await
+        .unwrap();
+    assert_eq!(reset_links(&w).await.len(), 2);
+}
+
 #[tokio::test]
 async fn forgotten_username_mail_is_not_a_mail_cannon() {
     let w = world().await;

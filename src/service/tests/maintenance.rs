@@ -97,7 +97,8 @@ async fn the_integrity_job_and_fsck_find_missing_damaged_and_unreferenced_files(
     };
     let blobs = w.services.blobs.clone();
     let damaged = blobs.path(crate::blobs::FileId::parse(&file_of(a.id).await).unwrap());
-    std::fs::write(&damaged, b"%PDF-1.7 payslip 2026-1").unwrap();
+    // Stored files are read-only; damage comes from outside (a disk, a hand).
+    std::fs::remove_file(&damaged).unwrap();
     std::fs::write(&damaged, b"%PDF-1.7 payslip 2026-X").unwrap();
     let missing = blobs.path(crate::blobs::FileId::parse(&file_of(b.id).await).unwrap());
     std::fs::remove_file(&missing).unwrap();
@@ -112,7 +113,17 @@ async fn the_integrity_job_and_fsck_find_missing_damaged_and_unreferenced_files(
     assert!(fsck.damaged[0].contains(&a.id.to_string()));
     assert_eq!(fsck.orphans, vec![blobs.path(orphan.id)]);
 
-    // Repair moves the unreferenced file aside and deletes nothing.
+    // Repair leaves a young unreferenced file alone: it may be an upload whose row is about
+    // to commit.
+    let young = w.services.fsck(true).await.unwrap();
+    assert_eq!(young.quarantine, None);
+    assert!(blobs.path(orphan.id).exists());
+    // Once older than [retention] orphan_grace_hours, it moves aside; nothing is deleted.
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(25 * 3600);
+    std::fs::File::open(blobs.path(orphan.id))
+        .unwrap()
+        .set_modified(day_ago)
+        .unwrap();
     let repaired = w.services.fsck(true).await.unwrap();
     let quarantine = repaired.quarantine.expect("a quarantine directory");
     assert!(quarantine.join(orphan.id.to_string()).exists());

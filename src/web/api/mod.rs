@@ -69,6 +69,10 @@ fn service_problem(e: ServiceError) -> Problem {
                     .to_owned(),
             place: Some(Place::Body(String::new())),
         },
+        ServiceError::EmptyFile { field } => Problem::invalid(
+            Place::Body(String::new()),
+            format!("{field}: the file is empty (0 bytes); send the document's bytes"),
+        ),
         ServiceError::Busy => Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "Busy",

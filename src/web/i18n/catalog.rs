@@ -294,6 +294,7 @@ catalog! {
     upload_no_file: "Kies een of meer bestanden om te uploaden.", "Choose one or more files to upload.";
     upload_too_large: "Het bestand is groter dan {} MB.", "The file is larger than {} MB.";
     upload_bad_type: "Dit soort bestand wordt niet aangenomen. Upload een PDF, PNG of JPEG.", "This kind of file is not accepted. Upload a PDF, PNG or JPEG.";
+    upload_empty: "Het bestand is leeg (0 bytes); er is niets opgeslagen. Kies het bestand opnieuw.", "The file is empty (0 bytes); nothing was stored. Choose the file again.";
     upload_invalid: "Het bestand kon niet worden opgeslagen; controleer de naam en het soort.", "The file could not be stored; check its name and kind.";
     upload_disk_full: "De opslag van de portal is vol; er is niets opgeslagen. Probeer het later opnieuw.",
         "The portal's storage is full; nothing was stored. Please try again later.";

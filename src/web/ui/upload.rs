@@ -104,7 +104,7 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
                         visit.site.t().upload_choose_kind,
                     );
                 };
-                let file_name = part.filename().unwrap_or_default().to_owned();
+                let file_name = browser_file_name(part.filename().unwrap_or_default());
                 if file_name.is_empty() {
                     // The browser sends an empty part when no file was chosen.
                     continue;
@@ -142,6 +142,29 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
     respond::see_other("/dossier")
 }
 
+/// A file name as the user's system has it, from the one a browser put in a multipart form:
+/// browsers write `"`, CR and LF as `%22`, `%0D` and `%0A` there (WHATWG HTML, "multipart/
+/// form-data encoding algorithm") and leave every other character, `%` included, as it is.
+/// So exactly those three are undone, in one pass; `100%.pdf` stays `100%.pdf`.
+fn browser_file_name(sent: &str) -> String {
+    let mut name = String::with_capacity(sent.len());
+    let mut rest = sent;
+    while let Some(at) = rest.find('%') {
+        name.push_str(&rest[..at]);
+        let escaped = &rest[at..];
+        let (plain, used) = match escaped.get(..3) {
+            Some("%22") => ('"', 3),
+            Some("%0D") => ('\r', 3),
+            Some("%0A") => ('\n', 3),
+            _ => ('%', 1),
+        };
+        name.push(plain);
+        rest = &escaped[used..];
+    }
+    name.push_str(rest);
+    name
+}
+
 fn refused(site: &Site, error: &ServiceError, stored: usize) -> Response {
     let t = site.t();
     let earlier = if stored > 0 {
@@ -166,6 +189,7 @@ fn refused(site: &Site, error: &ServiceError, stored: usize) -> Response {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             t.upload_bad_type.to_owned(),
         ),
+        ServiceError::EmptyFile { .. } => (StatusCode::BAD_REQUEST, t.upload_empty.to_owned()),
         ServiceError::Invalid { .. } => (StatusCode::BAD_REQUEST, t.upload_invalid.to_owned()),
         ServiceError::NotFound | ServiceError::Forbidden(_) => {
             (StatusCode::FORBIDDEN, t.upload_not_here.to_owned())
@@ -173,4 +197,21 @@ fn refused(site: &Site, error: &ServiceError, stored: usize) -> Response {
         other => return respond::internal(site, other),
     };
     page(site, status, &format!("{why}{earlier}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_file_name;
+
+    #[test]
+    fn browser_escapes_are_undone_and_nothing_else() {
+        assert_eq!(
+            browser_file_name("Loon %22maart%22 2026.pdf"),
+            "Loon \"maart\" 2026.pdf"
+        );
+        assert_eq!(browser_file_name("a%0D%0Ab.pdf"), "a\r\nb.pdf");
+        assert_eq!(browser_file_name("100%.pdf"), "100%.pdf");
+        assert_eq!(browser_file_name("%25 %2 %0a %"), "%25 %2 %0a %");
+        assert_eq!(browser_file_name("€ %22"), "€ \"");
+    }
 }
