@@ -500,3 +500,134 @@ async fn details_show_the_fingerprint_and_who_placed_it_and_only_to_those_who_ma
     );
     app.stop().await;
 }
+
+/// Posts a multipart upload exactly as a browser writes it: the file name in quotes, with
+/// `"`, CR and LF escaped as `%22`, `%0D`, `%0A` (WHATWG) and nothing else touched.
+async fn browser_upload(
+    browser: &Browser,
+    csrf: &str,
+    sent_name: &str,
+    bytes: &[u8],
+) -> reqwest::Response {
+    let boundary = "----WebKitFormBoundaryloondossier7MA4YWxk";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nother\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{sent_name}\"\r\n\
+         Content-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    browser
+        .client
+        .post(format!("{}/documenten/upload", browser.base))
+        .header(
+            CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn file_names_round_trip_exactly_as_the_browser_had_them() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+    // (as the browser sends it, as the user named it, as HTML shows it, as filename*)
+    let cases = [
+        (
+            "Loon %22maart%22 2026.pdf",
+            "Loon \"maart\" 2026.pdf",
+            "Loon &quot;maart&quot; 2026.pdf",
+            "Loon%20%22maart%22%202026.pdf",
+        ),
+        ("100%.pdf", "100%.pdf", "100%.pdf", "100%25.pdf"),
+        (
+            "Jaaropgaaf%0A2025 – €.pdf",
+            "Jaaropgaaf\n2025 – €.pdf",
+            "Jaaropgaaf\n2025 – €.pdf",
+            "Jaaropgaaf%0A2025%20%E2%80%93%20%E2%82%AC.pdf",
+        ),
+    ];
+    for (sent, name, shown, encoded) in cases {
+        let csrf = owner.page_csrf().await;
+        let before = document_links(&owner).await;
+        let stored = browser_upload(&owner, &csrf, sent, pdf).await;
+        assert_eq!(stored.status(), StatusCode::SEE_OTHER, "{sent}");
+        let link = document_links(&owner)
+            .await
+            .into_iter()
+            .find(|l| !before.contains(l))
+            .expect("the new upload is listed");
+        let list = owner.get("/dossier").await.text().await.unwrap();
+        assert!(list.contains(shown), "listed as {shown:?}");
+        let details = owner
+            .get(&format!("{link}/details"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(details.contains(shown), "details show {shown:?}");
+        // Searching with a piece that holds the character finds it.
+        let piece = if name.contains('"') {
+            "\"maart\""
+        } else {
+            &name[..4]
+        };
+        let search = format!("/dossier?zoek-overig={}", urlencode(piece));
+        let found = owner.get(&search).await.text().await.unwrap();
+        assert!(
+            found.contains(&format!("href=\"{link}\"")),
+            "{search} finds it"
+        );
+        let download = owner.get(&format!("{link}/download")).await;
+        let disposition = download.headers()[CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(
+            disposition.ends_with(&format!("filename*=UTF-8''{encoded}")),
+            "{disposition}"
+        );
+    }
+    // A search for "100%" is taken literally, not as "100 and anything".
+    let literal = owner
+        .get("/dossier?zoek-overig=100%25")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(literal.contains("100%.pdf"));
+    assert!(!literal.contains("Loon &quot;maart&quot;"));
+    app.stop().await;
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_empty_file_is_refused_as_empty_in_the_browser_and_the_api() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let csrf = owner.page_csrf().await;
+    let before = document_links(&owner).await.len();
+    let empty = browser_upload(&owner, &csrf, "leeg.pdf", b"").await;
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    let page = empty.text().await.unwrap();
+    assert!(page.contains("Het bestand is leeg"), "{page}");
+    assert!(!page.contains("niet aangenomen"), "not called a wrong type");
+    assert_eq!(document_links(&owner).await.len(), before, "nothing stored");
+    app.stop().await;
+}

@@ -181,3 +181,163 @@ async fn metrics_are_for_the_token_holder_only_and_count_requests() {
     assert!(!text.contains("no-such-page"));
     app.stop().await;
 }
+
+/// The headers that must be the same for GET and HEAD (the others carry per-response values:
+/// dates, fresh form cookies).
+const COMPARED: [&str; 9] = [
+    "content-type",
+    "content-length",
+    "content-disposition",
+    "content-range",
+    "accept-ranges",
+    "etag",
+    "cache-control",
+    "content-security-policy",
+    "x-content-type-options",
+];
+
+/// GETs and HEADs `path` (with `range` if given) and checks the HEAD answer is the GET answer
+/// without its body; returns the status.
+async fn head_matches_get(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    range: Option<&str>,
+    version: reqwest::Version,
+) -> StatusCode {
+    let send = |method: reqwest::Method| {
+        let mut request = client.request(method, format!("{base}{path}"));
+        if let Some(range) = range {
+            request = request.header("range", range);
+        }
+        request.send()
+    };
+    let get = send(reqwest::Method::GET).await.unwrap();
+    let head = send(reqwest::Method::HEAD).await.unwrap();
+    assert_eq!(head.status(), get.status(), "{path} {range:?}");
+    assert_eq!(head.version(), version, "{path}");
+    for name in COMPARED {
+        assert_eq!(
+            head.headers().get(name),
+            get.headers().get(name),
+            "{path} {range:?}: {name}"
+        );
+    }
+    let status = get.status();
+    let length: usize = get.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(get.bytes().await.unwrap().len(), length, "{path}");
+    assert!(
+        head.bytes().await.unwrap().is_empty(),
+        "{path}: HEAD has no body"
+    );
+    status
+}
+
+#[tokio::test]
+async fn head_answers_every_get_route_without_a_body_over_http1() {
+    let app = TestApp::start().await;
+    let report = crate::support::demo(&app).await;
+    let employee = crate::support::Browser::signed_in(
+        &app,
+        crate::support::login(&report, "demo-werknemer-1"),
+    )
+    .await;
+    let dossier = employee.get("/dossier").await.text().await.unwrap();
+    let document = dossier
+        .split("href=\"/documenten/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|id| format!("/documenten/{id}"))
+        .unwrap();
+    let css = dossier
+        .split("href=\"/assets/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|a| format!("/assets/{a}"))
+        .unwrap();
+    let v1 = reqwest::Version::HTTP_11;
+    let (client, base) = (&employee.client, employee.base.as_str());
+    for (path, expected) in [
+        ("/healthz", StatusCode::OK),
+        ("/api/v1/openapi.json", StatusCode::OK),
+        (css.as_str(), StatusCode::OK),
+        ("/dossier", StatusCode::OK),
+        ("/profiel", StatusCode::OK),
+        (document.as_str(), StatusCode::OK),
+        (&format!("{document}/download"), StatusCode::OK),
+        ("/no/such/page", StatusCode::NOT_FOUND),
+        ("/api/v1/nothing", StatusCode::NOT_FOUND),
+    ] {
+        assert_eq!(
+            head_matches_get(client, base, path, None, v1).await,
+            expected,
+            "{path}"
+        );
+    }
+    let download = format!("{document}/download");
+    for (range, expected) in [
+        ("bytes=0-7", StatusCode::PARTIAL_CONTENT),
+        ("bytes=-5", StatusCode::PARTIAL_CONTENT),
+        ("bytes=99999999-", StatusCode::RANGE_NOT_SATISFIABLE),
+    ] {
+        let status = head_matches_get(client, base, &download, Some(range), v1).await;
+        assert_eq!(status, expected, "{range}");
+    }
+    // Signed out, a page answers HEAD like GET too (a redirect to sign in).
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let status = head_matches_get(&anonymous, base, "/dossier", None, v1).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn head_answers_without_a_body_over_http2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cert = crate::support::TestCert::write(tmp.path());
+    let text = crate::support::config_text(tmp.path(), &cert.tls_section(""));
+    let app = TestApp::start_in(tmp, &text).await;
+    let report = crate::support::demo(&app).await;
+    let login = crate::support::login(&report, "demo-werknemer-1");
+    let employee = crate::support::Browser {
+        client: reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(cert.pem.as_bytes()).unwrap())
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        base: format!("https://localhost:{}", app.running.local_addr().port()),
+    };
+    let signed_in = employee.sign_in(&login.username, &login.password).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let dossier = employee.get("/dossier").await.text().await.unwrap();
+    let document = dossier
+        .split("href=\"/documenten/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|id| format!("/documenten/{id}/download"))
+        .unwrap();
+    let v2 = reqwest::Version::HTTP_2;
+    let (client, base) = (&employee.client, employee.base.as_str());
+    // Before, a HEAD got a 404 whose body broke the HTTP/2 stream (curl: exit 92).
+    for (path, range, expected) in [
+        ("/healthz", None, StatusCode::OK),
+        ("/no/such/page", None, StatusCode::NOT_FOUND),
+        (document.as_str(), None, StatusCode::OK),
+        (
+            document.as_str(),
+            Some("bytes=0-7"),
+            StatusCode::PARTIAL_CONTENT,
+        ),
+    ] {
+        let status = head_matches_get(client, base, path, range, v2).await;
+        assert_eq!(status, expected, "{path} {range:?}");
+    }
+    app.stop().await;
+}

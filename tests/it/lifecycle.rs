@@ -72,6 +72,45 @@ fn second_server_is_refused_while_admin_commands_keep_working() {
 }
 
 #[test]
+fn a_missing_or_damaged_secret_key_stops_the_server_with_the_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        config_text(dir.path(), ""),
+    )
+    .unwrap();
+    let first = Binary::run(
+        dir.path(),
+        &["bureau", "add", "--client-number", "K1", "--name", "Bakker"],
+    );
+    assert!(first.status.success());
+    let key = dir.path().join("data/secret.key");
+    let made = std::fs::read(&key).unwrap();
+    assert_eq!(made.len(), 32, "made with the database");
+    // Kept as it is by every later start.
+    let started = Binary::serve(dir.path(), &[]);
+    started.url();
+    drop(started);
+    assert_eq!(std::fs::read(&key).unwrap(), made);
+    // Gone (a restore without it): refused, and no new key is made behind the database's back.
+    std::fs::remove_file(&key).unwrap();
+    let mut missing = Binary::serve(dir.path(), &[]);
+    assert_eq!(missing.wait().code(), Some(1));
+    let log = missing.log();
+    assert!(log.contains("secret.key is missing"), "{log}");
+    assert!(log.contains("restore it from a snapshot"), "{log}");
+    assert!(!key.exists());
+    // Emptied: refused the same way.
+    std::fs::write(&key, b"").unwrap();
+    let mut empty = Binary::serve(dir.path(), &[]);
+    assert_eq!(empty.wait().code(), Some(1));
+    let log = empty.log();
+    assert!(log.contains("is damaged (0 bytes"), "{log}");
+    assert!(log.contains("restore it from a snapshot"), "{log}");
+    assert_eq!(std::fs::read(&key).unwrap(), b"");
+}
+
+#[test]
 fn newer_database_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -7,6 +7,7 @@
 )]
 
 mod cli;
+mod concurrency;
 mod crash;
 mod documents;
 mod http;

@@ -1065,3 +1065,40 @@ async fn the_push_client_uploads_a_folder_once() {
     assert_eq!(csv, "text/csv");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_empty_body_is_refused_as_empty_not_as_a_wrong_type() {
+    let api = api().await;
+    api.setup().await;
+    for path in [
+        format!(
+            "/employers/{LHN}/employees/1/documents?kind=payslip&year=2026&period_kind=month&period=4"
+        ),
+        "/backups?filename=loon.bak".to_owned(),
+    ] {
+        let response = api
+            .client
+            .post(format!("{}{path}", api.base))
+            .bearer_auth(&api.bureau)
+            .body(Vec::new())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("the file is empty"),
+            "{path}: {problem}"
+        );
+    }
+    let backups: Value = api.get(&api.bureau, "/backups").await.json().await.unwrap();
+    assert_eq!(backups["backups"], json!([]), "nothing stored");
+    api.app.stop().await;
+}

@@ -1,5 +1,6 @@
 //! The file checks with real files: the orphan sweep removes only old files without a row,
-//! and the integrity job and `fsck` find missing, damaged and unreferenced files.
+//! and the integrity job and `fsck` find missing, damaged and unreferenced files. Snapshots
+//! made at the same time both complete without touching the live files.
 
 use super::retention::purge_lines;
 use super::*;
@@ -7,7 +8,8 @@ use crate::store::retention as store_retention;
 
 /// Sets a file's modification time `age` into the past.
 fn age(path: &std::path::Path, age: std::time::Duration) {
-    let file = std::fs::File::options().write(true).open(path).unwrap();
+    // Stored files are read-only; their owner may still set their times.
+    let file = std::fs::File::open(path).unwrap();
     file.set_modified(std::time::SystemTime::now() - age)
         .unwrap();
 }
@@ -129,4 +131,134 @@ async fn the_integrity_job_and_fsck_find_missing_damaged_and_unreferenced_files(
     assert!(quarantine.join(orphan.id.to_string()).exists());
     assert!(!blobs.path(orphan.id).exists());
     assert_eq!(repaired.damaged.len(), 1, "damaged rows are only reported");
+}
+
+fn snapshot_names(w: &World) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(w.data.snapshots_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn two_snapshots_at_once_both_complete_and_leave_the_live_files_intact() {
+    use std::os::unix::fs::MetadataExt;
+    let w = world().await;
+    for month in 1..=6 {
+        w.payslip(2026, month).await;
+    }
+    let key = w.data.secret_key_path();
+    std::fs::write(&key, [7u8; 32]).unwrap();
+    // The same second on the clock: the second run must neither share nor clean the first's
+    // directory, nor copy onto its links.
+    let (a, b) = tokio::join!(w.services.run_snapshot(), w.services.run_snapshot());
+    a.unwrap();
+    b.unwrap();
+    let names = snapshot_names(&w);
+    assert_eq!(
+        names,
+        vec!["snapshot-20260325-100000", "snapshot-20260325-100000-2"]
+    );
+    let fsck = w.services.fsck(false).await.unwrap();
+    assert!(fsck.clean(), "{fsck:?}");
+    for name in &names {
+        let copy = w.data.snapshots_dir().join(name).join("secret.key");
+        assert_eq!(std::fs::read(&copy).unwrap(), [7u8; 32]);
+        assert_ne!(
+            std::fs::metadata(&copy).unwrap().ino(),
+            std::fs::metadata(&key).unwrap().ino(),
+            "a real copy, not a link to the live key"
+        );
+        let restored = tempfile::tempdir().unwrap();
+        let target = restored.path().join("data");
+        let done =
+            crate::service::snapshot::restore(&w.data.snapshots_dir().join(name), &target, "test")
+                .unwrap();
+        assert_eq!(done.files, 6);
+    }
+    assert_eq!(std::fs::read(&key).unwrap(), [7u8; 32]);
+}
+
+#[tokio::test]
+async fn a_half_made_snapshot_is_never_listed_and_goes_at_the_next_run() {
+    let w = world().await;
+    w.payslip(2026, 1).await;
+    // What a run killed half-way leaves.
+    let crashed = w
+        .data
+        .snapshots_dir()
+        .join("snapshot-20260324-010000.partial-4242-00ff");
+    std::fs::create_dir_all(crashed.join("files")).unwrap();
+    std::fs::write(crashed.join("loondossier.db"), b"half a database").unwrap();
+    let listed = crate::service::snapshot::list_snapshots(&w.data.snapshots_dir()).unwrap();
+    assert!(listed.is_empty(), "{listed:?}");
+    let report = w.services.run_snapshot().await.unwrap();
+    assert!(!crashed.exists());
+    assert!(
+        report.notes.iter().any(|n| n.contains("left by a crash")),
+        "{report:?}"
+    );
+    assert_eq!(snapshot_names(&w), vec!["snapshot-20260325-100000"]);
+}
+
+#[tokio::test]
+async fn pruning_skips_a_snapshot_being_restored_from() {
+    let mut settings = Settings::default();
+    settings.retention.snapshots_keep = 1;
+    let w = world_with(settings).await;
+    w.payslip(2026, 1).await;
+    w.services.run_snapshot().await.unwrap();
+    let first = w.data.snapshots_dir().join("snapshot-20260325-100000");
+    // As `restore` holds it while reading.
+    let reading = std::fs::File::open(&first).unwrap();
+    reading.lock_shared().unwrap();
+    w.clock.advance(chrono::Duration::seconds(1));
+    let report = w.services.run_snapshot().await.unwrap();
+    assert!(first.exists(), "{report:?}");
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("being restored from"))
+    );
+    drop(reading);
+    w.clock.advance(chrono::Duration::seconds(1));
+    w.services.run_snapshot().await.unwrap();
+    assert_eq!(snapshot_names(&w), vec!["snapshot-20260325-100002"]);
+}
+
+#[tokio::test]
+async fn a_busy_task_is_waited_for_then_refused_naming_its_holder() {
+    let w = world().await;
+    let held = w
+        .data
+        .try_lock_task(
+            crate::data_dir::Task::Snapshot,
+            "`loondossier snapshot` (pid 4242) since 2026-03-25 09:59:58 UTC",
+        )
+        .unwrap();
+    let refused = w
+        .services
+        .lock_task(
+            crate::data_dir::Task::Snapshot,
+            std::time::Duration::from_millis(300),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        refused,
+        "a snapshot is already under way, held by `loondossier snapshot` (pid 4242) since \
+         2026-03-25 09:59:58 UTC; try again when it has finished"
+    );
+    let snapshot = w.services.run_snapshot();
+    // Released while the snapshot waits: it goes ahead.
+    let release = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+    };
+    let (made, ()) = tokio::join!(snapshot, release);
+    made.unwrap();
 }
