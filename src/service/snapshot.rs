@@ -39,7 +39,10 @@ pub enum SnapshotError {
     },
     #[error("the snapshot's database: {0}")]
     Database(#[from] crate::store::StoreError),
-    #[error("{0} is not a snapshot (it has no {DATABASE})")]
+    #[error(
+        "{0} is not a snapshot (it has no {DATABASE}, or it is one still being made or cut \
+         short by a crash)"
+    )]
     NotASnapshot(PathBuf),
     #[error("{0} is not empty: restore only into a new or empty directory")]
     NotEmpty(PathBuf),
@@ -295,7 +298,11 @@ pub struct Restored {
 /// server nor a second restore can use it half-made.
 pub fn restore(snapshot: &Path, target: &Path, holder: &str) -> Result<Restored, SnapshotError> {
     let database = snapshot.join(DATABASE);
-    if !database.is_file() {
+    let half_made = snapshot
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains(PARTIAL));
+    if !database.is_file() || half_made {
         return Err(SnapshotError::NotASnapshot(snapshot.to_path_buf()));
     }
     if target.exists()

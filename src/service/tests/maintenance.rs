@@ -194,6 +194,11 @@ async fn a_half_made_snapshot_is_never_listed_and_goes_at_the_next_run() {
     std::fs::write(crashed.join("loondossier.db"), b"half a database").unwrap();
     let listed = crate::service::snapshot::list_snapshots(&w.data.snapshots_dir()).unwrap();
     assert!(listed.is_empty(), "{listed:?}");
+    let target = tempfile::tempdir().unwrap();
+    let refused = crate::service::snapshot::restore(&crashed, &target.path().join("d"), "test")
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("cut short by a crash"), "{refused}");
     let report = w.services.run_snapshot().await.unwrap();
     assert!(!crashed.exists());
     assert!(
