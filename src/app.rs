@@ -275,16 +275,25 @@ fn open_services(
         .clamp(2, 8);
     let db_path = data_dir.database_path();
     // The sealing key is made together with the database, never later: a database without
-    // its key is a restore gone wrong, and a new key would silently orphan its secrets.
-    // Made before the database, so a crash in between leaves a key and no database (the next
-    // start uses that key), never a database without its key.
-    let new_installation = !db_path.exists();
-    let sealer = Sealer::open_or_create(&data_dir.secret_key_path(), new_installation)
-        .map_err(StartError::Seal)?;
+    // its key is a restore gone wrong, and a new key would silently orphan its secrets. A new
+    // one is made before the database, so a crash in between leaves a key and no database
+    // (the next start uses that key), never a database without its key. An existing one is
+    // read after the database is opened, so a database from a newer version is refused as
+    // that first.
+    let key_path = data_dir.secret_key_path();
+    let new_key = if db_path.exists() {
+        None
+    } else {
+        Some(Sealer::open_or_create(&key_path, true).map_err(StartError::Seal)?)
+    };
     let store = Store::open(&db_path, &now, readers).map_err(|source| StartError::Store {
         path: db_path.display().to_string(),
         source,
     })?;
+    let sealer = match new_key {
+        Some(sealer) => sealer,
+        None => Sealer::open_or_create(&key_path, false).map_err(StartError::Seal)?,
+    };
     let settings = Settings {
         upload_max_bytes: config.upload_max_bytes,
         sessions: SessionLimits {
