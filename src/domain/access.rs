@@ -153,6 +153,13 @@ pub fn may_open_dossier(
     }
 }
 
+/// Whether `actor` sees an employee's private e-mail address: only the employee itself. The
+/// address exists to send the username and password links (seed manual, "Mijn gegevens");
+/// the employer and the bureau have the work address and never see the private one.
+pub fn sees_private_email(actor: Actor, employee: EmployeeKey) -> bool {
+    matches!(actor, Actor::Employee { employee: own, .. } if own == employee)
+}
+
 /// Whether `placer` may place payroll files in `dossier`: a bureau only for its current
 /// clients and their employees, an employer only for itself and its employees. Payroll files
 /// never go into a bureau's own dossier.

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::dossier::{DossierRef, resolve};
 use super::{ServiceError, Services};
 use crate::domain::party::Address;
-use crate::domain::{Actor, Dossier, PublicId};
+use crate::domain::{Actor, Dossier, PublicId, access};
 use crate::store::{Connection, StoreError, parties};
 
 /// One party's master data as a page shows it.
@@ -38,7 +38,9 @@ pub enum PartyDetails {
         bsn_masked: String,
         employer: String,
         work_email: String,
-        private_email: Option<String>,
+        /// `None` unless the reader is this employee (see `access::sees_private_email`);
+        /// then `Some(None)` when none is set.
+        private_email: Option<Option<String>>,
         phone: Option<String>,
         address: Address,
         employment_start: Option<NaiveDate>,
@@ -46,7 +48,11 @@ pub enum PartyDetails {
     },
 }
 
-fn details_of(conn: &Connection, dossier: Dossier) -> Result<Option<PartyDetails>, StoreError> {
+fn details_of(
+    conn: &Connection,
+    actor: Actor,
+    dossier: Dossier,
+) -> Result<Option<PartyDetails>, StoreError> {
     Ok(match dossier {
         Dossier::Bureau(key) => match parties::bureau(conn, key)? {
             Some(b) => Some(PartyDetails::Bureau {
@@ -98,7 +104,8 @@ fn details_of(conn: &Connection, dossier: Dossier) -> Result<Option<PartyDetails
                 bsn_masked: e.data.bsn.masked(),
                 employer: employer_name,
                 work_email: e.data.work_email.to_string(),
-                private_email: e.private_email.map(|m| m.to_string()),
+                private_email: access::sees_private_email(actor, employee)
+                    .then(|| e.private_email.map(|m| m.to_string())),
                 phone: e.data.phone,
                 address: e.data.address,
                 employment_start: e.data.employment_start,
@@ -121,7 +128,7 @@ impl Services {
                 let Some((dossier, _)) = resolve(conn, actor, which)? else {
                     return Ok(None);
                 };
-                Ok(details_of(conn, dossier)?)
+                Ok(details_of(conn, actor, dossier)?)
             })
             .await?
             .ok_or(ServiceError::NotFound)

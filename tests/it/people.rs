@@ -145,3 +145,43 @@ async fn a_full_bsn_is_shown_only_on_request_and_only_to_the_employer_and_is_log
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_employees_private_address_is_shown_to_the_employee_only() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    conn.execute(
+        "UPDATE employees SET private_email = 'prive-' || id || '@thuis.example'",
+        [],
+    )
+    .unwrap();
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let own = employee.get("/").await.text().await.unwrap();
+    assert!(own.contains("@thuis.example"), "the employee sees its own");
+    for (username, list) in [
+        ("demo-werkgever-1", "/werknemers"),
+        ("demo-bureau", "/werkgevers"),
+    ] {
+        let reader = Browser::signed_in(&app, login(&report, username)).await;
+        let mut pages = vec![list.to_owned()];
+        let mut seen = 0;
+        while let Some(path) = pages.pop() {
+            let html = reader.get(&path).await.text().await.unwrap();
+            assert!(!html.contains("@thuis.example"), "{username} at {path}");
+            seen += 1;
+            if seen < 12 {
+                pages.extend(
+                    html.split("href=\"")
+                        .skip(1)
+                        .filter_map(|s| s.split('"').next())
+                        .filter(|h| h.starts_with("/werknemers/") || h.starts_with("/werkgevers/"))
+                        .take(3)
+                        .map(str::to_owned),
+                );
+            }
+        }
+        assert!(seen >= 3, "{username} looked at employee pages");
+    }
+    app.stop().await;
+}

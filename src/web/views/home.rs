@@ -64,7 +64,9 @@ pub fn party_table(site: &Site, details: &PartyDetails) -> Markup {
                             @if let Some(end) = employment_end { " – " (date(*end)) }
                         } }
                         tr { th scope="row" { (t.work_email) } td { (work_email) } }
-                        tr { th scope="row" { (t.private_email) } td { (private_email.as_deref().unwrap_or("")) } }
+                        @if let Some(private_email) = private_email {
+                            tr { th scope="row" { (t.private_email) } td { (private_email.as_deref().unwrap_or("")) } }
+                        }
                         tr { th scope="row" { (t.phone) } td { (phone_link(phone.as_deref())) } }
                         (address_rows(t, address))
                     }
