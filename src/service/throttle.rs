@@ -35,6 +35,13 @@ pub(super) fn throttle_subjects(
     )
 }
 
+/// What failed second-factor codes are counted against: the account, whichever password
+/// step they follow. A correct password clears only the password's count, so knowing the
+/// password buys no fresh code guesses (OWASP ASVS 2.2.1).
+pub(super) fn second_factor_subject(account: crate::domain::AccountKey) -> String {
+    format!("second-factor:{}", account.0)
+}
+
 impl Services {
     /// Refuses quickly while a username or address is in its delay after failed attempts.
     pub(super) async fn check_throttle(

@@ -4,7 +4,7 @@
 
 use super::files::RequestContext;
 use super::signin::{IssuedSession, PendingSession, SignInStep};
-use super::throttle::throttle_subjects;
+use super::throttle::{second_factor_subject, throttle_subjects};
 use super::{ServiceError, Services};
 use crate::auth::{recovery, token, totp};
 use crate::domain::AccountKey;
@@ -167,10 +167,14 @@ impl Services {
         if pending.step != SignInStep::SecondFactor {
             return Err(SecondFactorError::Expired);
         }
-        let (user, addr) = throttle_subjects(&pending.username, ctx);
-        let subjects = std::iter::once(user.clone()).chain(addr.clone()).collect();
-        self.check_throttle(subjects, ctx).await?;
         let account = pending.account;
+        let (user, addr) = throttle_subjects(&pending.username, ctx);
+        let codes = second_factor_subject(account);
+        let subjects = [user.clone(), codes.clone()]
+            .into_iter()
+            .chain(addr.clone())
+            .collect();
+        self.check_throttle(subjects, ctx).await?;
         let now = self.clock.now();
         let accepted = if recovery::looks_like_one(code) {
             let digest = recovery::digest(code);
@@ -213,7 +217,7 @@ impl Services {
         let Some(factors) = accepted else {
             let event = self.event(account, AuditAction::LoginFailed, ctx, "second factor");
             self.audit.record(event, None).await;
-            self.record_failure(user, addr).await?;
+            self.record_failure(codes, addr).await?;
             return Err(SecondFactorError::WrongCode);
         };
         if factors.contains("recovery") {
@@ -223,6 +227,7 @@ impl Services {
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
                 throttle::clear(tx, &user)?;
+                throttle::clear(tx, &codes)?;
                 Ok(())
             })
             .await?;

@@ -280,3 +280,33 @@ async fn profiel_lists_sessions_and_ends_another_one() {
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn wrong_codes_count_per_account_across_password_steps() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1");
+    sign_out(&Browser::signed_in(&app, employer).await).await;
+    // Four wrong codes after one password step (the free ones)…
+    let first = password_step(&app, &employer.username, &employer.password).await;
+    for _ in 0..4 {
+        let wrong = first.enter("000000").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    // (A new code step, so the right code later is not the set-up's.)
+    app.clock.advance(Duration::seconds(30));
+    // …and one after a fresh, correct password: the fifth for the account.
+    let second = password_step(&app, &employer.username, &employer.password).await;
+    assert_eq!(
+        second.enter("000000").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // A third correct password does not buy new guesses: even the right code waits.
+    let third = password_step(&app, &employer.username, &employer.password).await;
+    let waiting = third.enter_code(&app, &employer.username, 0).await;
+    assert_eq!(waiting.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.clock.advance(Duration::seconds(3));
+    let through = third.enter_code(&app, &employer.username, 0).await;
+    assert_eq!(through.status(), StatusCode::SEE_OTHER);
+    app.stop().await;
+}
