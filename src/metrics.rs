@@ -137,9 +137,20 @@ impl Metrics {
         out
     }
 
-    /// Records one answered request.
+    /// Records one answered request. Every label comes from a bounded set, so a flood of
+    /// made-up addresses or methods costs no lasting memory: a 404 counts as route "other"
+    /// (an address that is not there is no route), methods outside the standard ones as
+    /// "other", and at most [`MAX_ROUTES`] distinct routes are ever labelled.
     pub fn request(&self, method: &str, path: &str, status: u16, seconds: f64) {
-        let route = route_of(path);
+        let route = if status == 404 {
+            OTHER.to_owned()
+        } else {
+            bounded(route_of(path))
+        };
+        let method = match method {
+            "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "PATCH" | "OPTIONS" => method,
+            _ => OTHER,
+        };
         if method == "POST" && (200..400).contains(&status) && is_upload(&route) {
             self.uploads
                 .get_or_create(&RouteLabels {
@@ -170,6 +181,30 @@ fn is_upload(route: &str) -> bool {
             | "/api/v1/backups"
             | "/documenten/upload"
     )
+}
+
+/// The label of everything outside the bounded sets.
+const OTHER: &str = "other";
+
+/// The most distinct routes labelled; the portal has about 70, so this only bounds a scan
+/// that finds answers at many made-up addresses.
+pub const MAX_ROUTES: usize = 256;
+
+/// `route`, or "other" once [`MAX_ROUTES`] others have been seen.
+fn bounded(route: String) -> String {
+    static SEEN: LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        LazyLock::new(Default::default);
+    let mut seen = SEEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if seen.contains(&route) {
+        return route;
+    }
+    if seen.len() >= MAX_ROUTES {
+        return OTHER.to_owned();
+    }
+    seen.insert(route.clone());
+    route
 }
 
 /// The first path segments the portal has; anything else is one "other" route, so a scan
@@ -215,7 +250,7 @@ pub fn route_of(path: &str) -> String {
         route.push('/');
         route.push_str(match segment {
             s if first == "assets" => {
-                if s.contains('.') {
+                if s.contains('.') && s.len() <= 40 {
                     s
                 } else {
                     ":hash"
