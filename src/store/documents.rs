@@ -375,18 +375,28 @@ pub fn mark_deleted(
     Ok(changed == 1)
 }
 
-/// Marks a payroll document retracted by its placer.
+/// Retracts the document `key` with all its versions (those it corrects and those correcting
+/// it); `false` when all were retracted already.
 pub fn mark_retracted(
     tx: &Transaction<'_>,
     key: DocumentKey,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, StoreError> {
+    // Every version of the document goes, earlier and later ones alike: a retracted payslip
+    // must not stay reachable through the address of a version no list shows.
     let changed = tx
         .prepare_cached(
-            "UPDATE documents SET retracted_at = ?2 WHERE id = ?1 AND retracted_at IS NULL",
+            "WITH RECURSIVE versions(id) AS ( \
+                 SELECT ?1 \
+                 UNION SELECT d.corrects_id FROM documents d JOIN versions v ON d.id = v.id \
+                     WHERE d.corrects_id IS NOT NULL \
+                 UNION SELECT d.id FROM documents d JOIN versions v ON d.corrects_id = v.id \
+             ) \
+             UPDATE documents SET retracted_at = ?2 \
+             WHERE id IN (SELECT id FROM versions) AND retracted_at IS NULL",
         )?
         .execute((key.0, to_db(at)))?;
-    Ok(changed == 1)
+    Ok(changed >= 1)
 }
 
 /// The current payroll documents `placer` put in `dossier`, newest first, one page.

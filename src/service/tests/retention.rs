@@ -436,3 +436,68 @@ async fn expired_sessions_links_and_throttles_are_purged() {
     assert_eq!(left[1], ["fresh"]);
     assert_eq!(left[2], ["recent"]);
 }
+
+#[tokio::test]
+async fn a_retraction_hides_every_version_of_the_document() {
+    let w = world().await;
+    let token = w
+        .services
+        .create_token(
+            crate::service::TokenFor::Bureau {
+                client_number: "K1".into(),
+            },
+            "t",
+        )
+        .await
+        .unwrap();
+    let client = w.services.api_client(&token.secret).await.unwrap().unwrap();
+    let first = w.payslip(2026, 3).await;
+    let second = w
+        .place(
+            Placer::Bureau(w.b1_key),
+            w.e1_dossier,
+            DocumentKind::Payslip,
+            2026,
+            month(3),
+            b"%PDF-1.7 payslip 2026-3, corrected",
+        )
+        .await;
+    assert_ne!(first.id, second.id);
+    let opens = |actor: Actor, id: PublicId| {
+        let services = w.services.clone();
+        async move {
+            services
+                .open_document(actor, RequestContext::default(), id, Disposition::Inline)
+                .await
+                .is_ok()
+        }
+    };
+    // Before: the earlier version still opens by its address (details link "earlier versions").
+    assert!(opens(w.e1, first.id).await);
+    w.services
+        .api_retract(&client, RequestContext::default(), second.id)
+        .await
+        .unwrap();
+    for reader in [w.e1, w.r1, w.b1] {
+        for id in [first.id, second.id] {
+            assert!(!opens(reader, id).await, "{reader:?} {id}");
+        }
+    }
+    // Retracting by the address of an earlier version also takes the later ones.
+    let third = w.payslip(2026, 4).await;
+    let fourth = w
+        .place(
+            Placer::Bureau(w.b1_key),
+            w.e1_dossier,
+            DocumentKind::Payslip,
+            2026,
+            month(4),
+            b"%PDF-1.7 payslip 2026-4, corrected",
+        )
+        .await;
+    w.services
+        .api_retract(&client, RequestContext::default(), third.id)
+        .await
+        .unwrap();
+    assert!(!opens(w.e1, fourth.id).await);
+}
