@@ -138,15 +138,12 @@ impl Metrics {
     }
 
     /// Records one answered request. Every label comes from a bounded set, so a flood of
-    /// made-up addresses or methods costs no lasting memory: a 404 counts as route "other"
-    /// (an address that is not there is no route), methods outside the standard ones as
-    /// "other", and at most [`MAX_ROUTES`] distinct routes are ever labelled.
+    /// made-up addresses or methods costs no lasting memory: a 404 counts under its route only
+    /// if that route has answered otherwise before (an address that is not there is no route;
+    /// a document that is not there is), else as "other"; methods outside the standard ones
+    /// count as "other", and at most [`MAX_ROUTES`] distinct routes are ever labelled.
     pub fn request(&self, method: &str, path: &str, status: u16, seconds: f64) {
-        let route = if status == 404 {
-            OTHER.to_owned()
-        } else {
-            bounded(route_of(path))
-        };
+        let route = bounded(route_of(path), status != 404);
         let method = match method {
             "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "PATCH" | "OPTIONS" => method,
             _ => OTHER,
@@ -190,8 +187,8 @@ const OTHER: &str = "other";
 /// that finds answers at many made-up addresses.
 pub const MAX_ROUTES: usize = 256;
 
-/// `route`, or "other" once [`MAX_ROUTES`] others have been seen.
-fn bounded(route: String) -> String {
+/// `route` if seen before, or if `admit` and fewer than [`MAX_ROUTES`] are known; else "other".
+fn bounded(route: String, admit: bool) -> String {
     static SEEN: LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
         LazyLock::new(Default::default);
     let mut seen = SEEN
@@ -200,7 +197,7 @@ fn bounded(route: String) -> String {
     if seen.contains(&route) {
         return route;
     }
-    if seen.len() >= MAX_ROUTES {
+    if !admit || seen.len() >= MAX_ROUTES {
         return OTHER.to_owned();
     }
     seen.insert(route.clone());
@@ -311,9 +308,18 @@ mod tests {
         metrics.request(
             "GET",
             "/documenten/0123456789abcdef0123456789abcdef",
+            200,
+            0.001,
+        );
+        metrics.request(
+            "GET",
+            "/documenten/00000000000000000000000000000000",
             404,
             0.001,
         );
+        // A page that never answered: its 404s are "other", whatever it is called.
+        metrics.request("GET", "/profiel/abcdefgh", 404, 0.001);
+        metrics.request("BREW", "/", 404, 0.001);
         let text = metrics.render();
         assert!(
             text.contains(r#"loondossier_uploads_total{route="/api/v1/backups"}"#),
@@ -321,6 +327,10 @@ mod tests {
         );
         assert!(
             text.contains(r#"loondossier_http_requests_total{route="/documenten/:id",method="GET",status="404"}"#),
+            "{text}"
+        );
+        assert!(
+            !text.contains("abcdefgh") && !text.contains("BREW"),
             "{text}"
         );
         assert!(text.contains("loondossier_http_request_duration_seconds_bucket"));

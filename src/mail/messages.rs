@@ -57,6 +57,13 @@ pub enum Mail {
     TwoFactorReset {
         at: DateTime<Utc>,
     },
+    /// A sensitive change to the account, told to the address it had before.
+    AccountChanged {
+        what: AccountChange,
+        at: DateTime<Utc>,
+        /// "Forgot password", for when it was not the owner.
+        link: String,
+    },
     /// How many documents wait unread; never which.
     NewDocuments {
         count: i64,
@@ -77,6 +84,7 @@ impl Mail {
             Self::PasswordChanged { .. } => "password_changed",
             Self::ConfirmPrivateEmail { .. } => "confirm_private_email",
             Self::TwoFactorReset { .. } => "two_factor_reset",
+            Self::AccountChanged { .. } => "account_changed",
             Self::NewDocuments { .. } => "new_documents",
             Self::Test => "test",
         }
@@ -109,6 +117,17 @@ impl Mail {
             params: self.params(),
         }
     }
+}
+
+/// Which sensitive change [`Mail::AccountChanged`] tells of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountChange {
+    Username,
+    /// A new private address was asked for (the mail goes to the old one).
+    PrivateEmail,
+    TwoFactor,
+    RecoveryCodes,
 }
 
 /// The words of one message: a subject, paragraphs, and an optional button.
@@ -269,6 +288,44 @@ fn words(mail: &Mail, english: bool, site: &str) -> Words {
             )],
             button: None,
         },
+        Mail::AccountChanged { what, at, link } => {
+            let (nl, en) = match what {
+                AccountChange::Username => (
+                    "is de gebruikersnaam van uw account gewijzigd",
+                    "the username of your account was changed",
+                ),
+                AccountChange::PrivateEmail => (
+                    "is gevraagd om het privé-e-mailadres van uw account te wijzigen (de bevestiging ging naar het nieuwe adres)",
+                    "asked to change the private e-mail address of your account (the confirmation went to the new address)",
+                ),
+                AccountChange::TwoFactor => (
+                    "is de twee-stapsverificatie van uw account (opnieuw) ingesteld",
+                    "two-step verification was (re)set for your account",
+                ),
+                AccountChange::RecoveryCodes => (
+                    "zijn nieuwe herstelcodes voor uw account gemaakt; de oude werken niet meer",
+                    "new recovery codes were made for your account; the old ones no longer work",
+                ),
+            };
+            let when = local_time(*at);
+            Words {
+                subject: t(
+                    &format!("Uw account bij {site} is gewijzigd"),
+                    &format!("Your account at {site} was changed"),
+                ),
+                paragraphs: vec![
+                    t(&format!("Op {when} {nl}."), &format!("On {when}, {en}.")),
+                    t(
+                        "Was u dit niet? Vraag dan direct een nieuw wachtwoord aan en neem contact op met uw werkgever of administratiekantoor.",
+                        "If this was not you, ask for a new password at once and contact your employer or payroll bureau.",
+                    ),
+                ],
+                button: Some((
+                    t("Nieuw wachtwoord aanvragen", "Ask for a new password"),
+                    link.clone(),
+                )),
+            }
+        }
         Mail::NewDocuments { count, link } => {
             let count = *count;
             Words {
@@ -378,6 +435,11 @@ mod tests {
             Mail::TwoFactorReset {
                 at: at("2026-11-27T10:00:00Z"),
             },
+            Mail::AccountChanged {
+                what: AccountChange::Username,
+                at: at("2026-11-27T10:00:00Z"),
+                link: link.into(),
+            },
             Mail::NewDocuments {
                 count: 2,
                 link: link.into(),
@@ -413,9 +475,14 @@ mod tests {
             reset.text
         );
         assert!(
-            render(&mails[7], "nl", "P")
+            render(&mails[8], "nl", "P")
                 .text
                 .contains("2 nieuwe documenten")
+        );
+        let changed = render(&mails[7], "nl", "P").text;
+        assert!(
+            changed.contains("is de gebruikersnaam van uw account gewijzigd"),
+            "{changed}"
         );
         assert!(Mail::from_row("nonsense", &Value::Null).is_err());
         assert!(Mail::from_row("reset_password", &serde_json::json!({"link": 1})).is_err());

@@ -224,8 +224,8 @@ impl Services {
             .await
     }
 
-    /// Changes the signed-in account's password (the current one is asked again); other
-    /// sessions end, this one stays.
+    /// Changes the signed-in account's password (the current one is asked again, throttled
+    /// and audited like signing in); other sessions end, this one stays.
     pub async fn change_password(
         &self,
         session: &CurrentSession,
@@ -235,19 +235,10 @@ impl Services {
         repeated: &str,
     ) -> Result<(), PasswordChangeError> {
         let account = session.account;
-        let stored = self
-            .store
-            .read(move |conn| -> Result<_, ServiceError> {
-                Ok(store_accounts::password_hash(conn, account)?)
-            })
-            .await?;
-        let matched = self
-            .passwords
-            .verify(current, stored.as_deref())
-            .await
-            .map_err(|_| ServiceError::Busy)?;
-        if !matched {
-            return Err(PasswordChangeError::WrongCurrent);
+        match self.confirm_password(session, context, current).await {
+            Ok(()) => {}
+            Err(ServiceError::WrongPassword) => return Err(PasswordChangeError::WrongCurrent),
+            Err(e) => return Err(e.into()),
         }
         if new != repeated {
             return Err(PasswordChangeError::Mismatch);

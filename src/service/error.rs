@@ -24,6 +24,9 @@ pub enum ServiceError {
     /// The upload has no bytes; `field` names where the file was expected.
     #[error("{field}: the file is empty (0 bytes)")]
     EmptyFile { field: &'static str },
+    /// The password asked again before a sensitive change is not the account's.
+    #[error("password: the current password is not right")]
+    WrongPassword,
     /// Wrong username or password (never which of the two).
     #[error("the username or password is not right")]
     SignInFailed,

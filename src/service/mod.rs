@@ -18,6 +18,7 @@ mod notify;
 mod parties;
 mod placing;
 mod profile;
+mod reauth;
 mod retention;
 mod signin;
 pub mod snapshot;

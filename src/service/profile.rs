@@ -4,12 +4,13 @@
 use chrono::Duration;
 
 use super::files::{RequestContext, actor_label};
+use super::reauth::tell_account;
 use super::{CurrentSession, ServiceError, Services};
 use crate::auth::token;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::Username;
 use crate::domain::{Actor, Email};
-use crate::mail::messages::Mail;
+use crate::mail::messages::{AccountChange, Mail};
 use crate::store::accounts::{self as store_accounts, AccountSettings};
 use crate::store::audit;
 use crate::store::links::{self, Purpose};
@@ -58,16 +59,21 @@ impl Services {
             .await
     }
 
-    /// A new username (unique, case-insensitively). The password stays.
+    /// A new username (unique, case-insensitively), with the current password asked again;
+    /// the account's address is told. The password stays.
     pub async fn change_username(
         &self,
         session: &CurrentSession,
         ctx: RequestContext,
         new: &str,
+        password: &str,
     ) -> Result<(), ServiceError> {
         let username = Username::parse(new).map_err(|e| ServiceError::invalid("username", e.0))?;
+        self.confirm_password(session, ctx, password).await?;
         let account = session.account;
         let event = self.profile_event(session, AuditAction::UsernameChange, ctx, None);
+        let base = self.public_url();
+        let now = self.clock.now();
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
                 if !store_accounts::set_username(tx, account, &username)? {
@@ -77,7 +83,7 @@ impl Services {
                     ));
                 }
                 audit::append(tx, &[event])?;
-                Ok(())
+                tell_account(tx, &base, account, AccountChange::Username, None, now)
             })
             .await
     }
@@ -132,13 +138,17 @@ impl Services {
             .await
     }
 
-    /// An employee's private address: a confirmation link goes to the new address; only
-    /// once it is opened does sign-in mail go there. An empty address removes it at once.
+    /// An employee's private address, with the current password asked again: a confirmation
+    /// link goes to the new address, and the address sign-in mail goes to now (the old
+    /// private one, or the work address) is told; only once the link is opened, by the same
+    /// account signed in, does sign-in mail go to the new one. An empty address removes it
+    /// at once.
     pub async fn request_private_email(
         &self,
         session: &CurrentSession,
         ctx: RequestContext,
         email: &str,
+        password: &str,
     ) -> Result<(), ServiceError> {
         let Actor::Employee { employee, .. } = session.actor else {
             return Err(ServiceError::Forbidden(
@@ -147,6 +157,11 @@ impl Services {
         };
         let account = session.account;
         let now = self.clock.now();
+        let base = self.public_url();
+        if !email.trim().is_empty() {
+            Email::parse(email).map_err(|e| ServiceError::invalid("email", e.0))?;
+        }
+        self.confirm_password(session, ctx, password).await?;
         if email.trim().is_empty() {
             let event = self.profile_event(
                 session,
@@ -157,13 +172,20 @@ impl Services {
             return self
                 .store
                 .write(move |tx| -> Result<(), ServiceError> {
+                    let old = store_accounts::mail_addresses(tx, account)?.private;
                     parties::set_private_email(tx, employee, None)?;
                     audit::append(tx, &[event])?;
-                    Ok(())
+                    tell_account(tx, &base, account, AccountChange::PrivateEmail, old, now)
                 })
                 .await;
         }
         let email = Email::parse(email).map_err(|e| ServiceError::invalid("email", e.0))?;
+        let event = self.profile_event(
+            session,
+            AuditAction::PrivateEmailChange,
+            ctx,
+            Some("asked".to_owned()),
+        );
         let secret = token::generate();
         let link = format!("{}/email-bevestigen/{secret}", self.public_url());
         self.store
@@ -187,13 +209,20 @@ impl Services {
                     ),
                     now,
                 )?;
-                Ok(())
+                audit::append(tx, &[event])?;
+                tell_account(tx, &base, account, AccountChange::PrivateEmail, None, now)
             })
             .await
     }
 
-    /// What a confirm link would set (looking does not use it).
-    pub async fn email_link(&self, secret: &str) -> Result<EmailLinkState, ServiceError> {
+    /// What a confirm link would set for the signed-in account (looking does not use it); a
+    /// link made for another account is "expired" here.
+    pub async fn email_link(
+        &self,
+        session: &CurrentSession,
+        secret: &str,
+    ) -> Result<EmailLinkState, ServiceError> {
+        let signed_in = session.account;
         if !token::well_formed(secret) {
             return Ok(EmailLinkState::Expired);
         }
@@ -204,7 +233,12 @@ impl Services {
             .read(move |conn| -> Result<_, ServiceError> { Ok(links::by_token_hash(conn, &hash)?) })
             .await?;
         Ok(match link {
-            Some(l) if l.purpose == Purpose::ConfirmEmail && !l.used && l.expires_at > now => {
+            Some(l)
+                if l.purpose == Purpose::ConfirmEmail
+                    && !l.used
+                    && l.expires_at > now
+                    && l.account == signed_in =>
+            {
                 EmailLinkState::Usable {
                     email: l.email.unwrap_or_default(),
                 }
@@ -215,11 +249,16 @@ impl Services {
 
     /// Uses a confirm link: the address becomes the private one, and older password links
     /// stop working (they went to the old address).
+    ///
+    /// The link works only for the account that asked for it, signed in: a link alone (read
+    /// from a mailbox, say) changes nothing.
     pub async fn confirm_private_email(
         &self,
+        session: &CurrentSession,
         ctx: RequestContext,
         secret: &str,
     ) -> Result<(), ServiceError> {
+        let signed_in = session.account;
         if !token::well_formed(secret) {
             return Err(ServiceError::NotFound);
         }
@@ -230,6 +269,7 @@ impl Services {
             .write(move |tx| -> Result<(), ServiceError> {
                 let link = links::by_token_hash(tx, &hash)?
                     .filter(|l| l.purpose == Purpose::ConfirmEmail && !l.used && l.expires_at > now)
+                    .filter(|l| l.account == signed_in)
                     .ok_or(ServiceError::NotFound)?;
                 let email = link
                     .email

@@ -3,13 +3,15 @@
 //! reset.
 
 use super::files::RequestContext;
+use super::reauth::tell_account;
 use super::signin::{IssuedSession, PendingSession, SignInStep};
 use super::throttle::{second_factor_subject, throttle_subjects};
-use super::{ServiceError, Services};
+use super::{CurrentSession, ServiceError, Services};
 use crate::auth::{recovery, token, totp};
 use crate::domain::AccountKey;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::Username;
+use crate::mail::messages::AccountChange;
 use crate::mail::messages::Mail;
 use crate::store::accounts as store_accounts;
 use crate::store::outbox;
@@ -93,7 +95,21 @@ impl Services {
         }))
     }
 
-    /// Starts (or restarts) setting up an authenticator app with a fresh secret.
+    /// Starts (or restarts) setting up an authenticator app from Profiel: the current
+    /// password is asked again first (replacing the second factor is a takeover otherwise).
+    pub async fn start_enrolment_in_profile(
+        &self,
+        session: &CurrentSession,
+        ctx: RequestContext,
+        password: &str,
+    ) -> Result<(), ServiceError> {
+        self.confirm_password(session, ctx, password).await?;
+        self.start_enrolment(session.account).await
+    }
+
+    /// Starts (or restarts) setting up an authenticator app with a fresh secret. During
+    /// sign-in the password was just given; from Profiel see
+    /// [`Services::start_enrolment_in_profile`].
     pub async fn start_enrolment(&self, account: AccountKey) -> Result<(), ServiceError> {
         let sealed = self.sealer.seal(&totp::new_secret(), &context(account));
         self.store
@@ -105,6 +121,7 @@ impl Services {
     }
 
     /// Confirms the set-up with a code from the app; returns the recovery codes (shown once).
+    /// The account's address is told.
     pub async fn confirm_enrolment(
         &self,
         account: AccountKey,
@@ -125,6 +142,7 @@ impl Services {
         let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
         let now = self.clock.now();
         let event = self.event(account, AuditAction::TwoFactorEnabled, ctx, "");
+        let base = self.public_url();
         self.store
             .write(move |tx| -> Result<(), SecondFactorError> {
                 if !two_factor::confirm(tx, account, step, now)? {
@@ -132,6 +150,7 @@ impl Services {
                 }
                 two_factor::replace_recovery_codes(tx, account, &digests)?;
                 audit::append(tx, &[event])?;
+                tell_account(tx, &base, account, AccountChange::TwoFactor, None, now)?;
                 Ok(())
             })
             .await?;
@@ -278,12 +297,18 @@ impl Services {
         Ok((state.secret.is_some(), state.unused_recovery_codes))
     }
 
-    /// Replaces the recovery codes; the old ones stop working.
+    /// Replaces the recovery codes, with the current password asked again; the old ones stop
+    /// working and the account's address is told.
     pub async fn renew_recovery_codes(
         &self,
-        account: AccountKey,
+        session: &CurrentSession,
         ctx: RequestContext,
+        password: &str,
     ) -> Result<Vec<String>, ServiceError> {
+        self.confirm_password(session, ctx, password).await?;
+        let account = session.account;
+        let base = self.public_url();
+        let now = self.clock.now();
         let codes = recovery::generate();
         let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
         let event = self.event(account, AuditAction::RecoveryCodesRenewed, ctx, "");
@@ -294,7 +319,7 @@ impl Services {
                 }
                 two_factor::replace_recovery_codes(tx, account, &digests)?;
                 audit::append(tx, &[event])?;
-                Ok(())
+                tell_account(tx, &base, account, AccountChange::RecoveryCodes, None, now)
             })
             .await?;
         Ok(codes)

@@ -58,7 +58,7 @@ pub fn queued(conn: &Connection) -> Result<Vec<Queued>, StoreError> {
 }
 
 /// The message names this version writes (others read back as "unknown").
-pub const MESSAGES: [&str; 8] = [
+pub const MESSAGES: [&str; 9] = [
     "welcome_username",
     "welcome_set_password",
     "forgot_username",
@@ -66,6 +66,7 @@ pub const MESSAGES: [&str; 8] = [
     "password_changed",
     "confirm_private_email",
     "two_factor_reset",
+    "account_changed",
     "new_documents",
 ];
 

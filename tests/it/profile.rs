@@ -21,21 +21,48 @@ async fn a_new_username_is_unique_and_works_at_once() {
     let employee = login(&report, "demo-werknemer-1");
     let browser = Browser::signed_in(&app, employee).await;
     let csrf = csrf_in(&browser.get("/profiel").await.text().await.unwrap());
+    let password = employee.password.as_str();
     let taken = browser
         .post_form(
             "/profiel/gebruikersnaam",
-            &[("csrf", &csrf), ("username", "DEMO-BUREAU")],
+            &[
+                ("csrf", &csrf),
+                ("username", "DEMO-BUREAU"),
+                ("password", password),
+            ],
         )
         .await;
     assert_eq!(taken.status(), StatusCode::BAD_REQUEST);
     assert!(taken.text().await.unwrap().contains("al in gebruik"));
+    // A borrowed session is not enough: the password is asked again.
+    for wrong in [None, Some("niet mijn wachtwoord")] {
+        let mut form = vec![("csrf", csrf.as_str()), ("username", "Overgenomen")];
+        form.extend(wrong.map(|w| ("password", w)));
+        let refused = browser.post_form("/profiel/gebruikersnaam", &form).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("huidige wachtwoord klopt niet")
+        );
+    }
+    assert!(queued(&app, "account_changed").is_empty());
     let changed = browser
         .post_form(
             "/profiel/gebruikersnaam",
-            &[("csrf", &csrf), ("username", "Anja.Bakker")],
+            &[
+                ("csrf", &csrf),
+                ("username", "Anja.Bakker"),
+                ("password", password),
+            ],
         )
         .await;
     assert_eq!(changed.status(), StatusCode::OK);
+    let told = queued(&app, "account_changed");
+    assert_eq!(told.len(), 1, "the account's address is told");
+    assert_eq!(told[0].params["what"], "username");
     assert!(
         changed
             .text()
@@ -60,22 +87,48 @@ async fn the_private_address_is_confirmed_by_a_link_and_then_used() {
     let employee = login(&report, "demo-werknemer-1");
     let browser = Browser::signed_in(&app, employee).await;
     let csrf = csrf_in(&browser.get("/profiel").await.text().await.unwrap());
+    let password = employee.password.as_str();
     let bad = browser
         .post_form(
             "/profiel/email",
-            &[("csrf", &csrf), ("email", "geen adres")],
+            &[
+                ("csrf", &csrf),
+                ("email", "geen adres"),
+                ("password", password),
+            ],
         )
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let without = browser
+        .post_form(
+            "/profiel/email",
+            &[("csrf", &csrf), ("email", "dief@elders.example")],
+        )
+        .await;
+    assert_eq!(
+        without.status(),
+        StatusCode::FORBIDDEN,
+        "password asked again"
+    );
+    assert!(queued(&app, "confirm_private_email").is_empty());
     let asked = browser
         .post_form(
             "/profiel/email",
-            &[("csrf", &csrf), ("email", "anja@prive.example")],
+            &[
+                ("csrf", &csrf),
+                ("email", "anja@prive.example"),
+                ("password", password),
+            ],
         )
         .await;
     assert_eq!(asked.status(), StatusCode::OK);
     let mail = queued(&app, "confirm_private_email").remove(0);
     assert_eq!(mail.to, "anja@prive.example");
+    // The address sign-in mail goes to now hears of it (never the new address itself).
+    let told = queued(&app, "account_changed");
+    assert_eq!(told.len(), 1);
+    assert_ne!(told[0].to, "anja@prive.example");
+    assert_eq!(told[0].params["what"], "private_email");
     // Until confirmed, reset mail still goes to the work address.
     app.running
         .services()
@@ -89,14 +142,34 @@ async fn the_private_address_is_confirmed_by_a_link_and_then_used() {
         .unwrap()
         .trim_start_matches(app.running.url())
         .to_owned();
-    let other = Browser::new(&app);
-    let page = other.get(&path).await;
+    // The link alone does nothing: signed out it asks to sign in first…
+    let anonymous = Browser::new(&app);
+    let page = anonymous.get(&path).await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert!(
+        page.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/aanmelden?next=/email-bevestigen/")
+    );
+    // …and signed in as another account it is no link at all.
+    let stranger = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
+    assert_eq!(stranger.get(&path).await.status(), StatusCode::GONE);
+    let stranger_csrf = stranger.page_csrf().await;
+    assert_eq!(
+        stranger
+            .post_form(&path, &[("csrf", &stranger_csrf)])
+            .await
+            .status(),
+        StatusCode::GONE
+    );
+    let page = browser.get(&path).await;
     assert_eq!(page.status(), StatusCode::OK);
     let token = csrf_in(&page.text().await.unwrap());
-    let confirmed = other.post_form(&path, &[("csrf", &token)]).await;
+    let confirmed = browser.post_form(&path, &[("csrf", &token)]).await;
     assert_eq!(confirmed.status(), StatusCode::OK);
     assert_eq!(
-        other.post_form(&path, &[("csrf", &token)]).await.status(),
+        browser.post_form(&path, &[("csrf", &token)]).await.status(),
         StatusCode::GONE
     );
 

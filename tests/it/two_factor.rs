@@ -96,7 +96,7 @@ async fn recovery_codes_work_once_and_can_be_renewed() {
     // An employee may set up a second factor voluntarily, from Profiel.
     let browser = Browser::signed_in(&app, employee).await;
     let codes = browser
-        .enrol(&app, &employee.username, "/profiel/2fa")
+        .enrol(&app, &employee.username, "/profiel/2fa", &employee.password)
         .await;
     assert_eq!(codes.len(), 10);
     sign_out(&browser).await;
@@ -125,8 +125,19 @@ async fn recovery_codes_work_once_and_can_be_renewed() {
     );
 
     let csrf = csrf_in(&second.get("/profiel").await.text().await.unwrap());
+    // Only with the password given again.
+    let refused = second
+        .post_form(
+            "/profiel/2fa/herstelcodes",
+            &[("csrf", &csrf), ("password", "not the password")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let renewed = second
-        .post_form("/profiel/2fa/herstelcodes", &[("csrf", &csrf)])
+        .post_form(
+            "/profiel/2fa/herstelcodes",
+            &[("csrf", &csrf), ("password", &employee.password)],
+        )
         .await;
     assert_eq!(renewed.status(), StatusCode::OK);
     let html = renewed.text().await.unwrap();
@@ -308,5 +319,66 @@ async fn wrong_codes_count_per_account_across_password_steps() {
     app.clock.advance(Duration::seconds(3));
     let through = third.enter_code(&app, &employer.username, 0).await;
     assert_eq!(through.status(), StatusCode::SEE_OTHER);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_borrowed_session_cannot_replace_the_second_factor_or_guess_the_password() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1");
+    let browser = Browser::signed_in(&app, employer).await;
+    let csrf = csrf_in(&browser.get("/profiel/2fa").await.text().await.unwrap());
+    let pending = || {
+        let conn = db(&app);
+        conn.query_row(
+            "SELECT count(*) FROM accounts WHERE totp_pending IS NOT NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+    };
+    // No password, or a wrong one: nothing starts.
+    let bare = browser
+        .post_form("/profiel/2fa/start", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(bare.status(), StatusCode::FORBIDDEN);
+    for _ in 0..4 {
+        let wrong = browser
+            .post_form(
+                "/profiel/2fa/start",
+                &[("csrf", &csrf), ("password", "een gok van de dief")],
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    }
+    assert_eq!(pending(), 0);
+    // Guessing is throttled like signing in, and every wrong guess is in the audit log.
+    let throttled = browser
+        .post_form(
+            "/profiel/2fa/start",
+            &[("csrf", &csrf), ("password", &employer.password)],
+        )
+        .await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.running.services().flush_audit().await;
+    let logged: i64 = db(&app)
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE action = 'login_failed' \
+             AND detail = 'password asked again'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 5);
+    app.clock.advance(Duration::seconds(5));
+    let started = browser
+        .post_form(
+            "/profiel/2fa/start",
+            &[("csrf", &csrf), ("password", &employer.password)],
+        )
+        .await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    assert_eq!(pending(), 1);
     app.stop().await;
 }

@@ -57,6 +57,29 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
 }
 
 /// Where to send someone who must sign in first, coming back to `path` afterwards.
+/// The status and message for a password asked again that was refused: wrong (403) or, after
+/// too many wrong ones, to wait (429).
+fn password_again_refused(
+    site: &crate::web::views::Site,
+    error: &crate::service::ServiceError,
+) -> (warp::http::StatusCode, String) {
+    use crate::service::ServiceError;
+    use warp::http::StatusCode;
+    match error {
+        ServiceError::Throttled { retry_after_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::web::i18n::fill(
+                site.t().sign_in_locked,
+                &[&signin::wait_text(site, *retry_after_secs)],
+            ),
+        ),
+        _ => (
+            StatusCode::FORBIDDEN,
+            site.t().password_wrong_current.to_owned(),
+        ),
+    }
+}
+
 fn sign_in_first(path: &str) -> Response {
     super::respond::see_other(&format!("/aanmelden?next={}", encode_path(path)))
 }

@@ -9,25 +9,28 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
 
-use super::account::{not_genuine, profile_page, with_cookie};
+use super::account::{not_genuine, profile_page};
 use crate::service::{EmailLinkState, ServiceError};
 use crate::web::forms::read_or_page;
 use crate::web::respond;
-use crate::web::session::{
-    Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
-};
+use crate::web::session::{Visit, WebState, form_is_genuine, visit};
 use crate::web::views;
 
 #[derive(Deserialize)]
 struct UsernameForm {
     csrf: String,
     username: String,
+    /// The current password, asked again (absent counts as wrong).
+    #[serde(default)]
+    password: String,
 }
 
 #[derive(Deserialize)]
 struct EmailForm {
     csrf: String,
     email: String,
+    #[serde(default)]
+    password: String,
 }
 
 #[derive(Deserialize)]
@@ -111,7 +114,7 @@ where
                 let outcome = if genuine {
                     Some(
                         services
-                            .change_username(session, visit.context, &f.username)
+                            .change_username(session, visit.context, &f.username, &f.password)
                             .await,
                     )
                 } else {
@@ -127,7 +130,7 @@ where
                 let outcome = if genuine {
                     Some(
                         services
-                            .request_private_email(session, visit.context, &f.email)
+                            .request_private_email(session, visit.context, &f.email, &f.password)
                             .await,
                     )
                 } else {
@@ -211,6 +214,10 @@ where
             };
             profile_page(&state, &visit, StatusCode::BAD_REQUEST, None, Some(error)).await
         }
+        (true, Some(Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })))) => {
+            let (status, error) = super::password_again_refused(&visit.site, &e);
+            profile_page(&state, &visit, status, None, Some(error)).await
+        }
         (true, Some(Err(ServiceError::Forbidden(_)))) => {
             profile_page(
                 &state,
@@ -226,17 +233,15 @@ where
 }
 
 async fn show_confirm(state: WebState, visit: Visit, secret: String) -> Response {
-    match state.services.email_link(&secret).await {
-        Ok(EmailLinkState::Usable { email }) => {
-            let (token, cookie) = anonymous_token(&state, &visit);
-            with_cookie(
-                respond::html(
-                    StatusCode::OK,
-                    views::confirm_email(&visit.site, &token, &email),
-                ),
-                cookie,
-            )
-        }
+    // The link changes the account it was made for, signed in: a link alone does nothing.
+    let Some(session) = &visit.session else {
+        return super::sign_in_first(&format!("/email-bevestigen/{secret}"));
+    };
+    match state.services.email_link(session, &secret).await {
+        Ok(EmailLinkState::Usable { email }) => respond::html(
+            StatusCode::OK,
+            views::confirm_email(&visit.site, &session.csrf_token, &email),
+        ),
         Ok(EmailLinkState::Expired) => {
             respond::html(StatusCode::GONE, views::link_expired(&visit.site))
         }
@@ -250,16 +255,19 @@ where
     B: Buf,
     E: std::fmt::Display,
 {
+    let Some(session) = &visit.session else {
+        return super::sign_in_first(&format!("/email-bevestigen/{secret}"));
+    };
     let form: CsrfForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
-    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
+    if !form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf) {
         return not_genuine(&visit.site);
     }
     match state
         .services
-        .confirm_private_email(visit.context, &secret)
+        .confirm_private_email(session, visit.context, &secret)
         .await
     {
         Ok(()) => respond::html(

@@ -34,6 +34,15 @@ struct CsrfForm {
     csrf: String,
 }
 
+/// A form that asks for the current password again (in Profiel; not during sign-in, where
+/// it was just given).
+#[derive(Deserialize)]
+struct PasswordForm {
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let code_page = warp::get()
@@ -256,17 +265,27 @@ async fn show_enrol(
     during_sign_in: bool,
     error: Option<String>,
 ) -> Response {
-    let Some(who) = enroller(&state, &visit, during_sign_in).await else {
+    let status = if error.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    show_enrol_with(&state, &visit, during_sign_in, status, error).await
+}
+
+async fn show_enrol_with(
+    state: &WebState,
+    visit: &Visit,
+    during_sign_in: bool,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let Some(who) = enroller(state, visit, during_sign_in).await else {
         return away(during_sign_in);
     };
     let enrolment = match state.services.enrolment(who.account, &who.username).await {
         Ok(e) => e,
         Err(e) => return respond::internal(&visit.site, &e),
-    };
-    let status = if error.is_some() {
-        StatusCode::UNAUTHORIZED
-    } else {
-        StatusCode::OK
     };
     let form = EnrolPage {
         csrf_token: who.csrf,
@@ -291,15 +310,29 @@ where
     let Some(who) = enroller(&state, &visit, during_sign_in).await else {
         return away(during_sign_in);
     };
-    let form: CsrfForm = match read_or_page(&visit.site, body).await {
+    let form: PasswordForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
     if !form_is_genuine(&state, &visit.headers, &who.csrf, &form.csrf) {
         return not_genuine(&visit.site);
     }
-    if let Err(e) = state.services.start_enrolment(who.account).await {
-        return respond::internal(&visit.site, &e);
+    let started = match (&visit.session, during_sign_in) {
+        (Some(session), false) => {
+            state
+                .services
+                .start_enrolment_in_profile(session, visit.context, &form.password)
+                .await
+        }
+        _ => state.services.start_enrolment(who.account).await,
+    };
+    match started {
+        Ok(()) => {}
+        Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
+            let (status, error) = super::password_again_refused(&visit.site, &e);
+            return show_enrol_with(&state, &visit, during_sign_in, status, Some(error)).await;
+        }
+        Err(e) => return respond::internal(&visit.site, &e),
     }
     respond::see_other(if during_sign_in {
         "/aanmelden/instellen"
@@ -371,7 +404,7 @@ where
     let Some(session) = &visit.session else {
         return super::sign_in_first("/profiel");
     };
-    let form: CsrfForm = match read_or_page(&visit.site, body).await {
+    let form: PasswordForm = match read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
@@ -380,13 +413,17 @@ where
     }
     match state
         .services
-        .renew_recovery_codes(session.account, visit.context)
+        .renew_recovery_codes(session, visit.context, &form.password)
         .await
     {
         Ok(codes) => respond::html(
             StatusCode::OK,
             views::recovery_codes(&visit.site, &codes, "/profiel"),
         ),
+        Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
+            let (status, error) = super::password_again_refused(&visit.site, &e);
+            super::account::profile_page(&state, &visit, status, None, Some(error)).await
+        }
         Err(ServiceError::NotFound) => respond::see_other("/profiel/2fa"),
         Err(e) => respond::internal(&visit.site, &e),
     }

@@ -28,6 +28,15 @@ fn password_fields(t: &Texts, min_chars: usize) -> Markup {
     }
 }
 
+/// The current password, asked again before a sensitive change; `id` keeps labels unique
+/// on a page with several such forms.
+pub fn password_again(t: &Texts, id: &str) -> Markup {
+    html! {
+        label for=(id) { (t.current_password) }
+        input id=(id) name="password" type="password" autocomplete="current-password" required maxlength="128";
+    }
+}
+
 pub fn set_password(site: &Site, form: &SetPasswordPage) -> Markup {
     let t = site.t();
     let title = if form.welcome {
@@ -189,6 +198,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     label for="username" { (t.new_username) }
                     input #username name="username" type="text" autocomplete="username"
                         autocapitalize="none" spellcheck="false" required maxlength="254" value=(view.username);
+                    (password_again(t, "username-password"))
                     button type="submit" { (t.save_username) }
                 }
                 @if view.is_employee {
@@ -201,6 +211,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
                         label for="email" { (t.private_email_label) }
                         input #email name="email" type="email" autocomplete="email" maxlength="254";
+                        (password_again(t, "email-password"))
                         button type="submit" { (t.save) }
                     }
                 }
@@ -237,6 +248,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     p { (fill(t.two_factor_on, &[&view.recovery_codes_left])) }
                     form method="post" action="/profiel/2fa/herstelcodes" {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
+                        (password_again(t, "codes-password"))
                         button type="submit" { (t.new_recovery_codes) }
                     }
                 } @else {

@@ -66,6 +66,9 @@ pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
                         p { (t.enrol_need_app) }
                         form method="post" action={ (form.action) "/start" } {
                             input type="hidden" name="csrf" value=(form.csrf_token);
+                            @if !form.required {
+                                (super::account::password_again(t, "password"))
+                            }
                             button type="submit" { (t.enrol_begin) }
                         }
                     }

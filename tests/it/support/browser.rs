@@ -109,7 +109,7 @@ impl Browser {
             .to_owned();
         if location.starts_with("/aanmelden/instellen") {
             browser
-                .enrol(app, &login.username, "/aanmelden/instellen")
+                .enrol(app, &login.username, "/aanmelden/instellen", "")
                 .await;
         } else if location.starts_with("/aanmelden/code") {
             browser.enter_code(app, &login.username, 0).await;
@@ -144,11 +144,21 @@ impl Browser {
     }
 
     /// Sets up the authenticator app on `path` and keeps its secret; returns the recovery codes.
-    pub async fn enrol(&self, app: &TestApp, username: &str, path: &str) -> Vec<String> {
+    /// `password` is asked again in Profiel (not during sign-in).
+    pub async fn enrol(
+        &self,
+        app: &TestApp,
+        username: &str,
+        path: &str,
+        password: &str,
+    ) -> Vec<String> {
         let page = self.get(path).await.text().await.expect("page");
         let csrf = csrf_in(&page);
         let started = self
-            .post_form(&format!("{path}/start"), &[("csrf", &csrf)])
+            .post_form(
+                &format!("{path}/start"),
+                &[("csrf", &csrf), ("password", password)],
+            )
             .await;
         assert_eq!(started.status(), StatusCode::SEE_OTHER);
         let page = self.get(path).await.text().await.expect("page");
