@@ -7,6 +7,7 @@ use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::auth::seal::Sealer;
 use crate::domain::AccountKey;
 use crate::store::outbox::Queued;
 
@@ -107,7 +108,37 @@ impl Mail {
         serde_json::from_value(tagged).map_err(|e| Unrenderable(format!("{name}: {e}")))
     }
 
-    /// The outbox row for this mail to `to`.
+    /// Whether the mail carries a link that works by itself (set a password, reset it,
+    /// confirm an address): its fields are sealed in the outbox.
+    pub fn carries_secret(&self) -> bool {
+        matches!(
+            self,
+            Self::WelcomeSetPassword { .. }
+                | Self::ResetPassword { .. }
+                | Self::ConfirmPrivateEmail { .. }
+        )
+    }
+
+    /// The outbox row for this mail to `to`, its fields sealed with `sealer` when it
+    /// [carries a secret](Mail::carries_secret): a copy of the database alone holds no
+    /// working link (the key lives outside it). Read back with [`open_params`].
+    pub fn queue_sealed(
+        &self,
+        sealer: &Sealer,
+        account: Option<AccountKey>,
+        to: String,
+        language: String,
+    ) -> Queued {
+        let mut queued = self.queue(account, to, language);
+        if self.carries_secret() {
+            let sealed = sealer.seal(queued.params.to_string().as_bytes(), OUTBOX);
+            queued.params = serde_json::json!({ SEALED: sealed });
+        }
+        queued
+    }
+
+    /// The outbox row for this mail to `to`, its fields as they are (see
+    /// [`Mail::queue_sealed`] for mail with a secret link).
     pub fn queue(&self, account: Option<AccountKey>, to: String, language: String) -> Queued {
         Queued {
             account,
@@ -128,6 +159,23 @@ pub enum AccountChange {
     PrivateEmail,
     TwoFactor,
     RecoveryCodes,
+}
+
+/// The context outbox fields are sealed under (a sealed value opens only in its context).
+const OUTBOX: &[u8] = b"outbox";
+/// The key of sealed fields in an outbox row: `{"sealed": "<hex>"}`.
+const SEALED: &str = "sealed";
+
+/// An outbox row's fields as [`Mail::from_row`] reads them: opened with `sealer` when sealed
+/// ([`Mail::queue_sealed`]), else as stored. `None` when sealed with another key (or damaged).
+pub fn open_params(sealer: &Sealer, params: &Value) -> Option<Value> {
+    match params.get(SEALED).and_then(Value::as_str) {
+        Some(sealed) => {
+            let plain = sealer.open(sealed, OUTBOX)?;
+            serde_json::from_slice(&plain).ok()
+        }
+        None => Some(params.clone()),
+    }
 }
 
 /// The words of one message: a subject, paragraphs, and an optional button.

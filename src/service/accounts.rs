@@ -110,11 +110,28 @@ impl Services {
     }
 }
 
+/// What writing a mail with a link needs: the portal's address, and the key that seals a
+/// link's secret in the outbox until the mail is sent.
+#[derive(Clone)]
+pub(super) struct LinkMail {
+    pub base: String,
+    pub sealer: std::sync::Arc<crate::auth::seal::Sealer>,
+}
+
+impl Services {
+    pub(super) fn link_mail(&self) -> LinkMail {
+        LinkMail {
+            base: self.public_url(),
+            sealer: std::sync::Arc::clone(&self.sealer),
+        }
+    }
+}
+
 /// Creates a link for `account` in the caller's transaction and queues its mail. Returns
 /// the link (for the admin CLI to print), if the account has an address to send it to.
 pub(super) fn issue_link(
     tx: &Transaction<'_>,
-    base: &str,
+    mail: &LinkMail,
     account: AccountKey,
     purpose: Purpose,
     now: DateTime<Utc>,
@@ -134,12 +151,12 @@ pub(super) fn issue_link(
         now + valid,
     )?;
     let addresses = store_accounts::mail_addresses(tx, account)?;
-    let link = format!("{base}/wachtwoord/{secret}");
+    let link = format!("{}/wachtwoord/{secret}", mail.base);
     let Some(to) = addresses.private.or(addresses.contact) else {
         return Ok(link);
     };
     let valid_until = now + valid;
-    let mail = match purpose {
+    let message = match purpose {
         Purpose::Welcome => Mail::WelcomeSetPassword {
             link: link.clone(),
             valid_until,
@@ -149,7 +166,11 @@ pub(super) fn issue_link(
             valid_until,
         },
     };
-    outbox::enqueue(tx, &mail.queue(Some(account), to, addresses.language), now)?;
+    outbox::enqueue(
+        tx,
+        &message.queue_sealed(&mail.sealer, Some(account), to, addresses.language),
+        now,
+    )?;
     Ok(link)
 }
 
@@ -324,7 +345,7 @@ impl Services {
         };
         let now = self.clock.now();
         let client_addr = context.client_addr.map(|a| a.to_string());
-        let base = self.public_url();
+        let mail = self.link_mail();
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
                 let Some(account) = store_accounts::account_by_username(tx, &username)? else {
@@ -335,7 +356,7 @@ impl Services {
                 // retired does not count: the person asking now needs a new one.
                 let recent = now - FORGOTTEN_QUIET;
                 if !links::usable_created_since(tx, account.key, Purpose::Reset, recent, now)? {
-                    issue_link(tx, &base, account.key, Purpose::Reset, now)?;
+                    issue_link(tx, &mail, account.key, Purpose::Reset, now)?;
                 }
                 audit::append(
                     tx,

@@ -125,7 +125,7 @@ impl Services {
             None => None,
         };
         let now = self.clock.now();
-        let base = self.public_url();
+        let mail = self.link_mail();
         let name = name.map(str::to_owned);
         let added = self
             .store
@@ -144,7 +144,7 @@ impl Services {
                 )?;
                 let link = match hash {
                     Some(_) => None,
-                    None => Some(issue_link(tx, &base, account.key, Purpose::Welcome, now)?),
+                    None => Some(issue_link(tx, &mail, account.key, Purpose::Welcome, now)?),
                 };
                 let mut event = system_event(
                     AuditAction::AccountCreated,

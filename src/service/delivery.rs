@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{ServiceError, Services};
-use crate::mail::messages::{self, Mail};
+use crate::mail::messages::{self, Mail, Unrenderable};
 use crate::mail::sender::{Envelope, Mailer, SendError};
 use crate::store::outbox::{self, Due, Summary};
 
@@ -51,9 +51,14 @@ impl Services {
         let mut round = Round::default();
         let host = message_id_host(&self.public_url());
         for item in due {
-            let rendered = Mail::from_row(item.mail.message, &item.mail.params).map(|mail| {
-                messages::render(&mail, &item.mail.language, &self.settings.installation_name)
+            let params = messages::open_params(&self.sealer, &item.mail.params).ok_or_else(|| {
+                Unrenderable(format!("{}: sealed with another key", item.mail.message))
             });
+            let rendered = params
+                .and_then(|p| Mail::from_row(item.mail.message, &p))
+                .map(|mail| {
+                    messages::render(&mail, &item.mail.language, &self.settings.installation_name)
+                });
             let outcome = match rendered {
                 Err(e) => Err(SendError::Permanent(e.to_string())),
                 Ok(message) => {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::ServiceError;
-use super::accounts::issue_link;
+use super::accounts::{LinkMail, issue_link};
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Account, AccountParty, Username};
 use crate::domain::{DocumentKind, Dossier};
@@ -21,7 +21,7 @@ use crate::store::{Transaction, audit};
 /// placing transaction.
 pub(super) fn after_placing(
     tx: &Transaction<'_>,
-    base: &str,
+    mail: &LinkMail,
     dossier: Dossier,
     kind: DocumentKind,
     now: DateTime<Utc>,
@@ -29,10 +29,10 @@ pub(super) fn after_placing(
     if let Dossier::Employee { employee, .. } = dossier
         && matches!(kind, DocumentKind::Payslip | DocumentKind::AnnualStatement)
     {
-        ensure_account(tx, base, AccountParty::Employee(employee), now)?;
+        ensure_account(tx, mail, AccountParty::Employee(employee), now)?;
     }
     if let Some(employer) = dossier.employer() {
-        ensure_account(tx, base, AccountParty::Employer(employer), now)?;
+        ensure_account(tx, mail, AccountParty::Employer(employer), now)?;
     }
     Ok(())
 }
@@ -41,7 +41,7 @@ pub(super) fn after_placing(
 /// queues the welcome mails, unless the account exists.
 fn ensure_account(
     tx: &Transaction<'_>,
-    base: &str,
+    mail: &LinkMail,
     party: AccountParty,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
@@ -59,7 +59,7 @@ fn ensure_account(
         return Ok(());
     };
     let account = insert_with_free_username(tx, &email, party, now)?;
-    welcome(tx, base, &account, now)?;
+    welcome(tx, mail, &account, now)?;
     audit::append(
         tx,
         &[AuditEvent {
@@ -115,7 +115,7 @@ fn insert_with_free_username(
 /// The two welcome mails: one naming the username, one with the link to set a password.
 fn welcome(
     tx: &Transaction<'_>,
-    base: &str,
+    mail: &LinkMail,
     account: &Account,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
@@ -126,13 +126,13 @@ fn welcome(
             &Mail::WelcomeUsername {
                 username: account.username.clone(),
                 role: account.party.role().as_str().to_owned(),
-                link: format!("{base}/aanmelden"),
+                link: format!("{}/aanmelden", mail.base),
             }
             .queue(Some(account.key), to, addresses.language.clone()),
             now,
         )?;
     }
-    issue_link(tx, base, account.key, Purpose::Welcome, now)?;
+    issue_link(tx, mail, account.key, Purpose::Welcome, now)?;
     Ok(())
 }
 
@@ -140,7 +140,7 @@ fn welcome(
 /// old links die and the welcome mails go again, to the new address. The username stays.
 pub(super) fn after_address_change(
     tx: &Transaction<'_>,
-    base: &str,
+    mail: &LinkMail,
     party: AccountParty,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
@@ -151,5 +151,5 @@ pub(super) fn after_address_change(
         return Ok(());
     }
     links::retire(tx, account.key, &[Purpose::Welcome, Purpose::Reset], now)?;
-    welcome(tx, base, &account, now)
+    welcome(tx, mail, &account, now)
 }

@@ -131,7 +131,7 @@ impl Services {
         let file_id = stored.id.to_string();
         let size = stored.size;
         let client_addr = context.client_addr.map(|a| a.to_string());
-        let base = self.public_url();
+        let mail = self.link_mail();
         let notify_delay = self.settings.notify_delay;
         let outcome = self
             .store
@@ -189,7 +189,7 @@ impl Services {
                         version,
                     },
                 )?;
-                super::enrolment::after_placing(tx, &base, request.dossier, request.kind, now)?;
+                super::enrolment::after_placing(tx, &mail, request.dossier, request.kind, now)?;
                 super::notify::after_placing(tx, request.dossier, key, now + notify_delay)?;
                 let action = if corrects.is_some() {
                     AuditAction::Correct

@@ -188,6 +188,7 @@ impl Services {
         );
         let secret = token::generate();
         let link = format!("{}/email-bevestigen/{secret}", self.public_url());
+        let sealer = std::sync::Arc::clone(&self.sealer);
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
                 links::create(
@@ -202,7 +203,8 @@ impl Services {
                 let language = store_accounts::mail_addresses(tx, account)?.language;
                 outbox::enqueue(
                     tx,
-                    &Mail::ConfirmPrivateEmail { link }.queue(
+                    &Mail::ConfirmPrivateEmail { link }.queue_sealed(
+                        &sealer,
                         Some(account),
                         email.as_str().to_owned(),
                         language,

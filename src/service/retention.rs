@@ -202,7 +202,11 @@ impl Services {
                 )?)
             })
             .await?;
-        let count = purged.sessions + purged.links + purged.throttles + purged.idempotency_keys;
+        let count = purged.sessions
+            + purged.links
+            + purged.throttles
+            + purged.idempotency_keys
+            + purged.mail_fields;
         if count > 0 {
             self.note_purge(
                 "session_purge",
@@ -210,6 +214,7 @@ impl Services {
                     "job": "session_purge", "what": "sign-in state", "count": count,
                     "sessions": purged.sessions, "links": purged.links,
                     "throttles": purged.throttles, "idempotency_keys": purged.idempotency_keys,
+                    "mail_fields": purged.mail_fields,
                 }),
             )
             .await;
@@ -217,8 +222,12 @@ impl Services {
         Ok(JobReport {
             count: count as u64,
             notes: vec![format!(
-                "{} sessions, {} links, {} sign-in throttles, {} idempotency answers",
-                purged.sessions, purged.links, purged.throttles, purged.idempotency_keys
+                "{} sessions, {} links, {} sign-in throttles, {} idempotency answers, the fields of {} sent mails",
+                purged.sessions,
+                purged.links,
+                purged.throttles,
+                purged.idempotency_keys,
+                purged.mail_fields
             )],
             problems: 0,
         })

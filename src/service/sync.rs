@@ -106,7 +106,7 @@ impl Services {
     ) -> Result<Synced, ServiceError> {
         let client = client.clone();
         let now = self.clock.now();
-        let base = self.public_url();
+        let mail = self.link_mail();
         self.store
             .write(move |tx| -> Result<Synced, ServiceError> {
                 let existing = parties::employer_by_lhn(tx, &data.lhn)?;
@@ -125,7 +125,7 @@ impl Services {
                 if existing.is_some_and(|r| r.data.email != data.email) {
                     super::enrolment::after_address_change(
                         tx,
-                        &base,
+                        &mail,
                         AccountParty::Employer(key),
                         now,
                     )?;
@@ -148,7 +148,7 @@ impl Services {
     ) -> Result<Synced, ServiceError> {
         let client = client.clone();
         let now = self.clock.now();
-        let base = self.public_url();
+        let mail = self.link_mail();
         self.store
             .write(move |tx| -> Result<Synced, ServiceError> {
                 let employer =
@@ -158,7 +158,7 @@ impl Services {
                 if before.is_some_and(|e| e.data.work_email != data.work_email) {
                     super::enrolment::after_address_change(
                         tx,
-                        &base,
+                        &mail,
                         AccountParty::Employee(key),
                         now,
                     )?;

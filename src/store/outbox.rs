@@ -118,11 +118,12 @@ pub fn due(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Du
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The server accepted the message.
+/// The server accepted the message. Its fields (links among them) are wiped: nothing needs
+/// them any more.
 pub fn mark_sent(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
     tx.prepare_cached(
         "UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1, \
-             last_error = NULL WHERE id = :id AND status = 'queued'",
+             last_error = NULL, params = '{}' WHERE id = :id AND status = 'queued'",
     )?
     .execute(named_params! { ":now": super::time::to_db(now), ":id": id })?;
     Ok(())

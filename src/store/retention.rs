@@ -118,11 +118,14 @@ pub struct Purged {
     pub links: usize,
     pub throttles: usize,
     pub idempotency_keys: usize,
+    /// Sent messages whose fields were still stored.
+    pub mail_fields: usize,
 }
 
 /// Removes sessions past their end or idle limit, links that expired or were used, sign-in
 /// throttles nobody is blocked by any more and whose last failure was before
-/// `throttles_before`, and idempotency answers older than `keys_before`.
+/// `throttles_before`, idempotency answers older than `keys_before`, and the fields (links)
+/// of sent mail.
 pub fn purge_expired(
     tx: &Transaction<'_>,
     now: DateTime<Utc>,
@@ -148,6 +151,12 @@ pub fn purge_expired(
         idempotency_keys: tx
             .prepare_cached("DELETE FROM idempotency_keys WHERE created_at <= ?1")?
             .execute([to_db(keys_before)])?,
+        // Sent before sent mail was wiped at once (older versions kept every link for ever).
+        mail_fields: tx
+            .prepare_cached(
+                "UPDATE outbox SET params = '{}' WHERE status = 'sent' AND params <> '{}'",
+            )?
+            .execute([])?,
     })
 }
 

@@ -517,3 +517,75 @@ async fn new_documents_are_announced_after_the_delay_only_if_unread_and_wanted()
     assert_eq!(notices_queued(&app), 1, "switched off");
     app.stop().await;
 }
+
+/// Every outbox row's stored fields, as text.
+fn stored_fields(app: &TestApp) -> Vec<(String, String, String)> {
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let mut statement = conn
+        .prepare("SELECT message, status, params FROM outbox ORDER BY id")
+        .unwrap();
+    statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_of_the_database_holds_no_working_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut smtp = SmtpServer::start(&tmp.path().join("mail"));
+    let (app, token) = app_with_mail(tmp, &smtp.smtp_section(None)).await;
+    // The mail server is down: the welcome mails wait in the outbox.
+    smtp.stop();
+    place_payslip(&app, &token, "n.bakker@active.example", 1).await;
+    let queued = stored_fields(&app);
+    assert!(queued.iter().any(|(m, ..)| m == "welcome_set_password"));
+    for (message, _, params) in &queued {
+        assert!(!params.contains("/wachtwoord/"), "{message}: {params}");
+        if message == "welcome_set_password" {
+            assert!(params.starts_with("{\"sealed\":"), "{params}");
+        }
+    }
+    // Sent, the link works from the mail, and the row keeps nothing of it.
+    smtp.restart();
+    app.clock.advance(chrono::Duration::seconds(61));
+    let mails = smtp.wait_for(2).await;
+    let link = mails
+        .iter()
+        .map(crate::support::Received::link)
+        .find(|l| l.contains("/wachtwoord/"))
+        .expect("the set-password mail");
+    let path = link.trim_start_matches(app.running.url());
+    assert_eq!(app.get(path).await.status(), StatusCode::OK);
+    let sent = wait_until(|| {
+        let rows = stored_fields(&app);
+        async move {
+            rows.iter()
+                .all(|(_, status, _)| status == "sent")
+                .then_some(rows)
+        }
+    })
+    .await;
+    for (message, _, params) in &sent {
+        assert_eq!(params, "{}", "{message}: wiped once sent");
+    }
+    // A row an older version kept after sending, link and all: the purge job wipes it.
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    conn.execute(
+        "INSERT INTO outbox (created_at, to_address, message, language, params, status, \
+             next_attempt_at, sent_at) \
+         VALUES ('2026-01-01T00:00:00Z', 'x@example.nl', 'reset_password', 'nl', \
+             '{\"link\":\"https://p/wachtwoord/old-secret\"}', 'sent', \
+             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    app.running.services().run_session_purge().await.unwrap();
+    assert!(
+        stored_fields(&app)
+            .iter()
+            .all(|(_, _, p)| !p.contains("old-secret"))
+    );
+    app.stop().await;
+}

@@ -6,12 +6,7 @@ use reqwest::StatusCode;
 use crate::support::{Browser, TestApp, csrf_in, demo, login};
 
 fn queued(app: &TestApp, message: &str) -> Vec<loondossier::store::outbox::Queued> {
-    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
-    loondossier::store::outbox::queued(&conn)
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.message == message)
-        .collect()
+    crate::support::queued_mail(&app.data_dir, message)
 }
 
 #[tokio::test]

@@ -384,11 +384,7 @@ async fn stored_hashes_carry_the_argon2_parameters() {
 
 /// The queued mail of a kind to an address, newest last.
 fn outbox(app: &TestApp, message: &str) -> Vec<loondossier::store::outbox::Queued> {
-    loondossier::store::outbox::queued(&db(app))
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.message == message)
-        .collect()
+    crate::support::queued_mail(&app.data_dir, message)
 }
 
 #[tokio::test]

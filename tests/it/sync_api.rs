@@ -136,13 +136,7 @@ impl Api {
     }
 
     fn outbox(&self, message: &str) -> Vec<loondossier::store::outbox::Queued> {
-        let conn =
-            loondossier::store::Connection::open(self.app.data_dir.join("loondossier.db")).unwrap();
-        loondossier::store::outbox::queued(&conn)
-            .unwrap()
-            .into_iter()
-            .filter(|m| m.message == message)
-            .collect()
+        crate::support::queued_mail(&self.app.data_dir, message)
     }
 }
 

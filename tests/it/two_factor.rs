@@ -196,10 +196,8 @@ async fn a_password_reset_still_asks_for_the_code() {
         .forgot_password(Default::default(), &employer.username)
         .await
         .unwrap();
-    let mail = loondossier::store::outbox::queued(&db(&app))
-        .unwrap()
-        .into_iter()
-        .rfind(|m| m.message == "reset_password")
+    let mail = crate::support::queued_mail(&app.data_dir, "reset_password")
+        .pop()
         .unwrap();
     let path = mail.params["link"]
         .as_str()

@@ -276,7 +276,7 @@ async fn a_newer_reset_link_retires_the_older_one() {
         .iter()
         .filter(|m| m.message == "reset_password")
         .map(|m| {
-            m.params["link"]
+            crate::mail::messages::open_params(&w.services.sealer, &m.params).unwrap()["link"]
                 .as_str()
                 .unwrap()
                 .rsplit('/')
@@ -306,7 +306,8 @@ async fn reset_links(w: &World) -> Vec<String> {
         .iter()
         .filter(|m| m.message == "reset_password")
         .map(|m| {
-            let link = m.params["link"].as_str().unwrap();
+            let params = crate::mail::messages::open_params(&w.services.sealer, &m.params).unwrap();
+            let link = params["link"].as_str().unwrap();
             link.rsplit('/').next().unwrap().to_owned()
         })
         .collect()

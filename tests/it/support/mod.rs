@@ -117,3 +117,21 @@ pub fn config_text(dir: &Path, extra: &str) -> String {
     }
     text
 }
+
+/// The queued mail of kind `message` in an installation's outbox, oldest first, with the
+/// fields of sealed ones (those carrying a link) opened with its `secret.key`.
+pub fn queued_mail(data_dir: &Path, message: &str) -> Vec<loondossier::store::outbox::Queued> {
+    let conn = loondossier::store::Connection::open(data_dir.join("loondossier.db")).unwrap();
+    let sealer =
+        loondossier::auth::seal::Sealer::open_or_create(&data_dir.join("secret.key"), false)
+            .unwrap();
+    loondossier::store::outbox::queued(&conn)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message == message)
+        .map(|mut m| {
+            m.params = loondossier::mail::messages::open_params(&sealer, &m.params).unwrap();
+            m
+        })
+        .collect()
+}
