@@ -101,6 +101,14 @@ impl App {
             lang: crate::web::i18n::Lang::Nl,
             here: "/".to_owned(),
         };
+        // Users reach the portal over HTTPS when it terminates TLS itself, or when its public
+        // address says so (a reverse proxy in front terminates it): cookies are then `Secure`
+        // and HSTS is sent either way.
+        let served_over_https = config.tls.is_some()
+            || config
+                .public_url
+                .as_ref()
+                .is_some_and(|u| u.scheme() == "https");
         let options = |hsts| ServeOptions {
             header_read_timeout: config.http.header_read_timeout,
             idle_timeout: config.http.idle_timeout,
@@ -113,7 +121,7 @@ impl App {
             site,
             logo: config.logo.clone(),
             metrics_token: config.metrics_token.clone(),
-            secure: config.tls.is_some(),
+            secure: served_over_https,
             origin: config
                 .public_url
                 .as_ref()
@@ -151,7 +159,7 @@ impl App {
                     listener,
                     None,
                     routes,
-                    options(false),
+                    options(served_over_https),
                     stopped.clone(),
                 )));
                 "http"

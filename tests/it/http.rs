@@ -441,3 +441,19 @@ async fn a_flood_of_made_up_addresses_costs_no_lasting_memory() {
         "RSS grew from {rss_before} KiB to {rss_after} KiB"
     );
 }
+
+#[tokio::test]
+async fn behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent() {
+    // No [tls]: a reverse proxy terminates TLS for the https public address.
+    let app = TestApp::start_with("public_url = \"https://portal.example.nl\"\n").await;
+    let page = app.get("/aanmelden").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(
+        page.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = page.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-"), "{cookie}");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    app.stop().await;
+}
