@@ -138,19 +138,11 @@ impl DataDir {
                 .map_err(io(root))?;
             // The mode above is filtered by the umask; the data is too sensitive to rely on it.
             fs::set_permissions(root, fs::Permissions::from_mode(0o700)).map_err(io(root))?;
-        } else {
-            let mode = fs::metadata(root).map_err(io(root))?.permissions().mode();
-            if mode & 0o077 != 0 {
-                tracing::warn!(
-                    path = %root.display(),
-                    mode = format_args!("{:o}", mode & 0o777),
-                    "data directory is readable by other users; chmod 700 it"
-                );
-            }
         }
         let dir = Self {
             root: root.to_path_buf(),
         };
+        dir.owner_only().map_err(io(root))?;
         for sub in [
             dir.files_dir(),
             dir.tmp_dir(),
@@ -160,6 +152,58 @@ impl DataDir {
             create_synced(&sub, root).map_err(io(&sub))?;
         }
         Ok(dir)
+    }
+
+    /// Takes group and other access away from the directory, its subdirectories, the database
+    /// (with its WAL and shared-memory files) and the key, where any was given (a copy made
+    /// with a loose umask, a `chmod -R 755` by hand): payslips, BSNs and the key that opens
+    /// second-factor secrets are the owner's alone. Each change is logged with the path; one
+    /// that cannot be made (not the owner) stops the start with that path.
+    fn owner_only(&self) -> std::io::Result<()> {
+        let dirs = [
+            self.root.clone(),
+            self.files_dir(),
+            self.tmp_dir(),
+            self.snapshots_dir(),
+            self.root.join(LOCKS_DIR),
+        ];
+        let files = [
+            self.database_path(),
+            self.root.join(format!("{DATABASE_FILE}-wal")),
+            self.root.join(format!("{DATABASE_FILE}-shm")),
+            self.secret_key_path(),
+        ];
+        let wanted = dirs
+            .iter()
+            .map(|d| (d, 0o700))
+            .chain(files.iter().map(|f| (f, 0o600)));
+        for (path, mode) in wanted {
+            let found = match fs::symlink_metadata(path) {
+                Ok(meta) => meta.permissions().mode() & 0o777,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            if found & 0o077 == 0 {
+                continue;
+            }
+            fs::set_permissions(path, fs::Permissions::from_mode(found & mode)).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{} is open to other users (mode {found:o}) and could not be made \
+                         owner-only ({e}); chmod go-rwx it",
+                        path.display()
+                    ),
+                )
+            })?;
+            tracing::warn!(
+                path = %path.display(),
+                was = format_args!("{found:o}"),
+                now = format_args!("{:o}", found & mode),
+                "was open to other users; made owner-only"
+            );
+        }
+        Ok(())
     }
 
     pub fn root(&self) -> &Path {

@@ -281,3 +281,38 @@ async fn sighup_reloads_the_certificate_and_keeps_it_when_the_new_one_is_bad() {
     server.signal("TERM");
     assert_eq!(server.wait().code(), Some(0), "{}", server.log());
 }
+
+#[test]
+fn a_data_directory_open_to_others_is_made_owner_only_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        config_text(dir.path(), ""),
+    )
+    .unwrap();
+    let made = Binary::run(
+        dir.path(),
+        &["bureau", "add", "--client-number", "K1", "--name", "Bakker"],
+    );
+    assert!(made.status.success());
+    let data = dir.path().join("data");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // As a careless copy or `chmod -R 755` would leave it.
+    for (path, loose) in [
+        (data.clone(), 0o755),
+        (data.join("files"), 0o777),
+        (data.join("loondossier.db"), 0o644),
+        (data.join("secret.key"), 0o644),
+    ] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(loose)).unwrap();
+    }
+    let server = Binary::serve(dir.path(), &[]);
+    server.url();
+    let log = server.log();
+    assert!(log.contains("made owner-only"), "{log}");
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("files")), 0o700);
+    assert_eq!(mode(&data.join("loondossier.db")), 0o600);
+    assert_eq!(mode(&data.join("secret.key")), 0o600);
+}
