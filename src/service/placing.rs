@@ -119,6 +119,7 @@ impl Services {
             .as_deref()
             .map(super::files::clean_file_name)
             .filter(|n| !n.is_empty())
+            .map(|n| super::files::with_extension_of(&n, media_type))
             .unwrap_or_else(|| {
                 let extension = match media_type {
                     "application/xml" => "xml",

@@ -547,6 +547,19 @@ async fn file_names_round_trip_exactly_as_the_browser_had_them() {
             "Loon%20%22maart%22%202026.pdf",
         ),
         ("100%.pdf", "100%.pdf", "100%.pdf", "100%25.pdf"),
+        // A PDF named as a web page ends in .pdf; a right-to-left override goes.
+        (
+            "rapport.html",
+            "rapport.html.pdf",
+            "rapport.html.pdf",
+            "rapport.html.pdf",
+        ),
+        (
+            "loon\u{202E}fdp.exe",
+            "loonfdp.exe.pdf",
+            "loonfdp.exe.pdf",
+            "loonfdp.exe.pdf",
+        ),
         (
             "Jaaropgaaf%0A2025 – €.pdf",
             "Jaaropgaaf\n2025 – €.pdf",
