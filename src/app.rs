@@ -304,6 +304,8 @@ fn open_services(
     };
     let settings = Settings {
         upload_max_bytes: config.upload_max_bytes,
+        upload_quota_bytes: config.upload_quota_bytes,
+        upload_max_files: config.upload_max_files,
         sessions: SessionLimits {
             idle: chrono::Duration::from_std(config.security.session_idle).unwrap_or_default(),
             absolute: chrono::Duration::from_std(config.security.session_max).unwrap_or_default(),

@@ -63,6 +63,8 @@ pub struct SecuritySection {
 #[serde(deny_unknown_fields)]
 pub struct UploadsSection {
     pub max_size_mb: Option<Spanned<i64>>,
+    pub max_files: Option<Spanned<i64>>,
+    pub quota_mb: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

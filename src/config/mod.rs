@@ -66,6 +66,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The largest file a user may upload through the browser, in bytes.
     pub upload_max_bytes: u64,
+    /// The most files one upload form may carry.
+    pub upload_max_files: usize,
+    /// The most a dossier's own uploads may take together, in bytes.
+    pub upload_quota_bytes: u64,
     pub security: SecurityConfig,
     /// Payroll-software backups kept per client.
     pub backups_keep: usize,

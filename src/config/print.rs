@@ -63,6 +63,8 @@ struct Security {
 #[derive(Serialize)]
 struct Uploads {
     max_size_mb: u64,
+    max_files: usize,
+    quota_mb: u64,
 }
 
 #[derive(Serialize)]
@@ -142,6 +144,8 @@ impl Config {
             }),
             uploads: Uploads {
                 max_size_mb: self.upload_max_bytes / (1024 * 1024),
+                max_files: self.upload_max_files,
+                quota_mb: self.upload_quota_bytes / (1024 * 1024),
             },
             security: Security {
                 session_idle_minutes: self.security.session_idle.as_secs() / 60,

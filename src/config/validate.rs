@@ -69,11 +69,24 @@ impl Validator<'_> {
             });
         }
         let smtp = raw.smtp.map(|s| self.smtp(s)).transpose()?;
+        let uploads = raw.uploads.unwrap_or_default();
         let upload_max_mb: u64 = self.ranged(
             "[uploads] max_size_mb",
-            raw.uploads.unwrap_or_default().max_size_mb.as_ref(),
+            uploads.max_size_mb.as_ref(),
             20,
             1..=2048,
+        )?;
+        let upload_max_files: usize = self.ranged(
+            "[uploads] max_files",
+            uploads.max_files.as_ref(),
+            20,
+            1..=1000,
+        )?;
+        let upload_quota_mb: u64 = self.ranged(
+            "[uploads] quota_mb",
+            uploads.quota_mb.as_ref(),
+            500,
+            1..=1_048_576,
         )?;
         let security = self.security(raw.security.unwrap_or_default())?;
         let backups = raw.backups.unwrap_or_default();
@@ -109,6 +122,8 @@ impl Validator<'_> {
             tls,
             smtp,
             upload_max_bytes: upload_max_mb * 1024 * 1024,
+            upload_max_files,
+            upload_quota_bytes: upload_quota_mb * 1024 * 1024,
             security,
             backups_keep,
             retention,

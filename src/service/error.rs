@@ -21,6 +21,9 @@ pub enum ServiceError {
     TooLarge { limit: u64 },
     #[error("this type of file is not accepted; use PDF, PNG or JPEG")]
     UnsupportedType,
+    /// The dossier's own uploads would take more than `[uploads] quota_mb` (`limit`, bytes).
+    #[error("file: the space for your own files ({limit} bytes) is full; delete some first")]
+    QuotaFull { limit: u64 },
     /// The upload has no bytes; `field` names where the file was expected.
     #[error("{field}: the file is empty (0 bytes)")]
     EmptyFile { field: &'static str },

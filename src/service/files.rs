@@ -223,9 +223,24 @@ impl Services {
         if file_name.is_empty() {
             return Err(ServiceError::invalid("file", "the file has no name"));
         }
-        let limit = self.settings.upload_max_bytes;
+        let quota = self.settings.upload_quota_bytes;
+        let used = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(documents::upload_bytes(conn, dossier)?)
+            })
+            .await?;
+        let room = quota.saturating_sub(used);
+        if room == 0 {
+            return Err(ServiceError::QuotaFull { limit: quota });
+        }
+        // Streamed no further than the room left: a full quota stops the upload, not the disk.
+        let limit = self.settings.upload_max_bytes.min(room);
         let (sniffing, found) = Sniffing::new(body, UPLOAD_TYPES);
         let stored = self.blobs.put(sniffing, limit).await.map_err(|e| match e {
+            BlobError::TooLarge { .. } if limit < self.settings.upload_max_bytes => {
+                ServiceError::QuotaFull { limit: quota }
+            }
             BlobError::TooLarge { limit } => ServiceError::TooLarge { limit },
             BlobError::Body(cause) if cause.is::<Rejected>() => ServiceError::UnsupportedType,
             BlobError::Body(cause) if cause.is::<Empty>() => {
@@ -272,6 +287,10 @@ impl Services {
         let written = self
             .store
             .write(move |tx| -> Result<_, ServiceError> {
+                // Asked again where it counts: two uploads at once share the room.
+                if documents::upload_bytes(tx, dossier)? + document.size > quota {
+                    return Err(ServiceError::QuotaFull { limit: quota });
+                }
                 let key = documents::insert(tx, &document)?;
                 // One's own upload is not news to oneself.
                 if let Some(account) = document.uploaded_by {

@@ -75,6 +75,10 @@ pub struct Credentials {
 pub struct Settings {
     /// The largest file a user may upload through the browser.
     pub upload_max_bytes: u64,
+    /// The most a dossier's own uploads may take together, in bytes (`[uploads] quota_mb`).
+    pub upload_quota_bytes: u64,
+    /// The most files one upload form may carry (`[uploads] max_files`).
+    pub upload_max_files: usize,
     pub sessions: SessionLimits,
     /// Roles that must use a second factor.
     pub require_2fa: Vec<Role>,
@@ -96,6 +100,8 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             upload_max_bytes: 20 * 1024 * 1024,
+            upload_quota_bytes: 500 * 1024 * 1024,
+            upload_max_files: 20,
             sessions: SessionLimits::default(),
             require_2fa: vec![Role::Bureau, Role::Employer],
             public_url: "http://127.0.0.1:8080".to_owned(),

@@ -119,6 +119,18 @@ fn dossier_match(dossier: Dossier) -> (&'static str, i64) {
     }
 }
 
+/// The bytes the dossier's own uploads take (those not deleted), for the upload quota.
+pub fn upload_bytes(conn: &Connection, dossier: Dossier) -> Result<u64, StoreError> {
+    let (clause, key) = dossier_match(dossier);
+    let total: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT coalesce(sum(d.size), 0) FROM documents d \
+             WHERE {clause} AND d.origin = 'upload' AND d.deleted_at IS NULL"
+        ))?
+        .query_row(rusqlite::named_params! { ":dossier": key }, |r| r.get(0))?;
+    Ok(total.unsigned_abs())
+}
+
 pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, StoreError> {
     let (kind, bureau, employer, employee) = match doc.dossier {
         Dossier::Bureau(b) => ("bureau", Some(b.0), None, None),

@@ -644,3 +644,32 @@ async fn an_empty_file_is_refused_as_empty_in_the_browser_and_the_api() {
     assert_eq!(document_links(&owner).await.len(), before, "nothing stored");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn one_upload_carries_at_most_max_files() {
+    let app = TestApp::start_with("[uploads]\nmax_files = 2\n").await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let csrf = owner.page_csrf().await;
+    let before = document_links(&owner).await.len();
+    let pdf = b"%PDF-1.7\n%%EOF\n".to_vec();
+    let files: Vec<(String, Vec<u8>)> = (1..=3)
+        .map(|n| (format!("bon-{n}.pdf"), pdf.clone()))
+        .collect();
+    let named: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let response = owner
+        .post_multipart(
+            "/documenten/upload",
+            upload_form(&csrf, "expense_claim", &named),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("ten hoogste 2 bestanden"), "{text}");
+    assert!(
+        text.contains("De 2 bestand(en) daarvoor zijn wel opgeslagen"),
+        "{text}"
+    );
+    assert_eq!(document_links(&owner).await.len(), before + 2);
+    app.stop().await;
+}

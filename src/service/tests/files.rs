@@ -317,3 +317,32 @@ async fn self_administering_employer_runs_its_own_payroll() {
         .unwrap_err();
     assert!(matches!(err, ServiceError::UnsupportedType));
 }
+
+#[tokio::test]
+async fn own_uploads_stay_within_the_quota_and_a_refused_one_leaves_nothing() {
+    let settings = Settings {
+        upload_quota_bytes: 100,
+        ..Settings::default()
+    };
+    let w = world_with(settings).await;
+    let files_before = w.stored_files();
+    let pdf = |n: usize| {
+        let mut bytes = b"%PDF-1.7 ".to_vec();
+        bytes.resize(n, b'x');
+        bytes
+    };
+    w.upload(w.e1, "een.pdf", &pdf(60)).await.unwrap();
+    let full = w.upload(w.e1, "twee.pdf", &pdf(60)).await.unwrap_err();
+    assert!(
+        matches!(full, ServiceError::QuotaFull { limit: 100 }),
+        "{full}"
+    );
+    assert_eq!(
+        w.stored_files(),
+        files_before + 1,
+        "the refused file is not kept"
+    );
+    // Another dossier has its own room; what fits still goes in.
+    w.upload(w.e2, "een.pdf", &pdf(60)).await.unwrap();
+    w.upload(w.e1, "klein.pdf", &pdf(40)).await.unwrap();
+}

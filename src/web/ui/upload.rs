@@ -20,16 +20,13 @@ use crate::web::views::{self, Site};
 
 /// Room for the small fields and the multipart framing around the files.
 const FORM_OVERHEAD: u64 = 64 * 1024;
-/// At most this many files per upload.
-const MAX_FILES: u64 = 20;
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
-    let limit = state
-        .services
-        .settings()
+    let settings = state.services.settings();
+    let limit = settings
         .upload_max_bytes
         .saturating_add(FORM_OVERHEAD)
-        .saturating_mul(MAX_FILES);
+        .saturating_mul(settings.upload_max_files as u64);
     warp::post()
         .and(warp::path!("documenten" / "upload"))
         .and(visit(state.clone()))
@@ -108,6 +105,19 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
                 if file_name.is_empty() {
                     // The browser sends an empty part when no file was chosen.
                     continue;
+                }
+                let most = state.services.settings().upload_max_files;
+                if stored >= most {
+                    // Counted, not just bounded by bytes: a thousand tiny files are a flood too.
+                    let earlier = fill(visit.site.t().upload_partial, &[&stored]);
+                    return page(
+                        &visit.site,
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        &format!(
+                            "{}{earlier}",
+                            fill(visit.site.t().upload_too_many, &[&most])
+                        ),
+                    );
                 }
                 let body = part.stream();
                 let request = UploadRequest { kind, file_name };
@@ -190,6 +200,10 @@ fn refused(site: &Site, error: &ServiceError, stored: usize) -> Response {
             t.upload_bad_type.to_owned(),
         ),
         ServiceError::EmptyFile { .. } => (StatusCode::BAD_REQUEST, t.upload_empty.to_owned()),
+        ServiceError::QuotaFull { limit } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            fill(t.upload_quota_full, &[&(limit / (1024 * 1024))]),
+        ),
         ServiceError::Invalid { .. } => (StatusCode::BAD_REQUEST, t.upload_invalid.to_owned()),
         ServiceError::NotFound | ServiceError::Forbidden(_) => {
             (StatusCode::FORBIDDEN, t.upload_not_here.to_owned())
