@@ -74,7 +74,8 @@ impl Services {
         let event = self.profile_event(session, AuditAction::UsernameChange, ctx, None);
         let base = self.public_url();
         let now = self.clock.now();
-        self.store
+        let changed = self
+            .store
             .write(move |tx| -> Result<(), ServiceError> {
                 if !store_accounts::set_username(tx, account, &username)? {
                     return Err(ServiceError::invalid(
@@ -85,7 +86,11 @@ impl Services {
                 audit::append(tx, &[event])?;
                 tell_account(tx, &base, account, AccountChange::Username, None, now)
             })
-            .await
+            .await;
+        if matches!(changed, Err(ServiceError::Invalid { .. })) {
+            self.count_probe(session, ctx).await?;
+        }
+        changed
     }
 
     /// "nl" or "en".

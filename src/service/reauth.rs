@@ -11,7 +11,7 @@ use crate::auth::password;
 use crate::domain::AccountKey;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::mail::messages::{AccountChange, Mail};
-use crate::store::{accounts as store_accounts, outbox, throttle};
+use crate::store::{accounts as store_accounts, outbox};
 
 /// What wrong passwords given for a change are counted against: the account (and, as for
 /// signing in, the client address). A borrowed session can thus not be used to guess it.
@@ -49,13 +49,10 @@ impl Services {
                 .await
                 .map_err(|_| ServiceError::Busy)?;
         if matched {
-            return self
-                .store
-                .write(move |tx| -> Result<(), ServiceError> {
-                    throttle::clear(tx, &subject)?;
-                    Ok(())
-                })
-                .await;
+            // Earlier failures are not cleared by a right password (they decay after a quiet
+            // hour): usernames found taken count here too, and a right password must not
+            // reset that count.
+            return Ok(());
         }
         let event = AuditEvent {
             at: self.clock.now(),
@@ -69,6 +66,19 @@ impl Services {
         self.audit.record(event, None).await;
         self.record_failure(subject, addr).await?;
         Err(ServiceError::WrongPassword)
+    }
+
+    /// Counts an answer that told the account something about another one (the username it
+    /// asked for is taken) like a wrong password: looking for usernames through Profiel meets
+    /// the same growing delays as guessing passwords at the sign-in form.
+    pub(super) async fn count_probe(
+        &self,
+        session: &CurrentSession,
+        context: RequestContext,
+    ) -> Result<(), ServiceError> {
+        let addr = context.client_addr.map(|a| format!("addr:{a}"));
+        self.record_failure(reauth_subject(session.account), addr)
+            .await
     }
 }
 

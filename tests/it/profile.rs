@@ -265,3 +265,40 @@ async fn the_strength_hint_rates_passwords() {
     assert_eq!(browser.get(script).await.status(), StatusCode::OK);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn looking_for_usernames_through_profiel_is_throttled_like_sign_in() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1");
+    let browser = Browser::signed_in(&app, employee).await;
+    let csrf = csrf_in(&browser.get("/profiel").await.text().await.unwrap());
+    let ask = |name: &'static str| {
+        let browser = browser.clone();
+        let csrf = csrf.clone();
+        let password = employee.password.clone();
+        async move {
+            browser
+                .post_form(
+                    "/profiel/gebruikersnaam",
+                    &[("csrf", &csrf), ("username", name), ("password", &password)],
+                )
+                .await
+                .status()
+        }
+    };
+    for name in [
+        "demo-bureau",
+        "demo-werkgever-1",
+        "demo-werkgever-2",
+        "demo-werknemer-2",
+        "DEMO-BUREAU",
+    ] {
+        assert_eq!(ask(name).await, StatusCode::BAD_REQUEST, "{name} is taken");
+    }
+    // After five answers about other accounts the next waits, even with the right password.
+    assert_eq!(ask("een-vrije-naam").await, StatusCode::TOO_MANY_REQUESTS);
+    app.clock.advance(chrono::Duration::seconds(3));
+    assert_eq!(ask("een-vrije-naam").await, StatusCode::OK);
+    app.stop().await;
+}

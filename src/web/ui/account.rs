@@ -292,14 +292,16 @@ where
     if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
         return not_genuine(&visit.site);
     }
-    // Whatever happens, the visitor sees the same page: no telling which addresses we know.
-    if let Err(e) = state
-        .services
-        .forgot_username(visit.context, &form.email)
-        .await
-    {
-        tracing::error!(error = %e, "forgot-username request failed");
-    }
+    // Whatever happens, the visitor sees the same page at the same moment: the work (finding
+    // accounts, queueing mail) goes on after the answer, so neither the page nor its timing
+    // tells which addresses we know.
+    let services = std::sync::Arc::clone(&state.services);
+    let context = visit.context;
+    tokio::spawn(async move {
+        if let Err(e) = services.forgot_username(context, &form.email).await {
+            tracing::error!(error = %e, "forgot-username request failed");
+        }
+    });
     forgot_page(&state, &visit, false, true)
 }
 
@@ -316,13 +318,14 @@ where
     if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
         return not_genuine(&visit.site);
     }
-    if let Err(e) = state
-        .services
-        .forgot_password(visit.context, &form.username)
-        .await
-    {
-        tracing::error!(error = %e, "forgot-password request failed");
-    }
+    // As for usernames: the answer does not wait for the work, so its timing tells nothing.
+    let services = std::sync::Arc::clone(&state.services);
+    let context = visit.context;
+    tokio::spawn(async move {
+        if let Err(e) = services.forgot_password(context, &form.username).await {
+            tracing::error!(error = %e, "forgot-password request failed");
+        }
+    });
     forgot_page(&state, &visit, true, true)
 }
 
