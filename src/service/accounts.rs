@@ -67,11 +67,30 @@ impl Services {
     }
 
     /// The strength hint for the form: 0 (weak) to 4, and whether the policy would accept it
-    /// (judged without personal words, which the real check adds).
-    pub fn password_strength(&self, password: &str) -> (u8, bool) {
-        let score = policy::strength(password, &Default::default());
-        let acceptable = policy::check(password, MIN_CHARS_WITH_2FA, &Default::default()).is_ok();
-        (score, acceptable)
+    /// (judged without personal words, which the real check adds). Each client address gets
+    /// [`STRENGTH_PER_MINUTE`] a minute ([`ServiceError::Throttled`] beyond), and the work runs
+    /// on the blocking pool, a few at a time: it costs tens of milliseconds of CPU.
+    pub async fn password_strength(
+        &self,
+        context: RequestContext,
+        password: String,
+    ) -> Result<(u8, bool), ServiceError> {
+        self.strength_allowance
+            .take(context.client_addr, self.clock.now())
+            .map_err(|retry_after_secs| ServiceError::Throttled { retry_after_secs })?;
+        let _turn = self
+            .strength_turns
+            .acquire()
+            .await
+            .map_err(|_| ServiceError::Busy)?;
+        tokio::task::spawn_blocking(move || {
+            let score = policy::strength(&password, &Default::default());
+            let acceptable =
+                policy::check(&password, MIN_CHARS_WITH_2FA, &Default::default()).is_ok();
+            (score, acceptable)
+        })
+        .await
+        .map_err(|_| ServiceError::Busy)
     }
 
     /// The minimum length for the account with this username (the strictest when unknown).
@@ -109,6 +128,10 @@ impl Services {
         Ok(())
     }
 }
+
+/// Strength hints per client address per minute: plenty for typing (the page asks after a
+/// pause), too few to use the portal as a free CPU.
+pub const STRENGTH_PER_MINUTE: u32 = 60;
 
 /// What writing a mail with a link needs: the portal's address, and the key that seals a
 /// link's secret in the outbox until the mail is sent.

@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 /// A remembered answer to an idempotent API call.
 pub use crate::store::api_tokens::Remembered;
-pub use accounts::{LinkState, PasswordChangeError};
+pub use accounts::{LinkState, PasswordChangeError, STRENGTH_PER_MINUTE};
 pub use admin::StaffAdded;
 pub use backups::BackupInfo;
 pub use details::PartyDetails;
@@ -126,6 +126,10 @@ pub struct Services {
     settings: Settings,
     /// Where users reach the portal; fixed once the listener is bound when not configured.
     public_url: Arc<std::sync::RwLock<String>>,
+    /// Strength hints per client address ([`accounts::STRENGTH_PER_MINUTE`]).
+    strength_allowance: Arc<throttle::Allowance>,
+    /// Strength hints computed at once (one per core).
+    strength_turns: Arc<tokio::sync::Semaphore>,
 }
 
 /// What `/healthz` reports.
@@ -161,6 +165,10 @@ impl Services {
             passwords: credentials.passwords,
             sealer: credentials.sealer,
             public_url: Arc::new(std::sync::RwLock::new(settings.public_url.clone())),
+            strength_allowance: Arc::new(throttle::Allowance::new(accounts::STRENGTH_PER_MINUTE)),
+            strength_turns: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
             store,
             blobs,
             clock,

@@ -96,6 +96,63 @@ impl Services {
     }
 }
 
+/// An allowance per client address, kept in memory, for requests that are cheap to send and
+/// costly to answer (the password-strength hint, ~40 ms of CPU each): `per_minute` per
+/// address. At most [`Allowance::MAX_CLIENTS`] addresses are remembered; when that many have
+/// asked within the minute, new ones wait too, so a flood from many addresses costs bounded
+/// memory and time.
+/// Who asks: the client address, if known.
+type Client = Option<std::net::IpAddr>;
+/// When the client's current minute began, and how many requests it made in it.
+type Window = (chrono::DateTime<chrono::Utc>, u32);
+
+#[derive(Debug)]
+pub(super) struct Allowance {
+    per_minute: u32,
+    used: std::sync::Mutex<std::collections::HashMap<Client, Window>>,
+}
+
+impl Allowance {
+    const MAX_CLIENTS: usize = 10_000;
+
+    pub(super) fn new(per_minute: u32) -> Self {
+        Self {
+            per_minute,
+            used: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Takes one request's share for `client` at `now`; `Err(seconds)` to wait when its
+    /// minute's allowance is used up.
+    pub(super) fn take(
+        &self,
+        client: Option<std::net::IpAddr>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), u64> {
+        let minute = Duration::minutes(1);
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if used.len() >= Self::MAX_CLIENTS && !used.contains_key(&client) {
+            used.retain(|_, (since, _)| now - *since < minute);
+            if used.len() >= Self::MAX_CLIENTS {
+                return Err(60);
+            }
+        }
+        let entry = used.entry(client).or_insert((now, 0));
+        if now - entry.0 >= minute {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.per_minute {
+            let wait = (entry.0 + minute - now).num_seconds().max(1);
+            return Err(u64::try_from(wait).unwrap_or(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +165,21 @@ mod tests {
         assert_eq!(delay(13, 4), Duration::seconds(512));
         assert_eq!(delay(14, 4), LONGEST_DELAY);
         assert_eq!(delay(500, 4), LONGEST_DELAY);
+    }
+
+    #[test]
+    fn an_allowance_is_per_address_and_per_minute() {
+        let allowance = Allowance::new(3);
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let a = Some("192.0.2.1".parse().unwrap());
+        let b = Some("192.0.2.2".parse().unwrap());
+        for _ in 0..3 {
+            allowance.take(a, at).unwrap();
+        }
+        assert_eq!(allowance.take(a, at + Duration::seconds(20)), Err(40));
+        allowance.take(b, at).unwrap();
+        allowance.take(a, at + Duration::seconds(60)).unwrap();
     }
 }

@@ -302,3 +302,31 @@ async fn looking_for_usernames_through_profiel_is_throttled_like_sign_in() {
     assert_eq!(ask("een-vrije-naam").await, StatusCode::OK);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_strength_hint_is_bounded_per_client() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    let ask = || {
+        let client = browser.client.clone();
+        let url = format!("{}/wachtwoord-sterkte", browser.base);
+        async move {
+            client
+                .post(url)
+                .form(&[("password", "zeven groene kikkers")])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let per_minute = loondossier::service::STRENGTH_PER_MINUTE;
+    for _ in 0..per_minute {
+        assert_eq!(ask().await.status(), StatusCode::OK);
+    }
+    let refused = ask().await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    app.clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(ask().await.status(), StatusCode::OK);
+    app.stop().await;
+}

@@ -257,11 +257,29 @@ where
         Err(page) => return page,
     };
     let password: String = form.password.chars().take(128).collect();
-    let (score, acceptable) = state.services.password_strength(&password);
-    respond::json(
-        StatusCode::OK,
-        &serde_json::json!({ "score": score, "acceptable": acceptable }),
-    )
+    match state
+        .services
+        .password_strength(visit.context, password)
+        .await
+    {
+        Ok((score, acceptable)) => respond::json(
+            StatusCode::OK,
+            &serde_json::json!({ "score": score, "acceptable": acceptable }),
+        ),
+        Err(ServiceError::Throttled { retry_after_secs }) => {
+            let mut response = respond::json(
+                StatusCode::TOO_MANY_REQUESTS,
+                &serde_json::json!({ "retry_after": retry_after_secs }),
+            );
+            if let Ok(value) = warp::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response
+                    .headers_mut()
+                    .insert(warp::http::header::RETRY_AFTER, value);
+            }
+            response
+        }
+        Err(e) => respond::internal(&visit.site, &e),
+    }
 }
 
 fn forgot_page(state: &WebState, visit: &Visit, password: bool, sent: bool) -> Response {
