@@ -306,6 +306,7 @@ fn open_services(
         upload_max_bytes: config.upload_max_bytes,
         upload_quota_bytes: config.upload_quota_bytes,
         upload_max_files: config.upload_max_files,
+        end_sessions_on_address_change: config.security.end_sessions_on_address_change,
         sessions: SessionLimits {
             idle: chrono::Duration::from_std(config.security.session_idle).unwrap_or_default(),
             absolute: chrono::Duration::from_std(config.security.session_max).unwrap_or_default(),

@@ -57,6 +57,7 @@ pub struct SecuritySection {
     pub argon2_iterations: Option<Spanned<i64>>,
     pub argon2_parallelism: Option<Spanned<i64>>,
     pub trusted_proxies: Option<Spanned<Vec<String>>>,
+    pub end_sessions_on_address_change: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -113,6 +113,9 @@ pub struct SecurityConfig {
     pub argon2_parallelism: u32,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// When payroll software changes the address of an account someone already activated,
+    /// its sessions end (the activation may have been by whoever got the wrong address).
+    pub end_sessions_on_address_change: bool,
 }
 
 /// How long data is kept: what the retention jobs remove, and when.

@@ -58,6 +58,7 @@ struct Security {
     argon2_iterations: u32,
     argon2_parallelism: u32,
     trusted_proxies: Vec<String>,
+    end_sessions_on_address_change: bool,
 }
 
 #[derive(Serialize)]
@@ -165,6 +166,7 @@ impl Config {
                     .iter()
                     .map(ToString::to_string)
                     .collect(),
+                end_sessions_on_address_change: self.security.end_sessions_on_address_change,
             },
             backups: Backups {
                 keep: self.backups_keep,

@@ -289,6 +289,7 @@ impl Validator<'_> {
                 1..=64,
             )?,
             trusted_proxies,
+            end_sessions_on_address_change: s.end_sessions_on_address_change.unwrap_or(true),
         })
     }
 

@@ -159,6 +159,9 @@ pub enum AccountChange {
     PrivateEmail,
     TwoFactor,
     RecoveryCodes,
+    /// The employer's or bureau's payroll software changed the account's e-mail address
+    /// (told to the old and the new address).
+    ContactEmail,
 }
 
 /// The context outbox fields are sealed under (a sealed value opens only in its context).
@@ -349,6 +352,10 @@ fn words(mail: &Mail, english: bool, site: &str) -> Words {
                 AccountChange::TwoFactor => (
                     "is de twee-stapsverificatie van uw account (opnieuw) ingesteld",
                     "two-step verification was (re)set for your account",
+                ),
+                AccountChange::ContactEmail => (
+                    "is het e-mailadres van uw account gewijzigd door uw werkgever of administratiekantoor; e-mails over aanmelden gaan voortaan naar het nieuwe adres",
+                    "your employer or payroll bureau changed the e-mail address of your account; sign-in e-mail now goes to the new address",
                 ),
                 AccountChange::RecoveryCodes => (
                     "zijn nieuwe herstelcodes voor uw account gemaakt; de oude werken niet meer",

@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 
 use super::ServiceError;
 use super::accounts::{LinkMail, issue_link};
+use super::reauth::tell_account;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{Account, AccountParty, Username};
 use crate::domain::{DocumentKind, Dossier};
+use crate::mail::messages::AccountChange;
 use crate::mail::messages::Mail;
 use crate::store::accounts::{self as store_accounts, AccountInsertError, NewAccount};
 use crate::store::links::{self, Purpose};
@@ -136,20 +138,42 @@ fn welcome(
     Ok(())
 }
 
-/// After a sync changed a party's contact address: if its account never set a password, the
-/// old links die and the welcome mails go again, to the new address. The username stays.
+/// After a sync changed a party's contact address from `old`. If its account never set a
+/// password, the old links die and the welcome mails go again, to the new address (the
+/// username stays). If someone already activated it, both addresses are told, pending reset
+/// links die and, with `end_sessions`, its sessions end: the activation may have been by
+/// whoever got a mistyped address.
 pub(super) fn after_address_change(
     tx: &Transaction<'_>,
     mail: &LinkMail,
     party: AccountParty,
+    old: &str,
+    end_sessions: bool,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let Some(account) = store_accounts::account_of(tx, party)? else {
         return Ok(());
     };
-    if store_accounts::password_hash(tx, account.key)?.is_some() {
-        return Ok(());
-    }
     links::retire(tx, account.key, &[Purpose::Welcome, Purpose::Reset], now)?;
-    welcome(tx, mail, &account, now)
+    if store_accounts::password_hash(tx, account.key)?.is_none() {
+        return welcome(tx, mail, &account, now);
+    }
+    if end_sessions {
+        crate::store::sessions::delete_for_account(tx, account.key, None)?;
+    }
+    let change = AccountChange::ContactEmail;
+    tell_account(
+        tx,
+        &mail.base,
+        account.key,
+        change,
+        Some(old.to_owned()),
+        now,
+    )?;
+    // The new address too, unless a private one takes sign-in mail.
+    let addresses = store_accounts::mail_addresses(tx, account.key)?;
+    if addresses.private.is_none() {
+        tell_account(tx, &mail.base, account.key, change, None, now)?;
+    }
+    Ok(())
 }

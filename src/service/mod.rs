@@ -79,6 +79,8 @@ pub struct Settings {
     pub upload_quota_bytes: u64,
     /// The most files one upload form may carry (`[uploads] max_files`).
     pub upload_max_files: usize,
+    /// `[security] end_sessions_on_address_change`.
+    pub end_sessions_on_address_change: bool,
     pub sessions: SessionLimits,
     /// Roles that must use a second factor.
     pub require_2fa: Vec<Role>,
@@ -102,6 +104,7 @@ impl Default for Settings {
             upload_max_bytes: 20 * 1024 * 1024,
             upload_quota_bytes: 500 * 1024 * 1024,
             upload_max_files: 20,
+            end_sessions_on_address_change: true,
             sessions: SessionLimits::default(),
             require_2fa: vec![Role::Bureau, Role::Employer],
             public_url: "http://127.0.0.1:8080".to_owned(),

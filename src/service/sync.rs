@@ -107,6 +107,7 @@ impl Services {
         let client = client.clone();
         let now = self.clock.now();
         let mail = self.link_mail();
+        let end_sessions = self.settings.end_sessions_on_address_change;
         self.store
             .write(move |tx| -> Result<Synced, ServiceError> {
                 let existing = parties::employer_by_lhn(tx, &data.lhn)?;
@@ -122,11 +123,13 @@ impl Services {
                     (TokenScope::Employer(_), None) => None,
                 };
                 let (key, created) = parties::upsert_employer(tx, bureau, &data, now)?;
-                if existing.is_some_and(|r| r.data.email != data.email) {
+                if let Some(before) = existing.filter(|r| r.data.email != data.email) {
                     super::enrolment::after_address_change(
                         tx,
                         &mail,
                         AccountParty::Employer(key),
+                        before.data.email.as_str(),
+                        end_sessions,
                         now,
                     )?;
                 }
@@ -149,17 +152,20 @@ impl Services {
         let client = client.clone();
         let now = self.clock.now();
         let mail = self.link_mail();
+        let end_sessions = self.settings.end_sessions_on_address_change;
         self.store
             .write(move |tx| -> Result<Synced, ServiceError> {
                 let employer =
                     reachable_employer(tx, &client, &lhn)?.ok_or(ServiceError::NotFound)?;
                 let before = employee_by_number(tx, &employer, &data.personnel_number)?;
                 let (key, created) = parties::upsert_employee(tx, employer.key, &data, now)?;
-                if before.is_some_and(|e| e.data.work_email != data.work_email) {
+                if let Some(before) = before.filter(|e| e.data.work_email != data.work_email) {
                     super::enrolment::after_address_change(
                         tx,
                         &mail,
                         AccountParty::Employee(key),
+                        before.data.work_email.as_str(),
+                        end_sessions,
                         now,
                     )?;
                 }

@@ -401,6 +401,37 @@ async fn welcome_mails_follow_the_enrolment_rules() {
         .unwrap();
     assert_eq!(employees[0]["account_status"], "active");
     assert!(employees[0]["last_login_at"].is_string(), "{employees}");
+
+    // The address corrected again after someone activated the account: both addresses are
+    // told and its sessions end (whoever had the wrong address may have activated it).
+    let session = services
+        .sign_in(
+            Default::default(),
+            "n.bakker@active.example",
+            password,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(services.session(&session.id).await.unwrap().is_some());
+    let r = api
+        .put(
+            &api.bureau,
+            &format!("/employers/{LHN}/employees/1"),
+            &employee("n.bakker@juist.example"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let told: Vec<String> = api
+        .outbox("account_changed")
+        .into_iter()
+        .map(|m| m.to)
+        .collect();
+    assert_eq!(told, ["nieuw@active.example", "n.bakker@juist.example"]);
+    assert!(
+        services.session(&session.id).await.unwrap().is_none(),
+        "its sessions ended"
+    );
     api.app.stop().await;
 }
 
