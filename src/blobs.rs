@@ -70,14 +70,21 @@ pub struct Listed {
 }
 
 impl Listed {
-    fn of(entry: std::fs::DirEntry) -> std::io::Result<Self> {
-        let meta = entry.metadata()?;
-        Ok(Self {
+    /// The entry's details; `None` if it went between listing and looking (an upload's temp
+    /// file renamed into the store, a file removed after its row): not an error while
+    /// uploads and removals go on beside a check.
+    fn of(entry: std::fs::DirEntry) -> std::io::Result<Option<Self>> {
+        let meta = match entry.metadata() {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(Self {
             name: entry.file_name().to_string_lossy().into_owned(),
             path: entry.path(),
             size: meta.len(),
             modified: meta.modified()?,
-        })
+        }))
     }
 }
 
@@ -273,7 +280,7 @@ impl BlobStore {
                 continue;
             }
             for entry in std::fs::read_dir(shard.path())? {
-                out.push(Listed::of(entry?)?);
+                out.extend(Listed::of(entry?)?);
             }
         }
         Ok(out)
@@ -281,9 +288,11 @@ impl BlobStore {
 
     /// Every file in `tmp/`: uploads in progress, or left by a crash. Blocking.
     pub fn list_temporary(&self) -> std::io::Result<Vec<Listed>> {
-        std::fs::read_dir(&self.tmp)?
-            .map(|entry| Listed::of(entry?))
-            .collect()
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&self.tmp)? {
+            out.extend(Listed::of(entry?)?);
+        }
+        Ok(out)
     }
 
     /// Counts the stored files and their total size (walks the shards; for status and checks).

@@ -178,7 +178,8 @@ impl DataDir {
             .map(|d| (d, 0o700))
             .chain(files.iter().map(|f| (f, 0o600)));
         for (path, mode) in wanted {
-            let found = match fs::symlink_metadata(path) {
+            // The mode of what a symbolic link points at (a link's own mode is always 777).
+            let found = match fs::metadata(path) {
                 Ok(meta) => meta.permissions().mode() & 0o777,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(e),

@@ -32,7 +32,8 @@ pub fn link_or_copy(from: &Path, to: &Path, mode: u32) -> std::io::Result<()> {
     }
 }
 
-/// Copies `source` into a new file at `path` (created exclusively with `mode`), synced.
+/// Copies `source` into a new file at `path` (created exclusively, owner-only; given `mode`
+/// once written), synced.
 /// Returns its size in bytes and its SHA-256. Streams in 256 KiB blocks: backups can be
 /// gigabytes. A failed copy removes the partial new file (never anything else).
 pub fn copy_new(mut source: File, path: &Path, mode: u32) -> std::io::Result<(u64, [u8; 32])> {
@@ -63,11 +64,6 @@ pub fn copy_new(mut source: File, path: &Path, mode: u32) -> std::io::Result<(u6
         let _ = std::fs::remove_file(path);
     }
     copied
-}
-
-/// Syncs a directory, making the entries made or removed in it durable.
-pub fn sync_dir(path: &Path) -> std::io::Result<()> {
-    File::open(path)?.sync_all()
 }
 
 #[cfg(test)]

@@ -71,9 +71,30 @@ pub struct MailRound {
 const MAIL_ROUND_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl MailRound {
-    /// Queues due new-document notices, then sends what is due.
+    /// Queues due new-document notices, then sends what is due; waits up to a minute for a
+    /// round under way elsewhere.
     pub async fn run(&self, services: &Services) -> Result<JobReport, ServiceError> {
         let _one_at_a_time = services.lock_task(Task::MailRound, MAIL_ROUND_WAIT).await?;
+        self.round(services).await
+    }
+
+    /// A round only if no other is under way (`None` then): the mail worker's every-few-
+    /// seconds turn, which never waits for the scheduled job or `jobs run outbox`.
+    pub async fn run_if_free(
+        &self,
+        services: &Services,
+    ) -> Result<Option<JobReport>, ServiceError> {
+        match services
+            .lock_task(Task::MailRound, std::time::Duration::ZERO)
+            .await
+        {
+            Ok(_one_at_a_time) => self.round(services).await.map(Some),
+            Err(ServiceError::Maintenance(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn round(&self, services: &Services) -> Result<JobReport, ServiceError> {
         let queued = services.queue_notifications().await?;
         let round = services
             .deliver_outbox(&self.mailer, self.give_up_after)

@@ -30,8 +30,8 @@ pub fn mailer(config: &SmtpConfig) -> Result<Mailer, String> {
 /// Sends due mail every [`POLL`] until `stop` turns true; a round in progress finishes first.
 pub async fn run(services: Arc<Services>, mail: MailRound, mut stop: watch::Receiver<bool>) {
     loop {
-        match mail.run(&services).await {
-            Ok(round) if round.count > 0 => {
+        match mail.run_if_free(&services).await {
+            Ok(Some(round)) if round.count > 0 => {
                 tracing::info!(messages = round.count, notes = ?round.notes, "mail round");
             }
             Ok(_) => {}

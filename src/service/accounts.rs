@@ -2,6 +2,8 @@
 //! and the "forgot username" and "forgot password" requests. Mail goes to the outbox in the
 //! same transaction; answers never reveal whether an account exists.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 
 use super::files::{RequestContext, actor_label};
@@ -78,12 +80,14 @@ impl Services {
         self.strength_allowance
             .take(context.client_addr, self.clock.now())
             .map_err(|retry_after_secs| ServiceError::Throttled { retry_after_secs })?;
-        let _turn = self
-            .strength_turns
-            .acquire()
+        // Owned and moved into the work: a client that hangs up does not free its turn while
+        // the work still runs.
+        let turn = Arc::clone(&self.strength_turns)
+            .acquire_owned()
             .await
             .map_err(|_| ServiceError::Busy)?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let score = policy::strength(&password, &Default::default());
             let acceptable =
                 policy::check(&password, MIN_CHARS_WITH_2FA, &Default::default()).is_ok();

@@ -195,18 +195,22 @@ impl Services {
     ) -> Result<OpenedDocument, ServiceError> {
         let row = self.backup_row(client, id).await?;
         let event = self.backup_event(client, AuditAction::Download, id, ctx);
-        self.open_backup_row(row, event).await
+        self.open_backup_row(row, event, ctx.head_only).await
     }
 
-    /// A backup's file as a download; the audit event is written once the file opened.
+    /// A backup's file as a download; the audit event is written once the file opened (not
+    /// for a HEAD, which sends no bytes).
     async fn open_backup_row(
         &self,
         row: BackupRow,
         event: AuditEvent,
+        head_only: bool,
     ) -> Result<OpenedDocument, ServiceError> {
         let file = FileId::parse(&row.file_id).ok_or(BlobError::NotFound)?;
         let (file, size) = self.blobs.open(file).await?;
-        self.audit.record(event, None).await;
+        if !head_only {
+            self.audit.record(event, None).await;
+        }
         Ok(OpenedDocument {
             id: row.public_id,
             file,
@@ -293,7 +297,7 @@ impl Services {
             .pop()
             .ok_or(ServiceError::NotFound)?;
         let event = self.audit_event(actor, AuditAction::Download, id, ctx, None);
-        self.open_backup_row(row, event).await
+        self.open_backup_row(row, event, ctx.head_only).await
     }
 
     /// Deletes the selected backups: if one of them is not the actor's, none is deleted.

@@ -154,10 +154,12 @@ pub(super) fn after_address_change(
     let Some(account) = store_accounts::account_of(tx, party)? else {
         return Ok(());
     };
-    links::retire(tx, account.key, &[Purpose::Welcome, Purpose::Reset], now)?;
     if store_accounts::password_hash(tx, account.key)?.is_none() {
+        links::retire(tx, account.key, &[Purpose::Welcome, Purpose::Reset], now)?;
         return welcome(tx, mail, &account, now);
     }
+    let every = [Purpose::Welcome, Purpose::Reset, Purpose::ConfirmEmail];
+    links::retire(tx, account.key, &every, now)?;
     if end_sessions {
         crate::store::sessions::delete_for_account(tx, account.key, None)?;
     }
@@ -170,10 +172,10 @@ pub(super) fn after_address_change(
         Some(old.to_owned()),
         now,
     )?;
-    // The new address too, unless a private one takes sign-in mail.
-    let addresses = store_accounts::mail_addresses(tx, account.key)?;
-    if addresses.private.is_none() {
-        tell_account(tx, &mail.base, account.key, change, None, now)?;
+    // The new address too, always: a private address on the account may be the one the
+    // wrong person gave.
+    if let Some(new) = store_accounts::mail_addresses(tx, account.key)?.contact {
+        tell_account(tx, &mail.base, account.key, change, Some(new), now)?;
     }
     Ok(())
 }

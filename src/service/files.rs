@@ -21,6 +21,9 @@ use crate::store::{audit, documents};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestContext {
     pub client_addr: Option<IpAddr>,
+    /// A HEAD request: the answer carries headers only, no bytes of the file, so opening a
+    /// document or backup is neither audited as a view or download nor marks it read.
+    pub head_only: bool,
 }
 
 /// Whether the browser should show the file or save it.
@@ -183,9 +186,11 @@ impl Services {
             Disposition::Inline => AuditAction::View,
             Disposition::Attachment => AuditAction::Download,
         };
-        let event = self.audit_event(actor, audited, id, context, None);
-        let marker = actor.account().map(|account| (account, record.key));
-        self.audit.record(event, marker).await;
+        if !context.head_only {
+            let event = self.audit_event(actor, audited, id, context, None);
+            let marker = actor.account().map(|account| (account, record.key));
+            self.audit.record(event, marker).await;
+        }
         Ok(OpenedDocument {
             id,
             file,

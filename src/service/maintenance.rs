@@ -199,15 +199,26 @@ fn quarantine(
     now: chrono::DateTime<chrono::Utc>,
 ) -> std::io::Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
-    let dir = blobs
-        .data_dir()
-        .root()
-        .join("quarantine")
-        .join(now.format("%Y%m%d-%H%M%S").to_string());
+    let parent = blobs.data_dir().root().join("quarantine");
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(&dir)?;
+        .create(&parent)?;
+    // A directory of this run's own, created exclusively: a rename into it never replaces
+    // what an earlier run moved aside.
+    let stamp = now.format("%Y%m%d-%H%M%S").to_string();
+    let mut dir = parent.join(&stamp);
+    let mut n = 2;
+    loop {
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                dir = parent.join(format!("{stamp}-{n}"));
+                n += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     for path in paths {
         if let Some(name) = path.file_name() {
             match std::fs::rename(path, dir.join(name)) {
@@ -252,11 +263,6 @@ impl Services {
     /// `data_dir/quarantine/<time>/`, holding the file-sweep lock; rows with missing or damaged
     /// files are only reported (they need a restore).
     pub async fn fsck(&self, repair: bool) -> Result<FsckReport, ServiceError> {
-        let lock = if repair {
-            Some(self.lock_task(Task::FileSweep, SWEEP_WAIT).await?)
-        } else {
-            None
-        };
         let expected = self.expected_files().await?;
         let blobs = self.blobs.clone();
         let clock_now = SystemTime::now();
@@ -264,6 +270,13 @@ impl Services {
             scan_files(&blobs, &expected, clock_now)
         })
         .await?;
+        // Taken after the long pass that reads every file, before the second look and the
+        // moving aside: the nightly sweep never waits for a whole check.
+        let lock = if repair {
+            Some(self.lock_task(Task::FileSweep, SWEEP_WAIT).await?)
+        } else {
+            None
+        };
         let scan = if scan.suspects.is_empty() && scan.orphans.is_empty() {
             scan
         } else {
@@ -302,6 +315,8 @@ impl Services {
     /// than `[retention] orphan_grace_hours` (younger ones may belong to an upload whose row
     /// is about to commit).
     pub async fn run_orphan_sweep(&self) -> Result<JobReport, ServiceError> {
+        // Held before the rows are read, so what counts as referenced is read under it.
+        let lock = self.lock_task(Task::FileSweep, SWEEP_WAIT).await?;
         let referenced = self
             .store
             .read(|conn| -> Result<_, ServiceError> {
@@ -313,7 +328,6 @@ impl Services {
         // File times are the file system's; the grace is measured against the same clock.
         let now = SystemTime::now();
         let blobs = self.blobs.clone();
-        let lock = self.lock_task(Task::FileSweep, SWEEP_WAIT).await?;
         let (report, removed) = tokio::task::spawn_blocking(move || -> Result<_, ServiceError> {
             let _lock = lock;
             let mut report = JobReport::default();

@@ -133,6 +133,8 @@ pub struct Services {
     strength_allowance: Arc<throttle::Allowance>,
     /// Strength hints computed at once (one per core).
     strength_turns: Arc<tokio::sync::Semaphore>,
+    /// Work answered before it is done (the forgot forms) that may run at once.
+    background_turns: Arc<tokio::sync::Semaphore>,
 }
 
 /// What `/healthz` reports.
@@ -154,7 +156,16 @@ pub struct InstallationStatus {
     pub counts: crate::store::stats::Counts,
 }
 
+/// How many requests answered before their work is done may have that work running at once.
+const BACKGROUND_TURNS: usize = 16;
+
 impl Services {
+    /// A turn for work that runs after its request was answered (the forgot forms), or `None`
+    /// when [`BACKGROUND_TURNS`] are running: a flood of such requests then costs nothing.
+    pub fn background_turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        Arc::clone(&self.background_turns).try_acquire_owned().ok()
+    }
+
     /// Wires the use cases; starts the audit writer (needs a Tokio runtime).
     pub fn new(
         store: Store,
@@ -172,6 +183,7 @@ impl Services {
             strength_turns: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
+            background_turns: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_TURNS)),
             store,
             blobs,
             clock,

@@ -51,7 +51,9 @@ pub enum SnapshotError {
     #[error("file {file} in the snapshot does not match its SHA-256")]
     Damaged { file: String },
     #[error("{0}")]
-    Locked(#[from] crate::data_dir::DataDirError),
+    DataDir(#[from] crate::data_dir::DataDirError),
+    #[error("{0} is being removed by a snapshot run pruning old ones; choose a newer snapshot")]
+    BeingRemoved(PathBuf),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SnapshotError + '_ {
@@ -202,7 +204,11 @@ impl Services {
                 }
             };
             report.notes.push(format!("made {}", target.display()));
-            prune(&dir, keep, &mut report)?;
+            // The snapshot is made; a failure to tidy older ones is reported, not fatal.
+            if let Err(e) = prune(&dir, keep, &mut report) {
+                report.problems += 1;
+                report.notes.push(format!("pruning old snapshots: {e}"));
+            }
             Ok(report)
         })
         .await
@@ -297,11 +303,19 @@ pub struct Restored {
 /// is held with the server lock (`holder`, see [`crate::data_dir::holder_line`]), so neither a
 /// server nor a second restore can use it half-made.
 pub fn restore(snapshot: &Path, target: &Path, holder: &str) -> Result<Restored, SnapshotError> {
+    // Held first, so pruning cannot take the snapshot away between the checks and the copy.
+    let _reading = lock_snapshot(snapshot, Exclusive::No).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::WouldBlock {
+            SnapshotError::BeingRemoved(snapshot.to_path_buf())
+        } else {
+            io(snapshot)(e)
+        }
+    })?;
     let database = snapshot.join(DATABASE);
-    let half_made = snapshot
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.contains(PARTIAL));
+    let half_made = std::fs::canonicalize(snapshot)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().contains(PARTIAL)))
+        .unwrap_or(true);
     if !database.is_file() || half_made {
         return Err(SnapshotError::NotASnapshot(snapshot.to_path_buf()));
     }
@@ -313,7 +327,6 @@ pub fn restore(snapshot: &Path, target: &Path, holder: &str) -> Result<Restored,
     {
         return Err(SnapshotError::NotEmpty(target.to_path_buf()));
     }
-    let _reading = lock_snapshot(snapshot, Exclusive::No).map_err(io(snapshot))?;
     let data_dir = DataDir::open(target)?;
     // No server may start on a half-restored directory, and no second restore may fill it.
     let _restoring = data_dir.lock_for_server(holder)?;

@@ -96,16 +96,16 @@ impl Services {
     }
 }
 
-/// An allowance per client address, kept in memory, for requests that are cheap to send and
-/// costly to answer (the password-strength hint, ~40 ms of CPU each): `per_minute` per
-/// address. At most [`Allowance::MAX_CLIENTS`] addresses are remembered; when that many have
-/// asked within the minute, new ones wait too, so a flood from many addresses costs bounded
-/// memory and time.
 /// Who asks: the client address, if known.
 type Client = Option<std::net::IpAddr>;
 /// When the client's current minute began, and how many requests it made in it.
 type Window = (chrono::DateTime<chrono::Utc>, u32);
 
+/// An allowance per client address, kept in memory, for requests that are cheap to send and
+/// costly to answer (the password-strength hint, ~40 ms of CPU each): `per_minute` per
+/// address. At most [`Allowance::MAX_CLIENTS`] addresses are remembered; when that many have
+/// asked within the minute, new ones wait too, so a flood from many addresses costs bounded
+/// memory and time.
 #[derive(Debug)]
 pub(super) struct Allowance {
     per_minute: u32,

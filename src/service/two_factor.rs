@@ -107,10 +107,20 @@ impl Services {
         self.start_enrolment(session.account).await
     }
 
-    /// Starts (or restarts) setting up an authenticator app with a fresh secret. During
-    /// sign-in the password was just given; from Profiel see
-    /// [`Services::start_enrolment_in_profile`].
-    pub async fn start_enrolment(&self, account: AccountKey) -> Result<(), ServiceError> {
+    /// Starts (or restarts) the set-up a sign-in requires: the password was given a moment
+    /// ago in this very sign-in, so it is not asked again. Only at that step.
+    pub async fn start_enrolment_while_signing_in(
+        &self,
+        pending: &PendingSession,
+    ) -> Result<(), ServiceError> {
+        if pending.step != SignInStep::Enroll {
+            return Err(ServiceError::NotFound);
+        }
+        self.start_enrolment(pending.account).await
+    }
+
+    /// A fresh secret to set up; callers have checked who asks (see the two above).
+    async fn start_enrolment(&self, account: AccountKey) -> Result<(), ServiceError> {
         let sealed = self.sealer.seal(&totp::new_secret(), &context(account));
         self.store
             .write(move |tx| -> Result<(), ServiceError> {

@@ -119,13 +119,14 @@ fn dossier_match(dossier: Dossier) -> (&'static str, i64) {
     }
 }
 
-/// The bytes the dossier's own uploads take (those not deleted), for the upload quota.
+/// The bytes the dossier's own uploads take, for the upload quota: deleted ones too until the
+/// trash is purged (their files are still on disk), so delete-and-upload cannot fill it.
 pub fn upload_bytes(conn: &Connection, dossier: Dossier) -> Result<u64, StoreError> {
     let (clause, key) = dossier_match(dossier);
     let total: i64 = conn
         .prepare_cached(&format!(
             "SELECT coalesce(sum(d.size), 0) FROM documents d \
-             WHERE {clause} AND d.origin = 'upload' AND d.deleted_at IS NULL"
+             WHERE {clause} AND d.origin = 'upload'"
         ))?
         .query_row(rusqlite::named_params! { ":dossier": key }, |r| r.get(0))?;
     Ok(total.unsigned_abs())
@@ -388,7 +389,8 @@ pub fn mark_deleted(
 }
 
 /// Retracts the document `key` with all its versions (those it corrects and those correcting
-/// it); `false` when all were retracted already.
+/// it) that the same placer put there: a retraction never hides what another bureau or the
+/// employer placed. `false` when all were retracted already.
 pub fn mark_retracted(
     tx: &Transaction<'_>,
     key: DocumentKey,
@@ -403,9 +405,13 @@ pub fn mark_retracted(
                  UNION SELECT d.corrects_id FROM documents d JOIN versions v ON d.id = v.id \
                      WHERE d.corrects_id IS NOT NULL \
                  UNION SELECT d.id FROM documents d JOIN versions v ON d.corrects_id = v.id \
-             ) \
+             ), \
+             placer AS (SELECT placed_by_bureau_id AS b, placed_by_employer_id AS r \
+                 FROM documents WHERE id = ?1) \
              UPDATE documents SET retracted_at = ?2 \
-             WHERE id IN (SELECT id FROM versions) AND retracted_at IS NULL",
+             WHERE id IN (SELECT id FROM versions) AND retracted_at IS NULL \
+               AND placed_by_bureau_id IS (SELECT b FROM placer) \
+               AND placed_by_employer_id IS (SELECT r FROM placer)",
         )?
         .execute((key.0, to_db(at)))?;
     Ok(changed >= 1)

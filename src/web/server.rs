@@ -35,6 +35,11 @@ fn on_drop<F: FnMut()>(f: F) -> Guard<F> {
     Guard(f)
 }
 
+/// Marks a request that came in as HEAD (routed as GET): handlers pass it on so that opening
+/// a file for headers only is not audited as a view (a request extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeadOnly;
+
 /// The peer address of the connection a request came in on (a request extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub SocketAddr);
@@ -136,7 +141,10 @@ async fn handshake(
 fn without_body(response: Response) -> Response {
     use hyper::body::Body as _;
     let (mut parts, body) = response.into_parts();
-    if !parts.headers.contains_key(hyper::header::CONTENT_LENGTH)
+    // 204 and 304 have no content, hence no length to tell (RFC 9110 §8.6).
+    let has_content = !matches!(parts.status.as_u16(), 100..=199 | 204 | 304);
+    if has_content
+        && !parts.headers.contains_key(hyper::header::CONTENT_LENGTH)
         && let Some(length) = body.size_hint().exact()
     {
         parts
@@ -170,6 +178,7 @@ async fn serve_connection<IO>(
         let head = method == hyper::Method::HEAD;
         if head {
             *request.method_mut() = hyper::Method::GET;
+            request.extensions_mut().insert(HeadOnly);
         }
         async move {
             let mut response = inner.call(request).await?;

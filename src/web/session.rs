@@ -8,7 +8,7 @@ use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, HeaderValue, header};
 
 use super::i18n::Lang;
-use super::server::ClientAddr;
+use super::server::{ClientAddr, HeadOnly};
 use crate::service::{CurrentSession, IssuedSession, RequestContext, Services};
 
 /// What the browser pages share: the services, the site, and how cookies must be set.
@@ -125,14 +125,19 @@ impl Visit {
 pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
     warp::header::headers_cloned()
         .and(warp::ext::optional::<ClientAddr>())
+        .and(warp::ext::optional::<HeadOnly>())
         .and(warp::path::full())
         .then(
-            move |headers: HeaderMap, addr: Option<ClientAddr>, path: warp::path::FullPath| {
+            move |headers: HeaderMap,
+                  addr: Option<ClientAddr>,
+                  head: Option<HeadOnly>,
+                  path: warp::path::FullPath| {
                 let state = state.clone();
                 async move {
                     let context = RequestContext {
                         client_addr: addr
                             .map(|a| client_ip(a.0.ip(), &headers, &state.trusted_proxies)),
+                        head_only: head.is_some(),
                     };
                     let session = match cookie(&headers, state.session_cookie_name()) {
                         Some(id) => match state.services.session(id).await {

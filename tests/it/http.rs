@@ -261,6 +261,22 @@ async fn head_answers_every_get_route_without_a_body_over_http1() {
         .unwrap();
     let v1 = reqwest::Version::HTTP_11;
     let (client, base) = (&employee.client, employee.base.as_str());
+    // Headers only: no view or download in the audit log, nothing marked read.
+    let id = document.trim_start_matches("/documenten/").to_owned();
+    for path in [document.clone(), format!("{document}/download")] {
+        let head = client.head(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::OK);
+    }
+    app.running.services().flush_audit().await;
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE subject = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 0, "a HEAD is no view");
     for (path, expected) in [
         ("/healthz", StatusCode::OK),
         ("/api/v1/openapi.json", StatusCode::OK),

@@ -251,6 +251,7 @@ async fn opening_streams_the_file_inline_only_for_safe_types_and_is_audited() {
     let slip = w.payslip(2026, 4).await;
     let context = RequestContext {
         client_addr: Some("192.0.2.7".parse().unwrap()),
+        ..RequestContext::default()
     };
     let mut opened = w
         .services

@@ -500,4 +500,29 @@ async fn a_retraction_hides_every_version_of_the_document() {
         .await
         .unwrap();
     assert!(!opens(w.e1, fourth.id).await);
+    // A version another placer put there (the employer correcting the bureau's payslip)
+    // stays: a retraction hides only what its placer placed.
+    let Actor::Employer { employer, .. } = w.r1 else {
+        panic!("r1 is an employer");
+    };
+    let by_bureau = w.payslip(2026, 5).await;
+    let by_employer = w
+        .place(
+            Placer::Employer(employer),
+            w.e1_dossier,
+            DocumentKind::Payslip,
+            2026,
+            month(5),
+            b"%PDF-1.7 payslip 2026-5 by the employer",
+        )
+        .await;
+    w.services
+        .api_retract(&client, RequestContext::default(), by_bureau.id)
+        .await
+        .unwrap();
+    assert!(!opens(w.e1, by_bureau.id).await);
+    assert!(
+        opens(w.e1, by_employer.id).await,
+        "the employer's version stays"
+    );
 }

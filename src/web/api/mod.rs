@@ -17,7 +17,7 @@ use warp::http::{HeaderMap, StatusCode, header};
 use warp::reply::{Reply, Response};
 
 use self::problem::{Place, Problem};
-use super::server::ClientAddr;
+use super::server::{ClientAddr, HeadOnly};
 use super::session::client_ip;
 use crate::domain::Lhn;
 use crate::domain::party::AccountStatus;
@@ -96,6 +96,7 @@ async fn authenticate(
     state: &ApiState,
     headers: &HeaderMap,
     addr: Option<ClientAddr>,
+    head_only: bool,
 ) -> Result<Call, Response> {
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -117,6 +118,7 @@ async fn authenticate(
         client,
         context: RequestContext {
             client_addr: addr.map(|a| client_ip(a.0.ip(), headers, &state.trusted_proxies)),
+            head_only,
         },
         headers: headers.clone(),
     })
@@ -175,10 +177,13 @@ fn call(
 ) -> impl Filter<Extract = (Result<Call, Response>,), Error = std::convert::Infallible> + Clone {
     warp::header::headers_cloned()
         .and(warp::ext::optional::<ClientAddr>())
-        .then(move |headers: HeaderMap, addr: Option<ClientAddr>| {
-            let state = state.clone();
-            async move { authenticate(&state, &headers, addr).await }
-        })
+        .and(warp::ext::optional::<HeadOnly>())
+        .then(
+            move |headers: HeaderMap, addr: Option<ClientAddr>, head: Option<HeadOnly>| {
+                let state = state.clone();
+                async move { authenticate(&state, &headers, addr, head.is_some()).await }
+            },
+        )
 }
 
 /// The OpenAPI 3.1 document: the contract, and the source of truth for field names.

@@ -295,7 +295,7 @@ catalog! {
     upload_too_large: "Het bestand is groter dan {} MB.", "The file is larger than {} MB.";
     upload_bad_type: "Dit soort bestand wordt niet aangenomen. Upload een PDF, PNG of JPEG.", "This kind of file is not accepted. Upload a PDF, PNG or JPEG.";
     upload_too_many: "Upload ten hoogste {} bestanden tegelijk.", "Upload at most {} files at once.";
-    upload_quota_full: "De ruimte voor uw eigen bestanden ({} MB) is vol; er is niets opgeslagen. Verwijder eerst bestanden die u niet meer nodig heeft.", "The space for your own files ({} MB) is full; nothing was stored. Delete files you no longer need first.";
+    upload_quota_full: "De ruimte voor uw eigen bestanden ({} MB) is vol; er is niets opgeslagen. Verwijder bestanden die u niet meer nodig heeft; verwijderde bestanden tellen nog mee tot ze na de bewaartermijn van de prullenbak definitief weg zijn.", "The space for your own files ({} MB) is full; nothing was stored. Delete files you no longer need; deleted files still count until the trash is emptied after its retention period.";
     upload_empty: "Het bestand is leeg (0 bytes); er is niets opgeslagen. Kies het bestand opnieuw.", "The file is empty (0 bytes); nothing was stored. Choose the file again.";
     upload_invalid: "Het bestand kon niet worden opgeslagen; controleer de naam en het soort.", "The file could not be stored; check its name and kind.";
     upload_disk_full: "De opslag van de portal is vol; er is niets opgeslagen. Probeer het later opnieuw.",

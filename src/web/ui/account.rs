@@ -315,11 +315,17 @@ where
     // tells which addresses we know.
     let services = std::sync::Arc::clone(&state.services);
     let context = visit.context;
-    tokio::spawn(async move {
-        if let Err(e) = services.forgot_username(context, &form.email).await {
-            tracing::error!(error = %e, "forgot-username request failed");
+    match services.background_turn() {
+        Some(turn) => {
+            tokio::spawn(async move {
+                let _turn = turn;
+                if let Err(e) = services.forgot_username(context, &form.email).await {
+                    tracing::error!(error = %e, "forgot-username request failed");
+                }
+            });
         }
-    });
+        None => tracing::warn!("forgot-username request dropped: too many at once"),
+    }
     forgot_page(&state, &visit, false, true)
 }
 
@@ -339,11 +345,17 @@ where
     // As for usernames: the answer does not wait for the work, so its timing tells nothing.
     let services = std::sync::Arc::clone(&state.services);
     let context = visit.context;
-    tokio::spawn(async move {
-        if let Err(e) = services.forgot_password(context, &form.username).await {
-            tracing::error!(error = %e, "forgot-password request failed");
+    match services.background_turn() {
+        Some(turn) => {
+            tokio::spawn(async move {
+                let _turn = turn;
+                if let Err(e) = services.forgot_password(context, &form.username).await {
+                    tracing::error!(error = %e, "forgot-password request failed");
+                }
+            });
         }
-    });
+        None => tracing::warn!("forgot-password request dropped: too many at once"),
+    }
     forgot_page(&state, &visit, true, true)
 }
 
@@ -421,6 +433,11 @@ where
             profile_page(&state, &visit, StatusCode::OK, Some(notice), None).await
         }
         Err(PasswordChangeError::Service(ServiceError::Busy)) => busy(&visit.site),
+        Err(PasswordChangeError::Service(e @ ServiceError::Throttled { .. })) => {
+            let (status, error) = super::password_again_refused(&visit.site, &e);
+            let page = profile_page(&state, &visit, status, None, Some(error)).await;
+            super::with_retry_after(page, &e)
+        }
         Err(PasswordChangeError::Service(e)) => respond::internal(&visit.site, &e),
         Err(refused) => {
             let error = Some(password_error(&visit.site, &refused));

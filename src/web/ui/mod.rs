@@ -56,7 +56,6 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-/// Where to send someone who must sign in first, coming back to `path` afterwards.
 /// The status and message for a password asked again that was refused: wrong (403) or, after
 /// too many wrong ones, to wait (429).
 fn password_again_refused(
@@ -80,6 +79,19 @@ fn password_again_refused(
     }
 }
 
+/// `response` with `Retry-After` when `error` says how long to wait.
+fn with_retry_after(mut response: Response, error: &crate::service::ServiceError) -> Response {
+    if let crate::service::ServiceError::Throttled { retry_after_secs } = error
+        && let Ok(value) = warp::http::HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(warp::http::header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Where to send someone who must sign in first, coming back to `path` afterwards.
 fn sign_in_first(path: &str) -> Response {
     super::respond::see_other(&format!("/aanmelden?next={}", encode_path(path)))
 }

@@ -216,8 +216,10 @@ where
         }
         (true, Some(Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })))) => {
             let (status, error) = super::password_again_refused(&visit.site, &e);
-            profile_page(&state, &visit, status, None, Some(error)).await
+            let page = profile_page(&state, &visit, status, None, Some(error)).await;
+            super::with_retry_after(page, &e)
         }
+        (true, Some(Err(ServiceError::Busy))) => super::account::busy(&visit.site),
         (true, Some(Err(ServiceError::Forbidden(_)))) => {
             profile_page(
                 &state,

@@ -317,21 +317,29 @@ where
     if !form_is_genuine(&state, &visit.headers, &who.csrf, &form.csrf) {
         return not_genuine(&visit.site);
     }
-    let started = match (&visit.session, during_sign_in) {
-        (Some(session), false) => {
+    let started = match (&visit.session, &who.pending) {
+        (_, Some(pending)) if during_sign_in => {
+            state
+                .services
+                .start_enrolment_while_signing_in(pending)
+                .await
+        }
+        (Some(session), _) => {
             state
                 .services
                 .start_enrolment_in_profile(session, visit.context, &form.password)
                 .await
         }
-        _ => state.services.start_enrolment(who.account).await,
+        _ => return away(during_sign_in),
     };
     match started {
         Ok(()) => {}
         Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
             let (status, error) = super::password_again_refused(&visit.site, &e);
-            return show_enrol_with(&state, &visit, during_sign_in, status, Some(error)).await;
+            let page = show_enrol_with(&state, &visit, during_sign_in, status, Some(error)).await;
+            return super::with_retry_after(page, &e);
         }
+        Err(ServiceError::Busy) => return busy(&visit.site),
         Err(e) => return respond::internal(&visit.site, &e),
     }
     respond::see_other(if during_sign_in {
@@ -422,8 +430,11 @@ where
         ),
         Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
             let (status, error) = super::password_again_refused(&visit.site, &e);
-            super::account::profile_page(&state, &visit, status, None, Some(error)).await
+            let page =
+                super::account::profile_page(&state, &visit, status, None, Some(error)).await;
+            super::with_retry_after(page, &e)
         }
+        Err(ServiceError::Busy) => busy(&visit.site),
         Err(ServiceError::NotFound) => respond::see_other("/profiel/2fa"),
         Err(e) => respond::internal(&visit.site, &e),
     }
