@@ -297,6 +297,27 @@ fn forgot_page(state: &WebState, visit: &Visit, password: bool, sent: bool) -> R
     with_cookie(respond::html(StatusCode::OK, markup), cookie)
 }
 
+/// Runs a forgot form's `work` after the answer: whatever happens, the visitor sees the same
+/// page at the same moment, so neither the page nor its timing tells which names or addresses
+/// exist. A bounded number run at once; beyond that the request is dropped and logged.
+fn after_answering(
+    state: &WebState,
+    what: &'static str,
+    work: impl std::future::Future<Output = Result<(), ServiceError>> + Send + 'static,
+) {
+    match state.services.background_turn() {
+        Some(turn) => {
+            tokio::spawn(async move {
+                let _turn = turn;
+                if let Err(e) = work.await {
+                    tracing::error!(error = %e, request = what, "request failed");
+                }
+            });
+        }
+        None => tracing::warn!(request = what, "request dropped: too many at once"),
+    }
+}
+
 async fn forgot_username<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
 where
     S: Stream<Item = Result<B, E>>,
@@ -310,22 +331,11 @@ where
     if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
         return not_genuine(&visit.site);
     }
-    // Whatever happens, the visitor sees the same page at the same moment: the work (finding
-    // accounts, queueing mail) goes on after the answer, so neither the page nor its timing
-    // tells which addresses we know.
     let services = std::sync::Arc::clone(&state.services);
     let context = visit.context;
-    match services.background_turn() {
-        Some(turn) => {
-            tokio::spawn(async move {
-                let _turn = turn;
-                if let Err(e) = services.forgot_username(context, &form.email).await {
-                    tracing::error!(error = %e, "forgot-username request failed");
-                }
-            });
-        }
-        None => tracing::warn!("forgot-username request dropped: too many at once"),
-    }
+    after_answering(&state, "forgot-username", async move {
+        services.forgot_username(context, &form.email).await
+    });
     forgot_page(&state, &visit, false, true)
 }
 
@@ -342,20 +352,11 @@ where
     if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
         return not_genuine(&visit.site);
     }
-    // As for usernames: the answer does not wait for the work, so its timing tells nothing.
     let services = std::sync::Arc::clone(&state.services);
     let context = visit.context;
-    match services.background_turn() {
-        Some(turn) => {
-            tokio::spawn(async move {
-                let _turn = turn;
-                if let Err(e) = services.forgot_password(context, &form.username).await {
-                    tracing::error!(error = %e, "forgot-password request failed");
-                }
-            });
-        }
-        None => tracing::warn!("forgot-password request dropped: too many at once"),
-    }
+    after_answering(&state, "forgot-password", async move {
+        services.forgot_password(context, &form.username).await
+    });
     forgot_page(&state, &visit, true, true)
 }
 
