@@ -184,7 +184,7 @@ fn launch(dir: &Path, port: u16, args: &[String]) -> (Child, u16) {
             panic!(
                 "cannot start the test SMTP server ({e}); install aiosmtpd: \
                  `python3 -m venv target/ci-venv && target/ci-venv/bin/pip install aiosmtpd` \
-                 (.ci/run does this)"
+                 (`./test` does this)"
             )
         });
     let stdout = child.stdout.take().expect("stdout");
@@ -198,7 +198,7 @@ fn launch(dir: &Path, port: u16, args: &[String]) -> (Child, u16) {
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| {
             panic!(
-                "the test SMTP server did not start (is aiosmtpd installed? `.ci/run` \
+                "the test SMTP server did not start (is aiosmtpd installed? `./test` \
                  installs it into target/ci-venv): {line:?}"
             )
         });

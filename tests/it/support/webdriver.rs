@@ -33,7 +33,7 @@ pub struct Chrome {
 impl Chrome {
     pub async fn start() -> Self {
         let install = "install Debian's chromium and chromium-driver \
-                       (`apt-get install chromium chromium-driver`; .ci/run does this)";
+                       (`apt-get install chromium chromium-driver`; `./test` does this)";
         let driver_path = find(&["/usr/bin/chromedriver", "chromedriver"])
             .unwrap_or_else(|| panic!("chromedriver not found: {install}"));
         let browser = find(&["/usr/bin/chromium", "chromium"])
@@ -138,7 +138,7 @@ fn axe_source() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "axe-core not found at {} ({e}); install it: \
-             `npm install --prefix target/ci-npm axe-core@4.14.1` (.ci/run does this)",
+             `npm install --prefix target/ci-npm axe-core@4.14.1` (`./test` does this)",
             path.display()
         )
     })
