@@ -372,40 +372,68 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
                 return ExitCode::from(EXIT_FAILURE);
             }
         };
+        let credentials = config.data_dir.join(CREDENTIALS_FILE);
         let started = async {
-            let credentials = config.data_dir.join(CREDENTIALS_FILE);
             let app = App::build(config, Arc::new(SystemClock))?;
-            if with_demo {
+            let demo = if with_demo {
                 match app
                     .services()
                     .load_demo(DemoSize::default(), &credentials)
                     .await
                 {
-                    Ok(report) => {
-                        for login in &report.logins {
-                            println!(
-                                "demo login: {} {} {}",
-                                login.role, login.username, login.password
-                            );
-                        }
+                    Ok(report) => Some(report),
+                    Err(e) => {
+                        tracing::warn!("demo data not loaded: {e}");
+                        None
                     }
-                    Err(e) => tracing::warn!("demo data not loaded: {e}"),
                 }
-            }
-            app.start().await
+            } else {
+                None
+            };
+            app.start().await.map(|running| (running, demo))
         };
-        let running = match started.await {
-            Ok(running) => running,
+        let (running, demo) = match started.await {
+            Ok(started) => started,
             Err(e) => {
                 tracing::error!("cannot start: {e}");
                 eprintln!("loondossier: cannot start: {e}");
                 return ExitCode::from(EXIT_FAILURE);
             }
         };
+        if let Some(report) = demo {
+            print_demo_logins(&running, &report, &credentials).await;
+        }
         signals.handle(&running).await;
         running.shutdown().await;
         ExitCode::SUCCESS
     })
+}
+
+/// The demo logins, last and once, in one block a newcomer can copy from; a password changed
+/// since the demo was made is not shown as if it still worked.
+async fn print_demo_logins(
+    running: &crate::app::Running,
+    report: &crate::service::demo::DemoReport,
+    credentials: &std::path::Path,
+) {
+    let mut block = format!(
+        "\nDemo logins (also in {}); employers and the bureau set up an authenticator app\n\
+         at their first sign-in:\n",
+        credentials.display()
+    );
+    for login in &report.logins {
+        let password = if running.services().demo_password_is_current(login).await {
+            login.password.clone()
+        } else {
+            "(password changed since the demo was made)".to_owned()
+        };
+        block.push_str(&format!(
+            "  {:<9} {:<20} {password}\n",
+            login.role, login.username
+        ));
+    }
+    block.push_str(&format!("Open {} in a browser.\n", running.url()));
+    println!("{block}");
 }
 
 /// The signals the server reacts to.

@@ -346,3 +346,73 @@ fn sync_tokens_from_the_command_line() {
         Some(1)
     );
 }
+
+/// Runs `serve --demo` until its login block is printed; returns that block.
+fn demo_block(dir: &std::path::Path) -> String {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(Binary::path())
+        .args(["serve", "--demo"])
+        .current_dir(dir)
+        .env_remove("LOONDOSSIER_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut block = String::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        block.push_str(&line);
+        block.push('\n');
+        if line.starts_with("Open http") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    block
+}
+
+#[test]
+fn the_demo_logins_come_last_and_a_changed_password_is_not_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        crate::support::config_text(dir.path(), ""),
+    )
+    .unwrap();
+    let first = demo_block(dir.path());
+    assert!(first.contains("Demo logins (also in "), "{first}");
+    let kept = std::fs::read_to_string(dir.path().join("data/demo-credentials.txt")).unwrap();
+    let employee = kept
+        .lines()
+        .find(|l| l.contains("\tdemo-werknemer-1\t"))
+        .unwrap();
+    let password = employee.rsplit('\t').next().unwrap();
+    assert!(first.contains(password), "{first}");
+    assert!(
+        first.trim_end().ends_with("in a browser."),
+        "the block is last: {first}"
+    );
+    // The employee changes its password: a restart no longer shows the old one.
+    let conn =
+        loondossier::store::Connection::open(dir.path().join("data/loondossier.db")).unwrap();
+    conn.execute(
+        "UPDATE accounts SET password_hash = \
+           (SELECT password_hash FROM accounts WHERE username = 'demo-bureau') \
+         WHERE username = 'demo-werknemer-1'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let again = demo_block(dir.path());
+    assert!(!again.contains(password), "{again}");
+    let line = again
+        .lines()
+        .find(|l| l.contains("demo-werknemer-1"))
+        .unwrap();
+    assert!(
+        line.contains("password changed since the demo was made"),
+        "{line}"
+    );
+}

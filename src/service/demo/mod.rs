@@ -83,6 +83,31 @@ struct Client {
 }
 
 impl Services {
+    /// Whether `login`'s password is still the account's (a demo user may have changed it
+    /// since the demo was made; its old password is then not shown as current).
+    pub async fn demo_password_is_current(&self, login: &DemoLogin) -> bool {
+        let Ok(name) = Username::parse(&login.username) else {
+            return false;
+        };
+        let stored = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let Some(account) = store_accounts::account_by_username(conn, &name)? else {
+                    return Ok(None);
+                };
+                Ok(store_accounts::password_hash(conn, account.key)?)
+            })
+            .await;
+        match stored {
+            Ok(Some(hash)) => self
+                .passwords
+                .verify(&login.password, Some(&hash))
+                .await
+                .unwrap_or(false),
+            _ => false,
+        }
+    }
+
     /// Loads demo data into an installation that has none; on one that has, reports it.
     /// Refuses an installation that holds real data.
     pub async fn load_demo(
