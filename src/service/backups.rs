@@ -6,7 +6,8 @@ use bytes::Buf;
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 
-use super::files::{OpenedDocument, RequestContext, clean_file_name};
+use super::file_names::clean_file_name;
+use super::files::{OpenedDocument, RequestContext};
 use super::sync::ApiClient;
 use super::{ServiceError, Services};
 use crate::blobs::{BlobError, FileId};

@@ -12,6 +12,7 @@ mod details;
 mod dossier;
 mod enrolment;
 mod error;
+mod file_names;
 mod files;
 mod maintenance;
 mod notify;

@@ -117,9 +117,9 @@ impl Services {
         let file_name = request
             .file_name
             .as_deref()
-            .map(super::files::clean_file_name)
+            .map(super::file_names::clean_file_name)
             .filter(|n| !n.is_empty())
-            .map(|n| super::files::with_extension_of(&n, media_type))
+            .map(|n| super::file_names::with_extension_of(&n, media_type))
             .unwrap_or_else(|| {
                 let extension = match media_type {
                     "application/xml" => "xml",
