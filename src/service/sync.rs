@@ -83,11 +83,20 @@ fn reachable_employer(
     client: &ApiClient,
     lhn: &Lhn,
 ) -> Result<Option<Employer>, ServiceError> {
-    let employer = parties::employer_by_lhn(conn, lhn)?;
-    Ok(employer.filter(|r| match &client.scope {
-        TokenScope::Bureau(b) => r.bureau == Some(*b),
-        TokenScope::Employer(own) => own == lhn,
-    }))
+    match namespace(client, lhn) {
+        Some(bureau) => Ok(parties::employer_in_namespace(conn, bureau, lhn)?),
+        None => Ok(None),
+    }
+}
+
+/// Whose employers a client may create and reach by this number: a bureau's token its own
+/// bureau's; a self-administering employer's token only its own number, among the employers
+/// without a bureau. `None`: nothing (its answer is "not found").
+fn namespace(client: &ApiClient, lhn: &Lhn) -> Option<Option<BureauKey>> {
+    match &client.scope {
+        TokenScope::Bureau(b) => Some(Some(*b)),
+        TokenScope::Employer(own) => (own == lhn).then_some(None),
+    }
 }
 
 fn placer(client: &ApiClient, employer: &Employer) -> Placer {
@@ -110,18 +119,10 @@ impl Services {
         let end_sessions = self.settings.end_sessions_on_address_change;
         self.store
             .write(move |tx| -> Result<Synced, ServiceError> {
-                let existing = parties::employer_by_lhn(tx, &data.lhn)?;
-                let bureau: Option<BureauKey> = match (&client.scope, &existing) {
-                    (TokenScope::Bureau(b), Some(r)) if r.bureau != Some(*b) => {
-                        return Err(ServiceError::NotFound);
-                    }
-                    (TokenScope::Bureau(b), _) => Some(*b),
-                    (TokenScope::Employer(own), _) if *own != data.lhn => {
-                        return Err(ServiceError::NotFound);
-                    }
-                    (TokenScope::Employer(_), Some(r)) => r.bureau,
-                    (TokenScope::Employer(_), None) => None,
-                };
+                // Another bureau's employer with this number is another record: the answer
+                // and the effect are those for a free number.
+                let bureau = namespace(&client, &data.lhn).ok_or(ServiceError::NotFound)?;
+                let existing = parties::employer_in_namespace(tx, bureau, &data.lhn)?;
                 let (key, created) = parties::upsert_employer(tx, bureau, &data, now)?;
                 if let Some(before) = existing.filter(|r| r.data.email != data.email) {
                     super::enrolment::after_address_change(
@@ -326,12 +327,13 @@ impl Services {
                     .facts
                     .dossier
                     .employer()
-                    .and_then(|r| parties::employer(tx, r).ok().flatten());
+                    .map(|r| parties::employer(tx, r))
+                    .transpose()?
+                    .flatten();
                 let ours = match (&client.scope, placed_by) {
                     (TokenScope::Bureau(b), Placer::Bureau(p)) => *b == p,
-                    (TokenScope::Employer(lhn), Placer::Employer(p)) => {
-                        employer.is_some_and(|r| r.key == p && r.data.lhn == *lhn)
-                    }
+                    (TokenScope::Employer(lhn), Placer::Employer(p)) => employer
+                        .is_some_and(|r| r.key == p && r.bureau.is_none() && r.data.lhn == *lhn),
                     _ => false,
                 };
                 if !ours || record.facts.removed {

@@ -50,9 +50,7 @@ impl Services {
                     }
                     TokenFor::Employer { lhn } => {
                         let lhn = Lhn::parse(&lhn).map_err(|e| ServiceError::invalid("employer", e.0))?;
-                        if let Some(r) = parties::employer_by_lhn(tx, &lhn)?
-                            && r.bureau.is_some()
-                        {
+                        if parties::lhn_run_by_a_bureau(tx, &lhn)? {
                             return Err(ServiceError::invalid(
                                 "employer",
                                 "this employer's payroll is run by a bureau; give the bureau a token instead",

@@ -1,7 +1,7 @@
 //! Schema migrations: numbered SQL files embedded in the binary, applied in order, the version
 //! kept in `PRAGMA user_version`. A database newer than this binary is refused, never touched.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::StoreError;
 
@@ -37,13 +37,29 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_dossier_indexes",
         include_str!("migrations/0008_dossier_indexes.sql"),
     ),
+    (
+        "0009_employer_namespaces",
+        include_str!("migrations/0009_employer_namespaces.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Brings the database up to [`SCHEMA_VERSION`], one transaction per migration.
+///
+/// Foreign keys are off while a migration runs, so one may rebuild a table that others refer to
+/// (SQLite's procedure for changes `ALTER TABLE` cannot make); `PRAGMA foreign_key_check` must
+/// find nothing before its commit, and they are on again afterwards, also when it fails.
 pub fn migrate(conn: &mut Connection, now: &str) -> Result<u32, StoreError> {
+    // The pragma is a no-op inside a transaction, so it is set around them.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = migrate_all(conn, now);
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    result
+}
+
+fn migrate_all(conn: &mut Connection, now: &str) -> Result<u32, StoreError> {
     let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::TooNew {
@@ -62,6 +78,18 @@ pub fn migrate(conn: &mut Connection, now: &str) -> Result<u32, StoreError> {
                 (now, concat!("loondossier ", env!("CARGO_PKG_VERSION"))),
             )?;
         }
+        let dangling: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = dangling {
+            return Err(StoreError::Migration {
+                name,
+                source: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                    Some(format!("a row of {table} refers to a missing row")),
+                ),
+            });
+        }
         // PRAGMA takes no parameters; the value is our own integer.
         tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
         tx.commit()?;
@@ -72,7 +100,61 @@ pub fn migrate(conn: &mut Connection, now: &str) -> Result<u32, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use super::MIGRATIONS;
+    use super::{MIGRATIONS, SCHEMA_VERSION, migrate};
+    use rusqlite::Connection;
+
+    /// A database of the previous release (one employer per number in the whole installation)
+    /// keeps its rows and links when the employers table is rebuilt, and afterwards two bureaus
+    /// may each have an employer with the same number, but one bureau not two.
+    #[test]
+    fn employer_namespaces_keep_existing_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        for (index, (_, sql)) in MIGRATIONS.iter().enumerate().take(8) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute_batch(&format!("PRAGMA user_version = {}", index + 1))
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO bureaus (id, public_id, client_number, name, created_at)
+                 VALUES (1, 'b1', 'K1', 'Bakker', 't'), (2, 'b2', 'K2', 'Ander', 't');
+             INSERT INTO employers (id, public_id, bureau_id, lhn, name, email, created_at, updated_at)
+                 VALUES (7, 'r7', 1, '131459077L01', 'Active BV', 'a@b.nl', 't', 't');
+             INSERT INTO employees (id, public_id, employer_id, personnel_number, name, birth_date,
+                     bsn, work_email, created_at, updated_at)
+                 VALUES (3, 'w3', 7, '1', 'Bakker, N', '1960-12-31', 'x', 'n@b.nl', 't', 't');",
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn, "t").unwrap(), SCHEMA_VERSION);
+        let (employer, name): (i64, String) = conn
+            .query_row(
+                "SELECT w.employer_id, r.name FROM employees w JOIN employers r ON r.id = w.employer_id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((employer, name.as_str()), (7, "Active BV"));
+        let on: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(on, 1);
+        let insert = |id: i64, bureau: Option<i64>| {
+            conn.execute(
+                "INSERT INTO employers (id, public_id, bureau_id, lhn, name, email, created_at, updated_at)
+                 VALUES (?1, ?1, ?2, '131459077L01', 'X', 'x@y.nl', 't', 't')",
+                (id, bureau),
+            )
+        };
+        insert(8, Some(2)).unwrap();
+        insert(9, None).unwrap();
+        assert!(insert(10, Some(1)).is_err(), "two of one bureau");
+        assert!(insert(11, None).is_err(), "two without a bureau");
+        // Rows that point nowhere are still refused.
+        assert!(
+            conn.execute("DELETE FROM employers WHERE id = 7", [])
+                .is_err()
+        );
+    }
 
     #[test]
     fn every_migration_file_is_listed_in_order() {

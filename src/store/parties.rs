@@ -135,18 +135,17 @@ pub(super) fn employer_row(row: &Row<'_>) -> Result<Employer, rusqlite::Error> {
     })
 }
 
-/// Creates or updates an employer by its loonheffingennummer. Returns its key and whether it
-/// was new. The bureau is only set on creation.
+/// Creates or updates the employer with this loonheffingennummer among `bureau`'s employers
+/// (`None`: among the self-administering ones). Returns its key and whether it was new.
+/// Another bureau's employer with the same number is neither seen nor touched: each bureau has
+/// its own namespace (migration `0009_employer_namespaces`).
 pub fn upsert_employer(
     tx: &Transaction<'_>,
     bureau: Option<BureauKey>,
     data: &EmployerData,
     at: DateTime<Utc>,
 ) -> Result<(EmployerKey, bool), StoreError> {
-    let existing: Option<i64> = tx
-        .prepare_cached("SELECT id FROM employers WHERE lhn = ?1")?
-        .query_row([data.lhn.as_str()], |r| r.get(0))
-        .optional()?;
+    let existing = employer_in_namespace(tx, bureau, &data.lhn)?.map(|r| r.key);
     let params = named_params! {
         ":lhn": data.lhn.as_str(),
         ":name": data.name,
@@ -160,15 +159,15 @@ pub fn upsert_employer(
         ":payroll_year": data.payroll_year,
         ":at": to_db(at),
     };
-    if let Some(id) = existing {
+    if let Some(key) = existing {
         tx.prepare_cached(
             "UPDATE employers SET name = :name, email = :email, client_number = :client_number, \
                  phone = :phone, street = :street, postal_code = :postal_code, city = :city, \
                  country = :country, payroll_year = :payroll_year, updated_at = :at \
-             WHERE lhn = :lhn",
+             WHERE id = :id AND lhn = :lhn",
         )?
-        .execute(params)?;
-        return Ok((EmployerKey(id), false));
+        .execute(&with_extra(params, named_params! { ":id": key.0 })[..])?;
+        return Ok((key, false));
     }
     tx.prepare_cached(
         "INSERT INTO employers (public_id, bureau_id, lhn, name, email, client_number, phone, \
@@ -209,13 +208,30 @@ pub fn employer_by_public_id(
         .optional()?)
 }
 
-pub fn employer_by_lhn(conn: &Connection, lhn: &Lhn) -> Result<Option<Employer>, StoreError> {
+/// The employer with this loonheffingennummer among `bureau`'s employers, or among the
+/// self-administering ones for `None`.
+pub fn employer_in_namespace(
+    conn: &Connection,
+    bureau: Option<BureauKey>,
+    lhn: &Lhn,
+) -> Result<Option<Employer>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {EMPLOYER_COLUMNS} FROM employers r WHERE r.lhn = ?1"
+            "SELECT {EMPLOYER_COLUMNS} FROM employers r \
+             WHERE coalesce(r.bureau_id, 0) = ?1 AND r.lhn = ?2"
         ))?
-        .query_row([lhn.as_str()], employer_row)
+        .query_row((bureau.map_or(0, |b| b.0), lhn.as_str()), employer_row)
         .optional()?)
+}
+
+/// Whether any bureau administers an employer with this loonheffingennummer (for the admin,
+/// who sees across namespaces).
+pub fn lhn_run_by_a_bureau(conn: &Connection, lhn: &Lhn) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM employers WHERE lhn = ?1 AND bureau_id IS NOT NULL LIMIT 1")?
+        .query_row([lhn.as_str()], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 pub(super) const EMPLOYEE_COLUMNS: &str = "w.id, w.public_id, w.employer_id, w.private_email, \

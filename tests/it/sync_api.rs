@@ -499,12 +499,6 @@ async fn other_clients_find_nothing() {
         let responses = [
             api.put(
                 token,
-                &format!("/employers/{LHN}"),
-                &employer("x@y.example"),
-            )
-            .await,
-            api.put(
-                token,
                 &format!("/employers/{LHN}/employees/1"),
                 &employee("x@y.example"),
             )
@@ -530,6 +524,17 @@ async fn other_clients_find_nothing() {
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "request {index}");
         }
     }
+    // A self-administering employer's token reaches only its own number.
+    assert_eq!(
+        api.put(
+            &api.self_employer,
+            &format!("/employers/{LHN}"),
+            &employer("x@y.example")
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
     // An unknown employer looks the same as someone else's.
     assert_eq!(
         api.get(&api.bureau, &format!("/employers/{OTHER_LHN}/employees"))
@@ -537,6 +542,129 @@ async fn other_clients_find_nothing() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    api.app.stop().await;
+}
+
+/// Each bureau has its own employers: a number another bureau administers answers exactly like
+/// a free one, and registering it touches nothing of the other bureau's.
+#[tokio::test]
+async fn another_bureaus_number_answers_like_a_free_one() {
+    let api = api().await;
+    api.setup().await;
+    let answer = |response: reqwest::Response| async move {
+        let status = response.status();
+        let mut headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .filter(|(name, _)| !["date", "x-request-id"].contains(&name.as_str()))
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect();
+        headers.sort();
+        (status, headers, response.text().await.unwrap())
+    };
+    let free = answer(
+        api.put(
+            &api.other_bureau,
+            &format!("/employers/{OTHER_LHN}"),
+            &employer("free@ander.example"),
+        )
+        .await,
+    )
+    .await;
+    let taken = answer(
+        api.put(
+            &api.other_bureau,
+            &format!("/employers/{LHN}"),
+            &json!({"name": "Squatter BV", "email": "squat@ander.example"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(free.0, StatusCode::CREATED);
+    assert_eq!(taken, free);
+    // The other bureau has its own, empty employer by that number ...
+    let r = api
+        .put(
+            &api.other_bureau,
+            &format!("/employers/{LHN}/employees/1"),
+            &employee("iemand@ander.example"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let listed: Value = api
+        .get(
+            &api.other_bureau,
+            &format!("/employers/{LHN}/employees/1/documents"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed["documents"].as_array().unwrap().is_empty());
+    // ... and the first bureau's employer, its employee and its payslips are as they were.
+    let placed = api
+        .post(
+            &api.bureau,
+            &format!("/employers/{LHN}/employees/1/documents"),
+            "kind=payslip&year=2026&period_kind=month&period=1",
+            b"%PDF-1.7 jan",
+        )
+        .await;
+    assert_eq!(placed.status(), StatusCode::CREATED);
+    let ours: Value = api
+        .get(&api.bureau, &format!("/employers/{LHN}/employees"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ours.as_array().unwrap().len(), 1, "{ours}");
+    assert_eq!(ours[0]["name"], "Bakker, N", "{ours}");
+    let conn =
+        loondossier::store::Connection::open(api.app.data_dir.join("loondossier.db")).unwrap();
+    let mut rows: Vec<(String, String, String)> = conn
+        .prepare(
+            "SELECT b.client_number, r.name, r.email FROM employers r \
+             JOIN bureaus b ON b.id = r.bureau_id WHERE r.lhn = ?1 ORDER BY 1",
+        )
+        .unwrap()
+        .query_map([LHN], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            (
+                "K1".into(),
+                "Active BV".into(),
+                "info@active.example".into()
+            ),
+            (
+                "K2".into(),
+                "Squatter BV".into(),
+                "squat@ander.example".into()
+            )
+        ]
+    );
+    // Updating its own record again is an update, in its own namespace only.
+    assert_eq!(
+        api.put(
+            &api.other_bureau,
+            &format!("/employers/{LHN}"),
+            &json!({"name": "Squatter BV", "email": "squat@ander.example"}),
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let ours_again: Value = api
+        .get(&api.bureau, &format!("/employers/{LHN}/employees"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ours_again, ours);
     api.app.stop().await;
 }
 
