@@ -14,7 +14,7 @@ use crate::blobs::BlobStore;
 use crate::clock::SharedClock;
 use crate::config::{Config, TlsConfig};
 use crate::data_dir::{DataDir, DataDirError, ServerLock};
-use crate::jobs::{MailRound, Runner, Scheduler};
+use crate::jobs::{Runner, Scheduler};
 use crate::service::{Credentials, Services, SessionLimits, Settings};
 use crate::store::{Store, StoreError};
 use crate::tls;
@@ -130,16 +130,17 @@ impl App {
         };
         let routes = web::routes(state);
         let mut tasks: Vec<JoinHandle<()>> = Vec::new();
-        let mail = match &config.smtp {
-            Some(smtp) => Some(MailRound {
-                mailer: crate::mail::worker::mailer(smtp).map_err(StartError::Mail)?,
-                give_up_after: chrono::Duration::from_std(smtp.give_up_after).unwrap_or_default(),
-            }),
-            None => {
-                tracing::warn!("no [smtp] section: mail stays queued until one is configured");
-                None
-            }
-        };
+        let mail = crate::mail::worker::mail_round(config).map_err(StartError::Mail)?;
+        match &mail {
+            None => tracing::warn!(
+                "no [smtp] section and no [mail] pickup_dir: mail stays queued until one is configured"
+            ),
+            Some(round) if config.smtp.is_none() => tracing::info!(
+                pickup_dir = %round.mailer.describe(),
+                "no [smtp] section: every mail is written to the pickup directory as an .eml file"
+            ),
+            Some(_) => {}
+        }
         if let Some(mail) = &mail {
             tasks.push(tokio::spawn(crate::mail::worker::run(
                 Arc::clone(&self.services),

@@ -186,13 +186,17 @@ pub(super) async fn mail(
             println!("{count} failed messages queued again");
         }
         MailCommand::Test { to } => {
-            let Some(smtp) = &config.smtp else {
-                anyhow::bail!("no [smtp] section in the config; add one to send mail");
+            let Some(round) =
+                crate::mail::worker::mail_round(config).map_err(anyhow::Error::msg)?
+            else {
+                anyhow::bail!(
+                    "no [smtp] section and no [mail] pickup_dir in the config; add one to send mail"
+                );
             };
             if crate::domain::Email::parse(&to).is_err() {
                 anyhow::bail!("--to: {to:?} is not an email address");
             }
-            let mailer = crate::mail::worker::mailer(smtp).map_err(anyhow::Error::msg)?;
+            let mailer = round.mailer;
             let message = crate::mail::messages::render(
                 &crate::mail::messages::Mail::Test,
                 "nl",
@@ -206,7 +210,7 @@ pub(super) async fn mail(
                 date: now,
             };
             mailer.send(&envelope).await?;
-            println!("test message accepted by {}:{}", smtp.host, smtp.port);
+            println!("test message accepted by {}", mailer.describe());
         }
     }
     Ok(())

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{EXIT_FAILURE, JobsCommand, admin_with_status};
 use crate::config::Config;
-use crate::jobs::{Job, MailRound, Runner};
+use crate::jobs::{Job, Runner};
 
 pub fn jobs(config: Config, command: JobsCommand) -> ExitCode {
     if let JobsCommand::List = command {
@@ -31,13 +31,7 @@ pub fn jobs(config: Config, command: JobsCommand) -> ExitCode {
         return ExitCode::from(EXIT_FAILURE);
     };
     admin_with_status(config, async move |config, services| {
-        let mail = match &config.smtp {
-            Some(smtp) => Some(MailRound {
-                mailer: crate::mail::worker::mailer(smtp).map_err(anyhow::Error::msg)?,
-                give_up_after: chrono::Duration::from_std(smtp.give_up_after)?,
-            }),
-            None => None,
-        };
+        let mail = crate::mail::worker::mail_round(config).map_err(anyhow::Error::msg)?;
         let runner = Runner::new(Arc::new(services.clone()), mail);
         let report = runner.run(job).await?;
         println!("{}: {} done", job.name(), report.count);

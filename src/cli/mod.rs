@@ -359,7 +359,11 @@ fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runt
         .ok()
 }
 
-fn serve(config: Config, with_demo: bool) -> ExitCode {
+fn serve(mut config: Config, with_demo: bool) -> ExitCode {
+    // A demo without a mail server still delivers every mail, as files a newcomer can open.
+    if with_demo && config.smtp.is_none() && config.mail_pickup.is_none() {
+        config.mail_pickup = Some(config.data_dir.join("mail"));
+    }
     let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
         return ExitCode::from(EXIT_FAILURE);
     };
@@ -373,6 +377,11 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
             }
         };
         let credentials = config.data_dir.join(CREDENTIALS_FILE);
+        let pickup = config
+            .smtp
+            .is_none()
+            .then(|| config.mail_pickup.clone())
+            .flatten();
         let started = async {
             let app = App::build(config, Arc::new(SystemClock))?;
             let demo = if with_demo {
@@ -401,7 +410,7 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
             }
         };
         if let Some(report) = demo {
-            print_demo_logins(&running, &report, &credentials).await;
+            print_demo_logins(&running, &report, &credentials, pickup.as_deref()).await;
         }
         signals.handle(&running).await;
         running.shutdown().await;
@@ -415,12 +424,19 @@ async fn print_demo_logins(
     running: &crate::app::Running,
     report: &crate::service::demo::DemoReport,
     credentials: &std::path::Path,
+    pickup: Option<&std::path::Path>,
 ) {
     let mut block = format!(
         "\nDemo logins (also in {}); employers and the bureau set up an authenticator app\n\
          at their first sign-in:\n",
         credentials.display()
     );
+    let width = report
+        .logins
+        .iter()
+        .map(|l| l.role.len())
+        .max()
+        .unwrap_or(0);
     for login in &report.logins {
         let password = if running.services().demo_password_is_current(login).await {
             login.password.clone()
@@ -428,8 +444,14 @@ async fn print_demo_logins(
             "(password changed since the demo was made)".to_owned()
         };
         block.push_str(&format!(
-            "  {:<9} {:<20} {password}\n",
+            "  {:<width$}  {:<20} {password}\n",
             login.role, login.username
+        ));
+    }
+    if let Some(dir) = pickup {
+        block.push_str(&format!(
+            "Mail (welcome, password reset, new documents) is written to {} as .eml files.\n",
+            dir.display()
         ));
     }
     block.push_str(&format!("Open {} in a browser.\n", running.url()));

@@ -15,6 +15,7 @@ pub struct FileConfig {
     pub http: Option<HttpSection>,
     pub tls: Option<TlsSection>,
     pub smtp: Option<SmtpSection>,
+    pub mail: Option<MailSection>,
     pub uploads: Option<UploadsSection>,
     pub security: Option<SecuritySection>,
     pub backups: Option<BackupsSection>,
@@ -99,6 +100,13 @@ pub struct SmtpSection {
     pub ca_cert: Option<Spanned<String>>,
     pub give_up_after_hours: Option<Spanned<i64>>,
     pub notify_delay_minutes: Option<Spanned<i64>>,
+}
+
+/// Mail without a mail server: every message written as a file instead.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSection {
+    pub pickup_dir: Option<Spanned<String>>,
 }
 
 /// One optional cron string per scheduled job; the names are fixed so a typo is an error.

@@ -64,6 +64,9 @@ pub struct Config {
     pub http: HttpConfig,
     pub tls: Option<TlsConfig>,
     pub smtp: Option<SmtpConfig>,
+    /// `[mail] pickup_dir`: without `[smtp]`, every outgoing message is written here as an
+    /// `.eml` file (RFC 5322, as it would be sent) instead of staying queued.
+    pub mail_pickup: Option<PathBuf>,
     /// The largest file a user may upload through the browser, in bytes.
     pub upload_max_bytes: u64,
     /// The most files one upload form may carry.

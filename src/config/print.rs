@@ -19,6 +19,8 @@ struct Effective<'a> {
     tls: Option<Tls>,
     #[serde(skip_serializing_if = "Option::is_none")]
     smtp: Option<Smtp<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mail: Option<Mail>,
     uploads: Uploads,
     security: Security,
     backups: Backups,
@@ -26,6 +28,11 @@ struct Effective<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<Metrics>,
     jobs: toml::Table,
+}
+
+#[derive(Serialize)]
+struct Mail {
+    pickup_dir: String,
 }
 
 #[derive(Serialize)]
@@ -142,6 +149,9 @@ impl Config {
                 ca_cert: s.ca_cert.as_ref().map(|p| p.display().to_string()),
                 give_up_after_hours: s.give_up_after.as_secs() / 3600,
                 notify_delay_minutes: s.notify_delay.as_secs() / 60,
+            }),
+            mail: self.mail_pickup.as_ref().map(|dir| Mail {
+                pickup_dir: dir.display().to_string(),
             }),
             uploads: Uploads {
                 max_size_mb: self.upload_max_bytes / (1024 * 1024),

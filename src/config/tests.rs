@@ -251,3 +251,29 @@ fn retention_settings_have_dutch_defaults_and_are_checked() {
     let end = start + example[start..].find("\n# Scheduled jobs").unwrap();
     Config::from_toml(&example[start..end], None).unwrap();
 }
+
+#[test]
+fn a_pickup_directory_is_a_path_and_not_beside_smtp() {
+    let config = Config::from_toml(
+        "[mail]\npickup_dir = \"mail\"\n",
+        Some(Path::new("/etc/loondossier/loondossier.toml")),
+    )
+    .unwrap();
+    assert_eq!(
+        config.mail_pickup.as_deref(),
+        Some(Path::new("/etc/loondossier/mail"))
+    );
+    let (at, why) = invalid(
+        "[smtp]\nhost = \"smtp.example.nl\"\nfrom = \"a@example.nl\"\n\n[mail]\npickup_dir = \"/tmp/m\"\n",
+    );
+    assert_eq!(at, "/etc/loondossier/loondossier.toml:6: [mail] pickup_dir");
+    assert!(why.contains("together with [smtp]"), "{why}");
+    let (at, _) = invalid("[mail]\npickup_dir = \" \"\n");
+    assert!(at.ends_with("[mail] pickup_dir"), "{at}");
+    // The effective config shows it.
+    assert!(
+        config
+            .to_redacted_toml()
+            .contains("pickup_dir = \"/etc/loondossier/mail\"")
+    );
+}

@@ -69,6 +69,26 @@ impl Validator<'_> {
             });
         }
         let smtp = raw.smtp.map(|s| self.smtp(s)).transpose()?;
+        let mail_pickup = match raw.mail.and_then(|m| m.pickup_dir) {
+            Some(dir) if smtp.is_some() => {
+                return Err(self.invalid(
+                    "[mail] pickup_dir",
+                    &dir,
+                    "is set together with [smtp]",
+                    "choose one: [smtp] sends mail, pickup_dir only writes it to files",
+                ));
+            }
+            Some(dir) if dir.get_ref().trim().is_empty() => {
+                return Err(self.invalid(
+                    "[mail] pickup_dir",
+                    &dir,
+                    "is empty",
+                    "name a directory, e.g. pickup_dir = \"/var/lib/loondossier/mail\"",
+                ));
+            }
+            Some(dir) => Some(self.path(dir.get_ref().trim())),
+            None => None,
+        };
         let uploads = raw.uploads.unwrap_or_default();
         let upload_max_mb: u64 = self.ranged(
             "[uploads] max_size_mb",
@@ -121,6 +141,7 @@ impl Validator<'_> {
             http,
             tls,
             smtp,
+            mail_pickup,
             upload_max_bytes: upload_max_mb * 1024 * 1024,
             upload_max_files,
             upload_quota_bytes: upload_quota_mb * 1024 * 1024,

@@ -7,13 +7,16 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::sender::Mailer;
-use crate::config::SmtpConfig;
+use crate::config::{Config, SmtpConfig};
 use crate::jobs::MailRound;
 use crate::service::Services;
 
 /// How often the worker looks for due mail. Rows are written by requests in their own
 /// transactions, so a short poll keeps welcome and reset mails prompt.
 const POLL: Duration = Duration::from_secs(2);
+
+/// How long a message that could not be written to the pickup directory is tried again.
+const PICKUP_GIVE_UP_AFTER: Duration = Duration::from_secs(72 * 3600);
 
 /// A mailer for the configured server, with the configured extra CA.
 pub fn mailer(config: &SmtpConfig) -> Result<Mailer, String> {
@@ -25,6 +28,34 @@ pub fn mailer(config: &SmtpConfig) -> Result<Mailer, String> {
         None => None,
     };
     Mailer::new(config.clone(), extra_ca.as_deref())
+}
+
+/// How this installation's mail leaves: by `[smtp]`, into `[mail] pickup_dir`, or not at all
+/// (`None`: it stays queued until one of them is configured).
+pub fn mail_round(config: &Config) -> Result<Option<MailRound>, String> {
+    if let Some(smtp) = &config.smtp {
+        return Ok(Some(MailRound {
+            mailer: mailer(smtp)?,
+            give_up_after: chrono::Duration::from_std(smtp.give_up_after)
+                .map_err(|e| format!("[smtp] give_up_after_hours: {e}"))?,
+        }));
+    }
+    let Some(dir) = &config.mail_pickup else {
+        return Ok(None);
+    };
+    let host = config
+        .public_url
+        .as_ref()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "localhost".to_owned());
+    let from = format!(
+        "{} <noreply@{host}>",
+        config.installation_name.replace(['<', '>', '"'], "")
+    );
+    Ok(Some(MailRound {
+        mailer: Mailer::pickup(dir, from)?,
+        give_up_after: chrono::Duration::from_std(PICKUP_GIVE_UP_AFTER).unwrap_or_default(),
+    }))
 }
 
 /// Sends due mail every [`POLL`] until `stop` turns true; a round in progress finishes first.

@@ -9,6 +9,7 @@
 mod cli;
 mod concurrency;
 mod crash;
+mod demo;
 mod documents;
 mod http;
 mod languages;

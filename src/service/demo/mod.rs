@@ -79,7 +79,16 @@ struct Client {
     key: EmployerKey,
     name: String,
     placer: Placer,
-    employees: Vec<(EmployeeKey, String, String)>,
+    employees: Vec<Worker>,
+}
+
+/// One employee of a demo client, as its payroll files name it.
+struct Worker {
+    key: EmployeeKey,
+    name: String,
+    personnel_number: String,
+    /// The last day of employment, for the one who left: no payroll files after it.
+    left: Option<NaiveDate>,
 }
 
 impl Services {
@@ -285,29 +294,50 @@ impl Services {
                 },
                 payroll_year: Some(u16::try_from(now.year()).unwrap_or(2026)),
             };
-            let employees: Vec<EmployeeData> = (0..size.employees_per_employer)
+            let mut employees: Vec<EmployeeData> = (0..size.employees_per_employer)
                 .map(|n| demo_employee(rng, n, now))
                 .collect::<Result<_, _>>()?;
-            // The first two clients and their first employee get logins with a password;
-            // other employees are invited (no password yet) or not invited at all.
-            let employer_login = if index < 2 {
-                Some(demo_login("employer", &format!("demo-werkgever-{}", index + 1)).await?)
-            } else {
-                None
+            // Logins with a password: the first client (it has a bureau) and the
+            // self-administering one, the first employee of each, and at the first client an
+            // employee who left three months ago. Other employees are invited (no password
+            // yet) or not invited at all.
+            let number = match (index, self_administering) {
+                (0, _) => Some(1),
+                (_, true) => Some(2),
+                _ => None,
             };
-            let employee_login = if index < 2 && !employees.is_empty() {
-                Some(demo_login("employee", &format!("demo-werknemer-{}", index + 1)).await?)
-            } else {
-                None
+            let employer_login = match number {
+                Some(n) => {
+                    let role = if self_administering {
+                        "employer, own payroll"
+                    } else {
+                        "employer, with the bureau"
+                    };
+                    Some(demo_login(role, &format!("demo-werkgever-{n}")).await?)
+                }
+                None => None,
             };
+            let mut employee_logins = Vec::new();
+            if let Some(n) = number.filter(|_| !employees.is_empty()) {
+                employee_logins.push((
+                    0,
+                    demo_login("employee", &format!("demo-werknemer-{n}")).await?,
+                ));
+            }
+            if index == 0 && employees.len() > 1 {
+                leave(&mut employees[1], now);
+                employee_logins
+                    .push((1, demo_login("employee, left", "demo-oud-werknemer").await?));
+            }
             let invite: Vec<bool> = (0..employees.len()).map(|_| rng.random_bool(0.7)).collect();
             let hashes = (
                 employer_login
                     .as_ref()
                     .map(|l| (l.0.username.clone(), l.1.clone())),
-                employee_login
-                    .as_ref()
-                    .map(|l| (l.0.username.clone(), l.1.clone())),
+                employee_logins
+                    .iter()
+                    .map(|(n, l)| (*n, (l.0.username.clone(), l.1.clone())))
+                    .collect::<Vec<_>>(),
             );
             let client = self
                 .store
@@ -334,7 +364,7 @@ impl Services {
                     let mut people = Vec::new();
                     for (n, employee) in employees.iter().enumerate() {
                         let (e, _) = parties::upsert_employee(tx, key, employee, now)?;
-                        let login = if n == 0 { hashes.1.as_ref() } else { None };
+                        let login = hashes.1.iter().find(|(i, _)| *i == n).map(|(_, l)| l);
                         if login.is_some() || invite[n] {
                             let username = match login {
                                 Some((username, _)) => username.clone(),
@@ -354,7 +384,12 @@ impl Services {
                                 now,
                             )?;
                         }
-                        people.push((e, employee.name.clone(), employee.personnel_number.clone()));
+                        people.push(Worker {
+                            key: e,
+                            name: employee.name.clone(),
+                            personnel_number: employee.personnel_number.clone(),
+                            left: employee.employment_end,
+                        });
                     }
                     Ok(Client {
                         key,
@@ -368,7 +403,7 @@ impl Services {
                 })
                 .await?;
             logins.extend(employer_login.map(|l| l.0));
-            logins.extend(employee_login.map(|l| l.0));
+            logins.extend(employee_logins.into_iter().map(|(_, l)| l.0));
             clients.push(client);
         }
         Ok(clients)
@@ -424,6 +459,17 @@ async fn demo_login(role: &str, username: &str) -> Result<(DemoLogin, String), S
         },
         hash,
     ))
+}
+
+/// Makes `employee` one who left at the end of the month three months before `now`, after
+/// some years of service.
+fn leave(employee: &mut EmployeeData, now: DateTime<Utc>) {
+    let this_month = NaiveDate::from_ymd_opt(now.year(), now.month(), 1);
+    let end = this_month
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(2)))
+        .and_then(|d| d.pred_opt());
+    employee.employment_end = end;
+    employee.employment_start = NaiveDate::from_ymd_opt(now.year() - 4, 1, 1);
 }
 
 fn demo_employee(

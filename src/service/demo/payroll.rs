@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::{Client, invalid, pdf};
+use super::{Client, Worker, invalid, pdf};
 use crate::blobs::BlobStore;
 use crate::domain::{
     DocumentKind, Dossier, NewDocument, Origin, Period, PeriodKind, PublicId, Year,
@@ -71,7 +71,12 @@ pub(super) fn payroll_documents(
             let period = Period::new(PeriodKind::Month, i64::from(month)).map_err(invalid)?;
             let label = period.label_nl(Year::new(i64::from(year)).map_err(invalid)?);
             let mut total = 0;
-            for ((employee, name, number), gross) in client.employees.iter().zip(&salaries) {
+            let mut employed = 0;
+            for (worker, gross) in client.employees.iter().zip(&salaries) {
+                if !worker.employed_in(year, month) {
+                    continue;
+                }
+                employed += 1;
                 let tax = gross * 19 / 100;
                 let pension = gross * 6 / 100;
                 total += gross;
@@ -79,8 +84,8 @@ pub(super) fn payroll_documents(
                     issuer: &client.name,
                     title: &format!("Loonstrook {label}"),
                     facts: &[
-                        ("Werknemer", name.clone()),
-                        ("Personeelsnummer", number.clone()),
+                        ("Werknemer", worker.name.clone()),
+                        ("Personeelsnummer", worker.personnel_number.clone()),
                     ],
                     amounts: &[
                         ("Bruto loon", *gross),
@@ -90,7 +95,7 @@ pub(super) fn payroll_documents(
                     ],
                 });
                 let dossier = Dossier::Employee {
-                    employee: *employee,
+                    employee: worker.key,
                     employer: client.key,
                 };
                 add(dossier, DocumentKind::Payslip, year, period, at, bytes)?;
@@ -98,7 +103,7 @@ pub(super) fn payroll_documents(
             let bytes = pdf::render(&pdf::Sheet {
                 issuer: &client.name,
                 title: &format!("Serie-overzicht {label}"),
-                facts: &[("Werknemers", client.employees.len().to_string())],
+                facts: &[("Werknemers", employed.to_string())],
                 amounts: &[("Totaal bruto lonen", total)],
             });
             add(
@@ -112,13 +117,16 @@ pub(super) fn payroll_documents(
         }
         // Annual statements for completed years, placed in January.
         if let Some(at) = placed_at(year + 1, 1).filter(|at| *at <= now) {
-            for ((employee, name, number), gross) in client.employees.iter().zip(&salaries) {
+            for (worker, gross) in client.employees.iter().zip(&salaries) {
+                if !worker.employed_in(year, 1) {
+                    continue;
+                }
                 let bytes = pdf::render(&pdf::Sheet {
                     issuer: &client.name,
                     title: &format!("Jaaropgave {year}"),
                     facts: &[
-                        ("Werknemer", name.clone()),
-                        ("Personeelsnummer", number.clone()),
+                        ("Werknemer", worker.name.clone()),
+                        ("Personeelsnummer", worker.personnel_number.clone()),
                     ],
                     amounts: &[
                         ("Loon voor de loonheffing", gross * 12),
@@ -126,7 +134,7 @@ pub(super) fn payroll_documents(
                     ],
                 });
                 let dossier = Dossier::Employee {
-                    employee: *employee,
+                    employee: worker.key,
                     employer: client.key,
                 };
                 add(
@@ -141,4 +149,15 @@ pub(super) fn payroll_documents(
         }
     }
     Ok(made)
+}
+
+impl Worker {
+    /// Whether this employee was still employed at the start of `month` of `year` (and so has
+    /// that month's payslip, or that year's annual statement for January).
+    fn employed_in(&self, year: i32, month: u32) -> bool {
+        match (self.left, chrono::NaiveDate::from_ymd_opt(year, month, 1)) {
+            (Some(last), Some(first)) => first <= last,
+            _ => true,
+        }
+    }
 }

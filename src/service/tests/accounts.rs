@@ -53,15 +53,27 @@ async fn demo_data_is_believable_idempotent_and_refuses_real_installations() {
     assert_eq!((report.employers, report.employees), (3, 12));
     // 2025: 12 payslips + 12 series overviews + 1 annual statement; 2026: January–March.
     let payroll_per_client = 4 * (12 + 1 + 3) + (12 + 3);
+    // The employee who left at the end of 2025 has no 2026 payslips.
     assert_eq!(
         report.documents,
-        3 * payroll_per_client + 3,
+        3 * payroll_per_client - 3 + 3,
         "plus three uploads"
     );
-    let roles: Vec<_> = report.logins.iter().map(|l| l.role.as_str()).collect();
+    let roles: Vec<_> = report
+        .logins
+        .iter()
+        .map(|l| (l.role.as_str(), l.username.as_str()))
+        .collect();
     assert_eq!(
         roles,
-        vec!["bureau", "employer", "employee", "employer", "employee"]
+        vec![
+            ("bureau", "demo-bureau"),
+            ("employer, with the bureau", "demo-werkgever-1"),
+            ("employee", "demo-werknemer-1"),
+            ("employee, left", "demo-oud-werknemer"),
+            ("employer, own payroll", "demo-werkgever-2"),
+            ("employee", "demo-werknemer-2"),
+        ]
     );
 
     // The logins work and see their dossiers.
