@@ -359,11 +359,7 @@ fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runt
         .ok()
 }
 
-fn serve(mut config: Config, with_demo: bool) -> ExitCode {
-    // A demo without a mail server still delivers every mail, as files a newcomer can open.
-    if with_demo && config.smtp.is_none() && config.mail_pickup.is_none() {
-        config.mail_pickup = Some(config.data_dir.join("mail"));
-    }
+fn serve(config: Config, with_demo: bool) -> ExitCode {
     let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
         return ExitCode::from(EXIT_FAILURE);
     };
@@ -377,11 +373,7 @@ fn serve(mut config: Config, with_demo: bool) -> ExitCode {
             }
         };
         let credentials = config.data_dir.join(CREDENTIALS_FILE);
-        let pickup = config
-            .smtp
-            .is_none()
-            .then(|| config.mail_pickup.clone())
-            .flatten();
+        let pickup_config = config.clone();
         let started = async {
             let app = App::build(config, Arc::new(SystemClock))?;
             let demo = if with_demo {
@@ -410,6 +402,7 @@ fn serve(mut config: Config, with_demo: bool) -> ExitCode {
             }
         };
         if let Some(report) = demo {
+            let pickup = crate::mail::worker::pickup_dir(&pickup_config);
             print_demo_logins(&running, &report, &credentials, pickup.as_deref()).await;
         }
         signals.handle(&running).await;

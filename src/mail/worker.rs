@@ -1,6 +1,7 @@
 //! The mail worker: sends the outbox in the background while the server runs, so no request
 //! ever waits for the mail server.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +31,22 @@ pub fn mailer(config: &SmtpConfig) -> Result<Mailer, String> {
     Mailer::new(config.clone(), extra_ca.as_deref())
 }
 
+/// Where mail is written instead of sent, if anywhere: `[mail] pickup_dir`, or, for an
+/// installation that holds the demo (its credentials file is in the data directory) and has no
+/// `[smtp]`, `data_dir/mail`, so every flow of the demo can be finished without a mail server.
+pub fn pickup_dir(config: &Config) -> Option<PathBuf> {
+    if config.smtp.is_some() {
+        return None;
+    }
+    config.mail_pickup.clone().or_else(|| {
+        config
+            .data_dir
+            .join(crate::service::demo::CREDENTIALS_FILE)
+            .exists()
+            .then(|| config.data_dir.join("mail"))
+    })
+}
+
 /// How this installation's mail leaves: by `[smtp]`, into `[mail] pickup_dir`, or not at all
 /// (`None`: it stays queued until one of them is configured).
 pub fn mail_round(config: &Config) -> Result<Option<MailRound>, String> {
@@ -40,7 +57,7 @@ pub fn mail_round(config: &Config) -> Result<Option<MailRound>, String> {
                 .map_err(|e| format!("[smtp] give_up_after_hours: {e}"))?,
         }));
     }
-    let Some(dir) = &config.mail_pickup else {
+    let Some(dir) = pickup_dir(config) else {
         return Ok(None);
     };
     let host = config
@@ -53,7 +70,7 @@ pub fn mail_round(config: &Config) -> Result<Option<MailRound>, String> {
         config.installation_name.replace(['<', '>', '"'], "")
     );
     Ok(Some(MailRound {
-        mailer: Mailer::pickup(dir, from)?,
+        mailer: Mailer::pickup(&dir, from)?,
         give_up_after: chrono::Duration::from_std(PICKUP_GIVE_UP_AFTER).unwrap_or_default(),
     }))
 }

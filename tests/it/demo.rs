@@ -235,3 +235,102 @@ async fn a_forgotten_password_is_reset_from_the_mail_file_of_the_demo() {
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert_eq!(signed_in.headers()["location"], "/");
 }
+
+/// Every `loondossier …` command of the README's code blocks, without its comment.
+fn readme_commands() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut in_code = false;
+    let mut commands = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        } else if in_code && line.starts_with("loondossier ") {
+            let command = line.split("  #").next().unwrap().trim();
+            commands.push(command.to_owned());
+        }
+    }
+    commands
+}
+
+/// After the quick start (`serve --demo`), each command the README shows runs as written —
+/// with the binary on `PATH`, as `cargo install --path .` leaves it — except where it names
+/// something of the reader's own: the id a previous command printed, the reader's snapshot,
+/// server address and token file.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_in_the_readme_runs_as_written_after_the_quick_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = demo_server(dir.path());
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(Binary::path(), bin.join("loondossier")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/push-example");
+    let copy = dir.path().join("docs/push-example");
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(&example).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
+    let commands = readme_commands();
+    assert!(commands.len() >= 20, "{commands:?}");
+    let mut token_id = String::new();
+    for written in &commands {
+        let mut command = written.clone();
+        if command.starts_with("loondossier token revoke") {
+            command = command.replace(" ID", &format!(" {token_id}"));
+        }
+        if command.starts_with("loondossier restore") {
+            let snapshot = std::fs::read_dir(dir.path().join("data/snapshots"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| !p.to_string_lossy().contains(".partial"))
+                .max()
+                .expect("a snapshot made by the command before");
+            command = format!(
+                "loondossier restore {} --data-dir {}",
+                snapshot.display(),
+                dir.path().join("restored").display()
+            );
+        }
+        if command.starts_with("loondossier push") {
+            command = command.replace("https://loondossier.example.nl", server.url());
+        }
+        let out = std::process::Command::new("sh")
+            .args(["-c", &command])
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env_remove("LOONDOSSIER_LOG")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "`{written}` failed ({}):\n{stdout}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The bureau's token goes into token.txt for `push`; the employer's is the one revoked.
+        if command.starts_with("loondossier token create") {
+            let mut lines = stdout.lines();
+            token_id = lines
+                .next()
+                .and_then(|l| l.strip_prefix("token "))
+                .and_then(|l| l.split_whitespace().next())
+                .unwrap()
+                .to_owned();
+            if command.contains("--bureau") {
+                std::fs::write(dir.path().join("token.txt"), lines.next().unwrap()).unwrap();
+            }
+        }
+    }
+    // `mail test` without [smtp] wrote its message where the demo's mail goes.
+    let written = std::fs::read_dir(dir.path().join("data/mail"))
+        .unwrap()
+        .count();
+    assert!(written >= 1);
+}
