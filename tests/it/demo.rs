@@ -334,3 +334,43 @@ async fn every_command_in_the_readme_runs_as_written_after_the_quick_start() {
         .count();
     assert!(written >= 1);
 }
+
+/// The README's pictures come from `docs/screenshots/take`: it still signs in as each party of
+/// a fresh demo and saves each page at its width.
+#[test]
+fn the_screenshot_script_takes_every_picture() {
+    let out = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/take");
+    let run = std::process::Command::new("python3")
+        .arg(&script)
+        .arg("--binary")
+        .arg(Binary::path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for (name, width) in [
+        ("werknemer-dossier.png", 1280),
+        ("werknemer-dossier-telefoon.png", 360),
+        ("werkgever-werknemers.png", 1280),
+        ("bureau-werkgevers.png", 1280),
+    ] {
+        let png = std::fs::read(out.path().join(name)).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name} is a PNG");
+        // IHDR: the width is the big-endian u32 at byte 16.
+        let shot_width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        assert_eq!(shot_width, width, "{name}");
+        assert!(
+            readme.contains(&format!("docs/screenshots/{name}")),
+            "the README shows {name}"
+        );
+    }
+}
