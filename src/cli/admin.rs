@@ -113,8 +113,8 @@ pub(super) async fn user(services: &Services, command: UserCommand) -> anyhow::R
 }
 
 pub(super) async fn token(services: &Services, command: TokenCommand) -> anyhow::Result<()> {
+    use crate::domain::access::TokenScope;
     use crate::service::TokenFor;
-    use crate::store::api_tokens::TokenScope;
     match command {
         TokenCommand::Create {
             bureau,

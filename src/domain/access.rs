@@ -8,6 +8,17 @@
 //!    its clients' uploads shared with it.
 //! 4. Only the uploading party shares, unshares or deletes an upload; sharing goes one step up.
 //! 5. Retracted and deleted documents are seen by no user.
+//!
+//! Who sees the people behind the dossiers is in [`people`]; what a sync token reaches and whose
+//! backups a party sees, in [`sync`].
+
+mod people;
+mod sync;
+
+pub use people::{may_reveal_bsn, sees_clients_of, sees_employees_of, sees_private_email};
+pub use sync::{
+    DocumentEmployer, TokenScope, backups_of, employer_namespace, may_retract, placer_for,
+};
 
 use super::document::{
     AccountKey, BureauKey, DocumentFacts, Dossier, EmployeeKey, EmployerKey, Origin, Placer,
@@ -151,13 +162,6 @@ pub fn may_open_dossier(
         }
         _ => false,
     }
-}
-
-/// Whether `actor` sees an employee's private e-mail address: only the employee itself. The
-/// address exists to send the username and password links (seed manual, "Mijn gegevens");
-/// the employer and the bureau have the work address and never see the private one.
-pub fn sees_private_email(actor: Actor, employee: EmployeeKey) -> bool {
-    matches!(actor, Actor::Employee { employee: own, .. } if own == employee)
 }
 
 /// Whether `placer` may place payroll files in `dossier`: a bureau only for its current

@@ -11,9 +11,9 @@ use super::files::{OpenedDocument, RequestContext};
 use super::sync::ApiClient;
 use super::{ServiceError, Services};
 use crate::blobs::{BlobError, FileId};
+use crate::domain::access::TokenScope;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::{Actor, PublicId};
-use crate::store::api_tokens::TokenScope;
 use crate::store::audit;
 use crate::store::backups::{self, BackupRow, NewBackup};
 
@@ -242,13 +242,16 @@ fn backup_owner(
     conn: &crate::store::Connection,
     actor: Actor,
 ) -> Result<Option<TokenScope>, crate::store::StoreError> {
-    Ok(match actor {
-        Actor::Bureau { bureau, .. } => Some(TokenScope::Bureau(bureau)),
+    let own_payroll = match actor {
         Actor::Employer { employer, .. } => crate::store::parties::employer(conn, employer)?
             .filter(|r| r.bureau.is_none())
-            .map(|r| TokenScope::Employer(r.data.lhn)),
-        Actor::Employee { .. } | Actor::System => None,
-    })
+            .map(|r| r.data.lhn),
+        _ => None,
+    };
+    Ok(crate::domain::access::backups_of(
+        actor,
+        own_payroll.as_ref(),
+    ))
 }
 
 /// The Backups page: the same backups the payroll software lists, for its people.

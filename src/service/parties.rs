@@ -3,7 +3,7 @@
 
 use super::{ServiceError, Services};
 use crate::domain::party::AccountStatus;
-use crate::domain::{Actor, PublicId};
+use crate::domain::{Actor, PublicId, access};
 use crate::store::parties;
 use crate::store::people;
 pub use crate::store::people::EmployeeLine;
@@ -41,13 +41,7 @@ impl Services {
                 let Some(employer) = employer else {
                     return Ok(None);
                 };
-                let allowed = match actor {
-                    Actor::Employer { employer: own, .. } => own == employer.key,
-                    Actor::Bureau { bureau, .. } => employer.bureau == Some(bureau),
-                    Actor::System => true,
-                    Actor::Employee { .. } => false,
-                };
-                if !allowed {
+                if !access::sees_employees_of(actor, employer.key, employer.bureau) {
                     return Ok(None);
                 }
                 Ok(Some(people::employees_of(
@@ -76,20 +70,10 @@ impl Services {
                     parties::employee_by_public_id(tx, employee)?.ok_or(ServiceError::NotFound)?;
                 let employer =
                     parties::employer(tx, employee.employer)?.ok_or(ServiceError::NotFound)?;
-                let (allowed, account) = match actor {
-                    Actor::Employer {
-                        employer: own,
-                        account,
-                        ..
-                    } => (own == employer.key, Some(account)),
-                    Actor::Bureau {
-                        bureau, account, ..
-                    } => (employer.bureau == Some(bureau), Some(account)),
-                    Actor::System | Actor::Employee { .. } => (false, None),
-                };
-                if !allowed {
+                if !access::may_reveal_bsn(actor, employer.key, employer.bureau) {
                     return Err(ServiceError::NotFound);
                 }
+                let account = actor.account();
                 crate::store::audit::append(
                     tx,
                     &[crate::domain::audit::AuditEvent {
@@ -113,9 +97,7 @@ impl Services {
         actor: Actor,
         search: Option<String>,
     ) -> Result<Vec<EmployerLine>, ServiceError> {
-        let Actor::Bureau { bureau, .. } = actor else {
-            return Err(ServiceError::NotFound);
-        };
+        let bureau = access::sees_clients_of(actor).ok_or(ServiceError::NotFound)?;
         self.store
             .read(move |conn| -> Result<_, ServiceError> {
                 let rows = people::employers_of(conn, bureau, search.as_deref())?;

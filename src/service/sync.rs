@@ -7,14 +7,13 @@ use chrono::{DateTime, Utc};
 use super::files::RequestContext;
 use super::placing::{PlaceRequest, Placed};
 use super::{ServiceError, Services};
+use crate::domain::access::{self, TokenScope};
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::party::{
     AccountParty, AccountStatus, Employee, EmployeeData, Employer, EmployerData,
 };
-use crate::domain::{
-    BureauKey, DocumentKind, Dossier, Lhn, Origin, Period, Placer, PublicId, Year,
-};
-use crate::store::api_tokens::{self, TokenScope};
+use crate::domain::{DocumentKind, Dossier, Lhn, Origin, Period, Placer, PublicId, Year};
+use crate::store::api_tokens;
 use crate::store::people;
 use crate::store::{Connection, audit, documents, parties};
 
@@ -83,27 +82,14 @@ fn reachable_employer(
     client: &ApiClient,
     lhn: &Lhn,
 ) -> Result<Option<Employer>, ServiceError> {
-    match namespace(client, lhn) {
+    match access::employer_namespace(&client.scope, lhn) {
         Some(bureau) => Ok(parties::employer_in_namespace(conn, bureau, lhn)?),
         None => Ok(None),
     }
 }
 
-/// Whose employers a client may create and reach by this number: a bureau's token its own
-/// bureau's; a self-administering employer's token only its own number, among the employers
-/// without a bureau. `None`: nothing (its answer is "not found").
-fn namespace(client: &ApiClient, lhn: &Lhn) -> Option<Option<BureauKey>> {
-    match &client.scope {
-        TokenScope::Bureau(b) => Some(Some(*b)),
-        TokenScope::Employer(own) => (own == lhn).then_some(None),
-    }
-}
-
 fn placer(client: &ApiClient, employer: &Employer) -> Placer {
-    match client.scope {
-        TokenScope::Bureau(b) => Placer::Bureau(b),
-        TokenScope::Employer(_) => Placer::Employer(employer.key),
-    }
+    access::placer_for(&client.scope, employer.key)
 }
 
 impl Services {
@@ -121,7 +107,8 @@ impl Services {
             .write(move |tx| -> Result<Synced, ServiceError> {
                 // Another bureau's employer with this number is another record: the answer
                 // and the effect are those for a free number.
-                let bureau = namespace(&client, &data.lhn).ok_or(ServiceError::NotFound)?;
+                let bureau = access::employer_namespace(&client.scope, &data.lhn)
+                    .ok_or(ServiceError::NotFound)?;
                 let existing = parties::employer_in_namespace(tx, bureau, &data.lhn)?;
                 let (key, created) = parties::upsert_employer(tx, bureau, &data, now)?;
                 if let Some(before) = existing.filter(|r| r.data.email != data.email) {
@@ -330,12 +317,15 @@ impl Services {
                     .map(|r| parties::employer(tx, r))
                     .transpose()?
                     .flatten();
-                let ours = match (&client.scope, placed_by) {
-                    (TokenScope::Bureau(b), Placer::Bureau(p)) => *b == p,
-                    (TokenScope::Employer(lhn), Placer::Employer(p)) => employer
-                        .is_some_and(|r| r.key == p && r.bureau.is_none() && r.data.lhn == *lhn),
-                    _ => false,
-                };
+                let ours = access::may_retract(
+                    &client.scope,
+                    placed_by,
+                    employer.as_ref().map(|r| access::DocumentEmployer {
+                        key: r.key,
+                        bureau: r.bureau,
+                        lhn: &r.data.lhn,
+                    }),
+                );
                 if !ours || record.facts.removed {
                     return Err(ServiceError::NotFound);
                 }

@@ -6,8 +6,9 @@ use chrono::Duration;
 use super::sync::{ApiClient, TOKEN_PREFIX};
 use super::{ServiceError, Services};
 use crate::auth::token;
+use crate::domain::access::TokenScope;
 use crate::domain::{Lhn, PublicId};
-use crate::store::api_tokens::{self, TokenRow, TokenScope};
+use crate::store::api_tokens::{self, TokenRow};
 use crate::store::parties;
 
 /// Touching `last_used_at` costs a write at most this often per token.

@@ -5,15 +5,8 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, named_params};
 
 use super::StoreError;
 use super::time::{from_db, to_db};
+use crate::domain::access::TokenScope;
 use crate::domain::{BureauKey, Lhn};
-
-/// Whose token it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TokenScope {
-    Bureau(BureauKey),
-    /// A self-administering employer, by its loonheffingennummer.
-    Employer(Lhn),
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRow {

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, named_params};
 
 use super::StoreError;
-use super::api_tokens::TokenScope;
 use super::time::{corrupt, from_db, to_db};
 use crate::domain::PublicId;
+use crate::domain::access::TokenScope;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupRow {

@@ -713,12 +713,7 @@ async fn tokens_are_required_and_cookies_do_not_count() {
     let listed = services.list_tokens().await.unwrap();
     let bureau_token = listed
         .iter()
-        .find(|t| {
-            matches!(
-                t.scope,
-                loondossier::store::api_tokens::TokenScope::Bureau(_)
-            )
-        })
+        .find(|t| matches!(t.scope, loondossier::domain::access::TokenScope::Bureau(_)))
         .unwrap();
     api.setup().await;
     services

@@ -239,3 +239,111 @@ fn who_may_place_payroll_files_where() {
     assert!(!may_place(Placer::Employer(R2), e1, Some(B1)));
     assert!(may_place(Placer::Employer(R0), Dossier::Employer(R0), None));
 }
+
+/// The people behind the dossiers, one row per actor: sees R1's employees, sees R0's, may reveal
+/// a BSN of R1's, sees E1's private address, and whose clients it sees.
+#[test]
+fn who_sees_which_people() {
+    #[rustfmt::skip]
+    let table: [(&str, bool, bool, bool, bool, Option<BureauKey>); 9] = [
+        //                        R1's   R0's   BSN R1 E1 mail clients
+        ("employee E1",           false, false, false, true,  None),
+        ("colleague E2",          false, false, false, false, None),
+        ("employee E3 of R2",     false, false, false, false, None),
+        ("employer R1",           true,  false, true,  false, None),
+        ("other employer R2",     false, false, false, false, None),
+        ("bureau B1",             true,  false, true,  false, Some(B1)),
+        ("other bureau B2",       false, false, false, false, Some(B2)),
+        ("self-administering R0", false, true,  false, false, None),
+        ("employee E0 of R0",     false, false, false, false, None),
+    ];
+    for (name, r1, r0, bsn, mail, clients) in table {
+        let who = actor(name);
+        assert_eq!(
+            sees_employees_of(who, R1, Some(B1)),
+            r1,
+            "{name}: R1's employees"
+        );
+        assert_eq!(
+            sees_employees_of(who, R0, None),
+            r0,
+            "{name}: R0's employees"
+        );
+        assert_eq!(
+            may_reveal_bsn(who, R1, Some(B1)),
+            bsn,
+            "{name}: a BSN at R1"
+        );
+        assert_eq!(
+            sees_private_email(who, E1),
+            mail,
+            "{name}: E1's private address"
+        );
+        assert_eq!(sees_clients_of(who), clients, "{name}: clients");
+    }
+    // A client that moved on is out of the old bureau's sight.
+    assert!(!sees_employees_of(actor("bureau B1"), R1, Some(B2)));
+    // The CLI sees every list but reveals no BSN (nobody to audit it under).
+    assert!(sees_employees_of(Actor::system(), R1, Some(B1)));
+    assert!(!may_reveal_bsn(Actor::system(), R1, Some(B1)));
+}
+
+/// Sync tokens: each bureau has its own employers; a self-administering employer's token
+/// reaches its own number only; retraction only of what the same client placed.
+#[test]
+fn what_a_sync_token_reaches() {
+    let lhn = crate::domain::Lhn::parse("131459077L01").unwrap();
+    let other = crate::domain::Lhn::parse("123456782L01").unwrap();
+    let b1 = TokenScope::Bureau(B1);
+    let r0 = TokenScope::Employer(lhn.clone());
+    assert_eq!(employer_namespace(&b1, &lhn), Some(Some(B1)));
+    assert_eq!(
+        employer_namespace(&b1, &other),
+        Some(Some(B1)),
+        "any number, its own"
+    );
+    assert_eq!(employer_namespace(&r0, &lhn), Some(None));
+    assert_eq!(employer_namespace(&r0, &other), None);
+    assert_eq!(placer_for(&b1, R1), Placer::Bureau(B1));
+    assert_eq!(placer_for(&r0, R0), Placer::Employer(R0));
+
+    let own = DocumentEmployer {
+        key: R0,
+        bureau: None,
+        lhn: &lhn,
+    };
+    let with_bureau = DocumentEmployer {
+        key: R1,
+        bureau: Some(B1),
+        lhn: &lhn,
+    };
+    assert!(may_retract(&b1, Placer::Bureau(B1), Some(with_bureau)));
+    assert!(!may_retract(
+        &TokenScope::Bureau(B2),
+        Placer::Bureau(B1),
+        Some(with_bureau)
+    ));
+    assert!(!may_retract(&b1, Placer::Employer(R0), Some(own)));
+    assert!(may_retract(&r0, Placer::Employer(R0), Some(own)));
+    assert!(!may_retract(&r0, Placer::Bureau(B1), Some(with_bureau)));
+    assert!(
+        !may_retract(&r0, Placer::Employer(R1), Some(with_bureau)),
+        "same number at a bureau: another employer"
+    );
+    assert!(!may_retract(
+        &TokenScope::Employer(other.clone()),
+        Placer::Employer(R0),
+        Some(own)
+    ));
+    assert!(!may_retract(&r0, Placer::Employer(R0), None));
+
+    // Backups: a bureau its own, a self-administering employer its own, nobody else any.
+    assert_eq!(backups_of(actor("bureau B1"), None), Some(b1));
+    assert_eq!(
+        backups_of(actor("self-administering R0"), Some(&lhn)),
+        Some(r0)
+    );
+    assert_eq!(backups_of(actor("employer R1"), None), None);
+    assert_eq!(backups_of(actor("employee E1"), Some(&lhn)), None);
+    assert_eq!(backups_of(Actor::system(), Some(&lhn)), None);
+}

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::access::TokenScope;
 use crate::domain::{BureauKey, PublicId};
 use crate::service::{ServiceError, Services};
-use crate::store::api_tokens::TokenScope;
 use crate::store::backups::{self, NewBackup};
 use crate::store::parties;
 

@@ -1,0 +1,48 @@
+//! Who sees the people behind the dossiers (SPEC.md, "Who sees what"; seed manual, "Mijn
+//! gegevens" and "Werknemers"): an employer its own employees, a bureau its current clients and
+//! their employees; nobody else anyone.
+
+use super::Actor;
+use crate::domain::document::{BureauKey, EmployeeKey, EmployerKey};
+
+/// Whether `actor` sees the employees of `employer` (Werknemers, with masked BSNs) and may
+/// reveal one's full BSN: the employer itself and its current bureau (`employer_bureau`); the
+/// administrator's CLI too. An employee sees no list of colleagues.
+pub fn sees_employees_of(
+    actor: Actor,
+    employer: EmployerKey,
+    employer_bureau: Option<BureauKey>,
+) -> bool {
+    match actor {
+        Actor::Employer { employer: own, .. } => own == employer,
+        Actor::Bureau { bureau, .. } => employer_bureau == Some(bureau),
+        Actor::System => true,
+        Actor::Employee { .. } => false,
+    }
+}
+
+/// Whether `actor` may reveal the full BSN of an employee of `employer`: a person who sees the
+/// employees (the look is audited under that person's account); never the CLI, which has no
+/// account to answer for it.
+pub fn may_reveal_bsn(
+    actor: Actor,
+    employer: EmployerKey,
+    employer_bureau: Option<BureauKey>,
+) -> bool {
+    actor.account().is_some() && sees_employees_of(actor, employer, employer_bureau)
+}
+
+/// The bureau whose clients (Werkgevers) `actor` sees: only a bureau's own.
+pub fn sees_clients_of(actor: Actor) -> Option<BureauKey> {
+    match actor {
+        Actor::Bureau { bureau, .. } => Some(bureau),
+        _ => None,
+    }
+}
+
+/// Whether `actor` sees an employee's private e-mail address: only the employee itself. The
+/// address exists to send the username and password links (seed manual, "Mijn gegevens");
+/// the employer and the bureau have the work address and never see the private one.
+pub fn sees_private_email(actor: Actor, employee: EmployeeKey) -> bool {
+    matches!(actor, Actor::Employee { employee: own, .. } if own == employee)
+}
