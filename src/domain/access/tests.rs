@@ -240,12 +240,15 @@ fn who_may_place_payroll_files_where() {
     assert!(may_place(Placer::Employer(R0), Dossier::Employer(R0), None));
 }
 
-/// The people behind the dossiers, one row per actor: sees R1's employees, sees R0's, may reveal
-/// a BSN of R1's, sees E1's private address, and whose clients it sees.
+/// One actor's row: sees R1's employees, sees R0's, may reveal a BSN of R1's, sees E1's private
+/// address, and whose clients it sees.
+type PeopleRow = (&'static str, bool, bool, bool, bool, Option<BureauKey>);
+
+/// The people behind the dossiers, one row per actor.
 #[test]
 fn who_sees_which_people() {
     #[rustfmt::skip]
-    let table: [(&str, bool, bool, bool, bool, Option<BureauKey>); 9] = [
+    let table: [PeopleRow; 9] = [
         //                        R1's   R0's   BSN R1 E1 mail clients
         ("employee E1",           false, false, false, true,  None),
         ("colleague E2",          false, false, false, false, None),
