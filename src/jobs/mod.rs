@@ -99,6 +99,7 @@ impl MailRound {
         let round = services
             .deliver_outbox(&self.mailer, self.give_up_after)
             .await?;
+        services.activity().mail_round_done();
         Ok(JobReport {
             count: (round.sent + round.retrying + round.failed) as u64,
             notes: vec![format!(
@@ -161,6 +162,9 @@ impl Runner {
             Ok(_) => "ok",
             Err(_) => "error",
         };
+        self.services
+            .activity()
+            .job_done(job.name(), label == "error");
         crate::metrics::METRICS
             .jobs
             .get_or_create(&crate::metrics::JobLabels {

@@ -3,6 +3,7 @@
 //! the access rule. Owns the store, the file store, the audit log and the clock.
 
 mod accounts;
+pub mod activity;
 mod admin;
 mod audit;
 mod backups;
@@ -136,6 +137,7 @@ pub struct Services {
     strength_turns: Arc<tokio::sync::Semaphore>,
     /// Work answered before it is done (the forgot forms) that may run at once.
     background_turns: Arc<tokio::sync::Semaphore>,
+    activity: Arc<activity::Activity>,
 }
 
 /// What `/healthz` reports.
@@ -185,11 +187,17 @@ impl Services {
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
             background_turns: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_TURNS)),
+            activity: Arc::default(),
             store,
             blobs,
             clock,
             settings,
         }
+    }
+
+    /// What the background work (mail rounds, jobs) has done since start.
+    pub fn activity(&self) -> &activity::Activity {
+        &self.activity
     }
 
     /// The address links in mail start with (no trailing slash).

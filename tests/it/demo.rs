@@ -172,9 +172,8 @@ async fn a_forgotten_password_is_reset_from_the_mail_file_of_the_demo() {
     assert!(asked.status().is_success(), "{}", asked.status());
     // The mail worker writes it within a few of its rounds.
     let mail_dir = dir.path().join("data/mail");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let (path, text) = loop {
-        let found = std::fs::read_dir(&mail_dir).ok().and_then(|entries| {
+    let (path, text) = crate::support::eventually("a reset mail in data/mail", async || {
+        std::fs::read_dir(&mail_dir).ok().and_then(|entries| {
             entries
                 .map_while(Result::ok)
                 .map(|e| e.path())
@@ -183,18 +182,9 @@ async fn a_forgotten_password_is_reset_from_the_mail_file_of_the_demo() {
                     let text = std::fs::read_to_string(&p).ok()?;
                     text.contains("/wachtwoord/").then_some((p, text))
                 })
-        });
-        if let Some(found) = found {
-            break found;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no reset mail in {}:\n{}",
-            mail_dir.display(),
-            server.log()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+        })
+    })
+    .await;
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the file carries a working link");

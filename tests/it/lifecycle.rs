@@ -209,17 +209,6 @@ async fn bind_failure_is_an_error_not_a_panic() {
     assert!(!log.contains("panicked"), "{log}");
 }
 
-/// Polls `check` until it holds; a bound against hanging, not a timing assertion.
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    for _ in 0..600 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("never happened: {what}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_reloads_the_certificate_and_keeps_it_when_the_new_one_is_bad() {
     let dir = tempfile::tempdir().unwrap();
@@ -240,8 +229,8 @@ async fn sighup_reloads_the_certificate_and_keeps_it_when_the_new_one_is_bad() {
     let renewed = TestCert::write(dir.path());
     server.signal("HUP");
     let client = renewed.http_client();
-    eventually("the renewed certificate is served", async || {
-        client.get(&healthz).send().await.is_ok()
+    crate::support::eventually("the renewed certificate is served", async || {
+        client.get(&healthz).send().await.is_ok().then_some(())
     })
     .await;
     // The log says which certificate went and which came, by their expiry.
@@ -270,8 +259,11 @@ async fn sighup_reloads_the_certificate_and_keeps_it_when_the_new_one_is_bad() {
 
     std::fs::write(&renewed.cert_path, "not a certificate").unwrap();
     server.signal("HUP");
-    eventually("the bad certificate is reported", async || {
-        server.log().contains("keeping the current one")
+    crate::support::eventually("the bad certificate is reported", async || {
+        server
+            .log()
+            .contains("keeping the current one")
+            .then_some(())
     })
     .await;
     let fresh = renewed.http_client();

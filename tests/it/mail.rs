@@ -8,7 +8,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::support::{
-    Binary, Browser, SmtpOptions, SmtpServer, TestApp, TestCert, config_text, csrf_in,
+    Binary, Browser, SmtpOptions, SmtpServer, TestApp, TestCert, config_text, csrf_in, eventually,
+    mail_rounds,
 };
 
 const LHN: &str = "131459077L01";
@@ -193,7 +194,7 @@ async fn enrolment_journey_over_starttls_ends_with_the_employee_seeing_the_paysl
     assert!(dossier.contains("Loonstrook"), "{dossier}");
 
     // Each message went exactly once (the worker keeps running; nothing is resent).
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    mail_rounds(&app.running.services(), 2).await;
     let again = smtp.received();
     let ids: std::collections::HashSet<_> = again
         .iter()
@@ -212,7 +213,7 @@ async fn an_untrusted_certificate_is_not_used_and_mail_stays_queued() {
     let (app, token) = app_with_mail(tmp, &smtp.smtp_section(None)).await;
     place_payslip(&app, &token, "n.bakker@active.example", 1).await;
     let services = app.running.services();
-    let summary = wait_until(|| async {
+    let summary = eventually("the outbox in that state", async || {
         let s = services.outbox_summary().await.unwrap();
         (!s.problems.is_empty()).then_some(s)
     })
@@ -221,21 +222,6 @@ async fn an_untrusted_certificate_is_not_used_and_mail_stays_queued() {
     assert_eq!(summary.failed, 0, "a TLS problem is retried, not given up");
     assert!(summary.queued >= 2);
     app.stop().await;
-}
-
-async fn wait_until<T, F, Fut>(mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "condition not reached");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -248,7 +234,7 @@ async fn mail_waits_while_the_server_is_down_and_then_goes_exactly_once() {
 
     // Requests do not wait for the mail server.
     place_payslip(&app, &token, "n.bakker@active.example", 1).await;
-    let first = wait_until(|| async {
+    let first = eventually("the outbox in that state", async || {
         let s = services.outbox_summary().await.unwrap();
         (!s.problems.is_empty()).then_some(s)
     })
@@ -262,7 +248,7 @@ async fn mail_waits_while_the_server_is_down_and_then_goes_exactly_once() {
     smtp.restart();
     app.clock.advance(chrono::Duration::seconds(61));
     let mails = smtp.wait_for(usize::try_from(queued).unwrap()).await;
-    let after = wait_until(|| async {
+    let after = eventually("the outbox in that state", async || {
         let s = services.outbox_summary().await.unwrap();
         (s.queued == 0).then_some(s)
     })
@@ -270,7 +256,7 @@ async fn mail_waits_while_the_server_is_down_and_then_goes_exactly_once() {
     assert_eq!(after.sent, queued);
     // Later rounds send nothing again.
     app.clock.advance(chrono::Duration::hours(1));
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    mail_rounds(&services, 2).await;
     assert_eq!(
         smtp.received().len(),
         mails.len(),
@@ -291,7 +277,7 @@ async fn a_refused_recipient_is_marked_failed_and_shown_by_mail_status() {
     let (app, token) = app_with_mail(tmp, &smtp.smtp_section(None)).await;
     let services = app.running.services();
     place_payslip(&app, &token, "n.bakker@active.example", 1).await;
-    let summary = wait_until(|| async {
+    let summary = eventually("the outbox in that state", async || {
         let s = services.outbox_summary().await.unwrap();
         (s.queued == 0).then_some(s)
     })
@@ -327,7 +313,7 @@ async fn a_refused_recipient_is_marked_failed_and_shown_by_mail_status() {
         String::from_utf8_lossy(&retry.stdout).contains("2 failed messages queued again"),
         "{retry:?}"
     );
-    let again = wait_until(|| async {
+    let again = eventually("the outbox in that state", async || {
         let s = services.outbox_summary().await.unwrap();
         (s.queued == 0 && s.problems.iter().all(|p| p.attempts == 1) && s.failed == 2).then_some(s)
     })
@@ -558,13 +544,11 @@ async fn a_copy_of_the_database_holds_no_working_link() {
         .expect("the set-password mail");
     let path = link.trim_start_matches(app.running.url());
     assert_eq!(app.get(path).await.status(), StatusCode::OK);
-    let sent = wait_until(|| {
+    let sent = eventually("every message sent", async || {
         let rows = stored_fields(&app);
-        async move {
-            rows.iter()
-                .all(|(_, status, _)| status == "sent")
-                .then_some(rows)
-        }
+        rows.iter()
+            .all(|(_, status, _)| status == "sent")
+            .then_some(rows)
     })
     .await;
     for (message, _, params) in &sent {

@@ -2,12 +2,12 @@
 //! runs restores into an empty directory that starts, checks clean and serves the same
 //! bytes; the scheduler runs jobs on their cron expressions and one failing job stops nothing.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
-use crate::support::{Binary, Browser, TestApp, config_text, demo, login};
+use crate::support::{Binary, Browser, TestApp, config_text, demo, eventually, login};
 
 /// The hashes of the first few documents an employee can download.
 async fn sampled_hashes(browser: &Browser) -> Vec<(String, String)> {
@@ -113,23 +113,23 @@ async fn jobs_run_on_their_schedule_and_a_failing_one_stops_nothing() {
     std::fs::create_dir_all(&shard).unwrap();
     let orphan = shard.join("ab000000000000000000000000000000");
     leave_behind(&orphan);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while orphan.exists() {
-        assert!(Instant::now() < deadline, "the orphan sweep never ran");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the orphan sweep ran", async || {
+        (!orphan.exists()).then_some(())
+    })
+    .await;
     // Several failed snapshot turns later the server still answers, and so do the jobs.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let activity = app.running.services();
+    let failed = activity.activity().job("snapshot").failed;
+    eventually("two more failed snapshot turns", async || {
+        (activity.activity().job("snapshot").failed >= failed + 2).then_some(())
+    })
+    .await;
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     leave_behind(&orphan);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while orphan.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the sweep stopped after the snapshot failures"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the sweep ran after the snapshot failures", async || {
+        (!orphan.exists()).then_some(())
+    })
+    .await;
     app.stop().await;
 }
 

@@ -390,14 +390,11 @@ fn outbox(app: &TestApp, message: &str) -> Vec<loondossier::store::outbox::Queue
 /// The queued mail of kind `message` once there is some (the forgot forms queue it after
 /// answering); a bound against hanging, not a speed check.
 async fn queued_soon(app: &TestApp, message: &str) -> Vec<loondossier::store::outbox::Queued> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
+    crate::support::eventually("queued mail", async || {
         let mails = outbox(app, message);
-        if !mails.is_empty() || std::time::Instant::now() > deadline {
-            return mails;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+        (!mails.is_empty()).then_some(mails)
+    })
+    .await
 }
 
 #[tokio::test]

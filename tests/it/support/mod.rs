@@ -135,3 +135,30 @@ pub fn queued_mail(data_dir: &Path, message: &str) -> Vec<loondossier::store::ou
         })
         .collect()
 }
+
+/// Polls `check` every 20 ms until it gives a value: for what happens after an answer (a mail
+/// round, a job's turn, a file written). The minute is a bound against hanging, not a timing
+/// assertion. To show that something did *not* happen, wait for the event after which it would
+/// have (e.g. two more mail rounds), never for a while.
+pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until `services` has finished `rounds` more mail rounds than now.
+pub async fn mail_rounds(services: &loondossier::service::Services, rounds: u64) {
+    let start = services.activity().mail_rounds();
+    eventually("more mail rounds", async || {
+        (services.activity().mail_rounds() >= start + rounds).then_some(())
+    })
+    .await;
+}
