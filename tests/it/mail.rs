@@ -194,7 +194,7 @@ async fn enrolment_journey_over_starttls_ends_with_the_employee_seeing_the_paysl
     assert!(dossier.contains("Loonstrook"), "{dossier}");
 
     // Each message went exactly once (the worker keeps running; nothing is resent).
-    mail_rounds(&app.running.services(), 2).await;
+    mail_rounds(app.running.services(), 2).await;
     let again = smtp.received();
     let ids: std::collections::HashSet<_> = again
         .iter()
@@ -256,7 +256,7 @@ async fn mail_waits_while_the_server_is_down_and_then_goes_exactly_once() {
     assert_eq!(after.sent, queued);
     // Later rounds send nothing again.
     app.clock.advance(chrono::Duration::hours(1));
-    mail_rounds(&services, 2).await;
+    mail_rounds(services, 2).await;
     assert_eq!(
         smtp.received().len(),
         mails.len(),
