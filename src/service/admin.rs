@@ -40,7 +40,7 @@ fn insert(
 ) -> Result<crate::domain::party::Account, ServiceError> {
     store_accounts::insert_account(tx, account, now).map_err(|e| match e {
         AccountInsertError::UsernameTaken => {
-            ServiceError::invalid("username", "this username is taken")
+            ServiceError::Taken { field: "username" }
         }
         AccountInsertError::Store(e) => e.into(),
     })

@@ -17,6 +17,9 @@ pub enum ServiceError {
         field: &'static str,
         message: String,
     },
+    /// The value is someone else's already (a username); `field` names it.
+    #[error("{field}: this is taken already; choose another")]
+    Taken { field: &'static str },
     #[error("the file is larger than {limit} bytes")]
     TooLarge { limit: u64 },
     #[error("this type of file is not accepted; use PDF, PNG or JPEG")]

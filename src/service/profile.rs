@@ -78,16 +78,13 @@ impl Services {
             .store
             .write(move |tx| -> Result<(), ServiceError> {
                 if !store_accounts::set_username(tx, account, &username)? {
-                    return Err(ServiceError::invalid(
-                        "username",
-                        "this username is taken; choose another",
-                    ));
+                    return Err(ServiceError::Taken { field: "username" });
                 }
                 audit::append(tx, &[event])?;
                 tell_account(tx, &base, account, AccountChange::Username, None, now)
             })
             .await;
-        if matches!(changed, Err(ServiceError::Invalid { .. })) {
+        if matches!(changed, Err(ServiceError::Taken { .. })) {
             self.count_probe(session, ctx).await?;
         }
         changed

@@ -40,7 +40,8 @@ where
         .collect())
 }
 
-async fn read_bytes<S, B, E>(body: S) -> Result<BytesMut, FormError>
+/// The raw body of a form, at most [`FORM_LIMIT`] bytes.
+pub(crate) async fn read_bytes<S, B, E>(body: S) -> Result<BytesMut, FormError>
 where
     S: Stream<Item = Result<B, E>>,
     B: Buf,

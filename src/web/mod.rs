@@ -10,6 +10,7 @@ mod health;
 pub mod i18n;
 mod idle;
 pub mod redirect;
+mod pipeline;
 mod respond;
 pub mod server;
 pub mod session;

@@ -435,10 +435,7 @@ fn insert_account(
 ) -> Result<(), ServiceError> {
     match store_accounts::insert_account(tx, account, now) {
         Ok(_) => Ok(()),
-        Err(AccountInsertError::UsernameTaken) => Err(ServiceError::invalid(
-            "username",
-            format!("{} is taken", account.username.as_str()),
-        )),
+        Err(AccountInsertError::UsernameTaken) => Err(ServiceError::Taken { field: "username" }),
         Err(AccountInsertError::Store(e)) => Err(e.into()),
     }
 }

@@ -37,6 +37,7 @@ catalog! {
     skip_to_content: "Naar de inhoud", "Skip to content";
     language_switch: "English", "Nederlands";
     to_start: "Naar de startpagina", "To the start page";
+    go_back: "Terug naar waar u was", "Back to where you were";
     search: "Zoeken", "Search";
     show: "Toon", "Show";
     save: "Opslaan", "Save";
@@ -166,6 +167,7 @@ catalog! {
     save_username: "Gebruikersnaam opslaan", "Save username";
     username_changed: "Uw gebruikersnaam is gewijzigd.", "Your username has been changed.";
     username_taken: "Deze gebruikersnaam is al in gebruik. Kies een andere.", "This username is already taken. Choose another.";
+    taken_text: "Dit is al in gebruik. Kies iets anders.", "This is already in use. Choose something else.";
     username_length: "Een gebruikersnaam heeft 3 tot 254 tekens.", "A username has 3 to 254 characters.";
     private_email: "Privé-e-mailadres", "Private email address";
     private_email_lead: "Als u hier een adres opgeeft, gaan e-mails over uw gebruikersnaam en wachtwoord daarheen. Handig als u uit dienst gaat en uw werkadres kwijtraakt. U ontvangt eerst een e-mail om het adres te bevestigen.",

@@ -50,6 +50,31 @@ impl Lang {
     }
 }
 
+/// What the browser says about a refused value, by the field the service names (its own
+/// message is English, for logs and the API); a field without its own text gets the general
+/// "check the form" text.
+pub fn field_message(t: &Texts, field: &str) -> String {
+    match field {
+        "username" => t.username_length,
+        "email" => t.email_invalid,
+        "language" => t.no_such_choice,
+        "kind" => t.upload_choose_kind,
+        "file" => t.upload_invalid,
+        "year" | "jaar" => t.year_wrong_text,
+        _ => t.form_incomplete_text,
+    }
+    .to_owned()
+}
+
+/// What the browser says about a value that is someone else's already.
+pub fn taken_message(t: &Texts, field: &str) -> String {
+    match field {
+        "username" => t.username_taken,
+        _ => t.taken_text,
+    }
+    .to_owned()
+}
+
 /// Puts `values` into the `{}` places of a catalog text, in order.
 pub fn fill(template: &str, values: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16);

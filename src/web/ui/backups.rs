@@ -3,58 +3,46 @@
 
 use std::collections::HashMap;
 
-use bytes::Buf;
-use futures_util::Stream;
 use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
 
-use super::documents::bad_request;
-use super::sign_in_first;
 use crate::domain::PublicId;
 use crate::service::ServiceError;
 use crate::web::i18n::fill;
-use crate::web::session::{Visit, WebState, form_is_genuine, visit};
+use crate::web::pipeline::{Signed, error_page, form, signed_in};
+use crate::web::session::WebState;
 use crate::web::views::{self, BackupsPage, backup_year};
-use crate::web::{download, forms, respond};
+use crate::web::{download, respond};
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let list = warp::get()
         .and(warp::path!("backups"))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .and(warp::query::<HashMap<String, String>>())
         .then({
             let state = state.clone();
-            move |v: Visit, q: HashMap<String, String>| list(state.clone(), v, q)
+            move |signed: Signed, q: HashMap<String, String>| list(state.clone(), signed, q)
         });
     let download = warp::get()
         .and(warp::path!("backups" / String / "download"))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .then({
             let state = state.clone();
-            move |id: String, v: Visit| download(state.clone(), v, id)
+            move |id: String, signed: Signed| download(state.clone(), signed, id)
         });
     let delete = warp::post()
         .and(warp::path!("backups" / "verwijderen"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| delete(state.clone(), v, body));
+        .and(form::<Vec<(String, String)>>(state.clone()))
+        .then(move |signed: Signed, pairs| delete(state.clone(), signed, pairs));
     list.or(download).unify().or(delete).unify().boxed()
 }
 
-fn not_found(visit: &Visit) -> Response {
-    respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site))
-}
-
-async fn list(state: WebState, visit: Visit, query: HashMap<String, String>) -> Response {
-    let Some(session) = &visit.session else {
-        return sign_in_first("/backups");
-    };
-    let backups = match state.services.backups_of(session.actor).await {
+async fn list(state: WebState, signed: Signed, query: HashMap<String, String>) -> Response {
+    let backups = match state.services.backups_of(signed.session.actor).await {
         Ok(backups) => backups,
-        Err(ServiceError::NotFound) => return not_found(&visit),
-        Err(e) => return respond::internal(&visit.site, &e),
+        Err(e) => return error_page(&state, &signed, e).await,
     };
     let mut years: Vec<i32> = backups.iter().map(backup_year).collect();
     years.dedup();
@@ -66,14 +54,15 @@ async fn list(state: WebState, visit: Visit, query: HashMap<String, String>) -> 
         None => years.first().copied(),
         Some(text) => match text.parse::<i32>() {
             Ok(y) if years.contains(&y) => Some(y),
-            _ => return bad_request(&visit.site, visit.site.t().year_wrong_text),
+            _ => return error_page(&state, &signed, ServiceError::invalid("year", text)).await,
         },
     };
+    let site = signed.site();
     // After deleting, the page says how many went.
     let notice = query
         .get("verwijderd")
         .and_then(|n| n.parse::<usize>().ok())
-        .map(|n| fill(visit.site.t().backups_deleted, &[&n]));
+        .map(|n| fill(site.t().backups_deleted, &[&n]));
     let page = BackupsPage {
         backups: &backups,
         years: &years,
@@ -81,67 +70,50 @@ async fn list(state: WebState, visit: Visit, query: HashMap<String, String>) -> 
         keep: state.services.settings().backups_keep,
         notice,
     };
-    let nav = super::nav(&state, session).await;
-    respond::html(StatusCode::OK, views::backups(&visit.site, &nav, &page))
+    let nav = super::nav(&state, &signed.session).await;
+    respond::html(StatusCode::OK, views::backups(site, &nav, &page))
 }
 
-async fn download(state: WebState, visit: Visit, id: String) -> Response {
-    let Some(session) = &visit.session else {
-        return sign_in_first(&format!("/backups/{id}/download"));
-    };
+async fn download(state: WebState, signed: Signed, id: String) -> Response {
     let Some(id) = PublicId::parse(&id) else {
-        return not_found(&visit);
+        return error_page(&state, &signed, ServiceError::NotFound).await;
     };
     match state
         .services
-        .open_backup_as(session.actor, visit.context, id)
+        .open_backup_as(signed.session.actor, signed.visit.context, id)
         .await
     {
-        Ok(opened) => download::respond(opened, &visit.headers).await,
-        Err(ServiceError::NotFound) => not_found(&visit),
-        Err(e) => respond::internal(&visit.site, &e),
+        Ok(opened) => download::respond(opened, &signed.visit.headers).await,
+        Err(e) => error_page(&state, &signed, e).await,
     }
 }
 
 /// `POST /backups/verwijderen`: deletes the ticked backups, all or none.
-async fn delete<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let Some(session) = &visit.session else {
-        return sign_in_first("/backups");
-    };
-    let t = visit.site.t();
-    let Ok(pairs) = forms::read_pairs(body).await else {
-        return bad_request(&visit.site, t.form_unreadable);
-    };
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
-    if !form_is_genuine(&state, &visit.headers, &session.csrf_token, csrf) {
-        return super::account::not_genuine(&visit.site);
-    }
+async fn delete(state: WebState, signed: Signed, pairs: Vec<(String, String)>) -> Response {
     let mut ids = Vec::new();
     for (_, value) in pairs.iter().filter(|(k, _)| k == "id") {
         match PublicId::parse(value) {
             Some(id) => ids.push(id),
-            None => return not_found(&visit),
+            None => return error_page(&state, &signed, ServiceError::NotFound).await,
         }
     }
     if ids.is_empty() {
-        return bad_request(&visit.site, t.nothing_selected);
+        let t = signed.site().t();
+        return super::super::pipeline::problem(
+            &state,
+            &signed,
+            StatusCode::BAD_REQUEST,
+            t.failed_title,
+            t.nothing_selected,
+        )
+        .await;
     }
     match state
         .services
-        .delete_backups_as(session.actor, visit.context, ids)
+        .delete_backups_as(signed.session.actor, signed.visit.context, ids)
         .await
     {
         Ok(count) => respond::see_other(&format!("/backups?verwijderd={count}")),
-        Err(ServiceError::NotFound) => not_found(&visit),
-        Err(e) => respond::internal(&visit.site, &e),
+        Err(e) => error_page(&state, &signed, e).await,
     }
 }

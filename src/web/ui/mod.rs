@@ -11,6 +11,8 @@ mod signin;
 mod two_factor;
 mod upload;
 
+pub(crate) use signin::wait_text;
+
 use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
@@ -20,7 +22,7 @@ use crate::web::views::Nav;
 use super::session::WebState;
 
 /// The menu for a signed-in page: role, name, unread count and the sign-out form's token.
-async fn nav(state: &WebState, session: &crate::service::CurrentSession) -> Nav {
+pub(crate) async fn nav(state: &WebState, session: &crate::service::CurrentSession) -> Nav {
     Nav {
         role: session.role,
         backups: session.keeps_backups,
@@ -51,7 +53,9 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .unify()
         .or(upload::routes(state.clone()))
         .unify()
-        .or(documents::routes(state))
+        .or(documents::routes(state.clone()))
+        .unify()
+        .recover(move |rejection| super::pipeline::recover(state.clone(), rejection))
         .unify()
         .boxed()
 }
@@ -110,7 +114,7 @@ pub(crate) fn encode_path(path: &str) -> String {
 }
 
 /// Only local paths are followed after sign-in (no `//host`, no schemes): no open redirects.
-fn local_path(next: Option<&str>) -> Option<String> {
+pub(crate) fn local_path(next: Option<&str>) -> Option<String> {
     let next = next?.trim();
     let safe = next.starts_with('/')
         && !next.starts_with("//")

@@ -260,7 +260,7 @@ where
 }
 
 /// "2 seconden", "3 minuten": how long to wait, in words.
-pub(super) fn wait_text(site: &Site, seconds: u64) -> String {
+pub(crate) fn wait_text(site: &Site, seconds: u64) -> String {
     match seconds {
         s if s < 90 => fill(site.t().seconds, &[&s]),
         s => fill(site.t().minutes, &[&s.div_ceil(60)]),

@@ -19,7 +19,7 @@ pub use backups::{BackupsPage, backup_year, backups};
 pub use dossier::{DossierPage, details_page, dossier_overview, unread_page};
 pub use home::{home, party_table};
 pub use layout::{Nav, Site};
-pub use pages::{not_found, problem_page};
+pub use pages::{not_found, problem_in_layout, problem_page};
 pub use people::{EmployeesPage, employees, employers, revealed_bsn};
 pub use signin::{SignInPage, sign_in};
 pub use two_factor::{CodePage, EnrolPage, code, enrol, recovery_codes};

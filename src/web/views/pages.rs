@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::layout::{Site, page};
+use super::layout::{Nav, Site, page, signed_in_page};
 
 /// A page that explains a problem in a sentence or two.
 pub fn problem_page(site: &Site, title: &str, explanation: &str) -> Markup {
@@ -21,6 +21,40 @@ pub fn problem_page(site: &Site, title: &str, explanation: &str) -> Markup {
                 h1 { (title) }
                 p { (explanation) }
                 p { a href="/" { (t.to_start) } }
+            }
+        },
+    )
+}
+
+/// A problem explained inside the signed-in layout (menu and all), with a way back to `back`
+/// (the page the user came from) or else to the start page.
+pub fn problem_in_layout(
+    site: &Site,
+    nav: &Nav,
+    title: &str,
+    explanation: &str,
+    back: Option<&str>,
+) -> Markup {
+    let t = site.t();
+    // As for every problem page, the language link leads to the start page.
+    let site = &Site {
+        here: "/".to_owned(),
+        ..site.clone()
+    };
+    signed_in_page(
+        site,
+        nav,
+        title,
+        html! {
+            section.card {
+                h1 { (title) }
+                p { (explanation) }
+                p {
+                    @match back {
+                        Some(back) => a href=(back) { (t.go_back) },
+                        None => a href="/" { (t.to_start) },
+                    }
+                }
             }
         },
     )

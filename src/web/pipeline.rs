@@ -1,0 +1,318 @@
+//! What a browser handler starts from, handed over ready by warp filters, and the one way a
+//! refusal or a service error becomes a page.
+//!
+//! - [`signed_in`]: the signed-in account, or the sign-in page (coming back afterwards);
+//! - [`form`]: a form posted by the signed-in account, read within [`forms::FORM_LIMIT`],
+//!   CSRF-checked (same origin and the session's token) and parsed; a route that changes state
+//!   is built on it, so it cannot leave the check out;
+//! - [`recover`]: turns the refusals of both into their pages;
+//! - [`error_page`]: every [`ServiceError`] as a page inside the layout, with a way back to where
+//!   the user was. The match is exhaustive: a new error does not compile until it has a page.
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{Method, StatusCode, header};
+use warp::reject::Rejection;
+use warp::reply::Response;
+
+use super::forms::{self, FormError};
+use super::session::{Visit, WebState, form_is_genuine, visit};
+use super::views::{self, Site};
+use super::{i18n, respond};
+use crate::service::{CurrentSession, ServiceError};
+
+/// A request by a signed-in account: the visit and its session.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub visit: Visit,
+    pub session: CurrentSession,
+}
+
+impl Signed {
+    pub fn site(&self) -> &Site {
+        &self.visit.site
+    }
+}
+
+/// Why a request was answered before its handler ran.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Not signed in: to the sign-in page, then back to `next` (a local path).
+    SignInFirst { next: String },
+    /// The form is larger than [`forms::FORM_LIMIT`].
+    FormTooLarge(Box<Signed>),
+    /// The form is missing fields or has unreadable ones.
+    FormUnreadable(Box<Signed>),
+    /// The form is not from our own page of this session (CSRF): missing or foreign token, or
+    /// another origin.
+    NotGenuine(Box<Signed>),
+}
+
+impl warp::reject::Reject for Refusal {}
+
+/// The signed-in account, or a refusal that sends the browser to sign in first.
+pub fn signed_in(state: WebState) -> BoxedFilter<(Signed,)> {
+    visit(state)
+        .and(warp::method())
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .and_then(|visit: Visit, method: Method, query: String| async move {
+            match visit.session.clone() {
+                Some(session) => Ok(Signed { visit, session }),
+                None => Err(warp::reject::custom(Refusal::SignInFirst {
+                    next: come_back_to(&visit, &method, &query),
+                })),
+            }
+        })
+        .boxed()
+}
+
+/// A form posted by the signed-in account: read (bounded), CSRF-checked and parsed into `T`.
+/// `T` names the form's fields (the `csrf` field is checked here and may be left out of it); a
+/// form that repeats a name (ticked boxes) reads as `Vec<(String, String)>`.
+pub fn form<T>(state: WebState) -> BoxedFilter<(Signed, T)>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let check = state.clone();
+    signed_in(state)
+        .and(warp::body::stream())
+        .and_then(move |signed: Signed, body| {
+            let state = check.clone();
+            async move {
+                let bytes = match forms::read_bytes(body).await {
+                    Ok(bytes) => bytes.freeze(),
+                    Err(FormError::TooLarge) => {
+                        return Err(warp::reject::custom(Refusal::FormTooLarge(Box::new(signed))));
+                    }
+                    Err(FormError::Unreadable(_)) => {
+                        return Err(warp::reject::custom(Refusal::FormUnreadable(Box::new(
+                            signed,
+                        ))));
+                    }
+                };
+                if !form_is_genuine(
+                    &state,
+                    &signed.visit.headers,
+                    &signed.session.csrf_token,
+                    &csrf_of(&bytes),
+                ) {
+                    return Err(warp::reject::custom(Refusal::NotGenuine(Box::new(signed))));
+                }
+                match serde_urlencoded::from_bytes::<T>(&bytes) {
+                    Ok(fields) => Ok((signed, fields)),
+                    Err(_) => Err(warp::reject::custom(Refusal::FormUnreadable(Box::new(
+                        signed,
+                    )))),
+                }
+            }
+        })
+        .untuple_one()
+        .boxed()
+}
+
+/// The form's `csrf` field (empty when there is none).
+fn csrf_of(body: &Bytes) -> String {
+    url::form_urlencoded::parse(body)
+        .find(|(name, _)| name == "csrf")
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
+}
+
+/// Where the browser should be after signing in: the page itself for a GET, the page the form
+/// was on for a POST (its `Referer`, when local), else the start page.
+fn come_back_to(visit: &Visit, method: &Method, query: &str) -> String {
+    if method == Method::GET {
+        return match query {
+            "" => visit.site.here.clone(),
+            query => format!("{}?{query}", visit.site.here),
+        };
+    }
+    referring_page(visit).unwrap_or_else(|| "/".to_owned())
+}
+
+/// The local path (and query) of the page a request came from, if it came from ours.
+pub fn referring_page(visit: &Visit) -> Option<String> {
+    let referer = visit.headers.get(header::REFERER)?.to_str().ok()?;
+    let url = url::Url::parse(referer).ok()?;
+    let host = visit.headers.get(header::HOST)?.to_str().ok()?;
+    let same_host = url.host_str().map(|h| match url.port() {
+        Some(port) => format!("{h}:{port}"),
+        None => h.to_owned(),
+    });
+    if same_host.as_deref() != Some(host) {
+        return None;
+    }
+    let path = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
+    super::ui::local_path(Some(&path))
+}
+
+/// The answer to a [`Refusal`]; any other rejection is passed on (to "not found").
+pub async fn recover(state: WebState, rejection: Rejection) -> Result<Response, Rejection> {
+    let Some(refusal) = rejection.find::<Refusal>() else {
+        return Err(rejection);
+    };
+    Ok(match refusal {
+        Refusal::SignInFirst { next } => {
+            respond::see_other(&format!("/aanmelden?next={}", super::ui::encode_path(next)))
+        }
+        Refusal::FormTooLarge(signed) => {
+            let t = signed.site().t();
+            problem(
+                &state,
+                signed,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                t.too_large_title,
+                t.too_large_text,
+            )
+            .await
+        }
+        Refusal::FormUnreadable(signed) => {
+            let t = signed.site().t();
+            problem(
+                &state,
+                signed,
+                StatusCode::BAD_REQUEST,
+                t.form_incomplete_title,
+                t.form_incomplete_text,
+            )
+            .await
+        }
+        Refusal::NotGenuine(signed) => {
+            let t = signed.site().t();
+            problem(
+                &state,
+                signed,
+                StatusCode::FORBIDDEN,
+                t.form_expired_title,
+                t.form_expired_text,
+            )
+            .await
+        }
+    })
+}
+
+/// A page inside the layout that says what went wrong and leads back to where the user was.
+pub async fn problem(
+    state: &WebState,
+    signed: &Signed,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+) -> Response {
+    let nav = super::ui::nav(state, &signed.session).await;
+    let back = referring_page(&signed.visit);
+    respond::html(
+        status,
+        views::problem_in_layout(signed.site(), &nav, title, text, back.as_deref()),
+    )
+}
+
+/// The status, title and text of a service error as the browser shows it; `None` for the errors
+/// the visitor cannot fix (a page with a reference to quote, the cause in the log).
+fn explain(site: &Site, error: &ServiceError) -> Option<(StatusCode, &'static str, String)> {
+    let t = site.t();
+    Some(match error {
+        ServiceError::NotFound => (
+            StatusCode::NOT_FOUND,
+            t.not_found_title,
+            t.not_found_text.to_owned(),
+        ),
+        ServiceError::Forbidden(_) => (
+            StatusCode::FORBIDDEN,
+            t.failed_title,
+            t.not_allowed_text.to_owned(),
+        ),
+        ServiceError::Invalid { field, .. } => (
+            StatusCode::BAD_REQUEST,
+            t.failed_title,
+            i18n::field_message(t, field),
+        ),
+        ServiceError::Taken { field } => (
+            StatusCode::CONFLICT,
+            t.failed_title,
+            i18n::taken_message(t, field),
+        ),
+        ServiceError::TooLarge { limit } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t.too_large_title,
+            i18n::fill(t.upload_too_large, &[&(limit / (1024 * 1024))]),
+        ),
+        ServiceError::UnsupportedType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            t.failed_title,
+            t.upload_bad_type.to_owned(),
+        ),
+        ServiceError::QuotaFull { limit } => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            t.failed_title,
+            i18n::fill(t.upload_quota_full, &[&(limit / (1024 * 1024))]),
+        ),
+        ServiceError::EmptyFile { .. } => (
+            StatusCode::BAD_REQUEST,
+            t.failed_title,
+            t.upload_empty.to_owned(),
+        ),
+        ServiceError::WrongPassword => (
+            StatusCode::FORBIDDEN,
+            t.failed_title,
+            t.password_wrong_current.to_owned(),
+        ),
+        ServiceError::SignInFailed => (
+            StatusCode::UNAUTHORIZED,
+            t.failed_title,
+            t.sign_in_wrong.to_owned(),
+        ),
+        ServiceError::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            t.failed_title,
+            t.busy_text.to_owned(),
+        ),
+        ServiceError::Throttled { retry_after_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            t.failed_title,
+            i18n::fill(
+                t.sign_in_locked,
+                &[&super::ui::wait_text(site, *retry_after_secs)],
+            ),
+        ),
+        ServiceError::Store(_) | ServiceError::Blob(_) | ServiceError::Maintenance(_)
+            if error.is_storage_full() =>
+        {
+            (
+                StatusCode::INSUFFICIENT_STORAGE,
+                t.failed_title,
+                t.upload_disk_full.to_owned(),
+            )
+        }
+        ServiceError::Store(_) | ServiceError::Blob(_) | ServiceError::Maintenance(_) => {
+            return None;
+        }
+    })
+}
+
+/// Any service error as a page inside the layout, with a way back; `Retry-After` when the
+/// error says how long to wait. A handler maps only its own special cases before this.
+pub async fn error_page(state: &WebState, signed: &Signed, error: ServiceError) -> Response {
+    let Some((status, title, text)) = explain(signed.site(), &error) else {
+        return respond::internal(signed.site(), &error);
+    };
+    let response = problem(state, signed, status, title, &text).await;
+    with_retry_after(response, &error)
+}
+
+/// `response` with `Retry-After` when `error` says how long to wait.
+pub fn with_retry_after(mut response: Response, error: &ServiceError) -> Response {
+    if let ServiceError::Throttled { retry_after_secs } = error
+        && let Ok(value) = warp::http::HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(warp::http::header::RETRY_AFTER, value);
+    }
+    response
+}
