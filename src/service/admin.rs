@@ -39,9 +39,7 @@ fn insert(
     now: chrono::DateTime<Utc>,
 ) -> Result<crate::domain::party::Account, ServiceError> {
     store_accounts::insert_account(tx, account, now).map_err(|e| match e {
-        AccountInsertError::UsernameTaken => {
-            ServiceError::Taken { field: "username" }
-        }
+        AccountInsertError::UsernameTaken => ServiceError::Taken { field: "username" },
         AccountInsertError::Store(e) => e.into(),
     })
 }

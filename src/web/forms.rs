@@ -27,19 +27,6 @@ where
     serde_urlencoded::from_bytes(&collected).map_err(|e| FormError::Unreadable(e.to_string()))
 }
 
-/// Reads a form as name/value pairs, for forms that repeat a name (checkbox lists).
-pub async fn read_pairs<S, B, E>(body: S) -> Result<Vec<(String, String)>, FormError>
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let collected = read_bytes(body).await?;
-    Ok(url::form_urlencoded::parse(&collected)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect())
-}
-
 /// The raw body of a form, at most [`FORM_LIMIT`] bytes.
 pub(crate) async fn read_bytes<S, B, E>(body: S) -> Result<BytesMut, FormError>
 where

@@ -84,7 +84,9 @@ where
                 let bytes = match forms::read_bytes(body).await {
                     Ok(bytes) => bytes.freeze(),
                     Err(FormError::TooLarge) => {
-                        return Err(warp::reject::custom(Refusal::FormTooLarge(Box::new(signed))));
+                        return Err(warp::reject::custom(Refusal::FormTooLarge(Box::new(
+                            signed,
+                        ))));
                     }
                     Err(FormError::Unreadable(_)) => {
                         return Err(warp::reject::custom(Refusal::FormUnreadable(Box::new(
@@ -157,6 +159,7 @@ pub async fn recover(state: WebState, rejection: Rejection) -> Result<Response, 
         return Err(rejection);
     };
     Ok(match refusal {
+        Refusal::SignInFirst { next } if next == "/" => respond::see_other("/aanmelden"),
         Refusal::SignInFirst { next } => {
             respond::see_other(&format!("/aanmelden?next={}", super::ui::encode_path(next)))
         }
@@ -212,6 +215,12 @@ pub async fn problem(
     )
 }
 
+/// A request the user can correct ("nothing ticked"): 400 with `text`, inside the layout.
+pub async fn bad_request(state: &WebState, signed: &Signed, text: &str) -> Response {
+    let title = signed.site().t().failed_title;
+    problem(state, signed, StatusCode::BAD_REQUEST, title, text).await
+}
+
 /// The status, title and text of a service error as the browser shows it; `None` for the errors
 /// the visitor cannot fix (a page with a reference to quote, the cause in the log).
 fn explain(site: &Site, error: &ServiceError) -> Option<(StatusCode, &'static str, String)> {
@@ -224,7 +233,7 @@ fn explain(site: &Site, error: &ServiceError) -> Option<(StatusCode, &'static st
         ),
         ServiceError::Forbidden(_) => (
             StatusCode::FORBIDDEN,
-            t.failed_title,
+            t.not_allowed_title,
             t.not_allowed_text.to_owned(),
         ),
         ServiceError::Invalid { field, .. } => (
@@ -305,11 +314,14 @@ pub async fn error_page(state: &WebState, signed: &Signed, error: ServiceError) 
     with_retry_after(response, &error)
 }
 
-/// `response` with `Retry-After` when `error` says how long to wait.
+/// `response` with `Retry-After` when `error` says how long to wait (a busy moment: 2 s).
 pub fn with_retry_after(mut response: Response, error: &ServiceError) -> Response {
-    if let ServiceError::Throttled { retry_after_secs } = error
-        && let Ok(value) = warp::http::HeaderValue::from_str(&retry_after_secs.to_string())
-    {
+    let seconds = match error {
+        ServiceError::Throttled { retry_after_secs } => *retry_after_secs,
+        ServiceError::Busy => 2,
+        _ => return response,
+    };
+    if let Ok(value) = warp::http::HeaderValue::from_str(&seconds.to_string()) {
         response
             .headers_mut()
             .insert(warp::http::header::RETRY_AFTER, value);

@@ -9,12 +9,11 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
 
-use super::documents::bad_request;
-use super::sign_in_first;
 use crate::domain::{PublicId, Year};
 use crate::service::{DossierRef, DossierSearch, ServiceError};
+use crate::web::pipeline::{Signed, error_page, signed_in};
 use crate::web::respond;
-use crate::web::session::{Visit, WebState, visit};
+use crate::web::session::WebState;
 use crate::web::views::{self, DossierPage};
 
 type Query = HashMap<String, String>;
@@ -22,35 +21,35 @@ type Query = HashMap<String, String>;
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let home = warp::get()
         .and(warp::path::end())
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .then({
             let state = state.clone();
-            move |v: Visit| home(state.clone(), v)
+            move |s: Signed| home(state.clone(), s)
         });
     let own = warp::get()
         .and(warp::path!("dossier"))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .and(warp::query::<Query>())
         .then({
             let state = state.clone();
-            move |v: Visit, q: Query| dossier(state.clone(), v, None, q)
+            move |s: Signed, q: Query| dossier(state.clone(), s, None, q)
         });
     let employee = warp::get()
         .and(warp::path!("werknemers" / String))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .and(warp::query::<Query>())
         .then({
             let state = state.clone();
-            move |id: String, v: Visit, q: Query| {
-                dossier(state.clone(), v, Some(("werknemers", id)), q)
+            move |id: String, s: Signed, q: Query| {
+                dossier(state.clone(), s, Some(("werknemers", id)), q)
             }
         });
     let employer = warp::get()
         .and(warp::path!("werkgevers" / String))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .and(warp::query::<Query>())
-        .then(move |id: String, v: Visit, q: Query| {
-            dossier(state.clone(), v, Some(("werkgevers", id)), q)
+        .then(move |id: String, s: Signed, q: Query| {
+            dossier(state.clone(), s, Some(("werkgevers", id)), q)
         });
     home.or(own)
         .unify()
@@ -61,25 +60,18 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-fn not_found(visit: &Visit) -> Response {
-    respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site))
-}
-
 /// `/`: Mijn gegevens for a signed-in account; everyone else goes to the sign-in page.
-async fn home(state: WebState, visit: Visit) -> Response {
-    let Some(session) = &visit.session else {
-        return respond::see_other("/aanmelden");
-    };
+async fn home(state: WebState, signed: Signed) -> Response {
     match state
         .services
-        .party_details(session.actor, DossierRef::Own)
+        .party_details(signed.session.actor, DossierRef::Own)
         .await
     {
         Ok(details) => {
-            let nav = super::nav(&state, session).await;
-            respond::html(StatusCode::OK, views::home(&visit.site, &nav, &details))
+            let nav = super::nav(&state, &signed.session).await;
+            respond::html(StatusCode::OK, views::home(signed.site(), &nav, &details))
         }
-        Err(e) => respond::internal(&visit.site, &e),
+        Err(e) => error_page(&state, &signed, e).await,
     }
 }
 
@@ -87,7 +79,7 @@ async fn home(state: WebState, visit: Visit) -> Response {
 /// `/werkgevers/{id}`, for the year and searches in the query.
 async fn dossier(
     state: WebState,
-    visit: Visit,
+    signed: Signed,
     other: Option<(&'static str, String)>,
     query: Query,
 ) -> Response {
@@ -95,15 +87,13 @@ async fn dossier(
         None => "/dossier".to_owned(),
         Some((section, id)) => format!("/{section}/{id}"),
     };
-    let Some(session) = &visit.session else {
-        return sign_in_first(&base);
-    };
+    let session = &signed.session;
     let which = match &other {
         None => DossierRef::Own,
         Some((section, id)) => match (PublicId::parse(id), *section) {
             (Some(id), "werknemers") => DossierRef::Employee(id),
             (Some(id), _) => DossierRef::Employer(id),
-            (None, _) => return not_found(&visit),
+            (None, _) => return error_page(&state, &signed, ServiceError::NotFound).await,
         },
     };
     let year = match query
@@ -114,7 +104,7 @@ async fn dossier(
         None => None,
         Some(text) => match text.parse::<i64>().ok().and_then(|y| Year::new(y).ok()) {
             Some(year) => Some(year),
-            None => return bad_request(&visit.site, visit.site.t().year_wrong_text),
+            None => return error_page(&state, &signed, ServiceError::invalid("year", text)).await,
         },
     };
     let search_of = |name: &str| {
@@ -133,15 +123,13 @@ async fn dossier(
         .await
     {
         Ok(view) => view,
-        Err(ServiceError::NotFound) => return not_found(&visit),
-        Err(e) => return respond::internal(&visit.site, &e),
+        Err(e) => return error_page(&state, &signed, e).await,
     };
     let owner_data = match which {
         DossierRef::Own => None,
         _ => match services.party_details(session.actor, which).await {
-            Ok(details) => Some(views::party_table(&visit.site, &details)),
-            Err(ServiceError::NotFound) => return not_found(&visit),
-            Err(e) => return respond::internal(&visit.site, &e),
+            Ok(details) => Some(views::party_table(signed.site(), &details)),
+            Err(e) => return error_page(&state, &signed, e).await,
         },
     };
     let nav = super::nav(&state, session).await;
@@ -153,6 +141,6 @@ async fn dossier(
     };
     respond::html(
         StatusCode::OK,
-        views::dossier_overview(&visit.site, &nav, &page),
+        views::dossier_overview(signed.site(), &nav, &page),
     )
 }
