@@ -114,6 +114,10 @@ where
         .boxed()
 }
 
+/// A form that carries only its token (a button that does one thing).
+#[derive(Debug, serde::Deserialize)]
+pub struct TokenOnly {}
+
 /// The form's `csrf` field (empty when there is none).
 fn csrf_of(body: &Bytes) -> String {
     url::form_urlencoded::parse(body)
@@ -238,7 +242,11 @@ fn explain(site: &Site, error: &ServiceError) -> Option<(StatusCode, &'static st
         ),
         ServiceError::Invalid { field, .. } => (
             StatusCode::BAD_REQUEST,
-            t.failed_title,
+            if *field == "year" {
+                t.year_wrong_title
+            } else {
+                t.failed_title
+            },
             i18n::field_message(t, field),
         ),
         ServiceError::Taken { field } => (

@@ -8,48 +8,48 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
 
-use super::{nav, sign_in_first};
+use super::nav;
 use crate::domain::PublicId;
 use crate::domain::party::Role;
 use crate::service::{DossierRef, PartyDetails, ServiceError};
+use crate::web::pipeline::{Signed, TokenOnly, error_page, form, signed_in};
 use crate::web::respond;
-use crate::web::session::{Visit, WebState, visit};
+use crate::web::session::WebState;
 use crate::web::views::{self, EmployeesPage};
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let own_employees = warp::get()
         .and(warp::path!("werknemers"))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .and(warp::query::<HashMap<String, String>>())
         .then({
             let state = state.clone();
-            move |v: Visit, q: HashMap<String, String>| employees(state.clone(), v, None, q)
+            move |s: Signed, q: HashMap<String, String>| employees(state.clone(), s, None, q)
         });
     let client_employees = warp::get()
         .and(warp::path!("werkgevers" / String / "werknemers"))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .and(warp::query::<HashMap<String, String>>())
         .then({
             let state = state.clone();
-            move |id: String, v: Visit, q: HashMap<String, String>| {
-                employees(state.clone(), v, Some(id), q)
+            move |id: String, s: Signed, q: HashMap<String, String>| {
+                employees(state.clone(), s, Some(id), q)
             }
         });
     let employers = warp::get()
         .and(warp::path!("werkgevers"))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .and(warp::query::<HashMap<String, String>>())
         .then({
             let state = state.clone();
-            move |v: Visit, q: HashMap<String, String>| employers(state.clone(), v, q)
+            move |s: Signed, q: HashMap<String, String>| employers(state.clone(), s, q)
         });
     let reveal = warp::post()
         .and(warp::path!("werknemers" / String / "bsn"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
+        .and(form::<TokenOnly>(state.clone()))
         .then({
             let state = state.clone();
-            move |id: String, v: Visit, body| reveal(state.clone(), v, id, body)
+            move |id: String, s: Signed, _: TokenOnly| reveal(state.clone(), s, id)
         });
     own_employees
         .or(client_employees)
@@ -68,28 +68,21 @@ fn search_of(query: &HashMap<String, String>) -> String {
         .unwrap_or_default()
 }
 
-fn not_found(visit: &Visit) -> Response {
-    respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site))
-}
-
 /// `/werknemers` for an employer, `/werkgevers/{id}/werknemers` for that client's bureau.
 async fn employees(
     state: WebState,
-    visit: Visit,
+    signed: Signed,
     client: Option<String>,
     query: HashMap<String, String>,
 ) -> Response {
-    let Some(session) = &visit.session else {
-        return sign_in_first(&match &client {
-            Some(id) => format!("/werkgevers/{id}/werknemers"),
-            None => "/werknemers".to_owned(),
-        });
-    };
+    let session = &signed.session;
+    let not_found = || error_page(&state, &signed, ServiceError::NotFound);
+    // Which address belongs to which role; who may see whom is the service's (domain::access).
     let employer = match (&client, session.role) {
         (None, Role::Employer) => None,
         (Some(id), Role::Bureau) => {
             let Some(id) = PublicId::parse(id) else {
-                return not_found(&visit);
+                return not_found().await;
             };
             match state
                 .services
@@ -97,11 +90,11 @@ async fn employees(
                 .await
             {
                 Ok(PartyDetails::Employer { name, .. }) => Some((id, name)),
-                Ok(_) | Err(ServiceError::NotFound) => return not_found(&visit),
-                Err(e) => return respond::internal(&visit.site, &e),
+                Ok(_) => return not_found().await,
+                Err(e) => return error_page(&state, &signed, e).await,
             }
         }
-        _ => return not_found(&visit),
+        _ => return not_found().await,
     };
     let year = match query
         .get("jaar")
@@ -111,16 +104,7 @@ async fn employees(
         None => None,
         Some(y) => match y.parse::<u16>() {
             Ok(y) if (1990..=2100).contains(&y) => Some(y),
-            _ => {
-                return respond::html(
-                    StatusCode::BAD_REQUEST,
-                    views::problem_page(
-                        &visit.site,
-                        visit.site.t().year_wrong_title,
-                        visit.site.t().year_wrong_text,
-                    ),
-                );
-            }
+            _ => return error_page(&state, &signed, ServiceError::invalid("year", y)).await,
         },
     };
     let search = search_of(&query);
@@ -139,73 +123,44 @@ async fn employees(
             };
             respond::html(
                 StatusCode::OK,
-                views::employees(&visit.site, &nav(&state, session).await, &page),
+                views::employees(signed.site(), &nav(&state, session).await, &page),
             )
         }
-        Err(ServiceError::NotFound) => not_found(&visit),
-        Err(e) => respond::internal(&visit.site, &e),
+        Err(e) => error_page(&state, &signed, e).await,
     }
 }
 
-async fn employers(state: WebState, visit: Visit, query: HashMap<String, String>) -> Response {
-    let Some(session) = &visit.session else {
-        return sign_in_first("/werkgevers");
-    };
-    if session.role != Role::Bureau {
-        return not_found(&visit);
-    }
+async fn employers(state: WebState, signed: Signed, query: HashMap<String, String>) -> Response {
     let search = search_of(&query);
     let wanted = (!search.is_empty()).then(|| search.clone());
-    match state.services.employers(session.actor, wanted).await {
+    match state.services.employers(signed.session.actor, wanted).await {
         Ok(lines) => respond::html(
             StatusCode::OK,
-            views::employers(&visit.site, &nav(&state, session).await, &lines, &search),
+            views::employers(
+                signed.site(),
+                &nav(&state, &signed.session).await,
+                &lines,
+                &search,
+            ),
         ),
-        Err(ServiceError::NotFound) => not_found(&visit),
-        Err(e) => respond::internal(&visit.site, &e),
+        Err(e) => error_page(&state, &signed, e).await,
     }
-}
-
-#[derive(serde::Deserialize)]
-struct CsrfForm {
-    csrf: String,
 }
 
 /// `POST /werknemers/{id}/bsn`: shows one full BSN to the employer or its bureau.
-async fn reveal<S, B, E>(state: WebState, visit: Visit, id: String, body: S) -> Response
-where
-    S: futures_util::Stream<Item = Result<B, E>>,
-    B: bytes::Buf,
-    E: std::fmt::Display,
-{
-    let Some(session) = &visit.session else {
-        return sign_in_first("/werknemers");
-    };
-    let form = match crate::web::forms::read_or_page::<CsrfForm, _, _, _>(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !crate::web::session::form_is_genuine(
-        &state,
-        &visit.headers,
-        &session.csrf_token,
-        &form.csrf,
-    ) {
-        return super::account::not_genuine(&visit.site);
-    }
-    let Some(id) = crate::domain::PublicId::parse(&id) else {
-        return not_found(&visit);
+async fn reveal(state: WebState, signed: Signed, id: String) -> Response {
+    let Some(id) = PublicId::parse(&id) else {
+        return error_page(&state, &signed, ServiceError::NotFound).await;
     };
     match state
         .services
-        .reveal_bsn(session.actor, visit.context, id)
+        .reveal_bsn(signed.session.actor, signed.visit.context, id)
         .await
     {
         Ok(bsn) => respond::html(
             StatusCode::OK,
-            views::revealed_bsn(&visit.site, &nav(&state, session).await, &bsn),
+            views::revealed_bsn(signed.site(), &nav(&state, &signed.session).await, &bsn),
         ),
-        Err(ServiceError::NotFound) => not_found(&visit),
-        Err(e) => respond::internal(&visit.site, &e),
+        Err(e) => error_page(&state, &signed, e).await,
     }
 }

@@ -10,7 +10,7 @@ use warp::reply::Response;
 use super::account::profile_page;
 use crate::service::{EmailLinkState, ServiceError};
 use crate::web::i18n;
-use crate::web::pipeline::{Signed, error_page, form, signed_in};
+use crate::web::pipeline::{Signed, TokenOnly, error_page, form, signed_in};
 use crate::web::respond;
 use crate::web::session::{Visit, WebState};
 use crate::web::views;
@@ -40,10 +40,6 @@ struct NotifyForm {
     /// Present ("on") when the box is ticked; browsers leave an unticked box out.
     notify: Option<String>,
 }
-
-/// A form whose only field is its token.
-#[derive(Deserialize)]
-struct Empty {}
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
@@ -131,8 +127,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let confirm = warp::post()
         .and(warp::path!("email-bevestigen" / String))
-        .and(form::<Empty>(state))
-        .then(move |secret: String, signed: Signed, _: Empty| confirm(s.clone(), signed, secret));
+        .and(form::<TokenOnly>(state))
+        .then(move |secret: String, signed: Signed, _: TokenOnly| {
+            confirm(s.clone(), signed, secret)
+        });
     username
         .or(email)
         .unify()
