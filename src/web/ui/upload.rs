@@ -10,13 +10,12 @@ use warp::filters::multipart::{FormData, Part};
 use warp::http::StatusCode;
 use warp::reply::Response;
 
-use super::sign_in_first;
 use crate::domain::DocumentKind;
 use crate::service::{ServiceError, UploadRequest};
 use crate::web::i18n::fill;
+use crate::web::pipeline::{Signed, error_page, problem, signed_in};
 use crate::web::respond;
-use crate::web::session::{Visit, WebState, form_is_genuine, visit};
-use crate::web::views::{self, Site};
+use crate::web::session::{WebState, form_is_genuine};
 
 /// Room for the small fields and the multipart framing around the files.
 const FORM_OVERHEAD: u64 = 64 * 1024;
@@ -29,17 +28,28 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .saturating_mul(settings.upload_max_files as u64);
     warp::post()
         .and(warp::path!("documenten" / "upload"))
-        .and(visit(state.clone()))
+        .and(signed_in(state.clone()))
         .and(warp::multipart::form().max_length(limit))
-        .then(move |v: Visit, form: FormData| upload(state.clone(), v, form))
+        .then(move |signed: Signed, form: FormData| {
+            let state = state.clone();
+            async move {
+                match upload(&state, &signed, form).await {
+                    Ok(_) => respond::see_other("/dossier"),
+                    Err(refused) => answer(&state, &signed, refused).await,
+                }
+            }
+        })
         .boxed()
 }
 
-fn page(site: &Site, status: StatusCode, explanation: &str) -> Response {
-    respond::html(
-        status,
-        views::problem_page(site, site.t().upload_failed, explanation),
-    )
+/// Why an upload stopped; `stored` files before it were kept.
+enum Refused {
+    /// Not our form (CSRF): a token is checked before any file is read.
+    NotGenuine,
+    /// Something about the form, said in the user's language.
+    Form(StatusCode, String),
+    /// The service refused a file.
+    File(ServiceError, usize),
 }
 
 /// A small text field, bounded.
@@ -61,27 +71,26 @@ async fn text_field(part: Part) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
-    let Some(session) = &visit.session else {
-        return sign_in_first("/dossier");
-    };
+/// Stores the files of the form in order; the count stored, or why it stopped.
+async fn upload(state: &WebState, signed: &Signed, mut form: FormData) -> Result<usize, Refused> {
+    let (session, visit) = (&signed.session, &signed.visit);
+    let t = signed.site().t();
     let mut genuine = false;
     let mut kind = None;
     let mut stored = 0;
     while let Some(part) = form.next().await {
         let Ok(part) = part else {
-            return page(
-                &visit.site,
+            return Err(Refused::Form(
                 StatusCode::BAD_REQUEST,
-                visit.site.t().upload_garbled,
-            );
+                t.upload_garbled.to_owned(),
+            ));
         };
         match part.name() {
             "csrf" => {
                 let token = text_field(part).await.unwrap_or_default();
-                genuine = form_is_genuine(&state, &visit.headers, &session.csrf_token, &token);
+                genuine = form_is_genuine(state, &visit.headers, &session.csrf_token, &token);
                 if !genuine {
-                    return super::account::not_genuine(&visit.site);
+                    return Err(Refused::NotGenuine);
                 }
             }
             "kind" => {
@@ -92,14 +101,13 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
             }
             "file" => {
                 if !genuine {
-                    return super::account::not_genuine(&visit.site);
+                    return Err(Refused::NotGenuine);
                 }
                 let Some(kind) = kind else {
-                    return page(
-                        &visit.site,
+                    return Err(Refused::Form(
                         StatusCode::BAD_REQUEST,
-                        visit.site.t().upload_choose_kind,
-                    );
+                        t.upload_choose_kind.to_owned(),
+                    ));
                 };
                 let file_name = browser_file_name(part.filename().unwrap_or_default());
                 if file_name.is_empty() {
@@ -109,15 +117,11 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
                 let most = state.services.settings().upload_max_files;
                 if stored >= most {
                     // Counted, not just bounded by bytes: a thousand tiny files are a flood too.
-                    let earlier = fill(visit.site.t().upload_partial, &[&stored]);
-                    return page(
-                        &visit.site,
+                    let earlier = fill(t.upload_partial, &[&stored]);
+                    return Err(Refused::Form(
                         StatusCode::PAYLOAD_TOO_LARGE,
-                        &format!(
-                            "{}{earlier}",
-                            fill(visit.site.t().upload_too_many, &[&most])
-                        ),
-                    );
+                        format!("{}{earlier}", fill(t.upload_too_many, &[&most])),
+                    ));
                 }
                 let body = part.stream();
                 let request = UploadRequest { kind, file_name };
@@ -127,29 +131,85 @@ async fn upload(state: WebState, visit: Visit, mut form: FormData) -> Response {
                     .await
                 {
                     Ok(_) => stored += 1,
-                    Err(e) => return refused(&visit.site, &e, stored),
+                    Err(e) => return Err(Refused::File(e, stored)),
                 }
             }
             _ => {
-                return page(
-                    &visit.site,
+                return Err(Refused::Form(
                     StatusCode::BAD_REQUEST,
-                    visit.site.t().upload_unknown_field,
-                );
+                    t.upload_unknown_field.to_owned(),
+                ));
             }
         }
     }
     if !genuine {
-        return super::account::not_genuine(&visit.site);
+        return Err(Refused::NotGenuine);
     }
     if stored == 0 {
-        return page(
-            &visit.site,
+        return Err(Refused::Form(
             StatusCode::BAD_REQUEST,
-            visit.site.t().upload_no_file,
-        );
+            t.upload_no_file.to_owned(),
+        ));
     }
-    respond::see_other("/dossier")
+    Ok(stored)
+}
+
+/// The page for a refused upload, inside the layout, saying what was kept before it.
+async fn answer(state: &WebState, signed: &Signed, refused: Refused) -> Response {
+    let t = signed.site().t();
+    let (status, text) = match refused {
+        Refused::NotGenuine => {
+            return problem(
+                state,
+                signed,
+                StatusCode::FORBIDDEN,
+                t.form_expired_title,
+                t.form_expired_text,
+            )
+            .await;
+        }
+        Refused::Form(status, text) => (status, text),
+        Refused::File(error, stored) => {
+            let earlier = if stored > 0 {
+                fill(t.upload_partial, &[&stored])
+            } else {
+                String::new()
+            };
+            if error.is_storage_full() {
+                tracing::error!("the disk is full: {error}");
+            }
+            let (status, why) = match &error {
+                _ if error.is_storage_full() => (
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    t.upload_disk_full.to_owned(),
+                ),
+                ServiceError::TooLarge { limit } => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    fill(t.upload_too_large, &[&(limit / (1024 * 1024))]),
+                ),
+                ServiceError::UnsupportedType => (
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    t.upload_bad_type.to_owned(),
+                ),
+                ServiceError::EmptyFile { .. } => {
+                    (StatusCode::BAD_REQUEST, t.upload_empty.to_owned())
+                }
+                ServiceError::QuotaFull { limit } => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    fill(t.upload_quota_full, &[&(limit / (1024 * 1024))]),
+                ),
+                ServiceError::Invalid { .. } => {
+                    (StatusCode::BAD_REQUEST, t.upload_invalid.to_owned())
+                }
+                ServiceError::NotFound | ServiceError::Forbidden(_) => {
+                    (StatusCode::FORBIDDEN, t.upload_not_here.to_owned())
+                }
+                _ => return error_page(state, signed, error).await,
+            };
+            (status, format!("{why}{earlier}"))
+        }
+    };
+    problem(state, signed, status, t.upload_failed, &text).await
 }
 
 /// A file name as the user's system has it, from the one a browser put in a multipart form:
@@ -173,44 +233,6 @@ fn browser_file_name(sent: &str) -> String {
     }
     name.push_str(rest);
     name
-}
-
-fn refused(site: &Site, error: &ServiceError, stored: usize) -> Response {
-    let t = site.t();
-    let earlier = if stored > 0 {
-        fill(t.upload_partial, &[&stored])
-    } else {
-        String::new()
-    };
-    if error.is_storage_full() {
-        tracing::error!("the disk is full: {error}");
-        return page(
-            site,
-            StatusCode::INSUFFICIENT_STORAGE,
-            &format!("{}{earlier}", t.upload_disk_full),
-        );
-    }
-    let (status, why) = match error {
-        ServiceError::TooLarge { limit } => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            fill(t.upload_too_large, &[&(limit / (1024 * 1024))]),
-        ),
-        ServiceError::UnsupportedType => (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            t.upload_bad_type.to_owned(),
-        ),
-        ServiceError::EmptyFile { .. } => (StatusCode::BAD_REQUEST, t.upload_empty.to_owned()),
-        ServiceError::QuotaFull { limit } => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            fill(t.upload_quota_full, &[&(limit / (1024 * 1024))]),
-        ),
-        ServiceError::Invalid { .. } => (StatusCode::BAD_REQUEST, t.upload_invalid.to_owned()),
-        ServiceError::NotFound | ServiceError::Forbidden(_) => {
-            (StatusCode::FORBIDDEN, t.upload_not_here.to_owned())
-        }
-        other => return respond::internal(site, other),
-    };
-    page(site, status, &format!("{why}{earlier}"))
 }
 
 #[cfg(test)]
