@@ -21,7 +21,7 @@ use super::forms::{self, FormError};
 use super::session::{Visit, WebState, form_is_genuine, visit};
 use super::views::{self, Site};
 use super::{i18n, respond};
-use crate::service::{CurrentSession, ServiceError};
+use crate::service::{CurrentSession, PendingSession, ServiceError, SignInStep};
 
 /// A request by a signed-in account: the visit and its session.
 #[derive(Debug, Clone)]
@@ -42,12 +42,12 @@ pub enum Refusal {
     /// Not signed in: to the sign-in page, then back to `next` (a local path).
     SignInFirst { next: String },
     /// The form is larger than [`forms::FORM_LIMIT`].
-    FormTooLarge(Box<Signed>),
+    FormTooLarge(Box<Visit>),
     /// The form is missing fields or has unreadable ones.
-    FormUnreadable(Box<Signed>),
-    /// The form is not from our own page of this session (CSRF): missing or foreign token, or
-    /// another origin.
-    NotGenuine(Box<Signed>),
+    FormUnreadable(Box<Visit>),
+    /// The form is not from our own page of this session (or, before signing in, of this
+    /// browser): missing or foreign token, or another origin (CSRF).
+    NotGenuine(Box<Visit>),
 }
 
 impl warp::reject::Reject for Refusal {}
@@ -81,37 +81,103 @@ where
         .and_then(move |signed: Signed, body| {
             let state = check.clone();
             async move {
-                let bytes = match forms::read_bytes(body).await {
-                    Ok(bytes) => bytes.freeze(),
-                    Err(FormError::TooLarge) => {
-                        return Err(warp::reject::custom(Refusal::FormTooLarge(Box::new(
-                            signed,
-                        ))));
-                    }
-                    Err(FormError::Unreadable(_)) => {
-                        return Err(warp::reject::custom(Refusal::FormUnreadable(Box::new(
-                            signed,
-                        ))));
-                    }
-                };
-                if !form_is_genuine(
-                    &state,
-                    &signed.visit.headers,
-                    &signed.session.csrf_token,
-                    &csrf_of(&bytes),
-                ) {
-                    return Err(warp::reject::custom(Refusal::NotGenuine(Box::new(signed))));
-                }
-                match serde_urlencoded::from_bytes::<T>(&bytes) {
-                    Ok(fields) => Ok((signed, fields)),
-                    Err(_) => Err(warp::reject::custom(Refusal::FormUnreadable(Box::new(
-                        signed,
-                    )))),
-                }
+                let expected = signed.session.csrf_token.clone();
+                let (visit, fields) = checked(&state, signed.visit, &expected, body).await?;
+                Ok::<_, Rejection>((
+                    Signed {
+                        visit,
+                        session: signed.session,
+                    },
+                    fields,
+                ))
             }
         })
         .untuple_one()
         .boxed()
+}
+
+/// A form posted before signing in (sign-in, forgot, set-password, the second-factor steps):
+/// read, bounded and checked against the token of the browser's form cookie (double submit)
+/// and the origin, then parsed into `T`.
+pub fn anonymous_form<T>(state: WebState) -> BoxedFilter<(Visit, T)>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let check = state.clone();
+    visit(state)
+        .and(warp::body::stream())
+        .and_then(move |visit: Visit, body| {
+            let state = check.clone();
+            async move {
+                let expected = super::session::cookie(&visit.headers, state.form_cookie_name())
+                    .unwrap_or_default()
+                    .to_owned();
+                checked(&state, visit, &expected, body).await
+            }
+        })
+        .untuple_one()
+        .boxed()
+}
+
+/// A form posted during a half-finished sign-in (the second-factor steps), checked against that
+/// sign-in's own token: the pending sign-in at `step` and the form. Without one (or at another
+/// step) the browser goes back to the sign-in page.
+pub fn pending_form<T>(state: WebState, step: SignInStep) -> BoxedFilter<(Visit, PendingSession, T)>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let check = state.clone();
+    visit(state)
+        .and(warp::body::stream())
+        .and_then(move |visit: Visit, body| {
+            let state = check.clone();
+            async move {
+                let pending =
+                    match super::session::cookie(&visit.headers, state.session_cookie_name()) {
+                        Some(id) => state.services.pending_session(id).await.ok().flatten(),
+                        None => None,
+                    };
+                let Some(pending) = pending.filter(|p| p.step == step) else {
+                    return Err(warp::reject::custom(Refusal::SignInFirst {
+                        next: "/".to_owned(),
+                    }));
+                };
+                let (visit, fields) = checked(&state, visit, &pending.csrf_token, body).await?;
+                Ok((visit, pending, fields))
+            }
+        })
+        .untuple_one()
+        .boxed()
+}
+
+/// Reads a form body within [`forms::FORM_LIMIT`], checks its `csrf` field against `expected`
+/// (never an empty one) and the origin, and parses it into `T`.
+async fn checked<T, S, B>(
+    state: &WebState,
+    visit: Visit,
+    expected: &str,
+    body: S,
+) -> Result<(Visit, T), Rejection>
+where
+    T: DeserializeOwned,
+    S: futures_util::Stream<Item = Result<B, warp::Error>>,
+    B: bytes::Buf,
+{
+    let refuse = |make: fn(Box<Visit>) -> Refusal, visit: Visit| {
+        Err(warp::reject::custom(make(Box::new(visit))))
+    };
+    let bytes = match forms::read_bytes(body).await {
+        Ok(bytes) => bytes.freeze(),
+        Err(FormError::TooLarge) => return refuse(Refusal::FormTooLarge, visit),
+        Err(FormError::Unreadable(_)) => return refuse(Refusal::FormUnreadable, visit),
+    };
+    if expected.is_empty() || !form_is_genuine(state, &visit.headers, expected, &csrf_of(&bytes)) {
+        return refuse(Refusal::NotGenuine, visit);
+    }
+    match serde_urlencoded::from_bytes::<T>(&bytes) {
+        Ok(fields) => Ok((visit, fields)),
+        Err(_) => refuse(Refusal::FormUnreadable, visit),
+    }
 }
 
 /// A form that carries only its token (a button that does one thing).
@@ -167,33 +233,33 @@ pub async fn recover(state: WebState, rejection: Rejection) -> Result<Response, 
         Refusal::SignInFirst { next } => {
             respond::see_other(&format!("/aanmelden?next={}", super::ui::encode_path(next)))
         }
-        Refusal::FormTooLarge(signed) => {
-            let t = signed.site().t();
-            problem(
+        Refusal::FormTooLarge(visit) => {
+            let t = visit.site.t();
+            problem_for(
                 &state,
-                signed,
+                visit,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 t.too_large_title,
                 t.too_large_text,
             )
             .await
         }
-        Refusal::FormUnreadable(signed) => {
-            let t = signed.site().t();
-            problem(
+        Refusal::FormUnreadable(visit) => {
+            let t = visit.site.t();
+            problem_for(
                 &state,
-                signed,
+                visit,
                 StatusCode::BAD_REQUEST,
                 t.form_incomplete_title,
                 t.form_incomplete_text,
             )
             .await
         }
-        Refusal::NotGenuine(signed) => {
-            let t = signed.site().t();
-            problem(
+        Refusal::NotGenuine(visit) => {
+            let t = visit.site.t();
+            problem_for(
                 &state,
-                signed,
+                visit,
                 StatusCode::FORBIDDEN,
                 t.form_expired_title,
                 t.form_expired_text,
@@ -201,6 +267,26 @@ pub async fn recover(state: WebState, rejection: Rejection) -> Result<Response, 
             .await
         }
     })
+}
+
+/// A problem page for any visit: inside the layout when signed in, else the plain one.
+async fn problem_for(
+    state: &WebState,
+    visit: &Visit,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+) -> Response {
+    match &visit.session {
+        Some(session) => {
+            let signed = Signed {
+                visit: visit.clone(),
+                session: session.clone(),
+            };
+            problem(state, &signed, status, title, text).await
+        }
+        None => respond::html(status, views::problem_page(&visit.site, title, text)),
+    }
 }
 
 /// A page inside the layout that says what went wrong and leads back to where the user was.

@@ -1,7 +1,5 @@
 //! Set a password from a link, forgot username, forgot password, and Profiel.
 
-use bytes::Buf;
-use futures_util::Stream;
 use serde::Deserialize;
 use warp::Filter;
 use warp::filters::BoxedFilter;
@@ -10,16 +8,15 @@ use warp::reply::Response;
 
 use crate::auth::policy::PasswordProblem;
 use crate::service::{LinkState, PasswordChangeError, ServiceError};
-use crate::web::forms::read_or_page;
 use crate::web::i18n::fill;
+use crate::web::pipeline::{Signed, anonymous_form, error_page, form, signed_in};
 use crate::web::respond;
-use crate::web::session::{
-    Visit, WebState, anonymous_form_is_genuine, anonymous_token, form_is_genuine, visit,
-};
+use crate::web::session::{Visit, WebState, anonymous_token, visit};
 use crate::web::views::{self, ForgotPage, ProfilePage, SetPasswordPage, Site};
 
 #[derive(Deserialize)]
 struct PasswordForm {
+    /// Shown again with the form when the password is refused.
     csrf: String,
     password: String,
     repeated: String,
@@ -27,7 +24,6 @@ struct PasswordForm {
 
 #[derive(Deserialize)]
 struct ChangePasswordForm {
-    csrf: String,
     current: String,
     password: String,
     repeated: String,
@@ -35,13 +31,11 @@ struct ChangePasswordForm {
 
 #[derive(Deserialize)]
 struct ForgotUsernameForm {
-    csrf: String,
     email: String,
 }
 
 #[derive(Deserialize)]
 struct ForgotPasswordForm {
-    csrf: String,
     username: String,
 }
 
@@ -76,14 +70,6 @@ pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -
     response
 }
 
-pub(super) fn not_genuine(site: &Site) -> Response {
-    let t = site.t();
-    respond::html(
-        StatusCode::FORBIDDEN,
-        views::problem_page(site, t.form_expired_title, t.form_expired_text),
-    )
-}
-
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let link_page = warp::get()
@@ -93,9 +79,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let link_submit = warp::post()
         .and(warp::path!("wachtwoord" / String))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |secret: String, v: Visit, body| submit_link(s.clone(), v, secret, body));
+        .and(anonymous_form::<PasswordForm>(state.clone()))
+        .then(move |secret: String, v: Visit, f| submit_link(s.clone(), v, secret, f));
     let s = state.clone();
     let forgot_user_page = warp::get()
         .and(warp::path!("gebruikersnaam-vergeten"))
@@ -104,9 +89,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let forgot_user = warp::post()
         .and(warp::path!("gebruikersnaam-vergeten"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| forgot_username(s.clone(), v, body));
+        .and(anonymous_form::<ForgotUsernameForm>(state.clone()))
+        .map(move |v: Visit, f| forgot_username(&s, &v, f));
     let s = state.clone();
     let forgot_password_page = warp::get()
         .and(warp::path!("wachtwoord-vergeten"))
@@ -115,23 +99,21 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let forgot_password = warp::post()
         .and(warp::path!("wachtwoord-vergeten"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| forgot_password(s.clone(), v, body));
+        .and(anonymous_form::<ForgotPasswordForm>(state.clone()))
+        .map(move |v: Visit, f| forgot_password(&s, &v, f));
     let s = state.clone();
     let profile = warp::get()
         .and(warp::path!("profiel"))
-        .and(visit(state.clone()))
-        .then(move |v: Visit| {
+        .and(signed_in(state.clone()))
+        .then(move |signed: Signed| {
             let s = s.clone();
-            async move { profile_page(&s, &v, StatusCode::OK, None, None).await }
+            async move { profile_page(&s, &signed.visit, StatusCode::OK, None, None).await }
         });
     let s = state.clone();
     let change = warp::post()
         .and(warp::path!("profiel" / "wachtwoord"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| change_password(s.clone(), v, body));
+        .and(form::<ChangePasswordForm>(state.clone()))
+        .then(move |signed: Signed, f| change_password(s.clone(), signed, f));
     let s = state.clone();
     let strength = warp::post()
         .and(warp::path!("wachtwoord-sterkte"))
@@ -180,19 +162,12 @@ async fn show_link(state: WebState, visit: Visit, secret: String) -> Response {
     }
 }
 
-async fn submit_link<S, B, E>(state: WebState, visit: Visit, secret: String, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let form: PasswordForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
+async fn submit_link(
+    state: WebState,
+    visit: Visit,
+    secret: String,
+    form: PasswordForm,
+) -> Response {
     let result = state
         .services
         .set_password_from_link(visit.context, &secret, &form.password, &form.repeated)
@@ -243,16 +218,22 @@ struct StrengthForm {
 }
 
 /// `POST /wachtwoord-sterkte`: the hint the password fields show while typing.
+/// `POST /wachtwoord-sterkte`: a hint while typing a new password. It changes nothing, so it
+/// carries no form token; it answers our own pages only (same origin).
 async fn strength<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
 where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
+    S: futures_util::Stream<Item = Result<B, E>>,
+    B: bytes::Buf,
     E: std::fmt::Display,
 {
     if !crate::web::session::same_origin(&state, &visit.headers) {
-        return not_genuine(&visit.site);
+        let t = visit.site.t();
+        return respond::html(
+            StatusCode::FORBIDDEN,
+            views::problem_page(&visit.site, t.form_expired_title, t.form_expired_text),
+        );
     }
-    let form: StrengthForm = match read_or_page(&visit.site, body).await {
+    let form: StrengthForm = match crate::web::forms::read_or_page(&visit.site, body).await {
         Ok(form) => form,
         Err(page) => return page,
     };
@@ -318,46 +299,22 @@ fn after_answering(
     }
 }
 
-async fn forgot_username<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let form: ForgotUsernameForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
+fn forgot_username(state: &WebState, visit: &Visit, form: ForgotUsernameForm) -> Response {
     let services = std::sync::Arc::clone(&state.services);
     let context = visit.context;
-    after_answering(&state, "forgot-username", async move {
+    after_answering(state, "forgot-username", async move {
         services.forgot_username(context, &form.email).await
     });
-    forgot_page(&state, &visit, false, true)
+    forgot_page(state, visit, false, true)
 }
 
-async fn forgot_password<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let form: ForgotPasswordForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !anonymous_form_is_genuine(&state, &visit, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
+fn forgot_password(state: &WebState, visit: &Visit, form: ForgotPasswordForm) -> Response {
     let services = std::sync::Arc::clone(&state.services);
     let context = visit.context;
-    after_answering(&state, "forgot-password", async move {
+    after_answering(state, "forgot-password", async move {
         services.forgot_password(context, &form.username).await
     });
-    forgot_page(&state, &visit, true, true)
+    forgot_page(state, visit, true, true)
 }
 
 pub(super) async fn profile_page(
@@ -402,22 +359,8 @@ pub(super) async fn profile_page(
     respond::html(status, views::profile(&visit.site, &nav, &view))
 }
 
-async fn change_password<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let Some(session) = &visit.session else {
-        return super::sign_in_first("/profiel");
-    };
-    let form: ChangePasswordForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
+async fn change_password(state: WebState, signed: Signed, form: ChangePasswordForm) -> Response {
+    let (session, visit) = (&signed.session, &signed.visit);
     let changed = state
         .services
         .change_password(
@@ -431,18 +374,17 @@ where
     match changed {
         Ok(()) => {
             let notice = visit.site.t().password_changed.to_owned();
-            profile_page(&state, &visit, StatusCode::OK, Some(notice), None).await
+            profile_page(&state, visit, StatusCode::OK, Some(notice), None).await
         }
-        Err(PasswordChangeError::Service(ServiceError::Busy)) => busy(&visit.site),
         Err(PasswordChangeError::Service(e @ ServiceError::Throttled { .. })) => {
             let (status, error) = super::password_again_refused(&visit.site, &e);
-            let page = profile_page(&state, &visit, status, None, Some(error)).await;
-            super::with_retry_after(page, &e)
+            let page = profile_page(&state, visit, status, None, Some(error)).await;
+            crate::web::pipeline::with_retry_after(page, &e)
         }
-        Err(PasswordChangeError::Service(e)) => respond::internal(&visit.site, &e),
+        Err(PasswordChangeError::Service(e)) => error_page(&state, &signed, e).await,
         Err(refused) => {
             let error = Some(password_error(&visit.site, &refused));
-            profile_page(&state, &visit, StatusCode::BAD_REQUEST, None, error).await
+            profile_page(&state, visit, StatusCode::BAD_REQUEST, None, error).await
         }
     }
 }

@@ -83,18 +83,6 @@ fn password_again_refused(
     }
 }
 
-/// `response` with `Retry-After` when `error` says how long to wait.
-fn with_retry_after(mut response: Response, error: &crate::service::ServiceError) -> Response {
-    if let crate::service::ServiceError::Throttled { retry_after_secs } = error
-        && let Ok(value) = warp::http::HeaderValue::from_str(&retry_after_secs.to_string())
-    {
-        response
-            .headers_mut()
-            .insert(warp::http::header::RETRY_AFTER, value);
-    }
-    response
-}
-
 /// Where to send someone who must sign in first, coming back to `path` afterwards.
 fn sign_in_first(path: &str) -> Response {
     super::respond::see_other(&format!("/aanmelden?next={}", encode_path(path)))

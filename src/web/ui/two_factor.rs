@@ -1,20 +1,20 @@
 //! The second factor in the browser: the code step and forced set-up during sign-in, set-up
 //! and new recovery codes from Profiel, and ending other sessions.
 
-use bytes::Buf;
-use futures_util::Stream;
 use serde::Deserialize;
 use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 
-use super::account::{busy, not_genuine, profile_page, with_cookie};
+use super::account::{profile_page, with_cookie};
 use super::local_path;
 use crate::service::{PendingSession, SecondFactorError, ServiceError, SignInStep};
-use crate::web::forms::read_or_page;
+use crate::web::pipeline::{
+    Signed, TokenOnly, error_page, form, pending_form, signed_in, with_retry_after,
+};
 use crate::web::respond;
-use crate::web::session::{Visit, WebState, cookie, form_is_genuine, visit};
+use crate::web::session::{Visit, WebState, cookie, visit};
 use crate::web::views::{self, CodePage, EnrolPage, Site};
 
 #[derive(Deserialize, Default)]
@@ -24,21 +24,14 @@ struct NextQuery {
 
 #[derive(Deserialize)]
 struct CodeForm {
-    csrf: String,
     code: String,
     next: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    csrf: String,
 }
 
 /// A form that asks for the current password again (in Profiel; not during sign-in, where
 /// it was just given).
 #[derive(Deserialize)]
 struct PasswordForm {
-    csrf: String,
     #[serde(default)]
     password: String,
 }
@@ -53,9 +46,11 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let code_submit = warp::post()
         .and(warp::path!("aanmelden" / "code"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| submit_code(s.clone(), v, body));
+        .and(pending_form::<CodeForm>(
+            state.clone(),
+            SignInStep::SecondFactor,
+        ))
+        .then(move |v: Visit, p, f| submit_code(s.clone(), v, p, f));
     let s = state.clone();
     let enrol_page = warp::get()
         .and(warp::path!("aanmelden" / "instellen"))
@@ -64,44 +59,40 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let enrol_start = warp::post()
         .and(warp::path!("aanmelden" / "instellen" / "start"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| start(s.clone(), v, true, body));
+        .and(pending_form::<TokenOnly>(state.clone(), SignInStep::Enroll))
+        .then(move |v: Visit, p: PendingSession, _: TokenOnly| {
+            start_while_signing_in(s.clone(), v, p)
+        });
     let s = state.clone();
     let enrol_confirm = warp::post()
         .and(warp::path!("aanmelden" / "instellen"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| confirm(s.clone(), v, true, body));
+        .and(pending_form::<CodeForm>(state.clone(), SignInStep::Enroll))
+        .then(move |v: Visit, p, f| confirm_while_signing_in(s.clone(), v, p, f));
     let s = state.clone();
     let profile_enrol = warp::get()
         .and(warp::path!("profiel" / "2fa"))
-        .and(visit(state.clone()))
-        .then(move |v: Visit| show_enrol(s.clone(), v, false, None));
+        .and(signed_in(state.clone()))
+        .then(move |signed: Signed| show_enrol(s.clone(), signed.visit, false, None));
     let s = state.clone();
     let profile_start = warp::post()
         .and(warp::path!("profiel" / "2fa" / "start"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| start(s.clone(), v, false, body));
+        .and(form::<PasswordForm>(state.clone()))
+        .then(move |signed: Signed, f| start_in_profile(s.clone(), signed, f));
     let s = state.clone();
     let profile_confirm = warp::post()
         .and(warp::path!("profiel" / "2fa"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| confirm(s.clone(), v, false, body));
+        .and(form::<CodeForm>(state.clone()))
+        .then(move |signed: Signed, f| confirm_in_profile(s.clone(), signed, f));
     let s = state.clone();
     let renew = warp::post()
         .and(warp::path!("profiel" / "2fa" / "herstelcodes"))
-        .and(visit(state.clone()))
-        .and(warp::body::stream())
-        .then(move |v: Visit, body| renew(s.clone(), v, body));
+        .and(form::<PasswordForm>(state.clone()))
+        .then(move |signed: Signed, f| renew(s.clone(), signed, f));
     let s = state.clone();
     let revoke = warp::post()
         .and(warp::path!("profiel" / "sessies" / String / "beeindigen"))
-        .and(visit(state))
-        .and(warp::body::stream())
-        .then(move |id: String, v: Visit, body| revoke(s.clone(), v, id, body));
+        .and(form::<TokenOnly>(state))
+        .then(move |id: String, signed: Signed, _: TokenOnly| revoke(s.clone(), signed, id));
     code_page
         .or(code_submit)
         .unify()
@@ -158,7 +149,7 @@ async fn show_code(state: WebState, visit: Visit, query: NextQuery) -> Response 
     }
 }
 
-fn signed_in(
+fn signed_in_with(
     state: &WebState,
     issued: &crate::service::IssuedSession,
     response: Response,
@@ -166,25 +157,12 @@ fn signed_in(
     with_cookie(response, state.set_session(issued))
 }
 
-async fn submit_code<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let Some(pending) = pending(&state, &visit)
-        .await
-        .filter(|p| p.step == SignInStep::SecondFactor)
-    else {
-        return respond::see_other("/aanmelden");
-    };
-    let form: CodeForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !form_is_genuine(&state, &visit.headers, &pending.csrf_token, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
+async fn submit_code(
+    state: WebState,
+    visit: Visit,
+    pending: PendingSession,
+    form: CodeForm,
+) -> Response {
     let next = local_path(form.next.as_deref());
     match state
         .services
@@ -193,7 +171,7 @@ where
     {
         Ok(issued) => {
             let response = respond::see_other(next.as_deref().unwrap_or("/"));
-            signed_in(&state, &issued, response)
+            signed_in_with(&state, &issued, response)
         }
         Err(SecondFactorError::WrongCode) => code_page(
             &visit.site,
@@ -216,8 +194,23 @@ where
             response
         }
         Err(SecondFactorError::Expired) => respond::see_other("/aanmelden"),
-        Err(SecondFactorError::Service(ServiceError::Busy)) => busy(&visit.site),
-        Err(SecondFactorError::Service(e)) => respond::internal(&visit.site, &e),
+        Err(SecondFactorError::Service(e)) => plain_error(&visit.site, e),
+    }
+}
+
+/// A service error during sign-in, before there is a session (so no menu): "one moment" for a
+/// busy moment, else the page with a reference.
+fn plain_error(site: &Site, error: ServiceError) -> Response {
+    let t = site.t();
+    match error {
+        ServiceError::Busy => with_retry_after(
+            respond::html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                views::problem_page(site, t.busy_title, t.busy_text),
+            ),
+            &error,
+        ),
+        error => respond::internal(site, &error),
     }
 }
 
@@ -226,7 +219,6 @@ struct Enroller {
     account: crate::domain::AccountKey,
     username: String,
     csrf: String,
-    pending: Option<PendingSession>,
 }
 
 async fn enroller(state: &WebState, visit: &Visit, during_sign_in: bool) -> Option<Enroller> {
@@ -238,7 +230,6 @@ async fn enroller(state: &WebState, visit: &Visit, during_sign_in: bool) -> Opti
             account: p.account,
             username: p.username.clone(),
             csrf: p.csrf_token.clone(),
-            pending: Some(p),
         })
     } else {
         let s = visit.session.as_ref()?;
@@ -246,7 +237,6 @@ async fn enroller(state: &WebState, visit: &Visit, during_sign_in: bool) -> Opti
             account: s.account,
             username: s.username.clone(),
             csrf: s.csrf_token.clone(),
-            pending: None,
         })
     }
 }
@@ -301,173 +291,113 @@ async fn show_enrol_with(
     respond::html(status, views::enrol(&visit.site, &form))
 }
 
-async fn start<S, B, E>(state: WebState, visit: Visit, during_sign_in: bool, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let Some(who) = enroller(&state, &visit, during_sign_in).await else {
-        return away(during_sign_in);
-    };
-    let form: PasswordForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !form_is_genuine(&state, &visit.headers, &who.csrf, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
-    let started = match (&visit.session, &who.pending) {
-        (_, Some(pending)) if during_sign_in => {
-            state
-                .services
-                .start_enrolment_while_signing_in(pending)
-                .await
-        }
-        (Some(session), _) => {
-            state
-                .services
-                .start_enrolment_in_profile(session, visit.context, &form.password)
-                .await
-        }
-        _ => return away(during_sign_in),
-    };
-    match started {
-        Ok(()) => {}
-        Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
-            let (status, error) = super::password_again_refused(&visit.site, &e);
-            let page = show_enrol_with(&state, &visit, during_sign_in, status, Some(error)).await;
-            return super::with_retry_after(page, &e);
-        }
-        Err(ServiceError::Busy) => return busy(&visit.site),
-        Err(e) => return respond::internal(&visit.site, &e),
-    }
-    respond::see_other(if during_sign_in {
-        "/aanmelden/instellen"
-    } else {
-        "/profiel/2fa"
-    })
-}
-
-async fn confirm<S, B, E>(state: WebState, visit: Visit, during_sign_in: bool, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let Some(who) = enroller(&state, &visit, during_sign_in).await else {
-        return away(during_sign_in);
-    };
-    let form: CodeForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !form_is_genuine(&state, &visit.headers, &who.csrf, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
-    let wrong = visit.site.t().enrol_wrong;
-    if let Some(pending) = &who.pending {
-        return match state
-            .services
-            .enrol_while_signing_in(pending, visit.context, &form.code)
-            .await
-        {
-            Ok((issued, codes)) => {
-                let page = respond::html(
-                    StatusCode::OK,
-                    views::recovery_codes(&visit.site, &codes, "/"),
-                );
-                signed_in(&state, &issued, page)
-            }
-            Err(SecondFactorError::WrongCode) => {
-                show_enrol(state, visit, true, Some(wrong.to_owned())).await
-            }
-            Err(SecondFactorError::Expired) => respond::see_other("/aanmelden"),
-            Err(SecondFactorError::Service(e)) => respond::internal(&visit.site, &e),
-        };
-    }
+async fn start_while_signing_in(
+    state: WebState,
+    visit: Visit,
+    pending: PendingSession,
+) -> Response {
     match state
         .services
-        .confirm_enrolment(who.account, visit.context, &form.code)
+        .start_enrolment_while_signing_in(&pending)
+        .await
+    {
+        Ok(()) => respond::see_other("/aanmelden/instellen"),
+        Err(e) => plain_error(&visit.site, e),
+    }
+}
+
+async fn start_in_profile(state: WebState, signed: Signed, form: PasswordForm) -> Response {
+    let started = state
+        .services
+        .start_enrolment_in_profile(&signed.session, signed.visit.context, &form.password)
+        .await;
+    match started {
+        Ok(()) => respond::see_other("/profiel/2fa"),
+        Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
+            let (status, error) = super::password_again_refused(signed.site(), &e);
+            let page = show_enrol_with(&state, &signed.visit, false, status, Some(error)).await;
+            with_retry_after(page, &e)
+        }
+        Err(e) => error_page(&state, &signed, e).await,
+    }
+}
+
+async fn confirm_while_signing_in(
+    state: WebState,
+    visit: Visit,
+    pending: PendingSession,
+    form: CodeForm,
+) -> Response {
+    match state
+        .services
+        .enrol_while_signing_in(&pending, visit.context, &form.code)
+        .await
+    {
+        Ok((issued, codes)) => {
+            let page = respond::html(
+                StatusCode::OK,
+                views::recovery_codes(&visit.site, &codes, "/"),
+            );
+            signed_in_with(&state, &issued, page)
+        }
+        Err(SecondFactorError::WrongCode) => {
+            let wrong = visit.site.t().enrol_wrong.to_owned();
+            show_enrol(state, visit, true, Some(wrong)).await
+        }
+        Err(SecondFactorError::Expired) => respond::see_other("/aanmelden"),
+        Err(SecondFactorError::Service(e)) => plain_error(&visit.site, e),
+    }
+}
+
+async fn confirm_in_profile(state: WebState, signed: Signed, form: CodeForm) -> Response {
+    match state
+        .services
+        .confirm_enrolment(signed.session.account, signed.visit.context, &form.code)
         .await
     {
         Ok(codes) => respond::html(
             StatusCode::OK,
-            views::recovery_codes(&visit.site, &codes, "/profiel"),
+            views::recovery_codes(signed.site(), &codes, "/profiel"),
         ),
         Err(SecondFactorError::WrongCode) => {
-            show_enrol(state, visit, false, Some(wrong.to_owned())).await
+            let wrong = signed.site().t().enrol_wrong.to_owned();
+            show_enrol(state, signed.visit, false, Some(wrong)).await
         }
         Err(SecondFactorError::Expired) => respond::see_other("/profiel/2fa"),
-        Err(SecondFactorError::Service(e)) => respond::internal(&visit.site, &e),
+        Err(SecondFactorError::Service(e)) => error_page(&state, &signed, e).await,
     }
 }
 
-async fn renew<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let Some(session) = &visit.session else {
-        return super::sign_in_first("/profiel");
-    };
-    let form: PasswordForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
+async fn renew(state: WebState, signed: Signed, form: PasswordForm) -> Response {
     match state
         .services
-        .renew_recovery_codes(session, visit.context, &form.password)
+        .renew_recovery_codes(&signed.session, signed.visit.context, &form.password)
         .await
     {
         Ok(codes) => respond::html(
             StatusCode::OK,
-            views::recovery_codes(&visit.site, &codes, "/profiel"),
+            views::recovery_codes(signed.site(), &codes, "/profiel"),
         ),
         Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
-            let (status, error) = super::password_again_refused(&visit.site, &e);
-            let page =
-                super::account::profile_page(&state, &visit, status, None, Some(error)).await;
-            super::with_retry_after(page, &e)
+            let (status, error) = super::password_again_refused(signed.site(), &e);
+            let page = profile_page(&state, &signed.visit, status, None, Some(error)).await;
+            with_retry_after(page, &e)
         }
-        Err(ServiceError::Busy) => busy(&visit.site),
         Err(ServiceError::NotFound) => respond::see_other("/profiel/2fa"),
-        Err(e) => respond::internal(&visit.site, &e),
+        Err(e) => error_page(&state, &signed, e).await,
     }
 }
 
-async fn revoke<S, B, E>(state: WebState, visit: Visit, id: String, body: S) -> Response
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-    E: std::fmt::Display,
-{
-    let Some(session) = &visit.session else {
-        return super::sign_in_first("/profiel");
-    };
-    let form: CsrfForm = match read_or_page(&visit.site, body).await {
-        Ok(form) => form,
-        Err(page) => return page,
-    };
-    if !form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf) {
-        return not_genuine(&visit.site);
-    }
+async fn revoke(state: WebState, signed: Signed, id: String) -> Response {
     match state
         .services
-        .revoke_session(session, visit.context, &id)
+        .revoke_session(&signed.session, signed.visit.context, &id)
         .await
     {
         Ok(()) => {
-            let notice = Some(visit.site.t().session_ended.to_owned());
-            profile_page(&state, &visit, StatusCode::OK, notice, None).await
+            let notice = Some(signed.site().t().session_ended.to_owned());
+            profile_page(&state, &signed.visit, StatusCode::OK, notice, None).await
         }
-        Err(ServiceError::NotFound) => {
-            respond::html(StatusCode::NOT_FOUND, views::not_found(&visit.site))
-        }
-        Err(e) => respond::internal(&visit.site, &e),
+        Err(e) => error_page(&state, &signed, e).await,
     }
 }
