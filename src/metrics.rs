@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
+
+use crate::web::route_list::{Route, UPLOADS};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
@@ -137,32 +139,31 @@ impl Metrics {
         out
     }
 
-    /// Records one answered request. Every label comes from a bounded set, so a flood of
-    /// made-up addresses or methods costs no lasting memory: a 404 counts under its route only
-    /// if that route has answered otherwise before (an address that is not there is no route;
-    /// a document that is not there is), else as "other"; methods outside the standard ones
-    /// count as "other", and at most [`MAX_ROUTES`] distinct routes are ever labelled.
-    pub fn request(&self, method: &str, path: &str, status: u16, seconds: f64) {
-        let route = bounded(route_of(path), status != 404);
+    /// Records one answered request under the route that answered it (its path template,
+    /// [`crate::web::route_list::ROUTES`]), or "other" for an address no route has. Every label
+    /// comes from a fixed set, so a flood of made-up addresses or methods costs no lasting
+    /// memory: methods outside the standard ones count as "other" too.
+    pub fn request(&self, method: &str, route: Option<&Route>, status: u16, seconds: f64) {
+        let label = route.map_or(OTHER, |r| r.path).to_owned();
         let method = match method {
             "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "PATCH" | "OPTIONS" => method,
             _ => OTHER,
         };
-        if method == "POST" && (200..400).contains(&status) && is_upload(&route) {
+        if (200..400).contains(&status) && route.is_some_and(|r| UPLOADS.contains(&r.name)) {
             self.uploads
                 .get_or_create(&RouteLabels {
-                    route: route.clone(),
+                    route: label.clone(),
                 })
                 .inc();
         }
         self.duration
             .get_or_create(&RouteLabels {
-                route: route.clone(),
+                route: label.clone(),
             })
             .observe(seconds);
         self.requests
             .get_or_create(&RequestLabels {
-                route,
+                route: label,
                 method: method.to_owned(),
                 status,
             })
@@ -170,156 +171,24 @@ impl Metrics {
     }
 }
 
-fn is_upload(route: &str) -> bool {
-    matches!(
-        route,
-        "/api/v1/employers/:n/documents"
-            | "/api/v1/employers/:n/employees/:n/documents"
-            | "/api/v1/backups"
-            | "/documenten/upload"
-    )
-}
-
-/// The label of everything outside the bounded sets.
+/// The label of everything outside the fixed sets.
 const OTHER: &str = "other";
-
-/// The most distinct routes labelled; the portal has about 70, so this only bounds a scan
-/// that finds answers at many made-up addresses.
-pub const MAX_ROUTES: usize = 256;
-
-/// `route` if seen before, or if `admit` and fewer than [`MAX_ROUTES`] are known; else "other".
-fn bounded(route: String, admit: bool) -> String {
-    static SEEN: LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
-        LazyLock::new(Default::default);
-    let mut seen = SEEN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if seen.contains(&route) {
-        return route;
-    }
-    if !admit || seen.len() >= MAX_ROUTES {
-        return OTHER.to_owned();
-    }
-    seen.insert(route.clone());
-    route
-}
-
-/// The first path segments the portal has; anything else is one "other" route, so a scan
-/// of random addresses cannot blow up the number of series.
-const KNOWN: &[&str] = &[
-    "",
-    "aanmelden",
-    "afmelden",
-    "api",
-    "assets",
-    "backups",
-    "documenten",
-    "dossier",
-    "email-bevestigen",
-    "gebruikersnaam-vergeten",
-    "healthz",
-    "logo",
-    "manifest.webmanifest",
-    "metrics",
-    "ongelezen",
-    "profiel",
-    "robots.txt",
-    "sw.js",
-    "taal",
-    "wachtwoord",
-    "wachtwoord-sterkte",
-    "wachtwoord-vergeten",
-    "welkom",
-    "werkgevers",
-    "werknemers",
-];
-
-/// A path with its variable parts replaced: ids, numbers and tokens become `:id`, `:n` and
-/// `:token`, so `/documenten/3f…/download` counts as `/documenten/:id/download`.
-pub fn route_of(path: &str) -> String {
-    let mut segments = path.trim_start_matches('/').split('/');
-    let first = segments.next().unwrap_or("");
-    if !KNOWN.contains(&first) {
-        return "other".to_owned();
-    }
-    let mut route = format!("/{first}");
-    for segment in segments.take(6) {
-        route.push('/');
-        route.push_str(match segment {
-            s if first == "assets" => {
-                if s.contains('.') && s.len() <= 40 {
-                    s
-                } else {
-                    ":hash"
-                }
-            }
-            s if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) => ":id",
-            // The API's version.
-            "v1" => "v1",
-            s if s.bytes().any(|b| b.is_ascii_digit()) && s.len() <= 24 => ":n",
-            s if s.len() > 24 => ":token",
-            s if s
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'.') =>
-            {
-                s
-            }
-            _ => ":x",
-        });
-    }
-    if first == "assets" {
-        // One asset route per file name is plenty; the hash varies by release.
-        return route;
-    }
-    route
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn routes_lose_their_ids_and_unknown_paths_collapse() {
-        assert_eq!(route_of("/"), "/");
-        assert_eq!(
-            route_of("/documenten/0123456789abcdef0123456789abcdef/download"),
-            "/documenten/:id/download"
-        );
-        assert_eq!(
-            route_of("/api/v1/employers/123456782L01/employees/17/documents"),
-            "/api/v1/employers/:n/employees/:n/documents"
-        );
-        assert_eq!(
-            route_of("/wachtwoord/Zx8-a_long-random-token-value"),
-            "/wachtwoord/:token"
-        );
-        assert_eq!(
-            route_of("/assets/1e00a52a62b327d9/style.css"),
-            "/assets/:hash/style.css"
-        );
-        assert_eq!(route_of("/wp-admin/setup.php"), "other");
-        assert_eq!(route_of("/.env"), "other");
-    }
+    use crate::web::route_list::ROUTES;
 
     #[test]
     fn requests_are_counted_by_route_and_uploads_by_kind() {
         let metrics = &*METRICS;
-        metrics.request("POST", "/api/v1/backups", 201, 0.02);
-        metrics.request(
-            "GET",
-            "/documenten/0123456789abcdef0123456789abcdef",
-            200,
-            0.001,
-        );
-        metrics.request(
-            "GET",
-            "/documenten/00000000000000000000000000000000",
-            404,
-            0.001,
-        );
-        // A page that never answered: its 404s are "other", whatever it is called.
-        metrics.request("GET", "/profiel/abcdefgh", 404, 0.001);
-        metrics.request("BREW", "/", 404, 0.001);
+        let route = |name: &str| ROUTES.iter().find(|r| r.name == name);
+        metrics.request("POST", route("api_backup_upload"), 201, 0.02);
+        metrics.request("GET", route("document"), 200, 0.001);
+        metrics.request("GET", route("document"), 404, 0.001);
+        // An address no route has: "other", whatever it is called.
+        metrics.request("GET", None, 404, 0.001);
+        metrics.request("BREW", None, 404, 0.001);
         let text = metrics.render();
         assert!(
             text.contains(r#"loondossier_uploads_total{route="/api/v1/backups"}"#),
@@ -329,10 +198,7 @@ mod tests {
             text.contains(r#"loondossier_http_requests_total{route="/documenten/:id",method="GET",status="404"}"#),
             "{text}"
         );
-        assert!(
-            !text.contains("abcdefgh") && !text.contains("BREW"),
-            "{text}"
-        );
+        assert!(!text.contains("BREW"), "{text}");
         assert!(text.contains("loondossier_http_request_duration_seconds_bucket"));
     }
 }

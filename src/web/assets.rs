@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 use bytes::Bytes;
 use rust_embed::RustEmbed;
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, Response as HttpResponse, StatusCode, header};
 use warp::reply::{Reply, Response};
@@ -63,37 +65,38 @@ pub fn logo_url(logo: &crate::config::Logo) -> String {
 /// nothing), cached for a year.
 pub fn logo_route(logo: Option<crate::config::Logo>) -> BoxedFilter<(Response,)> {
     let path = logo.as_ref().map(logo_url);
-    warp::get()
-        .and(warp::path::full())
-        .and_then(move |full: warp::path::FullPath| {
-            let logo = logo.clone();
-            let wanted = path.as_deref() == Some(full.as_str());
-            async move {
-                match logo {
-                    Some(logo) if wanted => {
-                        let mut response = HttpResponse::new(logo.bytes.clone());
-                        let headers = response.headers_mut();
-                        headers.insert(
-                            header::CONTENT_TYPE,
-                            HeaderValue::from_static(logo.media_type),
-                        );
-                        headers.insert(
-                            header::CACHE_CONTROL,
-                            HeaderValue::from_static("public, max-age=31536000, immutable"),
-                        );
-                        headers.insert(
-                            header::CONTENT_SECURITY_POLICY,
-                            HeaderValue::from_static(
-                                "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-                            ),
-                        );
-                        Ok(response.into_response())
+    let logo_route =
+        warp::get()
+            .and(warp::path::full())
+            .and_then(move |full: warp::path::FullPath| {
+                let logo = logo.clone();
+                let wanted = path.as_deref() == Some(full.as_str());
+                async move {
+                    match logo {
+                        Some(logo) if wanted => {
+                            let mut response = HttpResponse::new(logo.bytes.clone());
+                            let headers = response.headers_mut();
+                            headers.insert(
+                                header::CONTENT_TYPE,
+                                HeaderValue::from_static(logo.media_type),
+                            );
+                            headers.insert(
+                                header::CACHE_CONTROL,
+                                HeaderValue::from_static("public, max-age=31536000, immutable"),
+                            );
+                            headers.insert(
+                                header::CONTENT_SECURITY_POLICY,
+                                HeaderValue::from_static(
+                                    "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                                ),
+                            );
+                            Ok(response.into_response())
+                        }
+                        _ => Err(warp::reject::not_found()),
                     }
-                    _ => Err(warp::reject::not_found()),
                 }
-            }
-        })
-        .boxed()
+            });
+    named("logo", logo_route)
 }
 
 /// The web app manifest: the installation's name, colours and icons, so the portal can be
@@ -146,12 +149,12 @@ pub fn routes(site_name: String) -> BoxedFilter<(Response,)> {
     let robots = warp::get()
         .and(warp::path!("robots.txt"))
         .map(|| serve("robots.txt", None, None));
-    hashed
-        .or(robots)
+    named("asset", hashed)
+        .or(named("robots", robots))
         .unify()
-        .or(manifest)
+        .or(named("manifest", manifest))
         .unify()
-        .or(worker)
+        .or(named("service_worker", worker))
         .unify()
         .boxed()
 }

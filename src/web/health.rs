@@ -11,26 +11,24 @@ use super::respond;
 use crate::service::Services;
 
 pub fn routes(services: Arc<Services>) -> BoxedFilter<(Response,)> {
-    warp::get()
-        .and(warp::path!("healthz"))
-        .then(move || {
-            let services = Arc::clone(&services);
-            async move {
-                let health = services.health().await;
-                let (status, text, db) = if health.database_ok {
-                    (StatusCode::OK, "ok", "ok")
-                } else {
-                    (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "error")
-                };
-                respond::json(
-                    status,
-                    &serde_json::json!({
-                        "status": text,
-                        "version": env!("CARGO_PKG_VERSION"),
-                        "db": db,
-                    }),
-                )
-            }
-        })
-        .boxed()
+    let healthz = warp::get().and(warp::path!("healthz")).then(move || {
+        let services = Arc::clone(&services);
+        async move {
+            let health = services.health().await;
+            let (status, text, db) = if health.database_ok {
+                (StatusCode::OK, "ok", "ok")
+            } else {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "error")
+            };
+            respond::json(
+                status,
+                &serde_json::json!({
+                    "status": text,
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "db": db,
+                }),
+            )
+        }
+    });
+    super::route_list::named("healthz", healthz)
 }

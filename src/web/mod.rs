@@ -12,6 +12,7 @@ mod idle;
 mod pipeline;
 pub mod redirect;
 mod respond;
+pub mod route_list;
 pub mod server;
 pub mod session;
 mod ui;
@@ -63,7 +64,7 @@ fn metrics_route(
     services: Arc<crate::service::Services>,
     token: Option<String>,
 ) -> BoxedFilter<(Response,)> {
-    warp::get()
+    let metrics = warp::get()
         .and(warp::path!("metrics"))
         .and(warp::header::optional::<String>("authorization"))
         .and_then(move |authorization: Option<String>| {
@@ -81,8 +82,8 @@ fn metrics_route(
                     _ => Err(warp::reject::not_found()),
                 }
             }
-        })
-        .boxed()
+        });
+    route_list::named("metrics", metrics)
 }
 
 async fn metrics_page(services: &crate::service::Services) -> Response {

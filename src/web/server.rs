@@ -172,7 +172,6 @@ async fn serve_connection<IO>(
         let mut inner = warp_service.clone();
         let started = std::time::Instant::now();
         let method = request.method().clone();
-        let path = request.uri().path().to_owned();
         // HEAD is GET without the body (RFC 9110 §9.3.2): every GET route answers it with the
         // same status and headers, and no route needs to know.
         let head = method == hyper::Method::HEAD;
@@ -186,9 +185,13 @@ async fn serve_connection<IO>(
                 response = without_body(response);
             }
             headers.apply(response.headers_mut());
+            let route = response
+                .extensions()
+                .get::<super::route_list::Answered>()
+                .map(|a| a.0);
             METRICS.request(
                 method.as_str(),
-                &path,
+                route,
                 response.status().as_u16(),
                 started.elapsed().as_secs_f64(),
             );

@@ -11,6 +11,7 @@ mod concurrency;
 mod crash;
 mod demo;
 mod documents;
+mod forms;
 mod http;
 mod languages;
 mod lifecycle;

@@ -4,6 +4,8 @@ use bytes::Buf;
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::{Reply, Response};
@@ -35,12 +37,12 @@ pub(super) fn routes(state: ApiState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("api" / "v1" / "backups" / String))
         .and(call(state))
         .then(move |id: String, call| delete_backup(s.clone(), id, call));
-    store
-        .or(list)
+    named("api_backup_upload", store)
+        .or(named("api_backups", list))
         .unify()
-        .or(download)
+        .or(named("api_backup", download))
         .unify()
-        .or(delete)
+        .or(named("api_backup_delete", delete))
         .unify()
         .boxed()
 }

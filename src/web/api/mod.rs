@@ -12,6 +12,8 @@ use std::sync::Arc;
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, StatusCode, header};
 use warp::reply::{Reply, Response};
@@ -289,22 +291,22 @@ pub fn routes(state: ApiState) -> BoxedFilter<(Response,)> {
         .and(call(state.clone()))
         .then(move |id: String, call| documents::retract(s.clone(), id, call));
     let backups = backups::routes(state);
-    openapi
-        .or(put_employer)
+    named("api_openapi", openapi)
+        .or(named("api_put_employer", put_employer))
         .unify()
-        .or(put_employee)
+        .or(named("api_put_employee", put_employee))
         .unify()
-        .or(list_employees)
+        .or(named("api_employees", list_employees))
         .unify()
-        .or(place_employer)
+        .or(named("api_place_employer", place_employer))
         .unify()
-        .or(place_employee)
+        .or(named("api_place_employee", place_employee))
         .unify()
-        .or(list_employer)
+        .or(named("api_documents_employer", list_employer))
         .unify()
-        .or(list_employee)
+        .or(named("api_documents_employee", list_employee))
         .unify()
-        .or(retract)
+        .or(named("api_retract", retract))
         .unify()
         .or(backups)
         .unify()

@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
@@ -120,22 +122,22 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(visit(state.clone()))
         .and(warp::body::stream())
         .then(move |v: Visit, body| strength(s.clone(), v, body));
-    link_page
-        .or(strength)
+    named("password_link", link_page)
+        .or(named("password_strength", strength))
         .unify()
-        .or(link_submit)
+        .or(named("password_link_submit", link_submit))
         .unify()
-        .or(forgot_user_page)
+        .or(named("forgot_username_page", forgot_user_page))
         .unify()
-        .or(forgot_user)
+        .or(named("forgot_username", forgot_user))
         .unify()
-        .or(forgot_password_page)
+        .or(named("forgot_password_page", forgot_password_page))
         .unify()
-        .or(forgot_password)
+        .or(named("forgot_password", forgot_password))
         .unify()
-        .or(profile)
+        .or(named("profile", profile))
         .unify()
-        .or(change)
+        .or(named("profile_password", change))
         .unify()
         .boxed()
 }

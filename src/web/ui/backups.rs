@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
@@ -36,7 +38,12 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("backups" / "verwijderen"))
         .and(form::<Vec<(String, String)>>(state.clone()))
         .then(move |signed: Signed, pairs| delete(state.clone(), signed, pairs));
-    list.or(download).unify().or(delete).unify().boxed()
+    named("backups", list)
+        .or(named("backup_download", download))
+        .unify()
+        .or(named("backups_delete", delete))
+        .unify()
+        .boxed()
 }
 
 async fn list(state: WebState, signed: Signed, query: HashMap<String, String>) -> Response {

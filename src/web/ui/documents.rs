@@ -2,6 +2,8 @@
 //! and the actions on ticked documents.
 
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
@@ -46,13 +48,14 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("ongelezen"))
         .and(signed_in(state.clone()))
         .then(move |s: Signed| unread_page(state.clone(), s));
-    view.or(download)
+    named("document", view)
+        .or(named("document_download", download))
         .unify()
-        .or(details)
+        .or(named("document_details", details))
         .unify()
-        .or(unread)
+        .or(named("unread", unread))
         .unify()
-        .or(act)
+        .or(named("document_actions", act))
         .unify()
         .boxed()
 }

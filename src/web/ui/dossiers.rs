@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
@@ -51,11 +53,12 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .then(move |id: String, s: Signed, q: Query| {
             dossier(state.clone(), s, Some(("werkgevers", id)), q)
         });
-    home.or(own)
+    named("home", home)
+        .or(named("dossier", own))
         .unify()
-        .or(employee)
+        .or(named("employee_dossier", employee))
         .unify()
-        .or(employer)
+        .or(named("employer_dossier", employer))
         .unify()
         .boxed()
 }

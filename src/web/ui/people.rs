@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
@@ -51,12 +53,12 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
             let state = state.clone();
             move |id: String, s: Signed, _: TokenOnly| reveal(state.clone(), s, id)
         });
-    own_employees
-        .or(client_employees)
+    named("employees", own_employees)
+        .or(named("client_employees", client_employees))
         .unify()
-        .or(employers)
+        .or(named("employers", employers))
         .unify()
-        .or(reveal)
+        .or(named("bsn_reveal", reveal))
         .unify()
         .boxed()
 }

@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
@@ -131,16 +133,16 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .then(move |secret: String, signed: Signed, _: TokenOnly| {
             confirm(s.clone(), signed, secret)
         });
-    username
-        .or(email)
+    named("profile_username", username)
+        .or(named("profile_email", email))
         .unify()
-        .or(language)
+        .or(named("profile_language", language))
         .unify()
-        .or(notify)
+        .or(named("profile_notify", notify))
         .unify()
-        .or(confirm_page)
+        .or(named("email_confirm_page", confirm_page))
         .unify()
-        .or(confirm)
+        .or(named("email_confirm", confirm))
         .unify()
         .boxed()
 }

@@ -4,6 +4,8 @@ use bytes::Buf;
 use futures_util::Stream;
 use serde::Deserialize;
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
@@ -26,6 +28,8 @@ struct SignInQuery {
 
 #[derive(Debug, Deserialize)]
 struct SignInForm {
+    /// Absent reads as empty: refused as not genuine (403), like a wrong one.
+    #[serde(default)]
     csrf: String,
     username: String,
     password: String,
@@ -73,11 +77,12 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                 choose_language(&state, &code, q.get("terug").map(String::as_str))
             },
         );
-    page.or(submit)
+    named("sign_in_page", page)
+        .or(named("sign_in", submit))
         .unify()
-        .or(sign_out)
+        .or(named("sign_out", sign_out))
         .unify()
-        .or(language)
+        .or(named("language", language))
         .unify()
         .boxed()
 }

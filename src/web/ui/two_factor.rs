@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
@@ -93,24 +95,24 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("profiel" / "sessies" / String / "beeindigen"))
         .and(form::<TokenOnly>(state))
         .then(move |id: String, signed: Signed, _: TokenOnly| revoke(s.clone(), signed, id));
-    code_page
-        .or(code_submit)
+    named("code_page", code_page)
+        .or(named("code_submit", code_submit))
         .unify()
-        .or(enrol_page)
+        .or(named("enrol_page", enrol_page))
         .unify()
-        .or(enrol_start)
+        .or(named("enrol_start", enrol_start))
         .unify()
-        .or(enrol_confirm)
+        .or(named("enrol_confirm", enrol_confirm))
         .unify()
-        .or(profile_enrol)
+        .or(named("profile_2fa", profile_enrol))
         .unify()
-        .or(profile_start)
+        .or(named("profile_2fa_start", profile_start))
         .unify()
-        .or(profile_confirm)
+        .or(named("profile_2fa_confirm", profile_confirm))
         .unify()
-        .or(renew)
+        .or(named("recovery_codes", renew))
         .unify()
-        .or(revoke)
+        .or(named("session_end", revoke))
         .unify()
         .boxed()
 }

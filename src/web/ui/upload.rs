@@ -5,6 +5,8 @@
 use bytes::Buf;
 use futures_util::StreamExt;
 use warp::Filter;
+
+use crate::web::route_list::named;
 use warp::filters::BoxedFilter;
 use warp::filters::multipart::{FormData, Part};
 use warp::http::StatusCode;
@@ -26,7 +28,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .upload_max_bytes
         .saturating_add(FORM_OVERHEAD)
         .saturating_mul(settings.upload_max_files as u64);
-    warp::post()
+    let upload = warp::post()
         .and(warp::path!("documenten" / "upload"))
         .and(signed_in(state.clone()))
         .and(warp::multipart::form().max_length(limit))
@@ -38,8 +40,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                     Err(refused) => answer(&state, &signed, refused).await,
                 }
             }
-        })
-        .boxed()
+        });
+    named("upload", upload)
 }
 
 /// Why an upload stopped; `stored` files before it were kept.

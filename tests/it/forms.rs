@@ -1,0 +1,209 @@
+//! Every state-changing route of the route table refuses a form without its token, or with a
+//! token that is not its own — walked from `web::route_list::ROUTES`, so a new route is covered
+//! as soon as it is listed (and a test keeps the list complete).
+
+use reqwest::StatusCode;
+
+use crate::support::{Browser, TestApp, csrf_in, demo, login};
+use loondossier::web::route_list::{Guard, ROUTES, Route};
+
+/// The body a route gets: `token` as its `csrf` field (none when `None`), and harmless values
+/// for the fields a form of that route would have.
+fn fields(token: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("username", "demo-werknemer-1".to_owned()),
+        ("password", "zeven groene kikkers zingen luid".to_owned()),
+        ("repeated", "zeven groene kikkers zingen luid".to_owned()),
+        ("current", "niet het wachtwoord".to_owned()),
+        ("email", "iemand@example.nl".to_owned()),
+        ("language", "en".to_owned()),
+        ("code", "123456".to_owned()),
+        ("action", "read".to_owned()),
+        ("id", "0123456789abcdef0123456789abcdef".to_owned()),
+    ];
+    if let Some(token) = token {
+        fields.push(("csrf", token.to_owned()));
+    }
+    fields
+}
+
+async fn post(browser: &Browser, route: &Route, token: Option<&str>) -> reqwest::Response {
+    let path = route.sample();
+    if route.name == "upload" {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(token) = token {
+            form = form.text("csrf", token.to_owned());
+        }
+        let form = form.text("kind", "id_copy").part(
+            "file",
+            reqwest::multipart::Part::bytes(b"%PDF-1.7".to_vec()).file_name("a.pdf"),
+        );
+        return browser.post_multipart(&path, form).await;
+    }
+    let body = fields(token);
+    let pairs: Vec<(&str, &str)> = body.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post_form(&path, &pairs).await
+}
+
+/// The signed-in session's routes: a form without a token, or with another session's, is
+/// refused with 403 and changes nothing (the session still works, the language is unchanged).
+#[tokio::test]
+async fn session_forms_refuse_a_missing_or_foreign_token() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let other = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
+    let foreign = other.page_csrf().await;
+    let routes: Vec<&Route> = ROUTES
+        .iter()
+        .filter(|r| r.guard == Guard::Session)
+        .collect();
+    assert!(routes.len() >= 15, "{routes:?}");
+    for route in routes {
+        for (what, token) in [
+            ("no token", None),
+            ("a foreign token", Some(foreign.as_str())),
+        ] {
+            let response = post(&owner, route, token).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{} ({}) with {what}",
+                route.name,
+                route.path
+            );
+        }
+    }
+    // Nothing happened: still signed in, still in Dutch.
+    let home = owner.get("/").await;
+    assert_eq!(home.status(), StatusCode::OK, "still signed in");
+    assert!(home.text().await.unwrap().contains("lang=\"nl\""));
+    app.stop().await;
+}
+
+/// The forms before signing in: without the browser's form cookie and token, or with a token
+/// that is not the cookie's, refused with 403.
+#[tokio::test]
+async fn forms_before_signing_in_refuse_a_missing_or_foreign_token() {
+    let app = TestApp::start().await;
+    demo(&app).await;
+    let routes: Vec<&Route> = ROUTES
+        .iter()
+        .filter(|r| r.guard == Guard::Browser)
+        .collect();
+    assert!(routes.len() >= 4, "{routes:?}");
+    for route in routes {
+        let fresh = Browser::new(&app);
+        let response = post(&fresh, route, None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{} with no token",
+            route.name
+        );
+        // A browser with its own form cookie, posting someone else's token.
+        let browser = Browser::new(&app);
+        let own = csrf_in(&browser.get("/aanmelden").await.text().await.unwrap());
+        let theirs = csrf_in(
+            &Browser::new(&app)
+                .get("/aanmelden")
+                .await
+                .text()
+                .await
+                .unwrap(),
+        );
+        assert_ne!(own, theirs);
+        let response = post(&browser, route, Some(&theirs)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{} with a foreign token",
+            route.name
+        );
+    }
+    app.stop().await;
+}
+
+/// The steps of a half-finished sign-in: refused without that sign-in's token, or with another
+/// one's; without a half-finished sign-in at that step, back to the sign-in page.
+#[tokio::test]
+async fn sign_in_steps_refuse_a_missing_or_foreign_token() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1");
+    let bureau = login(&report, "demo-bureau");
+    // Two half-finished sign-ins at the set-up step (no app yet).
+    let first = Browser::new(&app);
+    first.sign_in(&employer.username, &employer.password).await;
+    let second = Browser::new(&app);
+    second.sign_in(&bureau.username, &bureau.password).await;
+    let foreign = csrf_in(
+        &second
+            .get("/aanmelden/instellen")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    for name in ["enrol_start", "enrol_confirm"] {
+        let route = ROUTES.iter().find(|r| r.name == name).unwrap();
+        for (what, token) in [
+            ("no token", None),
+            ("a foreign token", Some(foreign.as_str())),
+        ] {
+            let response = post(&first, route, token).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{name} with {what}"
+            );
+        }
+        // A browser with no sign-in under way is sent to sign in.
+        let response = post(&Browser::new(&app), route, Some(&foreign)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{name} without a sign-in"
+        );
+    }
+    // The code step: an account with an app, half signed in.
+    Browser::signed_in(&app, employer).await;
+    let half = Browser::new(&app);
+    half.sign_in(&employer.username, &employer.password).await;
+    let route = ROUTES.iter().find(|r| r.name == "code_submit").unwrap();
+    for (what, token) in [
+        ("no token", None),
+        ("a foreign token", Some(foreign.as_str())),
+    ] {
+        let response = post(&half, route, token).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "code_submit with {what}"
+        );
+    }
+    // Every pending-step route was walked.
+    assert_eq!(
+        ROUTES.iter().filter(|r| r.guard == Guard::Pending).count(),
+        3
+    );
+    app.stop().await;
+}
+
+/// What changes nothing but costs work answers our own pages only.
+#[tokio::test]
+async fn same_origin_routes_refuse_other_origins() {
+    let app = TestApp::start().await;
+    let client = reqwest::Client::new();
+    for route in ROUTES.iter().filter(|r| r.guard == Guard::SameOrigin) {
+        let response = client
+            .post(format!("{}{}", app.running.url(), route.sample()))
+            .header("origin", "https://evil.example")
+            .form(&[("password", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{}", route.name);
+    }
+    app.stop().await;
+}
