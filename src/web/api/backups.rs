@@ -68,7 +68,7 @@ fn backup_body(b: crate::service::BackupInfo) -> serde_json::Value {
 
 pub(super) async fn store_backup<S, B>(
     state: ApiState,
-    call: Result<Call, Response>,
+    call: Call,
     raw_query: String,
     body: S,
 ) -> Response
@@ -76,10 +76,6 @@ where
     S: Stream<Item = Result<B, warp::Error>> + Unpin + Send + 'static,
     B: Buf,
 {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
     answer(
         async {
             let q: BackupQuery = query(&raw_query)?;
@@ -102,11 +98,7 @@ where
     )
 }
 
-pub(super) async fn list_backups(state: ApiState, call: Result<Call, Response>) -> Response {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
+pub(super) async fn list_backups(state: ApiState, call: Call) -> Response {
     answer(
         async {
             let backups = state
@@ -124,15 +116,7 @@ pub(super) async fn list_backups(state: ApiState, call: Result<Call, Response>) 
     )
 }
 
-pub(super) async fn download_backup(
-    state: ApiState,
-    id: String,
-    call: Result<Call, Response>,
-) -> Response {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
+pub(super) async fn download_backup(state: ApiState, id: String, call: Call) -> Response {
     let Some(id) = PublicId::parse(&id) else {
         return Problem::not_found().into_response();
     };
@@ -146,15 +130,7 @@ pub(super) async fn download_backup(
     }
 }
 
-pub(super) async fn delete_backup(
-    state: ApiState,
-    id: String,
-    call: Result<Call, Response>,
-) -> Response {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
+pub(super) async fn delete_backup(state: ApiState, id: String, call: Call) -> Response {
     answer(
         async {
             let id = PublicId::parse(&id).ok_or_else(Problem::not_found)?;

@@ -55,7 +55,7 @@ pub(super) async fn place<S, B>(
     state: ApiState,
     lhn_text: String,
     nr: Option<String>,
-    call: Result<Call, Response>,
+    call: Call,
     raw_query: String,
     body: S,
 ) -> Response
@@ -63,10 +63,6 @@ where
     S: Stream<Item = Result<B, warp::Error>> + Unpin + Send + 'static,
     B: Buf,
 {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
     let idempotency = call
         .headers
         .get("idempotency-key")
@@ -191,13 +187,9 @@ pub(super) async fn list(
     state: ApiState,
     lhn_text: String,
     nr: Option<String>,
-    call: Result<Call, Response>,
+    call: Call,
     raw_query: String,
 ) -> Response {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
     answer(
         async {
             let lhn = lhn(&lhn_text)?;
@@ -261,11 +253,7 @@ pub(super) async fn list(
     )
 }
 
-pub(super) async fn retract(state: ApiState, id: String, call: Result<Call, Response>) -> Response {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
+pub(super) async fn retract(state: ApiState, id: String, call: Call) -> Response {
     answer(
         async {
             let id = PublicId::parse(&id).ok_or_else(Problem::not_found)?;

@@ -53,10 +53,10 @@ fn service_problem(e: ServiceError) -> Problem {
             "the portal's disk is full; nothing was stored. Try again later (the administrator has been warned in the log)",
         );
     }
-    match e {
+    match &e {
         ServiceError::NotFound => Problem::not_found(),
         ServiceError::Invalid { field, message } => {
-            Problem::invalid(Place::Parameter(field.to_owned()), message)
+            Problem::invalid(Place::Parameter((*field).to_owned()), message.clone())
         }
         ServiceError::TooLarge { limit } => Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -80,10 +80,32 @@ fn service_problem(e: ServiceError) -> Problem {
             "Busy",
             "try again in a moment",
         ),
-        ServiceError::Forbidden(why) => Problem::new(StatusCode::FORBIDDEN, "Forbidden", why),
-        other => {
+        ServiceError::Forbidden(why) => Problem::new(StatusCode::FORBIDDEN, "Forbidden", *why),
+        ServiceError::Taken { field } => Problem {
+            status: StatusCode::CONFLICT,
+            title: "Conflict",
+            detail: format!("{field}: this is taken already"),
+            place: Some(Place::Parameter((*field).to_owned())),
+        },
+        ServiceError::QuotaFull { limit } => Problem::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "Insufficient Storage",
+            format!("the space for this party's own files ({limit} bytes) is full"),
+        ),
+        ServiceError::Throttled { retry_after_secs } => Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too Many Requests",
+            format!("try again in {retry_after_secs} seconds"),
+        ),
+        // Not answers the API gives (they belong to signing in through the browser), and the
+        // failures a client cannot fix: the cause goes to the log under a reference.
+        ServiceError::WrongPassword
+        | ServiceError::SignInFailed
+        | ServiceError::Store(_)
+        | ServiceError::Blob(_)
+        | ServiceError::Maintenance(_) => {
             let reference = crate::auth::token::generate()[..8].to_owned();
-            tracing::error!(reference, "sync API request failed: {other}");
+            tracing::error!(reference, "sync API request failed: {e}");
             Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Internal Server Error",
@@ -93,13 +115,13 @@ fn service_problem(e: ServiceError) -> Problem {
     }
 }
 
-/// Finds the token's client; `Err` is the 401 to answer.
+/// Finds the token's client; `Err` is the problem to answer (401 without a live token).
 async fn authenticate(
     state: &ApiState,
     headers: &HeaderMap,
     addr: Option<ClientAddr>,
     head_only: bool,
-) -> Result<Call, Response> {
+) -> Result<Call, Problem> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -110,11 +132,11 @@ async fn authenticate(
             .services
             .api_client(secret)
             .await
-            .map_err(|e| service_problem(e).into_response())?,
+            .map_err(service_problem)?,
         None => None,
     };
     let Some(client) = client else {
-        return Err(Problem::unauthorized().into_response());
+        return Err(Problem::unauthorized());
     };
     Ok(Call {
         client,
@@ -173,19 +195,37 @@ fn status_word(status: AccountStatus) -> &'static str {
     status.as_str()
 }
 
-/// Everything the handlers share, as a filter: the state, the headers and the client address.
-fn call(
-    state: ApiState,
-) -> impl Filter<Extract = (Result<Call, Response>,), Error = std::convert::Infallible> + Clone {
+/// A request the API answered before its handler ran (no live token).
+#[derive(Debug)]
+struct Refused(Problem);
+
+impl warp::reject::Reject for Refused {}
+
+/// The authenticated sync client behind a request, with its scope and the request's context;
+/// without a live token the request is refused with 401 before any handler runs.
+fn call(state: ApiState) -> BoxedFilter<(Call,)> {
     warp::header::headers_cloned()
         .and(warp::ext::optional::<ClientAddr>())
         .and(warp::ext::optional::<HeadOnly>())
-        .then(
+        .and_then(
             move |headers: HeaderMap, addr: Option<ClientAddr>, head: Option<HeadOnly>| {
                 let state = state.clone();
-                async move { authenticate(&state, &headers, addr, head.is_some()).await }
+                async move {
+                    authenticate(&state, &headers, addr, head.is_some())
+                        .await
+                        .map_err(|problem| warp::reject::custom(Refused(problem)))
+                }
             },
         )
+        .boxed()
+}
+
+/// The answer to a request refused by [`call`]; other rejections pass on (to "not found").
+async fn recover(rejection: warp::Rejection) -> Result<Response, warp::Rejection> {
+    match rejection.find::<Refused>() {
+        Some(Refused(problem)) => Ok(problem.clone().into_response()),
+        None => Err(rejection),
+    }
 }
 
 /// The OpenAPI 3.1 document: the contract, and the source of truth for field names.
@@ -309,6 +349,8 @@ pub fn routes(state: ApiState) -> BoxedFilter<(Response,)> {
         .or(named("api_retract", retract))
         .unify()
         .or(backups)
+        .unify()
+        .recover(recover)
         .unify()
         .boxed()
 }

@@ -19,17 +19,13 @@ fn synced(outcome: Synced) -> Response {
 pub(super) async fn put_employer<S, B>(
     state: ApiState,
     lhn_text: String,
-    call: Result<Call, Response>,
+    call: Call,
     body: S,
 ) -> Response
 where
     S: Stream<Item = Result<B, warp::Error>>,
     B: Buf,
 {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
     answer(
         async {
             let lhn = lhn(&lhn_text)?;
@@ -50,17 +46,13 @@ pub(super) async fn put_employee<S, B>(
     state: ApiState,
     lhn_text: String,
     nr: String,
-    call: Result<Call, Response>,
+    call: Call,
     body: S,
 ) -> Response
 where
     S: Stream<Item = Result<B, warp::Error>>,
     B: Buf,
 {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
     answer(
         async {
             let lhn = lhn(&lhn_text)?;
@@ -78,15 +70,7 @@ where
     )
 }
 
-pub(super) async fn list_employees(
-    state: ApiState,
-    lhn_text: String,
-    call: Result<Call, Response>,
-) -> Response {
-    let call = match call {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
+pub(super) async fn list_employees(state: ApiState, lhn_text: String, call: Call) -> Response {
     answer(
         async {
             let lhn = lhn(&lhn_text)?;
