@@ -228,45 +228,43 @@ pub async fn recover(state: WebState, rejection: Rejection) -> Result<Response, 
     let Some(refusal) = rejection.find::<Refusal>() else {
         return Err(rejection);
     };
-    Ok(match refusal {
-        Refusal::SignInFirst { next } if next == "/" => respond::see_other("/aanmelden"),
+    let (visit, status, title, text) = match refusal {
+        Refusal::SignInFirst { next } if next == "/" => {
+            return Ok(respond::see_other("/aanmelden"));
+        }
         Refusal::SignInFirst { next } => {
-            respond::see_other(&format!("/aanmelden?next={}", super::ui::encode_path(next)))
+            let to = format!("/aanmelden?next={}", super::ui::encode_path(next));
+            return Ok(respond::see_other(&to));
         }
         Refusal::FormTooLarge(visit) => {
             let t = visit.site.t();
-            problem_for(
-                &state,
+            (
                 visit,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 t.too_large_title,
                 t.too_large_text,
             )
-            .await
         }
         Refusal::FormUnreadable(visit) => {
             let t = visit.site.t();
-            problem_for(
-                &state,
+            (
                 visit,
                 StatusCode::BAD_REQUEST,
                 t.form_incomplete_title,
                 t.form_incomplete_text,
             )
-            .await
         }
         Refusal::NotGenuine(visit) => {
             let t = visit.site.t();
-            problem_for(
-                &state,
+            (
                 visit,
                 StatusCode::FORBIDDEN,
                 t.form_expired_title,
                 t.form_expired_text,
             )
-            .await
         }
-    })
+    };
+    Ok(problem_for(&state, visit, status, title, text).await)
 }
 
 /// A problem page for any visit: inside the layout when signed in, else the plain one.
