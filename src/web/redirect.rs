@@ -6,8 +6,6 @@ use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::{Reply, Response};
 
-use super::respond;
-
 /// Routes for the redirect listener; `public_url` is the HTTPS origin users should use.
 pub fn routes(public_url: &url::Url) -> BoxedFilter<(Response,)> {
     let origin = public_url.as_str().trim_end_matches('/').to_owned();
@@ -17,15 +15,16 @@ pub fn routes(public_url: &url::Url) -> BoxedFilter<(Response,)> {
         .map(move |path: warp::path::FullPath, query: String| {
             let path = path.as_str();
             if path == "/api" || path.starts_with("/api/") {
-                return respond::problem(
+                return super::api::Problem::new(
                     StatusCode::FORBIDDEN,
                     "HTTPS required",
-                    &format!(
+                    format!(
                         "The sync API is only served over HTTPS: use {origin}{path}. \
                          The bearer token of this request crossed the network unencrypted; \
                          revoke it and create a new one."
                     ),
-                );
+                )
+                .into_response();
             }
             let target = if query.is_empty() {
                 format!("{origin}{path}")

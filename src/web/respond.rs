@@ -1,26 +1,12 @@
-//! The one place that turns outcomes into HTTP responses: problem+json for the API, HTML pages
-//! for browsers. Internal causes never reach the client.
+//! The building blocks of responses: JSON and HTML with a status, redirects, "not found" and
+//! the page for failures the visitor cannot fix (its cause goes to the log under a reference,
+//! never to the client). Which outcome reads how is decided in `pipeline` (pages) and
+//! `api::service_problem` (problem documents).
 
 use warp::http::{StatusCode, header};
 use warp::reply::{Reply, Response};
 
 use super::views;
-
-/// An RFC 9457 problem document.
-pub fn problem(status: StatusCode, title: &str, detail: &str) -> Response {
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": title,
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    let mut response = warp::reply::with_status(body.to_string(), status).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/problem+json"),
-    );
-    response
-}
 
 /// A JSON body with a status.
 pub fn json(status: StatusCode, body: &serde_json::Value) -> Response {
@@ -35,11 +21,7 @@ pub fn html(status: StatusCode, markup: maud::Markup) -> Response {
 /// What a path that matches nothing gets: the same for "never existed" and "not yours".
 pub fn not_found(path: &str, site: &views::Site) -> Response {
     if path.starts_with("/api/") {
-        problem(
-            StatusCode::NOT_FOUND,
-            "Not Found",
-            "There is nothing at this address.",
-        )
+        super::api::Problem::not_found().into_response()
     } else {
         html(StatusCode::NOT_FOUND, views::not_found(site))
     }

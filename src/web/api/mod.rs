@@ -18,7 +18,8 @@ use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, StatusCode, header};
 use warp::reply::{Reply, Response};
 
-use self::problem::{Place, Problem};
+use self::problem::Place;
+pub(crate) use self::problem::Problem;
 use super::server::{ClientAddr, HeadOnly};
 use super::session::client_ip;
 use crate::domain::Lhn;

@@ -1,5 +1,7 @@
 //! Browser pages: signing in and out, Home, dossiers, people, backups, and viewing or
-//! downloading documents. Every handler turns the service's answer into a page here.
+//! downloading documents. Handlers get the signed-in account and checked forms from
+//! `web::pipeline` and turn the service's answer into a page; errors they do not treat
+//! specially go to `pipeline::error_page`.
 
 mod account;
 mod backups;
