@@ -20,7 +20,9 @@ impl SecurityHeaders {
             .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
         let fixed: [(HeaderName, &'static str); 6] = [
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            (header::REFERRER_POLICY, "no-referrer"),
+            // Our own pages learn where a visitor came from (a refused form's page offers the
+            // way back); no other site ever gets an address of ours.
+            (header::REFERRER_POLICY, "same-origin"),
             (header::X_FRAME_OPTIONS, "DENY"),
             (
                 HeaderName::from_static("cross-origin-opener-policy"),

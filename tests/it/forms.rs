@@ -207,3 +207,43 @@ async fn same_origin_routes_refuse_other_origins() {
     }
     app.stop().await;
 }
+
+/// A refused form keeps the user's place: the page has the menu and leads back to the page the
+/// form was on (its `Referer`, ours only), not just to the start page.
+#[tokio::test]
+async fn a_refused_form_leads_back_to_where_the_user_was() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let token = owner.page_csrf().await;
+    let from = format!("{}/dossier?jaar=2025", app.running.url());
+    let refused = owner
+        .client
+        .post(format!("{}/documenten/acties", app.running.url()))
+        .header("referer", &from)
+        .form(&[("csrf", token.as_str()), ("action", "share")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "nothing ticked");
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("href=\"/dossier?jaar=2025\""), "{page}");
+    assert!(
+        page.contains("href=\"/ongelezen\""),
+        "inside the layout, with the menu: {page}"
+    );
+    // Another site's address is not a way back.
+    let elsewhere = owner
+        .client
+        .post(format!("{}/documenten/acties", app.running.url()))
+        .header("referer", "https://evil.example/dossier")
+        .form(&[("csrf", token.as_str()), ("action", "share")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!elsewhere.contains("evil.example"), "{elsewhere}");
+    app.stop().await;
+}

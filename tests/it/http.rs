@@ -37,7 +37,7 @@ async fn every_response_carries_the_security_headers() {
             "{path}"
         );
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
-        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
         assert!(headers.get("server").is_none(), "{path}: no server banner");
         // Plain HTTP: HSTS would be ignored by browsers and is not sent.
         assert!(headers.get("strict-transport-security").is_none(), "{path}");
