@@ -2,9 +2,14 @@
 // the forms work without it, and the server checks every password again on submit.
 (function () {
   "use strict";
-  var labels = document.documentElement.lang === "en"
+  var english = document.documentElement.lang === "en";
+  var labels = english
     ? ["very weak", "weak", "fair", "strong", "very strong"]
     : ["zeer zwak", "zwak", "redelijk", "sterk", "zeer sterk"];
+  var prefix = english ? "Strength: " : "Sterkte: ";
+  var advice = english
+    ? " — choose a longer or less obvious password"
+    : " — kies een langer of minder voor de hand liggend wachtwoord";
   document.querySelectorAll('input[autocomplete="new-password"][name="password"]').forEach(function (input) {
     var hint = document.createElement("p");
     hint.className = "strength";
@@ -21,7 +26,7 @@
           .then(function (r) {
             if (!r) { return; }
             hint.dataset.score = String(r.score);
-            hint.textContent = "Sterkte: " + labels[r.score] + (r.acceptable ? "" : " — kies een langer of minder voor de hand liggend wachtwoord");
+            hint.textContent = prefix + labels[r.score] + (r.acceptable ? "" : advice);
           })
           .catch(function () { hint.textContent = ""; });
       }, 250);

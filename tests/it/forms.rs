@@ -247,3 +247,48 @@ async fn a_refused_form_leads_back_to_where_the_user_was() {
     assert!(!elsewhere.contains("evil.example"), "{elsewhere}");
     app.stop().await;
 }
+
+/// A document opened from an employee's dossier leads back there, not to the reader's own
+/// dossier; and a language change is confirmed in the new language.
+#[tokio::test]
+async fn details_lead_back_to_the_dossier_they_came_from_and_languages_confirm_in_themselves() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    let list = employer.get("/werknemers").await.text().await.unwrap();
+    let dossier = list
+        .split("href=\"/werknemers/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|id| format!("/werknemers/{id}"))
+        .expect("an employee's dossier");
+    let page = employer.get(&dossier).await.text().await.unwrap();
+    let details = page
+        .split("href=\"/documenten/")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.ends_with("/details"))
+        .map(|href| format!("/documenten/{href}"))
+        .expect("a document's details");
+    let opened = employer
+        .client
+        .get(format!("{}{details}", app.running.url()))
+        .header("referer", format!("{}{dossier}", app.running.url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(opened.contains(&format!("href=\"{dossier}\"")), "{opened}");
+
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let token = employee.page_csrf().await;
+    let saved = employee
+        .post_form("/profiel/taal", &[("csrf", &token), ("language", "en")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(saved.contains("Your language has been saved."), "{saved}");
+    app.stop().await;
+}

@@ -90,6 +90,7 @@ catalog! {
     sign_in_locked: "Te veel mislukte pogingen. Probeer het over {} opnieuw.", "Too many failed attempts. Try again in {}.";
     minutes: "{} minuten", "{} minutes";
     seconds: "{} seconden", "{} seconds";
+    one_second: "1 seconde", "1 second";
     not_signed_out_title: "Niet afgemeld", "Not signed out";
     not_signed_out_text: "Dit verzoek kwam niet van een pagina van deze site. Gebruik de knop Afmelden.",
         "This request did not come from a page of this site. Use the Sign out button.";
@@ -207,6 +208,7 @@ catalog! {
     action: "Actie", "Action";
     this_session: "deze sessie", "this session";
     session_ended: "Die sessie is afgemeld.", "That session has been signed out.";
+    confirmed_title: "Bevestigd", "Confirmed";
 
     // Home / Mijn gegevens.
     my_details: "Mijn gegevens", "My details";

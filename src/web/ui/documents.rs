@@ -10,7 +10,7 @@ use warp::reply::Response;
 
 use crate::domain::PublicId;
 use crate::service::{Disposition, ServiceError};
-use crate::web::pipeline::{Signed, bad_request, error_page, form, signed_in};
+use crate::web::pipeline::{Signed, bad_request, error_page, form, referring_page, signed_in};
 use crate::web::session::WebState;
 use crate::web::views;
 use crate::web::{download, respond};
@@ -72,9 +72,14 @@ async fn details(state: WebState, signed: Signed, id: String) -> Response {
     {
         Ok(details) => {
             let nav = super::nav(&state, &signed.session).await;
+            // Back to the dossier page it was opened from (an employee's dossier for its
+            // employer), not always the reader's own.
+            let back = referring_page(&signed.visit)
+                .filter(|page| !page.starts_with("/documenten/"))
+                .unwrap_or_else(|| "/dossier".to_owned());
             respond::html(
                 StatusCode::OK,
-                views::details_page(signed.site(), &nav, &details),
+                views::details_page(signed.site(), &nav, &details, &back),
             )
         }
         Err(e) => error_page(&state, &signed, e).await,

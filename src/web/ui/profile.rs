@@ -11,7 +11,7 @@ use warp::reply::Response;
 
 use super::account::profile_page;
 use crate::service::{EmailLinkState, ServiceError};
-use crate::web::i18n;
+use crate::web::i18n::{self, Texts};
 use crate::web::pipeline::{Signed, TokenOnly, error_page, form, signed_in};
 use crate::web::respond;
 use crate::web::session::{Visit, WebState};
@@ -60,8 +60,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                         &f.password,
                     )
                     .await;
-                let done = signed.site().t().username_changed;
-                answer(&state, signed, outcome, done).await
+                answer(&state, signed, outcome, |t| t.username_changed).await
             }
         });
     let s = state.clone();
@@ -80,11 +79,13 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                         &f.password,
                     )
                     .await;
-                let t = signed.site().t();
-                let done = if f.email.trim().is_empty() {
-                    t.private_email_removed
-                } else {
-                    t.private_email_sent
+                let removed = f.email.trim().is_empty();
+                let done = move |t: &Texts| {
+                    if removed {
+                        t.private_email_removed
+                    } else {
+                        t.private_email_sent
+                    }
                 };
                 answer(&state, signed, outcome, done).await
             }
@@ -100,8 +101,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                     .services
                     .set_language(&signed.session, signed.visit.context, &f.language)
                     .await;
-                let done = signed.site().t().language_saved;
-                answer(&state, signed, outcome, done).await
+                answer(&state, signed, outcome, |t| t.language_saved).await
             }
         });
     let s = state.clone();
@@ -116,8 +116,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                     .services
                     .set_notifications(&signed.session, signed.visit.context, on)
                     .await;
-                let t = signed.site().t();
-                let done = if on { t.notify_on } else { t.notify_off };
+                let done = move |t: &Texts| if on { t.notify_on } else { t.notify_off };
                 answer(&state, signed, outcome, done).await
             }
         });
@@ -147,13 +146,14 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-/// Profiel again after a change: with `done` said, or with what was wrong with the form (the
-/// errors a user can correct stay on the page; the rest get their own page).
+/// Profiel again after a change: with `done` said (in the language the page is drawn in, which
+/// a language change has just changed), or with what was wrong with the form (the errors a
+/// user can correct stay on the page; the rest get their own page).
 async fn answer(
     state: &WebState,
     signed: Signed,
     outcome: Result<(), ServiceError>,
-    done: &str,
+    done: impl Fn(&Texts) -> &'static str,
 ) -> Response {
     let t = signed.site().t();
     let visit = &signed.visit;
@@ -172,14 +172,8 @@ async fn answer(
                 site: visit.site.in_language(lang),
                 ..visit.clone()
             };
-            return profile_page(
-                state,
-                &refreshed,
-                StatusCode::OK,
-                Some(done.to_owned()),
-                None,
-            )
-            .await;
+            let said = done(refreshed.site.t()).to_owned();
+            return profile_page(state, &refreshed, StatusCode::OK, Some(said), None).await;
         }
         Err(error) => error,
     };
@@ -222,7 +216,7 @@ async fn confirm(state: WebState, signed: Signed, secret: String) -> Response {
             StatusCode::OK,
             views::problem_page(
                 signed.site(),
-                "Bevestigd",
+                signed.site().t().confirmed_title,
                 signed.site().t().private_email_confirmed,
             ),
         ),

@@ -266,9 +266,11 @@ where
 
 /// "2 seconden", "3 minuten": how long to wait, in words.
 pub(crate) fn wait_text(site: &Site, seconds: u64) -> String {
+    let t = site.t();
     match seconds {
-        s if s < 90 => fill(site.t().seconds, &[&s]),
-        s => fill(site.t().minutes, &[&s.div_ceil(60)]),
+        0 | 1 => t.one_second.to_owned(),
+        s if s < 90 => fill(t.seconds, &[&s]),
+        s => fill(t.minutes, &[&s.div_ceil(60)]),
     }
 }
 
@@ -291,4 +293,28 @@ fn choose_language(state: &WebState, code: &str, back: Option<&str>) -> Response
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wait_text;
+    use crate::web::i18n::Lang;
+    use crate::web::views::Site;
+
+    #[test]
+    fn waits_are_said_in_words_with_the_right_number() {
+        let site = Site {
+            name: "Loondossier".to_owned(),
+            logo: None,
+            lang: Lang::Nl,
+            here: "/".to_owned(),
+        };
+        assert_eq!(wait_text(&site, 1), "1 seconde");
+        assert_eq!(wait_text(&site, 2), "2 seconden");
+        assert_eq!(wait_text(&site, 60), "60 seconden");
+        assert_eq!(wait_text(&site, 600), "10 minuten");
+        let english = site.in_language(Lang::En);
+        assert_eq!(wait_text(&english, 1), "1 second");
+        assert_eq!(wait_text(&english, 90), "2 minutes");
+    }
 }

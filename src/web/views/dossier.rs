@@ -145,7 +145,9 @@ fn upload_form(t: &Texts, csrf_token: &str) -> Markup {
 }
 
 /// `/documenten/{id}/details`: what the file is, where it came from, earlier versions.
-pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails) -> Markup {
+/// `back` is the dossier page the document was opened from (an employee's, a client's, or the
+/// reader's own).
+pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails, back: &str) -> Markup {
     let t = site.t();
     let d = &details.summary;
     signed_in_page(
@@ -183,7 +185,7 @@ pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails) -> Markup
                         }
                     }
                 }
-                p { a href="/dossier" { (t.back_to_dossier) } }
+                p { a href=(back) { (t.back_to_dossier) } }
             }
         },
     )
