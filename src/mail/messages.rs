@@ -330,11 +330,11 @@ fn words(mail: &Mail, english: bool, site: &str) -> Words {
         },
         Mail::TwoFactorReset { .. } => Words {
             subject: t(
-                &format!("Twee-stapsverificatie voor {site} opnieuw instellen"),
+                &format!("Tweestapsverificatie voor {site} opnieuw instellen"),
                 &format!("Set up two-step verification for {site} again"),
             ),
             paragraphs: vec![t(
-                "De beheerder heeft de twee-stapsverificatie van uw account uitgezet. Bij de volgende keer aanmelden stelt u die opnieuw in. Heeft u hier niet om gevraagd? Neem dan contact op met uw administratiekantoor.",
+                "De beheerder heeft de tweestapsverificatie van uw account uitgezet. Bij de volgende keer aanmelden stelt u die opnieuw in. Heeft u hier niet om gevraagd? Neem dan contact op met uw administratiekantoor.",
                 "The administrator turned off two-step verification for your account. You set it up again at your next sign-in. If you did not ask for this, contact your payroll bureau.",
             )],
             button: None,
@@ -350,7 +350,7 @@ fn words(mail: &Mail, english: bool, site: &str) -> Words {
                     "asked to change the private e-mail address of your account (the confirmation went to the new address)",
                 ),
                 AccountChange::TwoFactor => (
-                    "is de twee-stapsverificatie van uw account (opnieuw) ingesteld",
+                    "is de tweestapsverificatie van uw account (opnieuw) ingesteld",
                     "two-step verification was (re)set for your account",
                 ),
                 AccountChange::ContactEmail => (

@@ -290,5 +290,22 @@ async fn details_lead_back_to_the_dossier_they_came_from_and_languages_confirm_i
         .await
         .unwrap();
     assert!(saved.contains("Your language has been saved."), "{saved}");
+    // The footer's switch, signed in: a form that sets the account's language and comes back.
+    let dossier = employee.get("/dossier").await.text().await.unwrap();
+    assert!(
+        dossier.contains("action=\"/profiel/taal\"") && dossier.contains(">Nederlands</button>"),
+        "{dossier}"
+    );
+    let token = employee.page_csrf().await;
+    let switched = employee
+        .post_form(
+            "/profiel/taal",
+            &[("csrf", &token), ("language", "nl"), ("terug", "/dossier")],
+        )
+        .await;
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    assert_eq!(switched.headers()["location"], "/dossier");
+    let back = employee.get("/dossier").await.text().await.unwrap();
+    assert!(back.contains("lang=\"nl\""), "{back}");
     app.stop().await;
 }

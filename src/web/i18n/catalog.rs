@@ -144,8 +144,8 @@ catalog! {
     code_wrong: "Deze code klopt niet (of is al gebruikt). Wacht op de volgende code en probeer het opnieuw.",
         "This code is not right (or was used already). Wait for the next code and try again.";
     code_locked: "Te veel mislukte pogingen. Wacht even en probeer het opnieuw.", "Too many failed attempts. Wait a moment and try again.";
-    enrol_title: "Twee-stapsverificatie instellen", "Set up two-step verification";
-    enrol_required: "Voor uw account is twee-stapsverificatie verplicht. Stel het nu in; het kost een minuut.",
+    enrol_title: "Tweestapsverificatie instellen", "Set up two-step verification";
+    enrol_required: "Voor uw account is tweestapsverificatie verplicht. Stel het nu in; het kost een minuut.",
         "Your account requires two-step verification. Set it up now; it takes a minute.";
     enrol_need_app: "U heeft een authenticator-app nodig op uw telefoon, bijvoorbeeld een van Microsoft, Google of een wachtwoordbeheerder.",
         "You need an authenticator app on your phone, for example one from Microsoft, Google or a password manager.";
@@ -194,7 +194,7 @@ catalog! {
     change_password: "Wachtwoord wijzigen", "Change password";
     current_password: "Huidig wachtwoord", "Current password";
     password_changed: "Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "Your password has been changed. Other sessions have been signed out.";
-    two_factor: "Twee-stapsverificatie", "Two-step verification";
+    two_factor: "Tweestapsverificatie", "Two-step verification";
     two_factor_on: "Staat aan. U heeft nog {} ongebruikte herstelcodes.", "On. You have {} unused recovery codes left.";
     new_recovery_codes: "Nieuwe herstelcodes maken", "Make new recovery codes";
     two_factor_off: "Staat uit. Met een authenticator-app op uw telefoon is uw dossier veel beter beschermd.",

@@ -35,6 +35,8 @@ struct EmailForm {
 #[derive(Deserialize)]
 struct LanguageForm {
     language: String,
+    /// From the footer's switch: the page to return to (a local path), instead of Profiel.
+    terug: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -101,7 +103,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                     .services
                     .set_language(&signed.session, signed.visit.context, &f.language)
                     .await;
-                answer(&state, signed, outcome, |t| t.language_saved).await
+                match (outcome, super::local_path(f.terug.as_deref())) {
+                    (Ok(()), Some(back)) => respond::see_other(&back),
+                    (outcome, _) => answer(&state, signed, outcome, |t| t.language_saved).await,
+                }
             }
         });
     let s = state.clone();

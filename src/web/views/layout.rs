@@ -141,9 +141,21 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                 main.content #inhoud tabindex="-1" { (body) }
                 footer.site-footer {
                     span { (site.name) }
-                    @if nav.is_none() {
-                        a href={ "/taal/" (other.code()) "?terug=" (crate::web::ui::encode_path(&site.here)) } lang=(other.code()) hreflang=(other.code()) {
-                            (t.language_switch)
+                    @match nav {
+                        None => {
+                            a href={ "/taal/" (other.code()) "?terug=" (crate::web::ui::encode_path(&site.here)) } lang=(other.code()) hreflang=(other.code()) {
+                                (t.language_switch)
+                            }
+                        }
+                        // Signed in, the language is the account's own (Profiel): the link is a
+                        // small form that sets it and comes back to this page.
+                        Some(nav) => {
+                            form.language-switch method="post" action="/profiel/taal" {
+                                input type="hidden" name="csrf" value=(nav.csrf_token);
+                                input type="hidden" name="language" value=(other.code());
+                                input type="hidden" name="terug" value=(site.here);
+                                button type="submit" lang=(other.code()) { (t.language_switch) }
+                            }
                         }
                     }
                 }
