@@ -45,7 +45,7 @@ pub use dossier::{
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
 pub use maintenance::FsckReport;
-pub use parties::{EmployeeLine, EmployerLine};
+pub use parties::{EmployeeLine, EmployerLine, RevealedBsn};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
 pub use profile::EmailLinkState;
 pub use retention::{JobReport, dutch_year};

@@ -19,6 +19,16 @@ pub struct EmployerLine {
     pub status: AccountStatus,
 }
 
+/// A revealed BSN and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevealedBsn {
+    pub name: String,
+    pub personnel_number: String,
+    /// The employer's public id (a bureau's way back goes to this client's Werknemers).
+    pub employer_id: PublicId,
+    pub bsn: String,
+}
+
 impl Services {
     /// The employees of `employer` (default: the actor's own employer), optionally only those
     /// employed in `year` and matching `search`. Employers see their own; bureaus their
@@ -55,14 +65,15 @@ impl Services {
         lines.ok_or(ServiceError::NotFound)
     }
 
-    /// The full BSN of an employee, for the employer or its bureau only; every look is in the
-    /// audit log. Anyone else gets "not found".
+    /// The full BSN of an employee with the employee's name and personnel number (so the page
+    /// says whose it is), for the employer or its bureau only; every look is in the audit log.
+    /// Anyone else gets "not found".
     pub async fn reveal_bsn(
         &self,
         actor: Actor,
         context: super::RequestContext,
         employee: PublicId,
-    ) -> Result<String, ServiceError> {
+    ) -> Result<RevealedBsn, ServiceError> {
         let now = self.clock.now();
         self.store
             .write(move |tx| -> Result<_, ServiceError> {
@@ -86,7 +97,12 @@ impl Services {
                         detail: None,
                     }],
                 )?;
-                Ok(employee.data.bsn.as_str().to_owned())
+                Ok(RevealedBsn {
+                    name: employee.data.name.clone(),
+                    personnel_number: employee.data.personnel_number.clone(),
+                    employer_id: employer.public_id,
+                    bsn: employee.data.bsn.as_str().to_owned(),
+                })
             })
             .await
     }

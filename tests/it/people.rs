@@ -121,6 +121,13 @@ async fn a_full_bsn_is_shown_only_on_request_and_only_to_the_employer_and_is_log
         loondossier::domain::Bsn::parse(bsn).is_ok(),
         "a valid BSN: {bsn}"
     );
+    // The page says whose BSN it is.
+    let whose = html
+        .split("<p>Van ")
+        .nth(1)
+        .and_then(|rest| rest.split(" (personeelsnummer ").next())
+        .expect("whose BSN it is");
+    assert!(page.contains(whose), "{whose} is on the Werknemers list");
     let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
     app.running.services().flush_audit().await;
     let logged: i64 = conn

@@ -218,6 +218,7 @@ catalog! {
     birth_date: "Geboortedatum", "Date of birth";
     bsn: "BSN", "BSN";
     bsn_long: "Burgerservicenummer", "Citizen service number (BSN)";
+    bsn_of: "Van {} (personeelsnummer {}):", "Of {} (personnel number {}):";
     employer: "Werkgever", "Employer";
     employment: "In dienst", "Employed";
     street: "Straat, huisnummer", "Street and number";

@@ -159,9 +159,13 @@ async fn reveal(state: WebState, signed: Signed, id: String) -> Response {
         .reveal_bsn(signed.session.actor, signed.visit.context, id)
         .await
     {
-        Ok(bsn) => respond::html(
+        Ok(revealed) => respond::html(
             StatusCode::OK,
-            views::revealed_bsn(signed.site(), &nav(&state, &signed.session).await, &bsn),
+            views::revealed_bsn(
+                signed.site(),
+                &nav(&state, &signed.session).await,
+                &revealed,
+            ),
         ),
         Err(e) => error_page(&state, &signed, e).await,
     }

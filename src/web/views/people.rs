@@ -8,7 +8,7 @@ use super::format::{Text, date};
 use super::layout::{Nav, Site, signed_in_page};
 use crate::domain::PublicId;
 use crate::domain::party::{AccountStatus, Role};
-use crate::service::{EmployeeLine, EmployerLine};
+use crate::service::{EmployeeLine, EmployerLine, RevealedBsn};
 use crate::web::i18n::{Texts, fill};
 
 fn status(t: &Texts, status: AccountStatus) -> &'static str {
@@ -103,11 +103,13 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
 }
 
 /// The full BSN after an explicit click (the look is in the audit log).
-pub fn revealed_bsn(site: &Site, nav: &Nav, bsn: &str) -> Markup {
+/// One employee's full BSN, naming whose it is, with the way back to the list it was asked
+/// from (a bureau's: that client's Werknemers).
+pub fn revealed_bsn(site: &Site, nav: &Nav, revealed: &RevealedBsn) -> Markup {
     let t = site.t();
-    let (back, back_text) = match nav.role {
-        Role::Bureau => ("/werkgevers", t.back_to_employers),
-        _ => ("/werknemers", t.back_to_employees),
+    let back = match nav.role {
+        Role::Bureau => format!("/werkgevers/{}/werknemers", revealed.employer_id),
+        _ => "/werknemers".to_owned(),
     };
     signed_in_page(
         site,
@@ -116,9 +118,10 @@ pub fn revealed_bsn(site: &Site, nav: &Nav, bsn: &str) -> Markup {
         html! {
             section.card {
                 h1 { (t.bsn_long) }
-                p { (t.bsn) ": " strong.bsn { (bsn) } }
+                p { (fill(t.bsn_of, &[&revealed.name, &revealed.personnel_number])) }
+                p { (t.bsn) ": " strong.bsn { (revealed.bsn) } }
                 p.muted { (t.bsn_logged) }
-                p { a href=(back) { (back_text) } }
+                p { a href=(back) { (t.back_to_employees) } }
             }
         },
     )
