@@ -54,6 +54,12 @@ async fn employers_see_their_employees_and_bureaus_their_employers() {
         .unwrap();
     // The demo's employee who left at the end of 2025 is in last year's list only.
     assert!(this_year.contains("Werknemers (1)"), "{this_year}");
+    // The year is chosen from a list ("all employees" or a year), the chosen one selected.
+    assert!(
+        this_year.contains("<select id=\"jaar\" name=\"jaar\">")
+            && this_year.contains("<option value=\"2026\" selected>2026</option>"),
+        "{this_year}"
+    );
     let last_year = employer
         .get("/werknemers?jaar=2025")
         .await

@@ -47,6 +47,8 @@ catalog! {
     no: "nee", "no";
     none: "geen", "none";
     year: "Jaar", "Year";
+    employed_in: "In dienst in", "Employed in";
+    all_employees: "Alle werknemers", "All employees";
     name: "Naam", "Name";
     email: "E-mail", "Email";
     email_address: "E-mailadres", "Email address";

@@ -11,6 +11,8 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use super::nav;
+use chrono::Datelike;
+
 use crate::domain::PublicId;
 use crate::domain::party::Role;
 use crate::service::{DossierRef, PartyDetails, ServiceError};
@@ -117,9 +119,17 @@ async fn employees(
         .await
     {
         Ok(lines) => {
+            // This year and the ten before it, and a year asked for outside them.
+            let this_year = u16::try_from(state.services.clock().now().year()).unwrap_or(2026);
+            let mut years: Vec<u16> = (this_year.saturating_sub(10)..=this_year).rev().collect();
+            if let Some(asked) = year.filter(|y| !years.contains(y)) {
+                years.push(asked);
+                years.sort_unstable_by(|a, b| b.cmp(a));
+            }
             let page = EmployeesPage {
                 lines: &lines,
                 year,
+                years: &years,
                 search: &search,
                 employer,
             };

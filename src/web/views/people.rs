@@ -23,6 +23,8 @@ fn status(t: &Texts, status: AccountStatus) -> &'static str {
 pub struct EmployeesPage<'a> {
     pub lines: &'a [EmployeeLine],
     pub year: Option<u16>,
+    /// The years to choose from, newest first.
+    pub years: &'a [u16],
     pub search: &'a str,
     /// The client whose employees a bureau looks at (`None`: the employer's own).
     pub employer: Option<(PublicId, String)>,
@@ -54,9 +56,13 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                     p { a href="/werkgevers" { (t.back_to_employers) } }
                 }
                 form.search method="get" action=(action) role="search" {
-                    label for="jaar" { (t.year) }
-                    input #jaar name="jaar" type="number" min="1990" max="2100" inputmode="numeric"
-                        value=[page.year];
+                    label for="jaar" { (t.employed_in) }
+                    select #jaar name="jaar" {
+                        option value="" selected[page.year.is_none()] { (t.all_employees) }
+                        @for y in page.years {
+                            option value=(y) selected[page.year == Some(*y)] { (y) }
+                        }
+                    }
                     label for="zoek" { (t.search_employees) }
                     input #zoek name="zoek" type="search" maxlength="100" value=(page.search)
                         data-filter="werknemers";
