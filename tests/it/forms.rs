@@ -309,3 +309,46 @@ async fn details_lead_back_to_the_dossier_they_came_from_and_languages_confirm_i
     assert!(back.contains("lang=\"nl\""), "{back}");
     app.stop().await;
 }
+
+/// After an action on ticked documents the dossier comes back on the same year and says what
+/// was done, once.
+#[tokio::test]
+async fn an_action_says_what_it_did_on_the_page_it_returns_to() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let owner = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let page = owner.get("/dossier").await.text().await.unwrap();
+    let back = page
+        .split("name=\"terug\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form's way back")
+        .to_owned();
+    assert!(back.starts_with("/dossier?jaar="), "{back}");
+    let ids: Vec<&str> = page
+        .split("href=\"/documenten/")
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.len() == 32)
+        .take(2)
+        .collect();
+    assert_eq!(ids.len(), 2, "{page}");
+    let token = owner.page_csrf().await;
+    let body = format!(
+        "csrf={token}&action=read&terug={}&id={}&id={}",
+        url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>(),
+        ids[0],
+        ids[1]
+    );
+    let done = owner.post_raw("/documenten/acties", body).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let location = done.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(&back), "{location}");
+    let returned = owner.get(&location).await.text().await.unwrap();
+    assert!(
+        returned.contains(
+            "<p class=\"notice\" role=\"status\">2 bestanden als gelezen gemarkeerd.</p>"
+        ),
+        "{returned}"
+    );
+    app.stop().await;
+}

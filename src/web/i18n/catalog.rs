@@ -211,6 +211,13 @@ catalog! {
     this_session: "deze sessie", "this session";
     session_ended: "Die sessie is afgemeld.", "That session has been signed out.";
     confirmed_title: "Bevestigd", "Confirmed";
+    done_share: "{} gedeeld.", "{} shared.";
+    done_unshare: "{} niet meer gedeeld.", "{} no longer shared.";
+    done_delete: "{} verwijderd.", "{} deleted.";
+    done_read: "{} als gelezen gemarkeerd.", "{} marked as read.";
+    done_unread: "{} als ongelezen gemarkeerd.", "{} marked as unread.";
+    one_file: "1 bestand", "1 file";
+    files_count: "{} bestanden", "{} files";
 
     // Home / Mijn gegevens.
     my_details: "Mijn gegevens", "My details";

@@ -75,6 +75,25 @@ pub fn taken_message(t: &Texts, field: &str) -> String {
     .to_owned()
 }
 
+/// What an action on ticked documents did, for the page the user returns to ("2 bestanden
+/// gedeeld."); `None` for an action or count that is not one.
+pub fn done_message(t: &Texts, action: &str, count: usize) -> Option<String> {
+    let template = match action {
+        "share" => t.done_share,
+        "unshare" => t.done_unshare,
+        "delete" => t.done_delete,
+        "read" => t.done_read,
+        "unread" => t.done_unread,
+        _ => return None,
+    };
+    let files = match count {
+        0 => return None,
+        1 => t.one_file.to_owned(),
+        n => fill(t.files_count, &[&n]),
+    };
+    Some(fill(template, &[&files]))
+}
+
 /// Puts `values` into the `{}` places of a catalog text, in order.
 pub fn fill(template: &str, values: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16);

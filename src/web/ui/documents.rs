@@ -122,6 +122,7 @@ async fn act(state: WebState, signed: Signed, pairs: Vec<(String, String)>) -> R
     }
     let services = &state.services;
     let (actor, ctx) = (signed.session.actor, signed.visit.context);
+    let action = field("action").unwrap_or_default();
     let done = match field("action") {
         Some("share") => services.share(actor, ctx, ids).await,
         Some("unshare") => services.unshare(actor, ctx, ids).await,
@@ -133,7 +134,11 @@ async fn act(state: WebState, signed: Signed, pairs: Vec<(String, String)>) -> R
     // Back to the page the form came from: a local path only, so no open redirect.
     let back = super::local_path(field("terug")).unwrap_or_else(|| "/dossier".to_owned());
     match done {
-        Ok(_) => respond::see_other(&back),
+        // The page says what was done (`gedaan`, `aantal`), once.
+        Ok(count) => {
+            let join = if back.contains('?') { '&' } else { '?' };
+            respond::see_other(&format!("{back}{join}gedaan={action}&aantal={count}"))
+        }
         Err(e) => error_page(&state, &signed, e).await,
     }
 }

@@ -136,11 +136,19 @@ async fn dossier(
         },
     };
     let nav = super::nav(&state, session).await;
+    let notice = match (query.get("gedaan"), query.get("aantal")) {
+        (Some(action), Some(count)) => count
+            .parse()
+            .ok()
+            .and_then(|n| crate::web::i18n::done_message(signed.site().t(), action, n)),
+        _ => None,
+    };
     let page = DossierPage {
         view: &view,
         search: &search,
         base,
         owner_data,
+        notice,
     };
     respond::html(
         StatusCode::OK,

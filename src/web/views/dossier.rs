@@ -26,6 +26,8 @@ pub struct DossierPage<'a> {
     pub base: String,
     /// The owner's master data, folded away, when looking at someone else's dossier.
     pub owner_data: Option<Markup>,
+    /// What the last action did ("2 bestanden gedeeld."), said once at the top.
+    pub notice: Option<String>,
 }
 
 /// One table of documents with its selection form; `back` is where the form returns to.
@@ -240,6 +242,8 @@ fn list_search(
 pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Markup {
     let t = site.t();
     let view = page.view;
+    // After an action the page comes back on the same year.
+    let back = format!("{}?jaar={}", page.base, view.year);
     let heading = if view.own {
         fill(t.dossier_heading, &[&view.year, &view.owner_name])
     } else {
@@ -252,6 +256,9 @@ pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Marku
         html! {
             section.card {
                 h1 { (heading) }
+                @if let Some(notice) = &page.notice {
+                    p.notice role="status" { (notice) }
+                }
                 @if let Some(data) = &page.owner_data {
                     details.owner-data {
                         summary { (t.details_heading) }
@@ -271,10 +278,10 @@ pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Marku
                 }
                 h2 { (fill(t.payroll_files, &[&view.year, &view.payroll.len()])) }
                 (list_search(t, page, "zoek-loon", t.search_payroll, page.search.payroll.as_deref(), "acties-loon"))
-                (rows(site, &view.payroll, List::Payroll, nav, &page.base, &view.owner_name))
+                (rows(site, &view.payroll, List::Payroll, nav, &back, &view.owner_name))
                 h2 { (fill(t.other_files, &[&view.other.len()])) }
                 (list_search(t, page, "zoek-overig", t.search_other, page.search.other.as_deref(), "acties-overig"))
-                (rows(site, &view.other, List::Other, nav, &page.base, &view.owner_name))
+                (rows(site, &view.other, List::Other, nav, &back, &view.owner_name))
                 @if view.own { (upload_form(t, &nav.csrf_token)) }
             }
         },
