@@ -293,6 +293,16 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
         back.headers()["location"],
         "/ongelezen?gedaan=unread&aantal=1"
     );
+    let said = owner
+        .get("/ongelezen?gedaan=unread&aantal=1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        said.contains("1 bestand als ongelezen gemarkeerd."),
+        "{said}"
+    );
     let elsewhere = act(
         &owner,
         format!("csrf={csrf}&terug=https%3A%2F%2Fevil.example&action=read&id={payslip}"),

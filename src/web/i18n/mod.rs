@@ -94,6 +94,15 @@ pub fn done_message(t: &Texts, action: &str, count: usize) -> Option<String> {
     Some(fill(template, &[&files]))
 }
 
+/// The message for a page an action returned to, from its `gedaan` and `aantal` query values.
+pub fn done_message_of(
+    t: &Texts,
+    query: &std::collections::HashMap<String, String>,
+) -> Option<String> {
+    let count = query.get("aantal")?.parse().ok()?;
+    done_message(t, query.get("gedaan")?, count)
+}
+
 /// Puts `values` into the `{}` places of a catalog text, in order.
 pub fn fill(template: &str, values: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16);

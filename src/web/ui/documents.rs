@@ -47,7 +47,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let unread = warp::get()
         .and(warp::path!("ongelezen"))
         .and(signed_in(state.clone()))
-        .then(move |s: Signed| unread_page(state.clone(), s));
+        .and(warp::query::<std::collections::HashMap<String, String>>())
+        .then(move |s: Signed, q| unread_page(state.clone(), s, q));
     named("document", view)
         .or(named("document_download", download))
         .unify()
@@ -87,13 +88,22 @@ async fn details(state: WebState, signed: Signed, id: String) -> Response {
 }
 
 /// `GET /ongelezen`: the account's unread documents.
-async fn unread_page(state: WebState, signed: Signed) -> Response {
+async fn unread_page(
+    state: WebState,
+    signed: Signed,
+    query: std::collections::HashMap<String, String>,
+) -> Response {
     match state.services.unread(signed.session.actor).await {
         Ok(documents) => {
             let nav = super::nav(&state, &signed.session).await;
             respond::html(
                 StatusCode::OK,
-                views::unread_page(signed.site(), &nav, &documents),
+                views::unread_page(
+                    signed.site(),
+                    &nav,
+                    &documents,
+                    crate::web::i18n::done_message_of(signed.site().t(), &query).as_deref(),
+                ),
             )
         }
         Err(e) => error_page(&state, &signed, e).await,

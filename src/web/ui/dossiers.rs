@@ -136,13 +136,7 @@ async fn dossier(
         },
     };
     let nav = super::nav(&state, session).await;
-    let notice = match (query.get("gedaan"), query.get("aantal")) {
-        (Some(action), Some(count)) => count
-            .parse()
-            .ok()
-            .and_then(|n| crate::web::i18n::done_message(signed.site().t(), action, n)),
-        _ => None,
-    };
+    let notice = crate::web::i18n::done_message_of(signed.site().t(), &query);
     let page = DossierPage {
         view: &view,
         search: &search,

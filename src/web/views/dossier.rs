@@ -194,7 +194,13 @@ pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails, back: &st
 }
 
 /// `/ongelezen`: everything the account has not opened yet, newest first.
-pub fn unread_page(site: &Site, nav: &Nav, documents: &[DocumentSummary]) -> Markup {
+/// `notice` says what the last action did, as on a dossier page.
+pub fn unread_page(
+    site: &Site,
+    nav: &Nav,
+    documents: &[DocumentSummary],
+    notice: Option<&str>,
+) -> Markup {
     let t = site.t();
     signed_in_page(
         site,
@@ -203,6 +209,9 @@ pub fn unread_page(site: &Site, nav: &Nav, documents: &[DocumentSummary]) -> Mar
         html! {
             section.card {
                 h1 { (fill(t.unread_heading, &[&documents.len()])) }
+                @if let Some(notice) = notice {
+                    p.notice role="status" { (notice) }
+                }
                 (rows(site, documents, List::Unread, nav, "/ongelezen", ""))
             }
         },
