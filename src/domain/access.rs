@@ -8,6 +8,9 @@
 //!    its clients' uploads shared with it.
 //! 4. Only the uploading party shares, unshares or deletes an upload; sharing goes one step up.
 //! 5. Retracted and deleted documents are seen by no user.
+//! 6. News ("Ongelezen") is what is addressed to a party: payroll files in its own dossier and
+//!    uploads shared with it — not what it may open in other parties' dossiers (SPEC.md Part 2,
+//!    "Ongelezen (revised)").
 //!
 //! Who sees the people behind the dossiers is in [`people`]; what a sync token reaches and whose
 //! backups a party sees, in [`sync`].
@@ -142,6 +145,23 @@ pub fn sees(actor: Actor, doc: &DocumentFacts) -> bool {
     }
 }
 
+/// Whether the document is news for `actor` (rule 6): it may see it, and it is a payroll file
+/// in the actor's own dossier or an upload shared with the actor. An employer's view of its
+/// employees' payslips and a bureau's view of what it placed itself are not news; neither is
+/// anything for [`Actor::System`], which reads nothing.
+pub fn addressed_to(actor: Actor, doc: &DocumentFacts) -> bool {
+    if doc.removed || !sees(actor, doc) {
+        return false;
+    }
+    match (actor, doc.dossier, doc.origin) {
+        (Actor::Employee { .. }, Dossier::Employee { .. }, Origin::Payroll(_))
+        | (Actor::Employer { .. }, Dossier::Employer(_), Origin::Payroll(_)) => true,
+        (Actor::Employer { .. }, Dossier::Employee { .. }, Origin::Upload)
+        | (Actor::Bureau { .. }, Dossier::Employer(_), Origin::Upload) => doc.shared,
+        _ => false,
+    }
+}
+
 /// Whether `actor` may open `dossier` at all (what it then sees inside is [`sees`]).
 /// `employer_bureau` is the current bureau of the dossier's employer.
 pub fn may_open_dossier(
@@ -180,13 +200,19 @@ fn owns_upload(actor: Actor, doc: &DocumentFacts) -> bool {
     doc.origin == Origin::Upload && actor.own_dossier() == Some(doc.dossier)
 }
 
-/// Employee uploads can go to the employer; employer uploads to its bureau, if it has one.
-fn has_share_target(doc: &DocumentFacts) -> bool {
-    match doc.dossier {
-        Dossier::Employee { .. } => true,
-        Dossier::Employer(_) => doc.employer_bureau.is_some(),
-        Dossier::Bureau(_) => false,
+/// Whose dossier an upload in `dossier` is shared with (rule 4, one step up): an employee's
+/// goes to its employer, an employer's to its bureau (`employer_bureau`). Nobody is above a
+/// bureau or a self-administering employer, so the UI offers them no "Deel met…".
+pub fn share_target(dossier: Dossier, employer_bureau: Option<BureauKey>) -> Option<Dossier> {
+    match dossier {
+        Dossier::Employee { employer, .. } => Some(Dossier::Employer(employer)),
+        Dossier::Employer(_) => employer_bureau.map(Dossier::Bureau),
+        Dossier::Bureau(_) => None,
     }
+}
+
+fn has_share_target(doc: &DocumentFacts) -> bool {
+    share_target(doc.dossier, doc.employer_bureau).is_some()
 }
 
 #[cfg(test)]

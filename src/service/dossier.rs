@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use super::{ServiceError, Services};
-use crate::domain::access::{Action, may, may_open_dossier};
+use crate::domain::access::{Action, addressed_to, may, may_open_dossier, share_target};
 use crate::domain::{
     Actor, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
 };
@@ -37,7 +37,10 @@ pub struct DocumentSummary {
     pub media_type: String,
     pub size: u64,
     pub created_at: DateTime<Utc>,
-    /// Opened (or marked read) by the actor's account.
+    /// Addressed to the actor's party (`domain::access::addressed_to`): a payroll file in its
+    /// own dossier or an upload shared with it. Only news can be unread.
+    pub news: bool,
+    /// Not news, or news the actor's account opened or marked read.
     pub read: bool,
     /// An upload its owner shared one step up.
     pub shared: bool,
@@ -63,7 +66,8 @@ impl DocumentSummary {
             media_type: record.media_type.clone(),
             size: record.size,
             created_at: record.created_at,
-            read,
+            news: addressed_to(actor, &record.facts),
+            read: read || !addressed_to(actor, &record.facts),
             shared: record.facts.shared,
             corrected: record.version > 1,
             own_upload: record.facts.origin == Origin::Upload
@@ -83,6 +87,9 @@ pub struct DossierView {
     pub owner_name: String,
     /// The actor's own dossier (uploads go here).
     pub own: bool,
+    /// In the own dossier: the name of the party its uploads are shared with (the employer,
+    /// or the employer's bureau); `None` when there is nobody to share with.
+    pub share_target: Option<String>,
     /// Years with visible documents, newest first.
     pub years: Vec<Year>,
     pub year: Year,
@@ -143,6 +150,17 @@ pub(super) fn resolve(
     }
 }
 
+/// The name of the party uploads in `dossier` are shared with, if any (`access::share_target`).
+fn share_target_name(conn: &Connection, dossier: Dossier) -> Result<Option<String>, StoreError> {
+    let employer_bureau = match dossier.employer() {
+        Some(r) => parties::employer(conn, r)?.and_then(|r| r.bureau),
+        None => None,
+    };
+    share_target(dossier, employer_bureau)
+        .map(|target| owner_name(conn, target))
+        .transpose()
+}
+
 /// The display name of a dossier's party.
 pub(super) fn owner_name(conn: &Connection, dossier: Dossier) -> Result<String, StoreError> {
     Ok(match dossier {
@@ -154,6 +172,28 @@ pub(super) fn owner_name(conn: &Connection, dossier: Dossier) -> Result<String, 
     }
     .unwrap_or_default())
 }
+
+/// One row of Ongelezen: the document and whom it is from or for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadDocument {
+    pub summary: DocumentSummary,
+    /// The employee, employer or bureau it is from or for; `None` for the own payroll
+    /// administration (a self-administering employer's payroll software).
+    pub from: Option<String>,
+}
+
+/// How Ongelezen is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnreadOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Grouped by whom it is from (alphabetical), newest first within each.
+    ByName,
+}
+
+/// Ongelezen lists this many at most; the heading says when there are more.
+pub const UNREAD_LISTED_UP_TO: u32 = 500;
 
 /// The badge counts unread documents up to here and shows "99+" beyond, as mail programs
 /// do: a bureau may have tens of thousands, and the exact number helps nobody.
@@ -201,10 +241,17 @@ impl Services {
                                 .collect::<Vec<_>>()
                         })
                 };
+                let own = actor.own_dossier() == Some(dossier);
+                let share_target = if own {
+                    share_target_name(conn, dossier)?
+                } else {
+                    None
+                };
                 Ok(Some(DossierView {
                     dossier,
                     owner_name,
-                    own: actor.own_dossier() == Some(dossier),
+                    own,
+                    share_target,
                     years,
                     year,
                     payroll: list(Section::Payroll, &search.payroll)?,
@@ -215,20 +262,37 @@ impl Services {
         view.ok_or(ServiceError::NotFound)
     }
 
-    /// Documents the actor may see and its account has not opened, newest first.
-    pub async fn unread(&self, actor: Actor) -> Result<Vec<DocumentSummary>, ServiceError> {
+    /// Documents addressed to the actor that its account has not opened (SPEC.md Part 2,
+    /// "Ongelezen (revised)"), at most [`UNREAD_LISTED_UP_TO`], in `order`.
+    pub async fn unread(
+        &self,
+        actor: Actor,
+        order: UnreadOrder,
+    ) -> Result<Vec<UnreadDocument>, ServiceError> {
         let Some(account) = actor.account() else {
             return Ok(Vec::new());
         };
-        self.store
+        let mut documents = self
+            .store
             .read(move |conn| -> Result<_, ServiceError> {
-                let records = unread::unread(conn, actor, account, 500)?;
+                let records = unread::unread(conn, actor, account, UNREAD_LISTED_UP_TO)?;
                 Ok(records
                     .iter()
-                    .map(|r| DocumentSummary::new(actor, r, false))
-                    .collect())
+                    .map(|r| UnreadDocument {
+                        summary: DocumentSummary::new(actor, &r.record, false),
+                        from: r.from.clone(),
+                    })
+                    .collect::<Vec<_>>())
             })
-            .await
+            .await?;
+        if order == UnreadOrder::ByName {
+            // Stable: within one name the newest stays first. The administration (no name)
+            // comes last.
+            documents.sort_by_cached_key(|d| {
+                (d.from.is_none(), d.from.as_deref().map(str::to_lowercase))
+            });
+        }
+        Ok(documents)
     }
 
     /// How many documents are unread, for the "Ongelezen N" badge: exact up to
@@ -246,6 +310,34 @@ impl Services {
                     account,
                     UNREAD_COUNTED_UP_TO,
                 )?)
+            })
+            .await
+    }
+
+    /// The listed form of the documents `ids`, in that order, for the question before
+    /// deleting them. Errors as deleting itself would answer: `NotFound` when any of them is
+    /// not visible to `actor`, `Forbidden` when one is not its own upload.
+    pub async fn documents_to_delete(
+        &self,
+        actor: Actor,
+        ids: Vec<PublicId>,
+    ) -> Result<Vec<DocumentSummary>, ServiceError> {
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                let mut found = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let record = match documents::by_public_id(conn, id)? {
+                        Some(record) if may(actor, Action::List, &record.facts) => record,
+                        _ => return Err(ServiceError::NotFound),
+                    };
+                    if !may(actor, Action::Delete, &record.facts) {
+                        return Err(ServiceError::Forbidden(
+                            "only your own uploads can be deleted",
+                        ));
+                    }
+                    found.push(DocumentSummary::new(actor, &record, true));
+                }
+                Ok(found)
             })
             .await
     }

@@ -34,6 +34,9 @@ pub(super) const COLUMNS: &str = "d.id, d.public_id, d.dossier_kind, d.bureau_id
     d.year, d.period_kind, d.period, d.title, d.file_name, d.media_type, d.size, d.sha256, \
     d.file_id, d.created_at, d.version, d.corrects_id, d.superseded_at IS NOT NULL";
 
+/// How many columns [`COLUMNS`] has: a query's extra columns start at this index.
+pub(super) const COLUMN_COUNT: usize = 27;
+
 pub(super) const FROM: &str = "FROM documents d LEFT JOIN employers e ON e.id = d.employer_id";
 
 pub(super) fn record(row: &Row<'_>) -> Result<DocumentRecord, rusqlite::Error> {
@@ -100,7 +103,7 @@ pub(super) fn record(row: &Row<'_>) -> Result<DocumentRecord, rusqlite::Error> {
 fn listed(row: &Row<'_>) -> Result<Listed, rusqlite::Error> {
     Ok(Listed {
         record: record(row)?,
-        read: row.get(27)?,
+        read: row.get(COLUMN_COUNT)?,
     })
 }
 
@@ -233,36 +236,48 @@ pub fn list_dossier(
         Section::Payroll => "payroll",
         Section::Other => "upload",
     };
-    let sql = list_dossier_sql(actor, dossier);
+    let sql = list_dossier_sql(actor, dossier, section);
     let search = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(super::like_pattern);
     let account = actor.account().map(|a| a.0);
     let scope = scope_key(actor);
-    let params: [(&str, &dyn ToSql); 6] = [
+    let year = year.get();
+    let mut params: Vec<(&str, &dyn ToSql)> = vec![
         (":dossier", &key),
-        (":year", &year.get()),
         (":origin", &origin),
         (":search", &search),
         (":account", &account),
         (":scope_key", &scope),
     ];
+    if section == Section::Payroll {
+        params.push((":year", &year));
+    }
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(&params[..], listed)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The query of [`list_dossier`].
-pub(super) fn list_dossier_sql(actor: Actor, dossier: Dossier) -> String {
+/// The query of [`list_dossier`]. Payroll files are those of `:year`, newest period first;
+/// uploads ("Overige bestanden") are not tied to a payroll year (SPEC.md, seed manual): all
+/// of them, newest first, whatever year is chosen.
+pub(super) fn list_dossier_sql(actor: Actor, dossier: Dossier, section: Section) -> String {
     let (condition, _) = dossier_match(dossier);
+    let (year, order) = match section {
+        Section::Payroll => (
+            "d.year = :year",
+            "d.period DESC, d.created_at DESC, d.id DESC",
+        ),
+        Section::Other => ("1", "d.created_at DESC, d.id DESC"),
+    };
     format!(
         "SELECT {COLUMNS}, \
              EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
-         {FROM} WHERE {condition} AND d.year = :year AND d.origin = :origin \
+         {FROM} WHERE {condition} AND {year} AND d.origin = :origin \
            AND d.superseded_at IS NULL AND {NOT_REMOVED} AND {scope} \
            AND (:search IS NULL OR d.title LIKE :search ESCAPE '\\' OR d.file_name LIKE :search ESCAPE '\\') \
-         ORDER BY d.period DESC, d.created_at DESC, d.id DESC LIMIT 5000",
+         ORDER BY {order} LIMIT 5000",
         scope = visible(actor)
     )
 }
@@ -293,8 +308,8 @@ pub fn dossier_years(
 pub(super) fn dossier_years_sql(actor: Actor, dossier: Dossier) -> String {
     let (condition, _) = dossier_match(dossier);
     let newest = format!(
-        "SELECT d.year {FROM} WHERE {condition} AND d.superseded_at IS NULL \
-         AND {NOT_REMOVED} AND {scope}",
+        "SELECT d.year {FROM} WHERE {condition} AND d.origin = 'payroll' \
+         AND d.superseded_at IS NULL AND {NOT_REMOVED} AND {scope}",
         scope = visible(actor)
     );
     format!(

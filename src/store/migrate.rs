@@ -41,6 +41,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_employer_namespaces",
         include_str!("migrations/0009_employer_namespaces.sql"),
     ),
+    (
+        "0010_upload_index",
+        include_str!("migrations/0010_upload_index.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -25,15 +25,23 @@ pub fn visible(actor: Actor) -> String {
     }
 }
 
-/// An order that lists the newest of `actor`'s documents first and that the query planner can
-/// follow without sorting: along the scope's index (employee and employer dossiers are
-/// indexed by party and year), or backwards through the table for a bureau's wider scope.
-/// Counting unread documents "up to N" in this order stops early, as unread ones are mostly
-/// the newest.
-pub fn newest_first(actor: Actor) -> &'static str {
+/// A subquery of the ids of documents addressed to `actor` (`domain::access::addressed_to`:
+/// payroll files in its own dossier, uploads shared with it), removal and reading aside. Each
+/// branch follows a narrow index — the own dossier's, or the uploads of the employers involved —
+/// so counting news never walks the payroll files an employer or bureau may merely open.
+pub fn addressed(actor: Actor) -> String {
     match actor {
-        Actor::Employee { .. } | Actor::Employer { .. } => "d.year DESC, d.id DESC",
-        Actor::Bureau { .. } | Actor::System => "d.id DESC",
+        Actor::Employee { .. } => {
+            "SELECT d.id FROM documents d WHERE d.employee_id = :scope_key AND d.origin = 'payroll'"
+                .to_owned()
+        }
+        Actor::Employer { .. } => format!(
+            "SELECT d.id FROM documents d WHERE d.employer_id = :scope_key                AND d.dossier_kind = 'employer' AND d.origin = 'payroll'              UNION ALL              SELECT d.id FROM documents d WHERE d.employer_id = :scope_key                AND d.origin = 'upload' AND d.employer_id IS NOT NULL                AND d.dossier_kind = 'employee' AND {SHARED}"
+        ),
+        Actor::Bureau { .. } => format!(
+            "SELECT d.id FROM employers e JOIN documents d ON d.employer_id = e.id              WHERE e.bureau_id = :scope_key AND d.origin = 'upload' AND d.employer_id IS NOT NULL                AND d.dossier_kind = 'employer' AND {SHARED}"
+        ),
+        Actor::System => "SELECT NULL WHERE :scope_key IS NULL AND 0".to_owned(),
     }
 }
 

@@ -222,9 +222,19 @@ async fn page_queries_use_narrow_indexes() {
         .read(move |conn| -> Result<_, StoreError> {
             let own = Dossier::Employer(EmployerKey(1));
             Ok([
-                plan(conn, &documents::list_dossier_sql(employer, own)),
+                plan(
+                    conn,
+                    &documents::list_dossier_sql(employer, own, documents::Section::Payroll),
+                ),
+                plan(
+                    conn,
+                    &documents::list_dossier_sql(employer, own, documents::Section::Other),
+                ),
                 plan(conn, &documents::dossier_years_sql(employer, own)),
-                plan(conn, &documents::list_dossier_sql(bureau, own)),
+                plan(
+                    conn,
+                    &documents::list_dossier_sql(bureau, own, documents::Section::Payroll),
+                ),
                 plan(conn, &unread::unread_count_sql(employer)),
                 plan(conn, &unread::unread_count_sql(employee)),
                 plan(conn, &unread::unread_count_sql(bureau)),
@@ -232,15 +242,35 @@ async fn page_queries_use_narrow_indexes() {
         })
         .await
         .unwrap();
-    for own_dossier in &plans[..3] {
+    for own_dossier in &plans[..4] {
         assert!(
             own_dossier.contains("documents_of_employer_dossier"),
             "{own_dossier}"
         );
     }
-    assert!(plans[3].contains("documents_by_employer"), "{}", plans[3]);
-    assert!(plans[4].contains("documents_by_employee"), "{}", plans[4]);
-    for unread in &plans[3..] {
-        assert!(!unread.contains("TEMP B-TREE"), "no sort: {unread}");
+    // News comes through the own dossier's index and the uploads' index, never by walking
+    // every document an employer or bureau may open.
+    assert!(
+        plans[4].contains("documents_of_employer_dossier"),
+        "{}",
+        plans[4]
+    );
+    assert!(
+        plans[4].contains("documents_uploads_by_employer"),
+        "{}",
+        plans[4]
+    );
+    assert!(plans[5].contains("documents_by_employee"), "{}", plans[5]);
+    assert!(plans[6].contains("employers_by_bureau"), "{}", plans[6]);
+    assert!(
+        plans[6].contains("documents_uploads_by_employer"),
+        "{}",
+        plans[6]
+    );
+    for unread in &plans[4..] {
+        assert!(
+            !unread.contains("SCAN d"),
+            "no walk through documents: {unread}"
+        );
     }
 }

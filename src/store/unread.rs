@@ -1,39 +1,72 @@
-//! Unread documents: what an account may see and has not opened, listed newest first and
-//! counted (up to a cap) for the menu's badge.
+//! Unread documents: what is addressed to an account's party (`domain::access::addressed_to`)
+//! and the account has not opened, listed newest first with whom each is from, and counted (up
+//! to a cap) for the menu's badge.
 
 use rusqlite::{Connection, named_params};
 
 use super::StoreError;
 use super::documents::{COLUMNS, FROM, record};
-use super::scope::{NOT_REMOVED, newest_first, scope_key, visible};
+use super::scope::{NOT_REMOVED, addressed, scope_key};
 use crate::domain::{AccountKey, Actor, DocumentRecord};
 
-/// Everything `actor` may see that its account has not read yet, newest first.
+/// One unread document and the party it is from or for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub record: DocumentRecord,
+    /// The employee who shared an upload, the employer whose payslip or upload it is, or the
+    /// bureau that placed a report in an employer's dossier. `None`: the payroll
+    /// administration of a self-administering employer placed it in its own dossier.
+    pub from: Option<String>,
+}
+
+/// Who a document is from, as a column: see [`Unread::from`].
+const FROM_NAME: &str = "CASE \
+    WHEN d.origin = 'upload' AND d.dossier_kind = 'employee' \
+      THEN (SELECT w.name FROM employees w WHERE w.id = d.employee_id) \
+    WHEN d.origin = 'upload' OR d.dossier_kind = 'employee' THEN e.name \
+    WHEN d.placed_by_bureau_id IS NOT NULL \
+      THEN (SELECT b.name FROM bureaus b WHERE b.id = d.placed_by_bureau_id) \
+    ELSE NULL END";
+
+/// The condition for unread news of `actor` read by `:account`.
+fn unread_condition(actor: Actor) -> String {
+    format!(
+        "d.id IN ({news}) AND d.superseded_at IS NULL AND {NOT_REMOVED} \
+           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id)",
+        news = addressed(actor)
+    )
+}
+
+/// Everything addressed to `actor` that its account has not read yet, newest first, at most
+/// `limit` rows.
 pub fn unread(
     conn: &Connection,
     actor: Actor,
     account: AccountKey,
     limit: u32,
-) -> Result<Vec<DocumentRecord>, StoreError> {
+) -> Result<Vec<Unread>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
-           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
+        "SELECT {COLUMNS}, {FROM_NAME} {FROM} WHERE {condition} \
          ORDER BY d.created_at DESC, d.id DESC LIMIT :limit",
-        scope = visible(actor)
+        condition = unread_condition(actor)
     );
     let scope = scope_key(actor);
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(
         named_params! { ":scope_key": scope, ":account": account.0, ":limit": limit },
-        record,
+        |row| {
+            Ok(Unread {
+                record: record(row)?,
+                from: row.get(super::documents::COLUMN_COUNT)?,
+            })
+        },
     )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// How many documents `actor` may see that its account has not read yet, counting no
-/// further than `up_to`. The cap keeps the count cheap for a bureau that may see a million
-/// documents: the scan goes newest first and stops at the `up_to`-th unread one, so it costs
-/// about `up_to` plus the documents the account has read among the newest.
+/// How many documents addressed to `actor` its account has not read yet, counting no further
+/// than `up_to`. News is found through narrow indexes (see `scope::addressed`), so the count
+/// costs about the party's own payroll files and the uploads shared with it.
 pub fn unread_count(
     conn: &Connection,
     actor: Actor,
@@ -52,10 +85,7 @@ pub fn unread_count(
 /// The query of [`unread_count`].
 pub(super) fn unread_count_sql(actor: Actor) -> String {
     format!(
-        "SELECT count(*) FROM (SELECT 1 {FROM} WHERE {scope} AND d.superseded_at IS NULL AND {NOT_REMOVED} \
-           AND NOT EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
-         ORDER BY {order} LIMIT :up_to)",
-        scope = visible(actor),
-        order = newest_first(actor),
+        "SELECT count(*) FROM (SELECT 1 FROM documents d WHERE {condition} LIMIT :up_to)",
+        condition = unread_condition(actor)
     )
 }

@@ -249,10 +249,21 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
     // A forged form changes nothing.
     let forged = act(&owner, format!("csrf=forged&action=read&id={payslip}")).await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    // Nothing ticked, or an unknown action: a clear 400.
-    let none = act(&owner, format!("csrf={csrf}&action=read")).await;
-    assert_eq!(none.status(), StatusCode::BAD_REQUEST);
-    assert!(none.text().await.unwrap().contains("Kies eerst"));
+    // Nothing ticked: back to the same page (year kept) with an alert there.
+    let none = act(
+        &owner,
+        format!("csrf={csrf}&terug=%2Fdossier%3Fjaar%3D2025&action=read"),
+    )
+    .await;
+    assert_eq!(none.status(), StatusCode::SEE_OTHER);
+    let location = none.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/dossier?jaar=2025&melding=niets-gekozen");
+    let said = owner.get(&location).await.text().await.unwrap();
+    assert!(
+        said.contains("role=\"alert\">Kies eerst een of meer bestanden"),
+        "{said}"
+    );
+    // An unknown action: a clear 400.
     let odd = act(&owner, format!("csrf={csrf}&action=explode&id={payslip}")).await;
     assert_eq!(odd.status(), StatusCode::BAD_REQUEST);
     // Deleting a payroll file together with an upload: refused, and the upload stays.
@@ -265,6 +276,40 @@ async fn dossier_actions_are_all_or_nothing_and_csrf_protected() {
     assert_eq!(
         owner.get(&format!("/documenten/{upload}")).await.status(),
         StatusCode::OK
+    );
+    // Deleting asks first, on a page of its own that works without scripts; only the answer
+    // deletes.
+    let asked = act(
+        &owner,
+        format!("csrf={csrf}&terug=%2Fdossier&action=delete&id={upload}"),
+    )
+    .await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    let question = asked.text().await.unwrap();
+    assert!(
+        question.contains("Wilt u dit bestand verwijderen?"),
+        "{question}"
+    );
+    assert!(question.contains("name=\"bevestigd\" value=\"ja\""));
+    assert!(question.contains(&format!("name=\"id\" value=\"{upload}\"")));
+    assert!(question.contains("href=\"/dossier\">Annuleren"));
+    assert_eq!(
+        owner.get(&format!("/documenten/{upload}")).await.status(),
+        StatusCode::OK,
+        "asking deletes nothing"
+    );
+    let deleted = act(
+        &owner,
+        format!("csrf={csrf}&terug=%2Fdossier&action=delete&bevestigd=ja&id={upload}"),
+    )
+    .await;
+    assert_eq!(
+        deleted.headers()["location"],
+        "/dossier?gedaan=delete&aantal=1"
+    );
+    assert_eq!(
+        owner.get(&format!("/documenten/{upload}")).await.status(),
+        StatusCode::NOT_FOUND
     );
     // Someone else's document is "not found", as everywhere.
     let other_csrf = crate::support::csrf_in(&other.get("/dossier").await.text().await.unwrap());

@@ -221,11 +221,15 @@ async fn a_refused_form_leads_back_to_where_the_user_was() {
         .client
         .post(format!("{}/documenten/acties", app.running.url()))
         .header("referer", &from)
-        .form(&[("csrf", token.as_str()), ("action", "share")])
+        .form(&[
+            ("csrf", token.as_str()),
+            ("action", "explode"),
+            ("id", "00000000000000000000000000000000"),
+        ])
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "nothing ticked");
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "no such action");
     let page = refused.text().await.unwrap();
     assert!(page.contains("href=\"/dossier?jaar=2025\""), "{page}");
     assert!(
@@ -237,7 +241,11 @@ async fn a_refused_form_leads_back_to_where_the_user_was() {
         .client
         .post(format!("{}/documenten/acties", app.running.url()))
         .header("referer", "https://evil.example/dossier")
-        .form(&[("csrf", token.as_str()), ("action", "share")])
+        .form(&[
+            ("csrf", token.as_str()),
+            ("action", "explode"),
+            ("id", "00000000000000000000000000000000"),
+        ])
         .send()
         .await
         .unwrap()

@@ -177,8 +177,32 @@ async fn backups_are_for_bureaus_and_employers_that_run_their_own_payroll() {
     assert_eq!(mixed.status(), StatusCode::NOT_FOUND);
     let still = own_payroll.get("/backups").await.text().await.unwrap();
     assert!(still.contains("EIGEN.lda"), "nothing was deleted");
-    let deleted = own_payroll
+    // Nothing ticked: an alert on the list, nothing deleted.
+    let none = own_payroll
+        .post_form("/backups/verwijderen", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(none.headers()["location"], "/backups?melding=niets-gekozen");
+    // Deleting asks first; only the answer deletes.
+    let asked = own_payroll
         .post_form("/backups/verwijderen", &[("csrf", &csrf), ("id", &mine)])
+        .await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    let question = asked.text().await.unwrap();
+    assert!(question.contains("Wilt u dit bestand verwijderen?") && question.contains("EIGEN.lda"));
+    assert!(
+        own_payroll
+            .get("/backups")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("EIGEN.lda")
+    );
+    let deleted = own_payroll
+        .post_form(
+            "/backups/verwijderen",
+            &[("csrf", &csrf), ("id", &mine), ("bevestigd", "ja")],
+        )
         .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
     assert_eq!(deleted.headers()["location"], "/backups?verwijderd=1");

@@ -157,6 +157,40 @@ fn every_actor_document_and_action() {
     );
 }
 
+/// What is news for whom (rule 6): `N` for a document addressed to the actor, `.` otherwise,
+/// one column per document 1..=11. An employer's view of payslips (1, 11) and a bureau's view of
+/// what it placed (1, 2) are not news; shares are news for the party shared with (4, 6).
+#[rustfmt::skip]
+const NEWS: [(&str, &str); 9] = [
+    ("employee E1",           "N.........N"),
+    ("colleague E2",          "..........."),
+    ("employee E3 of R2",     "..........."),
+    ("employer R1",           ".N.N......."),
+    ("other employer R2",     "..........."),
+    ("bureau B1",             ".....N....."),
+    ("other bureau B2",       "..........."),
+    ("self-administering R0", "..........."),
+    ("employee E0 of R0",     "........N.."),
+];
+
+#[test]
+fn what_is_news_for_whom() {
+    for (name, row) in NEWS {
+        let who = actor(name);
+        let got: String = (1..=11)
+            .map(|n| {
+                if addressed_to(who, &document(n)) {
+                    'N'
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        assert_eq!(got, row, "{name}");
+    }
+    assert!((1..=11).all(|n| !addressed_to(Actor::system(), &document(n))));
+}
+
 #[test]
 fn the_system_actor_is_not_bound_by_the_rule() {
     for number in 1..=11 {

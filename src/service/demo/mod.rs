@@ -32,6 +32,9 @@ use crate::store::{StoreError, documents, stats};
 /// The client number that marks the demo bureau.
 pub const DEMO_CLIENT_NUMBER: &str = "DEMO";
 
+/// The demo bureau's name.
+pub const DEMO_BUREAU_NAME: &str = "Demo Salarisbureau";
+
 /// Client numbers of demo employers start with this: real data never does.
 const CLIENT_PREFIX: &str = "DEMO-";
 /// The file in the data directory that keeps the demo passwords for later runs.
@@ -237,8 +240,7 @@ impl Services {
         let bureau = self
             .store
             .write(move |tx| -> Result<_, ServiceError> {
-                let bureau =
-                    parties::insert_bureau(tx, DEMO_CLIENT_NUMBER, "Demo Salarisbureau", now)?;
+                let bureau = parties::insert_bureau(tx, DEMO_CLIENT_NUMBER, DEMO_BUREAU_NAME, now)?;
                 let username = Username::parse("demo-bureau").map_err(invalid)?;
                 let email = Email::parse("salaris@demo-salarisbureau.example").map_err(invalid)?;
                 insert_account(

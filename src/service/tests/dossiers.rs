@@ -111,6 +111,46 @@ async fn years_default_to_the_newest_and_search_filters_each_list() {
     );
 }
 
+/// "Overige bestanden" is not tied to the payroll year (seed manual): an ID copy uploaded this
+/// year is listed with last year's payslips too, and its search works in any year.
+#[tokio::test]
+async fn uploads_are_listed_whatever_year_is_chosen() {
+    let w = world().await;
+    w.payslip(2025, 12).await;
+    w.payslip(2026, 1).await;
+    let id_copy = w
+        .upload(w.e1, "ID-kopie.pdf", b"%PDF-1.4 id")
+        .await
+        .unwrap();
+    w.services
+        .share(w.e1, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap();
+    for (actor, which) in [
+        (w.e1, DossierRef::Own),
+        (w.r1, DossierRef::Employee(w.e1_public)),
+    ] {
+        for y in [2025, 2026] {
+            let (payroll, other) = w.titles(actor, which, Some(y)).await;
+            assert_eq!(payroll.len(), 1, "{actor:?} in {y}");
+            assert_eq!(other, vec![id_copy.title.clone()], "{actor:?} in {y}");
+        }
+    }
+    let search = |text: &str| DossierSearch {
+        payroll: None,
+        other: Some(text.to_owned()),
+    };
+    let in_2025 = |text| {
+        w.services
+            .dossier(w.e1, DossierRef::Own, Some(year(2025)), search(text))
+    };
+    assert_eq!(in_2025("kopie").await.unwrap().other.len(), 1);
+    assert!(in_2025("contract").await.unwrap().other.is_empty());
+    // The upload adds no payroll year to the selector.
+    let view = in_2025("").await.unwrap();
+    assert_eq!(view.years, vec![year(2026), year(2025)]);
+}
+
 #[tokio::test]
 async fn the_unread_count_stops_at_its_cap() {
     let w = world().await;
@@ -143,8 +183,8 @@ async fn unread_until_opened_or_marked() {
     assert_eq!(w.services.unread_count(w.e1).await.unwrap(), 2);
     assert_eq!(
         w.services.unread_count(w.r1).await.unwrap(),
-        2,
-        "the employer sees them too"
+        0,
+        "the employer may open its employees' payslips, but they are not news for it"
     );
     assert_eq!(w.services.unread_count(w.e2).await.unwrap(), 0);
 
@@ -155,18 +195,13 @@ async fn unread_until_opened_or_marked() {
     w.services.flush_audit().await;
     let unread: Vec<_> = w
         .services
-        .unread(w.e1)
+        .unread(w.e1, UnreadOrder::Newest)
         .await
         .unwrap()
         .into_iter()
-        .map(|d| d.id)
+        .map(|d| d.summary.id)
         .collect();
     assert_eq!(unread, vec![feb.id]);
-    assert_eq!(
-        w.services.unread_count(w.r1).await.unwrap(),
-        2,
-        "read markers are per account"
-    );
 
     assert_eq!(
         w.services
@@ -188,6 +223,99 @@ async fn unread_until_opened_or_marked() {
         .await
         .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound));
+}
+
+/// Ongelezen counts what is addressed to a party (SPEC.md Part 2, "Ongelezen (revised)"), and
+/// each row says whom it is from.
+#[tokio::test]
+async fn news_is_what_is_addressed_to_the_party() {
+    let w = world().await;
+    w.payslip(2026, 1).await;
+    let overview = w
+        .place(
+            Placer::Bureau(w.b1_key),
+            w.r1_dossier,
+            DocumentKind::SeriesOverview,
+            2026,
+            month(1),
+            b"%PDF-1.7 overview",
+        )
+        .await;
+    let id_copy = w.upload(w.e1, "id.pdf", b"%PDF-1.7 id").await.unwrap();
+    let employer_upload = w.upload(w.r1, "contract.pdf", b"%PDF-1.7 c").await.unwrap();
+    let news = |actor| {
+        let services = &w.services;
+        async move {
+            services
+                .unread(actor, UnreadOrder::Newest)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|d| (d.summary.title, d.from))
+                .collect::<Vec<_>>()
+        }
+    };
+    let bureau_name = Some("Salarisbureau Bakker".to_owned());
+    assert_eq!(
+        news(w.r1).await,
+        vec![(overview_title(&w, overview.id).await, bureau_name.clone())],
+        "the employer's news: the report its bureau placed, not its employee's payslip"
+    );
+    assert_eq!(
+        news(w.b1).await,
+        vec![],
+        "nothing is shared with the bureau yet"
+    );
+
+    // Sharing makes news for the party shared with, naming whose file it is.
+    let ctx = RequestContext::default;
+    w.services
+        .share(w.e1, ctx(), vec![id_copy.id])
+        .await
+        .unwrap();
+    w.services
+        .share(w.r1, ctx(), vec![employer_upload.id])
+        .await
+        .unwrap();
+    assert_eq!(w.services.unread_count(w.r1).await.unwrap(), 2);
+    let employer_news = news(w.r1).await;
+    assert!(
+        employer_news.contains(&(id_copy.title.clone(), Some("Bakker, N".to_owned()))),
+        "{employer_news:?}"
+    );
+    assert_eq!(
+        news(w.b1).await,
+        vec![(employer_upload.title.clone(), Some("Active BV".to_owned()))]
+    );
+    assert_eq!(w.services.unread_count(w.b1).await.unwrap(), 1);
+    // The employee's own upload is not news for itself; its payslip is, from its employer.
+    assert_eq!(
+        news(w.e1).await,
+        vec![(
+            "Loonstrook - januari 2026".to_owned(),
+            Some("Active BV".to_owned())
+        )]
+    );
+
+    // By person: the bureau's report sorts under its name, before the employee's.
+    let by_name: Vec<_> = w
+        .services
+        .unread(w.r1, UnreadOrder::ByName)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.from)
+        .collect();
+    assert_eq!(by_name, vec![Some("Bakker, N".to_owned()), bureau_name]);
+}
+
+async fn overview_title(w: &World, id: PublicId) -> String {
+    w.services
+        .document_details(w.r1, id)
+        .await
+        .unwrap()
+        .summary
+        .title
 }
 
 #[tokio::test]
@@ -332,14 +460,15 @@ async fn listing_the_years_costs_a_probe_per_year_not_a_visit_per_document() {
     for y in 2019..=2025 {
         w.payslip(y, 1).await;
     }
-    // The newest year holds only the employee's private upload: the employer does not see it.
+    // The newest year holds only the employee's private upload: uploads are listed whatever the
+    // year, so it adds no year — not for the employer, not for the employee itself.
     w.upload(w.e1, "ID-kopie.pdf", b"%PDF-1.4 id")
         .await
         .unwrap();
     let (years, one_per_year) = years_work(&w, w.r1, w.e1_dossier).await;
     assert_eq!(years, (2019..=2025).rev().collect::<Vec<_>>());
     let (own_years, _) = years_work(&w, w.e1, w.e1_dossier).await;
-    assert_eq!(own_years, (2019..=2026).rev().collect::<Vec<_>>());
+    assert_eq!(own_years, years);
 
     // Eleven more payslips in every year: the same years, and about the same work.
     for y in 2019..=2025 {

@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 
-use crate::domain::access::{Action, may};
+use crate::domain::access::{Action, addressed_to, may};
 use crate::domain::{
     AccountKey, Actor, BureauKey, DocumentFacts, DocumentKey, DocumentKind, Dossier, EmployeeKey,
     EmployerKey, NewDocument, Origin, Period, PeriodKind, Placer, PublicId, Year,
@@ -16,6 +16,7 @@ use crate::domain::{
 use crate::store::documents::{self, Section};
 use crate::store::marks;
 use crate::store::migrate::migrate;
+use crate::store::unread;
 
 const WORLDS: u64 = 1_000;
 
@@ -217,6 +218,27 @@ fn sql_scope_equals_the_rust_rule_in_random_worlds() {
                 .into_iter()
                 .collect();
             assert_eq!(got, expected, "seed {seed}, {actor:?}");
+
+            // Ongelezen (nothing read yet) is exactly what the rule calls news, and the badge
+            // counts the same.
+            let news: BTreeSet<DocumentKey> = world
+                .documents
+                .iter()
+                .filter(|(_, (facts, _))| addressed_to(actor, facts))
+                .map(|(key, _)| *key)
+                .collect();
+            let account = AccountKey(0);
+            let listed: BTreeSet<DocumentKey> = unread::unread(&conn, actor, account, 10_000)
+                .unwrap()
+                .into_iter()
+                .map(|u| u.record.key)
+                .collect();
+            assert_eq!(listed, news, "seed {seed}, unread of {actor:?}");
+            assert_eq!(
+                unread::unread_count(&conn, actor, account, 10_000).unwrap(),
+                news.len() as u64,
+                "seed {seed}, unread count of {actor:?}"
+            );
 
             // The per-dossier lists (both sections) agree too, for a sample of documents.
             let sample: Vec<_> = world

@@ -212,7 +212,9 @@ catalog! {
     session_ended: "Die sessie is afgemeld.", "That session has been signed out.";
     confirmed_title: "Bevestigd", "Confirmed";
     done_share: "{} gedeeld.", "{} shared.";
+    done_share_with: "{} gedeeld met {}.", "{} shared with {}.";
     done_unshare: "{} niet meer gedeeld.", "{} no longer shared.";
+    done_unshare_with: "{} niet meer gedeeld met {}.", "{} no longer shared with {}.";
     done_delete: "{} verwijderd.", "{} deleted.";
     done_read: "{} als gelezen gemarkeerd.", "{} marked as read.";
     done_unread: "{} als ongelezen gemarkeerd.", "{} marked as unread.";
@@ -272,12 +274,18 @@ catalog! {
     download: "Download", "Download";
     details: "Details", "Details";
     details_of: "Details van {}", "Details of {}";
-    share_with: "Deel met…", "Share with…";
+    share_with: "Deel met {}", "Share with {}";
     unshare: "Delen stoppen", "Stop sharing";
     delete: "Verwijder", "Delete";
     mark_read: "Markeer gelezen", "Mark read";
     mark_unread: "Markeer ongelezen", "Mark unread";
     corrected: "gecorrigeerd", "corrected";
+    confirm_delete_title: "Bestanden verwijderen", "Delete files";
+    confirm_delete_one: "Wilt u dit bestand verwijderen?", "Do you want to delete this file?";
+    confirm_delete_many: "Wilt u deze {} bestanden verwijderen?", "Do you want to delete these {} files?";
+    confirm_delete_final: "Een verwijderd bestand kunt u niet terughalen. Had u het gedeeld, dan ziet ook de ander het niet meer.", "A deleted file cannot be brought back. If you had shared it, the other party no longer sees it either.";
+    confirm_delete_yes: "Ja, verwijderen", "Yes, delete";
+    cancel: "Annuleren", "Cancel";
     nothing_selected: "Kies eerst een of meer bestanden met de vakjes.", "First choose one or more files with the boxes.";
     no_such_action: "Deze actie bestaat niet.", "This action does not exist.";
     not_allowed_title: "Niet toegestaan", "Not allowed";
@@ -330,6 +338,11 @@ catalog! {
     // Ongelezen.
     unread_title: "Ongelezen", "Unread";
     unread_heading: "Ongelezen ({})", "Unread ({})";
+    no_unread: "U heeft alles gelezen: er staat niets nieuws voor u klaar.", "You have read everything: nothing new is waiting for you.";
+    from_whom: "Van / voor", "From / for";
+    sort_by: "Sorteren:", "Sort:";
+    sort_newest: "nieuwste eerst", "newest first";
+    sort_by_name: "per persoon", "by person";
 
     // Werknemers and Werkgevers.
     employees_heading: "Werknemers ({})", "Employees ({})";

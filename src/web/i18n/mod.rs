@@ -76,8 +76,19 @@ pub fn taken_message(t: &Texts, field: &str) -> String {
 }
 
 /// What an action on ticked documents did, for the page the user returns to ("2 bestanden
-/// gedeeld."); `None` for an action or count that is not one.
-pub fn done_message(t: &Texts, action: &str, count: usize) -> Option<String> {
+/// gedeeld met Bakkerij De Korenschoof BV."); `with` names whom shares go to, when known.
+/// `None` for an action or count that is not one.
+pub fn done_message(t: &Texts, action: &str, count: usize, with: Option<&str>) -> Option<String> {
+    let files = match count {
+        0 => return None,
+        1 => t.one_file.to_owned(),
+        n => fill(t.files_count, &[&n]),
+    };
+    match (action, with) {
+        ("share", Some(with)) => return Some(fill(t.done_share_with, &[&files, &with])),
+        ("unshare", Some(with)) => return Some(fill(t.done_unshare_with, &[&files, &with])),
+        _ => {}
+    }
     let template = match action {
         "share" => t.done_share,
         "unshare" => t.done_unshare,
@@ -86,11 +97,6 @@ pub fn done_message(t: &Texts, action: &str, count: usize) -> Option<String> {
         "unread" => t.done_unread,
         _ => return None,
     };
-    let files = match count {
-        0 => return None,
-        1 => t.one_file.to_owned(),
-        n => fill(t.files_count, &[&n]),
-    };
     Some(fill(template, &[&files]))
 }
 
@@ -98,9 +104,10 @@ pub fn done_message(t: &Texts, action: &str, count: usize) -> Option<String> {
 pub fn done_message_of(
     t: &Texts,
     query: &std::collections::HashMap<String, String>,
+    with: Option<&str>,
 ) -> Option<String> {
     let count = query.get("aantal")?.parse().ok()?;
-    done_message(t, query.get("gedaan")?, count)
+    done_message(t, query.get("gedaan")?, count, with)
 }
 
 /// Puts `values` into the `{}` places of a catalog text, in order.

@@ -69,7 +69,8 @@ async fn list(state: WebState, signed: Signed, query: HashMap<String, String>) -
     let notice = query
         .get("verwijderd")
         .and_then(|n| n.parse::<usize>().ok())
-        .map(|n| fill(site.t().backups_deleted, &[&n]));
+        .map(|n| views::Notice::done(fill(site.t().backups_deleted, &[&n])))
+        .or_else(|| super::page_notice(site.t(), &query, None));
     let page = BackupsPage {
         backups: &backups,
         years: &years,
@@ -104,23 +105,50 @@ async fn delete(state: WebState, signed: Signed, pairs: Vec<(String, String)>) -
             None => return error_page(&state, &signed, ServiceError::NotFound).await,
         }
     }
+    let back = super::local_path(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "terug")
+            .map(|(_, v)| v.as_str()),
+    )
+    .unwrap_or_else(|| "/backups".to_owned());
     if ids.is_empty() {
-        let t = signed.site().t();
-        return super::super::pipeline::problem(
-            &state,
-            &signed,
-            StatusCode::BAD_REQUEST,
-            t.failed_title,
-            t.nothing_selected,
-        )
-        .await;
+        // Said on the list itself, on the year the user was looking at.
+        return respond::see_other(&super::with_query(&back, "melding", super::NOTHING_CHOSEN));
+    }
+    let confirmed = pairs.iter().any(|(k, v)| k == "bevestigd" && v == "ja");
+    if !confirmed {
+        // A deleted backup is gone for the payroll software too: first the question.
+        let backups = match state.services.backups_of(signed.session.actor).await {
+            Ok(backups) => backups,
+            Err(e) => return error_page(&state, &signed, e).await,
+        };
+        let mut items = Vec::with_capacity(ids.len());
+        for id in &ids {
+            match backups.iter().find(|b| b.id == *id) {
+                Some(b) => items.push(views::ToDelete {
+                    id: b.id.to_string(),
+                    name: b.file_name.clone(),
+                    size: b.size,
+                    created_at: b.created_at,
+                }),
+                None => return error_page(&state, &signed, ServiceError::NotFound).await,
+            }
+        }
+        let nav = super::nav(&state, &signed.session).await;
+        return respond::html(
+            StatusCode::OK,
+            views::confirm_delete_page(signed.site(), &nav, "/backups/verwijderen", &items, &back),
+        );
     }
     match state
         .services
         .delete_backups_as(signed.session.actor, signed.visit.context, ids)
         .await
     {
-        Ok(count) => respond::see_other(&format!("/backups?verwijderd={count}")),
+        Ok(count) => {
+            respond::see_other(&super::with_query(&back, "verwijderd", &count.to_string()))
+        }
         Err(e) => error_page(&state, &signed, e).await,
     }
 }

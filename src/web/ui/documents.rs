@@ -93,7 +93,11 @@ async fn unread_page(
     signed: Signed,
     query: std::collections::HashMap<String, String>,
 ) -> Response {
-    match state.services.unread(signed.session.actor).await {
+    let order = match query.get("volgorde").map(String::as_str) {
+        Some("naam") => crate::service::UnreadOrder::ByName,
+        _ => crate::service::UnreadOrder::Newest,
+    };
+    match state.services.unread(signed.session.actor, order).await {
         Ok(documents) => {
             let nav = super::nav(&state, &signed.session).await;
             respond::html(
@@ -102,7 +106,8 @@ async fn unread_page(
                     signed.site(),
                     &nav,
                     &documents,
-                    crate::web::i18n::done_message_of(signed.site().t(), &query).as_deref(),
+                    order,
+                    super::page_notice(signed.site().t(), &query, None).as_ref(),
                 ),
             )
         }
@@ -127,12 +132,43 @@ async fn act(state: WebState, signed: Signed, pairs: Vec<(String, String)>) -> R
         }
     }
     let t = signed.site().t();
+    // Back to the page the form came from: a local path only, so no open redirect.
+    let back = super::local_path(field("terug")).unwrap_or_else(|| "/dossier".to_owned());
     if ids.is_empty() {
-        return bad_request(&state, &signed, t.nothing_selected).await;
+        // Said on the page itself, which keeps the year, searches and everything else.
+        return respond::see_other(&super::with_query(&back, "melding", super::NOTHING_CHOSEN));
     }
     let services = &state.services;
     let (actor, ctx) = (signed.session.actor, signed.visit.context);
     let action = field("action").unwrap_or_default();
+    if action == "delete" && field("bevestigd") != Some("ja") {
+        // Deleting cannot be undone: first the question, as a page of its own.
+        return match services.documents_to_delete(actor, ids).await {
+            Ok(documents) => {
+                let nav = super::nav(&state, &signed.session).await;
+                let items: Vec<views::ToDelete> = documents
+                    .into_iter()
+                    .map(|d| views::ToDelete {
+                        id: d.id.to_string(),
+                        name: d.title,
+                        size: d.size,
+                        created_at: d.created_at,
+                    })
+                    .collect();
+                respond::html(
+                    StatusCode::OK,
+                    views::confirm_delete_page(
+                        signed.site(),
+                        &nav,
+                        "/documenten/acties",
+                        &items,
+                        &back,
+                    ),
+                )
+            }
+            Err(e) => error_page(&state, &signed, e).await,
+        };
+    }
     let done = match field("action") {
         Some("share") => services.share(actor, ctx, ids).await,
         Some("unshare") => services.unshare(actor, ctx, ids).await,
@@ -141,14 +177,13 @@ async fn act(state: WebState, signed: Signed, pairs: Vec<(String, String)>) -> R
         Some("unread") => services.mark_unread(actor, ctx, ids).await,
         _ => return bad_request(&state, &signed, t.no_such_action).await,
     };
-    // Back to the page the form came from: a local path only, so no open redirect.
-    let back = super::local_path(field("terug")).unwrap_or_else(|| "/dossier".to_owned());
     match done {
         // The page says what was done (`gedaan`, `aantal`), once.
-        Ok(count) => {
-            let join = if back.contains('?') { '&' } else { '?' };
-            respond::see_other(&format!("{back}{join}gedaan={action}&aantal={count}"))
-        }
+        Ok(count) => respond::see_other(&super::with_query(
+            &back,
+            "gedaan",
+            &format!("{action}&aantal={count}"),
+        )),
         Err(e) => error_page(&state, &signed, e).await,
     }
 }

@@ -136,7 +136,7 @@ async fn dossier(
         },
     };
     let nav = super::nav(&state, session).await;
-    let notice = crate::web::i18n::done_message_of(signed.site().t(), &query);
+    let notice = super::page_notice(signed.site().t(), &query, view.share_target.as_deref());
     let page = DossierPage {
         view: &view,
         search: &search,

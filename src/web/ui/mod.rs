@@ -103,6 +103,29 @@ pub(crate) fn encode_path(path: &str) -> String {
         .collect()
 }
 
+/// The notice a page shows after an action sent the user back to it: what was done (`gedaan`,
+/// `aantal`; `with` names whom shares go to), or that nothing was ticked (`melding`).
+pub(crate) fn page_notice(
+    t: &crate::web::i18n::Texts,
+    query: &std::collections::HashMap<String, String>,
+    with: Option<&str>,
+) -> Option<super::views::Notice> {
+    use super::views::Notice;
+    if query.get("melding").map(String::as_str) == Some(NOTHING_CHOSEN) {
+        return Some(Notice::alert(t.nothing_selected.to_owned()));
+    }
+    crate::web::i18n::done_message_of(t, query, with).map(Notice::done)
+}
+
+/// The `melding` value for "tick one or more first".
+pub(crate) const NOTHING_CHOSEN: &str = "niets-gekozen";
+
+/// `back` with one more query parameter.
+pub(crate) fn with_query(back: &str, name: &str, value: &str) -> String {
+    let join = if back.contains('?') { '&' } else { '?' };
+    format!("{back}{join}{name}={value}")
+}
+
 /// Only local paths are followed after sign-in (no `//host`, no schemes): no open redirects.
 pub(crate) fn local_path(next: Option<&str>) -> Option<String> {
     let next = next?.trim();

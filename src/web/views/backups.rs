@@ -15,7 +15,7 @@ pub struct BackupsPage<'a> {
     pub years: &'a [i32],
     pub year: Option<i32>,
     pub keep: usize,
-    pub notice: Option<String>,
+    pub notice: Option<super::layout::Notice>,
 }
 
 /// The local (Dutch) calendar year a backup was made in.
@@ -41,8 +41,8 @@ pub fn backups(site: &Site, nav: &Nav, page: &BackupsPage<'_>) -> Markup {
         html! {
             section.card {
                 h1 { (heading) }
-                @if let Some(notice) = &page.notice { p.notice role="status" { (notice) } }
-                @if page.years.len() > 1 {
+                @if let Some(message) = &page.notice { (super::layout::notice(message)) }
+                @if !page.years.is_empty() {
                     form.search method="get" action="/backups" {
                         label for="jaar" { (t.show_backups_for) }
                         select #jaar name="jaar" {
@@ -58,6 +58,9 @@ pub fn backups(site: &Site, nav: &Nav, page: &BackupsPage<'_>) -> Markup {
                 } @else {
                     form method="post" action="/backups/verwijderen" {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
+                        @if let Some(year) = page.year {
+                            input type="hidden" name="terug" value={ "/backups?jaar=" (year) };
+                        }
                         div.table-scroll tabindex="0" role="region" aria-label=(t.backups_title) {
                             table.documents {
                                 thead { tr {

@@ -4,8 +4,10 @@
 use maud::{Markup, html};
 
 use super::format;
-use super::layout::{Nav, Site, signed_in_page};
-use crate::service::{DocumentDetails, DocumentSummary, DossierSearch, DossierView};
+use super::layout::{Nav, Notice, Site, notice, signed_in_page};
+use crate::service::{
+    DocumentDetails, DocumentSummary, DossierSearch, DossierView, UnreadDocument, UnreadOrder,
+};
 use crate::web::i18n::{Texts, fill};
 
 /// Which list a table shows: payroll files can only be marked; uploads can also be shared
@@ -26,19 +28,33 @@ pub struct DossierPage<'a> {
     pub base: String,
     /// The owner's master data, folded away, when looking at someone else's dossier.
     pub owner_data: Option<Markup>,
-    /// What the last action did ("2 bestanden gedeeld."), said once at the top.
-    pub notice: Option<String>,
+    /// What the last action did ("2 bestanden gedeeld met …"), said once at the top.
+    pub notice: Option<Notice>,
 }
 
-/// One table of documents with its selection form; `back` is where the form returns to.
-fn rows(
-    site: &Site,
-    documents: &[DocumentSummary],
+/// How one table of documents is shown.
+struct Table<'a> {
     list: List,
-    nav: &Nav,
-    back: &str,
-    owner: &str,
-) -> Markup {
+    /// Where the selection form returns to.
+    back: &'a str,
+    /// The dossier owner's name, for the Eigenaar column of uploads.
+    owner: &'a str,
+    /// Per document (same order), whom an unread one is from (Ongelezen only).
+    from: &'a [&'a str],
+    /// Whom the reader's uploads are shared with; no share buttons without one.
+    share_target: Option<&'a str>,
+}
+
+/// One table of documents with its selection form. Only the actions the reader can take on
+/// some listed document are offered: sharing and deleting own uploads, marking news.
+fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>) -> Markup {
+    let Table {
+        list,
+        back,
+        owner,
+        from,
+        share_target,
+    } = *table;
     let t = site.t();
     let form_id = match list {
         List::Payroll => "acties-loon",
@@ -46,6 +62,10 @@ fn rows(
         List::Unread => "acties-ongelezen",
     };
     let own_uploads = documents.iter().any(|d| d.may_share || d.may_delete);
+    let shareable = documents.iter().any(|d| d.may_share);
+    let deletable = documents.iter().any(|d| d.may_delete);
+    // Marking read or unread only means something for news (what is addressed to the reader).
+    let any_news = documents.iter().any(|d| d.news);
     let caption = match list {
         List::Payroll => t.payroll_list,
         List::Other => t.other_list,
@@ -65,7 +85,8 @@ fn rows(
                             th { (t.name) }
                             @match list {
                                 List::Payroll => th { (t.period) },
-                                _ => th { (t.owner) },
+                                List::Other => th { (t.owner) },
+                                List::Unread => th { (t.from_whom) },
                             }
                             th { (t.date_time) }
                             th { (t.size) }
@@ -73,7 +94,7 @@ fn rows(
                             th { span.visually-hidden { (t.action) } }
                         } }
                         tbody {
-                            @for d in documents {
+                            @for (index, d) in documents.iter().enumerate() {
                                 tr.unread[!d.read] {
                                     td { input type="checkbox" name="id" value=(d.id) aria-label=(fill(t.select_one, &[&d.title])); }
                                     td {
@@ -82,7 +103,8 @@ fn rows(
                                     }
                                     @match list {
                                         List::Payroll => td { (format::period(t, d.year, d.period)) },
-                                        _ => td { (owner_of(t, d, owner)) },
+                                        List::Other => td { (owner_of(t, d, owner)) },
+                                        List::Unread => td { (from.get(index).copied().unwrap_or_default()) },
                                     }
                                     td { (format::date_time(d.created_at)) }
                                     td { (format::size(d.size)) }
@@ -98,13 +120,17 @@ fn rows(
                     }
                 }
                 div.actions {
-                    @if list == List::Other && own_uploads {
-                        button type="submit" name="action" value="share" { (t.share_with) }
+                    @if let (true, Some(target)) = (shareable, share_target) {
+                        button type="submit" name="action" value="share" { (fill(t.share_with, &[&target])) }
                         button type="submit" name="action" value="unshare" { (t.unshare) }
+                    }
+                    @if deletable {
                         button type="submit" name="action" value="delete" { (t.delete) }
                     }
-                    button type="submit" name="action" value="read" { (t.mark_read) }
-                    button type="submit" name="action" value="unread" { (t.mark_unread) }
+                    @if any_news {
+                        button type="submit" name="action" value="read" { (t.mark_read) }
+                        button type="submit" name="action" value="unread" { (t.mark_unread) }
+                    }
                 }
             }
         }
@@ -193,15 +219,25 @@ pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails, back: &st
     )
 }
 
-/// `/ongelezen`: everything the account has not opened yet, newest first.
-/// `notice` says what the last action did, as on a dossier page.
+/// `/ongelezen`: what is addressed to the reader and not opened yet, each row saying whom it is
+/// from, newest first or by name. `notice` says what the last action did, as on a dossier page.
 pub fn unread_page(
     site: &Site,
     nav: &Nav,
-    documents: &[DocumentSummary],
-    notice: Option<&str>,
+    documents: &[UnreadDocument],
+    order: UnreadOrder,
+    message: Option<&Notice>,
 ) -> Markup {
     let t = site.t();
+    let summaries: Vec<DocumentSummary> = documents.iter().map(|d| d.summary.clone()).collect();
+    let from: Vec<&str> = documents
+        .iter()
+        .map(|d| d.from.as_deref().unwrap_or(t.owner_payroll))
+        .collect();
+    let back = match order {
+        UnreadOrder::Newest => "/ongelezen",
+        UnreadOrder::ByName => "/ongelezen?volgorde=naam",
+    };
     signed_in_page(
         site,
         nav,
@@ -209,10 +245,26 @@ pub fn unread_page(
         html! {
             section.card {
                 h1 { (fill(t.unread_heading, &[&documents.len()])) }
-                @if let Some(notice) = notice {
-                    p.notice role="status" { (notice) }
+                @if let Some(message) = message { (notice(message)) }
+                @if documents.is_empty() {
+                    p.muted { (t.no_unread) }
+                } @else {
+                    p.sort-choice {
+                        (t.sort_by) " "
+                        @for (choice, href, label) in [
+                            (UnreadOrder::Newest, "/ongelezen", t.sort_newest),
+                            (UnreadOrder::ByName, "/ongelezen?volgorde=naam", t.sort_by_name),
+                        ] {
+                            @if choice == order {
+                                strong aria-current="true" { (label) }
+                            } @else {
+                                a href=(href) { (label) }
+                            }
+                            " "
+                        }
+                    }
+                    (rows(site, &summaries, nav, &Table { list: List::Unread, back, owner: "", from: &from, share_target: None }))
                 }
-                (rows(site, documents, List::Unread, nav, "/ongelezen", ""))
             }
         },
     )
@@ -265,16 +317,14 @@ pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Marku
         html! {
             section.card {
                 h1 { (heading) }
-                @if let Some(notice) = &page.notice {
-                    p.notice role="status" { (notice) }
-                }
+                @if let Some(message) = &page.notice { (notice(message)) }
                 @if let Some(data) = &page.owner_data {
                     details.owner-data {
                         summary { (t.details_heading) }
                         (data)
                     }
                 }
-                @if view.years.len() > 1 {
+                @if !view.years.is_empty() {
                     form.search method="get" action=(page.base) {
                         label for="jaar" { (t.show_dossier_for) }
                         select #jaar name="jaar" {
@@ -287,10 +337,10 @@ pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Marku
                 }
                 h2 { (fill(t.payroll_files, &[&view.year, &view.payroll.len()])) }
                 (list_search(t, page, "zoek-loon", t.search_payroll, page.search.payroll.as_deref(), "acties-loon"))
-                (rows(site, &view.payroll, List::Payroll, nav, &back, &view.owner_name))
+                (rows(site, &view.payroll, nav, &Table { list: List::Payroll, back: &back, owner: &view.owner_name, from: &[], share_target: None }))
                 h2 { (fill(t.other_files, &[&view.other.len()])) }
                 (list_search(t, page, "zoek-overig", t.search_other, page.search.other.as_deref(), "acties-overig"))
-                (rows(site, &view.other, List::Other, nav, &back, &view.owner_name))
+                (rows(site, &view.other, nav, &Table { list: List::Other, back: &back, owner: &view.owner_name, from: &[], share_target: view.share_target.as_deref() }))
                 @if view.own { (upload_form(t, &nav.csrf_token)) }
             }
         },

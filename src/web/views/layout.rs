@@ -47,6 +47,92 @@ pub struct Nav {
     pub csrf_token: String,
 }
 
+/// A message at the top of a page about what the user just did: what was done (a status), or
+/// what to do first (an alert, e.g. nothing was ticked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub alert: bool,
+}
+
+impl Notice {
+    /// What an action did ("2 bestanden gedeeld met …").
+    pub fn done(text: String) -> Self {
+        Self { text, alert: false }
+    }
+
+    /// What the user has to do before the action can work.
+    pub fn alert(text: String) -> Self {
+        Self { text, alert: true }
+    }
+}
+
+/// The notice as a paragraph: screen readers announce a status politely, an alert at once.
+pub fn notice(notice: &Notice) -> Markup {
+    html! {
+        @if notice.alert {
+            p.notice.alert role="alert" { (notice.text) }
+        } @else {
+            p.notice role="status" { (notice.text) }
+        }
+    }
+}
+
+/// One ticked item the delete question lists: its id for the form, and how the user knows it.
+pub struct ToDelete {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The question before deleting ticked files or backups: which ones, that it cannot be undone,
+/// and a form to `action` that deletes them (with `bevestigd=ja`) — no JavaScript needed.
+/// `back` is the page the user came from; "Annuleren" returns there.
+pub fn confirm_delete_page(
+    site: &Site,
+    nav: &Nav,
+    action: &str,
+    items: &[ToDelete],
+    back: &str,
+) -> Markup {
+    let t = site.t();
+    let question = match items.len() {
+        1 => t.confirm_delete_one.to_owned(),
+        n => crate::web::i18n::fill(t.confirm_delete_many, &[&n]),
+    };
+    signed_in_page(
+        site,
+        nav,
+        t.confirm_delete_title,
+        html! {
+            section.card {
+                h1 { (t.confirm_delete_title) }
+                p { (question) }
+                ul {
+                    @for item in items {
+                        li {
+                            strong { (item.name) }
+                            " (" (super::format::size(item.size)) ", " (super::format::date_time(item.created_at)) ")"
+                        }
+                    }
+                }
+                p.muted { (t.confirm_delete_final) }
+                form method="post" action=(action) {
+                    input type="hidden" name="csrf" value=(nav.csrf_token);
+                    input type="hidden" name="terug" value=(back);
+                    input type="hidden" name="bevestigd" value="ja";
+                    @for item in items { input type="hidden" name="id" value=(item.id); }
+                    div.actions {
+                        button.danger type="submit" name="action" value="delete" { (t.confirm_delete_yes) }
+                        a.button.secondary href=(back) { (t.cancel) }
+                    }
+                }
+            }
+        },
+    )
+}
+
 /// Wraps `body` in the shared layout. `title` names the page; the site's name follows it.
 pub fn page(site: &Site, title: &str, body: Markup) -> Markup {
     frame(site, None, title, body)

@@ -40,7 +40,11 @@ async fn a_bureau_sees_its_clients_what_it_placed_and_its_backups() {
     )
     .await;
     let employee_name = display_name(&app, &employee).await;
-    let client_name = display_name(&app, login(&report, "demo-werkgever-1")).await;
+    let client = login(&report, "demo-werkgever-1").clone();
+    let bureau = login(&report, "demo-bureau").clone();
+    uploaded(&app, &bureau, &[("tarieven-2027.pdf", false)]).await;
+    uploaded(&app, &client, &[("loonmutaties-maart.pdf", true)]).await;
+    let client_name = display_name(&app, &client).await;
     let token = app
         .running
         .services()
@@ -55,7 +59,6 @@ async fn a_bureau_sees_its_clients_what_it_placed_and_its_backups() {
         .secret;
     send_backup(&app, &token, "LB900001.lda").await;
     send_backup(&app, &token, "LB900002.lda").await;
-    let bureau = login(&report, "demo-bureau").clone();
     let base = app.running.url().to_owned();
     let chrome = Chrome::start().await;
     chrome
@@ -89,6 +92,22 @@ async fn a_bureau_sees_its_clients_what_it_placed_and_its_backups() {
             if !texts_of(c, "#acties-overig tbody tr").await?.is_empty() {
                 return Err("the bureau sees an employee's uploads".into());
             }
+            // Nobody is above a bureau: its own uploads can be deleted, not shared.
+            visit_checked(c, &base, "/dossier").await?;
+            let actions = texts_of(c, "#acties-overig button").await?;
+            if actions != ["Verwijder"] {
+                return Err(format!("the bureau's upload actions: {actions:?}"));
+            }
+            // Ongelezen: the client's shared file, naming the client; not the payslips and
+            // overviews the bureau placed itself, nor the employee's upload.
+            super::check_unread(
+                c,
+                &base,
+                "loonmutaties-maart",
+                &client_name,
+                &["Loonstrook", "Serie-overzicht", "id-kaart"],
+            )
+            .await?;
             // Backups: listed, downloadable, deleted when selected.
             click_to(c, "nav a[href='/backups']", "/backups").await?;
             check_here(c).await?;
@@ -118,9 +137,12 @@ async fn a_bureau_sees_its_clients_what_it_placed_and_its_backups() {
             click_to(
                 c,
                 "main form[action='/backups/verwijderen'] button",
-                "/backups",
+                "/backups/verwijderen",
             )
             .await?;
+            // The question first, then the answer.
+            check_here(c).await?;
+            click_to(c, "main button.danger", "/backups").await?;
             check_here(c).await?;
             if !text_of(c, "p.notice").await?.contains('1') {
                 return Err("no notice after deleting".into());

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use super::{
-    act_on_upload, check_here, click_to, e, find, row_text, sign_in, text_of, texts_of, unread,
-    visit_checked,
+    act_on_upload, check_here, click_to, display_name, e, find, row_text, sign_in, text_of,
+    texts_of, unread, visit_checked,
 };
 use crate::support::{Browser, Chrome, TestApp, demo, login};
 
@@ -105,6 +105,7 @@ async fn an_employee_drops_an_id_copy_shares_it_and_filters_the_list() {
     .unwrap();
     let report = demo(&app).await;
     let employee = login(&report, "demo-werknemer-1").clone();
+    let employer_name = display_name(&app, login(&report, "demo-werkgever-1")).await;
     let base = app.running.url().to_owned();
     let links = std::sync::Mutex::new(Vec::<String>::new());
     let chrome = Chrome::start().await;
@@ -150,10 +151,25 @@ async fn an_employee_drops_an_id_copy_shares_it_and_filters_the_list() {
             if row_text(c, "acties-overig", title).await?.contains("gedeeld") {
                 return Err("a new upload is shared before anyone shares it".into());
             }
+            // The share button names whom the file goes to; nothing ticked is an alert on the
+            // same page.
+            let share = text_of(c, "#acties-overig button[value='share']").await?;
+            if share != format!("Deel met {employer_name}") {
+                return Err(format!("the share button says {share:?}"));
+            }
+            click_to(c, "#acties-overig button[value='share']", "/dossier").await?;
+            let alert = text_of(c, "p.notice.alert").await?;
+            if !alert.starts_with("Kies eerst") {
+                return Err(format!("nothing ticked says {alert:?}"));
+            }
             // Share it, stop sharing, share again: each through the ticked box and a button.
             act_on_upload(c, title, "share").await?;
             if !row_text(c, "acties-overig", title).await?.contains("gedeeld") {
                 return Err(format!("sharing did not mark {title} shared"));
+            }
+            let said = text_of(c, "p.notice").await?;
+            if said != format!("1 bestand gedeeld met {employer_name}.") {
+                return Err(format!("after sharing the page says {said:?}"));
             }
             act_on_upload(c, title, "unshare").await?;
             if row_text(c, "acties-overig", title).await?.contains("gedeeld") {

@@ -2,8 +2,8 @@
 //! account statuses, an employee's dossier (shared uploads only), and one full BSN.
 
 use super::{
-    check_here, click_to, display_name, e, find, link_to, sign_in, text_of, texts_of, uploaded,
-    visit_checked,
+    check_here, click_to, display_name, e, find, link_to, row_text, sign_in, text_of, texts_of,
+    uploaded, visit_checked,
 };
 use crate::support::{Chrome, TestApp, demo, login};
 
@@ -19,6 +19,8 @@ async fn an_employer_sees_its_employees_and_only_what_they_shared() {
     )
     .await;
     let employer = login(&report, "demo-werkgever-1").clone();
+    uploaded(&app, &employer, &[("concept-brief.pdf", false)]).await;
+    let bureau_name = loondossier::service::demo::DEMO_BUREAU_NAME;
     let base = app.running.url().to_owned();
     let chrome = Chrome::start().await;
     chrome
@@ -82,9 +84,41 @@ async fn an_employer_sees_its_employees_and_only_what_they_shared() {
             if other.contains("prive-brief.pdf") {
                 return Err("the employer sees an upload that was not shared".into());
             }
-            // Its own dossier and the unread list.
+            // Its own dossier, and Ongelezen: the upload shared with it, naming the employee;
+            // its employees' payslips are not news for it.
             visit_checked(c, &base, "/dossier").await?;
-            visit_checked(c, &base, "/ongelezen").await?;
+            let share = text_of(c, "#acties-overig button[value='share']").await?;
+            if share != format!("Deel met {bureau_name}") {
+                return Err(format!("the employer's share button says {share:?}"));
+            }
+            // Deleting asks first, on its own page; "Annuleren" keeps the file.
+            let delete = "#acties-overig button[value='delete']";
+            let tick = "#acties-overig input[aria-label='Selecteer concept-brief.pdf']";
+            find(c, tick).await?.click().await.map_err(e)?;
+            click_to(c, delete, "/documenten/acties").await?;
+            check_here(c).await?;
+            let question = text_of(c, "main").await?;
+            if !question.contains("Wilt u dit bestand verwijderen?")
+                || !question.contains("concept-brief.pdf")
+            {
+                return Err(format!("the delete question: {question}"));
+            }
+            click_to(c, "main a.secondary", "/dossier").await?;
+            // (still listed after "Annuleren")
+            row_text(c, "acties-overig", "concept-brief.pdf").await?;
+            find(c, tick).await?.click().await.map_err(e)?;
+            click_to(c, delete, "/documenten/acties").await?;
+            click_to(c, "main button.danger", "/dossier").await?;
+            if text_of(c, "p.notice").await? != "1 bestand verwijderd." {
+                return Err("no notice after deleting".into());
+            }
+            if row_text(c, "acties-overig", "concept-brief.pdf")
+                .await
+                .is_ok()
+            {
+                return Err("the deleted file is still listed".into());
+            }
+            super::check_unread(c, &base, "id-kaart", &name, &["Loonstrook"]).await?;
             Ok(())
         })
         .await;

@@ -48,6 +48,37 @@ async fn unread(c: &Client) -> Result<u64, String> {
         .map_err(|_| format!("unread counter is not a number: {text:?}"))
 }
 
+/// Ongelezen holds exactly what is addressed to the reader (SPEC.md Part 2): a row for
+/// `expected` (a part of its title) naming `from`, nothing containing any of `not_news`, and
+/// the menu's counter says as many as the list shows.
+async fn check_unread(
+    c: &Client,
+    base: &str,
+    expected: &str,
+    from: &str,
+    not_news: &[&str],
+) -> Result<(), String> {
+    visit_checked(c, base, "/ongelezen").await?;
+    let rows = texts_of(c, "#acties-ongelezen tbody tr").await?;
+    if !rows
+        .iter()
+        .any(|r| r.contains(expected) && r.contains(from))
+    {
+        return Err(format!("Ongelezen lacks {expected} from {from}: {rows:?}"));
+    }
+    if let Some(row) = rows.iter().find(|r| not_news.iter().any(|n| r.contains(n))) {
+        return Err(format!("Ongelezen lists what is not news: {row}"));
+    }
+    let counted = unread(c).await?;
+    if counted != rows.len() as u64 {
+        return Err(format!(
+            "the counter says {counted}, the list has {}",
+            rows.len()
+        ));
+    }
+    Ok(())
+}
+
 /// Goes to `path` and fails on any accessibility violation axe-core finds there.
 async fn visit_checked(c: &Client, base: &str, path: &str) -> Result<(), String> {
     c.goto(&format!("{base}{path}")).await.map_err(e)?;
