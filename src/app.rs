@@ -98,6 +98,7 @@ impl App {
         let site = Site {
             name: config.installation_name.clone(),
             logo: config.logo.as_ref().map(web::assets::logo_url),
+            help_url: config.help_url.as_ref().map(ToString::to_string),
             lang: crate::web::i18n::Lang::Nl,
             here: "/".to_owned(),
         };

@@ -10,6 +10,7 @@ use toml::Spanned;
 pub struct FileConfig {
     pub installation_name: Option<Spanned<String>>,
     pub logo: Option<Spanned<String>>,
+    pub help_url: Option<Spanned<String>>,
     pub data_dir: Option<Spanned<String>>,
     pub public_url: Option<Spanned<String>>,
     pub http: Option<HttpSection>,

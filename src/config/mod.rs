@@ -58,6 +58,9 @@ pub struct Config {
     pub installation_name: String,
     /// The bureau's own logo for the page header, read (and checked) at start.
     pub logo: Option<Logo>,
+    /// `help_url`: the bureau's page about the portal, linked from Home as "Meer informatie
+    /// over …" (as in the seed); an http(s) address.
+    pub help_url: Option<url::Url>,
     pub data_dir: PathBuf,
     /// The address users reach the portal on; links in mail are built from it.
     pub public_url: Option<url::Url>,

@@ -11,6 +11,8 @@ struct Effective<'a> {
     installation_name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     logo: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_url: Option<&'a str>,
     data_dir: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     public_url: Option<&'a str>,
@@ -124,6 +126,7 @@ impl Config {
         let effective = Effective {
             installation_name: &self.installation_name,
             logo: self.logo.as_ref().map(|l| l.path.display().to_string()),
+            help_url: self.help_url.as_ref().map(url::Url::as_str),
             data_dir: self.data_dir.display().to_string(),
             public_url: self.public_url.as_ref().map(url::Url::as_str),
             http: Http {

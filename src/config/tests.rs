@@ -277,3 +277,18 @@ fn a_pickup_directory_is_a_path_and_not_beside_smtp() {
             .contains("pickup_dir = \"/etc/loondossier/mail\"")
     );
 }
+
+#[test]
+fn help_url_rules() {
+    let (place, why) = invalid("help_url = \"www.bureau.nl/loondossier\"\n");
+    assert!(place.ends_with(":1: help_url"), "{place}");
+    assert!(why.contains("not a URL"), "{why}");
+    let (_, why) = invalid("help_url = \"javascript:alert(1)\"\n");
+    assert!(why.contains("https://"), "{why}");
+    let config =
+        Config::from_toml("help_url = \"https://www.bureau.nl/loondossier\"\n", None).unwrap();
+    assert_eq!(
+        config.help_url.map(|u| u.to_string()),
+        Some("https://www.bureau.nl/loondossier".to_owned())
+    );
+}

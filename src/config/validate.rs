@@ -37,6 +37,7 @@ impl Validator<'_> {
             None => "Loondossier".to_owned(),
         };
         let logo = raw.logo.map(|l| self.logo(&l)).transpose()?;
+        let help_url = raw.help_url.map(|u| self.help_url(&u)).transpose()?;
         let data_dir = match raw.data_dir {
             Some(dir) if dir.get_ref().is_empty() => {
                 return Err(self.invalid(
@@ -136,6 +137,7 @@ impl Validator<'_> {
             source: path.map(Path::to_path_buf),
             installation_name,
             logo,
+            help_url,
             data_dir,
             public_url,
             http,
@@ -215,18 +217,29 @@ impl Validator<'_> {
         })
     }
 
+    /// An http(s) address with a host, for the config key `key`.
+    fn web_address(
+        &self,
+        key: &str,
+        value: &Spanned<String>,
+        fix: &str,
+    ) -> Result<url::Url, ConfigError> {
+        let url = url::Url::parse(value.get_ref())
+            .map_err(|e| self.invalid(key, value, &format!("is not a URL ({e})"), fix))?;
+        if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+            return Err(self.invalid(key, value, "must start with https:// and name a host", fix));
+        }
+        Ok(url)
+    }
+
+    fn help_url(&self, value: &Spanned<String>) -> Result<url::Url, ConfigError> {
+        let fix = "give the web page about the portal, e.g. \"https://www.bureau.nl/loondossier\"";
+        self.web_address("help_url", value, fix)
+    }
+
     fn public_url(&self, value: &Spanned<String>, tls: bool) -> Result<url::Url, ConfigError> {
         let fix = "give the address users type, e.g. \"https://portal.example.nl\"";
-        let url = url::Url::parse(value.get_ref())
-            .map_err(|e| self.invalid("public_url", value, &format!("is not a URL ({e})"), fix))?;
-        if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
-            return Err(self.invalid(
-                "public_url",
-                value,
-                "must start with https:// and name a host",
-                fix,
-            ));
-        }
+        let url = self.web_address("public_url", value, fix)?;
         if url.query().is_some() || url.fragment().is_some() || url.path() != "/" {
             return Err(self.invalid(
                 "public_url",

@@ -99,18 +99,22 @@ impl Services {
 
     /// The minimum length for the account with this username (the strictest when unknown).
     pub async fn min_password_chars_for(&self, username: &str) -> usize {
-        let Ok(name) = Username::parse(username) else {
-            return MIN_CHARS_PASSWORD_ONLY;
-        };
-        let role = self
-            .store
+        self.role_of(username)
+            .await
+            .map_or(MIN_CHARS_PASSWORD_ONLY, |r| self.min_password_chars(r))
+    }
+
+    /// The role of the account called `username`, if there is one (for the password hint of a
+    /// welcome or reset link: which names the password may not contain).
+    pub async fn role_of(&self, username: &str) -> Option<Role> {
+        let name = Username::parse(username).ok()?;
+        self.store
             .read(move |conn| -> Result<_, ServiceError> {
                 Ok(store_accounts::account_by_username(conn, &name)?.map(|a| a.party.role()))
             })
             .await
             .ok()
-            .flatten();
-        role.map_or(MIN_CHARS_PASSWORD_ONLY, |r| self.min_password_chars(r))
+            .flatten()
     }
 
     /// Checks a new password against the policy for this account.

@@ -82,7 +82,13 @@ impl Services {
                 "give the backup's file name",
             ));
         }
-        let description: String = description.trim().chars().take(500).collect();
+        let now = self.clock.now();
+        let description: String = match description.trim() {
+            // Without a description from the payroll software the list still says what each
+            // backup is: "Backup Loket op 24-12 12:15:06" (the token's name, local time).
+            "" => default_description(&client.name, now),
+            given => given.chars().take(500).collect(),
+        };
         let stored = self
             .blobs
             .put(body, self.settings.backup_max_bytes)
@@ -99,7 +105,6 @@ impl Services {
             let _ = self.blobs.delete(stored.id).await;
             return Err(ServiceError::EmptyFile { field: "body" });
         }
-        let now = self.clock.now();
         let id = PublicId::random();
         let row = BackupRow {
             key: 0,
@@ -320,5 +325,35 @@ impl Services {
             self.remove_backup_row_then_file(row).await?;
         }
         Ok(count)
+    }
+}
+
+/// The description a backup gets when the payroll software sends none, as in the seed's
+/// screens: "Backup <token name> op 24-12 12:15:06" (day, month and time in Dutch local time).
+fn default_description(token_name: &str, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::Amsterdam);
+    format!(
+        "Backup {} op {}",
+        token_name.trim(),
+        local.format("%d-%m %H:%M:%S")
+    )
+}
+
+#[cfg(test)]
+mod description_tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_backup_without_description_is_named_after_its_token_and_local_time() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 24, 11, 15, 6)
+            .single()
+            .unwrap();
+        assert_eq!(
+            default_description("Loket", at),
+            "Backup Loket op 24-12 12:15:06"
+        );
     }
 }

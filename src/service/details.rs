@@ -37,6 +37,8 @@ pub enum PartyDetails {
         birth_date: NaiveDate,
         bsn_masked: String,
         employer: String,
+        /// The employer's town (its address's city), shown next to its name.
+        employer_town: Option<String>,
         work_email: String,
         /// `None` unless the reader is this employee (see `access::sees_private_email`);
         /// then `Some(None)` when none is set.
@@ -93,8 +95,8 @@ fn details_of(
             None => None,
         },
         Dossier::Employee { employee, employer } => {
-            let employer_name = parties::employer(conn, employer)?
-                .map(|r| r.data.name)
+            let (employer_name, employer_town) = parties::employer(conn, employer)?
+                .map(|r| (r.data.name, r.data.address.city))
                 .unwrap_or_default();
             parties::employee(conn, employee)?.map(|e| PartyDetails::Employee {
                 id: e.public_id,
@@ -103,6 +105,7 @@ fn details_of(
                 birth_date: e.data.birth_date,
                 bsn_masked: e.data.bsn.masked(),
                 employer: employer_name,
+                employer_town,
                 work_email: e.data.work_email.to_string(),
                 private_email: access::sees_private_email(actor, employee)
                     .then(|| e.private_email.map(|m| m.to_string())),

@@ -25,6 +25,8 @@ pub const TOKEN_PREFIX: &str = "ldsync_";
 pub struct ApiClient {
     pub(super) token: i64,
     pub(super) scope: TokenScope,
+    /// The token's label, as its owner named it when creating it ("Loket", "Nmbrs koppeling").
+    pub(super) name: String,
 }
 
 impl ApiClient {

@@ -120,6 +120,7 @@ impl Services {
         Ok(Some(ApiClient {
             token: row.key,
             scope: row.scope,
+            name: row.label,
         }))
     }
 }

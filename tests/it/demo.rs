@@ -351,7 +351,11 @@ fn the_screenshot_script_takes_every_picture() {
         ("werknemer-dossier.png", 1280),
         ("werknemer-dossier-telefoon.png", 360),
         ("werkgever-werknemers.png", 1280),
+        ("werkgever-ongelezen-telefoon.png", 360),
+        ("zelfstandige-werkgever-backups.png", 1280),
+        ("zelfstandige-werkgever-home-telefoon.png", 360),
         ("bureau-werkgevers.png", 1280),
+        ("bureau-werkgevers-telefoon.png", 360),
     ] {
         let png = std::fs::read(out.path().join(name)).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name} is a PNG");

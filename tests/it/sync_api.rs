@@ -1,6 +1,7 @@
 //! The payroll sync API over HTTPS with real tokens: master data, documents, corrections,
 //! retraction, enrolment mails, validation, idempotency, and what other clients cannot reach.
 
+use loondossier::clock::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -960,6 +961,26 @@ async fn backups_keep_the_newest_five_and_restore_with_ranges() {
         ]
     );
     assert_eq!(listed["backups"][0]["description"], "Backup Loon 7");
+    // Without a description the backup is named after its token and the local time.
+    let plain = api
+        .client
+        .post(format!("{}/backups?filename=LB000008.lda", api.base))
+        .bearer_auth(&api.bureau)
+        .body("backup without description")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), StatusCode::CREATED);
+    let described: Value = plain.json().await.unwrap();
+    let local = api
+        .app
+        .clock
+        .now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .format("%d-%m %H:%M:%S")
+        .to_string();
+    assert_eq!(described["description"], format!("Backup test op {local}"));
+
     assert_eq!(
         api.get(&api.bureau, &format!("/backups/{}", ids[0]))
             .await

@@ -28,6 +28,7 @@ catalog! {
     main_menu: "Hoofdmenu", "Main menu";
     menu_home: "Home", "Home";
     menu_profile: "Profiel", "Profile";
+    more_information: "Meer informatie over {}", "More about {}";
     menu_dossier: "Dossier", "Files";
     menu_employees: "Werknemers", "Employees";
     menu_employers: "Werkgevers", "Employers";
@@ -102,6 +103,10 @@ catalog! {
     repeat_password: "Herhaal het nieuwe wachtwoord", "Repeat the new password";
     password_rules: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw naam, gebruikersnaam of de naam van uw werkgever mogen er niet in voorkomen.",
         "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your name, username or your employer's name.";
+    password_rules_employer: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw gebruikersnaam of de naam van uw bedrijf mogen er niet in voorkomen.",
+        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your username or your company's name.";
+    password_rules_bureau: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw naam, gebruikersnaam of de naam van uw kantoor mogen er niet in voorkomen.",
+        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your name, username or your office's name.";
     set_password_title: "Wachtwoord instellen", "Set your password";
     save_password: "Wachtwoord opslaan", "Save password";
     password_too_short: "Gebruik minstens {} tekens.", "Use at least {} characters.";
@@ -207,6 +212,8 @@ catalog! {
     session_last_seen: "Laatst actief", "Last active";
     session_address: "Adres", "Address";
     session_browser: "Browser", "Browser";
+    browser_on: "{} op {}", "{} on {}";
+    browser_unknown: "onbekende browser", "unknown browser";
     action: "Actie", "Action";
     this_session: "deze sessie", "this session";
     session_ended: "Die sessie is afgemeld.", "That session has been signed out.";
@@ -307,7 +314,8 @@ catalog! {
     kind_other: "Overig", "Other";
     upload_files: "Bestanden (PDF, PNG of JPEG)", "Files (PDF, PNG or JPEG)";
     upload_drop: "Of sleep bestanden hierheen", "Or drop files here";
-    upload_private: "Een upload ziet alleen u, tot u hem deelt met “Deel met…”.", "Only you see an upload until you share it with “Share with…”.";
+    upload_private: "Een upload ziet alleen u, tot u hem deelt met {}.", "Only you see an upload until you share it with {}.";
+    upload_private_only: "Een upload ziet alleen u.", "Only you see an upload.";
     upload_button: "Uploaden", "Upload";
     upload_failed: "Uploaden niet gelukt", "Upload failed";
     upload_garbled: "Het formulier kwam niet goed aan. Probeer het opnieuw.", "The form did not arrive properly. Please try again.";

@@ -66,6 +66,59 @@ pub fn field_message(t: &Texts, field: &str) -> String {
     .to_owned()
 }
 
+/// The name of the country with ISO 3166-1 alpha-2 `code` (upper case) in the page's language:
+/// the countries where employees of Dutch employers mostly live (the EU, its neighbours, and
+/// the largest groups of labour migrants). `None` for other codes, which pages show as sent.
+pub fn country_name(t: &Texts, code: &str) -> Option<&'static str> {
+    let dutch = std::ptr::eq(t, &catalog::NL);
+    COUNTRIES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, nl, en)| if dutch { *nl } else { *en })
+}
+
+/// Code, Dutch name, English name.
+const COUNTRIES: [(&str, &str, &str); 38] = [
+    ("NL", "Nederland", "Netherlands"),
+    ("BE", "België", "Belgium"),
+    ("DE", "Duitsland", "Germany"),
+    ("LU", "Luxemburg", "Luxembourg"),
+    ("FR", "Frankrijk", "France"),
+    ("GB", "Verenigd Koninkrijk", "United Kingdom"),
+    ("IE", "Ierland", "Ireland"),
+    ("ES", "Spanje", "Spain"),
+    ("PT", "Portugal", "Portugal"),
+    ("IT", "Italië", "Italy"),
+    ("AT", "Oostenrijk", "Austria"),
+    ("CH", "Zwitserland", "Switzerland"),
+    ("DK", "Denemarken", "Denmark"),
+    ("SE", "Zweden", "Sweden"),
+    ("NO", "Noorwegen", "Norway"),
+    ("FI", "Finland", "Finland"),
+    ("PL", "Polen", "Poland"),
+    ("CZ", "Tsjechië", "Czechia"),
+    ("SK", "Slowakije", "Slovakia"),
+    ("HU", "Hongarije", "Hungary"),
+    ("RO", "Roemenië", "Romania"),
+    ("BG", "Bulgarije", "Bulgaria"),
+    ("GR", "Griekenland", "Greece"),
+    ("HR", "Kroatië", "Croatia"),
+    ("SI", "Slovenië", "Slovenia"),
+    ("LT", "Litouwen", "Lithuania"),
+    ("LV", "Letland", "Latvia"),
+    ("EE", "Estland", "Estonia"),
+    ("CY", "Cyprus", "Cyprus"),
+    ("MT", "Malta", "Malta"),
+    ("UA", "Oekraïne", "Ukraine"),
+    ("TR", "Turkije", "Turkey"),
+    ("MA", "Marokko", "Morocco"),
+    ("SR", "Suriname", "Suriname"),
+    ("IN", "India", "India"),
+    ("US", "Verenigde Staten", "United States"),
+    ("CW", "Curaçao", "Curaçao"),
+    ("AW", "Aruba", "Aruba"),
+];
+
 /// What the browser says about a value that is someone else's already.
 pub fn taken_message(t: &Texts, field: &str) -> String {
     match field {
@@ -130,6 +183,15 @@ pub fn fill(template: &str, values: &[&dyn std::fmt::Display]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn countries_are_named_in_the_pages_language() {
+        assert_eq!(country_name(&catalog::NL, "NL"), Some("Nederland"));
+        assert_eq!(country_name(&catalog::EN, "BE"), Some("Belgium"));
+        assert_eq!(country_name(&catalog::NL, "ZZ"), None);
+        let codes: std::collections::BTreeSet<_> = COUNTRIES.iter().map(|c| c.0).collect();
+        assert_eq!(codes.len(), COUNTRIES.len(), "a code twice");
+    }
 
     #[test]
     fn the_browser_preference_decides_between_dutch_and_english() {

@@ -147,11 +147,13 @@ async fn show_link(state: WebState, visit: Visit, secret: String) -> Response {
         Ok(LinkState::Usable { username, welcome }) => {
             let (token, cookie) = anonymous_token(&state, &visit);
             let min_chars = state.services.min_password_chars_for(&username).await;
+            let role = state.services.role_of(&username).await;
             let form = SetPasswordPage {
                 csrf_token: token,
                 username,
                 welcome,
                 min_chars,
+                role,
                 error: None,
             };
             with_cookie(
@@ -187,11 +189,13 @@ async fn submit_link(
                 _ => (String::new(), false),
             };
             let min_chars = state.services.min_password_chars_for(&username).await;
+            let role = state.services.role_of(&username).await;
             let form = SetPasswordPage {
                 csrf_token: form.csrf,
                 username,
                 welcome,
                 min_chars,
+                role,
                 error: Some(password_error(&visit.site, &refused)),
             };
             respond::html(

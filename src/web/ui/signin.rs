@@ -306,6 +306,7 @@ mod tests {
         let site = Site {
             name: "Loondossier".to_owned(),
             logo: None,
+            help_url: None,
             lang: Lang::Nl,
             here: "/".to_owned(),
         };

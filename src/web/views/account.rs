@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::layout::{Nav, Site, page, signed_in_page};
+use crate::domain::party::Role;
 use crate::web::i18n::{Texts, fill};
 
 /// The set-password form behind a welcome or reset link.
@@ -13,15 +14,24 @@ pub struct SetPasswordPage {
     pub username: String,
     pub welcome: bool,
     pub min_chars: usize,
+    /// Whose account: the hint names the names a password may not contain.
+    pub role: Option<Role>,
     pub error: Option<String>,
 }
 
-fn password_fields(t: &Texts, min_chars: usize) -> Markup {
+/// The new-password fields with the rules: the length for `role`, and which names may not be in
+/// it (an employee's employer, an employer's own company, a bureau's own office).
+fn password_fields(t: &Texts, min_chars: usize, role: Option<Role>) -> Markup {
+    let rules = match role {
+        Some(Role::Employer) => t.password_rules_employer,
+        Some(Role::Bureau) => t.password_rules_bureau,
+        Some(Role::Employee) | None => t.password_rules,
+    };
     html! {
         label for="password" { (t.new_password) }
         input #password name="password" type="password" autocomplete="new-password" required
             minlength=(min_chars) maxlength="128" aria-describedby="password-rules";
-        p #password-rules .muted { (fill(t.password_rules, &[&min_chars])) }
+        p #password-rules .muted { (fill(rules, &[&min_chars])) }
         label for="repeated" { (t.repeat_password) }
         input #repeated name="repeated" type="password" autocomplete="new-password" required
             minlength=(min_chars) maxlength="128";
@@ -56,7 +66,7 @@ pub fn set_password(site: &Site, form: &SetPasswordPage) -> Markup {
                 }
                 form method="post" {
                     input type="hidden" name="csrf" value=(form.csrf_token);
-                    (password_fields(t, form.min_chars))
+                    (password_fields(t, form.min_chars, form.role))
                     button type="submit" { (t.save_password) }
                 }
             }
@@ -240,7 +250,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     input type="hidden" name="csrf" value=(nav.csrf_token);
                     label for="current" { (t.current_password) }
                     input #current name="current" type="password" autocomplete="current-password" required maxlength="128";
-                    (password_fields(t, view.min_chars))
+                    (password_fields(t, view.min_chars, Some(nav.role)))
                     button type="submit" { (t.change_password) }
                 }
                 h2 { (t.two_factor) }
@@ -257,15 +267,15 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                 }
                 h2 { (t.sessions) }
                 div.table-scroll tabindex="0" role="region" aria-label=(t.sessions) {
-                table.sessions {
-                    thead { tr { th { (t.session_since) } th { (t.session_last_seen) } th { (t.session_address) } th { (t.session_browser) } th { span.visually-hidden { (t.action) } } } }
+                table.sessions.stack {
+                    thead { tr { th { (t.session_browser) } th { (t.session_since) } th { (t.session_last_seen) } th { (t.session_address) } th { span.visually-hidden { (t.action) } } } }
                     tbody {
                         @for s in &view.sessions {
                             tr {
-                                td { (super::format::date_time(s.created_at)) }
-                                td { (super::format::date_time(s.last_seen_at)) }
-                                td { (s.client_addr.as_deref().unwrap_or("")) }
-                                td.agent { (s.user_agent.as_deref().unwrap_or("")) }
+                                td.title { (super::format::browser(t, s.user_agent.as_deref())) }
+                                td data-label=(t.session_since) { (super::format::date_time(s.created_at)) }
+                                td data-label=(t.session_last_seen) { (super::format::date_time(s.last_seen_at)) }
+                                td data-label=(t.session_address) { (s.client_addr.as_deref().unwrap_or("")) }
                                 td {
                                     @if s.current {
                                         (t.this_session)

@@ -62,7 +62,7 @@ pub fn backups(site: &Site, nav: &Nav, page: &BackupsPage<'_>) -> Markup {
                             input type="hidden" name="terug" value={ "/backups?jaar=" (year) };
                         }
                         div.table-scroll tabindex="0" role="region" aria-label=(t.backups_title) {
-                            table.documents {
+                            table.documents.stack.selectable {
                                 thead { tr {
                                     th { span.visually-hidden { (t.select) } }
                                     th { (t.name) } th { (t.size) } th { (t.date_time) } th { (t.description) }
@@ -71,10 +71,10 @@ pub fn backups(site: &Site, nav: &Nav, page: &BackupsPage<'_>) -> Markup {
                                     @for b in &shown {
                                         tr {
                                             td { input type="checkbox" name="id" value=(b.id) aria-label=(fill(t.select_one, &[&b.file_name])); }
-                                            td { a href={ "/backups/" (b.id) "/download" } { (b.file_name) } }
-                                            td { (format::size(b.size)) }
-                                            td { (format::date_time(b.created_at)) }
-                                            td { (b.description) }
+                                            td.title { a href={ "/backups/" (b.id) "/download" } { (b.file_name) } }
+                                            td data-label=(t.size) { (format::size(b.size)) }
+                                            td data-label=(t.date_time) { (format::date_time(b.created_at)) }
+                                            td.wrap data-label=(t.description) { (b.description) }
                                         }
                                     }
                                 }

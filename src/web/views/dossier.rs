@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use super::format;
 use super::layout::{Nav, Notice, Site, notice, signed_in_page};
+use super::{format, icons};
 use crate::service::{
     DocumentDetails, DocumentSummary, DossierSearch, DossierView, UnreadDocument, UnreadOrder,
 };
@@ -66,6 +66,11 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
     let deletable = documents.iter().any(|d| d.may_delete);
     // Marking read or unread only means something for news (what is addressed to the reader).
     let any_news = documents.iter().any(|d| d.news);
+    let column_heading = match list {
+        List::Payroll => t.period,
+        List::Other => t.owner,
+        List::Unread => t.from_whom,
+    };
     let caption = match list {
         List::Payroll => t.payroll_list,
         List::Other => t.other_list,
@@ -79,15 +84,11 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
                 input type="hidden" name="csrf" value=(nav.csrf_token);
                 input type="hidden" name="terug" value=(back);
                 div.table-scroll tabindex="0" role="region" aria-label=(caption) {
-                    table.documents data-filterable {
+                    table.documents.stack.selectable data-filterable {
                         thead { tr {
                             th { span.visually-hidden { (t.select) } }
                             th { (t.name) }
-                            @match list {
-                                List::Payroll => th { (t.period) },
-                                List::Other => th { (t.owner) },
-                                List::Unread => th { (t.from_whom) },
-                            }
+                            th { (column_heading) }
                             th { (t.date_time) }
                             th { (t.size) }
                             @if list == List::Other && own_uploads { th { (t.shared) } }
@@ -97,22 +98,32 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
                             @for (index, d) in documents.iter().enumerate() {
                                 tr.unread[!d.read] {
                                     td { input type="checkbox" name="id" value=(d.id) aria-label=(fill(t.select_one, &[&d.title])); }
-                                    td {
+                                    td.title {
                                         a href={ "/documenten/" (d.id) } { (d.title) }
                                         @if d.corrected { " " span.tag { (t.corrected) } }
                                     }
-                                    @match list {
-                                        List::Payroll => td { (format::period(t, d.year, d.period)) },
-                                        List::Other => td { (owner_of(t, d, owner)) },
-                                        List::Unread => td { (from.get(index).copied().unwrap_or_default()) },
+                                    td data-label=(column_heading) {
+                                        @match list {
+                                            List::Payroll => (format::period(t, d.year, d.period)),
+                                            List::Other => (owner_of(t, d, owner)),
+                                            List::Unread => (from.get(index).copied().unwrap_or_default()),
+                                        }
                                     }
-                                    td { (format::date_time(d.created_at)) }
-                                    td { (format::size(d.size)) }
-                                    @if list == List::Other && own_uploads { td { @if d.shared { (t.shared_yes) } } }
+                                    td data-label=(t.date_time) { (format::date_time(d.created_at)) }
+                                    td data-label=(t.size) { (format::size(d.size)) }
+                                    @if list == List::Other && own_uploads {
+                                        td data-label=[d.shared.then_some(t.shared)] { @if d.shared { (t.shared_yes) } }
+                                    }
                                     td.links {
-                                        a href={ "/documenten/" (d.id) "/download" } aria-label={ (t.download) ": " (d.title) } { (t.download) }
-                                        " "
-                                        a href={ "/documenten/" (d.id) "/details" } aria-label=(fill(t.details_of, &[&d.title])) { (t.details) }
+                                        a href={ "/documenten/" (d.id) } title=(t.view) {
+                                            (icons::view()) span.visually-hidden { (t.view) ": " (d.title) }
+                                        }
+                                        a href={ "/documenten/" (d.id) "/download" } title=(t.download) {
+                                            (icons::download()) span.visually-hidden { (t.download) ": " (d.title) }
+                                        }
+                                        a href={ "/documenten/" (d.id) "/details" } title=(t.details) {
+                                            (icons::details()) span.visually-hidden { (fill(t.details_of, &[&d.title])) }
+                                        }
                                     }
                                 }
                             }
@@ -149,8 +160,9 @@ fn owner_of(t: &Texts, d: &DocumentSummary, dossier_owner: &str) -> String {
     }
 }
 
-/// Uploading into the own dossier: the kind first, then one or more files.
-fn upload_form(t: &Texts, csrf_token: &str) -> Markup {
+/// Uploading into the own dossier: the kind first, then one or more files, and who will see
+/// them (nobody but the uploader until it shares them with `share_target`).
+fn upload_form(t: &Texts, csrf_token: &str, share_target: Option<&str>) -> Markup {
     html! {
         h2 { (t.upload_heading) }
         form.upload method="post" action="/documenten/upload" enctype="multipart/form-data" {
@@ -166,7 +178,12 @@ fn upload_form(t: &Texts, csrf_token: &str) -> Markup {
                 input #upload-file name="file" type="file" multiple required
                     accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
             }
-            p.muted { (t.upload_private) }
+            p.muted {
+                @match share_target {
+                    Some(target) => (fill(t.upload_private, &[&target])),
+                    None => (t.upload_private_only),
+                }
+            }
             button type="submit" { (t.upload_button) }
         }
     }
@@ -341,7 +358,7 @@ pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Marku
                 h2 { (fill(t.other_files, &[&view.other.len()])) }
                 (list_search(t, page, "zoek-overig", t.search_other, page.search.other.as_deref(), "acties-overig"))
                 (rows(site, &view.other, nav, &Table { list: List::Other, back: &back, owner: &view.owner_name, from: &[], share_target: view.share_target.as_deref() }))
-                @if view.own { (upload_form(t, &nav.csrf_token)) }
+                @if view.own { (upload_form(t, &nav.csrf_token, view.share_target.as_deref())) }
             }
         },
     )

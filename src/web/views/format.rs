@@ -24,6 +24,24 @@ pub fn period(t: &Texts, year: Year, period: Period) -> String {
     }
 }
 
+/// A browser as people name it — "Chrome op Windows 10", "Safari op iPhone" — from its
+/// User-Agent header, read with the woothee parser; "onbekende browser" when it names none.
+pub fn browser(t: &Texts, user_agent: Option<&str>) -> String {
+    // Only what people use as a browser; scripts and crawlers are "unknown" to them.
+    let parsed = user_agent
+        .filter(|ua| !ua.is_empty())
+        .and_then(|ua| woothee::parser::Parser::new().parse(ua))
+        .filter(|found| ["pc", "smartphone", "mobilephone", "appliance"].contains(&found.category));
+    let known = |value: &str| !value.is_empty() && value != woothee::woothee::VALUE_UNKNOWN;
+    match parsed {
+        Some(found) if known(found.name) && known(found.os) => {
+            fill(t.browser_on, &[&found.name, &found.os])
+        }
+        Some(found) if known(found.name) => found.name.to_owned(),
+        _ => t.browser_unknown.to_owned(),
+    }
+}
+
 /// "27-11-2026": a calendar date. Written out directly: long tables have hundreds, and a
 /// format string is parsed anew for each.
 pub fn date(d: NaiveDate) -> String {
@@ -151,5 +169,37 @@ mod tests {
         assert_eq!(size(512), "512 B");
         assert_eq!(size(2048), "2 kB");
         assert_eq!(size(3 * 1024 * 1024 + 512 * 1024), "3.5 MB");
+    }
+}
+
+#[cfg(test)]
+mod browser_tests {
+    use super::*;
+
+    #[test]
+    fn browsers_are_named_as_people_know_them() {
+        let t = crate::web::i18n::Lang::Nl.texts();
+        assert_eq!(
+            browser(
+                t,
+                Some(
+                    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                     Chrome/131.0.0.0 Safari/537.36"
+                )
+            ),
+            "Chrome op Windows 10"
+        );
+        assert_eq!(
+            browser(
+                t,
+                Some(
+                    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \
+                     (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+                )
+            ),
+            "Safari op iPhone"
+        );
+        assert_eq!(browser(t, Some("curl/8.5.0")), "onbekende browser");
+        assert_eq!(browser(t, None), "onbekende browser");
     }
 }

@@ -18,7 +18,20 @@ fn address_rows(t: &Texts, address: &Address) -> Markup {
     html! {
         tr { th scope="row" { (t.street) } td { (address.street.as_deref().unwrap_or("")) } }
         tr { th scope="row" { (t.postal_code_city) } td { (place) } }
-        tr { th scope="row" { (t.country) } td { (address.country.as_deref().unwrap_or("")) } }
+        tr { th scope="row" { (t.country) } td { (country(t, address.country.as_deref())) } }
+    }
+}
+
+/// "NL - Nederland": the code the payroll software sends and the country's name, as in the
+/// seed's screens; a code without a known name stays as it is.
+fn country(t: &Texts, code: Option<&str>) -> String {
+    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+        return String::new();
+    };
+    let upper = code.to_ascii_uppercase();
+    match crate::web::i18n::country_name(t, &upper) {
+        Some(name) => format!("{upper} - {name}"),
+        None => code.to_owned(),
     }
 }
 
@@ -53,12 +66,15 @@ pub fn party_table(site: &Site, details: &PartyDetails) -> Markup {
                         tr { th scope="row" { (t.bureau) } td { (bureau.as_deref().unwrap_or(t.self_administering)) } }
                         tr { th scope="row" { (t.employee_count) } td { (employees) } }
                     }
-                    PartyDetails::Employee { name, personnel_number, birth_date, bsn_masked, employer, work_email, private_email, phone, address, employment_start, employment_end, .. } => {
+                    PartyDetails::Employee { name, personnel_number, birth_date, bsn_masked, employer, employer_town, work_email, private_email, phone, address, employment_start, employment_end, .. } => {
                         tr { th scope="row" { (t.name) } td { (name) } }
                         tr { th scope="row" { (t.personnel_number) } td { (personnel_number) } }
                         tr { th scope="row" { (t.birth_date) } td { (date(*birth_date)) } }
                         tr { th scope="row" { (t.bsn) } td.bsn { (bsn_masked) } }
-                        tr { th scope="row" { (t.employer) } td { (employer) } }
+                        tr { th scope="row" { (t.employer) } td {
+                            (employer)
+                            @if let Some(town) = employer_town { span.muted { " – " (town) } }
+                        } }
                         tr { th scope="row" { (t.employment) } td {
                             @if let Some(start) = employment_start { (date(*start)) }
                             @if let Some(end) = employment_end { " – " (date(*end)) }
@@ -95,6 +111,9 @@ pub fn home(site: &Site, nav: &Nav, details: &PartyDetails) -> Markup {
                         PartyDetails::Employee { .. } => {},
                     }
                     li { a href="/profiel" { (t.change_login) } }
+                    @if let Some(help) = &site.help_url {
+                        li { a href=(help) rel="noopener" { (crate::web::i18n::fill(t.more_information, &[&site.name])) } }
+                    }
                 }
             }
         },

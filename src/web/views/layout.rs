@@ -13,6 +13,8 @@ pub struct Site {
     pub name: String,
     /// Address of the installation's own logo, when the config names one.
     pub logo: Option<String>,
+    /// The bureau's page about the portal ("Meer informatie over …" on Home), when configured.
+    pub help_url: Option<String>,
     /// The language this page is drawn in.
     pub lang: Lang,
     /// The path of the page, so the language link comes back to it.
@@ -176,7 +178,7 @@ fn menu(t: &Texts, nav: &Nav, here: &str) -> Markup {
             }
             form.signout method="post" action="/afmelden" {
                 input type="hidden" name="csrf" value=(nav.csrf_token);
-                span.who { (nav.display_name) }
+                a.who href="/profiel" title=(t.menu_profile) { (nav.display_name) }
                 button type="submit" { (t.sign_out) }
             }
         }

@@ -5,6 +5,7 @@ mod backups;
 mod dossier;
 mod format;
 mod home;
+mod icons;
 mod layout;
 mod pages;
 mod people;

@@ -36,9 +36,10 @@ pub fn problem_in_layout(
     back: Option<&str>,
 ) -> Markup {
     let t = site.t();
-    // As for every problem page, the language link leads to the start page.
+    // The page belongs to where the user came from: the menu marks that section (none when
+    // unknown), and the language switch returns there.
     let site = &Site {
-        here: "/".to_owned(),
+        here: back.unwrap_or_default().to_owned(),
         ..site.clone()
     };
     signed_in_page(
@@ -89,6 +90,7 @@ mod tests {
         let site = Site {
             name: "<script>alert(1)</script> & Zn".to_owned(),
             logo: None,
+            help_url: None,
             lang: crate::web::i18n::Lang::Nl,
             here: "/".to_owned(),
         };

@@ -75,7 +75,7 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                     // with formaction): one CSRF field instead of one per employee.
                     form.table-scroll method="post" tabindex="0" role="region" aria-label=(t.menu_employees) {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
-                        table.people #werknemers {
+                        table.people.stack #werknemers {
                             thead { tr {
                                 th { (t.number_short) } th { (t.name) } th { (t.birth_date_short) } th { (t.bsn) }
                                 th { (t.email) } th { (t.employment) } th { (t.account) }
@@ -83,20 +83,20 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                             tbody {
                                 @for e in lines {
                                     tr {
-                                        td { (Text(&e.personnel_number)) }
-                                        td { a href={ "/werknemers/" (e.id) } aria-label=(Text(&fill(t.dossier_of, &[&e.name]))) { (Text(&e.name)) } }
-                                        td { (date(e.birth_date)) }
-                                        td.bsn {
+                                        td data-label=(t.number_short) { (Text(&e.personnel_number)) }
+                                        td.title { a href={ "/werknemers/" (e.id) } aria-label=(Text(&fill(t.dossier_of, &[&e.name]))) { (Text(&e.name)) } }
+                                        td data-label=(t.birth_date_short) { (date(e.birth_date)) }
+                                        td.bsn data-label=(t.bsn) {
                                             (Text(&e.bsn_masked))
                                             button.link type="submit" formaction={ "/werknemers/" (e.id) "/bsn" }
                                                 aria-label=(Text(&fill(t.show_bsn_of, &[&e.name]))) { (t.show_bsn) }
                                         }
-                                        td { (Text(&e.email)) }
-                                        td {
+                                        td.email data-label=(t.email) { (Text(&e.email)) }
+                                        td.wrap data-label=(t.employment) {
                                             @if let Some(start) = e.employment_start { (date(start)) }
                                             @if let Some(end) = e.employment_end { " – " (date(end)) }
                                         }
-                                        td { (status(t, e.status)) }
+                                        td data-label=(t.account) { (status(t, e.status)) }
                                     }
                                 }
                             }
@@ -154,7 +154,7 @@ pub fn employers(site: &Site, nav: &Nav, lines: &[EmployerLine], search: &str) -
                     p.muted { (t.no_employers) }
                 } @else {
                     div.table-scroll tabindex="0" role="region" aria-label=(t.menu_employers) {
-                        table.people #werkgevers {
+                        table.people.stack #werkgevers {
                             thead { tr {
                                 th { (t.client_number_short) } th { (t.name) } th { (t.lhn) }
                                 th { (t.email) } th { (t.account) } th { span.visually-hidden { (t.action) } }
@@ -162,11 +162,11 @@ pub fn employers(site: &Site, nav: &Nav, lines: &[EmployerLine], search: &str) -
                             tbody {
                                 @for r in lines {
                                     tr {
-                                        td { (r.client_number.as_deref().unwrap_or("")) }
-                                        td { a href={ "/werkgevers/" (r.id) } aria-label=(fill(t.dossier_of, &[&r.name])) { (r.name) } }
-                                        td { (r.lhn) }
-                                        td { (r.email) }
-                                        td { (status(t, r.status)) }
+                                        td data-label=(t.client_number_short) { (r.client_number.as_deref().unwrap_or("")) }
+                                        td.title.wrap { a href={ "/werkgevers/" (r.id) } aria-label=(fill(t.dossier_of, &[&r.name])) { (r.name) } }
+                                        td data-label=(t.lhn) { (r.lhn) }
+                                        td.email data-label=(t.email) { (r.email) }
+                                        td data-label=(t.account) { (status(t, r.status)) }
                                         td.links {
                                             a href={ "/werkgevers/" (r.id) } aria-label=(fill(t.dossier_of, &[&r.name])) { (t.its_dossier) }
                                             " "

@@ -6,7 +6,11 @@ use super::{e, find, sign_in};
 use crate::support::{Chrome, TestApp, axe_violations, demo, login};
 
 /// Visits `path` and returns its accessibility violations and whether it scrolls sideways.
-async fn check_page(c: &fantoccini::Client, base: &str, path: &str) -> Result<Vec<String>, String> {
+pub(super) async fn check_page(
+    c: &fantoccini::Client,
+    base: &str,
+    path: &str,
+) -> Result<Vec<String>, String> {
     c.goto(&format!("{base}{path}")).await.map_err(e)?;
     let mut found: Vec<String> = axe_violations(c)
         .await?

@@ -5,6 +5,7 @@ mod a11y;
 mod bureau;
 mod employee;
 mod employer;
+mod layout;
 
 use std::time::{Duration, Instant};
 
@@ -299,8 +300,9 @@ async fn uploaded(app: &TestApp, login: &DemoLogin, files: &[(&str, bool)]) -> V
 async fn display_name(app: &TestApp, login: &DemoLogin) -> String {
     let browser = crate::support::Browser::signed_in(app, login).await;
     let page = browser.get("/").await.text().await.expect("home");
-    let marker = "<span class=\"who\">";
-    let start = page.find(marker).expect("name in the menu") + marker.len();
-    let end = start + page[start..].find("</span>").expect("end of name");
+    let marker = "class=\"who\"";
+    let tag = page.find(marker).expect("name in the menu") + marker.len();
+    let start = tag + page[tag..].find('>').expect("end of tag") + 1;
+    let end = start + page[start..].find("</a>").expect("end of name");
     page[start..end].to_owned()
 }
