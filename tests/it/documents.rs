@@ -409,7 +409,14 @@ async fn uploads_from_the_dossier_page_are_checked_and_stored_whole() {
         )
         .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-    let page = owner.get("/dossier").await.text().await.unwrap();
+    // The dossier says what was stored.
+    let location = ok.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/dossier?gedaan=upload&aantal=2");
+    let page = owner.get(&location).await.text().await.unwrap();
+    assert!(
+        page.contains("role=\"status\">2 bestanden opgeslagen in uw dossier.</p>"),
+        "{page}"
+    );
     assert!(
         page.contains("paspoort.pdf") && page.contains("rijbewijs.pdf"),
         "{page}"

@@ -219,6 +219,7 @@ catalog! {
     session_ended: "Die sessie is afgemeld.", "That session has been signed out.";
     confirmed_title: "Bevestigd", "Confirmed";
     done_share: "{} gedeeld.", "{} shared.";
+    done_upload: "{} opgeslagen in uw dossier.", "{} stored in your file.";
     done_share_with: "{} gedeeld met {}.", "{} shared with {}.";
     done_unshare: "{} niet meer gedeeld.", "{} no longer shared.";
     done_unshare_with: "{} niet meer gedeeld met {}.", "{} no longer shared with {}.";

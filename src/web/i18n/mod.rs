@@ -145,6 +145,7 @@ pub fn done_message(t: &Texts, action: &str, count: usize, with: Option<&str>) -
     let template = match action {
         "share" => t.done_share,
         "unshare" => t.done_unshare,
+        "upload" => t.done_upload,
         "delete" => t.done_delete,
         "read" => t.done_read,
         "unread" => t.done_unread,

@@ -36,7 +36,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
             let state = state.clone();
             async move {
                 match upload(&state, &signed, form).await {
-                    Ok(_) => respond::see_other("/dossier"),
+                    // The dossier says how many files were stored, once.
+                    Ok(stored) => {
+                        respond::see_other(&format!("/dossier?gedaan=upload&aantal={stored}"))
+                    }
                     Err(refused) => answer(&state, &signed, refused).await,
                 }
             }
