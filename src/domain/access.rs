@@ -8,6 +8,9 @@
 //!    its clients' uploads shared with it.
 //! 4. Only the uploading party shares, unshares or deletes an upload; sharing goes one step up.
 //! 5. Retracted and deleted documents are seen by no user.
+//! 7. Only the employer gives akkoord or niet akkoord on a series overview in its own dossier
+//!    (SPEC.md Part 2, "Approval of series overviews"); whoever sees the overview sees the
+//!    decision.
 //! 6. News ("Ongelezen") is what is addressed to a party: payroll files in its own dossier and
 //!    uploads shared with it — not what it may open in other parties' dossiers (SPEC.md Part 2,
 //!    "Ongelezen (revised)").
@@ -24,7 +27,8 @@ pub use sync::{
 };
 
 use super::document::{
-    AccountKey, BureauKey, DocumentFacts, Dossier, EmployeeKey, EmployerKey, Origin, Placer,
+    AccountKey, BureauKey, DocumentFacts, DocumentKind, Dossier, EmployeeKey, EmployerKey, Origin,
+    Placer,
 };
 
 /// Who is asking. Made only from a verified session or API token, or as [`Actor::system`] for
@@ -159,6 +163,20 @@ pub fn addressed_to(actor: Actor, doc: &DocumentFacts) -> bool {
         (Actor::Employer { .. }, Dossier::Employee { .. }, Origin::Upload)
         | (Actor::Bureau { .. }, Dossier::Employer(_), Origin::Upload) => doc.shared,
         _ => false,
+    }
+}
+
+/// Whether `actor` may decide (akkoord / niet akkoord) on the document (rule 7): the employer
+/// itself, on a series overview placed by payroll software in its own dossier and not removed.
+pub fn may_decide_on(actor: Actor, doc: &DocumentFacts, kind: DocumentKind) -> bool {
+    match actor {
+        Actor::Employer { employer, .. } => {
+            !doc.removed
+                && kind == DocumentKind::SeriesOverview
+                && doc.dossier == Dossier::Employer(employer)
+                && matches!(doc.origin, Origin::Payroll(_))
+        }
+        Actor::Employee { .. } | Actor::Bureau { .. } | Actor::System => false,
     }
 }
 

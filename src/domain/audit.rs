@@ -42,10 +42,12 @@ pub enum AuditAction {
     BackupDeleted,
     /// A retention job removed documents or backups (the detail names how many and which).
     Purged,
+    /// The employer's akkoord or niet akkoord on a series overview (the detail: which).
+    SeriesDecision,
 }
 
 impl AuditAction {
-    const ALL: [Self; 34] = [
+    const ALL: [Self; 35] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -80,6 +82,7 @@ impl AuditAction {
         Self::BackupStored,
         Self::BackupDeleted,
         Self::Purged,
+        Self::SeriesDecision,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +121,7 @@ impl AuditAction {
             Self::BackupStored => "backup_stored",
             Self::BackupDeleted => "backup_deleted",
             Self::Purged => "purged",
+            Self::SeriesDecision => "series_decision",
         }
     }
 

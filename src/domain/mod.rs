@@ -2,6 +2,7 @@
 //! checks and the access rule. Depends on nothing else in the crate.
 
 pub mod access;
+pub mod approval;
 pub mod audit;
 pub mod checks;
 pub mod document;

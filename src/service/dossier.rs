@@ -4,7 +4,9 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use super::{ServiceError, Services};
-use crate::domain::access::{Action, addressed_to, may, may_open_dossier, share_target};
+use crate::domain::access::{
+    Action, addressed_to, may, may_decide_on, may_open_dossier, share_target,
+};
 use crate::domain::{
     Actor, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
 };
@@ -52,6 +54,8 @@ pub struct DocumentSummary {
     pub uploaded: bool,
     pub may_share: bool,
     pub may_delete: bool,
+    /// A series overview's decision that counts, where the list looked it up.
+    pub approval: Option<crate::domain::approval::Decision>,
 }
 
 impl DocumentSummary {
@@ -75,6 +79,7 @@ impl DocumentSummary {
             uploaded: record.facts.origin == Origin::Upload,
             may_share: may(actor, Action::Share, &record.facts),
             may_delete: may(actor, Action::Delete, &record.facts),
+            approval: None,
         }
     }
 }
@@ -117,6 +122,10 @@ pub struct DocumentDetails {
     pub earlier_versions: Vec<DocumentSummary>,
     /// This version has been replaced by a correction.
     pub superseded: bool,
+    /// A series overview's decisions (akkoord / niet akkoord), newest first; the first counts.
+    pub approvals: Vec<crate::domain::approval::Approval>,
+    /// The reader may decide on it (`access::may_decide_on`, and it is the current version).
+    pub may_decide: bool,
 }
 
 /// Finds the dossier `which` names and its owner's name, if `actor` may open it at all.
@@ -237,7 +246,10 @@ impl Services {
                     documents::list_dossier(conn, actor, dossier, year, section, search.as_deref())
                         .map(|rows| {
                             rows.iter()
-                                .map(|l| DocumentSummary::new(actor, &l.record, l.read))
+                                .map(|l| DocumentSummary {
+                                    approval: l.approval,
+                                    ..DocumentSummary::new(actor, &l.record, l.read)
+                                })
                                 .collect::<Vec<_>>()
                         })
                 };
@@ -374,12 +386,20 @@ impl Services {
                     .iter()
                     .map(|r| DocumentSummary::new(actor, r, true))
                     .collect();
+                let approvals = if record.kind == DocumentKind::SeriesOverview {
+                    crate::store::approvals::history(conn, record.key)?
+                } else {
+                    Vec::new()
+                };
                 Ok(Some(DocumentDetails {
                     summary: DocumentSummary::new(actor, &record, read),
                     sha256: record.sha256.clone(),
                     placed_by,
                     earlier_versions: earlier,
                     superseded: record.superseded,
+                    approvals,
+                    may_decide: !record.superseded
+                        && may_decide_on(actor, &record.facts, record.kind),
                 }))
             })
             .await?;

@@ -5,6 +5,7 @@
 mod accounts;
 pub mod activity;
 mod admin;
+mod approvals;
 mod audit;
 mod backups;
 pub mod delivery;
@@ -46,7 +47,7 @@ pub use dossier::{
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
 pub use maintenance::FsckReport;
-pub use parties::{EmployeeLine, EmployerLine, RevealedBsn};
+pub use parties::{EmployeeLine, EmployerLine, LatestSeries, RevealedBsn};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
 pub use profile::EmailLinkState;
 pub use retention::{JobReport, dutch_year};

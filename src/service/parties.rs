@@ -2,8 +2,11 @@
 //! clients ("Werkgevers"), as those who may see them see them.
 
 use super::{ServiceError, Services};
+use crate::domain::approval::Decision;
 use crate::domain::party::AccountStatus;
 use crate::domain::{Actor, PublicId, access};
+use crate::domain::{Period, Year};
+use crate::store::approvals;
 use crate::store::parties;
 use crate::store::people;
 pub use crate::store::people::EmployeeLine;
@@ -17,6 +20,18 @@ pub struct EmployerLine {
     pub client_number: Option<String>,
     pub email: String,
     pub status: AccountStatus,
+    /// The newest series overview the bureau placed for this client and its akkoord.
+    pub latest_series: Option<LatestSeries>,
+}
+
+/// A client's newest series overview as the bureau's Werkgevers shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatestSeries {
+    pub id: PublicId,
+    pub year: Year,
+    pub period: Period,
+    /// `None` while the employer has not decided.
+    pub decision: Option<Decision>,
 }
 
 /// A revealed BSN and whose it is.
@@ -117,17 +132,26 @@ impl Services {
         self.store
             .read(move |conn| -> Result<_, ServiceError> {
                 let rows = people::employers_of(conn, bureau, search.as_deref())?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(r, status)| EmployerLine {
+                let mut lines = Vec::with_capacity(rows.len());
+                for (r, status) in rows {
+                    let latest_series = approvals::latest_series_overview(conn, r.key, bureau)?
+                        .map(|(id, year, period, decision)| LatestSeries {
+                            id,
+                            year,
+                            period,
+                            decision,
+                        });
+                    lines.push(EmployerLine {
                         id: r.public_id,
                         name: r.data.name,
                         lhn: r.data.lhn.to_string(),
                         client_number: r.data.client_number,
                         email: r.data.email.to_string(),
                         status,
-                    })
-                    .collect())
+                        latest_series,
+                    });
+                }
+                Ok(lines)
             })
             .await
     }

@@ -76,6 +76,8 @@ pub struct ApiDocument {
     pub sha256: String,
     pub version: u32,
     pub created_at: DateTime<Utc>,
+    /// A series overview's decision that counts (SPEC.md Part 2), if any.
+    pub approval: Option<crate::domain::approval::Approval>,
 }
 
 /// The employer a client may reach by this loonheffingennummer, if any.
@@ -277,9 +279,18 @@ impl Services {
         self.store
             .read(move |conn| -> Result<_, ServiceError> {
                 let rows = documents::placed_in(conn, dossier, placer, year, kind, offset, limit)?;
+                let mut approvals = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    approvals.push(if r.kind == DocumentKind::SeriesOverview {
+                        crate::store::approvals::current(conn, r.key)?
+                    } else {
+                        None
+                    });
+                }
                 Ok(rows
                     .into_iter()
-                    .map(|r| ApiDocument {
+                    .zip(approvals)
+                    .map(|(r, approval)| ApiDocument {
                         id: r.public_id,
                         kind: r.kind,
                         year: r.year,
@@ -290,6 +301,7 @@ impl Services {
                         sha256: r.sha256,
                         version: r.version,
                         created_at: r.created_at,
+                        approval,
                     })
                     .collect())
             })

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, named_par
 use super::StoreError;
 use super::scope::{NOT_REMOVED, scope_key, visible};
 use super::time::{corrupt, from_db, to_db};
+use crate::domain::approval::Decision;
 use crate::domain::{
     AccountKey, Actor, BureauKey, DocumentFacts, DocumentKey, DocumentKind, DocumentRecord,
     Dossier, EmployeeKey, EmployerKey, NewDocument, Origin, Period, PeriodKind, Placer, PublicId,
@@ -24,6 +25,8 @@ pub enum Section {
 pub struct Listed {
     pub record: DocumentRecord,
     pub read: bool,
+    /// A series overview's decision that counts (the newest), if any.
+    pub approval: Option<Decision>,
 }
 
 /// Columns every document query selects, in the order [`record`] reads them.
@@ -101,9 +104,13 @@ pub(super) fn record(row: &Row<'_>) -> Result<DocumentRecord, rusqlite::Error> {
 }
 
 fn listed(row: &Row<'_>) -> Result<Listed, rusqlite::Error> {
+    let approval: Option<String> = row.get(COLUMN_COUNT + 1)?;
     Ok(Listed {
         record: record(row)?,
         read: row.get(COLUMN_COUNT)?,
+        approval: approval
+            .map(|a| Decision::parse(&a).map_err(|e| corrupt(COLUMN_COUNT + 1, e)))
+            .transpose()?,
     })
 }
 
@@ -273,7 +280,9 @@ pub(super) fn list_dossier_sql(actor: Actor, dossier: Dossier, section: Section)
     };
     format!(
         "SELECT {COLUMNS}, \
-             EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id) \
+             EXISTS (SELECT 1 FROM read_markers r WHERE r.account_id = :account AND r.document_id = d.id), \
+             CASE WHEN d.kind = 'series_overview' THEN (SELECT a.decision FROM approvals a \
+               WHERE a.document_id = d.id ORDER BY a.id DESC LIMIT 1) END \
          {FROM} WHERE {condition} AND {year} AND d.origin = :origin \
            AND d.superseded_at IS NULL AND {NOT_REMOVED} AND {scope} \
            AND (:search IS NULL OR d.title LIKE :search ESCAPE '\\' OR d.file_name LIKE :search ESCAPE '\\') \

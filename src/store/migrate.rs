@@ -45,6 +45,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_upload_index",
         include_str!("migrations/0010_upload_index.sql"),
     ),
+    (
+        "0011_series_approvals",
+        include_str!("migrations/0011_series_approvals.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod approvals;
 pub mod audit;
 pub mod backups;
 pub mod documents;

@@ -103,6 +103,7 @@ pub const ROUTES: &[Route] = &[
     route("language", "GET", "/taal/:lang", Read),
     // Forms of the signed-in session.
     route("document_actions", "POST", "/documenten/acties", Session),
+    route("series_decision", "POST", "/documenten/:id/akkoord", Session),
     route("upload", "POST", "/documenten/upload", Session),
     route("backups_delete", "POST", "/backups/verwijderen", Session),
     route("bsn_reveal", "POST", "/werknemers/:id/bsn", Session),

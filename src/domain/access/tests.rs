@@ -6,7 +6,7 @@
 //! document 11 is a payroll file R1 placed itself although it has a bureau.
 
 use super::*;
-use crate::domain::document::{BureauKey, DocumentFacts, Dossier, Origin, Placer};
+use crate::domain::document::{BureauKey, DocumentFacts, DocumentKind, Dossier, Origin, Placer};
 
 const B1: BureauKey = BureauKey(1);
 const B2: BureauKey = BureauKey(2);
@@ -189,6 +189,40 @@ fn what_is_news_for_whom() {
         assert_eq!(got, row, "{name}");
     }
     assert!((1..=11).all(|n| !addressed_to(Actor::system(), &document(n))));
+}
+
+/// Rule 7: only the employer decides on a series overview in its own dossier — not on a
+/// payslip, an upload, another employer's overview or a removed one; its bureau never does.
+#[test]
+fn only_the_employer_decides_on_its_series_overviews() {
+    use DocumentKind::{Payslip, Report, SeriesOverview};
+    let removed = DocumentFacts {
+        removed: true,
+        ..document(2)
+    };
+    let cases = [
+        ("employer R1", document(2), SeriesOverview, true),
+        ("employer R1", removed, SeriesOverview, false),
+        ("employer R1", document(2), Report, false),
+        ("employer R1", document(5), SeriesOverview, false),
+        ("employer R1", document(1), Payslip, false),
+        ("other employer R2", document(2), SeriesOverview, false),
+        ("bureau B1", document(2), SeriesOverview, false),
+        ("employee E1", document(2), SeriesOverview, false),
+        ("self-administering R0", document(2), SeriesOverview, false),
+    ];
+    for (name, doc, kind, expected) in cases {
+        assert_eq!(
+            may_decide_on(actor(name), &doc, kind),
+            expected,
+            "{name} on {kind:?} {doc:?}"
+        );
+    }
+    assert!(!may_decide_on(
+        Actor::system(),
+        &document(2),
+        SeriesOverview
+    ));
 }
 
 #[test]

@@ -483,3 +483,114 @@ async fn listing_the_years_costs_a_probe_per_year_not_a_visit_per_document() {
         "{twelve_per_year} steps for 12 documents a year vs {one_per_year} for one"
     );
 }
+
+/// The employer's akkoord on a series overview (SPEC.md Part 2): only the employer decides, on
+/// its own current overview; its bureau and the payroll software read it back; a later
+/// decision counts and the earlier stays as history.
+#[tokio::test]
+async fn the_employer_decides_on_its_series_overview() {
+    use crate::domain::approval::Decision;
+    let w = world().await;
+    let overview = w
+        .place(
+            Placer::Bureau(w.b1_key),
+            w.r1_dossier,
+            DocumentKind::SeriesOverview,
+            2026,
+            month(2),
+            b"%PDF-1.7 series",
+        )
+        .await;
+    let decide = |actor, decision, comment: &'static str| {
+        w.services.decide_on_series_overview(
+            actor,
+            RequestContext::default(),
+            overview.id,
+            decision,
+            comment,
+        )
+    };
+    // Not the bureau, not an employee, not another employer (which does not see it).
+    assert!(matches!(
+        decide(w.b1, Decision::Approved, "").await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    assert!(matches!(
+        decide(w.e1, Decision::Approved, "").await,
+        Err(ServiceError::NotFound)
+    ));
+    assert!(matches!(
+        decide(w.r0, Decision::Approved, "").await,
+        Err(ServiceError::NotFound)
+    ));
+    let long: &'static str = Box::leak("x".repeat(1001).into_boxed_str());
+    assert!(matches!(
+        decide(w.r1, Decision::Rejected, long).await,
+        Err(ServiceError::Invalid {
+            field: "comment",
+            ..
+        })
+    ));
+    let details = w
+        .services
+        .document_details(w.r1, overview.id)
+        .await
+        .unwrap();
+    assert!(details.may_decide && details.approvals.is_empty());
+
+    let rejected = decide(w.r1, Decision::Rejected, "  Uren van maart ontbreken  ")
+        .await
+        .unwrap();
+    assert_eq!(
+        rejected.comment.as_deref(),
+        Some("Uren van maart ontbreken")
+    );
+    assert_eq!(rejected.by, "Active BV");
+    w.clock.advance(chrono::Duration::minutes(5));
+    decide(w.r1, Decision::Approved, "").await.unwrap();
+    // The bureau sees the newest first and the earlier one, but may not decide.
+    let seen = w
+        .services
+        .document_details(w.b1, overview.id)
+        .await
+        .unwrap();
+    let decisions: Vec<_> = seen.approvals.iter().map(|a| a.decision).collect();
+    assert_eq!(decisions, vec![Decision::Approved, Decision::Rejected]);
+    assert!(!seen.may_decide);
+    let dossier = w
+        .services
+        .dossier(
+            w.b1,
+            DossierRef::Employer(w.r1_public),
+            Some(year(2026)),
+            DossierSearch::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(dossier.payroll[0].approval, Some(Decision::Approved));
+    let clients = w.services.employers(w.b1, None).await.unwrap();
+    let latest = clients[0].latest_series.as_ref().unwrap();
+    assert_eq!(
+        (latest.id, latest.decision),
+        (overview.id, Some(Decision::Approved))
+    );
+
+    // A correction replaces it: the new version waits for a decision, the old one takes none.
+    let corrected = w
+        .place(
+            Placer::Bureau(w.b1_key),
+            w.r1_dossier,
+            DocumentKind::SeriesOverview,
+            2026,
+            month(2),
+            b"%PDF-1.7 series, corrected",
+        )
+        .await;
+    assert!(matches!(
+        decide(w.r1, Decision::Approved, "").await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    let clients = w.services.employers(w.b1, None).await.unwrap();
+    let latest = clients[0].latest_series.as_ref().unwrap();
+    assert_eq!((latest.id, latest.decision), (corrected.id, None));
+}

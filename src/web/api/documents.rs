@@ -242,6 +242,14 @@ pub(super) async fn list(
                     sha256: d.sha256,
                     version: d.version,
                     created_at: d.created_at.to_rfc3339(),
+                    approval: (d.kind == DocumentKind::SeriesOverview).then(|| {
+                        d.approval.map(|a| wire::ApprovalBody {
+                            status: a.decision.as_str(),
+                            by: a.by,
+                            at: a.at.to_rfc3339(),
+                            comment: a.comment,
+                        })
+                    }),
                 })
                 .collect();
             Ok(json(

@@ -200,6 +200,19 @@ pub struct DocumentBody {
     pub sha256: String,
     pub version: u32,
     pub created_at: String,
+    /// Series overviews only (absent for other kinds): the decision that counts, or `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Option<ApprovalBody>>,
+}
+
+/// The employer's akkoord on a series overview.
+#[derive(Debug, Serialize)]
+pub struct ApprovalBody {
+    /// `approved` or `rejected`.
+    pub status: &'static str,
+    pub by: String,
+    pub at: String,
+    pub comment: Option<String>,
 }
 
 /// A file name from `Content-Disposition` (`filename*=UTF-8''…` preferred over `filename=`).

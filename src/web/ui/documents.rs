@@ -9,6 +9,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use crate::domain::PublicId;
+use crate::domain::approval::Decision;
 use crate::service::{Disposition, ServiceError};
 use crate::web::pipeline::{Signed, bad_request, error_page, form, referring_page, signed_in};
 use crate::web::session::WebState;
@@ -40,9 +41,17 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let details = warp::get()
         .and(warp::path!("documenten" / String / "details"))
         .and(signed_in(state.clone()))
+        .and(warp::query::<std::collections::HashMap<String, String>>())
         .then({
             let state = state.clone();
-            move |id: String, s: Signed| details(state.clone(), s, id)
+            move |id: String, s: Signed, q| details(state.clone(), s, id, q)
+        });
+    let decide = warp::post()
+        .and(warp::path!("documenten" / String / "akkoord"))
+        .and(form::<DecisionForm>(state.clone()))
+        .then({
+            let state = state.clone();
+            move |id: String, s: Signed, f| decide(state.clone(), s, id, f)
         });
     let unread = warp::get()
         .and(warp::path!("ongelezen"))
@@ -58,11 +67,68 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .unify()
         .or(named("document_actions", act))
         .unify()
+        .or(named("series_decision", decide))
+        .unify()
         .boxed()
 }
 
-/// `GET /documenten/{id}/details`: not-yours looks exactly like not-there.
-async fn details(state: WebState, signed: Signed, id: String) -> Response {
+/// The employer's answer on a series overview, from its details page.
+#[derive(Debug, serde::Deserialize)]
+struct DecisionForm {
+    /// `akkoord` or `niet-akkoord`; absent when neither was chosen.
+    besluit: Option<String>,
+    #[serde(default)]
+    opmerking: String,
+    /// The dossier page the details were opened from.
+    terug: Option<String>,
+}
+
+/// `POST /documenten/{id}/akkoord`: akkoord or niet akkoord on a series overview, then back
+/// to its details, which say what was decided.
+async fn decide(state: WebState, signed: Signed, id: String, form: DecisionForm) -> Response {
+    let Some(id) = PublicId::parse(&id) else {
+        return error_page(&state, &signed, ServiceError::NotFound).await;
+    };
+    let decision = match form.besluit.as_deref() {
+        Some("akkoord") => Decision::Approved,
+        Some("niet-akkoord") => Decision::Rejected,
+        _ => {
+            let t = signed.site().t();
+            return bad_request(&state, &signed, t.decide_choose).await;
+        }
+    };
+    match state
+        .services
+        .decide_on_series_overview(
+            signed.session.actor,
+            signed.visit.context,
+            id,
+            decision,
+            &form.opmerking,
+        )
+        .await
+    {
+        Ok(_) => {
+            let back =
+                super::local_path(form.terug.as_deref()).unwrap_or_else(|| "/dossier".into());
+            respond::see_other(&format!(
+                "/documenten/{id}/details?gedaan={}&terug={}",
+                decision.as_str(),
+                super::encode_path(&back)
+            ))
+        }
+        Err(e) => error_page(&state, &signed, e).await,
+    }
+}
+
+/// `GET /documenten/{id}/details`: not-yours looks exactly like not-there. `terug` (or else
+/// the referring page) is the dossier page it was opened from; `gedaan` what was just decided.
+async fn details(
+    state: WebState,
+    signed: Signed,
+    id: String,
+    query: std::collections::HashMap<String, String>,
+) -> Response {
     let Some(id) = PublicId::parse(&id) else {
         return error_page(&state, &signed, ServiceError::NotFound).await;
     };
@@ -75,12 +141,19 @@ async fn details(state: WebState, signed: Signed, id: String) -> Response {
             let nav = super::nav(&state, &signed.session).await;
             // Back to the dossier page it was opened from (an employee's dossier for its
             // employer), not always the reader's own.
-            let back = referring_page(&signed.visit)
+            let back = super::local_path(query.get("terug").map(String::as_str))
+                .or_else(|| referring_page(&signed.visit))
                 .filter(|page| !page.starts_with("/documenten/"))
                 .unwrap_or_else(|| "/dossier".to_owned());
+            let t = signed.site().t();
+            let notice = match query.get("gedaan").map(String::as_str) {
+                Some("approved") => Some(views::Notice::done(t.decided_approved.to_owned())),
+                Some("rejected") => Some(views::Notice::done(t.decided_rejected.to_owned())),
+                _ => None,
+            };
             respond::html(
                 StatusCode::OK,
-                views::details_page(signed.site(), &nav, &details, &back),
+                views::details_page(signed.site(), &nav, &details, &back, notice.as_ref()),
             )
         }
         Err(e) => error_page(&state, &signed, e).await,

@@ -5,6 +5,8 @@ use maud::{Markup, html};
 
 use super::layout::{Nav, Notice, Site, notice, signed_in_page};
 use super::{format, icons};
+use crate::domain::DocumentKind;
+use crate::domain::approval::Decision;
 use crate::service::{
     DocumentDetails, DocumentSummary, DossierSearch, DossierView, UnreadDocument, UnreadOrder,
 };
@@ -101,6 +103,9 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
                                     td.title {
                                         a href={ "/documenten/" (d.id) } { (d.title) }
                                         @if d.corrected { " " span.tag { (t.corrected) } }
+                                        @if d.kind == DocumentKind::SeriesOverview && list == List::Payroll {
+                                            " " (approval_tag(t, d.approval))
+                                        }
                                     }
                                     td data-label=(column_heading) {
                                         @match list {
@@ -192,7 +197,13 @@ fn upload_form(t: &Texts, csrf_token: &str, share_target: Option<&str>) -> Marku
 /// `/documenten/{id}/details`: what the file is, where it came from, earlier versions.
 /// `back` is the dossier page the document was opened from (an employee's, a client's, or the
 /// reader's own).
-pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails, back: &str) -> Markup {
+pub fn details_page(
+    site: &Site,
+    nav: &Nav,
+    details: &DocumentDetails,
+    back: &str,
+    message: Option<&Notice>,
+) -> Markup {
     let t = site.t();
     let d = &details.summary;
     signed_in_page(
@@ -202,6 +213,7 @@ pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails, back: &st
         html! {
             section.card {
                 h1 { (d.title) }
+                @if let Some(message) = message { (notice(message)) }
                 @if details.superseded {
                     p.notice role="status" { (t.superseded) }
                 }
@@ -219,6 +231,9 @@ pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails, back: &st
                     " "
                     a.button href={ "/documenten/" (d.id) "/download" } { (t.download) }
                 }
+                @if d.kind == DocumentKind::SeriesOverview {
+                    (approval_section(t, nav, details, back))
+                }
                 @if !details.earlier_versions.is_empty() {
                     h2 { (t.earlier_versions) }
                     ul {
@@ -234,6 +249,72 @@ pub fn details_page(site: &Site, nav: &Nav, details: &DocumentDetails, back: &st
             }
         },
     )
+}
+
+/// A series overview's akkoord: the decision that counts and earlier ones, and for the employer
+/// the form to give (or change) it.
+fn approval_section(t: &Texts, nav: &Nav, details: &DocumentDetails, back: &str) -> Markup {
+    let d = &details.summary;
+    html! {
+        h2 { (t.approval_heading) }
+        @match details.approvals.first() {
+            None => p { (approval_tag(t, None)) " " (t.approval_none) },
+            Some(current) => {
+                p {
+                    (approval_tag(t, Some(current.decision)))
+                    " " (fill(t.approval_by, &[&current.by, &format::date_time(current.at)]))
+                }
+                @if let Some(comment) = &current.comment { blockquote.comment { (comment) } }
+                @if details.approvals.len() > 1 {
+                    details.history {
+                        summary { (t.approval_earlier) }
+                        ul {
+                            @for earlier in &details.approvals[1..] {
+                                li {
+                                    (decision_text(t, earlier.decision)) " – "
+                                    (fill(t.approval_by, &[&earlier.by, &format::date_time(earlier.at)]))
+                                    @if let Some(comment) = &earlier.comment { ": “" (comment) "”" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if details.may_decide {
+            form.decision method="post" action={ "/documenten/" (d.id) "/akkoord" } {
+                input type="hidden" name="csrf" value=(nav.csrf_token);
+                input type="hidden" name="terug" value=(back);
+                fieldset {
+                    legend { (t.decide_lead) }
+                    label.check { input type="radio" name="besluit" value="akkoord" required; " " (t.decide_approve) }
+                    label.check { input type="radio" name="besluit" value="niet-akkoord"; " " (t.decide_reject) }
+                }
+                label for="opmerking" { (t.decide_comment) }
+                textarea #opmerking name="opmerking" rows="3" maxlength=(crate::domain::approval::COMMENT_MAX_CHARS) {}
+                button type="submit" { (t.decide_save) }
+            }
+        }
+    }
+}
+
+/// "akkoord" or "niet akkoord" in words.
+fn decision_text(t: &Texts, decision: Decision) -> &'static str {
+    match decision {
+        Decision::Approved => t.approved_tag,
+        Decision::Rejected => t.rejected_tag,
+    }
+}
+
+/// A series overview's state as a small label: akkoord, niet akkoord, or still waiting.
+pub(super) fn approval_tag(t: &Texts, decision: Option<Decision>) -> Markup {
+    html! {
+        @match decision {
+            Some(Decision::Approved) => span.tag.approved { (t.approved_tag) },
+            Some(Decision::Rejected) => span.tag.rejected { (t.rejected_tag) },
+            None => span.tag.pending { (t.pending_tag) },
+        }
+    }
 }
 
 /// `/ongelezen`: what is addressed to the reader and not opened yet, each row saying whom it is

@@ -157,7 +157,8 @@ pub fn employers(site: &Site, nav: &Nav, lines: &[EmployerLine], search: &str) -
                         table.people.stack #werkgevers {
                             thead { tr {
                                 th { (t.client_number_short) } th { (t.name) } th { (t.lhn) }
-                                th { (t.email) } th { (t.account) } th { span.visually-hidden { (t.action) } }
+                                th { (t.email) } th { (t.account) } th { (t.latest_series) }
+                                th { span.visually-hidden { (t.action) } }
                             } }
                             tbody {
                                 @for r in lines {
@@ -167,6 +168,14 @@ pub fn employers(site: &Site, nav: &Nav, lines: &[EmployerLine], search: &str) -
                                         td data-label=(t.lhn) { (r.lhn) }
                                         td.email data-label=(t.email) { (r.email) }
                                         td data-label=(t.account) { (status(t, r.status)) }
+                                        td.wrap data-label=(t.latest_series) {
+                                            @if let Some(series) = &r.latest_series {
+                                                a href={ "/documenten/" (series.id) "/details?terug=/werkgevers" } {
+                                                    (super::format::period(t, series.year, series.period))
+                                                }
+                                                " " (super::dossier::approval_tag(t, series.decision))
+                                            }
+                                        }
                                         td.links {
                                             a href={ "/werkgevers/" (r.id) } aria-label=(fill(t.dossier_of, &[&r.name])) { (t.its_dossier) }
                                             " "

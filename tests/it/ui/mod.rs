@@ -2,6 +2,7 @@
 //! axe-core checking every page they pass.
 
 mod a11y;
+mod approval;
 mod bureau;
 mod employee;
 mod employer;
