@@ -275,19 +275,20 @@ impl Services {
     }
 
     /// Documents addressed to the actor that its account has not opened (SPEC.md Part 2,
-    /// "Ongelezen (revised)"), at most [`UNREAD_LISTED_UP_TO`], in `order`.
+    /// "Ongelezen (revised)"): the newest [`UNREAD_LISTED_UP_TO`] in `order`, and whether there
+    /// are more.
     pub async fn unread(
         &self,
         actor: Actor,
         order: UnreadOrder,
-    ) -> Result<Vec<UnreadDocument>, ServiceError> {
+    ) -> Result<(Vec<UnreadDocument>, bool), ServiceError> {
         let Some(account) = actor.account() else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), false));
         };
         let mut documents = self
             .store
             .read(move |conn| -> Result<_, ServiceError> {
-                let records = unread::unread(conn, actor, account, UNREAD_LISTED_UP_TO)?;
+                let records = unread::unread(conn, actor, account, UNREAD_LISTED_UP_TO + 1)?;
                 Ok(records
                     .iter()
                     .map(|r| UnreadDocument {
@@ -297,6 +298,9 @@ impl Services {
                     .collect::<Vec<_>>())
             })
             .await?;
+        let limit = usize::try_from(UNREAD_LISTED_UP_TO).unwrap_or(usize::MAX);
+        let more = documents.len() > limit;
+        documents.truncate(limit);
         if order == UnreadOrder::ByName {
             // Stable: within one name the newest stays first. The administration (no name)
             // comes last.
@@ -304,7 +308,7 @@ impl Services {
                 (d.from.is_none(), d.from.as_deref().map(str::to_lowercase))
             });
         }
-        Ok(documents)
+        Ok((documents, more))
     }
 
     /// How many documents are unread, for the "Ongelezen N" badge: exact up to

@@ -42,7 +42,7 @@ pub use backups::BackupInfo;
 pub use details::PartyDetails;
 pub use dossier::{
     DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView, UNREAD_COUNTED_UP_TO,
-    UnreadDocument, UnreadOrder,
+    UNREAD_LISTED_UP_TO, UnreadDocument, UnreadOrder,
 };
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};

@@ -333,6 +333,17 @@ async fn an_action_says_what_it_did_on_the_page_it_returns_to() {
         .expect("the form's way back")
         .to_owned();
     assert!(back.starts_with("/dossier?jaar="), "{back}");
+    // A search stays after the action, so the list the user acted on comes back.
+    let searched = owner
+        .get("/dossier?zoek-overig=ID%20kopie")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        searched.contains("&amp;zoek-overig=ID+kopie\""),
+        "the way back keeps the search: {searched}"
+    );
     let mut ids: Vec<&str> = page
         .split("href=\"/documenten/")
         .filter_map(|rest| rest.split('"').next())

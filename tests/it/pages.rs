@@ -188,7 +188,7 @@ async fn backups_are_for_bureaus_and_employers_that_run_their_own_payroll() {
         .await;
     assert_eq!(asked.status(), StatusCode::OK);
     let question = asked.text().await.unwrap();
-    assert!(question.contains("Wilt u dit bestand verwijderen?") && question.contains("EIGEN.lda"));
+    assert!(question.contains("Wilt u deze backup verwijderen?") && question.contains("EIGEN.lda"));
     assert!(
         own_payroll
             .get("/backups")

@@ -151,6 +151,30 @@ async fn uploads_are_listed_whatever_year_is_chosen() {
     assert_eq!(view.years, vec![year(2026), year(2025)]);
 }
 
+/// Ongelezen lists the newest [`UNREAD_LISTED_UP_TO`] and says when there are more.
+#[tokio::test]
+async fn ongelezen_says_when_it_lists_only_the_newest() {
+    let w = world().await;
+    let listed = i64::from(crate::service::UNREAD_LISTED_UP_TO);
+    for i in 0..=listed {
+        w.payslip(1990 + i / 12, i % 12 + 1).await;
+    }
+    let (documents, more) = w.services.unread(w.e1, UnreadOrder::Newest).await.unwrap();
+    assert_eq!(documents.len() as i64, listed);
+    assert!(more);
+    assert_eq!(documents[0].summary.year, year(1990 + listed / 12));
+    w.services
+        .mark_read(
+            w.e1,
+            RequestContext::default(),
+            vec![documents[0].summary.id],
+        )
+        .await
+        .unwrap();
+    let (documents, more) = w.services.unread(w.e1, UnreadOrder::Newest).await.unwrap();
+    assert_eq!((documents.len() as i64, more), (listed, false));
+}
+
 #[tokio::test]
 async fn the_unread_count_stops_at_its_cap() {
     let w = world().await;
@@ -198,6 +222,7 @@ async fn unread_until_opened_or_marked() {
         .unread(w.e1, UnreadOrder::Newest)
         .await
         .unwrap()
+        .0
         .into_iter()
         .map(|d| d.summary.id)
         .collect();
@@ -250,6 +275,7 @@ async fn news_is_what_is_addressed_to_the_party() {
                 .unread(actor, UnreadOrder::Newest)
                 .await
                 .unwrap()
+                .0
                 .into_iter()
                 .map(|d| (d.summary.title, d.from))
                 .collect::<Vec<_>>()
@@ -303,6 +329,7 @@ async fn news_is_what_is_addressed_to_the_party() {
         .unread(w.r1, UnreadOrder::ByName)
         .await
         .unwrap()
+        .0
         .into_iter()
         .map(|d| d.from)
         .collect();

@@ -101,12 +101,12 @@ catalog! {
     // Passwords, links, forgotten details.
     new_password: "Nieuw wachtwoord", "New password";
     repeat_password: "Herhaal het nieuwe wachtwoord", "Repeat the new password";
-    password_rules: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw naam, gebruikersnaam of de naam van uw werkgever mogen er niet in voorkomen.",
-        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your name, username or your employer's name.";
-    password_rules_employer: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw gebruikersnaam of de naam van uw bedrijf mogen er niet in voorkomen.",
-        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your username or your company's name.";
-    password_rules_bureau: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw naam, gebruikersnaam of de naam van uw kantoor mogen er niet in voorkomen.",
-        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your name, username or your office's name.";
+    password_rules: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw naam, gebruikersnaam, e-mailadres en de naam van uw werkgever of zijn administratiekantoor mogen er niet in voorkomen.",
+        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your name, username, e-mail address, or the name of your employer or its payroll bureau.";
+    password_rules_employer: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw gebruikersnaam, e-mailadres en de naam van uw bedrijf of uw administratiekantoor mogen er niet in voorkomen.",
+        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your username, e-mail address, or the name of your company or your payroll bureau.";
+    password_rules_bureau: "Minstens {} tekens. Een zin van een paar woorden met spaties werkt goed en is makkelijk te onthouden. Uw naam, gebruikersnaam, e-mailadres en de naam van uw kantoor mogen er niet in voorkomen.",
+        "At least {} characters. A sentence of a few words with spaces works well and is easy to remember. It may not contain your name, username, e-mail address or your office's name.";
     set_password_title: "Wachtwoord instellen", "Set your password";
     save_password: "Wachtwoord opslaan", "Save password";
     password_too_short: "Gebruik minstens {} tekens.", "Use at least {} characters.";
@@ -292,6 +292,10 @@ catalog! {
     confirm_delete_one: "Wilt u dit bestand verwijderen?", "Do you want to delete this file?";
     confirm_delete_many: "Wilt u deze {} bestanden verwijderen?", "Do you want to delete these {} files?";
     confirm_delete_final: "Een verwijderd bestand kunt u niet terughalen. Had u het gedeeld, dan ziet ook de ander het niet meer.", "A deleted file cannot be brought back. If you had shared it, the other party no longer sees it either.";
+    confirm_backups_title: "Backups verwijderen", "Delete backups";
+    confirm_backups_one: "Wilt u deze backup verwijderen?", "Do you want to delete this backup?";
+    confirm_backups_many: "Wilt u deze {} backups verwijderen?", "Do you want to delete these {} backups?";
+    confirm_backups_final: "Een verwijderde backup kunt u niet terughalen; ook het salarispakket kan hem dan niet meer ophalen.", "A deleted backup cannot be brought back; the payroll software can no longer fetch it either.";
     confirm_delete_yes: "Ja, verwijderen", "Yes, delete";
     cancel: "Annuleren", "Cancel";
     approval_heading: "Akkoord voor de salarisadministratie", "Approval for the payroll administration";
@@ -364,10 +368,11 @@ catalog! {
     unread_title: "Ongelezen", "Unread";
     unread_heading: "Ongelezen ({})", "Unread ({})";
     no_unread: "U heeft alles gelezen: er staat niets nieuws voor u klaar.", "You have read everything: nothing new is waiting for you.";
-    from_whom: "Van / voor", "From / for";
+    unread_more: "Hier staan de nieuwste {}. Markeer ze als gelezen om de volgende te zien.", "These are the newest {}. Mark them read to see the next ones.";
+    from_whom: "Van", "From";
     sort_by: "Sorteren:", "Sort:";
     sort_newest: "nieuwste eerst", "newest first";
-    sort_by_name: "per persoon", "by person";
+    sort_by_name: "op afzender", "by sender";
 
     // Werknemers and Werkgevers.
     employees_heading: "Werknemers ({})", "Employees ({})";

@@ -138,7 +138,14 @@ async fn delete(state: WebState, signed: Signed, pairs: Vec<(String, String)>) -
         let nav = super::nav(&state, &signed.session).await;
         return respond::html(
             StatusCode::OK,
-            views::confirm_delete_page(signed.site(), &nav, "/backups/verwijderen", &items, &back),
+            views::confirm_delete_page(
+                signed.site(),
+                &nav,
+                views::Deleting::Backups,
+                "/backups/verwijderen",
+                &items,
+                &back,
+            ),
         );
     }
     match state

@@ -171,7 +171,7 @@ async fn unread_page(
         _ => crate::service::UnreadOrder::Newest,
     };
     match state.services.unread(signed.session.actor, order).await {
-        Ok(documents) => {
+        Ok((documents, more)) => {
             let nav = super::nav(&state, &signed.session).await;
             respond::html(
                 StatusCode::OK,
@@ -179,6 +179,7 @@ async fn unread_page(
                     signed.site(),
                     &nav,
                     &documents,
+                    more,
                     order,
                     super::page_notice(signed.site().t(), &query, None).as_ref(),
                 ),
@@ -233,6 +234,7 @@ async fn act(state: WebState, signed: Signed, pairs: Vec<(String, String)>) -> R
                     views::confirm_delete_page(
                         signed.site(),
                         &nav,
+                        views::Deleting::Files,
                         "/documenten/acties",
                         &items,
                         &back,

@@ -132,6 +132,8 @@ pub(crate) fn local_path(next: Option<&str>) -> Option<String> {
     let safe = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
+        // A fragment never reaches the server; one here would swallow added query values.
+        && !next.contains('#')
         && !next.chars().any(char::is_control);
     safe.then(|| next.to_owned())
 }
@@ -152,6 +154,7 @@ mod tests {
             "/\\evil",
             "dossier",
             "/a\nb",
+            "/dossier#x",
         ] {
             assert_eq!(local_path(Some(bad)), None, "{bad}");
         }

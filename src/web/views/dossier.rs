@@ -68,6 +68,9 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
     let deletable = documents.iter().any(|d| d.may_delete);
     // Marking read or unread only means something for news (what is addressed to the reader).
     let any_news = documents.iter().any(|d| d.news);
+    // Boxes to tick only where a button acts on them (an employer reading an employee's
+    // payslips has none).
+    let selectable = (shareable && share_target.is_some()) || deletable || any_news;
     let column_heading = match list {
         List::Payroll => t.period,
         List::Other => t.owner,
@@ -86,9 +89,9 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
                 input type="hidden" name="csrf" value=(nav.csrf_token);
                 input type="hidden" name="terug" value=(back);
                 div.table-scroll tabindex="0" role="region" aria-label=(caption) {
-                    table.documents.stack.selectable data-filterable {
+                    table.documents.stack.selectable[selectable] data-filterable {
                         thead { tr {
-                            th { span.visually-hidden { (t.select) } }
+                            @if selectable { th { span.visually-hidden { (t.select) } } }
                             th { (t.name) }
                             th { (column_heading) }
                             th { (t.date_time) }
@@ -99,7 +102,9 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
                         tbody {
                             @for (index, d) in documents.iter().enumerate() {
                                 tr.unread[!d.read] {
-                                    td { input type="checkbox" name="id" value=(d.id) aria-label=(fill(t.select_one, &[&d.title])); }
+                                    @if selectable {
+                                        td { input type="checkbox" name="id" value=(d.id) aria-label=(fill(t.select_one, &[&d.title])); }
+                                    }
                                     td.title {
                                         a href={ "/documenten/" (d.id) } { (d.title) }
                                         @if d.corrected { " " span.tag { (t.corrected) } }
@@ -135,7 +140,7 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
                         }
                     }
                 }
-                div.actions {
+                @if selectable { div.actions {
                     @if let (true, Some(target)) = (shareable, share_target) {
                         button type="submit" name="action" value="share" { (fill(t.share_with, &[&target])) }
                         button type="submit" name="action" value="unshare" { (t.unshare) }
@@ -147,7 +152,7 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
                         button type="submit" name="action" value="read" { (t.mark_read) }
                         button type="submit" name="action" value="unread" { (t.mark_unread) }
                     }
-                }
+                } }
             }
         }
     }
@@ -323,6 +328,7 @@ pub fn unread_page(
     site: &Site,
     nav: &Nav,
     documents: &[UnreadDocument],
+    more: bool,
     order: UnreadOrder,
     message: Option<&Notice>,
 ) -> Markup {
@@ -342,7 +348,12 @@ pub fn unread_page(
         t.unread_title,
         html! {
             section.card {
-                h1 { (fill(t.unread_heading, &[&documents.len()])) }
+                @if more {
+                    h1 { (fill(t.unread_heading, &[&format!("{}+", documents.len())])) }
+                    p.muted { (fill(t.unread_more, &[&documents.len()])) }
+                } @else {
+                    h1 { (fill(t.unread_heading, &[&documents.len()])) }
+                }
                 @if let Some(message) = message { (notice(message)) }
                 @if documents.is_empty() {
                     p.muted { (t.no_unread) }
@@ -401,8 +412,17 @@ fn list_search(
 pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Markup {
     let t = site.t();
     let view = page.view;
-    // After an action the page comes back on the same year.
-    let back = format!("{}?jaar={}", page.base, view.year);
+    // After an action the page comes back on the same year, with the same searches.
+    let mut back = format!("{}?jaar={}", page.base, view.year);
+    for (name, value) in [
+        ("zoek-loon", &page.search.payroll),
+        ("zoek-overig", &page.search.other),
+    ] {
+        if let Some(value) = value {
+            let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            back.push_str(&format!("&{name}={value}"));
+        }
+    }
     let heading = if view.own {
         fill(t.dossier_heading, &[&view.year, &view.owner_name])
     } else {

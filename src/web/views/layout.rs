@@ -80,6 +80,14 @@ pub fn notice(notice: &Notice) -> Markup {
     }
 }
 
+/// What the delete question is about: the words differ (a backup is never shared, but the
+/// payroll software loses it too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleting {
+    Files,
+    Backups,
+}
+
 /// One ticked item the delete question lists: its id for the form, and how the user knows it.
 pub struct ToDelete {
     pub id: String,
@@ -94,22 +102,43 @@ pub struct ToDelete {
 pub fn confirm_delete_page(
     site: &Site,
     nav: &Nav,
+    what: Deleting,
     action: &str,
     items: &[ToDelete],
     back: &str,
 ) -> Markup {
     let t = site.t();
+    let (title, one, many, final_words) = match what {
+        Deleting::Files => (
+            t.confirm_delete_title,
+            t.confirm_delete_one,
+            t.confirm_delete_many,
+            t.confirm_delete_final,
+        ),
+        Deleting::Backups => (
+            t.confirm_backups_title,
+            t.confirm_backups_one,
+            t.confirm_backups_many,
+            t.confirm_backups_final,
+        ),
+    };
     let question = match items.len() {
-        1 => t.confirm_delete_one.to_owned(),
-        n => crate::web::i18n::fill(t.confirm_delete_many, &[&n]),
+        1 => one.to_owned(),
+        n => crate::web::i18n::fill(many, &[&n]),
+    };
+    // The page belongs to where the user came from (menu, language switch), not to the form's
+    // address.
+    let site = &Site {
+        here: back.to_owned(),
+        ..site.clone()
     };
     signed_in_page(
         site,
         nav,
-        t.confirm_delete_title,
+        title,
         html! {
             section.card {
-                h1 { (t.confirm_delete_title) }
+                h1 { (title) }
                 p { (question) }
                 ul {
                     @for item in items {
@@ -119,7 +148,7 @@ pub fn confirm_delete_page(
                         }
                     }
                 }
-                p.muted { (t.confirm_delete_final) }
+                p.muted { (final_words) }
                 form method="post" action=(action) {
                     input type="hidden" name="csrf" value=(nav.csrf_token);
                     input type="hidden" name="terug" value=(back);

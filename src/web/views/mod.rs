@@ -19,8 +19,8 @@ pub use account::{
 pub use backups::{BackupsPage, backup_year, backups};
 pub use dossier::{DossierPage, details_page, dossier_overview, unread_page};
 pub use home::{home, party_table};
+pub use layout::{Deleting, ToDelete, confirm_delete_page};
 pub use layout::{Nav, Notice, Site};
-pub use layout::{ToDelete, confirm_delete_page};
 pub use pages::{not_found, problem_in_layout, problem_page};
 pub use people::{EmployeesPage, employees, employers, revealed_bsn};
 pub use signin::{SignInPage, sign_in};

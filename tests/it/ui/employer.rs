@@ -77,6 +77,15 @@ async fn an_employer_sees_its_employees_and_only_what_they_shared() {
             if texts_of(c, "#acties-loon tbody tr").await?.is_empty() {
                 return Err("the employer does not see the payslips it sent".into());
             }
+            // Its employee's payslips are no news to it: nothing to tick, no buttons.
+            let boxes =
+                texts_of(c, "#acties-loon input[type=checkbox], #acties-loon button").await?;
+            if !boxes.is_empty() {
+                return Err(format!(
+                    "boxes or buttons on an employee's payslips: {}",
+                    boxes.len()
+                ));
+            }
             let other = texts_of(c, "#acties-overig tbody tr").await?.join("\n");
             if !other.contains("id-kaart.pdf") {
                 return Err(format!("the shared upload is missing: {other}"));
