@@ -5,8 +5,11 @@
 //! 2. An employer sees the payroll files in its own and its employees' dossiers, its own
 //!    uploads, and employee uploads shared with it.
 //! 3. A bureau sees the payroll files it placed for its current clients, its own uploads, and
-//!    its clients' uploads shared with it.
-//! 4. Only the uploading party shares, unshares or deletes an upload; sharing goes one step up.
+//!    the uploads of its current clients and their employees shared with it (that bureau).
+//! 4. Only the uploading party deletes an upload. Sharing goes one step up: the owner shares
+//!    (employee → employer, employer → bureau), and an employer may pass an employee's upload
+//!    shared with it on to its bureau (SPEC.md Part 2, "Sharing onward"). The owner's "stop
+//!    sharing" withdraws every share, the employer's only the bureau's.
 //! 5. Retracted and deleted documents are seen by no user.
 //! 7. Only the employer gives akkoord or niet akkoord on a series overview in its own dossier
 //!    (SPEC.md Part 2, "Approval of series overviews"); whoever sees the overview sees the
@@ -114,7 +117,9 @@ pub fn may(actor: Actor, action: Action, doc: &DocumentFacts) -> bool {
     }
     match action {
         Action::List | Action::View | Action::Download | Action::MarkRead => true,
-        Action::Share | Action::Unshare => owns_upload(actor, doc) && has_share_target(doc),
+        Action::Share | Action::Unshare => {
+            (owns_upload(actor, doc) && has_share_target(doc)) || passes_on(actor, doc)
+        }
         Action::Delete => owns_upload(actor, doc),
     }
 }
@@ -129,7 +134,7 @@ pub fn sees(actor: Actor, doc: &DocumentFacts) -> bool {
         Actor::Employer { employer, .. } => match doc.dossier {
             Dossier::Employer(r) => r == employer,
             Dossier::Employee { employer: r, .. } => {
-                r == employer && (doc.origin != Origin::Upload || doc.shared)
+                r == employer && (doc.origin != Origin::Upload || doc.shared.with_employer)
             }
             Dossier::Bureau(_) => false,
         },
@@ -141,7 +146,7 @@ pub fn sees(actor: Actor, doc: &DocumentFacts) -> bool {
                 match doc.origin {
                     Origin::Payroll(Placer::Bureau(placer)) => placer == bureau,
                     Origin::Payroll(Placer::Employer(_)) => false,
-                    Origin::Upload => matches!(doc.dossier, Dossier::Employer(_)) && doc.shared,
+                    Origin::Upload => doc.shared.with_bureau == Some(bureau),
                 }
             }
             Dossier::Employer(_) | Dossier::Employee { .. } => false,
@@ -160,8 +165,11 @@ pub fn addressed_to(actor: Actor, doc: &DocumentFacts) -> bool {
     match (actor, doc.dossier, doc.origin) {
         (Actor::Employee { .. }, Dossier::Employee { .. }, Origin::Payroll(_))
         | (Actor::Employer { .. }, Dossier::Employer(_), Origin::Payroll(_)) => true,
+        // Shared with it (`sees` checked the recipient).
         (Actor::Employer { .. }, Dossier::Employee { .. }, Origin::Upload)
-        | (Actor::Bureau { .. }, Dossier::Employer(_), Origin::Upload) => doc.shared,
+        | (Actor::Bureau { .. }, Dossier::Employer(_) | Dossier::Employee { .. }, Origin::Upload) => {
+            true
+        }
         _ => false,
     }
 }
@@ -231,6 +239,38 @@ pub fn share_target(dossier: Dossier, employer_bureau: Option<BureauKey>) -> Opt
 
 fn has_share_target(doc: &DocumentFacts) -> bool {
     share_target(doc.dossier, doc.employer_bureau).is_some()
+}
+
+/// An employer passing on (or withdrawing from its bureau) an employee's upload that the
+/// employee shared with it; only with a bureau to pass it to.
+fn passes_on(actor: Actor, doc: &DocumentFacts) -> bool {
+    matches!(
+        (actor, doc.dossier),
+        (Actor::Employer { employer, .. }, Dossier::Employee { employer: r, .. }) if r == employer
+    ) && doc.origin == Origin::Upload
+        && doc.shared.with_employer
+        && doc.employer_bureau.is_some()
+}
+
+/// Whose dossier `actor`'s "Deel met …" sends uploads in `dossier` to: its own uploads one step
+/// up ([`share_target`]), and for an employer looking at an employee's dossier, onward to its
+/// bureau. `None`: nothing to share with from here.
+pub fn sharing_from(
+    actor: Actor,
+    dossier: Dossier,
+    employer_bureau: Option<BureauKey>,
+) -> Option<Dossier> {
+    if actor.own_dossier() == Some(dossier) {
+        return share_target(dossier, employer_bureau);
+    }
+    match (actor, dossier) {
+        (Actor::Employer { employer, .. }, Dossier::Employee { employer: r, .. })
+            if r == employer =>
+        {
+            employer_bureau.map(Dossier::Bureau)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -188,6 +188,29 @@ impl DocumentKind {
     }
 }
 
+/// With whom an upload is shared (SPEC.md Part 2, "Sharing onward"): an employee's with its
+/// employer (and by the employer onward with its bureau), an employer's with its bureau.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shares {
+    /// An employee's upload is shared with its employer.
+    pub with_employer: bool,
+    /// Shared with this bureau (by an employer, its own upload or an employee's passed on).
+    pub with_bureau: Option<BureauKey>,
+}
+
+impl Shares {
+    /// Shared with nobody.
+    pub const NONE: Self = Self {
+        with_employer: false,
+        with_bureau: None,
+    };
+
+    /// Shared with anyone at all.
+    pub fn any(self) -> bool {
+        self.with_employer || self.with_bureau.is_some()
+    }
+}
+
 /// Everything the access rule needs to know about one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DocumentFacts {
@@ -196,8 +219,8 @@ pub struct DocumentFacts {
     /// self-administering employers).
     pub employer_bureau: Option<BureauKey>,
     pub origin: Origin,
-    /// Shared by its owner with the party above: employee → employer, employer → bureau.
-    pub shared: bool,
+    /// With whom an upload is shared (always nobody for payroll files).
+    pub shared: Shares,
     /// Retracted by payroll software or deleted by its owner: gone for every user.
     pub removed: bool,
 }

@@ -14,7 +14,7 @@ pub use access::{Action, Actor};
 pub use checks::{Bsn, Email, Invalid, Lhn};
 pub use document::{
     AccountKey, BureauKey, DocumentFacts, DocumentKey, DocumentKind, DocumentRecord, Dossier,
-    DossierKind, EmployeeKey, EmployerKey, NewDocument, Origin, Placer,
+    DossierKind, EmployeeKey, EmployerKey, NewDocument, Origin, Placer, Shares,
 };
 pub use ids::PublicId;
 pub use period::{Period, PeriodKind, Year};

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, Utc};
 
 use super::{ServiceError, Services};
 use crate::domain::access::{
-    Action, addressed_to, may, may_decide_on, may_open_dossier, share_target,
+    Action, addressed_to, may, may_decide_on, may_open_dossier, sharing_from,
 };
 use crate::domain::{
     Actor, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
@@ -44,8 +44,10 @@ pub struct DocumentSummary {
     pub news: bool,
     /// Not news, or news the actor's account opened or marked read.
     pub read: bool,
-    /// An upload its owner shared one step up.
+    /// An upload shared with anyone.
     pub shared: bool,
+    /// With whom, by name, where the list looked it up ("Bakkerij De Korenschoof BV").
+    pub shared_with: Vec<String>,
     /// A later version of a corrected payroll file.
     pub corrected: bool,
     /// The actor's own upload ("Ik" in the Eigenaar column).
@@ -72,7 +74,8 @@ impl DocumentSummary {
             created_at: record.created_at,
             news: addressed_to(actor, &record.facts),
             read: read || !addressed_to(actor, &record.facts),
-            shared: record.facts.shared,
+            shared: record.facts.shared.any(),
+            shared_with: Vec::new(),
             corrected: record.version > 1,
             own_upload: record.facts.origin == Origin::Upload
                 && actor.own_dossier() == Some(record.facts.dossier),
@@ -92,8 +95,9 @@ pub struct DossierView {
     pub owner_name: String,
     /// The actor's own dossier (uploads go here).
     pub own: bool,
-    /// In the own dossier: the name of the party its uploads are shared with (the employer,
-    /// or the employer's bureau); `None` when there is nobody to share with.
+    /// The name of the party "Deel met …" sends uploads here to (`access::sharing_from`): in
+    /// the own dossier one step up, for an employer in an employee's dossier onward to its
+    /// bureau; `None` when there is nobody to share with.
     pub share_target: Option<String>,
     /// Years with visible documents, newest first.
     pub years: Vec<Year>,
@@ -160,14 +164,44 @@ pub(super) fn resolve(
 }
 
 /// The name of the party uploads in `dossier` are shared with, if any (`access::share_target`).
-fn share_target_name(conn: &Connection, dossier: Dossier) -> Result<Option<String>, StoreError> {
+fn share_target_name(
+    conn: &Connection,
+    actor: Actor,
+    dossier: Dossier,
+) -> Result<Option<String>, StoreError> {
     let employer_bureau = match dossier.employer() {
         Some(r) => parties::employer(conn, r)?.and_then(|r| r.bureau),
         None => None,
     };
-    share_target(dossier, employer_bureau)
+    sharing_from(actor, dossier, employer_bureau)
         .map(|target| owner_name(conn, target))
         .transpose()
+}
+
+/// The names of those an upload is shared with, as the reader may know them: the employer (to
+/// the employee and the employer itself) and the bureau (to those who may see that share).
+fn shared_with_names(
+    conn: &Connection,
+    actor: Actor,
+    facts: &crate::domain::DocumentFacts,
+) -> Result<Vec<String>, StoreError> {
+    let mut names = Vec::new();
+    // Not the reader's own name: an employer knows what is shared with itself.
+    if facts.shared.with_employer
+        && let Some(employer) = facts.dossier.employer()
+        && !matches!(actor, Actor::Employer { employer: own, .. } if own == employer)
+    {
+        names.push(owner_name(conn, Dossier::Employer(employer))?);
+    }
+    // A bureau share matters to the owner and the employer that passed it on, and only while
+    // that bureau is still the employer's.
+    if let Some(bureau) = facts.shared.with_bureau
+        && facts.employer_bureau == Some(bureau)
+        && !matches!(actor, Actor::Bureau { .. })
+    {
+        names.push(owner_name(conn, Dossier::Bureau(bureau))?);
+    }
+    Ok(names)
 }
 
 /// The display name of a dossier's party.
@@ -246,19 +280,22 @@ impl Services {
                     documents::list_dossier(conn, actor, dossier, year, section, search.as_deref())
                         .map(|rows| {
                             rows.iter()
-                                .map(|l| DocumentSummary {
-                                    approval: l.approval,
-                                    ..DocumentSummary::new(actor, &l.record, l.read)
+                                .map(|l| {
+                                    Ok(DocumentSummary {
+                                        approval: l.approval,
+                                        shared_with: if l.record.facts.shared.any() {
+                                            shared_with_names(conn, actor, &l.record.facts)?
+                                        } else {
+                                            Vec::new()
+                                        },
+                                        ..DocumentSummary::new(actor, &l.record, l.read)
+                                    })
                                 })
-                                .collect::<Vec<_>>()
-                        })
+                                .collect::<Result<Vec<_>, StoreError>>()
+                        })?
                 };
                 let own = actor.own_dossier() == Some(dossier);
-                let share_target = if own {
-                    share_target_name(conn, dossier)?
-                } else {
-                    None
-                };
+                let share_target = share_target_name(conn, actor, dossier)?;
                 Ok(Some(DossierView {
                     dossier,
                     owner_name,

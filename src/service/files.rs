@@ -12,10 +12,11 @@ use super::file_names::{clean_file_name, with_extension_of};
 use super::sniff::{Empty, Rejected, Sniffing, UPLOAD_TYPES};
 use super::{ServiceError, Services};
 use crate::blobs::{BlobError, FileId};
-use crate::domain::access::{Action, may, sees};
+use crate::domain::access::{Action, may, sees, sharing_from};
 use crate::domain::audit::{AuditAction, AuditEvent};
-use crate::domain::{Actor, DocumentKind, NewDocument, Origin, Period, PublicId, Year};
-use crate::store::marks;
+use crate::domain::party::AccountParty;
+use crate::domain::{Actor, DocumentKind, Dossier, NewDocument, Origin, Period, PublicId, Year};
+use crate::store::marks::{self, Recipient, Withdraw};
 use crate::store::{audit, documents};
 
 /// Where a request came from, for the audit log.
@@ -342,6 +343,7 @@ impl Services {
             "only a signed-in account can do this",
         ))?;
         let now = self.clock.now();
+        let notify_delay = self.settings.notify_delay;
         let events: Vec<_> = ids
             .iter()
             .map(|id| {
@@ -364,9 +366,46 @@ impl Services {
                             _ => "only your own uploads can be shared",
                         }));
                     }
+                    let facts = record.facts;
                     let did = match change {
-                        Change::Share => marks::share(tx, record.key, account, now)?,
-                        Change::Unshare => marks::unshare(tx, record.key)?,
+                        Change::Share => {
+                            let Some(to) =
+                                sharing_from(actor, facts.dossier, facts.employer_bureau)
+                            else {
+                                return Err(ServiceError::Forbidden("nobody to share with"));
+                            };
+                            let (recipient, party) = match to {
+                                Dossier::Bureau(b) => {
+                                    (Recipient::Bureau(b), AccountParty::Bureau(b))
+                                }
+                                Dossier::Employer(r) => {
+                                    (Recipient::Employer, AccountParty::Employer(r))
+                                }
+                                Dossier::Employee { .. } => {
+                                    return Err(ServiceError::Forbidden("nobody to share with"));
+                                }
+                            };
+                            let shared = marks::share(tx, record.key, recipient, account, now)?;
+                            if shared {
+                                // News for whoever it is shared with, told by mail like a
+                                // placed document (SPEC.md Part 2, "share notices").
+                                super::notify::after_sharing(
+                                    tx,
+                                    party,
+                                    record.key,
+                                    now + notify_delay,
+                                )?;
+                            }
+                            shared
+                        }
+                        Change::Unshare => {
+                            let which = if actor.own_dossier() == Some(facts.dossier) {
+                                Withdraw::All
+                            } else {
+                                Withdraw::BureauOnly
+                            };
+                            marks::unshare(tx, record.key, which)?
+                        }
                         Change::Delete => documents::mark_deleted(tx, record.key, now)?,
                         Change::MarkRead => marks::mark_read(tx, account, record.key, now)?,
                         Change::MarkUnread => marks::mark_unread(tx, account, record.key)?,

@@ -36,6 +36,20 @@ pub(super) fn after_placing(
     Ok(())
 }
 
+/// Notes the notice for every account of the party a file was shared with (an employer, or each
+/// staff member of a bureau) that can sign in.
+pub(super) fn after_sharing(
+    tx: &Transaction<'_>,
+    party: AccountParty,
+    document: DocumentKey,
+    due: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    for account in store_accounts::signed_up_accounts_of(tx, party)? {
+        notifications::note(tx, account, document, due)?;
+    }
+    Ok(())
+}
+
 impl Services {
     /// Turns due notices into outbox mail; returns how many mails were queued.
     pub async fn queue_notifications(&self) -> Result<usize, ServiceError> {

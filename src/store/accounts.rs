@@ -165,6 +165,29 @@ pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Accou
         .optional()?)
 }
 
+/// The accounts of `party` as a condition on `accounts` and its `?1`.
+fn party_condition(party: AccountParty) -> (&'static str, i64) {
+    match party {
+        AccountParty::Bureau(b) => ("role = 'bureau' AND bureau_id = ?1", b.0),
+        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
+        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
+    }
+}
+
+/// Every account of a party that can sign in (its password is set): a bureau's staff, or the
+/// one login of an employer or employee.
+pub fn signed_up_accounts_of(
+    conn: &Connection,
+    party: AccountParty,
+) -> Result<Vec<AccountKey>, StoreError> {
+    let (condition, key) = party_condition(party);
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT id FROM accounts WHERE {condition} AND password_hash IS NOT NULL ORDER BY id"
+    ))?;
+    let rows = statement.query_map([key], |r| Ok(AccountKey(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Accounts that can sign in (their password is set).
 pub fn active_accounts(conn: &Connection) -> Result<Vec<AccountKey>, StoreError> {
     let mut statement = conn.prepare("SELECT id FROM accounts WHERE password_hash IS NOT NULL")?;
@@ -177,11 +200,7 @@ pub fn first_account_of(
     conn: &Connection,
     party: AccountParty,
 ) -> Result<Option<AccountKey>, StoreError> {
-    let (condition, key) = match party {
-        AccountParty::Bureau(b) => ("role = 'bureau' AND bureau_id = ?1", b.0),
-        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
-        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
-    };
+    let (condition, key) = party_condition(party);
     Ok(conn
         .prepare_cached(&format!(
             "SELECT id FROM accounts WHERE {condition} ORDER BY id LIMIT 1"

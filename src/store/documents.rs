@@ -10,7 +10,7 @@ use crate::domain::approval::Decision;
 use crate::domain::{
     AccountKey, Actor, BureauKey, DocumentFacts, DocumentKey, DocumentKind, DocumentRecord,
     Dossier, EmployeeKey, EmployerKey, NewDocument, Origin, Period, PeriodKind, Placer, PublicId,
-    Year,
+    Shares, Year,
 };
 
 /// Which list of a dossier: payroll files ("Loon-bestanden") or uploads ("Overige bestanden").
@@ -32,13 +32,14 @@ pub struct Listed {
 /// Columns every document query selects, in the order [`record`] reads them.
 pub(super) const COLUMNS: &str = "d.id, d.public_id, d.dossier_kind, d.bureau_id, d.employer_id, \
     d.employee_id, e.bureau_id, d.origin, d.placed_by_bureau_id, d.placed_by_employer_id, \
-    EXISTS (SELECT 1 FROM shares s WHERE s.document_id = d.id), \
+    EXISTS (SELECT 1 FROM shares s WHERE s.document_id = d.id AND s.recipient = 'employer'), \
     (d.retracted_at IS NOT NULL OR d.deleted_at IS NOT NULL), d.uploaded_by_account_id, d.kind, \
     d.year, d.period_kind, d.period, d.title, d.file_name, d.media_type, d.size, d.sha256, \
-    d.file_id, d.created_at, d.version, d.corrects_id, d.superseded_at IS NOT NULL";
+    d.file_id, d.created_at, d.version, d.corrects_id, d.superseded_at IS NOT NULL, \
+    (SELECT s.bureau_id FROM shares s WHERE s.document_id = d.id AND s.recipient = 'bureau')";
 
 /// How many columns [`COLUMNS`] has: a query's extra columns start at this index.
-pub(super) const COLUMN_COUNT: usize = 27;
+pub(super) const COLUMN_COUNT: usize = 28;
 
 pub(super) const FROM: &str = "FROM documents d LEFT JOIN employers e ON e.id = d.employer_id";
 
@@ -83,7 +84,10 @@ pub(super) fn record(row: &Row<'_>) -> Result<DocumentRecord, rusqlite::Error> {
             dossier,
             employer_bureau: row.get::<_, Option<i64>>(6)?.map(BureauKey),
             origin,
-            shared: row.get(10)?,
+            shared: Shares {
+                with_employer: row.get(10)?,
+                with_bureau: row.get::<_, Option<i64>>(27)?.map(BureauKey),
+            },
             removed: row.get(11)?,
         },
         uploaded_by: row.get::<_, Option<i64>>(12)?.map(AccountKey),

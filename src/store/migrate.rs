@@ -49,6 +49,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_series_approvals",
         include_str!("migrations/0011_series_approvals.sql"),
     ),
+    (
+        "0012_share_recipients",
+        include_str!("migrations/0012_share_recipients.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
@@ -161,6 +165,65 @@ mod tests {
         assert!(
             conn.execute("DELETE FROM employers WHERE id = 7", [])
                 .is_err()
+        );
+    }
+
+    /// Shares made before they named a recipient went one step up: an employee's to its
+    /// employer, an employer's to the bureau it has; one of an employer without a bureau reached
+    /// nobody and goes.
+    #[test]
+    fn existing_shares_get_their_recipient() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        for (index, (_, sql)) in MIGRATIONS.iter().enumerate().take(11) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute_batch(&format!("PRAGMA user_version = {}", index + 1))
+                .unwrap();
+        }
+        let document = |id: i64, kind: &str, employer: i64, employee: Option<i64>| {
+            format!(
+                "INSERT INTO documents (id, public_id, dossier_kind, employer_id, employee_id, origin,
+                     kind, year, period_kind, period, title, file_name, media_type, size, sha256,
+                     file_id, created_at)
+                 VALUES ({id}, 'd{id}', '{kind}', {employer}, {}, 'upload', 'other', 2026, 'year',
+                     1, 't', 'f.pdf', 'application/pdf', 1, 'x', 'f{id}', 't');",
+                employee.map_or("NULL".to_owned(), |e| e.to_string())
+            )
+        };
+        conn.execute_batch(&format!(
+            "INSERT INTO bureaus (id, public_id, client_number, name, created_at)
+                 VALUES (1, 'b1', 'K1', 'Bakker', 't');
+             INSERT INTO employers (id, public_id, bureau_id, lhn, name, email, created_at, updated_at)
+                 VALUES (7, 'r7', 1, '131459077L01', 'Active BV', 'a@b.nl', 't', 't'),
+                        (8, 'r8', NULL, '123456782L01', 'Zelf BV', 'z@b.nl', 't', 't');
+             INSERT INTO employees (id, public_id, employer_id, personnel_number, name, birth_date,
+                     bsn, work_email, created_at, updated_at)
+                 VALUES (3, 'w3', 7, '1', 'Bakker, N', '1960-12-31', 'x', 'n@b.nl', 't', 't');
+             INSERT INTO accounts (id, public_id, username, username_folded, role, employer_id, created_at)
+                 VALUES (1, 'a1', 'a', 'a', 'employer', 7, 't');
+             {}{}{}
+             INSERT INTO shares (document_id, shared_by_account_id, shared_at)
+                 VALUES (1, 1, 't'), (2, 1, 't'), (3, 1, 't');",
+            document(1, "employee", 7, Some(3)),
+            document(2, "employer", 7, None),
+            document(3, "employer", 8, None),
+        ))
+        .unwrap();
+        assert_eq!(migrate(&mut conn, "t").unwrap(), SCHEMA_VERSION);
+        let mut statement = conn
+            .prepare("SELECT document_id, recipient, bureau_id FROM shares ORDER BY document_id")
+            .unwrap();
+        let rows: Vec<(i64, String, Option<i64>)> = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                (1, "employer".to_owned(), None),
+                (2, "bureau".to_owned(), Some(1)),
+            ]
         );
     }
 

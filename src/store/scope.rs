@@ -6,20 +6,26 @@
 
 use crate::domain::Actor;
 
-const SHARED: &str = "EXISTS (SELECT 1 FROM shares s WHERE s.document_id = d.id)";
+/// An employee's upload shared with its employer.
+const SHARED_WITH_EMPLOYER: &str =
+    "EXISTS (SELECT 1 FROM shares s WHERE s.document_id = d.id AND s.recipient = 'employer')";
+/// An upload shared with the bureau `:scope_key`.
+const SHARED_WITH_BUREAU: &str = "EXISTS (SELECT 1 FROM shares s WHERE s.document_id = d.id \
+     AND s.recipient = 'bureau' AND s.bureau_id = :scope_key)";
 
 /// The condition for documents `actor` may list (removal is checked separately).
 pub fn visible(actor: Actor) -> String {
     match actor {
         Actor::Employee { .. } => "d.employee_id = :scope_key".to_owned(),
         Actor::Employer { .. } => format!(
-            "(d.employer_id = :scope_key AND (d.dossier_kind = 'employer' OR d.origin = 'payroll' OR {SHARED}))"
+            "(d.employer_id = :scope_key AND (d.dossier_kind = 'employer' OR d.origin = 'payroll' \
+              OR {SHARED_WITH_EMPLOYER}))"
         ),
         Actor::Bureau { .. } => format!(
             "((d.dossier_kind = 'bureau' AND d.bureau_id = :scope_key) OR \
               (e.bureau_id = :scope_key AND \
                ((d.origin = 'payroll' AND d.placed_by_bureau_id = :scope_key) OR \
-                (d.dossier_kind = 'employer' AND d.origin = 'upload' AND {SHARED}))))"
+                (d.origin = 'upload' AND {SHARED_WITH_BUREAU}))))"
         ),
         Actor::System => "(:scope_key IS NULL)".to_owned(),
     }
@@ -27,8 +33,9 @@ pub fn visible(actor: Actor) -> String {
 
 /// A subquery of the ids of documents addressed to `actor` (`domain::access::addressed_to`:
 /// payroll files in its own dossier, uploads shared with it), removal and reading aside. Each
-/// branch follows a narrow index — the own dossier's, or the uploads of the employers involved —
-/// so counting news never walks the payroll files an employer or bureau may merely open.
+/// branch follows a narrow index — the own dossier's, an employer's uploads, or the shares with
+/// a bureau — so counting news never walks the payroll files an employer or bureau may merely
+/// open.
 pub fn addressed(actor: Actor) -> String {
     match actor {
         Actor::Employee { .. } => {
@@ -36,11 +43,20 @@ pub fn addressed(actor: Actor) -> String {
                 .to_owned()
         }
         Actor::Employer { .. } => format!(
-            "SELECT d.id FROM documents d WHERE d.employer_id = :scope_key                AND d.dossier_kind = 'employer' AND d.origin = 'payroll'              UNION ALL              SELECT d.id FROM documents d WHERE d.employer_id = :scope_key                AND d.origin = 'upload' AND d.employer_id IS NOT NULL                AND d.dossier_kind = 'employee' AND {SHARED}"
+            "SELECT d.id FROM documents d WHERE d.employer_id = :scope_key \
+               AND d.dossier_kind = 'employer' AND d.origin = 'payroll' \
+             UNION ALL \
+             SELECT d.id FROM documents d WHERE d.employer_id = :scope_key \
+               AND d.origin = 'upload' AND d.employer_id IS NOT NULL \
+               AND d.dossier_kind = 'employee' AND {SHARED_WITH_EMPLOYER}"
         ),
-        Actor::Bureau { .. } => format!(
-            "SELECT d.id FROM employers e JOIN documents d ON d.employer_id = e.id              WHERE e.bureau_id = :scope_key AND d.origin = 'upload' AND d.employer_id IS NOT NULL                AND d.dossier_kind = 'employer' AND {SHARED}"
-        ),
+        // From the shares with this bureau, of its current clients only.
+        Actor::Bureau { .. } => "SELECT s.document_id FROM shares s \
+             JOIN documents d ON d.id = s.document_id \
+             JOIN employers e ON e.id = d.employer_id \
+             WHERE s.bureau_id = :scope_key AND s.recipient = 'bureau' \
+               AND e.bureau_id = :scope_key AND d.origin = 'upload'"
+            .to_owned(),
         Actor::System => "SELECT NULL WHERE :scope_key IS NULL AND 0".to_owned(),
     }
 }

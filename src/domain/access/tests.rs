@@ -3,10 +3,14 @@
 //! The world: bureau B1 with clients R1 and R2; bureau B2; employer R0 without a bureau.
 //! Employees E1 and E2 work for R1, E3 for R2, E0 for R0. Documents 1–8 live in R1's world
 //! (payroll placed by B1); documents 9–10 in R0's world (payroll placed by R0 itself);
-//! document 11 is a payroll file R1 placed itself although it has a bureau.
+//! document 11 is a payroll file R1 placed itself although it has a bureau; document 12 is an
+//! upload of E1 that R1 passed on to B1; document 13 an upload R1 shared with B2, the bureau
+//! it had before B1.
 
 use super::*;
-use crate::domain::document::{BureauKey, DocumentFacts, DocumentKind, Dossier, Origin, Placer};
+use crate::domain::document::{
+    BureauKey, DocumentFacts, DocumentKind, Dossier, Origin, Placer, Shares,
+};
 
 const B1: BureauKey = BureauKey(1);
 const B2: BureauKey = BureauKey(2);
@@ -75,18 +79,43 @@ fn document(number: u8) -> DocumentFacts {
         employer: R0,
     };
     let by_b1 = Origin::Payroll(Placer::Bureau(B1));
+    let none = Shares::NONE;
+    let with_r1 = Shares {
+        with_employer: true,
+        with_bureau: None,
+    };
+    let with_bureau = |b| Shares {
+        with_employer: false,
+        with_bureau: Some(b),
+    };
+    let passed_on = Shares {
+        with_employer: true,
+        with_bureau: Some(B1),
+    };
     let (dossier, origin, shared, removed) = match number {
-        1 => (e1, by_b1, false, false),                    // payslip of E1
-        2 => (Dossier::Employer(R1), by_b1, false, false), // series overview of R1
-        3 => (e1, Origin::Upload, false, false),           // E1's ID copy, private
-        4 => (e1, Origin::Upload, true, false),            // E1's upload shared with R1
-        5 => (Dossier::Employer(R1), Origin::Upload, false, false), // R1's upload, private
-        6 => (Dossier::Employer(R1), Origin::Upload, true, false), // R1's upload shared with B1
-        7 => (Dossier::Bureau(B1), Origin::Upload, false, false), // B1's own upload
-        8 => (e1, by_b1, false, true),                     // retracted payslip of E1
-        9 => (e0, Origin::Payroll(Placer::Employer(R0)), false, false), // R0's own payroll run
-        10 => (Dossier::Employer(R0), Origin::Upload, false, false), // R0's upload
-        11 => (e1, Origin::Payroll(Placer::Employer(R1)), false, false), // R1 ran payroll itself
+        1 => (e1, by_b1, none, false),                    // payslip of E1
+        2 => (Dossier::Employer(R1), by_b1, none, false), // series overview of R1
+        3 => (e1, Origin::Upload, none, false),           // E1's ID copy, private
+        4 => (e1, Origin::Upload, with_r1, false),        // E1's upload shared with R1
+        5 => (Dossier::Employer(R1), Origin::Upload, none, false), // R1's upload, private
+        6 => (
+            Dossier::Employer(R1),
+            Origin::Upload,
+            with_bureau(B1),
+            false,
+        ), // shared with B1
+        7 => (Dossier::Bureau(B1), Origin::Upload, none, false), // B1's own upload
+        8 => (e1, by_b1, none, true),                     // retracted payslip of E1
+        9 => (e0, Origin::Payroll(Placer::Employer(R0)), none, false), // R0's own payroll run
+        10 => (Dossier::Employer(R0), Origin::Upload, none, false), // R0's upload
+        11 => (e1, Origin::Payroll(Placer::Employer(R1)), none, false), // R1 ran payroll itself
+        12 => (e1, Origin::Upload, passed_on, false),     // E1's upload R1 passed on to B1
+        13 => (
+            Dossier::Employer(R1),
+            Origin::Upload,
+            with_bureau(B2),
+            false,
+        ), // to R1's old bureau
         _ => panic!("no document {number}"),
     };
     let employer_bureau = match dossier.employer() {
@@ -110,19 +139,22 @@ const READ: &str = "LVD---R";
 const OWN_SHAREABLE: &str = "LVDSUXR";
 const OWN_UNSHAREABLE: &str = "LVD--XR";
 
-/// Expected permissions: one row per actor, one column per document 1..=11.
+/// An employer passing an employee's shared upload on to its bureau, or withdrawing that.
+const PASS_ON: &str = "LVDSU-R";
+
+/// Expected permissions: one row per actor, one column per document 1..=13.
 #[rustfmt::skip]
-const TABLE: [(&str, [&str; 11]); 9] = [
-    //                        1     2     3              4              5              6              7                8     9     10               11
-    ("employee E1",          [READ, NONE, OWN_SHAREABLE, OWN_SHAREABLE, NONE,          NONE,          NONE,            NONE, NONE, NONE,            READ]),
-    ("colleague E2",         [NONE; 11]),
-    ("employee E3 of R2",    [NONE; 11]),
-    ("employer R1",          [READ, READ, NONE,          READ,          OWN_SHAREABLE, OWN_SHAREABLE, NONE,            NONE, NONE, NONE,            READ]),
-    ("other employer R2",    [NONE; 11]),
-    ("bureau B1",            [READ, READ, NONE,          NONE,          NONE,          READ,          OWN_UNSHAREABLE, NONE, NONE, NONE,            NONE]),
-    ("other bureau B2",      [NONE; 11]),
-    ("self-administering R0",[NONE, NONE, NONE,          NONE,          NONE,          NONE,          NONE,            NONE, READ, OWN_UNSHAREABLE, NONE]),
-    ("employee E0 of R0",    [NONE, NONE, NONE,          NONE,          NONE,          NONE,          NONE,            NONE, READ, NONE,            NONE]),
+const TABLE: [(&str, [&str; 13]); 9] = [
+    //                        1     2     3              4              5              6              7                8     9     10               11    12             13
+    ("employee E1",          [READ, NONE, OWN_SHAREABLE, OWN_SHAREABLE, NONE,          NONE,          NONE,            NONE, NONE, NONE,            READ, OWN_SHAREABLE, NONE]),
+    ("colleague E2",         [NONE; 13]),
+    ("employee E3 of R2",    [NONE; 13]),
+    ("employer R1",          [READ, READ, NONE,          PASS_ON,       OWN_SHAREABLE, OWN_SHAREABLE, NONE,            NONE, NONE, NONE,            READ, PASS_ON,       OWN_SHAREABLE]),
+    ("other employer R2",    [NONE; 13]),
+    ("bureau B1",            [READ, READ, NONE,          NONE,          NONE,          READ,          OWN_UNSHAREABLE, NONE, NONE, NONE,            NONE, READ,          NONE]),
+    ("other bureau B2",      [NONE; 13]),
+    ("self-administering R0",[NONE, NONE, NONE,          NONE,          NONE,          NONE,          NONE,            NONE, READ, OWN_UNSHAREABLE, NONE, NONE,          NONE]),
+    ("employee E0 of R0",    [NONE, NONE, NONE,          NONE,          NONE,          NONE,          NONE,            NONE, READ, NONE,            NONE, NONE,          NONE]),
 ];
 
 #[test]
@@ -158,26 +190,26 @@ fn every_actor_document_and_action() {
 }
 
 /// What is news for whom (rule 6): `N` for a document addressed to the actor, `.` otherwise,
-/// one column per document 1..=11. An employer's view of payslips (1, 11) and a bureau's view of
-/// what it placed (1, 2) are not news; shares are news for the party shared with (4, 6).
+/// one column per document 1..=13. An employer's view of payslips (1, 11) and a bureau's view of
+/// what it placed (1, 2) are not news; shares are news for the party shared with (4, 6, 12).
 #[rustfmt::skip]
 const NEWS: [(&str, &str); 9] = [
-    ("employee E1",           "N.........N"),
-    ("colleague E2",          "..........."),
-    ("employee E3 of R2",     "..........."),
-    ("employer R1",           ".N.N......."),
-    ("other employer R2",     "..........."),
-    ("bureau B1",             ".....N....."),
-    ("other bureau B2",       "..........."),
-    ("self-administering R0", "..........."),
-    ("employee E0 of R0",     "........N.."),
+    ("employee E1",           "N.........N.."),
+    ("colleague E2",          "............."),
+    ("employee E3 of R2",     "............."),
+    ("employer R1",           ".N.N.......N."),
+    ("other employer R2",     "............."),
+    ("bureau B1",             ".....N.....N."),
+    ("other bureau B2",       "............."),
+    ("self-administering R0", "............."),
+    ("employee E0 of R0",     "........N...."),
 ];
 
 #[test]
 fn what_is_news_for_whom() {
     for (name, row) in NEWS {
         let who = actor(name);
-        let got: String = (1..=11)
+        let got: String = (1..=13)
             .map(|n| {
                 if addressed_to(who, &document(n)) {
                     'N'
@@ -188,7 +220,7 @@ fn what_is_news_for_whom() {
             .collect();
         assert_eq!(got, row, "{name}");
     }
-    assert!((1..=11).all(|n| !addressed_to(Actor::system(), &document(n))));
+    assert!((1..=13).all(|n| !addressed_to(Actor::system(), &document(n))));
 }
 
 /// Rule 7: only the employer decides on a series overview in its own dossier — not on a
@@ -227,7 +259,7 @@ fn only_the_employer_decides_on_its_series_overviews() {
 
 #[test]
 fn the_system_actor_is_not_bound_by_the_rule() {
-    for number in 1..=11 {
+    for number in 1..=13 {
         for action in Action::ALL {
             assert!(may(Actor::system(), action, &document(number)));
         }

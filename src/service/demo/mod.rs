@@ -191,7 +191,7 @@ impl Services {
                                 dossier: document.dossier,
                                 employer_bureau,
                                 origin: document.origin,
-                                shared: false,
+                                shared: crate::domain::Shares::NONE,
                                 removed: false,
                             };
                             for actor in &readers {

@@ -90,7 +90,13 @@ impl Services {
                         // One's own upload is not news to oneself.
                         marks::mark_read(tx, owner, key, now)?;
                         if shared {
-                            marks::share(tx, key, owner, now)?;
+                            // One step up: the employee's with its employer, the client's with
+                            // the demo bureau.
+                            let recipient = match dossier {
+                                Dossier::Employee { .. } => marks::Recipient::Employer,
+                                _ => marks::Recipient::Bureau(bureau),
+                            };
+                            marks::share(tx, key, recipient, owner, now)?;
                         }
                     }
                 }

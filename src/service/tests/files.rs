@@ -73,15 +73,32 @@ async fn sharing_goes_one_step_up_and_only_the_owner_shares() {
     assert_eq!(w.titles(w.r1, e1, Some(2026)).await.1, vec!["ID-kopie.jpg"]);
     assert!(
         w.titles(w.b1, e1, Some(2026)).await.1.is_empty(),
-        "the bureau never sees employee uploads"
+        "the bureau sees an employee's upload only when the employer passes it on"
     );
-    // The employer may see it, but only the employee may unshare or delete it.
-    let err = w
+    // The employer passes it on to its bureau (SPEC.md Part 2, "Sharing onward"); the bureau
+    // then sees it, and the employee sees with whom it is shared.
+    w.services
+        .share(w.r1, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap();
+    assert_eq!(w.titles(w.b1, e1, Some(2026)).await.1, vec!["ID-kopie.jpg"]);
+    let own = w
         .services
+        .dossier(w.e1, DossierRef::Own, None, DossierSearch::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        own.other[0].shared_with,
+        vec!["Active BV".to_owned(), "Salarisbureau Bakker".to_owned()]
+    );
+    // The employer's "stop sharing" withdraws only what it passed on.
+    w.services
         .unshare(w.r1, RequestContext::default(), vec![id_copy.id])
         .await
-        .unwrap_err();
-    assert!(matches!(err, ServiceError::Forbidden(_)), "{err}");
+        .unwrap();
+    assert!(w.titles(w.b1, e1, Some(2026)).await.1.is_empty());
+    assert_eq!(w.titles(w.r1, e1, Some(2026)).await.1, vec!["ID-kopie.jpg"]);
+    // Only the employee deletes it; its "stop sharing" withdraws every share.
     let err = w
         .services
         .delete_uploads(w.r1, RequestContext::default(), vec![id_copy.id])
@@ -89,10 +106,22 @@ async fn sharing_goes_one_step_up_and_only_the_owner_shares() {
         .unwrap_err();
     assert!(matches!(err, ServiceError::Forbidden(_)), "{err}");
     w.services
+        .share(w.r1, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap();
+    w.services
         .unshare(w.e1, RequestContext::default(), vec![id_copy.id])
         .await
         .unwrap();
     assert!(w.titles(w.r1, e1, Some(2026)).await.1.is_empty());
+    assert!(w.titles(w.b1, e1, Some(2026)).await.1.is_empty());
+    // Nothing shared with it, the employer cannot pass it on.
+    let err = w
+        .services
+        .share(w.r1, RequestContext::default(), vec![id_copy.id])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound), "{err}");
 
     // An employer shares with its bureau; a self-administering employer has nobody to share with.
     let whk = w

@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use crate::domain::access::{Action, addressed_to, may};
 use crate::domain::{
     AccountKey, Actor, BureauKey, DocumentFacts, DocumentKey, DocumentKind, Dossier, EmployeeKey,
-    EmployerKey, NewDocument, Origin, Period, PeriodKind, Placer, PublicId, Year,
+    EmployerKey, NewDocument, Origin, Period, PeriodKind, Placer, PublicId, Shares, Year,
 };
 use crate::store::documents::{self, Section};
 use crate::store::marks;
@@ -102,7 +102,26 @@ fn build(conn: &mut Connection, rng: &mut StdRng) -> World {
         } else {
             Origin::Upload
         };
-        let shared = origin == Origin::Upload && rng.random_bool(0.4);
+        // Shares: an employee's upload with its employer and sometimes onward to a bureau; an
+        // employer's with a bureau — mostly its current one, sometimes one it had before.
+        let some_bureau = pick(rng, &world.bureaus);
+        let bureau_share = if rng.random_bool(0.7) {
+            employer_bureau.or(Some(some_bureau))
+        } else {
+            Some(some_bureau)
+        };
+        let (share, onward) = (rng.random_bool(0.5), rng.random_bool(0.5));
+        let shared = match (origin, dossier) {
+            (Origin::Upload, Dossier::Employee { .. }) if share => Shares {
+                with_employer: true,
+                with_bureau: if onward { bureau_share } else { None },
+            },
+            (Origin::Upload, Dossier::Employer(_)) if share => Shares {
+                with_employer: false,
+                with_bureau: bureau_share,
+            },
+            _ => Shares::NONE,
+        };
         let removed = rng.random_bool(0.15);
         let year = Year::new(2000 + index).unwrap();
         let kind = match (origin, dossier) {
@@ -132,14 +151,26 @@ fn build(conn: &mut Connection, rng: &mut StdRng) -> World {
             },
         )
         .unwrap();
-        if shared {
+        if shared.any() {
             tx.execute(
                 "INSERT INTO accounts (public_id, username, username_folded, role, bureau_id, created_at) \
                  SELECT ?1, ?1, ?1, 'bureau', ?2, 'x' WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE id = 1)",
                 (PublicId::random().to_string(), world.bureaus[0].0),
             )
             .unwrap();
-            marks::share(&tx, key, AccountKey(1), at).unwrap();
+            if shared.with_employer {
+                marks::share(&tx, key, marks::Recipient::Employer, AccountKey(1), at).unwrap();
+            }
+            if let Some(bureau) = shared.with_bureau {
+                marks::share(
+                    &tx,
+                    key,
+                    marks::Recipient::Bureau(bureau),
+                    AccountKey(1),
+                    at,
+                )
+                .unwrap();
+            }
         }
         if removed {
             if payroll {

@@ -278,6 +278,8 @@ catalog! {
     size: "Grootte", "Size";
     shared: "Gedeeld", "Shared";
     shared_yes: "gedeeld", "shared";
+    shared_with_names: "met {}", "with {}";
+    and_word: " en ", " and ";
     view: "Bekijken", "View";
     download: "Download", "Download";
     details: "Details", "Details";

@@ -122,7 +122,11 @@ fn rows(site: &Site, documents: &[DocumentSummary], nav: &Nav, table: &Table<'_>
                                     td data-label=(t.date_time) { (format::date_time(d.created_at)) }
                                     td data-label=(t.size) { (format::size(d.size)) }
                                     @if list == List::Other && own_uploads {
-                                        td data-label=[d.shared.then_some(t.shared)] { @if d.shared { (t.shared_yes) } }
+                                        td.wrap data-label=[d.shared.then_some(t.shared)] {
+                                            @if !d.shared_with.is_empty() {
+                                                (fill(t.shared_with_names, &[&d.shared_with.join(t.and_word)]))
+                                            } @else if d.shared { (t.shared_yes) }
+                                        }
                                     }
                                     td.links {
                                         a href={ "/documenten/" (d.id) } title=(t.view) {

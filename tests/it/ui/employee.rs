@@ -148,7 +148,9 @@ async fn an_employee_drops_an_id_copy_shares_it_and_filters_the_list() {
             click_to(c, "form.upload button[type=submit]", "/dossier").await?;
             check_here(c).await?;
             let title = "id-kaart.pdf";
-            if row_text(c, "acties-overig", title).await?.contains("gedeeld") {
+            // Shared, the row names with whom.
+            let shared_with = format!("met {employer_name}");
+            if row_text(c, "acties-overig", title).await?.contains(&shared_with) {
                 return Err("a new upload is shared before anyone shares it".into());
             }
             // The share button names whom the file goes to; nothing ticked is an alert on the
@@ -164,7 +166,7 @@ async fn an_employee_drops_an_id_copy_shares_it_and_filters_the_list() {
             }
             // Share it, stop sharing, share again: each through the ticked box and a button.
             act_on_upload(c, title, "share").await?;
-            if !row_text(c, "acties-overig", title).await?.contains("gedeeld") {
+            if !row_text(c, "acties-overig", title).await?.contains(&shared_with) {
                 return Err(format!("sharing did not mark {title} shared"));
             }
             let said = text_of(c, "p.notice").await?;
@@ -172,11 +174,11 @@ async fn an_employee_drops_an_id_copy_shares_it_and_filters_the_list() {
                 return Err(format!("after sharing the page says {said:?}"));
             }
             act_on_upload(c, title, "unshare").await?;
-            if row_text(c, "acties-overig", title).await?.contains("gedeeld") {
+            if row_text(c, "acties-overig", title).await?.contains(&shared_with) {
                 return Err(format!("{title} is still shared"));
             }
             act_on_upload(c, title, "share").await?;
-            if !row_text(c, "acties-overig", title).await?.contains("gedeeld") {
+            if !row_text(c, "acties-overig", title).await?.contains(&shared_with) {
                 return Err(format!("{title} was not shared again"));
             }
             // Typing in the search box filters the list at once (the button asks the server).

@@ -93,6 +93,27 @@ async fn an_employer_sees_its_employees_and_only_what_they_shared() {
             if other.contains("prive-brief.pdf") {
                 return Err("the employer sees an upload that was not shared".into());
             }
+            // It passes the shared upload on to its bureau (SPEC.md Part 2, "Sharing onward").
+            let here = c.current_url().await.map_err(e)?.path().to_owned();
+            find(
+                c,
+                "#acties-overig input[aria-label='Selecteer id-kaart.pdf']",
+            )
+            .await?
+            .click()
+            .await
+            .map_err(e)?;
+            click_to(c, "#acties-overig button[value='share']", &here).await?;
+            let said = text_of(c, "p.notice").await?;
+            if said != format!("1 bestand gedeeld met {bureau_name}.") {
+                return Err(format!("passing on says {said:?}"));
+            }
+            if !row_text(c, "acties-overig", "id-kaart.pdf")
+                .await?
+                .contains(&format!("met {bureau_name}"))
+            {
+                return Err("the row does not say it went to the bureau".into());
+            }
             // Its own dossier, and Ongelezen: the upload shared with it, naming the employee;
             // its employees' payslips are not news for it.
             visit_checked(c, &base, "/dossier").await?;
@@ -131,5 +152,21 @@ async fn an_employer_sees_its_employees_and_only_what_they_shared() {
             Ok(())
         })
         .await;
+    // The bureau finds it in Ongelezen, and hears of it by mail after the delay.
+    let bureau = crate::support::Browser::signed_in(&app, login(&report, "demo-bureau")).await;
+    let news = bureau.get("/ongelezen").await.text().await.unwrap();
+    assert!(news.contains("id-kaart.pdf"), "{news}");
+    app.clock.advance(chrono::Duration::minutes(16));
+    app.running.services().queue_notifications().await.unwrap();
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let told: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM outbox o JOIN accounts a ON a.id = o.account_id \
+             WHERE o.message = 'new_documents' AND a.role = 'bureau'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(told, 1, "the bureau's staff member is told once");
     app.stop().await;
 }
