@@ -14,6 +14,9 @@
 //! 7. Only the employer gives akkoord or niet akkoord on a series overview in its own dossier
 //!    (SPEC.md Part 2, "Approval of series overviews"); whoever sees the overview sees the
 //!    decision.
+//! 8. An employer writes letters into its employees' dossiers, a bureau into its current
+//!    clients' employees' dossiers (SPEC.md Part 2, "Letters"); a letter is then a payroll file
+//!    placed by that party, for who sees it.
 //! 6. News ("Ongelezen") is what is addressed to a party: payroll files in its own dossier and
 //!    uploads shared with it — not what it may open in other parties' dossiers (SPEC.md Part 2,
 //!    "Ongelezen (revised)").
@@ -185,6 +188,28 @@ pub fn may_decide_on(actor: Actor, doc: &DocumentFacts, kind: DocumentKind) -> b
                 && matches!(doc.origin, Origin::Payroll(_))
         }
         Actor::Employee { .. } | Actor::Bureau { .. } | Actor::System => false,
+    }
+}
+
+/// As whom `actor` writes a letter into `dossier` (rule 8), or `None` when it may not:
+/// `employer_bureau` is the current bureau of the dossier's employer. Only employee dossiers.
+pub fn letter_writer(
+    actor: Actor,
+    dossier: Dossier,
+    employer_bureau: Option<BureauKey>,
+) -> Option<Placer> {
+    match (actor, dossier) {
+        (Actor::Employer { employer, .. }, Dossier::Employee { employer: r, .. })
+            if r == employer =>
+        {
+            Some(Placer::Employer(employer))
+        }
+        (Actor::Bureau { bureau, .. }, Dossier::Employee { .. })
+            if employer_bureau == Some(bureau) =>
+        {
+            Some(Placer::Bureau(bureau))
+        }
+        _ => None,
     }
 }
 

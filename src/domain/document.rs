@@ -231,6 +231,8 @@ pub struct NewDocument {
     pub public_id: PublicId,
     pub dossier: Dossier,
     pub origin: Origin,
+    /// The person who put it here through the browser: the uploader of an upload, or the writer
+    /// of a letter (a payroll file that then never corrects or is corrected by another).
     pub uploaded_by: Option<AccountKey>,
     pub kind: DocumentKind,
     pub year: Year,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, Utc};
 
 use super::{ServiceError, Services};
 use crate::domain::access::{
-    Action, addressed_to, may, may_decide_on, may_open_dossier, sharing_from,
+    Action, addressed_to, letter_writer, may, may_decide_on, may_open_dossier, sharing_from,
 };
 use crate::domain::{
     Actor, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
@@ -99,6 +99,9 @@ pub struct DossierView {
     /// the own dossier one step up, for an employer in an employee's dossier onward to its
     /// bureau; `None` when there is nobody to share with.
     pub share_target: Option<String>,
+    /// The reader may place a letter here (`access::letter_writer`): an employee's dossier
+    /// seen by its employer or the employer's bureau.
+    pub may_write_letter: bool,
     /// Years with visible documents, newest first.
     pub years: Vec<Year>,
     pub year: Year,
@@ -296,11 +299,17 @@ impl Services {
                 };
                 let own = actor.own_dossier() == Some(dossier);
                 let share_target = share_target_name(conn, actor, dossier)?;
+                let employer_bureau = match dossier.employer() {
+                    Some(r) => parties::employer(conn, r)?.and_then(|r| r.bureau),
+                    None => None,
+                };
+                let may_write_letter = letter_writer(actor, dossier, employer_bureau).is_some();
                 Ok(Some(DossierView {
                     dossier,
                     owner_name,
                     own,
                     share_target,
+                    may_write_letter,
                     years,
                     year,
                     payroll: list(Section::Payroll, &search.payroll)?,

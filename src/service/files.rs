@@ -99,6 +99,20 @@ pub(super) fn actor_label(actor: Actor) -> &'static str {
     }
 }
 
+/// Why a file from the browser was not stored: too large, not a type the form takes, empty,
+/// cut off, or the file store's own trouble.
+pub(super) fn refused_file(error: BlobError) -> ServiceError {
+    match error {
+        BlobError::TooLarge { limit } => ServiceError::TooLarge { limit },
+        BlobError::Body(cause) if cause.is::<Rejected>() => ServiceError::UnsupportedType,
+        BlobError::Body(cause) if cause.is::<Empty>() => ServiceError::EmptyFile { field: "file" },
+        BlobError::Body(cause) => {
+            ServiceError::invalid("file", format!("the upload did not complete ({cause})"))
+        }
+        other => ServiceError::Blob(other),
+    }
+}
+
 impl Services {
     pub(super) fn audit_event(
         &self,
@@ -204,15 +218,7 @@ impl Services {
             BlobError::TooLarge { .. } if limit < self.settings.upload_max_bytes => {
                 ServiceError::QuotaFull { limit: quota }
             }
-            BlobError::TooLarge { limit } => ServiceError::TooLarge { limit },
-            BlobError::Body(cause) if cause.is::<Rejected>() => ServiceError::UnsupportedType,
-            BlobError::Body(cause) if cause.is::<Empty>() => {
-                ServiceError::EmptyFile { field: "file" }
-            }
-            BlobError::Body(cause) => {
-                ServiceError::invalid("file", format!("the upload did not complete ({cause})"))
-            }
-            other => ServiceError::Blob(other),
+            other => refused_file(other),
         })?;
         let media_type = found
             .lock()
@@ -263,12 +269,23 @@ impl Services {
                 Ok(documents::by_public_id(tx, document.public_id)?)
             })
             .await;
+        self.listed_or_removed(actor, written, stored.id).await
+    }
+
+    /// The answer for a file stored and then recorded by `written`: the new document as
+    /// `actor` sees it, or — when the row never committed — the error, after removing the
+    /// orphaned file at once.
+    pub(super) async fn listed_or_removed(
+        &self,
+        actor: Actor,
+        written: Result<Option<crate::domain::DocumentRecord>, ServiceError>,
+        file: FileId,
+    ) -> Result<DocumentSummary, ServiceError> {
         match written {
             Ok(Some(record)) => Ok(DocumentSummary::new(actor, &record, true)),
             Ok(None) => Err(ServiceError::NotFound),
             Err(e) => {
-                // The row never committed: the file is an orphan, remove it now.
-                if let Err(cleanup) = self.blobs.delete(stored.id).await {
+                if let Err(cleanup) = self.blobs.delete(file).await {
                     tracing::warn!(error = %cleanup, "could not remove the file of a failed upload");
                 }
                 Err(e)

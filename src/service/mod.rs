@@ -16,6 +16,7 @@ mod enrolment;
 mod error;
 mod file_names;
 mod files;
+mod letters;
 mod maintenance;
 mod notify;
 mod parties;

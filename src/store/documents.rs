@@ -163,11 +163,11 @@ pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, St
         "INSERT INTO documents (public_id, dossier_kind, bureau_id, employer_id, employee_id, \
              origin, placed_by_bureau_id, placed_by_employer_id, uploaded_by_account_id, kind, \
              year, period_kind, period, title, file_name, media_type, size, sha256, file_id, \
-             created_at, corrects_id, version) \
+             created_at, corrects_id, version, written_by_account_id) \
          VALUES (:public_id, :dossier_kind, :bureau, :employer, :employee, :origin, \
              :placed_bureau, :placed_employer, :uploaded_by, :kind, :year, :period_kind, :period, \
              :title, :file_name, :media_type, :size, :sha256, :file_id, :created_at, :corrects, \
-             :version)",
+             :version, :written_by)",
     )?
     .execute(named_params! {
             ":public_id": doc.public_id.to_string(),
@@ -178,7 +178,10 @@ pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, St
             ":origin": origin,
             ":placed_bureau": placed_bureau,
             ":placed_employer": placed_employer,
-            ":uploaded_by": doc.uploaded_by.map(|a| a.0),
+            // A person who puts a payroll file here (a letter from the browser) wrote it; one
+            // who puts an upload here uploaded it.
+            ":uploaded_by": (origin == "upload").then_some(doc.uploaded_by.map(|a| a.0)).flatten(),
+            ":written_by": (origin == "payroll").then_some(doc.uploaded_by.map(|a| a.0)).flatten(),
             ":kind": doc.kind.as_str(),
             ":year": doc.year.get(),
             ":period_kind": doc.period.kind().as_str(),
@@ -217,7 +220,8 @@ pub fn current_payroll(
         .prepare_cached(&format!(
             "SELECT {COLUMNS} {FROM} WHERE {condition} AND d.origin = 'payroll' \
              AND d.kind = :kind AND d.year = :year AND d.period_kind = :period_kind \
-             AND d.period = :period AND d.superseded_at IS NULL AND d.retracted_at IS NULL"
+             AND d.period = :period AND d.superseded_at IS NULL AND d.retracted_at IS NULL \
+             AND d.written_by_account_id IS NULL"
         ))?
         .query_row(
             named_params! {

@@ -53,6 +53,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0012_share_recipients",
         include_str!("migrations/0012_share_recipients.sql"),
     ),
+    (
+        "0013_browser_letters",
+        include_str!("migrations/0013_browser_letters.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

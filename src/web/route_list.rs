@@ -104,6 +104,7 @@ pub const ROUTES: &[Route] = &[
     // Forms of the signed-in session.
     route("document_actions", "POST", "/documenten/acties", Session),
     route("series_decision", "POST", "/documenten/:id/akkoord", Session),
+    route("letter", "POST", "/documenten/brief", Session),
     route("upload", "POST", "/documenten/upload", Session),
     route("backups_delete", "POST", "/backups/verwijderen", Session),
     route("bsn_reveal", "POST", "/werknemers/:id/bsn", Session),
@@ -156,8 +157,9 @@ pub const ROUTES: &[Route] = &[
 pub struct Answered(pub &'static Route);
 
 /// The routes that take uploads (counted separately in the metrics).
-pub const UPLOADS: [&str; 4] = [
+pub const UPLOADS: [&str; 5] = [
     "upload",
+    "letter",
     "api_place_employer",
     "api_place_employee",
     "api_backup_upload",

@@ -29,12 +29,17 @@ fn fields(token: Option<&str>) -> Vec<(&'static str, String)> {
 
 async fn post(browser: &Browser, route: &Route, token: Option<&str>) -> reqwest::Response {
     let path = route.sample();
-    if route.name == "upload" {
+    if route.name == "upload" || route.name == "letter" {
         let mut form = reqwest::multipart::Form::new();
         if let Some(token) = token {
             form = form.text("csrf", token.to_owned());
         }
-        let form = form.text("kind", "id_copy").part(
+        let form = if route.name == "letter" {
+            form.text("titel", "Brief")
+        } else {
+            form.text("kind", "id_copy")
+        };
+        let form = form.part(
             "file",
             reqwest::multipart::Part::bytes(b"%PDF-1.7".to_vec()).file_name("a.pdf"),
         );

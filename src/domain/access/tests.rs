@@ -257,6 +257,44 @@ fn only_the_employer_decides_on_its_series_overviews() {
     ));
 }
 
+/// Rule 8: letters go into employee dossiers, by the employer or its current bureau, as them.
+#[test]
+fn who_writes_letters_where() {
+    let e1 = Dossier::Employee {
+        employee: E1,
+        employer: R1,
+    };
+    let e0 = Dossier::Employee {
+        employee: E0,
+        employer: R0,
+    };
+    let cases = [
+        ("employer R1", e1, Some(B1), Some(Placer::Employer(R1))),
+        ("bureau B1", e1, Some(B1), Some(Placer::Bureau(B1))),
+        ("bureau B1", e1, Some(B2), None), // a client that moved on
+        ("other bureau B2", e1, Some(B1), None),
+        ("other employer R2", e1, Some(B1), None),
+        ("employee E1", e1, Some(B1), None),
+        ("colleague E2", e1, Some(B1), None),
+        ("employer R1", Dossier::Employer(R1), Some(B1), None),
+        (
+            "self-administering R0",
+            e0,
+            None,
+            Some(Placer::Employer(R0)),
+        ),
+        ("bureau B1", e0, None, None),
+    ];
+    for (name, dossier, bureau, expected) in cases {
+        assert_eq!(
+            letter_writer(actor(name), dossier, bureau),
+            expected,
+            "{name} in {dossier:?}"
+        );
+    }
+    assert_eq!(letter_writer(Actor::system(), e1, Some(B1)), None);
+}
+
 #[test]
 fn the_system_actor_is_not_bound_by_the_rule() {
     for number in 1..=13 {

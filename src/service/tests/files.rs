@@ -375,3 +375,70 @@ async fn own_uploads_stay_within_the_quota_and_a_refused_one_leaves_nothing() {
     w.upload(w.e2, "een.pdf", &pdf(60)).await.unwrap();
     w.upload(w.e1, "klein.pdf", &pdf(40)).await.unwrap();
 }
+
+/// Letters from the browser (SPEC.md Part 2): the employer and its bureau write into an
+/// employee's dossier; a letter is a payroll file placed by the writer's party, never a
+/// correction of another; only a PDF with a title.
+#[tokio::test]
+async fn employers_and_their_bureau_write_letters() {
+    let w = world().await;
+    let write = |actor, title: &'static str, bytes: &'static [u8]| {
+        w.services.write_letter(
+            actor,
+            RequestContext::default(),
+            w.e1_public,
+            title,
+            "brief.pdf",
+            body(bytes),
+        )
+    };
+    let first = write(w.r1, "Werkgeversverklaring", b"%PDF-1.7 a")
+        .await
+        .unwrap();
+    let second = write(w.r1, "Bevestiging verlof", b"%PDF-1.7 b")
+        .await
+        .unwrap();
+    let from_bureau = write(w.b1, "Loonbeslag", b"%PDF-1.7 c").await.unwrap();
+    // Three letters of one year side by side: none corrects another.
+    let (payroll, _) = w.titles(w.e1, DossierRef::Own, None).await;
+    for title in ["Werkgeversverklaring", "Bevestiging verlof", "Loonbeslag"] {
+        assert!(payroll.iter().any(|t| t == title), "{title} in {payroll:?}");
+    }
+    // News for the employee, from its employer; who sees which follows the payroll-file rule.
+    let (news, _) = w.services.unread(w.e1, UnreadOrder::Newest).await.unwrap();
+    assert_eq!(news.len(), 3);
+    assert!(
+        w.services.document_details(w.b1, first.id).await.is_err(),
+        "placed by the employer"
+    );
+    assert!(
+        w.services
+            .document_details(w.r1, from_bureau.id)
+            .await
+            .is_ok()
+    );
+    assert!(w.services.document_details(w.r1, second.id).await.is_ok());
+
+    // Who may not, and what is not a letter.
+    assert!(matches!(
+        write(w.e1, "Zelf", b"%PDF-1.7 d").await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    assert!(matches!(
+        write(w.r0, "Ander", b"%PDF-1.7 e").await,
+        Err(ServiceError::NotFound)
+    ));
+    assert!(matches!(
+        write(w.b2, "Ander kantoor", b"%PDF-1.7 f").await,
+        Err(ServiceError::NotFound)
+    ));
+    assert!(matches!(
+        write(w.r1, "  ", b"%PDF-1.7 g").await,
+        Err(ServiceError::Invalid { field: "title", .. })
+    ));
+    assert!(matches!(
+        write(w.r1, "Word", b"PK\x03\x04 docx").await,
+        Err(ServiceError::UnsupportedType)
+    ));
+    assert_eq!(w.stored_files(), 3, "refused letters leave no file");
+}

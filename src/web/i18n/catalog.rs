@@ -316,6 +316,13 @@ catalog! {
     decide_choose: "Kies akkoord of niet akkoord.", "Choose approve or do not approve.";
     decided_approved: "U heeft akkoord gegeven. De salarisadministratie ziet het.", "You approved it. The payroll administration sees it.";
     decided_rejected: "U heeft niet akkoord gegeven. De salarisadministratie ziet het, met uw opmerking.", "You did not approve it. The payroll administration sees it, with your comment.";
+    letter_heading: "Brief plaatsen", "Place a letter";
+    letter_lead: "Een brief (PDF) voor deze werknemer, bijvoorbeeld een werkgeversverklaring. De werknemer krijgt er een e-mail over.", "A letter (PDF) for this employee, for instance an employer's statement. The employee is told by e-mail.";
+    letter_title: "Titel van de brief", "Title of the letter";
+    letter_file: "De brief (PDF)", "The letter (PDF)";
+    letter_button: "Brief plaatsen", "Place the letter";
+    letter_title_needed: "Geef de brief een titel van hoogstens 200 tekens.", "Give the letter a title of at most 200 characters.";
+    done_letter: "De brief staat in het dossier. De werknemer krijgt er een e-mail over.", "The letter is in the file. The employee is told by e-mail.";
     nothing_selected: "Kies eerst een of meer bestanden met de vakjes.", "First choose one or more files with the boxes.";
     no_such_action: "Deze actie bestaat niet.", "This action does not exist.";
     not_allowed_title: "Niet toegestaan", "Not allowed";

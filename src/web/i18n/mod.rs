@@ -137,6 +137,9 @@ pub fn done_message(t: &Texts, action: &str, count: usize, with: Option<&str>) -
         1 => t.one_file.to_owned(),
         n => fill(t.files_count, &[&n]),
     };
+    if action == "letter" {
+        return Some(t.done_letter.to_owned());
+    }
     match (action, with) {
         ("share", Some(with)) => return Some(fill(t.done_share_with, &[&files, &with])),
         ("unshare", Some(with)) => return Some(fill(t.done_unshare_with, &[&files, &with])),

@@ -143,6 +143,10 @@ async fn dossier(
         base,
         owner_data,
         notice,
+        owner_id: match which {
+            DossierRef::Own => None,
+            DossierRef::Employer(id) | DossierRef::Employee(id) => Some(id),
+        },
     };
     respond::html(
         StatusCode::OK,

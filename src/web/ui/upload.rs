@@ -12,7 +12,7 @@ use warp::filters::multipart::{FormData, Part};
 use warp::http::StatusCode;
 use warp::reply::Response;
 
-use crate::domain::DocumentKind;
+use crate::domain::{DocumentKind, PublicId};
 use crate::service::{ServiceError, UploadRequest};
 use crate::web::i18n::fill;
 use crate::web::pipeline::{Signed, error_page, problem, signed_in};
@@ -23,11 +23,16 @@ use crate::web::session::{WebState, form_is_genuine};
 const FORM_OVERHEAD: u64 = 64 * 1024;
 
 pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
-    let settings = state.services.settings();
-    let limit = settings
-        .upload_max_bytes
+    let (max_bytes, max_files) = {
+        let settings = state.services.settings();
+        (settings.upload_max_bytes, settings.upload_max_files as u64)
+    };
+    let limit = max_bytes
         .saturating_add(FORM_OVERHEAD)
-        .saturating_mul(settings.upload_max_files as u64);
+        .saturating_mul(max_files);
+    let letter_limit = max_bytes.saturating_add(FORM_OVERHEAD);
+    let letter_state = state.clone();
+    let letter_signed_in = signed_in(state.clone());
     let upload = warp::post()
         .and(warp::path!("documenten" / "upload"))
         .and(signed_in(state.clone()))
@@ -44,7 +49,101 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                 }
             }
         });
+    let letter = warp::post()
+        .and(warp::path!("documenten" / "brief"))
+        .and(letter_signed_in)
+        .and(warp::multipart::form().max_length(letter_limit))
+        .then(move |signed: Signed, form: FormData| {
+            let state = letter_state.clone();
+            async move {
+                match letter(&state, &signed, form).await {
+                    // The dossier it came from says the letter is there, once.
+                    Ok(back) => {
+                        respond::see_other(&super::with_query(&back, "gedaan", "letter&aantal=1"))
+                    }
+                    Err(refused) => answer(&state, &signed, refused).await,
+                }
+            }
+        });
     named("upload", upload)
+        .or(named("letter", letter))
+        .unify()
+        .boxed()
+}
+
+/// `POST /documenten/brief`: a PDF letter into an employee's dossier, by its employer or bureau
+/// (fields in page order: `csrf`, `werknemer`, `terug`, `titel`, `file`). The page to return to.
+async fn letter(state: &WebState, signed: &Signed, mut form: FormData) -> Result<String, Refused> {
+    let (session, visit) = (&signed.session, &signed.visit);
+    let t = signed.site().t();
+    let mut genuine = false;
+    let (mut employee, mut back, mut title) = (None, None, String::new());
+    while let Some(part) = form.next().await {
+        let Ok(part) = part else {
+            return Err(Refused::Form(
+                StatusCode::BAD_REQUEST,
+                t.upload_garbled.to_owned(),
+            ));
+        };
+        match part.name() {
+            "csrf" => {
+                let token = text_field(part).await.unwrap_or_default();
+                genuine = form_is_genuine(state, &visit.headers, &session.csrf_token, &token);
+                if !genuine {
+                    return Err(Refused::NotGenuine);
+                }
+            }
+            "werknemer" => {
+                employee = text_field(part).await.and_then(|id| PublicId::parse(&id));
+            }
+            "terug" => back = super::local_path(text_field(part).await.as_deref()),
+            "titel" => title = text_field(part).await.unwrap_or_default(),
+            "file" => {
+                if !genuine {
+                    return Err(Refused::NotGenuine);
+                }
+                let Some(employee) = employee else {
+                    return Err(Refused::File(ServiceError::NotFound, 0));
+                };
+                let file_name = browser_file_name(part.filename().unwrap_or_default());
+                if file_name.is_empty() {
+                    return Err(Refused::Form(
+                        StatusCode::BAD_REQUEST,
+                        t.upload_no_file.to_owned(),
+                    ));
+                }
+                let body = Box::pin(part.stream());
+                return match state
+                    .services
+                    .write_letter(
+                        session.actor,
+                        visit.context,
+                        employee,
+                        &title,
+                        &file_name,
+                        body,
+                    )
+                    .await
+                {
+                    Ok(_) => Ok(back.unwrap_or_else(|| "/werknemers".to_owned())),
+                    Err(e) => Err(Refused::File(e, 0)),
+                };
+            }
+            _ => {
+                return Err(Refused::Form(
+                    StatusCode::BAD_REQUEST,
+                    t.upload_unknown_field.to_owned(),
+                ));
+            }
+        }
+    }
+    if !genuine {
+        return Err(Refused::NotGenuine);
+    }
+    Err(Refused::Form(
+        StatusCode::BAD_REQUEST,
+        t.upload_no_file.to_owned(),
+    ))
 }
 
 /// Why an upload stopped; `stored` files before it were kept.
@@ -203,6 +302,9 @@ async fn answer(state: &WebState, signed: &Signed, refused: Refused) -> Response
                     StatusCode::PAYLOAD_TOO_LARGE,
                     fill(t.upload_quota_full, &[&(limit / (1024 * 1024))]),
                 ),
+                ServiceError::Invalid { field: "title", .. } => {
+                    (StatusCode::BAD_REQUEST, t.letter_title_needed.to_owned())
+                }
                 ServiceError::Invalid { .. } => {
                     (StatusCode::BAD_REQUEST, t.upload_invalid.to_owned())
                 }

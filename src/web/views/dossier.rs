@@ -5,8 +5,8 @@ use maud::{Markup, html};
 
 use super::layout::{Nav, Notice, Site, notice, signed_in_page};
 use super::{format, icons};
-use crate::domain::DocumentKind;
 use crate::domain::approval::Decision;
+use crate::domain::{DocumentKind, Dossier, PublicId};
 use crate::service::{
     DocumentDetails, DocumentSummary, DossierSearch, DossierView, UnreadDocument, UnreadOrder,
 };
@@ -32,6 +32,8 @@ pub struct DossierPage<'a> {
     pub owner_data: Option<Markup>,
     /// What the last action did ("2 bestanden gedeeld met …"), said once at the top.
     pub notice: Option<Notice>,
+    /// The public id of the dossier's party when it is someone else's (a letter names it).
+    pub owner_id: Option<PublicId>,
 }
 
 /// How one table of documents is shown.
@@ -171,6 +173,25 @@ fn owner_of(t: &Texts, d: &DocumentSummary, dossier_owner: &str) -> String {
         dossier_owner.to_owned()
     } else {
         t.owner_payroll.to_owned()
+    }
+}
+
+/// Placing a letter in an employee's dossier (its employer or bureau): a title and one PDF.
+/// `employee` is the employee's public id; `back` the page to return to.
+fn letter_form(t: &Texts, csrf_token: &str, employee: Option<PublicId>, back: &str) -> Markup {
+    html! {
+        h2 { (t.letter_heading) }
+        form.upload method="post" action="/documenten/brief" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(csrf_token);
+            @if let Some(employee) = employee { input type="hidden" name="werknemer" value=(employee); }
+            input type="hidden" name="terug" value=(back);
+            p.muted { (t.letter_lead) }
+            label for="letter-title" { (t.letter_title) }
+            input #letter-title name="titel" type="text" required maxlength="200";
+            label for="letter-file" { (t.letter_file) }
+            input #letter-file name="file" type="file" required accept=".pdf,application/pdf";
+            button type="submit" { (t.letter_button) }
+        }
     }
 }
 
@@ -464,6 +485,9 @@ pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Marku
                 (list_search(t, page, "zoek-overig", t.search_other, page.search.other.as_deref(), "acties-overig"))
                 (rows(site, &view.other, nav, &Table { list: List::Other, back: &back, owner: &view.owner_name, from: &[], share_target: view.share_target.as_deref() }))
                 @if view.own { (upload_form(t, &nav.csrf_token, view.share_target.as_deref())) }
+                @if let (true, Dossier::Employee { .. }) = (view.may_write_letter, view.dossier) {
+                    (letter_form(t, &nav.csrf_token, page.owner_id, &back))
+                }
             }
         },
     )

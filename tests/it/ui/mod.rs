@@ -7,6 +7,7 @@ mod bureau;
 mod employee;
 mod employer;
 mod layout;
+mod letters;
 
 use std::time::{Duration, Instant};
 
