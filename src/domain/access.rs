@@ -21,10 +21,12 @@
 //!    uploads shared with it — not what it may open in other parties' dossiers (SPEC.md Part 2,
 //!    "Ongelezen (revised)").
 //!
-//! Who sees the people behind the dossiers is in [`people`]; what a sync token reaches and whose
+//! Who sees and decides requests is in [`requests`]; who sees the people behind the dossiers is
+//! in [`people`]; what a sync token reaches and whose
 //! backups a party sees, in [`sync`].
 
 mod people;
+pub mod requests;
 mod sync;
 
 pub use people::{may_reveal_bsn, sees_clients_of, sees_employees_of, sees_private_email};

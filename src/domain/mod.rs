@@ -9,6 +9,7 @@ pub mod document;
 pub mod ids;
 pub mod party;
 pub mod period;
+pub mod request;
 
 pub use access::{Action, Actor};
 pub use checks::{Bsn, Email, Invalid, Lhn};

@@ -488,3 +488,112 @@ fn what_a_sync_token_reaches() {
     assert_eq!(backups_of(actor("employee E1"), Some(&lhn)), None);
     assert_eq!(backups_of(Actor::system(), Some(&lhn)), None);
 }
+
+/// Requests (SPEC.md Part 2): per actor and state, whether it sees (`S`), withdraws (`W`) or
+/// decides (`D`) a request of employee E1 of R1 (bureau B1). Columns: submitted, withdrawn,
+/// approved, rejected, processed.
+#[test]
+fn who_sees_withdraws_and_decides_requests() {
+    use crate::domain::request::RequestState::{
+        Approved, Processed, Rejected, Submitted, Withdrawn,
+    };
+    use requests::{RequestFacts, may_decide_request, may_withdraw, sees_request};
+    let lhn = crate::domain::Lhn::parse("131459077L01").unwrap();
+    #[rustfmt::skip]
+    let table: [(&str, [&str; 5]); 9] = [
+        ("employee E1",           ["SW-", "S--", "S--", "S--", "S--"]),
+        ("colleague E2",          ["---", "---", "---", "---", "---"]),
+        ("employee E3 of R2",     ["---", "---", "---", "---", "---"]),
+        ("employer R1",           ["S-D", "S--", "S--", "S--", "S--"]),
+        ("other employer R2",     ["---", "---", "---", "---", "---"]),
+        ("bureau B1",             ["---", "---", "S--", "---", "S--"]),
+        ("other bureau B2",       ["---", "---", "---", "---", "---"]),
+        ("self-administering R0", ["---", "---", "---", "---", "---"]),
+        ("employee E0 of R0",     ["---", "---", "---", "---", "---"]),
+    ];
+    for (name, row) in table {
+        for (state, expected) in [Submitted, Withdrawn, Approved, Rejected, Processed]
+            .into_iter()
+            .zip(row)
+        {
+            let facts = RequestFacts {
+                employee: E1,
+                employer: R1,
+                employer_bureau: Some(B1),
+                employer_lhn: &lhn,
+                state,
+            };
+            let who = actor(name);
+            let got: String = [
+                (sees_request(who, &facts), 'S'),
+                (may_withdraw(who, &facts), 'W'),
+                (may_decide_request(who, &facts), 'D'),
+            ]
+            .iter()
+            .map(|(yes, letter)| if *yes { *letter } else { '-' })
+            .collect();
+            assert_eq!(got, expected, "{name} × {state:?}");
+        }
+    }
+    // A client that moved to B2: B1 sees none of its requests any more.
+    let moved = RequestFacts {
+        employee: E1,
+        employer: R1,
+        employer_bureau: Some(B2),
+        employer_lhn: &lhn,
+        state: Approved,
+    };
+    assert!(!sees_request(actor("bureau B1"), &moved));
+    assert!(sees_request(actor("other bureau B2"), &moved));
+}
+
+/// Sync tokens reach approved and processed requests: a bureau's of its current clients, a
+/// self-administering employer's of itself — not of an employer with a bureau by its number.
+#[test]
+fn what_a_sync_token_reaches_of_requests() {
+    use crate::domain::request::RequestState::{Approved, Processed, Rejected, Submitted};
+    use requests::{RequestFacts, token_reaches_request};
+    let own = crate::domain::Lhn::parse("123456782L01").unwrap();
+    let other = crate::domain::Lhn::parse("131459077L01").unwrap();
+    let facts = |bureau, lhn, state| RequestFacts {
+        employee: E0,
+        employer: R0,
+        employer_bureau: bureau,
+        employer_lhn: lhn,
+        state,
+    };
+    let bureau = TokenScope::Bureau(B1);
+    let employer = TokenScope::Employer(own.clone());
+    assert!(token_reaches_request(
+        &bureau,
+        &facts(Some(B1), &other, Approved)
+    ));
+    assert!(token_reaches_request(
+        &bureau,
+        &facts(Some(B1), &other, Processed)
+    ));
+    assert!(!token_reaches_request(
+        &bureau,
+        &facts(Some(B1), &other, Submitted)
+    ));
+    assert!(!token_reaches_request(
+        &bureau,
+        &facts(Some(B1), &other, Rejected)
+    ));
+    assert!(!token_reaches_request(
+        &bureau,
+        &facts(Some(B2), &other, Approved)
+    ));
+    assert!(token_reaches_request(
+        &employer,
+        &facts(None, &own, Approved)
+    ));
+    assert!(!token_reaches_request(
+        &employer,
+        &facts(Some(B1), &own, Approved)
+    ));
+    assert!(!token_reaches_request(
+        &employer,
+        &facts(None, &other, Approved)
+    ));
+}
