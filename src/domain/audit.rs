@@ -44,10 +44,14 @@ pub enum AuditAction {
     Purged,
     /// The employer's akkoord or niet akkoord on a series overview (the detail: which).
     SeriesDecision,
+    /// An employee submitted a request (the detail: its kind, never its content).
+    RequestSubmitted,
+    /// A request changed state: withdrawn, approved, rejected or processed (the detail).
+    RequestChanged,
 }
 
 impl AuditAction {
-    const ALL: [Self; 35] = [
+    const ALL: [Self; 37] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -83,6 +87,8 @@ impl AuditAction {
         Self::BackupDeleted,
         Self::Purged,
         Self::SeriesDecision,
+        Self::RequestSubmitted,
+        Self::RequestChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +128,8 @@ impl AuditAction {
             Self::BackupDeleted => "backup_deleted",
             Self::Purged => "purged",
             Self::SeriesDecision => "series_decision",
+            Self::RequestSubmitted => "request_submitted",
+            Self::RequestChanged => "request_changed",
         }
     }
 

@@ -49,6 +49,10 @@ pub enum ServiceError {
     /// A snapshot, check or restore could not be done; the message says why.
     #[error("{0}")]
     Maintenance(String),
+    /// Stored data cannot be read back (a sealed value with another key file, or a damaged
+    /// row); the message says which.
+    #[error("stored data cannot be read: {0}")]
+    Unreadable(String),
 }
 
 impl ServiceError {

@@ -23,6 +23,7 @@ mod parties;
 mod placing;
 mod profile;
 mod reauth;
+mod requests;
 mod retention;
 mod signin;
 pub mod snapshot;
@@ -51,6 +52,7 @@ pub use maintenance::FsckReport;
 pub use parties::{EmployeeLine, EmployerLine, LatestSeries, RevealedBsn};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
 pub use profile::EmailLinkState;
+pub use requests::{RECEIPTS_MAX, RequestView, StagedReceipt};
 pub use retention::{JobReport, dutch_year};
 pub use signin::{
     CurrentSession, IssuedSession, PendingSession, SessionLimits, SessionLine, SignInStep,

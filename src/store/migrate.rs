@@ -57,6 +57,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0013_browser_letters",
         include_str!("migrations/0013_browser_letters.sql"),
     ),
+    (
+        "0014_requests",
+        include_str!("migrations/0014_requests.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod parties;
 pub mod people;
+pub mod requests;
 pub mod retention;
 mod scope;
 pub mod sessions;

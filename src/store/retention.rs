@@ -184,7 +184,9 @@ pub struct ExpectedFile {
 pub fn expected_files(conn: &Connection) -> Result<Vec<ExpectedFile>, StoreError> {
     let mut statement = conn.prepare(
         "SELECT 'document ' || public_id, file_id, size, sha256 FROM documents \
-         UNION ALL SELECT 'backup ' || public_id, file_id, size, sha256 FROM backups",
+         UNION ALL SELECT 'backup ' || public_id, file_id, size, sha256 FROM backups \
+         UNION ALL SELECT 'receipt ' || r.public_id || ' ' || f.number, f.file_id, f.size, f.sha256 \
+           FROM request_files f JOIN requests r ON r.id = f.request_id",
     )?;
     let rows = statement.query_map([], |row| {
         Ok(ExpectedFile {
@@ -217,6 +219,8 @@ pub fn forget_files_in_copy(path: &std::path::Path, file_ids: &[String]) -> Resu
         tx.prepare_cached("DELETE FROM documents WHERE file_id = ?1")?
             .execute([file])?;
         tx.prepare_cached("DELETE FROM backups WHERE file_id = ?1")?
+            .execute([file])?;
+        tx.prepare_cached("DELETE FROM request_files WHERE file_id = ?1")?
             .execute([file])?;
     }
     tx.commit()?;

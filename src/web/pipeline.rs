@@ -381,7 +381,10 @@ fn explain(site: &Site, error: &ServiceError) -> Option<(StatusCode, &'static st
                 &[&super::ui::wait_text(site, *retry_after_secs)],
             ),
         ),
-        ServiceError::Store(_) | ServiceError::Blob(_) | ServiceError::Maintenance(_)
+        ServiceError::Store(_)
+        | ServiceError::Blob(_)
+        | ServiceError::Maintenance(_)
+        | ServiceError::Unreadable(_)
             if error.is_storage_full() =>
         {
             (
@@ -390,7 +393,10 @@ fn explain(site: &Site, error: &ServiceError) -> Option<(StatusCode, &'static st
                 t.upload_disk_full.to_owned(),
             )
         }
-        ServiceError::Store(_) | ServiceError::Blob(_) | ServiceError::Maintenance(_) => {
+        ServiceError::Store(_)
+        | ServiceError::Blob(_)
+        | ServiceError::Maintenance(_)
+        | ServiceError::Unreadable(_) => {
             return None;
         }
     })

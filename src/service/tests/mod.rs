@@ -306,4 +306,5 @@ mod accounts;
 mod dossiers;
 mod files;
 mod maintenance;
+mod requests;
 mod retention;

@@ -104,7 +104,8 @@ fn service_problem(e: ServiceError) -> Problem {
         | ServiceError::SignInFailed
         | ServiceError::Store(_)
         | ServiceError::Blob(_)
-        | ServiceError::Maintenance(_) => {
+        | ServiceError::Maintenance(_)
+        | ServiceError::Unreadable(_) => {
             let reference = crate::auth::token::generate()[..8].to_owned();
             tracing::error!(reference, "sync API request failed: {e}");
             Problem::new(

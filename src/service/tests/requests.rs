@@ -1,0 +1,306 @@
+//! Requests from submission to processing: who sees which, the steps each party may take, the
+//! sealed details, receipts, and the payroll software's cursor.
+
+use super::*;
+use crate::domain::request::{LeaveKind, RequestDetails, RequestState};
+use crate::service::TokenFor;
+use crate::store::requests::InboxFilter;
+
+fn session(actor: Actor, account: crate::domain::AccountKey) -> CurrentSession {
+    CurrentSession {
+        actor,
+        account,
+        username: String::new(),
+        role: crate::domain::party::Role::Employee,
+        display_name: String::new(),
+        language: "nl".into(),
+        keeps_backups: false,
+        csrf_token: String::new(),
+        key: 0,
+    }
+}
+
+fn leave() -> RequestDetails {
+    RequestDetails::Leave {
+        from: chrono::NaiveDate::from_ymd_opt(2026, 4, 6).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 4, 10).unwrap(),
+        minutes: 40 * 60,
+        leave: LeaveKind::Vacation,
+        note: Some("Meivakantie".into()),
+    }
+}
+
+#[tokio::test]
+async fn a_request_goes_from_the_employee_via_its_employer_to_payroll() {
+    let w = world().await;
+    let e1 = session(w.e1, w.e1.account().unwrap());
+    let ctx = RequestContext::default;
+    let id = w
+        .services
+        .submit_request(&e1, ctx(), leave(), "", Vec::new())
+        .await
+        .unwrap();
+    // Who sees it: the employee and its employer; not a colleague, another employer, or the
+    // bureau (not yet approved).
+    assert_eq!(w.services.request(w.e1, id).await.unwrap().details, leave());
+    assert_eq!(w.services.requests_waiting(w.r1).await.unwrap(), 1);
+    for stranger in [w.e2, w.r0, w.b1, w.b2, w.e0] {
+        assert!(
+            matches!(
+                w.services.request(stranger, id).await,
+                Err(ServiceError::NotFound)
+            ),
+            "{stranger:?}"
+        );
+    }
+    assert!(
+        w.services
+            .inbox(w.b1, InboxFilter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The details are sealed at rest: no trace of the note in the database file's row.
+    let sealed: String = w
+        .services
+        .store
+        .read(move |conn| -> Result<String, crate::store::StoreError> {
+            Ok(conn.query_row("SELECT details_sealed FROM requests", [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap();
+    assert!(!sealed.contains("Meivakantie"), "{sealed}");
+
+    // Only the employer decides, once.
+    assert!(matches!(
+        w.services.decide_request(w.e1, ctx(), id, true, "").await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    w.services
+        .decide_request(w.r1, ctx(), id, true, "Fijne vakantie")
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.services.decide_request(w.r1, ctx(), id, false, "").await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    assert!(matches!(
+        w.services.withdraw_request(w.e1, ctx(), id).await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    let seen = w.services.request(w.e1, id).await.unwrap();
+    assert_eq!(seen.state, RequestState::Approved);
+    let steps: Vec<_> = seen.history.iter().map(|e| e.state).collect();
+    assert_eq!(steps, vec![RequestState::Submitted, RequestState::Approved]);
+    assert_eq!(seen.history[1].comment.as_deref(), Some("Fijne vakantie"));
+    assert_eq!(seen.history[1].by_name, "Active BV");
+
+    // Approved: the bureau sees it, and its payroll software fetches and processes it.
+    assert_eq!(
+        w.services
+            .inbox(w.b1, InboxFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let token = w
+        .services
+        .create_token(
+            TokenFor::Bureau {
+                client_number: "K1".into(),
+            },
+            "Loket",
+        )
+        .await
+        .unwrap()
+        .secret;
+    let client = w.services.api_client(&token).await.unwrap().unwrap();
+    let approved = w
+        .services
+        .api_requests(&client, RequestState::Approved, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(approved.len(), 1);
+    let cursor = approved[0].approved_seq.unwrap();
+    assert!(
+        w.services
+            .api_requests(&client, RequestState::Approved, cursor, 100)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing after the cursor"
+    );
+    for _ in 0..2 {
+        // Idempotent.
+        w.services
+            .api_mark_processed(&client, ctx(), id)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        w.services.request(w.b1, id).await.unwrap().state,
+        RequestState::Processed
+    );
+    // Another bureau's token reaches nothing.
+    let other = w
+        .services
+        .create_token(
+            TokenFor::Bureau {
+                client_number: "K2".into(),
+            },
+            "Ander",
+        )
+        .await
+        .unwrap()
+        .secret;
+    let other = w.services.api_client(&other).await.unwrap().unwrap();
+    assert!(matches!(
+        w.services.api_mark_processed(&other, ctx(), id).await,
+        Err(ServiceError::NotFound)
+    ));
+    assert!(
+        w.services
+            .api_requests(&other, RequestState::Processed, 0, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn withdrawn_and_rejected_requests_stay_with_employee_and_employer() {
+    let w = world().await;
+    let e1 = session(w.e1, w.e1.account().unwrap());
+    let ctx = RequestContext::default;
+    let first = w
+        .services
+        .submit_request(&e1, ctx(), leave(), "", Vec::new())
+        .await
+        .unwrap();
+    let second = w
+        .services
+        .submit_request(&e1, ctx(), leave(), "", Vec::new())
+        .await
+        .unwrap();
+    w.services
+        .withdraw_request(w.e1, ctx(), first)
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.services.withdraw_request(w.r1, ctx(), second).await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    w.services
+        .decide_request(w.r1, ctx(), second, false, "Te druk")
+        .await
+        .unwrap();
+    let states: Vec<_> = w
+        .services
+        .my_requests(w.e1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.state)
+        .collect();
+    assert_eq!(
+        states,
+        vec![RequestState::Rejected, RequestState::Withdrawn]
+    );
+    let waiting = InboxFilter {
+        state: Some(RequestState::Submitted),
+        ..InboxFilter::default()
+    };
+    assert!(w.services.inbox(w.r1, waiting).await.unwrap().is_empty());
+    assert_eq!(w.services.requests_waiting(w.r1).await.unwrap(), 0);
+    assert!(
+        w.services
+            .inbox(w.b1, InboxFilter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn details_are_checked_and_receipts_go_with_expense_claims_only() {
+    let w = world().await;
+    let e1 = session(w.e1, w.e1.account().unwrap());
+    let ctx = RequestContext::default;
+    let claim = RequestDetails::ExpenseClaim {
+        amount_cents: 2350,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
+        description: "Parkeren bij klant".into(),
+    };
+    let refused = |r: Result<PublicId, ServiceError>| match r {
+        Err(ServiceError::Invalid { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        refused(
+            w.services
+                .submit_request(&e1, ctx(), claim.clone(), "", Vec::new())
+                .await
+        ),
+        "receipts"
+    );
+    let receipt = || async {
+        w.services
+            .stage_receipt(w.e1, "bon.jpg", body(b"\xff\xd8\xff\xe0 receipt"))
+            .await
+            .unwrap()
+    };
+    let two = vec![receipt().await, receipt().await];
+    let id = w
+        .services
+        .submit_request(&e1, ctx(), claim, "", two)
+        .await
+        .unwrap();
+    let seen = w.services.request(w.r1, id).await.unwrap();
+    assert_eq!(seen.receipts.len(), 2);
+    let opened = w.services.open_receipt(w.r1, ctx(), id, 2).await.unwrap();
+    assert_eq!(opened.media_type, "image/jpeg");
+    assert!(matches!(
+        w.services.open_receipt(w.e2, ctx(), id, 1).await,
+        Err(ServiceError::NotFound)
+    ));
+    // A receipt with leave is refused, and its file goes.
+    let before = w.stored_files();
+    let stray = vec![receipt().await];
+    assert_eq!(
+        refused(
+            w.services
+                .submit_request(&e1, ctx(), leave(), "", stray)
+                .await
+        ),
+        "receipts"
+    );
+    assert_eq!(w.stored_files(), before);
+    // A bank account needs a valid IBAN and the password again (this account has none set).
+    let bank = |iban: &str| RequestDetails::BankAccountChange {
+        iban: iban.into(),
+        holder: "N. Bakker".into(),
+    };
+    assert_eq!(
+        refused(
+            w.services
+                .submit_request(&e1, ctx(), bank("NL91ABNA0417164301"), "x", Vec::new())
+                .await
+        ),
+        "iban"
+    );
+    assert!(matches!(
+        w.services
+            .submit_request(&e1, ctx(), bank("NL91ABNA0417164300"), "wrong", Vec::new())
+            .await,
+        Err(ServiceError::WrongPassword)
+    ));
+    // Only employees submit.
+    let r1 = session(w.r1, w.r1.account().unwrap());
+    assert!(matches!(
+        w.services
+            .submit_request(&r1, ctx(), leave(), "", Vec::new())
+            .await,
+        Err(ServiceError::Forbidden(_))
+    ));
+}
