@@ -150,6 +150,8 @@ pub const ROUTES: &[Route] = &[
     route("api_backups", "GET", "/api/v1/backups", Bearer),
     route("api_backup", "GET", "/api/v1/backups/:id", Bearer),
     route("api_backup_delete", "DELETE", "/api/v1/backups/:id", Bearer),
+    route("api_requests", "GET", "/api/v1/requests", Bearer),
+    route("api_request_processed", "POST", "/api/v1/requests/:id/processed", Bearer),
 ];
 
 /// The route a response was answered by, for metrics and logs.

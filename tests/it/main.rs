@@ -21,6 +21,7 @@ mod maintenance;
 mod pages;
 mod people;
 mod profile;
+mod requests;
 mod signin;
 mod support;
 mod sync_api;

@@ -5,6 +5,7 @@ mod backups;
 mod documents;
 mod parties;
 mod problem;
+mod requests;
 mod wire;
 
 use std::sync::Arc;
@@ -235,7 +236,7 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// Every operation the API serves, as (method, path template) — kept equal to the OpenAPI
 /// document by a test.
-pub const OPERATIONS: [(&str, &str); 13] = [
+pub const OPERATIONS: [(&str, &str); 15] = [
     ("get", "/api/v1/openapi.json"),
     ("put", "/api/v1/employers/{lhn}"),
     ("put", "/api/v1/employers/{lhn}/employees/{nr}"),
@@ -249,6 +250,8 @@ pub const OPERATIONS: [(&str, &str); 13] = [
     ("get", "/api/v1/backups"),
     ("get", "/api/v1/backups/{id}"),
     ("delete", "/api/v1/backups/{id}"),
+    ("get", "/api/v1/requests"),
+    ("post", "/api/v1/requests/{id}/processed"),
 ];
 
 pub fn routes(state: ApiState) -> BoxedFilter<(Response,)> {
@@ -332,6 +335,7 @@ pub fn routes(state: ApiState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("api" / "v1" / "documents" / String))
         .and(call(state.clone()))
         .then(move |id: String, call| documents::retract(s.clone(), id, call));
+    let requests = requests::routes(state.clone());
     let backups = backups::routes(state);
     named("api_openapi", openapi)
         .or(named("api_put_employer", put_employer))
@@ -351,6 +355,8 @@ pub fn routes(state: ApiState) -> BoxedFilter<(Response,)> {
         .or(named("api_retract", retract))
         .unify()
         .or(backups)
+        .unify()
+        .or(requests)
         .unify()
         .recover(recover)
         .unify()

@@ -1,0 +1,165 @@
+//! The sync API's side of requests (SPEC.md Part 2): approved requests in a stable order with a
+//! cursor, marked processed idempotently, each token reaching only its own clients'.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::support::{TestApp, demo, login};
+use loondossier::domain::request::{LeaveKind, RequestDetails};
+use loondossier::service::TokenFor;
+use loondossier::service::demo::DEMO_CLIENT_NUMBER;
+
+/// Submits a leave request as the demo employee, through the service as the browser would.
+async fn submit_leave(app: &TestApp, username: &str, password: &str, day: u32) -> String {
+    let services = app.running.services();
+    let issued = services
+        .sign_in(Default::default(), username, password, None)
+        .await
+        .unwrap();
+    let session = services.session(&issued.id).await.unwrap().unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
+    let details = RequestDetails::Leave {
+        from: date,
+        to: date,
+        minutes: 8 * 60,
+        leave: LeaveKind::Vacation,
+        note: None,
+    };
+    services
+        .submit_request(&session, Default::default(), details, "", Vec::new())
+        .await
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn payroll_software_pages_through_approved_requests_and_marks_them_processed() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    let services = app.running.services();
+    let mut ids = Vec::new();
+    for day in [14, 15, 16] {
+        ids.push(submit_leave(&app, &employee.username, &employee.password, day).await);
+    }
+    // The employer approves the third first, then the first; the second stays submitted.
+    let employer = actor_of(&app, "demo-werkgever-1").await;
+    let id = |n: usize| loondossier::domain::PublicId::parse(&ids[n]).unwrap();
+    for n in [2, 0] {
+        services
+            .decide_request(employer, Default::default(), id(n), true, "")
+            .await
+            .unwrap();
+    }
+    let token = services
+        .create_token(
+            TokenFor::Bureau {
+                client_number: DEMO_CLIENT_NUMBER.to_owned(),
+            },
+            "Loket",
+        )
+        .await
+        .unwrap()
+        .secret;
+    let get = |path: String| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        let token = token.clone();
+        async move { client.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    // One per page: the order of approval, and the cursor leads on.
+    let page: Value = get("/api/v1/requests?limit=1".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["requests"][0]["id"], ids[2].as_str());
+    assert_eq!(page["requests"][0]["status"], "approved");
+    assert_eq!(page["requests"][0]["details"]["kind"], "leave");
+    assert_eq!(page["requests"][0]["details"]["minutes"], 480);
+    let after = page["next_after"].as_i64().unwrap();
+    let page: Value = get(format!("/api/v1/requests?limit=1&after={after}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["requests"][0]["id"], ids[0].as_str());
+    let after = page["next_after"].as_i64().unwrap();
+    let page: Value = get(format!("/api/v1/requests?after={after}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(page["requests"].as_array().unwrap().is_empty(), "{page}");
+    assert_eq!(
+        page["next_after"].as_i64().unwrap(),
+        after,
+        "an empty page keeps the cursor"
+    );
+
+    // Processed: twice is fine; a submitted one cannot be; another bureau's token finds none.
+    let post = |path: String, token: String| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        async move { client.post(url).bearer_auth(token).send().await.unwrap() }
+    };
+    for _ in 0..2 {
+        let done = post(
+            format!("/api/v1/requests/{}/processed", ids[2]),
+            token.clone(),
+        )
+        .await;
+        assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    }
+    let early = post(
+        format!("/api/v1/requests/{}/processed", ids[1]),
+        token.clone(),
+    )
+    .await;
+    assert_eq!(
+        early.status(),
+        StatusCode::NOT_FOUND,
+        "a submitted request is not the bureau's to see"
+    );
+    let processed: Value = get("/api/v1/requests?status=processed".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(processed["requests"].as_array().unwrap().len(), 1);
+    services.add_bureau("K9", "Ander Kantoor").await.unwrap();
+    let other = services
+        .create_token(
+            TokenFor::Bureau {
+                client_number: "K9".into(),
+            },
+            "Ander",
+        )
+        .await
+        .unwrap()
+        .secret;
+    let foreign = post(format!("/api/v1/requests/{}/processed", ids[0]), other).await;
+    assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+    let bad = get("/api/v1/requests?status=submitted".into()).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = bad.json().await.unwrap();
+    assert!(problem.to_string().contains("status"), "{problem}");
+    app.stop().await;
+}
+
+/// The actor a demo login signs in as.
+async fn actor_of(app: &TestApp, username: &str) -> loondossier::domain::Actor {
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let account: i64 = conn
+        .query_row(
+            "SELECT id FROM accounts WHERE username = ?1",
+            [username],
+            |r| r.get(0),
+        )
+        .unwrap();
+    app.running
+        .services()
+        .actor_for_account(loondossier::domain::AccountKey(account))
+        .await
+        .unwrap()
+}
