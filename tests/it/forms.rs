@@ -29,13 +29,15 @@ fn fields(token: Option<&str>) -> Vec<(&'static str, String)> {
 
 async fn post(browser: &Browser, route: &Route, token: Option<&str>) -> reqwest::Response {
     let path = route.sample();
-    if route.name == "upload" || route.name == "letter" {
+    if ["upload", "letter", "request_submit"].contains(&route.name) {
         let mut form = reqwest::multipart::Form::new();
         if let Some(token) = token {
             form = form.text("csrf", token.to_owned());
         }
         let form = if route.name == "letter" {
             form.text("titel", "Brief")
+        } else if route.name == "request_submit" {
+            form.text("van", "2026-12-21")
         } else {
             form.text("kind", "id_copy")
         };

@@ -9,6 +9,7 @@ mod documents;
 mod dossiers;
 mod people;
 mod profile;
+mod requests;
 mod signin;
 mod two_factor;
 mod upload;
@@ -34,6 +35,11 @@ pub(crate) async fn nav(state: &WebState, session: &crate::service::CurrentSessi
             .unread_count(session.actor)
             .await
             .unwrap_or(0),
+        requests_waiting: state
+            .services
+            .requests_waiting(session.actor)
+            .await
+            .unwrap_or(0),
         csrf_token: session.csrf_token.clone(),
     }
 }
@@ -56,6 +62,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(upload::routes(state.clone()))
         .unify()
         .or(documents::routes(state.clone()))
+        .unify()
+        .or(requests::routes(state.clone()))
         .unify()
         .recover(move |rejection| super::pipeline::recover(state.clone(), rejection))
         .unify()

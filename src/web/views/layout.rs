@@ -45,6 +45,8 @@ pub struct Nav {
     pub backups: bool,
     pub display_name: String,
     pub unread: u64,
+    /// Requests waiting for an employer's decision (its Verzoeken count); 0 for others.
+    pub requests_waiting: u64,
     /// The session's form token, for the sign-out button.
     pub csrf_token: String,
 }
@@ -197,10 +199,16 @@ fn menu(t: &Texts, nav: &Nav, here: &str) -> Markup {
     if nav.backups {
         items.push(("/backups", t.menu_backups));
     }
+    items.push(("/verzoeken", t.menu_requests));
     html! {
         nav.site-nav aria-label=(t.main_menu) {
             @for (href, label) in items {
-                a href=(href) aria-current=[current(here, href).then_some("page")] { (label) }
+                a href=(href) aria-current=[current(here, href).then_some("page")] {
+                    (label)
+                    @if href == "/verzoeken" && nav.requests_waiting > 0 {
+                        " " span.badge { (nav.requests_waiting) }
+                    }
+                }
             }
             a href="/ongelezen" aria-current=[current(here, "/ongelezen").then_some("page")] {
                 (t.menu_unread) " " span.badge { (badge(nav.unread)) }

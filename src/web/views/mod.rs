@@ -9,6 +9,7 @@ mod icons;
 mod layout;
 mod pages;
 mod people;
+mod requests;
 mod signin;
 mod two_factor;
 
@@ -23,5 +24,6 @@ pub use layout::{Deleting, ToDelete, confirm_delete_page};
 pub use layout::{Nav, Notice, Site};
 pub use pages::{not_found, problem_in_layout, problem_page};
 pub use people::{EmployeesPage, employees, employers, revealed_bsn};
+pub use requests::{RequestsPage, kind_of_slug, request_form, request_page, requests_page};
 pub use signin::{SignInPage, sign_in};
 pub use two_factor::{CodePage, EnrolPage, code, enrol, recovery_codes};

@@ -8,6 +8,7 @@ mod employee;
 mod employer;
 mod layout;
 mod letters;
+mod requests;
 
 use std::time::{Duration, Instant};
 
@@ -45,7 +46,7 @@ async fn texts_of(c: &Client, css: &str) -> Result<Vec<String>, String> {
 
 /// The unread counter in the navigation.
 async fn unread(c: &Client) -> Result<u64, String> {
-    let text = text_of(c, "nav .badge").await?;
+    let text = text_of(c, "nav a[href='/ongelezen'] .badge").await?;
     text.trim()
         .parse()
         .map_err(|_| format!("unread counter is not a number: {text:?}"))

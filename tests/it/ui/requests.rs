@@ -1,0 +1,161 @@
+//! A request from start to end in the browser (SPEC.md Part 2): an employee asks for leave,
+//! its employer approves it, the employee sees it approved, the payroll software fetches it
+//! and marks it processed, and the bureau sees it processed; axe finds nothing on the way.
+
+use std::sync::Mutex;
+
+use super::{check_here, click_to, e, find, sign_in, text_of, texts_of, visit_checked};
+use crate::support::{Browser, Chrome, TestApp, demo, login};
+use loondossier::service::TokenFor;
+use loondossier::service::demo::DEMO_CLIENT_NUMBER;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leave_goes_from_employee_to_employer_to_payroll_and_bureau() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    let employer = login(&report, "demo-werkgever-1").clone();
+    let base = app.running.url().to_owned();
+    let request = Mutex::new(String::new());
+    let chrome = Chrome::start().await;
+    chrome
+        .journey("request", async |c| {
+            sign_in(c, &app, &employee).await?;
+            visit_checked(c, &base, "/verzoeken").await?;
+            click_to(
+                c,
+                "a[href='/verzoeken/nieuw/verlof']",
+                "/verzoeken/nieuw/verlof",
+            )
+            .await?;
+            check_here(c).await?;
+            // A wrong number of hours comes back naming the field, the rest kept.
+            c.execute(
+                "document.getElementById('van').value = '2026-12-21';
+                 document.getElementById('tot').value = '2026-12-24';",
+                vec![],
+            )
+            .await
+            .map_err(e)?;
+            find(c, "#uren").await?.send_keys("veel").await.map_err(e)?;
+            click_to(c, "form.request button", "/verzoeken/nieuw/verlof").await?;
+            let error = text_of(c, "p.error").await?;
+            if !error.contains("Aantal uren") {
+                return Err(format!("the refused form says {error:?}"));
+            }
+            find(c, "#uren").await?.clear().await.map_err(e)?;
+            find(c, "#uren").await?.send_keys("30,5").await.map_err(e)?;
+            find(c, "#toelichting")
+                .await?
+                .send_keys("Kerst bij familie")
+                .await
+                .map_err(e)?;
+            click_to(c, "form.request button", "/verzoeken").await?;
+            check_here(c).await?;
+            if !text_of(c, "p.notice")
+                .await?
+                .starts_with("Uw verzoek is ingediend")
+            {
+                return Err("no notice after submitting".into());
+            }
+            let rows = texts_of(c, "#verzoeken tbody tr").await?;
+            if !rows
+                .iter()
+                .any(|r| r.contains("30,5 uur") && r.contains("ingediend"))
+            {
+                return Err(format!("the request is not listed: {rows:?}"));
+            }
+            let href = find(c, "#verzoeken tbody td.title a")
+                .await?
+                .attr("href")
+                .await
+                .map_err(e)?
+                .ok_or("no link")?;
+            *request.lock().map_err(|err| err.to_string())? = href.clone();
+            // Now the employer.
+            find(c, "form.signout button")
+                .await?
+                .click()
+                .await
+                .map_err(e)?;
+            sign_in(c, &app, &employer).await?;
+            let count = text_of(c, "nav a[href='/verzoeken'] .badge").await?;
+            if count != "1" {
+                return Err(format!("the menu counts {count} waiting requests"));
+            }
+            visit_checked(c, &base, "/verzoeken?status=submitted").await?;
+            visit_checked(c, &base, &href).await?;
+            if !text_of(c, "main dl.details")
+                .await?
+                .contains("Kerst bij familie")
+            {
+                return Err("the employer does not see what was asked".into());
+            }
+            find(c, "input[name=besluit][value=goedkeuren]")
+                .await?
+                .click()
+                .await
+                .map_err(e)?;
+            find(c, "#opmerking")
+                .await?
+                .send_keys("Prettige feestdagen")
+                .await
+                .map_err(e)?;
+            click_to(c, "form.decision button", &href).await?;
+            check_here(c).await?;
+            if !text_of(c, "p.notice").await?.starts_with("Goedgekeurd") {
+                return Err("no notice after approving".into());
+            }
+            Ok(())
+        })
+        .await;
+    let href = request.lock().unwrap().clone();
+    // The employee sees it approved, with the comment.
+    let reader = Browser::signed_in(&app, &employee).await;
+    let page = reader.get(&href).await.text().await.unwrap();
+    assert!(
+        page.contains("goedgekeurd") && page.contains("Prettige feestdagen"),
+        "{page}"
+    );
+    // The payroll software fetches it and marks it processed; the bureau then sees that.
+    let token = app
+        .running
+        .services()
+        .create_token(
+            TokenFor::Bureau {
+                client_number: DEMO_CLIENT_NUMBER.to_owned(),
+            },
+            "Loket",
+        )
+        .await
+        .unwrap()
+        .secret;
+    let listed: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/requests"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = href.trim_start_matches("/verzoeken/");
+    assert_eq!(listed["requests"][0]["id"], id);
+    assert_eq!(
+        listed["requests"][0]["decision_comment"],
+        "Prettige feestdagen"
+    );
+    let done = app
+        .client
+        .post(app.url(&format!("/api/v1/requests/{id}/processed")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), reqwest::StatusCode::NO_CONTENT);
+    let bureau = Browser::signed_in(&app, login(&report, "demo-bureau")).await;
+    let list = bureau.get("/verzoeken").await.text().await.unwrap();
+    assert!(list.contains(id) && list.contains("verwerkt"), "{list}");
+    app.stop().await;
+}
