@@ -70,6 +70,16 @@ pub enum Mail {
         count: i64,
         link: String,
     },
+    /// How many requests wait for the employer's decision; never what they ask.
+    NewRequests {
+        count: i64,
+        link: String,
+    },
+    /// The employer decided on the employee's request: approved or not, never what it asked.
+    RequestDecided {
+        approved: bool,
+        link: String,
+    },
     /// `loondossier mail test`.
     Test,
 }
@@ -87,6 +97,8 @@ impl Mail {
             Self::TwoFactorReset { .. } => "two_factor_reset",
             Self::AccountChanged { .. } => "account_changed",
             Self::NewDocuments { .. } => "new_documents",
+            Self::NewRequests { .. } => "new_requests",
+            Self::RequestDecided { .. } => "request_decided",
             Self::Test => "test",
         }
     }
@@ -410,6 +422,48 @@ fn words(mail: &Mail, english: bool, site: &str) -> Words {
                 button: Some((t("Bekijk uw dossier", "View your dossier"), link.clone())),
             }
         }
+        Mail::NewRequests { count, link } => Words {
+            subject: t(
+                &format!("Nieuwe verzoeken bij {site}"),
+                &format!("New requests at {site}"),
+            ),
+            paragraphs: vec![
+                if *count == 1 {
+                    t(
+                        "Een werknemer heeft een verzoek ingediend dat op uw besluit wacht.",
+                        "An employee submitted a request that waits for your decision.",
+                    )
+                } else {
+                    t(
+                        &format!("Er wachten {count} verzoeken van werknemers op uw besluit."),
+                        &format!("{count} requests from employees wait for your decision."),
+                    )
+                },
+                t(
+                    "U kunt deze meldingen uitzetten onder Profiel.",
+                    "You can turn these notices off in Profiel.",
+                ),
+            ],
+            button: Some((t("Bekijk de verzoeken", "View the requests"), link.clone())),
+        },
+        Mail::RequestDecided { approved, link } => Words {
+            subject: t(
+                &format!("Uw verzoek bij {site} is beoordeeld"),
+                &format!("Your request at {site} has been decided"),
+            ),
+            paragraphs: vec![if *approved {
+                t(
+                    "Uw werkgever heeft uw verzoek goedgekeurd.",
+                    "Your employer approved your request.",
+                )
+            } else {
+                t(
+                    "Uw werkgever heeft uw verzoek niet goedgekeurd. In het portaal ziet u de toelichting.",
+                    "Your employer did not approve your request. The portal shows the comment.",
+                )
+            }],
+            button: Some((t("Bekijk uw verzoek", "View your request"), link.clone())),
+        },
         Mail::Test => Words {
             subject: t(
                 &format!("Testbericht van {site}"),
@@ -497,6 +551,14 @@ mod tests {
             },
             Mail::NewDocuments {
                 count: 2,
+                link: link.into(),
+            },
+            Mail::NewRequests {
+                count: 2,
+                link: link.into(),
+            },
+            Mail::RequestDecided {
+                approved: false,
                 link: link.into(),
             },
         ]

@@ -51,13 +51,35 @@ pub(super) fn after_sharing(
 }
 
 impl Services {
-    /// Turns due notices into outbox mail; returns how many mails were queued.
+    /// Turns due notices into outbox mail — new documents, and new requests for employers —;
+    /// returns how many mails were queued.
     pub async fn queue_notifications(&self) -> Result<usize, ServiceError> {
         let now = self.clock.now();
         let link = format!("{}/", self.public_url());
+        let requests_link = format!("{}/verzoeken", self.public_url());
         self.store
             .write(move |tx| -> Result<_, ServiceError> {
                 let mut queued = 0;
+                for (account, waiting, wanted) in crate::store::requests::take_due_notices(tx, now)?
+                {
+                    if !wanted || waiting == 0 {
+                        continue;
+                    }
+                    let addresses = store_accounts::mail_addresses(tx, account)?;
+                    let Some(to) = addresses.contact else {
+                        continue;
+                    };
+                    outbox::enqueue(
+                        tx,
+                        &Mail::NewRequests {
+                            count: waiting,
+                            link: requests_link.clone(),
+                        }
+                        .queue(Some(account), to, addresses.language),
+                        now,
+                    )?;
+                    queued += 1;
+                }
                 for notice in notifications::take_due(tx, now)? {
                     if !notice.wanted || notice.unread == 0 {
                         continue;

@@ -114,6 +114,35 @@ fn view(
     })
 }
 
+/// Queues the "your request was decided" mail for the employee's account, if it can sign in.
+fn tell_employee(
+    tx: &crate::store::Transaction<'_>,
+    employee: crate::domain::EmployeeKey,
+    approved: bool,
+    link: String,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let Some(account) = store_accounts::account_of(tx, AccountParty::Employee(employee))? else {
+        return Ok(());
+    };
+    if store_accounts::password_hash(tx, account.key)?.is_none() {
+        return Ok(());
+    }
+    let addresses = store_accounts::mail_addresses(tx, account.key)?;
+    if let Some(to) = addresses.private.or(addresses.contact) {
+        crate::store::outbox::enqueue(
+            tx,
+            &crate::mail::messages::Mail::RequestDecided { approved, link }.queue(
+                Some(account.key),
+                to,
+                addresses.language,
+            ),
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 impl Services {
     /// Stores one receipt (PDF, PNG or JPEG, judged by its bytes) for an expense claim the
     /// employee is about to submit. Errors as for uploads: `UnsupportedType`, `TooLarge`,
@@ -378,6 +407,7 @@ impl Services {
             context,
             Some(to.as_str().to_owned()),
         );
+        let link = format!("{}/verzoeken/{id}", self.public_url());
         self.store
             .write(move |tx| -> Result<RequestState, ServiceError> {
                 let row = store_requests::by_public_id(tx, id)?
@@ -413,6 +443,11 @@ impl Services {
                 )?;
                 if !changed {
                     return Err(ServiceError::Forbidden("the request changed meanwhile"));
+                }
+                if matches!(to, RequestState::Approved | RequestState::Rejected) {
+                    // The employee hears of the decision at once — that it was made, not what
+                    // was asked.
+                    tell_employee(tx, row.employee, to == RequestState::Approved, link, now)?;
                 }
                 audit::append(tx, &[event])?;
                 Ok(to)

@@ -58,7 +58,7 @@ pub fn queued(conn: &Connection) -> Result<Vec<Queued>, StoreError> {
 }
 
 /// The message names this version writes (others read back as "unknown").
-pub const MESSAGES: [&str; 9] = [
+pub const MESSAGES: [&str; 11] = [
     "welcome_username",
     "welcome_set_password",
     "forgot_username",
@@ -68,6 +68,8 @@ pub const MESSAGES: [&str; 9] = [
     "two_factor_reset",
     "account_changed",
     "new_documents",
+    "new_requests",
+    "request_decided",
 ];
 
 fn known_message(name: &str) -> &'static str {

@@ -72,6 +72,17 @@ async fn leave_goes_from_employee_to_employer_to_payroll_and_bureau() {
                 .map_err(e)?
                 .ok_or("no link")?;
             *request.lock().map_err(|err| err.to_string())? = href.clone();
+            // The employer hears of it by mail after the delay: that something waits, not what.
+            app.clock.advance(chrono::Duration::minutes(16));
+            app.running
+                .services()
+                .queue_notifications()
+                .await
+                .map_err(|err| err.to_string())?;
+            let told = mails(&app, "new_requests", "employer");
+            if told.len() != 1 || told[0].contains("Kerst") {
+                return Err(format!("the employer's notice: {told:?}"));
+            }
             // Now the employer.
             find(c, "form.signout button")
                 .await?
@@ -110,6 +121,10 @@ async fn leave_goes_from_employee_to_employer_to_payroll_and_bureau() {
         })
         .await;
     let href = request.lock().unwrap().clone();
+    // The employee hears of the decision by mail (not what was asked), and sees it approved.
+    let decided = mails(&app, "request_decided", "employee");
+    assert_eq!(decided.len(), 1, "{decided:?}");
+    assert!(decided[0].contains("\"approved\":true") && !decided[0].contains("Kerst"));
     // The employee sees it approved, with the comment.
     let reader = Browser::signed_in(&app, &employee).await;
     let page = reader.get(&href).await.text().await.unwrap();
@@ -158,4 +173,20 @@ async fn leave_goes_from_employee_to_employer_to_payroll_and_bureau() {
     let list = bureau.get("/verzoeken").await.text().await.unwrap();
     assert!(list.contains(id) && list.contains("verwerkt"), "{list}");
     app.stop().await;
+}
+
+/// The stored parameters of queued mails called `message` to accounts of `role`.
+fn mails(app: &TestApp, message: &str, role: &str) -> Vec<String> {
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let mut statement = conn
+        .prepare(
+            "SELECT o.params FROM outbox o JOIN accounts a ON a.id = o.account_id \
+             WHERE o.message = ?1 AND a.role = ?2",
+        )
+        .unwrap();
+    statement
+        .query_map([message, role], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
 }
