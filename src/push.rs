@@ -381,3 +381,122 @@ async fn upload(
     }
     Ok(true)
 }
+
+/// What `loondossier requests` did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Fetched {
+    pub requests: usize,
+    pub marked_processed: usize,
+}
+
+/// A request's details as one readable cell: "from: 2026-12-21; to: 2026-12-24; …".
+fn details_cell(details: &Value) -> String {
+    details
+        .as_object()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter(|(key, value)| *key != "kind" && !value.is_null())
+                .map(|(key, value)| match value {
+                    Value::String(text) => format!("{key}: {text}"),
+                    other => format!("{key}: {other}"),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
+}
+
+/// Fetches every approved request the token reaches (`GET /api/v1/requests`, page by page with
+/// the cursor) and writes them to `out` as CSV, one row each; with `mark_processed`, then marks
+/// each processed (`POST …/processed`). For a bureau without a payroll-software integration.
+pub async fn fetch_requests(
+    url: &str,
+    token_file: &Path,
+    ca_cert: Option<&Path>,
+    mark_processed: bool,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<Fetched> {
+    let token = std::fs::read_to_string(token_file)
+        .with_context(|| format!("cannot read the token file {}", token_file.display()))?
+        .trim()
+        .to_owned();
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .connect_timeout(Duration::from_secs(20));
+    if let Some(ca) = ca_cert {
+        let pem = std::fs::read(ca).with_context(|| format!("cannot read {}", ca.display()))?;
+        builder = builder.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
+    }
+    let api = Api {
+        http: builder.build()?,
+        base: url.trim_end_matches('/').to_owned(),
+        token,
+    };
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "id",
+        "kind",
+        "employer_lhn",
+        "personnel_number",
+        "employee_name",
+        "submitted_at",
+        "decided_at",
+        "decision_comment",
+        "details",
+        "receipts",
+    ])?;
+    let mut after = 0_i64;
+    let mut ids = Vec::new();
+    loop {
+        let address = format!("{}/api/v1/requests?after={after}&limit=500", api.base);
+        let response = api.send(|http| http.get(&address)).await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "the portal answered {} for the requests",
+            response.status()
+        );
+        let page: Value = response.json().await?;
+        let requests = page["requests"].as_array().cloned().unwrap_or_default();
+        if requests.is_empty() {
+            break;
+        }
+        for request in &requests {
+            let text = |key: &str| request[key].as_str().unwrap_or_default().to_owned();
+            writer.write_record([
+                text("id"),
+                text("kind"),
+                text("employer_lhn"),
+                text("personnel_number"),
+                text("employee_name"),
+                text("submitted_at"),
+                text("decided_at"),
+                text("decision_comment"),
+                details_cell(&request["details"]),
+                request["receipts"].to_string(),
+            ])?;
+            ids.push(text("id"));
+        }
+        after = page["next_after"]
+            .as_i64()
+            .context("the portal's answer has no next_after")?;
+    }
+    writer.flush()?;
+    let mut fetched = Fetched {
+        requests: ids.len(),
+        marked_processed: 0,
+    };
+    if mark_processed {
+        for id in &ids {
+            let address = format!("{}/api/v1/requests/{id}/processed", api.base);
+            let response = api.send(|http| http.post(&address)).await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "the portal answered {} marking {id} processed",
+                response.status()
+            );
+            fetched.marked_processed += 1;
+        }
+    }
+    Ok(fetched)
+}

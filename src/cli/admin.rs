@@ -34,6 +34,46 @@ pub(super) async fn status(config: &Config, services: &Services) -> anyhow::Resu
     Ok(())
 }
 
+/// `loondossier requests`: the approved requests as CSV, to `out` or standard output.
+pub(super) fn requests(
+    url: &str,
+    token_file: &std::path::Path,
+    cacert: Option<&std::path::Path>,
+    out: Option<&std::path::Path>,
+    mark_processed: bool,
+) -> ExitCode {
+    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
+        return ExitCode::from(EXIT_FAILURE);
+    };
+    let result = runtime.block_on(async {
+        match out {
+            Some(path) => {
+                let mut file = std::fs::File::create(path)?;
+                crate::push::fetch_requests(url, token_file, cacert, mark_processed, &mut file)
+                    .await
+            }
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                crate::push::fetch_requests(url, token_file, cacert, mark_processed, &mut stdout)
+                    .await
+            }
+        }
+    });
+    match result {
+        Ok(fetched) => {
+            eprintln!(
+                "{} approved requests fetched; {} marked processed",
+                fetched.requests, fetched.marked_processed
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("loondossier: fetching requests failed: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
 pub(super) fn push(
     url: &str,
     token_file: &std::path::Path,

@@ -144,6 +144,25 @@ pub enum Command {
         /// The folder's documents.csv (employers.csv and employees.csv beside it are sent first)
         manifest: PathBuf,
     },
+    /// Fetch the approved requests a sync token reaches as CSV (for payroll without an
+    /// integration); optionally mark them processed afterwards
+    Requests {
+        /// The portal's address, e.g. https://loondossier.example.nl
+        #[arg(long)]
+        url: String,
+        /// A file holding the sync token
+        #[arg(long, value_name = "FILE")]
+        token_file: PathBuf,
+        /// Trust this PEM certificate too (for a portal with a private certificate)
+        #[arg(long, value_name = "FILE")]
+        cacert: Option<PathBuf>,
+        /// Write the CSV here instead of to standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Mark each fetched request processed once the CSV is written
+        #[arg(long)]
+        mark_processed: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +273,22 @@ pub fn run(cli: Cli) -> ExitCode {
     {
         return admin::push(url, token_file, cacert.as_deref(), manifest);
     }
+    if let Command::Requests {
+        url,
+        token_file,
+        cacert,
+        out,
+        mark_processed,
+    } = &cli.command
+    {
+        return admin::requests(
+            url,
+            token_file,
+            cacert.as_deref(),
+            out.as_deref(),
+            *mark_processed,
+        );
+    }
     // Restoring needs no configuration: it makes a data directory, it does not open one.
     if let Command::Restore { snapshot, data_dir } = &cli.command {
         return maintenance::restore(snapshot, data_dir);
@@ -276,7 +311,9 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve { demo } => serve(config, demo),
-        Command::Push { .. } | Command::Restore { .. } => ExitCode::from(EXIT_FAILURE),
+        Command::Push { .. } | Command::Requests { .. } | Command::Restore { .. } => {
+            ExitCode::from(EXIT_FAILURE)
+        }
         Command::Jobs { command } => maintenance::jobs(config, command),
         Command::Fsck { repair } => maintenance::fsck(config, repair),
         Command::Snapshot => maintenance::jobs(

@@ -163,3 +163,91 @@ async fn actor_of(app: &TestApp, username: &str) -> loondossier::domain::Actor {
         .await
         .unwrap()
 }
+
+/// `loondossier requests`: a bureau without an integration fetches the approved requests as
+/// CSV over the sync API, then marks them processed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_requests_command_writes_csv_and_marks_them_processed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cert = crate::support::TestCert::write(tmp.path());
+    let text = crate::support::config_text(tmp.path(), &cert.tls_section(""));
+    let cert_path = cert.cert_path.clone();
+    let app = TestApp::start_in(tmp, &text).await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    let id = submit_leave(&app, &employee.username, &employee.password, 21).await;
+    let employer = actor_of(&app, "demo-werkgever-1").await;
+    let services = app.running.services();
+    services
+        .decide_request(
+            employer,
+            Default::default(),
+            loondossier::domain::PublicId::parse(&id).unwrap(),
+            true,
+            "Akkoord, fijne dag",
+        )
+        .await
+        .unwrap();
+    let token = services
+        .create_token(
+            TokenFor::Bureau {
+                client_number: DEMO_CLIENT_NUMBER.to_owned(),
+            },
+            "Excel",
+        )
+        .await
+        .unwrap()
+        .secret;
+    let work = tempfile::tempdir().unwrap();
+    let token_file = work.path().join("token");
+    std::fs::write(&token_file, &token).unwrap();
+    let csv_path = work.path().join("verzoeken.csv");
+    let args = [
+        "requests".to_owned(),
+        "--url".into(),
+        format!("https://localhost:{}", app.running.local_addr().port()),
+        "--token-file".into(),
+        token_file.display().to_string(),
+        "--cacert".into(),
+        cert_path.display().to_string(),
+        "--out".into(),
+        csv_path.display().to_string(),
+        "--mark-processed".into(),
+    ];
+    let dir = work.path().to_path_buf();
+    let run = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        crate::support::Binary::run(&dir, &args)
+    })
+    .await
+    .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("id,kind,employer_lhn,personnel_number"));
+    assert!(
+        lines[1].contains(&id)
+            && lines[1].contains("leave")
+            && lines[1].contains("minutes: 480")
+            && lines[1].contains("Akkoord, fijne dag"),
+        "{csv}"
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("1 marked processed"));
+    let seen = services
+        .request(
+            loondossier::domain::Actor::system(),
+            loondossier::domain::PublicId::parse(&id).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.state,
+        loondossier::domain::request::RequestState::Processed
+    );
+    app.stop().await;
+}
