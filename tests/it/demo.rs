@@ -287,7 +287,7 @@ async fn every_command_in_the_readme_runs_as_written_after_the_quick_start() {
                 dir.path().join("restored").display()
             );
         }
-        if command.starts_with("loondossier push") {
+        if command.starts_with("loondossier push") || command.starts_with("loondossier requests") {
             command = command.replace("https://loondossier.example.nl", server.url());
         }
         let out = std::process::Command::new("sh")
