@@ -20,6 +20,16 @@ use crate::store::unread;
 
 const WORLDS: u64 = 1_000;
 
+/// Nine digits that pass the eleven check: the employers' wage-tax numbers, one per employer
+/// of a world (at most five).
+const LHNS: [&str; 5] = [
+    "131459077",
+    "123456782",
+    "009633042",
+    "127819277",
+    "164879845",
+];
+
 /// A generated world, kept in Rust so the expected answer does not come from SQL.
 struct World {
     bureaus: Vec<BureauKey>,
@@ -49,12 +59,17 @@ fn build(conn: &mut Connection, rng: &mut StdRng) -> World {
         .unwrap();
         world.bureaus.push(BureauKey(tx.last_insert_rowid()));
     }
-    for r in 0..rng.random_range(1..=5) {
+    let employers = rng.random_range(1..=LHNS.len());
+    for lhn in &LHNS[..employers] {
         let bureau = rng.random_bool(0.7).then(|| pick(rng, &world.bureaus));
         tx.execute(
             "INSERT INTO employers (public_id, bureau_id, lhn, name, email, created_at, updated_at) \
              VALUES (?1, ?2, ?3, 'R', 'r@x.nl', 'x', 'x')",
-            (PublicId::random().to_string(), bureau.map(|b| b.0), format!("LHN{r}")),
+            (
+                PublicId::random().to_string(),
+                bureau.map(|b| b.0),
+                format!("{lhn}L01"),
+            ),
         )
         .unwrap();
         let employer = EmployerKey(tx.last_insert_rowid());
@@ -298,4 +313,148 @@ fn sql_scope_equals_the_rust_rule_in_random_worlds() {
         checked_documents > 10_000,
         "worlds too small: {checked_documents}"
     );
+}
+
+/// The request lists' SQL equals `access::requests` in random worlds: an employer's inbox, a
+/// bureau's (approved and processed of its current clients), an employee's own, and what each
+/// sync token reaches per state.
+#[test]
+fn request_lists_equal_the_rust_rule_in_random_worlds() {
+    use crate::domain::access::TokenScope;
+    use crate::domain::access::requests::{
+        RequestFacts, inbox_of, sees_request, token_reaches_request,
+    };
+    use crate::domain::request::{RequestKind, RequestState};
+    use crate::store::requests::{self as store_requests, InboxFilter, NewRequest};
+
+    let mut checked = 0;
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    migrate(&mut conn, "2026-01-01T00:00:00Z").unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap();
+    for seed in 0..200 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        conn.execute_batch(
+            "DELETE FROM request_events; DELETE FROM requests; DELETE FROM shares; \
+             DELETE FROM documents; DELETE FROM accounts; DELETE FROM employees; \
+             DELETE FROM employers; DELETE FROM bureaus;",
+        )
+        .unwrap();
+        let world = build(&mut conn, &mut rng);
+        let tx = conn.transaction().unwrap();
+        tx.execute(
+            "INSERT OR IGNORE INTO accounts (id, public_id, username, username_folded, role, bureau_id, created_at) \
+             VALUES (1, 'a', 'a', 'a', 'bureau', ?1, 'x')",
+            [world.bureaus[0].0],
+        )
+        .unwrap();
+        let mut requests = Vec::new();
+        for (employee, employer) in &world.employees {
+            for _ in 0..rng.random_range(0..=3) {
+                let key = store_requests::insert(
+                    &tx,
+                    &NewRequest {
+                        public_id: PublicId::random(),
+                        employee: *employee,
+                        employer: *employer,
+                        kind: RequestKind::Leave,
+                        details_sealed: "x",
+                        at,
+                    },
+                    AccountKey(1),
+                    "W",
+                )
+                .unwrap();
+                let state = pick(&mut rng, &RequestState::ALL);
+                let path: &[RequestState] = match state {
+                    RequestState::Submitted => &[],
+                    RequestState::Processed => &[RequestState::Approved, RequestState::Processed],
+                    other => &[other],
+                };
+                let mut from = RequestState::Submitted;
+                for next in path {
+                    assert!(
+                        store_requests::change_state(&tx, key, from, *next, at, None, "x", None)
+                            .unwrap()
+                    );
+                    from = *next;
+                }
+                let bureau = world
+                    .employers
+                    .iter()
+                    .find(|(r, _)| r == employer)
+                    .and_then(|(_, b)| *b);
+                requests.push((key, *employee, *employer, bureau, state));
+            }
+        }
+        tx.commit().unwrap();
+        checked += requests.len();
+        let lhns: BTreeMap<EmployerKey, crate::domain::Lhn> = world
+            .employers
+            .iter()
+            .enumerate()
+            .map(|(i, (r, _))| {
+                (
+                    *r,
+                    crate::domain::Lhn::parse(&format!("{}L01", LHNS[i])).unwrap(),
+                )
+            })
+            .collect();
+        let facts = |(_, employee, employer, bureau, state): &(
+            _,
+            EmployeeKey,
+            EmployerKey,
+            Option<BureauKey>,
+            RequestState,
+        )| RequestFacts {
+            employee: *employee,
+            employer: *employer,
+            employer_bureau: *bureau,
+            employer_lhn: &lhns[employer],
+            state: *state,
+        };
+        for actor in actors(&world) {
+            let expected: BTreeSet<i64> = requests
+                .iter()
+                .filter(|r| sees_request(actor, &facts(r)))
+                .map(|r| r.0.0)
+                .collect();
+            let got: BTreeSet<i64> = match (actor, inbox_of(actor)) {
+                (_, Some(inbox)) => {
+                    store_requests::of_inbox(&conn, inbox, InboxFilter::default()).unwrap()
+                }
+                (Actor::Employee { employee, .. }, None) => {
+                    store_requests::of_employee(&conn, employee).unwrap()
+                }
+                _ => continue,
+            }
+            .into_iter()
+            .map(|r| r.key.0)
+            .collect();
+            assert_eq!(got, expected, "seed {seed}, {actor:?}");
+        }
+        let mut scopes: Vec<TokenScope> = world
+            .bureaus
+            .iter()
+            .map(|b| TokenScope::Bureau(*b))
+            .collect();
+        scopes.extend(lhns.values().map(|l| TokenScope::Employer(l.clone())));
+        for scope in scopes {
+            for state in [RequestState::Approved, RequestState::Processed] {
+                let expected: BTreeSet<i64> = requests
+                    .iter()
+                    .filter(|r| r.4 == state && token_reaches_request(&scope, &facts(r)))
+                    .map(|r| r.0.0)
+                    .collect();
+                let got: BTreeSet<i64> =
+                    store_requests::for_payroll_after(&conn, &scope, state, 0, 10_000)
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| r.key.0)
+                        .collect();
+                assert_eq!(got, expected, "seed {seed}, {scope:?}, {state:?}");
+            }
+        }
+    }
+    assert!(checked > 1_000, "worlds too small: {checked}");
 }
