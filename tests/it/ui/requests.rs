@@ -190,3 +190,139 @@ fn mails(app: &TestApp, message: &str, role: &str) -> Vec<String> {
         .map(Result::unwrap)
         .collect()
 }
+
+/// An expense claim with two receipts and an address change, from the employee's forms to the
+/// employer's page (both receipts downloadable by the employer, not by a colleague).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expense_claim_with_two_receipts_and_a_move_reach_the_employer() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = login(&report, "demo-werknemer-1").clone();
+    let files = tempfile::tempdir().unwrap();
+    let mut receipts = Vec::new();
+    for name in ["parkeren.pdf", "trein.pdf"] {
+        let path = files.path().join(name);
+        std::fs::write(
+            &path,
+            b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
+        )
+        .unwrap();
+        receipts.push(path.display().to_string());
+    }
+    // Dates around the portal's own today (the tests' clock).
+    let today = {
+        use loondossier::clock::Clock;
+        app.clock.now().date_naive()
+    };
+    let spent = (today - chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let moving = (today + chrono::Duration::days(14))
+        .format("%Y-%m-%d")
+        .to_string();
+    let base = app.running.url().to_owned();
+    let chrome = Chrome::start().await;
+    chrome
+        .journey("expense-and-move", async |c| {
+            sign_in(c, &app, &employee).await?;
+            visit_checked(c, &base, "/verzoeken/nieuw/declaratie").await?;
+            find(c, "#bedrag")
+                .await?
+                .send_keys("23,50")
+                .await
+                .map_err(e)?;
+            c.execute(
+                &format!("document.getElementById('datum').value = '{spent}';"),
+                vec![],
+            )
+            .await
+            .map_err(e)?;
+            find(c, "#omschrijving")
+                .await?
+                .send_keys("Parkeren en trein naar klant")
+                .await
+                .map_err(e)?;
+            find(c, "#bon")
+                .await?
+                .send_keys(&receipts.join("\n"))
+                .await
+                .map_err(e)?;
+            click_to(c, "form.request button", "/verzoeken").await?;
+            check_here(c).await?;
+            visit_checked(c, &base, "/verzoeken/nieuw/verhuizing").await?;
+            find(c, "#straat")
+                .await?
+                .send_keys("Oude Delft 12")
+                .await
+                .map_err(e)?;
+            find(c, "#postcode")
+                .await?
+                .send_keys("2611 bd")
+                .await
+                .map_err(e)?;
+            find(c, "#plaats")
+                .await?
+                .send_keys("Delft")
+                .await
+                .map_err(e)?;
+            c.execute(
+                &format!("document.getElementById('per').value = '{moving}';"),
+                vec![],
+            )
+            .await
+            .map_err(e)?;
+            click_to(c, "form.request button", "/verzoeken").await?;
+            let rows = texts_of(c, "#verzoeken tbody tr").await?;
+            if rows.len() != 2
+                || !rows.iter().any(|r| r.contains("€ 23,50"))
+                || !rows.iter().any(|r| r.contains("Oude Delft 12"))
+            {
+                return Err(format!("the employee's requests: {rows:?}"));
+            }
+            Ok(())
+        })
+        .await;
+    // The employer sees both, the claim with its two receipts, which it may download.
+    let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    let inbox = employer
+        .get("/verzoeken?soort=declaratie")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let href = inbox
+        .split("href=\"/verzoeken/")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|id| id.len() == 32)
+        .expect("the claim in the employer's inbox");
+    assert!(!inbox.contains("Oude Delft"), "filtered by kind: {inbox}");
+    let claim = employer
+        .get(&format!("/verzoeken/{href}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        claim.contains("parkeren.pdf") && claim.contains("trein.pdf"),
+        "{claim}"
+    );
+    let receipt = employer.get(&format!("/verzoeken/{href}/bonnen/2")).await;
+    assert_eq!(receipt.status(), reqwest::StatusCode::OK);
+    assert!(receipt.bytes().await.unwrap().starts_with(b"%PDF"));
+    let colleague = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
+    assert_eq!(
+        colleague
+            .get(&format!("/verzoeken/{href}/bonnen/1"))
+            .await
+            .status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+    let moves = employer
+        .get("/verzoeken?soort=verhuizing")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(moves.contains("Oude Delft 12"), "{moves}");
+    app.stop().await;
+}
