@@ -79,6 +79,9 @@ async fn signed_in_pages_speak_the_accounts_language() {
         ("/dossier", "Payroll files for"),
         ("/ongelezen", "<h1>Unread ("),
         ("/profiel", "Change password"),
+        ("/verzoeken", "<h1>Requests</h1>"),
+        ("/verzoeken/nieuw/verlof", "Submit the request"),
+        ("/verzoeken/nieuw/declaratie", "Receipts (PDF, PNG or JPEG)"),
     ] {
         let html = employee.get(path).await.text().await.unwrap();
         assert!(html.contains("<html lang=\"en\">"), "{path}");
