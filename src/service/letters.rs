@@ -19,6 +19,59 @@ use crate::store::{audit, documents, parties};
 /// The longest letter title, in characters.
 pub const LETTER_TITLE_MAX_CHARS: usize = 200;
 
+/// Notes on the letter request `request` that `letter` answers it: the request must be a
+/// letter request of the same employee that `actor` sees; its state stays, its history says
+/// which letter came. `NotFound` otherwise (nothing is stored then).
+fn answer_request(
+    tx: &crate::store::Transaction<'_>,
+    actor: Actor,
+    letter: &NewDocument,
+    request: PublicId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ServiceError> {
+    use crate::domain::access::requests::{RequestFacts, sees_request};
+    use crate::domain::request::RequestKind;
+    use crate::store::requests as store_requests;
+    let row = store_requests::by_public_id(tx, request)?.ok_or(ServiceError::NotFound)?;
+    let facts = RequestFacts {
+        employee: row.employee,
+        employer: row.employer,
+        employer_bureau: row.employer_bureau,
+        employer_lhn: &row.employer_lhn,
+        state: row.state,
+    };
+    let same_employee = matches!(letter.dossier, crate::domain::Dossier::Employee { employee, .. } if employee == row.employee);
+    if row.kind != RequestKind::LetterRequest || !same_employee || !sees_request(actor, &facts) {
+        return Err(ServiceError::NotFound);
+    }
+    let by = match letter.origin {
+        Origin::Payroll(crate::domain::Placer::Bureau(b)) => {
+            super::dossier::owner_name(tx, crate::domain::Dossier::Bureau(b))?
+        }
+        _ => row.employer_name.clone(),
+    };
+    store_requests::add_event(
+        tx,
+        row.key,
+        row.state,
+        now,
+        actor.account(),
+        &by,
+        Some(&format!("Brief geplaatst: {}", letter.title)),
+    )?;
+    Ok(())
+}
+
+/// A letter about to be placed: into whose dossier, its title, the file's name on the writer's
+/// computer, and the letter request it answers, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLetter {
+    pub employee: PublicId,
+    pub title: String,
+    pub file_name: String,
+    pub answers: Option<PublicId>,
+}
+
 impl Services {
     /// Places the PDF `body` as a letter titled `title` in the dossier of employee `employee`,
     /// written by `actor` (rule 8 of `domain::access`); the employee hears of it by mail after
@@ -31,9 +84,7 @@ impl Services {
         &self,
         actor: Actor,
         context: RequestContext,
-        employee: PublicId,
-        title: &str,
-        file_name: &str,
+        letter: NewLetter,
         body: S,
     ) -> Result<DocumentSummary, ServiceError>
     where
@@ -41,6 +92,12 @@ impl Services {
         B: Buf,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
+        let NewLetter {
+            employee,
+            title,
+            file_name,
+            answers,
+        } = letter;
         let title = title.trim().to_owned();
         if title.is_empty() {
             return Err(ServiceError::invalid("title", "give the letter a title"));
@@ -81,7 +138,7 @@ impl Services {
         let now = self.clock.now();
         let year =
             Year::new(i64::from(now.year())).map_err(|e| ServiceError::invalid("year", e.0))?;
-        let file_name = super::file_names::clean_file_name(file_name);
+        let file_name = super::file_names::clean_file_name(&file_name);
         let file_name = if file_name.is_empty() {
             format!("{title}.pdf")
         } else {
@@ -116,6 +173,9 @@ impl Services {
         let written = self
             .store
             .write(move |tx| -> Result<_, ServiceError> {
+                if let Some(request) = answers {
+                    answer_request(tx, actor, &document, request, now)?;
+                }
                 let key = documents::insert(tx, &document)?;
                 super::notify::after_placing(tx, document.dossier, key, now + notify_delay)?;
                 audit::append(tx, &[event])?;

@@ -48,6 +48,7 @@ pub use dossier::{
 };
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
+pub use letters::NewLetter;
 pub use maintenance::FsckReport;
 pub use parties::{EmployeeLine, EmployerLine, LatestSeries, RevealedBsn};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};

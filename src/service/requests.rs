@@ -47,6 +47,8 @@ pub struct RequestView {
     pub state: RequestState,
     pub submitted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The employee's public id (its dossier's address, for a letter answering the request).
+    pub employee_id: PublicId,
     pub employee_name: String,
     pub personnel_number: String,
     pub employer_name: String,
@@ -58,6 +60,8 @@ pub struct RequestView {
     pub receipts: Vec<RequestFile>,
     pub may_withdraw: bool,
     pub may_decide: bool,
+    /// A letter request the reader (its employer, or the bureau) may answer with a letter.
+    pub may_answer_with_letter: bool,
 }
 
 fn facts(row: &RequestRow) -> RequestFacts<'_> {
@@ -104,6 +108,18 @@ fn view(
         state: row.state,
         submitted_at: row.submitted_at,
         updated_at: row.updated_at,
+        employee_id: row.employee_public_id,
+        may_answer_with_letter: row.kind == RequestKind::LetterRequest
+            && matches!(row.state, RequestState::Submitted | RequestState::Approved)
+            && crate::domain::access::letter_writer(
+                actor,
+                crate::domain::Dossier::Employee {
+                    employee: row.employee,
+                    employer: row.employer,
+                },
+                row.employer_bureau,
+            )
+            .is_some(),
         employee_name: row.employee_name,
         personnel_number: row.personnel_number,
         employer_name: row.employer_name,

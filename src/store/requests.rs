@@ -22,6 +22,7 @@ pub struct RequestRow {
     pub key: RequestKey,
     pub public_id: PublicId,
     pub employee: EmployeeKey,
+    pub employee_public_id: PublicId,
     pub employee_name: String,
     pub personnel_number: String,
     pub employer: EmployerKey,
@@ -39,7 +40,7 @@ pub struct RequestRow {
 
 const COLUMNS: &str = "q.id, q.public_id, q.employee_id, w.name, w.personnel_number, \
     q.employer_id, r.name, r.lhn, r.bureau_id, q.kind, q.details_sealed, q.state, \
-    q.submitted_at, q.approved_seq, q.updated_at";
+    q.submitted_at, q.approved_seq, q.updated_at, w.public_id";
 const FROM: &str = "FROM requests q JOIN employees w ON w.id = q.employee_id \
     JOIN employers r ON r.id = q.employer_id";
 
@@ -50,10 +51,13 @@ fn row(row: &Row<'_>) -> Result<RequestRow, rusqlite::Error> {
     let state: String = row.get(11)?;
     let submitted: String = row.get(12)?;
     let updated: String = row.get(14)?;
+    let employee_public: String = row.get(15)?;
     Ok(RequestRow {
         key: RequestKey(row.get(0)?),
         public_id: PublicId::parse(&public).ok_or_else(|| corrupt(1, &public))?,
         employee: EmployeeKey(row.get(2)?),
+        employee_public_id: PublicId::parse(&employee_public)
+            .ok_or_else(|| corrupt(15, &employee_public))?,
         employee_name: row.get(3)?,
         personnel_number: row.get(4)?,
         employer: EmployerKey(row.get(5)?),
@@ -113,8 +117,8 @@ pub fn insert(
     Ok(key)
 }
 
-/// Appends one event to a request's history.
-fn add_event(
+/// Appends one event to a request's history (a step, or a note in the same state).
+pub fn add_event(
     tx: &Transaction<'_>,
     key: RequestKey,
     state: RequestState,

@@ -160,12 +160,19 @@ pub fn purge_expired(
     })
 }
 
+/// Every row that holds a stored file — a document, a backup, a request's receipt — as (whose,
+/// file id, size, sha256). The orphan sweep, fsck and snapshots all read this one list, so a
+/// new kind of file cannot be known to one and unknown to another.
+const FILE_ROWS: &str = "SELECT 'document ' || public_id AS owner, file_id, size, sha256 FROM documents \
+     UNION ALL SELECT 'backup ' || public_id, file_id, size, sha256 FROM backups \
+     UNION ALL SELECT 'receipt ' || r.public_id || ' ' || f.number, f.file_id, f.size, f.sha256 \
+       FROM request_files f JOIN requests r ON r.id = f.request_id";
+
 /// Every file id a row refers to.
 pub fn referenced_files(
     conn: &Connection,
 ) -> Result<std::collections::HashSet<String>, StoreError> {
-    let mut statement =
-        conn.prepare("SELECT file_id FROM documents UNION SELECT file_id FROM backups")?;
+    let mut statement = conn.prepare(&format!("SELECT DISTINCT file_id FROM ({FILE_ROWS})"))?;
     let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -182,12 +189,7 @@ pub struct ExpectedFile {
 
 /// Every row's file with its recorded size and hash.
 pub fn expected_files(conn: &Connection) -> Result<Vec<ExpectedFile>, StoreError> {
-    let mut statement = conn.prepare(
-        "SELECT 'document ' || public_id, file_id, size, sha256 FROM documents \
-         UNION ALL SELECT 'backup ' || public_id, file_id, size, sha256 FROM backups \
-         UNION ALL SELECT 'receipt ' || r.public_id || ' ' || f.number, f.file_id, f.size, f.sha256 \
-           FROM request_files f JOIN requests r ON r.id = f.request_id",
-    )?;
+    let mut statement = conn.prepare(FILE_ROWS)?;
     let rows = statement.query_map([], |row| {
         Ok(ExpectedFile {
             owner: row.get(0)?,

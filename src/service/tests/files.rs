@@ -386,9 +386,12 @@ async fn employers_and_their_bureau_write_letters() {
         w.services.write_letter(
             actor,
             RequestContext::default(),
-            w.e1_public,
-            title,
-            "brief.pdf",
+            crate::service::NewLetter {
+                employee: w.e1_public,
+                title: title.to_owned(),
+                file_name: "brief.pdf".to_owned(),
+                answers: None,
+            },
             body(bytes),
         )
     };

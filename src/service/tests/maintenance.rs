@@ -22,6 +22,29 @@ async fn the_orphan_sweep_removes_only_old_files_without_a_row() {
         .upload(w.e1, "bewaard.pdf", b"%PDF-1.7 kept")
         .await
         .unwrap();
+    // An expense claim's receipt is a stored file of its own kind; it must be kept too.
+    let receipt = w
+        .services
+        .stage_receipt(w.e1, "bon.pdf", body(b"%PDF-1.7 receipt"))
+        .await
+        .unwrap();
+    let receipt_file = receipt.file_id;
+    let claim = crate::domain::request::RequestDetails::ExpenseClaim {
+        amount_cents: 500,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        description: "Parkeren".into(),
+    };
+    let session = super::requests::session(w.e1, w.e1.account().unwrap());
+    w.services
+        .submit_request(
+            &session,
+            RequestContext::default(),
+            claim,
+            "",
+            vec![receipt],
+        )
+        .await
+        .unwrap();
     let blobs = w.services.blobs.clone();
     let old_orphan = blobs.put(body(b"left by a crash"), 1024).await.unwrap();
     let new_orphan = blobs.put(body(b"row about to commit"), 1024).await.unwrap();
@@ -31,17 +54,20 @@ async fn the_orphan_sweep_removes_only_old_files_without_a_row() {
     std::fs::write(&fresh_temp, b"half").unwrap();
     age(&blobs.path(old_orphan.id), day);
     age(&stale_temp, day);
-    // The referenced file is old too: age alone never removes anything.
-    let referenced = w
+    // Every file a row holds is old too: age alone never removes anything.
+    let expected = w
         .services
         .store
         .read(|conn| -> Result<_, crate::store::StoreError> {
-            store_retention::referenced_files(conn)
+            store_retention::expected_files(conn)
         })
         .await
         .unwrap();
-    for id in &referenced {
-        age(&blobs.path(crate::blobs::FileId::parse(id).unwrap()), day);
+    for file in &expected {
+        age(
+            &blobs.path(crate::blobs::FileId::parse(&file.file_id).unwrap()),
+            day,
+        );
     }
     let report = w.services.run_orphan_sweep().await.unwrap();
     assert_eq!(report.count, 2, "{report:?}");
@@ -58,6 +84,7 @@ async fn the_orphan_sweep_removes_only_old_files_without_a_row() {
         blobs.path(new_orphan.id).exists(),
         "younger than the grace period"
     );
+    assert!(blobs.path(receipt_file).exists(), "a receipt is kept");
     assert!(fresh_temp.exists());
     let opened = w
         .services

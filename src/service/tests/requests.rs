@@ -6,7 +6,7 @@ use crate::domain::request::{LeaveKind, RequestDetails, RequestState};
 use crate::service::TokenFor;
 use crate::store::requests::InboxFilter;
 
-fn session(actor: Actor, account: crate::domain::AccountKey) -> CurrentSession {
+pub(super) fn session(actor: Actor, account: crate::domain::AccountKey) -> CurrentSession {
     CurrentSession {
         actor,
         account,
@@ -303,4 +303,79 @@ async fn details_are_checked_and_receipts_go_with_expense_claims_only() {
             .await,
         Err(ServiceError::Forbidden(_))
     ));
+}
+
+/// A letter answers a letter request: the request's history names the letter; a letter cannot
+/// answer another kind of request, nor one the writer does not see.
+#[tokio::test]
+async fn a_letter_answers_a_letter_request() {
+    use crate::domain::request::LetterKind;
+    let w = world().await;
+    let e1 = session(w.e1, w.e1.account().unwrap());
+    let ctx = RequestContext::default;
+    let asked = w
+        .services
+        .submit_request(
+            &e1,
+            ctx(),
+            RequestDetails::LetterRequest {
+                letter: LetterKind::EmployerStatement,
+                reason: "Hypotheek".into(),
+            },
+            "",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let leave_id = w
+        .services
+        .submit_request(&e1, ctx(), leave(), "", Vec::new())
+        .await
+        .unwrap();
+    assert!(
+        w.services
+            .request(w.r1, asked)
+            .await
+            .unwrap()
+            .may_answer_with_letter
+    );
+    assert!(
+        !w.services
+            .request(w.r1, leave_id)
+            .await
+            .unwrap()
+            .may_answer_with_letter
+    );
+    let write = |actor, answers| {
+        w.services.write_letter(
+            actor,
+            ctx(),
+            crate::service::NewLetter {
+                employee: w.e1_public,
+                title: "Werkgeversverklaring".to_owned(),
+                file_name: "verklaring.pdf".to_owned(),
+                answers: Some(answers),
+            },
+            body(b"%PDF-1.7 verklaring"),
+        )
+    };
+    let before = w.stored_files();
+    assert!(matches!(
+        write(w.r1, leave_id).await,
+        Err(ServiceError::NotFound)
+    ));
+    // The bureau does not see a submitted request.
+    assert!(matches!(
+        write(w.b1, asked).await,
+        Err(ServiceError::NotFound)
+    ));
+    assert_eq!(w.stored_files(), before, "a refused letter leaves no file");
+    write(w.r1, asked).await.unwrap();
+    let history = w.services.request(w.e1, asked).await.unwrap().history;
+    let last = history.last().unwrap();
+    assert_eq!(last.state, RequestState::Submitted);
+    assert_eq!(
+        last.comment.as_deref(),
+        Some("Brief geplaatst: Werkgeversverklaring")
+    );
 }

@@ -77,7 +77,7 @@ async fn letter(state: &WebState, signed: &Signed, mut form: FormData) -> Result
     let (session, visit) = (&signed.session, &signed.visit);
     let t = signed.site().t();
     let mut genuine = false;
-    let (mut employee, mut back, mut title) = (None, None, String::new());
+    let (mut employee, mut back, mut title, mut answers) = (None, None, String::new(), None);
     while let Some(part) = form.next().await {
         let Ok(part) = part else {
             return Err(Refused::Form(
@@ -98,6 +98,7 @@ async fn letter(state: &WebState, signed: &Signed, mut form: FormData) -> Result
             }
             "terug" => back = super::local_path(text_field(part).await.as_deref()),
             "titel" => title = text_field(part).await.unwrap_or_default(),
+            "verzoek" => answers = text_field(part).await.and_then(|id| PublicId::parse(&id)),
             "file" => {
                 if !genuine {
                     return Err(Refused::NotGenuine);
@@ -118,9 +119,12 @@ async fn letter(state: &WebState, signed: &Signed, mut form: FormData) -> Result
                     .write_letter(
                         session.actor,
                         visit.context,
-                        employee,
-                        &title,
-                        &file_name,
+                        crate::service::NewLetter {
+                            employee,
+                            title: title.clone(),
+                            file_name,
+                            answers,
+                        },
                         body,
                     )
                     .await

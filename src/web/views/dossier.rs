@@ -178,13 +178,20 @@ fn owner_of(t: &Texts, d: &DocumentSummary, dossier_owner: &str) -> String {
 
 /// Placing a letter in an employee's dossier (its employer or bureau): a title and one PDF.
 /// `employee` is the employee's public id; `back` the page to return to.
-fn letter_form(t: &Texts, csrf_token: &str, employee: Option<PublicId>, back: &str) -> Markup {
+pub(super) fn letter_form(
+    t: &Texts,
+    csrf_token: &str,
+    employee: Option<PublicId>,
+    back: &str,
+    answers: Option<PublicId>,
+) -> Markup {
     html! {
         h2 { (t.letter_heading) }
         form.upload method="post" action="/documenten/brief" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(csrf_token);
             @if let Some(employee) = employee { input type="hidden" name="werknemer" value=(employee); }
             input type="hidden" name="terug" value=(back);
+            @if let Some(request) = answers { input type="hidden" name="verzoek" value=(request); }
             p.muted { (t.letter_lead) }
             label for="letter-title" { (t.letter_title) }
             input #letter-title name="titel" type="text" required maxlength="200";
@@ -486,7 +493,7 @@ pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Marku
                 (rows(site, &view.other, nav, &Table { list: List::Other, back: &back, owner: &view.owner_name, from: &[], share_target: view.share_target.as_deref() }))
                 @if view.own { (upload_form(t, &nav.csrf_token, view.share_target.as_deref())) }
                 @if let (true, Dossier::Employee { .. }) = (view.may_write_letter, view.dossier) {
-                    (letter_form(t, &nav.csrf_token, page.owner_id, &back))
+                    (letter_form(t, &nav.csrf_token, page.owner_id, &back, None))
                 }
             }
         },

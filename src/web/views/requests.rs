@@ -369,6 +369,9 @@ pub fn request_page(site: &Site, nav: &Nav, r: &RequestView, message: Option<&No
                         button type="submit" { (t.decide_save) }
                     }
                 }
+                @if r.may_answer_with_letter {
+                    (super::dossier::letter_form(t, &nav.csrf_token, Some(r.employee_id), &format!("/verzoeken/{}", r.id), Some(r.id)))
+                }
                 @if r.may_withdraw {
                     form method="post" action={ "/verzoeken/" (r.id) "/intrekken" } {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
