@@ -389,6 +389,16 @@ pub struct Fetched {
     pub marked_processed: usize,
 }
 
+/// A cell as a spreadsheet shows it, never runs it: text an employee typed that starts like a
+/// formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'` (OWASP, "CSV injection").
+fn safe_cell(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
 /// A request's details as one readable cell: "from: 2026-12-21; to: 2026-12-24; …".
 fn details_cell(details: &Value) -> String {
     details
@@ -462,7 +472,7 @@ pub async fn fetch_requests(
             break;
         }
         for request in &requests {
-            let text = |key: &str| request[key].as_str().unwrap_or_default().to_owned();
+            let text = |key: &str| safe_cell(request[key].as_str().unwrap_or_default().to_owned());
             writer.write_record([
                 text("id"),
                 text("kind"),
@@ -472,10 +482,10 @@ pub async fn fetch_requests(
                 text("submitted_at"),
                 text("decided_at"),
                 text("decision_comment"),
-                details_cell(&request["details"]),
+                safe_cell(details_cell(&request["details"])),
                 request["receipts"].to_string(),
             ])?;
-            ids.push(text("id"));
+            ids.push(request["id"].as_str().unwrap_or_default().to_owned());
         }
         after = page["next_after"]
             .as_i64()
@@ -499,4 +509,16 @@ pub async fn fetch_requests(
         }
     }
     Ok(fetched)
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::safe_cell;
+
+    #[test]
+    fn typed_text_never_becomes_a_formula() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")".into()), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("@SUM(1)".into()), "'@SUM(1)");
+        assert_eq!(safe_cell("Treinkaartje".into()), "Treinkaartje");
+    }
 }

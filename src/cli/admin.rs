@@ -48,7 +48,14 @@ pub(super) fn requests(
     let result = runtime.block_on(async {
         match out {
             Some(path) => {
-                let mut file = std::fs::File::create(path)?;
+                // IBANs and addresses: readable by its owner only.
+                use std::os::unix::fs::OpenOptionsExt;
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .mode(0o600)
+                    .open(path)?;
                 crate::push::fetch_requests(url, token_file, cacert, mark_processed, &mut file)
                     .await
             }

@@ -458,8 +458,8 @@ fn words(mail: &Mail, english: bool, site: &str) -> Words {
                 )
             } else {
                 t(
-                    "Uw werkgever heeft uw verzoek niet goedgekeurd. In het portaal ziet u de toelichting.",
-                    "Your employer did not approve your request. The portal shows the comment.",
+                    "Uw werkgever heeft uw verzoek niet goedgekeurd. In het portaal ziet u meer.",
+                    "Your employer did not approve your request. The portal shows more.",
                 )
             }],
             button: Some((t("Bekijk uw verzoek", "View your request"), link.clone())),

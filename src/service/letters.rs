@@ -173,6 +173,17 @@ impl Services {
         let written = self
             .store
             .write(move |tx| -> Result<_, ServiceError> {
+                // Asked again where it counts: a bureau that lost the client while the letter
+                // streamed in does not place it.
+                let bureau = match document.dossier.employer() {
+                    Some(r) => parties::employer(tx, r)?.and_then(|r| r.bureau),
+                    None => None,
+                };
+                if letter_writer(actor, document.dossier, bureau).map(Origin::Payroll)
+                    != Some(document.origin)
+                {
+                    return Err(ServiceError::NotFound);
+                }
                 if let Some(request) = answers {
                     answer_request(tx, actor, &document, request, now)?;
                 }

@@ -251,3 +251,50 @@ async fn the_requests_command_writes_csv_and_marks_them_processed() {
     );
     app.stop().await;
 }
+
+/// The request form reads only its own fields, once each and of a sensible length; anything
+/// else is refused on the form, naming the field, and nothing is stored.
+#[tokio::test]
+async fn the_request_form_refuses_strange_fields_and_says_which() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee =
+        crate::support::Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let csrf = employee.page_csrf().await;
+    let form = |extra: (&'static str, String)| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("van", "2026-12-21")
+            .text("tot", "2026-12-21")
+            .text("uren", "8")
+            .text(extra.0, extra.1)
+    };
+    let long = employee
+        .post_multipart(
+            "/verzoeken/nieuw/verlof",
+            form(("toelichting", "€".repeat(1500))),
+        )
+        .await;
+    assert_eq!(long.status(), StatusCode::BAD_REQUEST);
+    assert!(long.text().await.unwrap().contains("Toelichting"));
+    let odd = employee
+        .post_multipart(
+            "/verzoeken/nieuw/verlof",
+            form(("salaris", "1000000".into())),
+        )
+        .await;
+    assert_eq!(odd.status(), StatusCode::BAD_REQUEST);
+    let mine = employee.get("/verzoeken").await.text().await.unwrap();
+    assert!(
+        mine.contains("Er zijn geen verzoeken."),
+        "nothing stored: {mine}"
+    );
+    let fine = employee
+        .post_multipart(
+            "/verzoeken/nieuw/verlof",
+            form(("toelichting", "Kerst".into())),
+        )
+        .await;
+    assert_eq!(fine.status(), StatusCode::SEE_OTHER);
+    app.stop().await;
+}

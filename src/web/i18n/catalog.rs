@@ -361,7 +361,7 @@ catalog! {
     postal_code: "Postcode", "Postal code";
     city: "Plaats", "Town";
     country_code: "Land (twee letters, bijvoorbeeld NL)", "Country (two letters, e.g. NL)";
-    address_from: "Woont daar vanaf", "Living there from";
+    address_from: "Nieuw adres per", "New address from";
     iban: "IBAN", "IBAN";
     account_holder: "Ten name van", "Account holder";
     bank_password_lead: "Uw salaris gaat naar dit rekeningnummer: vul daarom uw wachtwoord nog eens in.", "Your salary goes to this account: enter your password once more.";

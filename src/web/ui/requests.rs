@@ -118,7 +118,8 @@ async fn list(state: WebState, signed: Signed, query: Query) -> Response {
     };
     if let Some(person) = person {
         requests.retain(|r| {
-            r.employee_name.to_lowercase().contains(&person) || r.personnel_number == person
+            r.employee_name.to_lowercase().contains(&person)
+                || r.personnel_number.to_lowercase() == person
         });
     }
     let notice = match query.get("gedaan").map(String::as_str) {
@@ -154,7 +155,31 @@ async fn new_form(state: WebState, signed: Signed, slug: String) -> Response {
     )
 }
 
-/// A small text field, bounded to 2 KiB.
+/// The text fields the request forms have (the token, the five kinds' fields, the password).
+const FIELDS: [&str; 20] = [
+    "van",
+    "tot",
+    "uren",
+    "soort",
+    "toelichting",
+    "straat",
+    "postcode",
+    "plaats",
+    "land",
+    "per",
+    "iban",
+    "tenaamstelling",
+    "wachtwoord",
+    "bedrag",
+    "datum",
+    "omschrijving",
+    "brief",
+    "reden",
+    "csrf",
+    "bon",
+];
+
+/// A text field, bounded to 4 KiB (1,000 characters of any script fit).
 async fn text(part: Part) -> Option<String> {
     let mut bytes = Vec::new();
     let mut stream = part.stream();
@@ -162,7 +187,7 @@ async fn text(part: Part) -> Option<String> {
         let mut chunk = chunk.ok()?;
         while chunk.has_remaining() {
             let piece = chunk.chunk();
-            if bytes.len() + piece.len() > 2048 {
+            if bytes.len() + piece.len() > 4096 {
                 return None;
             }
             bytes.extend_from_slice(piece);
@@ -247,8 +272,10 @@ fn details(kind: RequestKind, v: &HashMap<String, String>) -> Result<RequestDeta
 }
 
 /// What the form says about a field that does not hold, by the form's or the service's name.
-fn field_problem(t: &Texts, field: &str) -> String {
+fn field_problem(t: &Texts, kind: RequestKind, field: &str) -> String {
     let label = match field {
+        // A move's date is "from" in the domain too.
+        "from" if kind == RequestKind::AddressChange => t.address_from,
         "van" | "from" => t.leave_from,
         "tot" | "to" => t.leave_to,
         "uren" | "hours" => t.leave_hours,
@@ -320,8 +347,21 @@ async fn submit(state: WebState, signed: Signed, slug: String, mut form: FormDat
                     return error_page(&state, &signed, e).await;
                 }
             }
-        } else if let Some(value) = text(part).await {
-            values.insert(name, value);
+        } else if !FIELDS.contains(&name.as_str()) || values.contains_key(&name) {
+            // Only the form's own fields, once each: nothing else is read or kept.
+            refused = Some(t.upload_unknown_field.to_owned());
+            break;
+        } else {
+            match text(part).await {
+                Some(value) => {
+                    values.insert(name, value);
+                }
+                None => {
+                    // Too long to be what the form asks: said, never silently dropped.
+                    refused = Some(field_problem(t, kind, &name));
+                    break;
+                }
+            }
         }
     }
     if !genuine {
@@ -338,7 +378,7 @@ async fn submit(state: WebState, signed: Signed, slug: String, mut form: FormDat
     let password = values.remove("wachtwoord").unwrap_or_default();
     let why: String = match (refused, details(kind, &values)) {
         (Some(why), _) => why,
-        (None, Err(field)) => field_problem(t, field),
+        (None, Err(field)) => field_problem(t, kind, field),
         (None, Ok(details)) => {
             let receipts = std::mem::take(&mut receipts);
             match state
@@ -347,7 +387,7 @@ async fn submit(state: WebState, signed: Signed, slug: String, mut form: FormDat
                 .await
             {
                 Ok(_) => return respond::see_other("/verzoeken?gedaan=ingediend"),
-                Err(ServiceError::Invalid { field, .. }) => field_problem(t, field),
+                Err(ServiceError::Invalid { field, .. }) => field_problem(t, kind, field),
                 Err(ServiceError::WrongPassword) => t.password_wrong_current.to_owned(),
                 Err(e) => return error_page(&state, &signed, e).await,
             }
