@@ -177,12 +177,29 @@ impl Services {
         if !matches!(actor, Actor::Employee { .. }) {
             return Err(ServiceError::Forbidden("only an employee submits requests"));
         }
+        let Some(dossier) = actor.own_dossier() else {
+            return Err(ServiceError::Forbidden("only an employee submits requests"));
+        };
+        // Receipts share the room of the employee's own files (`[uploads] quota_mb`).
+        let quota = self.settings.upload_quota_bytes;
+        let used = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(crate::store::documents::upload_bytes(conn, dossier)?)
+            })
+            .await?;
+        let room = quota.saturating_sub(used);
+        if room == 0 {
+            return Err(ServiceError::QuotaFull { limit: quota });
+        }
+        let limit = self.settings.upload_max_bytes.min(room);
         let (sniffing, found) = Sniffing::new(body, UPLOAD_TYPES);
-        let stored = self
-            .blobs
-            .put(sniffing, self.settings.upload_max_bytes)
-            .await
-            .map_err(super::files::refused_file)?;
+        let stored = self.blobs.put(sniffing, limit).await.map_err(|e| match e {
+            crate::blobs::BlobError::TooLarge { .. } if limit < self.settings.upload_max_bytes => {
+                ServiceError::QuotaFull { limit: quota }
+            }
+            other => super::files::refused_file(other),
+        })?;
         let media_type = found
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -291,8 +308,17 @@ impl Services {
         );
         let due = now + self.settings.notify_delay;
         let receipts = receipts.to_vec();
+        let quota = self.settings.upload_quota_bytes;
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
+                // Asked again where it counts: receipts staged at once share the room.
+                let dossier = crate::domain::Dossier::Employee { employee, employer };
+                let adding: u64 = receipts.iter().map(|r| r.size).sum();
+                if adding > 0
+                    && crate::store::documents::upload_bytes(tx, dossier)? + adding > quota
+                {
+                    return Err(ServiceError::QuotaFull { limit: quota });
+                }
                 let by = super::dossier::owner_name(
                     tx,
                     crate::domain::Dossier::Employee { employee, employer },

@@ -143,7 +143,17 @@ pub fn upload_bytes(conn: &Connection, dossier: Dossier) -> Result<u64, StoreErr
              WHERE {clause} AND d.origin = 'upload'"
         ))?
         .query_row(rusqlite::named_params! { ":dossier": key }, |r| r.get(0))?;
-    Ok(total.unsigned_abs())
+    // An employee's receipts of expense claims share the room of its own files.
+    let receipts: i64 = match dossier {
+        Dossier::Employee { employee, .. } => conn
+            .prepare_cached(
+                "SELECT coalesce(sum(f.size), 0) FROM request_files f \
+                 JOIN requests q ON q.id = f.request_id WHERE q.employee_id = ?1",
+            )?
+            .query_row([employee.0], |r| r.get(0))?,
+        Dossier::Employer(_) | Dossier::Bureau(_) => 0,
+    };
+    Ok(total.unsigned_abs() + receipts.unsigned_abs())
 }
 
 pub fn insert(tx: &Transaction<'_>, doc: &NewDocument) -> Result<DocumentKey, StoreError> {

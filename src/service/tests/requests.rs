@@ -379,3 +379,48 @@ async fn a_letter_answers_a_letter_request() {
         Some("Brief geplaatst: Werkgeversverklaring")
     );
 }
+
+/// Receipts share the room of the employee's own files: a claim that would not fit is refused
+/// whole, at staging or at submission, and leaves no file.
+#[tokio::test]
+async fn receipts_count_against_the_employees_quota() {
+    let w = world_with(Settings {
+        upload_quota_bytes: 100,
+        ..Settings::default()
+    })
+    .await;
+    let e1 = session(w.e1, w.e1.account().unwrap());
+    let ctx = RequestContext::default;
+    let claim = || RequestDetails::ExpenseClaim {
+        amount_cents: 500,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        description: "Parkeren".into(),
+    };
+    let receipt_bytes = [b'\xff', b'\xd8', b'\xff']
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(b'x', 57))
+        .collect::<Vec<u8>>();
+    let stage = || async {
+        w.services
+            .stage_receipt(w.e1, "bon.jpg", body(&receipt_bytes))
+            .await
+    };
+    // Two receipts of 60 bytes staged at once do not fit 100 together: refused at submission.
+    let two = vec![stage().await.unwrap(), stage().await.unwrap()];
+    assert!(matches!(
+        w.services
+            .submit_request(&e1, ctx(), claim(), "", two)
+            .await,
+        Err(ServiceError::QuotaFull { .. })
+    ));
+    assert_eq!(w.stored_files(), 0, "refused receipts leave no file");
+    // One fits; then the room left is too small for the next.
+    let one = vec![stage().await.unwrap()];
+    w.services
+        .submit_request(&e1, ctx(), claim(), "", one)
+        .await
+        .unwrap();
+    assert!(matches!(stage().await, Err(ServiceError::QuotaFull { .. })));
+    assert_eq!(w.stored_files(), 1);
+}
