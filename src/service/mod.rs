@@ -38,6 +38,7 @@ use std::sync::Arc;
 
 /// A remembered answer to an idempotent API call.
 pub use crate::store::api_tokens::Remembered;
+pub use crate::store::requests::InboxFilter;
 pub use accounts::{LinkState, PasswordChangeError, STRENGTH_PER_MINUTE};
 pub use admin::StaffAdded;
 pub use backups::BackupInfo;

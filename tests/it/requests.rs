@@ -7,7 +7,6 @@ use serde_json::Value;
 use crate::support::{TestApp, demo, login};
 use loondossier::domain::request::{LeaveKind, RequestDetails};
 use loondossier::service::TokenFor;
-use loondossier::service::demo::DEMO_CLIENT_NUMBER;
 
 /// Submits a leave request as the demo employee, through the service as the browser would.
 async fn submit_leave(app: &TestApp, username: &str, password: &str, day: u32) -> String {
@@ -51,16 +50,7 @@ async fn payroll_software_pages_through_approved_requests_and_marks_them_process
             .await
             .unwrap();
     }
-    let token = services
-        .create_token(
-            TokenFor::Bureau {
-                client_number: DEMO_CLIENT_NUMBER.to_owned(),
-            },
-            "Loket",
-        )
-        .await
-        .unwrap()
-        .secret;
+    let token = crate::support::demo_bureau_token(&app, "Loket").await;
     let get = |path: String| {
         let client = app.client.clone();
         let url = app.url(&path);
@@ -188,16 +178,7 @@ async fn the_requests_command_writes_csv_and_marks_them_processed() {
         )
         .await
         .unwrap();
-    let token = services
-        .create_token(
-            TokenFor::Bureau {
-                client_number: DEMO_CLIENT_NUMBER.to_owned(),
-            },
-            "Excel",
-        )
-        .await
-        .unwrap()
-        .secret;
+    let token = crate::support::demo_bureau_token(&app, "Excel").await;
     let work = tempfile::tempdir().unwrap();
     let token_file = work.path().join("token");
     std::fs::write(&token_file, &token).unwrap();

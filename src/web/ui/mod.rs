@@ -9,6 +9,7 @@ mod documents;
 mod dossiers;
 mod people;
 mod profile;
+mod request_form;
 mod requests;
 mod signin;
 mod two_factor;
@@ -123,6 +124,31 @@ pub(crate) fn page_notice(
         return Some(Notice::alert(t.nothing_selected.to_owned()));
     }
     crate::web::i18n::done_message_of(t, query, with).map(Notice::done)
+}
+
+/// A text field of a multipart form, read whole if it is at most `max` bytes of UTF-8;
+/// `None` when it is longer, not UTF-8, or cut off.
+pub(crate) async fn multipart_text(
+    part: warp::filters::multipart::Part,
+    max: usize,
+) -> Option<String> {
+    use bytes::Buf;
+    use futures_util::StreamExt;
+    let mut bytes = Vec::new();
+    let mut stream = part.stream();
+    while let Some(chunk) = stream.next().await {
+        let mut chunk = chunk.ok()?;
+        while chunk.has_remaining() {
+            let piece = chunk.chunk();
+            if bytes.len() + piece.len() > max {
+                return None;
+            }
+            bytes.extend_from_slice(piece);
+            let n = piece.len();
+            chunk.advance(n);
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// The `melding` value for "tick one or more first".

@@ -3,20 +3,19 @@
 
 use std::collections::HashMap;
 
-use bytes::Buf;
-use chrono::NaiveDate;
 use futures_util::StreamExt;
 use warp::Filter;
 use warp::filters::BoxedFilter;
-use warp::filters::multipart::{FormData, Part};
+use warp::filters::multipart::FormData;
 use warp::http::StatusCode;
 use warp::reply::Response;
 
 use crate::domain::PublicId;
-use crate::domain::request::{LeaveKind, LetterKind, RequestDetails, RequestKind, RequestState};
+use crate::domain::request::RequestState;
 use crate::service::{RECEIPTS_MAX, ServiceError, StagedReceipt};
-use crate::store::requests::InboxFilter;
-use crate::web::i18n::Texts;
+
+use super::request_form::{FIELDS, details, field_problem, text};
+use crate::service::InboxFilter;
 use crate::web::pipeline::{Signed, TokenOnly, error_page, form, problem, signed_in};
 use crate::web::route_list::named;
 use crate::web::session::{WebState, form_is_genuine};
@@ -153,148 +152,6 @@ async fn new_form(state: WebState, signed: Signed, slug: String) -> Response {
         StatusCode::OK,
         views::request_form(signed.site(), &nav, kind, &HashMap::new(), None),
     )
-}
-
-/// The text fields the request forms have (the token, the five kinds' fields, the password).
-const FIELDS: [&str; 20] = [
-    "van",
-    "tot",
-    "uren",
-    "soort",
-    "toelichting",
-    "straat",
-    "postcode",
-    "plaats",
-    "land",
-    "per",
-    "iban",
-    "tenaamstelling",
-    "wachtwoord",
-    "bedrag",
-    "datum",
-    "omschrijving",
-    "brief",
-    "reden",
-    "csrf",
-    "bon",
-];
-
-/// A text field, bounded to 4 KiB (1,000 characters of any script fit).
-async fn text(part: Part) -> Option<String> {
-    let mut bytes = Vec::new();
-    let mut stream = part.stream();
-    while let Some(chunk) = stream.next().await {
-        let mut chunk = chunk.ok()?;
-        while chunk.has_remaining() {
-            let piece = chunk.chunk();
-            if bytes.len() + piece.len() > 4096 {
-                return None;
-            }
-            bytes.extend_from_slice(piece);
-            let n = piece.len();
-            chunk.advance(n);
-        }
-    }
-    String::from_utf8(bytes).ok()
-}
-
-/// "7,5" or "7.5" hours as minutes.
-fn minutes(text: &str) -> Option<u32> {
-    let hours: f64 = text.trim().replace(',', ".").parse().ok()?;
-    (hours.is_finite() && hours > 0.0 && hours < 10_000.0).then(|| (hours * 60.0).round() as u32)
-}
-
-/// "23,50", "23.50" or "€ 23" as cents.
-fn cents(text: &str) -> Option<u64> {
-    let cleaned: String = text
-        .trim()
-        .trim_start_matches('€')
-        .trim()
-        .replace('.', ",")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let (whole, part) = cleaned.split_once(',').unwrap_or((&cleaned, "0"));
-    if part.len() > 2 || whole.is_empty() {
-        return None;
-    }
-    let whole: u64 = whole.parse().ok()?;
-    let part: u64 = format!("{part:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(part)
-}
-
-fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
-}
-
-/// The request the form's fields describe, or the form field that does not hold.
-fn details(kind: RequestKind, v: &HashMap<String, String>) -> Result<RequestDetails, &'static str> {
-    let get = |name: &str| v.get(name).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let day = |name: &'static str| date(&get(name)).ok_or(name);
-    Ok(match kind {
-        RequestKind::Leave => RequestDetails::Leave {
-            from: day("van")?,
-            to: day("tot")?,
-            minutes: minutes(&get("uren")).ok_or("uren")?,
-            leave: match get("soort").as_str() {
-                "bijzonder" => LeaveKind::Special,
-                "ouderschap" => LeaveKind::Parental,
-                "onbetaald" => LeaveKind::Unpaid,
-                _ => LeaveKind::Vacation,
-            },
-            note: Some(get("toelichting")).filter(|n| !n.is_empty()),
-        },
-        RequestKind::AddressChange => RequestDetails::AddressChange {
-            street: get("straat"),
-            postal_code: get("postcode").to_uppercase(),
-            city: get("plaats"),
-            country: get("land").to_uppercase(),
-            from: day("per")?,
-        },
-        RequestKind::BankAccountChange => RequestDetails::BankAccountChange {
-            iban: get("iban"),
-            holder: get("tenaamstelling"),
-        },
-        RequestKind::ExpenseClaim => RequestDetails::ExpenseClaim {
-            amount_cents: cents(&get("bedrag")).ok_or("bedrag")?,
-            date: day("datum")?,
-            description: get("omschrijving"),
-        },
-        RequestKind::LetterRequest => RequestDetails::LetterRequest {
-            letter: if get("brief") == "anders" {
-                LetterKind::Other
-            } else {
-                LetterKind::EmployerStatement
-            },
-            reason: get("reden"),
-        },
-    })
-}
-
-/// What the form says about a field that does not hold, by the form's or the service's name.
-fn field_problem(t: &Texts, kind: RequestKind, field: &str) -> String {
-    let label = match field {
-        // A move's date is "from" in the domain too.
-        "from" if kind == RequestKind::AddressChange => t.address_from,
-        "van" | "from" => t.leave_from,
-        "tot" | "to" => t.leave_to,
-        "uren" | "hours" => t.leave_hours,
-        "note" => t.note_optional,
-        "straat" | "street" => t.street,
-        "postcode" | "postal_code" => t.postal_code,
-        "plaats" | "city" => t.city,
-        "land" | "country" => t.country_code,
-        "per" => t.address_from,
-        "iban" => t.iban,
-        "tenaamstelling" | "holder" => t.account_holder,
-        "bedrag" | "amount" => t.expense_amount,
-        "datum" | "date" => t.expense_date,
-        "omschrijving" | "description" => t.expense_description,
-        "bon" | "receipts" | "file" => t.expense_receipts,
-        "reden" | "reason" => t.letter_reason,
-        _ => return t.form_incomplete_text.to_owned(),
-    };
-    crate::web::i18n::fill(t.request_field_wrong, &[&label])
 }
 
 /// `POST /verzoeken/nieuw/{soort}`: the form's fields in page order (the token first), then
@@ -491,22 +348,5 @@ async fn receipt(state: WebState, signed: Signed, id: String, number: u32) -> Re
     {
         Ok(opened) => download::respond(opened, &signed.visit.headers).await,
         Err(e) => error_page(&state, &signed, e).await,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{cents, minutes};
-
-    #[test]
-    fn amounts_and_hours_as_people_type_them() {
-        assert_eq!(cents("23,50"), Some(2350));
-        assert_eq!(cents("€ 23.5"), Some(2350));
-        assert_eq!(cents("7"), Some(700));
-        assert_eq!(cents("1,234"), None);
-        assert_eq!(cents("abc"), None);
-        assert_eq!(minutes("7,5"), Some(450));
-        assert_eq!(minutes("8"), Some(480));
-        assert_eq!(minutes("-1"), None);
     }
 }

@@ -2,7 +2,6 @@
 //! store. The form's token and the kind come before the files (browsers send fields in page
 //! order), so nothing is stored for a forged or incomplete form.
 
-use bytes::Buf;
 use futures_util::StreamExt;
 use warp::Filter;
 
@@ -160,23 +159,9 @@ enum Refused {
     File(ServiceError, usize),
 }
 
-/// A small text field, bounded.
+/// A small text field of the form (its token, a kind, an id, a title), at most 1 KiB.
 async fn text_field(part: Part) -> Option<String> {
-    let mut bytes = Vec::new();
-    let mut stream = part.stream();
-    while let Some(chunk) = stream.next().await {
-        let mut chunk = chunk.ok()?;
-        while chunk.has_remaining() {
-            let piece = chunk.chunk();
-            if bytes.len() + piece.len() > 1024 {
-                return None;
-            }
-            bytes.extend_from_slice(piece);
-            let n = piece.len();
-            chunk.advance(n);
-        }
-    }
-    String::from_utf8(bytes).ok()
+    super::multipart_text(part, 1024).await
 }
 
 /// Stores the files of the form in order; the count stored, or why it stopped.

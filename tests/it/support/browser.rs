@@ -199,6 +199,21 @@ impl Browser {
     }
 }
 
+/// A new sync token of the demo bureau named `name`, as its payroll software would hold it.
+pub async fn demo_bureau_token(app: &TestApp, name: &str) -> String {
+    app.running
+        .services()
+        .create_token(
+            loondossier::service::TokenFor::Bureau {
+                client_number: loondossier::service::demo::DEMO_CLIENT_NUMBER.to_owned(),
+            },
+            name,
+        )
+        .await
+        .expect("token")
+        .secret
+}
+
 /// Loads a small demo world into a running test app.
 pub async fn demo(app: &TestApp) -> DemoReport {
     let size = DemoSize {

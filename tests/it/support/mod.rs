@@ -13,7 +13,7 @@ mod smtp;
 mod webdriver;
 
 pub use binary::{Binary, ServerProcess};
-pub use browser::{Browser, csrf_in, demo, login};
+pub use browser::{Browser, csrf_in, demo, demo_bureau_token, login};
 pub use certs::TestCert;
 pub use smtp::{Received, SmtpOptions, SmtpServer};
 pub use webdriver::{Chrome, axe_violations};

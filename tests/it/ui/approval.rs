@@ -8,8 +8,6 @@ use fantoccini::Locator;
 
 use super::{check_here, click_to, e, find, sign_in, text_of, visit_checked};
 use crate::support::{Browser, Chrome, TestApp, demo, login};
-use loondossier::service::TokenFor;
-use loondossier::service::demo::DEMO_CLIENT_NUMBER;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_employer_approves_a_series_overview_and_bureau_and_api_see_it() {
@@ -107,18 +105,7 @@ async fn an_employer_approves_a_series_overview_and_bureau_and_api_see_it() {
         "{clients}"
     );
     // The payroll software reads it in the document list.
-    let token = app
-        .running
-        .services()
-        .create_token(
-            TokenFor::Bureau {
-                client_number: DEMO_CLIENT_NUMBER.to_owned(),
-            },
-            "Loon",
-        )
-        .await
-        .unwrap()
-        .secret;
+    let token = crate::support::demo_bureau_token(&app, "Loon").await;
     let listed: serde_json::Value = app
         .client
         .get(app.url(&format!(

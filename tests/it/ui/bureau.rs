@@ -6,8 +6,6 @@ use super::{
     visit_checked,
 };
 use crate::support::{Chrome, TestApp, demo, login};
-use loondossier::service::TokenFor;
-use loondossier::service::demo::DEMO_CLIENT_NUMBER;
 
 /// Sends a payroll backup through the sync API, as the payroll software does.
 async fn send_backup(app: &TestApp, token: &str, name: &str) {
@@ -45,18 +43,7 @@ async fn a_bureau_sees_its_clients_what_it_placed_and_its_backups() {
     uploaded(&app, &bureau, &[("tarieven-2027.pdf", false)]).await;
     uploaded(&app, &client, &[("loonmutaties-maart.pdf", true)]).await;
     let client_name = display_name(&app, &client).await;
-    let token = app
-        .running
-        .services()
-        .create_token(
-            TokenFor::Bureau {
-                client_number: DEMO_CLIENT_NUMBER.to_owned(),
-            },
-            "Loon",
-        )
-        .await
-        .expect("token")
-        .secret;
+    let token = crate::support::demo_bureau_token(&app, "Loon").await;
     send_backup(&app, &token, "LB900001.lda").await;
     send_backup(&app, &token, "LB900002.lda").await;
     let base = app.running.url().to_owned();

@@ -6,8 +6,6 @@ use std::sync::Mutex;
 
 use super::{check_here, click_to, e, find, sign_in, text_of, texts_of, visit_checked};
 use crate::support::{Browser, Chrome, TestApp, demo, login};
-use loondossier::service::TokenFor;
-use loondossier::service::demo::DEMO_CLIENT_NUMBER;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn leave_goes_from_employee_to_employer_to_payroll_and_bureau() {
@@ -133,18 +131,7 @@ async fn leave_goes_from_employee_to_employer_to_payroll_and_bureau() {
         "{page}"
     );
     // The payroll software fetches it and marks it processed; the bureau then sees that.
-    let token = app
-        .running
-        .services()
-        .create_token(
-            TokenFor::Bureau {
-                client_number: DEMO_CLIENT_NUMBER.to_owned(),
-            },
-            "Loket",
-        )
-        .await
-        .unwrap()
-        .secret;
+    let token = crate::support::demo_bureau_token(&app, "Loket").await;
     let listed: serde_json::Value = app
         .client
         .get(app.url("/api/v1/requests"))
