@@ -358,6 +358,7 @@ catalog! {
     leave_hours_hint: "Bijvoorbeeld 7,5.", "For example 7.5.";
     leave_kind: "Soort verlof", "Kind of leave";
     note_optional: "Toelichting (niet verplicht)", "Note (optional)";
+    note: "Toelichting", "Note";
     postal_code: "Postcode", "Postal code";
     city: "Plaats", "Town";
     country_code: "Land (twee letters, bijvoorbeeld NL)", "Country (two letters, e.g. NL)";

@@ -316,7 +316,7 @@ pub fn request_page(site: &Site, nav: &Nav, r: &RequestView, message: Option<&No
                             dt { (t.leave_to) } dd { (format::date(*to)) }
                             dt { (t.leave_hours) } dd { (hours(t, *minutes)) }
                             dt { (t.leave_kind) } dd { (leave_name(t, *leave)) }
-                            @if let Some(note) = note { dt { (t.note_optional) } dd { (note) } }
+                            @if let Some(note) = note { dt { (t.note) } dd { (note) } }
                         }
                         RequestDetails::AddressChange { street, postal_code, city, country, from } => {
                             dt { (t.street) } dd { (street) }
