@@ -33,7 +33,7 @@ pub(super) async fn check_page(
                    .filter(el => el.getBoundingClientRect().right > w + 1)
                    .filter(el => el.parentElement.getBoundingClientRect().right <= w + 1)
                    .slice(0, 5)
-                   .map(el => el.tagName.toLowerCase() + '.' + el.className + );",
+                   .map(el => el.tagName.toLowerCase() + '.' + el.className);",
                 vec![],
             )
             .await
