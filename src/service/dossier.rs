@@ -208,7 +208,10 @@ fn shared_with_names(
 }
 
 /// The display name of a dossier's party.
-pub(super) fn owner_name(conn: &Connection, dossier: Dossier) -> Result<String, StoreError> {
+pub(in crate::service) fn owner_name(
+    conn: &Connection,
+    dossier: Dossier,
+) -> Result<String, StoreError> {
     Ok(match dossier {
         Dossier::Bureau(b) => parties::bureau(conn, b)?.map(|b| b.name),
         Dossier::Employer(r) => parties::employer(conn, r)?.map(|r| r.data.name),

@@ -14,7 +14,8 @@ use super::{CurrentSession, ServiceError, Services};
 use crate::auth::seal::Sealer;
 use crate::blobs::FileId;
 use crate::domain::access::requests::{
-    RequestFacts, inbox_of, may_decide_request, may_withdraw, sees_request, token_reaches_request,
+    RequestFacts, inbox_of, may_decide_request, may_withdraw, sees_request, submits_as,
+    token_reaches_request,
 };
 use crate::domain::audit::AuditAction;
 use crate::domain::party::AccountParty;
@@ -75,7 +76,7 @@ fn facts(row: &RequestRow) -> RequestFacts<'_> {
 }
 
 /// What the details are sealed to: this request only.
-fn seal_context(id: PublicId) -> Vec<u8> {
+pub(super) fn seal_context(id: PublicId) -> Vec<u8> {
     format!("request {id}").into_bytes()
 }
 
@@ -174,10 +175,7 @@ impl Services {
         B: Buf,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        if !matches!(actor, Actor::Employee { .. }) {
-            return Err(ServiceError::Forbidden("only an employee submits requests"));
-        }
-        let Some(dossier) = actor.own_dossier() else {
+        let (Some(_), Some(dossier)) = (submits_as(actor), actor.own_dossier()) else {
             return Err(ServiceError::Forbidden("only an employee submits requests"));
         };
         // Receipts share the room of the employee's own files (`[uploads] quota_mb`).
@@ -252,11 +250,8 @@ impl Services {
         password: &str,
         receipts: &[StagedReceipt],
     ) -> Result<PublicId, ServiceError> {
-        let Actor::Employee {
-            account,
-            employee,
-            employer,
-        } = session.actor
+        let (Some((employee, employer)), Some(account)) =
+            (submits_as(session.actor), session.actor.account())
         else {
             return Err(ServiceError::Forbidden("only an employee submits requests"));
         };
@@ -379,7 +374,7 @@ impl Services {
 
     /// The signed-in employee's own requests, newest first.
     pub async fn my_requests(&self, actor: Actor) -> Result<Vec<RequestView>, ServiceError> {
-        let Actor::Employee { employee, .. } = actor else {
+        let Some((employee, _)) = submits_as(actor) else {
             return Err(ServiceError::NotFound);
         };
         let sealer = self.sealer.clone();

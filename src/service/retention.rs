@@ -28,12 +28,22 @@ pub struct JobReport {
 enum Rows {
     Documents,
     Backups,
+    Requests,
 }
 
 /// The calendar year in the Netherlands at `now`: retention periods end at midnight in
 /// Amsterdam on 31 December, not at midnight UTC.
 pub fn dutch_year(now: DateTime<Utc>) -> i32 {
     now.with_timezone(&Amsterdam).year()
+}
+
+/// Midnight in Amsterdam at the start of 1 January of `year`, in UTC.
+fn start_of_dutch_year(year: i32) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    Amsterdam
+        .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+        .earliest()
+        .map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
 }
 
 /// The audit line of a job's removal: who (the job), and in the detail what and how many.
@@ -78,11 +88,16 @@ impl Services {
                 match rows {
                     Rows::Documents => retention::remove_documents(tx, &doomed)?,
                     Rows::Backups => retention::remove_backups(tx, &doomed)?,
+                    Rows::Requests => retention::remove_requests(tx, &doomed)?,
                 };
                 let ids: Vec<String> = doomed.iter().map(|d| d.public_id.to_string()).collect();
                 let detail = serde_json::json!({
                     "job": job,
-                    "what": match rows { Rows::Documents => "documents", Rows::Backups => "backups" },
+                    "what": match rows {
+                        Rows::Documents => "documents",
+                        Rows::Backups => "backups",
+                        Rows::Requests => "requests",
+                    },
                     "count": doomed.len(),
                     "ids": ids,
                 });
@@ -99,7 +114,7 @@ impl Services {
         }
         // The rows are gone for good; only now the files (a crash in between leaves orphans
         // for the sweep, never a row without its file).
-        let files: Vec<String> = doomed.into_iter().map(|d| d.file_id).collect();
+        let files: Vec<String> = doomed.into_iter().flat_map(|d| d.files).collect();
         let still_used = self
             .store
             .read(move |conn| -> Result<Vec<(String, bool)>, StoreError> {
@@ -142,14 +157,33 @@ impl Services {
     }
 
     /// `payroll_retention`: payroll files of year Y go on 1 January of Y + N + 1 (Dutch
-    /// time), N being `[retention] payroll_years` — every version of them.
+    /// time), N being `[retention] payroll_years` — every version of them. Requests are part of
+    /// the payroll administration (an expense claim's receipt is a fiscal record, AWR art. 52):
+    /// one closed (withdrawn, rejected or processed) in year Y goes on the same day, with its
+    /// receipts; one still waiting for the employer or for payroll software stays.
     pub async fn run_payroll_retention(&self) -> Result<JobReport, ServiceError> {
         let years = i32::from(self.settings.retention.payroll_years);
         let first_kept = dutch_year(self.clock.now()) - years;
-        self.remove("payroll_retention", Rows::Documents, move |conn| {
-            retention::payroll_before(conn, first_kept)
-        })
-        .await
+        let mut report = self
+            .remove("payroll_retention", Rows::Documents, move |conn| {
+                retention::payroll_before(conn, first_kept)
+            })
+            .await?;
+        let before = start_of_dutch_year(first_kept);
+        let requests = self
+            .remove("payroll_retention", Rows::Requests, move |conn| {
+                retention::requests_closed_before(conn, before)
+            })
+            .await?;
+        if requests.count > 0 {
+            report.notes.push(format!(
+                "{} closed requests with their receipts",
+                requests.count
+            ));
+        }
+        report.count += requests.count;
+        report.notes.extend(requests.notes);
+        Ok(report)
     }
 
     /// `upload_retention`: an employee's own uploads go on 1 January of E + N + 1 (Dutch

@@ -143,7 +143,10 @@ pub fn add_event(
 }
 
 /// Moves a request from `from` to `to`, recording the event; approval takes the next place in
-/// the approved order. `false` (and nothing changed) when it was no longer in `from` — another
+/// the approved order: above every place given before and at least the approval time in
+/// microseconds since 1970, so that a database restored from a snapshot never hands out again
+/// a place the payroll software's cursor has already passed (the clock has moved on since).
+/// `false` (and nothing changed) when it was no longer in `from` — another
 /// change came first.
 #[allow(clippy::too_many_arguments)]
 pub fn change_state(
@@ -159,7 +162,8 @@ pub fn change_state(
     let changed = tx
         .prepare_cached(
             "UPDATE requests SET state = :to, updated_at = :at, approved_seq = CASE \
-                 WHEN :to = 'approved' THEN (SELECT coalesce(max(approved_seq), 0) + 1 FROM requests) \
+                 WHEN :to = 'approved' THEN \
+                   max((SELECT coalesce(max(approved_seq), 0) + 1 FROM requests), :at_micros) \
                  ELSE approved_seq END \
              WHERE id = :id AND state = :from",
         )?
@@ -167,6 +171,7 @@ pub fn change_state(
             ":to": to.as_str(),
             ":from": from.as_str(),
             ":at": to_db(at),
+            ":at_micros": at.timestamp_micros(),
             ":id": key.0,
         })?;
     if changed == 0 {
@@ -196,11 +201,13 @@ pub fn of_employee(
 }
 
 /// What an inbox lists, narrowed by state, kind and employee.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InboxFilter {
     pub state: Option<RequestState>,
     pub kind: Option<RequestKind>,
-    pub employee: Option<EmployeeKey>,
+    /// Text in the employee's name or personnel number (as the Werknemers search: any case,
+    /// anywhere in it); blank is no filter.
+    pub employee: Option<String>,
 }
 
 /// The requests of an inbox (`access::requests::inbox_of`), newest first, at most 500: an
@@ -220,12 +227,18 @@ pub fn of_inbox(
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} {FROM} WHERE {scope} \
            AND (:state IS NULL OR q.state = :state) AND (:kind IS NULL OR q.kind = :kind) \
-           AND (:employee IS NULL OR q.employee_id = :employee) \
+           AND (:employee IS NULL OR w.name LIKE :employee ESCAPE '\\' \
+                OR w.personnel_number LIKE :employee ESCAPE '\\') \
          ORDER BY q.id DESC LIMIT 500"
     ))?;
     let state = filter.state.map(RequestState::as_str);
     let kind = filter.kind.map(RequestKind::as_str);
-    let employee = filter.employee.map(|e| e.0);
+    let employee = filter
+        .employee
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(super::like_pattern);
     let params: [(&str, &dyn ToSql); 4] = [
         (":key", &key),
         (":state", &state),

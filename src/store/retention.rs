@@ -8,12 +8,13 @@ use super::StoreError;
 use super::time::to_db;
 use crate::domain::{DocumentKind, PublicId};
 
-/// A row about to go, with the file to remove once its removal is committed.
+/// A row about to go, with the files to remove once its removal is committed (one for a
+/// document or backup; a request's receipts, none for most requests).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Doomed {
     pub key: i64,
     pub public_id: PublicId,
-    pub file_id: String,
+    pub files: Vec<String>,
 }
 
 fn doomed(
@@ -27,7 +28,7 @@ fn doomed(
         Ok(Doomed {
             key: row.get(0)?,
             public_id: PublicId::parse(&public).ok_or_else(|| super::time::corrupt(1, &public))?,
-            file_id: row.get(2)?,
+            files: vec![row.get(2)?],
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -60,6 +61,32 @@ pub fn uploads_of_leavers(
          ORDER BY d.id",
         named_params! { ":kind": kind.as_str(), ":year": ended_before_year },
     )
+}
+
+/// Requests closed — withdrawn, rejected or processed — before `before`, with their receipts.
+/// A request still waiting for the employer or for payroll software is work outstanding and
+/// stays, however old.
+pub fn requests_closed_before(
+    conn: &Connection,
+    before: DateTime<Utc>,
+) -> Result<Vec<Doomed>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT r.id, r.public_id, \
+           (SELECT json_group_array(f.file_id) FROM request_files f WHERE f.request_id = r.id) \
+         FROM requests r \
+         WHERE r.state IN ('withdrawn', 'rejected', 'processed') AND r.updated_at < :before \
+         ORDER BY r.id",
+    )?;
+    let rows = statement.query_map(named_params! { ":before": to_db(before) }, |row| {
+        let public: String = row.get(1)?;
+        let files: String = row.get(2)?;
+        Ok(Doomed {
+            key: row.get(0)?,
+            public_id: PublicId::parse(&public).ok_or_else(|| super::time::corrupt(1, &public))?,
+            files: serde_json::from_str(&files).map_err(|_| super::time::corrupt(2, &files))?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Retracted or deleted documents whose removal happened before `before`.
@@ -102,6 +129,18 @@ pub fn remove_documents(tx: &Transaction<'_>, doomed: &[Doomed]) -> Result<usize
     Ok(removed)
 }
 
+/// Removes request rows; their events, receipts' rows and pending notices go with them (the
+/// foreign keys cascade).
+pub fn remove_requests(tx: &Transaction<'_>, doomed: &[Doomed]) -> Result<usize, StoreError> {
+    let mut remove = tx.prepare_cached("DELETE FROM requests WHERE id = ?1")?;
+    let mut removed = 0;
+    for row in doomed {
+        removed += remove.execute([row.key])?;
+    }
+    Ok(removed)
+}
+
+/// Removes backup rows.
 pub fn remove_backups(tx: &Transaction<'_>, doomed: &[Doomed]) -> Result<usize, StoreError> {
     let mut remove = tx.prepare_cached("DELETE FROM backups WHERE id = ?1")?;
     let mut removed = 0;

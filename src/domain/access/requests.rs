@@ -25,6 +25,18 @@ fn for_payroll(state: RequestState) -> bool {
     matches!(state, RequestState::Approved | RequestState::Processed)
 }
 
+/// Whom a request made by `actor` is from and to: an employee makes requests of its own
+/// employer, for itself; an employer or bureau acts on requests and makes none (`None`). This
+/// also decides whose own request list `actor` has.
+pub fn submits_as(actor: Actor) -> Option<(EmployeeKey, EmployerKey)> {
+    match actor {
+        Actor::Employee {
+            employee, employer, ..
+        } => Some((employee, employer)),
+        Actor::Employer { .. } | Actor::Bureau { .. } | Actor::System => None,
+    }
+}
+
 /// Whether `actor` sees the request at all.
 pub fn sees_request(actor: Actor, request: &RequestFacts<'_>) -> bool {
     match actor {

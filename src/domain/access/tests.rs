@@ -545,6 +545,17 @@ fn who_sees_withdraws_and_decides_requests() {
     };
     assert!(!sees_request(actor("bureau B1"), &moved));
     assert!(sees_request(actor("other bureau B2"), &moved));
+
+    // Only an employee makes requests, for itself, of its own employer.
+    assert_eq!(requests::submits_as(actor("employee E1")), Some((E1, R1)));
+    assert_eq!(
+        requests::submits_as(actor("employee E0 of R0")),
+        Some((E0, R0))
+    );
+    for name in ["employer R1", "bureau B1", "self-administering R0"] {
+        assert_eq!(requests::submits_as(actor(name)), None, "{name}");
+    }
+    assert_eq!(requests::submits_as(Actor::system()), None);
 }
 
 /// Sync tokens reach approved and processed requests: a bureau's of its current clients, a

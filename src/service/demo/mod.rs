@@ -8,6 +8,7 @@ mod credentials;
 mod names;
 mod payroll;
 mod pdf;
+mod requests;
 mod uploads;
 
 use std::path::Path;
@@ -208,6 +209,7 @@ impl Services {
                 .await?;
         }
         self.demo_uploads(bureau, now).await?;
+        self.demo_requests(bureau, now).await?;
         self.demo_backups(bureau, now).await?;
         let blobs = self.blobs.clone();
         tokio::task::spawn_blocking(move || blobs.sync_filesystem())

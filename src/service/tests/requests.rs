@@ -20,6 +20,22 @@ pub(super) fn session(actor: Actor, account: crate::domain::AccountKey) -> Curre
     }
 }
 
+/// The sync client of a token for the bureau with `client_number`.
+async fn bureau_client(w: &World, client_number: &str) -> crate::service::ApiClient {
+    let token = w
+        .services
+        .create_token(
+            TokenFor::Bureau {
+                client_number: client_number.into(),
+            },
+            "Loket",
+        )
+        .await
+        .unwrap()
+        .secret;
+    w.services.api_client(&token).await.unwrap().unwrap()
+}
+
 fn leave() -> RequestDetails {
     RequestDetails::Leave {
         from: chrono::NaiveDate::from_ymd_opt(2026, 4, 6).unwrap(),
@@ -104,18 +120,7 @@ async fn a_request_goes_from_the_employee_via_its_employer_to_payroll() {
             .len(),
         1
     );
-    let token = w
-        .services
-        .create_token(
-            TokenFor::Bureau {
-                client_number: "K1".into(),
-            },
-            "Loket",
-        )
-        .await
-        .unwrap()
-        .secret;
-    let client = w.services.api_client(&token).await.unwrap().unwrap();
+    let client = bureau_client(&w, "K1").await;
     let approved = w
         .services
         .api_requests(&client, RequestState::Approved, 0, 100)
@@ -143,18 +148,7 @@ async fn a_request_goes_from_the_employee_via_its_employer_to_payroll() {
         RequestState::Processed
     );
     // Another bureau's token reaches nothing.
-    let other = w
-        .services
-        .create_token(
-            TokenFor::Bureau {
-                client_number: "K2".into(),
-            },
-            "Ander",
-        )
-        .await
-        .unwrap()
-        .secret;
-    let other = w.services.api_client(&other).await.unwrap().unwrap();
+    let other = bureau_client(&w, "K2").await;
     assert!(matches!(
         w.services.api_mark_processed(&other, ctx(), id).await,
         Err(ServiceError::NotFound)
@@ -423,4 +417,186 @@ async fn receipts_count_against_the_employees_quota() {
         .unwrap();
     assert!(matches!(stage().await, Err(ServiceError::QuotaFull { .. })));
     assert_eq!(w.stored_files(), 1);
+}
+
+/// Requests follow the payroll records' retention: closed ones (withdrawn, rejected, processed)
+/// of year Y go with their receipts on 1 January of Y + N + 1, Dutch time; a request still
+/// waiting for the employer or for payroll software stays however old.
+#[tokio::test]
+async fn closed_requests_and_their_receipts_go_with_the_payroll_records() {
+    let w = world().await;
+    let e1 = session(w.e1, w.e1.account().unwrap());
+    let ctx = RequestContext::default;
+    let at = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    w.clock.set(at("2018-06-01T10:00:00Z"));
+    let submit = |details: RequestDetails, receipts| {
+        let e1 = e1.clone();
+        let w = &w;
+        async move {
+            w.services
+                .submit_request(&e1, ctx(), details, "", receipts)
+                .await
+                .unwrap()
+        }
+    };
+    let withdrawn = submit(leave(), Vec::new()).await;
+    w.services
+        .withdraw_request(w.e1, ctx(), withdrawn)
+        .await
+        .unwrap();
+    let receipt = w
+        .services
+        .stage_receipt(w.e1, "bon.png", body(b"\x89PNG\r\n\x1a\n receipt"))
+        .await
+        .unwrap();
+    let claim = RequestDetails::ExpenseClaim {
+        amount_cents: 1250,
+        date: chrono::NaiveDate::from_ymd_opt(2018, 5, 30).unwrap(),
+        description: "Treinkaartje".into(),
+    };
+    let processed = submit(claim, vec![receipt]).await;
+    w.services
+        .decide_request(w.r1, ctx(), processed, true, "")
+        .await
+        .unwrap();
+    let client = bureau_client(&w, "K1").await;
+    w.services
+        .api_mark_processed(&client, ctx(), processed)
+        .await
+        .unwrap();
+    let waiting = submit(leave(), Vec::new()).await;
+    let approved = submit(leave(), Vec::new()).await;
+    w.services
+        .decide_request(w.r1, ctx(), approved, true, "")
+        .await
+        .unwrap();
+    // Closed on the last day of 2018 in Amsterdam (23:30 UTC is already 2019 there).
+    w.clock.set(at("2018-12-31T22:30:00Z"));
+    let late = submit(leave(), Vec::new()).await;
+    w.services
+        .decide_request(w.r1, ctx(), late, false, "")
+        .await
+        .unwrap();
+    let files_before = w.stored_files();
+
+    // Through 2025 (2018 + 7) everything is kept.
+    w.clock.set(at("2025-12-31T22:59:59Z"));
+    assert_eq!(w.services.run_payroll_retention().await.unwrap().count, 0);
+    w.clock.set(at("2025-12-31T23:00:01Z"));
+    let report = w.services.run_payroll_retention().await.unwrap();
+    assert_eq!(report.count, 3, "{report:?}");
+    for gone in [withdrawn, processed, late] {
+        assert!(
+            matches!(
+                w.services.request(w.e1, gone).await,
+                Err(ServiceError::NotFound)
+            ),
+            "{gone}"
+        );
+    }
+    for kept in [waiting, approved] {
+        assert!(w.services.request(w.e1, kept).await.is_ok(), "{kept}");
+    }
+    assert_eq!(w.stored_files(), files_before - 1, "the receipt went too");
+    let lines = super::retention::purge_lines(&w).await;
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].1["what"], "requests");
+    assert_eq!(lines[0].1["count"], 3);
+    assert_eq!(w.services.run_payroll_retention().await.unwrap().count, 0);
+}
+
+/// The inbox's employee filter is part of the query (not applied to the newest 500 after):
+/// any part of the name in any case, or the personnel number.
+#[tokio::test]
+async fn the_inbox_finds_an_employee_by_name_or_number() {
+    let w = world().await;
+    let ctx = RequestContext::default;
+    for (actor, count) in [(w.e1, 2), (w.e2, 1)] {
+        let session = session(actor, actor.account().unwrap());
+        for _ in 0..count {
+            w.services
+                .submit_request(&session, ctx(), leave(), "", Vec::new())
+                .await
+                .unwrap();
+        }
+    }
+    let by = |text: &str| InboxFilter {
+        employee: Some(text.to_owned()),
+        ..InboxFilter::default()
+    };
+    let names = |found: Vec<crate::service::RequestView>| -> Vec<String> {
+        found.into_iter().map(|r| r.employee_name).collect()
+    };
+    assert_eq!(
+        names(w.services.inbox(w.r1, by("bakk")).await.unwrap()),
+        vec!["Bakker, N"; 2]
+    );
+    assert_eq!(
+        names(w.services.inbox(w.r1, by(" 2 ")).await.unwrap()),
+        vec!["Koning, R"]
+    );
+    assert_eq!(w.services.inbox(w.r1, by("")).await.unwrap().len(), 3);
+    // A LIKE wildcard typed is a character, not "anything".
+    assert!(w.services.inbox(w.r1, by("%")).await.unwrap().is_empty());
+}
+
+/// The payroll software's cursor survives a restore: after the database went back to an
+/// earlier state (a snapshot), a new approval is placed beyond every place handed out before,
+/// so a cursor that had passed them still sees it.
+#[tokio::test]
+async fn an_approval_after_a_restore_is_beyond_the_cursor() {
+    let w = world().await;
+    let e1 = session(w.e1, w.e1.account().unwrap());
+    let ctx = RequestContext::default;
+    let client = bureau_client(&w, "K1").await;
+    let mut cursor = 0;
+    for _ in 0..2 {
+        let id = w
+            .services
+            .submit_request(&e1, ctx(), leave(), "", Vec::new())
+            .await
+            .unwrap();
+        w.services
+            .decide_request(w.r1, ctx(), id, true, "")
+            .await
+            .unwrap();
+        w.clock.advance(chrono::Duration::seconds(1));
+    }
+    for seen in w
+        .services
+        .api_requests(&client, RequestState::Approved, cursor, 100)
+        .await
+        .unwrap()
+    {
+        cursor = seen.approved_seq.unwrap();
+    }
+    // The database goes back to before both approvals, as a restore from a snapshot would.
+    w.services
+        .store
+        .write(|tx| -> Result<usize, crate::store::StoreError> {
+            Ok(tx.execute("DELETE FROM requests", [])?)
+        })
+        .await
+        .unwrap();
+    w.clock.advance(chrono::Duration::minutes(5));
+    let after = w
+        .services
+        .submit_request(&e1, ctx(), leave(), "", Vec::new())
+        .await
+        .unwrap();
+    w.services
+        .decide_request(w.r1, ctx(), after, true, "")
+        .await
+        .unwrap();
+    let next = w
+        .services
+        .api_requests(&client, RequestState::Approved, cursor, 100)
+        .await
+        .unwrap();
+    assert_eq!(next.len(), 1, "the cursor {cursor} passed the new approval");
+    assert_eq!(next[0].id, after);
 }

@@ -329,6 +329,11 @@ catalog! {
     request_bank: "Nieuw rekeningnummer", "New bank account";
     request_expense: "Declaratie indienen", "Submit an expense claim";
     request_letter: "Brief aanvragen", "Request a letter";
+    noun_leave: "Verlof", "Leave";
+    noun_address: "Verhuizing", "Move";
+    noun_bank: "Rekeningnummer", "Bank account";
+    noun_expense: "Declaratie", "Expense claim";
+    noun_letter: "Briefaanvraag", "Letter request";
     state_submitted: "ingediend", "submitted";
     state_withdrawn: "ingetrokken", "withdrawn";
     state_approved: "goedgekeurd", "approved";

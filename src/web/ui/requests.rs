@@ -98,29 +98,23 @@ async fn list(state: WebState, signed: Signed, query: Query) -> Response {
         .and_then(|s| views::kind_of_slug(s));
     let person = query
         .get("werknemer")
-        .map(|s| s.trim().to_lowercase())
+        .map(|s| s.trim().chars().take(100).collect::<String>())
         .filter(|s| !s.is_empty());
     let inbox = !matches!(actor, crate::domain::Actor::Employee { .. });
     let found = if inbox {
         let filter = InboxFilter {
             state: state_filter,
             kind,
-            employee: None,
+            employee: person.clone(),
         };
         state.services.inbox(actor, filter).await
     } else {
         state.services.my_requests(actor).await
     };
-    let mut requests = match found {
+    let requests = match found {
         Ok(requests) => requests,
         Err(e) => return error_page(&state, &signed, e).await,
     };
-    if let Some(person) = person {
-        requests.retain(|r| {
-            r.employee_name.to_lowercase().contains(&person)
-                || r.personnel_number.to_lowercase() == person
-        });
-    }
     let notice = match query.get("gedaan").map(String::as_str) {
         Some("ingediend") => Some(views::Notice::done(t.request_submitted_notice.to_owned())),
         _ => None,
@@ -131,6 +125,7 @@ async fn list(state: WebState, signed: Signed, query: Query) -> Response {
         inbox,
         state: state_filter,
         kind,
+        person: person.as_deref(),
         notice,
     };
     respond::html(

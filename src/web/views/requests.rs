@@ -111,6 +111,17 @@ fn letter_name(t: &Texts, kind: LetterKind) -> &'static str {
     }
 }
 
+/// A kind as a list or a request's page names it ("Verlof"); [`kind_name`] is its form's title.
+fn kind_noun(t: &Texts, kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Leave => t.noun_leave,
+        RequestKind::AddressChange => t.noun_address,
+        RequestKind::BankAccountChange => t.noun_bank,
+        RequestKind::ExpenseClaim => t.noun_expense,
+        RequestKind::LetterRequest => t.noun_letter,
+    }
+}
+
 /// The list of requests: the employee's own (`with_person` false) or an inbox naming whose.
 fn table(t: &Texts, requests: &[RequestView], with_person: bool) -> Markup {
     html! {
@@ -129,7 +140,7 @@ fn table(t: &Texts, requests: &[RequestView], with_person: bool) -> Markup {
                     tbody {
                         @for r in requests {
                             tr {
-                                td.title { a href={ "/verzoeken/" (r.id) } { (kind_name(t, r.kind)) } }
+                                td.title { a href={ "/verzoeken/" (r.id) } { (kind_noun(t, r.kind)) } }
                                 @if with_person {
                                     td data-label=(t.employee) { (r.employee_name) " (" (r.personnel_number) ")" }
                                 }
@@ -152,6 +163,8 @@ pub struct RequestsPage<'a> {
     pub inbox: bool,
     pub state: Option<RequestState>,
     pub kind: Option<RequestKind>,
+    /// The employee searched for, as typed.
+    pub person: Option<&'a str>,
     pub notice: Option<Notice>,
 }
 
@@ -168,22 +181,28 @@ pub fn requests_page(site: &Site, nav: &Nav, page: &RequestsPage<'_>) -> Markup 
                 @if let Some(message) = &page.notice { (notice(message)) }
                 @if page.inbox {
                     form.search method="get" action="/verzoeken" {
-                        label for="status" { (t.request_state) }
-                        select #status name="status" {
-                            option value="" selected[page.state.is_none()] { (t.all_states) }
-                            @for state in RequestState::ALL {
-                                option value=(state.as_str()) selected[page.state == Some(state)] { (state_text(t, state)) }
+                        div.field {
+                            label for="status" { (t.request_state) }
+                            select #status name="status" {
+                                option value="" selected[page.state.is_none()] { (t.all_states) }
+                                @for state in RequestState::ALL {
+                                    option value=(state.as_str()) selected[page.state == Some(state)] { (state_text(t, state)) }
+                                }
                             }
                         }
-                        label for="soort" { (t.request_kind) }
-                        select #soort name="soort" {
-                            option value="" selected[page.kind.is_none()] { (t.all_kinds) }
-                            @for kind in RequestKind::ALL {
-                                option value=(kind_slug(kind)) selected[page.kind == Some(kind)] { (kind_name(t, kind)) }
+                        div.field {
+                            label for="soort" { (t.request_kind) }
+                            select #soort name="soort" {
+                                option value="" selected[page.kind.is_none()] { (t.all_kinds) }
+                                @for kind in RequestKind::ALL {
+                                    option value=(kind_slug(kind)) selected[page.kind == Some(kind)] { (kind_noun(t, kind)) }
+                                }
                             }
                         }
-                        label for="zoek" { (t.employee) }
-                        input #zoek name="werknemer" type="search" maxlength="100" data-filter="verzoeken";
+                        div.field.wide {
+                            label for="zoek" { (t.employee) }
+                            input #zoek name="werknemer" type="search" maxlength="100" value=[page.person] data-filter="verzoeken";
+                        }
                         button type="submit" { (t.show) }
                     }
                 } @else {
@@ -298,7 +317,7 @@ pub fn request_form(
 /// `/verzoeken/{id}`: what was asked, its history, the receipts, and the reader's step.
 pub fn request_page(site: &Site, nav: &Nav, r: &RequestView, message: Option<&Notice>) -> Markup {
     let t = site.t();
-    let title = kind_name(t, r.kind);
+    let title = kind_noun(t, r.kind);
     signed_in_page(
         site,
         nav,
