@@ -81,7 +81,8 @@ impl Services {
     }
 
     /// The full BSN of an employee with the employee's name and personnel number (so the page
-    /// says whose it is), for the employer or its bureau only; every look is in the audit log.
+    /// says whose it is), for the employee itself, its employer or that employer's bureau;
+    /// every look is in the audit log.
     /// Anyone else gets "not found".
     pub async fn reveal_bsn(
         &self,
@@ -96,7 +97,7 @@ impl Services {
                     parties::employee_by_public_id(tx, employee)?.ok_or(ServiceError::NotFound)?;
                 let employer =
                     parties::employer(tx, employee.employer)?.ok_or(ServiceError::NotFound)?;
-                if !access::may_reveal_bsn(actor, employer.key, employer.bureau) {
+                if !access::may_reveal_bsn(actor, employee.key, employer.key, employer.bureau) {
                     return Err(ServiceError::NotFound);
                 }
                 let account = actor.account();

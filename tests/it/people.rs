@@ -100,7 +100,8 @@ async fn employers_see_their_employees_and_bureaus_their_employers() {
 }
 
 #[tokio::test]
-async fn a_full_bsn_is_shown_only_on_request_and_only_to_the_employer_and_is_logged() {
+async fn a_full_bsn_is_shown_only_on_request_to_the_employer_or_the_employee_itself_and_is_logged()
+{
     let app = TestApp::start().await;
     let report = demo(&app).await;
     let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
@@ -145,12 +146,40 @@ async fn a_full_bsn_is_shown_only_on_request_and_only_to_the_employer_and_is_log
         .unwrap();
     assert_eq!(logged, 1, "the look is in the audit log");
 
-    // The employee, and another employer, find nothing there.
+    // An employee reveals its own from Home (audited too), and nobody else's.
     let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
-    let employee_csrf = employee.page_csrf().await;
+    let home = employee.get("/").await.text().await.unwrap();
+    let own = home
+        .split("action=\"/werknemers/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|rest| format!("/werknemers/{rest}"))
+        .expect("a Toon form on Home");
+    let employee_csrf = crate::support::csrf_in(&home);
+    let mine = employee.post_form(&own, &[("csrf", &employee_csrf)]).await;
+    assert_eq!(mine.status(), StatusCode::OK);
+    let mine = mine.text().await.unwrap();
+    assert!(mine.contains("<strong class=\"bsn\">"), "{mine}");
+    assert!(mine.contains("href=\"/\""), "back to Mijn gegevens");
+    app.running.services().flush_audit().await;
+    let logged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE action = 'reveal_bsn' AND actor = 'employee'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 1, "the employee's look is in the audit log");
+    let colleague = page
+        .split("action=\"/werknemers/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|rest| format!("/werknemers/{rest}"))
+        .find(|p| *p != own)
+        .expect("a colleague on the list");
     assert_eq!(
         employee
-            .post_form(&path, &[("csrf", &employee_csrf)])
+            .post_form(&colleague, &[("csrf", &employee_csrf)])
             .await
             .status(),
         StatusCode::NOT_FOUND

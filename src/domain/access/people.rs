@@ -21,15 +21,18 @@ pub fn sees_employees_of(
     }
 }
 
-/// Whether `actor` may reveal the full BSN of an employee of `employer`: a person who sees the
-/// employees (the look is audited under that person's account); never the CLI, which has no
-/// account to answer for it.
+/// Whether `actor` may reveal the full BSN of `employee`, employed by `employer`: the employee
+/// its own (SPEC.md Part 2, "Privacy and consent"), and a person who sees the employees (the
+/// look is audited under that person's account); never the CLI, which has no account to answer
+/// for it.
 pub fn may_reveal_bsn(
     actor: Actor,
+    employee: EmployeeKey,
     employer: EmployerKey,
     employer_bureau: Option<BureauKey>,
 ) -> bool {
-    actor.account().is_some() && sees_employees_of(actor, employer, employer_bureau)
+    let own = matches!(actor, Actor::Employee { employee: me, .. } if me == employee);
+    actor.account().is_some() && (own || sees_employees_of(actor, employer, employer_bureau))
 }
 
 /// The bureau whose clients (Werkgevers) `actor` sees: only a bureau's own.

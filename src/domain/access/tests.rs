@@ -378,8 +378,8 @@ fn who_may_place_payroll_files_where() {
     assert!(may_place(Placer::Employer(R0), Dossier::Employer(R0), None));
 }
 
-/// One actor's row: sees R1's employees, sees R0's, may reveal a BSN of R1's, sees E1's private
-/// address, and whose clients it sees.
+/// One actor's row: sees R1's employees, sees R0's, may reveal E1's BSN (E1 works at R1), sees
+/// E1's private address, and whose clients it sees.
 type PeopleRow = (&'static str, bool, bool, bool, bool, Option<BureauKey>);
 
 /// The people behind the dossiers, one row per actor.
@@ -387,8 +387,8 @@ type PeopleRow = (&'static str, bool, bool, bool, bool, Option<BureauKey>);
 fn who_sees_which_people() {
     #[rustfmt::skip]
     let table: [PeopleRow; 9] = [
-        //                        R1's   R0's   BSN R1 E1 mail clients
-        ("employee E1",           false, false, false, true,  None),
+        //                        R1's   R0's   E1 BSN E1 mail clients
+        ("employee E1",           false, false, true,  true,  None),
         ("colleague E2",          false, false, false, false, None),
         ("employee E3 of R2",     false, false, false, false, None),
         ("employer R1",           true,  false, true,  false, None),
@@ -411,9 +411,9 @@ fn who_sees_which_people() {
             "{name}: R0's employees"
         );
         assert_eq!(
-            may_reveal_bsn(who, R1, Some(B1)),
+            may_reveal_bsn(who, E1, R1, Some(B1)),
             bsn,
-            "{name}: a BSN at R1"
+            "{name}: E1's BSN"
         );
         assert_eq!(
             sees_private_email(who, E1),
@@ -426,7 +426,9 @@ fn who_sees_which_people() {
     assert!(!sees_employees_of(actor("bureau B1"), R1, Some(B2)));
     // The CLI sees every list but reveals no BSN (nobody to audit it under).
     assert!(sees_employees_of(Actor::system(), R1, Some(B1)));
-    assert!(!may_reveal_bsn(Actor::system(), R1, Some(B1)));
+    assert!(!may_reveal_bsn(Actor::system(), E1, R1, Some(B1)));
+    // An employee its own only, wherever it works.
+    assert!(!may_reveal_bsn(actor("employee E1"), E2, R1, Some(B1)));
 }
 
 /// Sync tokens: each bureau has its own employers; a self-administering employer's token

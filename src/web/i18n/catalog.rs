@@ -463,6 +463,7 @@ catalog! {
     show_bsn_of: "Toon het BSN van {}", "Show the BSN of {}";
     bsn_logged: "Dat u dit nummer heeft bekeken, staat in het logboek.", "That you looked at this number is in the audit log.";
     back_to_employees: "Terug naar Werknemers", "Back to Employees";
+    back_to_my_details: "Terug naar Mijn gegevens", "Back to My details";
     dossier_of: "Dossier van {}", "File of {}";
     year_wrong_title: "Jaar klopt niet", "Year is not right";
     year_wrong_text: "Jaar: vul een jaartal in, bijvoorbeeld 2026, of laat het leeg.", "Year: enter a year, for example 2026, or leave it empty.";

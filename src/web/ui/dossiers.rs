@@ -131,7 +131,11 @@ async fn dossier(
     let owner_data = match which {
         DossierRef::Own => None,
         _ => match services.party_details(session.actor, which).await {
-            Ok(details) => Some(views::party_table(signed.site(), &details)),
+            Ok(details) => Some(views::party_table(
+                signed.site(),
+                &details,
+                Some(&signed.session.csrf_token),
+            )),
             Err(e) => return error_page(&state, &signed, e).await,
         },
     };

@@ -43,8 +43,9 @@ fn phone_link(phone: Option<&str>) -> Markup {
     }
 }
 
-/// The master-data table of one party.
-pub fn party_table(site: &Site, details: &PartyDetails) -> Markup {
+/// The master-data table of one party. With the session's form token, an employee's masked BSN
+/// has a "Toon" button beside it (the service decides whether the reader may see it).
+pub fn party_table(site: &Site, details: &PartyDetails, csrf: Option<&str>) -> Markup {
     let t = site.t();
     html! {
         table.master-data {
@@ -70,7 +71,15 @@ pub fn party_table(site: &Site, details: &PartyDetails) -> Markup {
                         tr { th scope="row" { (t.name) } td { (name) } }
                         tr { th scope="row" { (t.personnel_number) } td { (personnel_number) } }
                         tr { th scope="row" { (t.birth_date) } td { (date(*birth_date)) } }
-                        tr { th scope="row" { (t.bsn) } td.bsn { (bsn_masked) } }
+                        tr { th scope="row" { (t.bsn) } td.bsn {
+                            (bsn_masked)
+                            @if let (Some(csrf), PartyDetails::Employee { id, .. }) = (csrf, details) {
+                                form.inline method="post" action={ "/werknemers/" (id) "/bsn" } {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button.link type="submit" aria-label=(crate::web::i18n::fill(t.show_bsn_of, &[name])) { (t.show_bsn) }
+                                }
+                            }
+                        } }
                         tr { th scope="row" { (t.employer) } td {
                             (employer)
                             @if let Some(town) = employer_town { span.muted { " – " (town) } }
@@ -102,7 +111,7 @@ pub fn home(site: &Site, nav: &Nav, details: &PartyDetails) -> Markup {
         html! {
             section.card {
                 h1 { (t.my_details) }
-                (party_table(site, details))
+                (party_table(site, details, Some(&nav.csrf_token)))
                 ul.links {
                     li { a href="/dossier" { (t.show_my_dossier) } }
                     @match details {

@@ -113,9 +113,13 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
 /// from (a bureau's: that client's Werknemers).
 pub fn revealed_bsn(site: &Site, nav: &Nav, revealed: &RevealedBsn) -> Markup {
     let t = site.t();
-    let back = match nav.role {
-        Role::Bureau => format!("/werkgevers/{}/werknemers", revealed.employer_id),
-        _ => "/werknemers".to_owned(),
+    let (back, back_text) = match nav.role {
+        Role::Bureau => (
+            format!("/werkgevers/{}/werknemers", revealed.employer_id),
+            t.back_to_employees,
+        ),
+        Role::Employer => ("/werknemers".to_owned(), t.back_to_employees),
+        Role::Employee => ("/".to_owned(), t.back_to_my_details),
     };
     signed_in_page(
         site,
@@ -127,7 +131,7 @@ pub fn revealed_bsn(site: &Site, nav: &Nav, revealed: &RevealedBsn) -> Markup {
                 p { (fill(t.bsn_of, &[&revealed.name, &revealed.personnel_number])) }
                 p { (t.bsn) ": " strong.bsn { (revealed.bsn) } }
                 p.muted { (t.bsn_logged) }
-                p { a href=(back) { (t.back_to_employees) } }
+                p { a href=(back) { (back_text) } }
             }
         },
     )

@@ -24,10 +24,22 @@ async fn an_employee_sees_their_details_opens_a_payslip_and_the_counter_goes_dow
                 return Err("Home is not Mijn gegevens".into());
             }
             let bsn = text_of(c, "table.master-data td.bsn").await?;
-            if !(bsn.starts_with("*****") && bsn.len() == 8) {
+            if !(bsn.starts_with("*****") && bsn.len() == 8 + " Toon".len()) {
                 return Err(format!("the BSN on Home is not masked: {bsn:?}"));
             }
             check_here(c).await?;
+            // The full number on request, and back.
+            find(c, "table.master-data td.bsn button")
+                .await?
+                .click()
+                .await
+                .map_err(|err| err.to_string())?;
+            let full = text_of(c, "main strong.bsn").await?;
+            if full.len() != 9 || full.contains('*') {
+                return Err(format!("the revealed BSN: {full:?}"));
+            }
+            check_here(c).await?;
+            click_to(c, "main a[href='/']", "/").await?;
             click_to(c, "main a[href='/dossier']", "/dossier").await?;
             check_here(c).await?;
             let before = unread(c).await?;
