@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use super::{EXIT_FAILURE, MailCommand, TokenCommand, UserCommand, runtime};
 use crate::config::Config;
-use crate::service::Services;
 use crate::service::demo::{CREDENTIALS_FILE, DemoSize};
+use crate::service::{AccountChange, Services};
 
 pub(super) async fn status(config: &Config, services: &Services) -> anyhow::Result<()> {
     let status = services.status().await?;
@@ -154,6 +154,75 @@ pub(super) async fn user(services: &Services, command: UserCommand) -> anyhow::R
             println!(
                 "second factor of {username} removed; the account sets up a new one at its next sign-in"
             );
+        }
+        UserCommand::List {
+            role,
+            bureau,
+            status,
+        } => {
+            use crate::domain::party::{AccountStatus, Role};
+            let filter = crate::service::AccountFilter {
+                role: role.as_deref().and_then(Role::parse),
+                bureau,
+                status: status.as_deref().map(|s| match s {
+                    "invited" => AccountStatus::Invited,
+                    "disabled" => AccountStatus::Disabled,
+                    _ => AccountStatus::Active,
+                }),
+            };
+            let lines = services.account_list(filter).await?;
+            println!("USERNAME\tROLE\tWHOSE\tSTATUS\tLAST SIGN-IN");
+            for line in &lines {
+                let whose = match &line.staff_name {
+                    Some(staff) => format!("{staff} ({})", line.party_name),
+                    None => line.party_name.clone(),
+                };
+                let last = line
+                    .last_login_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_else(|| "-".to_owned());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    line.username,
+                    line.role.as_str(),
+                    whose,
+                    line.status.as_str(),
+                    last
+                );
+            }
+            eprintln!("{} accounts", lines.len());
+        }
+        UserCommand::Disable { username } => {
+            let changed = services
+                .change_account(&username, AccountChange::Disable)
+                .await?;
+            println!(
+                "{username} {}",
+                if changed {
+                    "disabled; its sessions have ended"
+                } else {
+                    "was already disabled"
+                }
+            );
+        }
+        UserCommand::Enable { username } => {
+            let changed = services
+                .change_account(&username, AccountChange::Enable)
+                .await?;
+            println!(
+                "{username} {}",
+                if changed {
+                    "enabled"
+                } else {
+                    "was not disabled"
+                }
+            );
+        }
+        UserCommand::Remove { username } => {
+            services
+                .change_account(&username, AccountChange::Remove)
+                .await?;
+            println!("{username} removed; the username is free again");
         }
     }
     Ok(())

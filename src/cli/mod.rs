@@ -257,6 +257,34 @@ pub enum UserCommand {
         /// The account's username
         username: String,
     },
+    /// List accounts (not removed ones): username, role, whose, status, last sign-in
+    List {
+        /// Only this role: bureau, employer or employee
+        #[arg(long, value_parser = ["bureau", "employer", "employee"])]
+        role: Option<String>,
+        /// Only this bureau's accounts (by client number): its staff, its clients and their employees
+        #[arg(long)]
+        bureau: Option<String>,
+        /// Only this status: invited (no password yet), active or disabled
+        #[arg(long, value_parser = ["invited", "active", "disabled"])]
+        status: Option<String>,
+    },
+    /// Turn an account off: its sessions end at once and it cannot sign in until enabled
+    Disable {
+        /// The account's username
+        username: String,
+    },
+    /// Turn a disabled account on again
+    Enable {
+        /// The account's username
+        username: String,
+    },
+    /// Remove an account for good: sessions, password and second factor go and the username is
+    /// free again; what it did stays in the history under its name
+    Remove {
+        /// The account's username
+        username: String,
+    },
 }
 
 /// Runs a parsed command line and returns the process exit status.

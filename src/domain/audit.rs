@@ -48,10 +48,19 @@ pub enum AuditAction {
     RequestSubmitted,
     /// A request changed state: withdrawn, approved, rejected or processed (the detail).
     RequestChanged,
+    /// An admin turned an account off (`user disable`); its sessions ended.
+    AccountDisabled,
+    /// An admin turned an account on again (`user enable`).
+    AccountEnabled,
+    /// An account was removed (`user remove`, or an employer removing a colleague).
+    AccountRemoved,
+    /// An employee chose electronic or paper payslips (the detail: which, and the version of
+    /// the text shown).
+    PayslipDeliveryChange,
 }
 
 impl AuditAction {
-    const ALL: [Self; 37] = [
+    const ALL: [Self; 41] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -89,6 +98,10 @@ impl AuditAction {
         Self::SeriesDecision,
         Self::RequestSubmitted,
         Self::RequestChanged,
+        Self::AccountDisabled,
+        Self::AccountEnabled,
+        Self::AccountRemoved,
+        Self::PayslipDeliveryChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -130,6 +143,10 @@ impl AuditAction {
             Self::SeriesDecision => "series_decision",
             Self::RequestSubmitted => "request_submitted",
             Self::RequestChanged => "request_changed",
+            Self::AccountDisabled => "account_disabled",
+            Self::AccountEnabled => "account_enabled",
+            Self::AccountRemoved => "account_removed",
+            Self::PayslipDeliveryChange => "payslip_delivery_change",
         }
     }
 

@@ -73,6 +73,9 @@ pub enum AccountStatus {
     Invited,
     /// The password is set.
     Active,
+    /// Turned off by an admin (`loondossier user disable`): the password is right but nobody
+    /// signs in with it until it is enabled again.
+    Disabled,
 }
 
 impl AccountStatus {
@@ -81,6 +84,7 @@ impl AccountStatus {
             Self::NotInvited => "not_invited",
             Self::Invited => "invited",
             Self::Active => "active",
+            Self::Disabled => "disabled",
         }
     }
 }
@@ -100,6 +104,13 @@ impl Role {
             Self::Employer => "employer",
             Self::Employee => "employee",
         }
+    }
+
+    /// The role [`Role::as_str`] names.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Bureau, Self::Employer, Self::Employee]
+            .into_iter()
+            .find(|r| r.as_str() == text)
     }
 }
 

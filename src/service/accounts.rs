@@ -379,7 +379,10 @@ impl Services {
         let mail = self.link_mail();
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
-                let Some(account) = store_accounts::account_by_username(tx, &username)? else {
+                // A disabled account gets no link (the page answers the same either way).
+                let Some(account) = store_accounts::account_by_username(tx, &username)?
+                    .filter(|a| a.status != crate::domain::party::AccountStatus::Disabled)
+                else {
                     return Ok(());
                 };
                 // A link sent a moment ago that still works: no second mail within the quiet

@@ -36,6 +36,9 @@ pub enum ServiceError {
     /// Wrong username or password (never which of the two).
     #[error("the username or password is not right")]
     SignInFailed,
+    /// The password was right, but an administrator turned the account off.
+    #[error("this account is disabled")]
+    AccountDisabled,
     /// Too much work queued (password checks): try again shortly.
     #[error("busy; try again in a moment")]
     Busy,

@@ -2,6 +2,7 @@
 //! function that touches a dossier takes the [`Actor`](crate::domain::Actor) first and applies
 //! the access rule. Owns the store, the file store, the audit log and the clock.
 
+mod account_admin;
 mod accounts;
 pub mod activity;
 mod admin;
@@ -36,9 +37,11 @@ mod who;
 
 use std::sync::Arc;
 
+pub use crate::store::accounts::{AccountFilter, AccountLine};
 /// A remembered answer to an idempotent API call.
 pub use crate::store::api_tokens::Remembered;
 pub use crate::store::requests::InboxFilter;
+pub use account_admin::AccountChange;
 pub use accounts::{LinkState, PasswordChangeError, STRENGTH_PER_MINUTE};
 pub use admin::StaffAdded;
 pub use backups::BackupInfo;

@@ -9,7 +9,7 @@ use super::who::account_facts;
 use super::{ServiceError, Services};
 use crate::auth::{password, token};
 use crate::domain::audit::{AuditAction, AuditEvent};
-use crate::domain::party::{Account, AccountParty, Role, Username};
+use crate::domain::party::{Account, AccountParty, AccountStatus, Role, Username};
 use crate::domain::{AccountKey, Actor};
 use crate::store::accounts as store_accounts;
 use crate::store::sessions::{self, NewSession, Stage};
@@ -152,6 +152,20 @@ impl Services {
             return Err(ServiceError::SignInFailed);
         };
         let (account, _) = account;
+        if account.status == AccountStatus::Disabled {
+            // Said only to whoever knows the password: the account exists but is turned off.
+            let event = AuditEvent {
+                at: now,
+                account: Some(account.key),
+                actor: role_of(&account).to_owned(),
+                action: AuditAction::LoginFailed,
+                subject: None,
+                client_addr,
+                detail: Some("disabled".to_owned()),
+            };
+            self.audit.record(event, None).await;
+            return Err(ServiceError::AccountDisabled);
+        }
         let account_key = account.key;
         let has_second_factor = self
             .store

@@ -21,7 +21,10 @@ pub(super) fn account_facts(
     conn: &crate::store::Connection,
     account: AccountKey,
 ) -> Result<Option<AccountFacts>, ServiceError> {
-    let Some(found) = store_accounts::account(conn, account)? else {
+    // A disabled (or removed) account signs nobody in, whatever session it still had.
+    let Some(found) = store_accounts::account(conn, account)?
+        .filter(|a| a.status != crate::domain::party::AccountStatus::Disabled)
+    else {
         return Ok(None);
     };
     let (actor, display_name, keeps_backups) = match found.party {

@@ -126,7 +126,8 @@ pub fn password_hash(conn: &Connection, account: AccountKey) -> Result<Option<St
 }
 
 const ACCOUNT_COLUMNS: &str = "id, public_id, username, role, bureau_id, employer_id, \
-    employee_id, password_hash IS NOT NULL, staff_name, language";
+    employee_id, CASE WHEN disabled_at IS NOT NULL THEN 2 \
+      WHEN password_hash IS NOT NULL THEN 1 ELSE 0 END, staff_name, language";
 
 pub fn account(conn: &Connection, key: AccountKey) -> Result<Option<Account>, StoreError> {
     Ok(conn
@@ -152,8 +153,14 @@ pub fn account_by_username(
 /// The login of an employer or employee, if one was made.
 pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Account>, StoreError> {
     let (condition, key) = match party {
-        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
-        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
+        AccountParty::Employer(r) => (
+            "role = 'employer' AND employer_id = ?1 AND removed_at IS NULL",
+            r.0,
+        ),
+        AccountParty::Employee(e) => (
+            "role = 'employee' AND employee_id = ?1 AND removed_at IS NULL",
+            e.0,
+        ),
         // Bureaus have several staff accounts; there is no single one to return.
         AccountParty::Bureau(_) => return Ok(None),
     };
@@ -168,29 +175,41 @@ pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Accou
 /// The accounts of `party` as a condition on `accounts` and its `?1`.
 fn party_condition(party: AccountParty) -> (&'static str, i64) {
     match party {
-        AccountParty::Bureau(b) => ("role = 'bureau' AND bureau_id = ?1", b.0),
-        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
-        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
+        AccountParty::Bureau(b) => (
+            "role = 'bureau' AND bureau_id = ?1 AND removed_at IS NULL",
+            b.0,
+        ),
+        AccountParty::Employer(r) => (
+            "role = 'employer' AND employer_id = ?1 AND removed_at IS NULL",
+            r.0,
+        ),
+        AccountParty::Employee(e) => (
+            "role = 'employee' AND employee_id = ?1 AND removed_at IS NULL",
+            e.0,
+        ),
     }
 }
 
-/// Every account of a party that can sign in (its password is set): a bureau's staff, or the
-/// one login of an employer or employee.
+/// Every account of a party that can sign in (its password is set and it is not disabled): a
+/// bureau's staff, or the one login of an employer or employee.
 pub fn signed_up_accounts_of(
     conn: &Connection,
     party: AccountParty,
 ) -> Result<Vec<AccountKey>, StoreError> {
     let (condition, key) = party_condition(party);
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT id FROM accounts WHERE {condition} AND password_hash IS NOT NULL ORDER BY id"
+        "SELECT id FROM accounts WHERE {condition} AND password_hash IS NOT NULL \
+           AND disabled_at IS NULL ORDER BY id"
     ))?;
     let rows = statement.query_map([key], |r| Ok(AccountKey(r.get(0)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Accounts that can sign in (their password is set).
+/// Accounts that can sign in (their password is set and they are not disabled).
 pub fn active_accounts(conn: &Connection) -> Result<Vec<AccountKey>, StoreError> {
-    let mut statement = conn.prepare("SELECT id FROM accounts WHERE password_hash IS NOT NULL")?;
+    let mut statement = conn.prepare(
+        "SELECT id FROM accounts WHERE password_hash IS NOT NULL AND disabled_at IS NULL",
+    )?;
     let rows = statement.query_map([], |r| Ok(AccountKey(r.get(0)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -247,8 +266,9 @@ pub fn usernames_by_email(
         "SELECT a.id, a.username, a.language FROM accounts a \
          LEFT JOIN employers r ON r.id = a.employer_id \
          LEFT JOIN employees w ON w.id = a.employee_id \
-         WHERE lower(a.staff_email) = lower(?1) OR lower(r.email) = lower(?1) \
-            OR lower(w.work_email) = lower(?1) OR lower(w.private_email) = lower(?1) \
+         WHERE (lower(a.staff_email) = lower(?1) OR lower(r.email) = lower(?1) \
+            OR lower(w.work_email) = lower(?1) OR lower(w.private_email) = lower(?1)) \
+           AND a.disabled_at IS NULL AND a.removed_at IS NULL \
          ORDER BY a.id",
     )?;
     let rows = statement.query_map([email], |row| {
@@ -372,4 +392,118 @@ pub fn record_login(
     tx.prepare_cached("UPDATE accounts SET last_login_at = ?2 WHERE id = ?1")?
         .execute((account.0, to_db(at)))?;
     Ok(())
+}
+
+/// One account as `loondossier user list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountLine {
+    pub username: String,
+    pub role: crate::domain::party::Role,
+    /// The party it belongs to (bureau, employer or employee name) and, for staff, its own name.
+    pub party_name: String,
+    pub staff_name: Option<String>,
+    pub status: AccountStatus,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// Which accounts `user list` shows; `None` is any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountFilter {
+    pub role: Option<crate::domain::party::Role>,
+    /// Accounts of this bureau (by client number): its staff, its clients' logins and their
+    /// employees'.
+    pub bureau: Option<String>,
+    pub status: Option<AccountStatus>,
+}
+
+/// Every account that is not removed, matching `filter`, by role and username.
+pub fn list(conn: &Connection, filter: &AccountFilter) -> Result<Vec<AccountLine>, StoreError> {
+    let role = filter.role.map(crate::domain::party::Role::as_str);
+    let state = filter.status.map(|s| match s {
+        AccountStatus::NotInvited | AccountStatus::Invited => 0,
+        AccountStatus::Active => 1,
+        AccountStatus::Disabled => 2,
+    });
+    let mut statement = conn.prepare(&format!(
+        "SELECT a.username, a.role, coalesce(b.name, r.name, w.name, ''), a.staff_name, \
+             {state_sql}, a.last_login_at \
+         FROM accounts a \
+         LEFT JOIN bureaus b ON b.id = a.bureau_id \
+         LEFT JOIN employers r ON r.id = a.employer_id \
+         LEFT JOIN employees w ON w.id = a.employee_id \
+         LEFT JOIN employers we ON we.id = w.employer_id \
+         WHERE a.removed_at IS NULL \
+           AND (:role IS NULL OR a.role = :role) \
+           AND (:state IS NULL OR {state_sql} = :state) \
+           AND (:bureau IS NULL OR :bureau IN ( \
+                (SELECT client_number FROM bureaus WHERE id = a.bureau_id), \
+                (SELECT client_number FROM bureaus WHERE id = r.bureau_id), \
+                (SELECT client_number FROM bureaus WHERE id = we.bureau_id))) \
+         ORDER BY a.role, a.username_folded",
+        state_sql = super::parties::ACCOUNT_STATE,
+    ))?;
+    let rows = statement.query_map(
+        named_params! { ":role": role, ":state": state, ":bureau": filter.bureau },
+        |row| {
+            let role: String = row.get(1)?;
+            let login: Option<String> = row.get(5)?;
+            Ok(AccountLine {
+                username: row.get(0)?,
+                role: crate::domain::party::Role::parse(&role).ok_or_else(|| corrupt(1, &role))?,
+                party_name: row.get(2)?,
+                staff_name: row.get(3)?,
+                status: status(Some(row.get(4)?)),
+                last_login_at: login.map(|t| super::time::from_db(&t, 5)).transpose()?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Turns an account off (`at`) or on again (`None`); its sessions end when it is turned off.
+/// `false` when nothing changed (it already was so).
+pub fn set_disabled(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    at: Option<DateTime<Utc>>,
+) -> Result<bool, StoreError> {
+    let changed = tx
+        .prepare_cached(
+            "UPDATE accounts SET disabled_at = ?2 \
+             WHERE id = ?1 AND removed_at IS NULL AND (disabled_at IS NULL) = (?2 IS NOT NULL)",
+        )?
+        .execute((account.0, at.map(to_db)))?;
+    if at.is_some() {
+        super::sessions::delete_for_account(tx, account, None)?;
+    }
+    Ok(changed == 1)
+}
+
+/// Removes an account: its sessions, links, recovery codes and waiting notices go, its
+/// password, second factor and address are wiped and its username freed; the row stays as a
+/// name for the history (audit lines, request events and shares refer to it).
+pub fn remove(
+    tx: &Transaction<'_>,
+    account: AccountKey,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let changed = tx
+        .prepare_cached(
+            "UPDATE accounts SET removed_at = ?2, disabled_at = coalesce(disabled_at, ?2), \
+                 username_folded = 'removed' || char(9) || public_id, password_hash = NULL, \
+                 staff_email = NULL, totp_secret = NULL, totp_pending = NULL \
+             WHERE id = ?1 AND removed_at IS NULL",
+        )?
+        .execute((account.0, to_db(at)))?;
+    for table in [
+        "account_links",
+        "recovery_codes",
+        "pending_notifications",
+        "pending_request_notices",
+    ] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE account_id = ?1"))?
+            .execute([account.0])?;
+    }
+    super::sessions::delete_for_account(tx, account, None)?;
+    Ok(changed == 1)
 }

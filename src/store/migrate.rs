@@ -61,6 +61,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_requests",
         include_str!("migrations/0014_requests.sql"),
     ),
+    (
+        "0015_account_status",
+        include_str!("migrations/0015_account_status.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

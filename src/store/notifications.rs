@@ -42,7 +42,7 @@ pub fn take_due(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Vec<DueNotic
                  SUM(d.deleted_at IS NULL AND d.retracted_at IS NULL AND d.superseded_at IS NULL \
                      AND NOT EXISTS (SELECT 1 FROM read_markers m \
                          WHERE m.account_id = p.account_id AND m.document_id = p.document_id)), \
-                 a.notify_new_documents = 1 AND a.password_hash IS NOT NULL \
+                 a.notify_new_documents = 1 AND a.password_hash IS NOT NULL AND a.disabled_at IS NULL \
              FROM pending_notifications p \
              JOIN documents d ON d.id = p.document_id \
              JOIN accounts a ON a.id = p.account_id \

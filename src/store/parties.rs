@@ -47,13 +47,19 @@ fn address(row: &Row<'_>, first: usize) -> Result<Address, rusqlite::Error> {
     })
 }
 
-pub(super) fn status(password_set: Option<bool>) -> AccountStatus {
-    match password_set {
+pub(super) fn status(state: Option<i64>) -> AccountStatus {
+    match state {
         None => AccountStatus::NotInvited,
-        Some(false) => AccountStatus::Invited,
-        Some(true) => AccountStatus::Active,
+        Some(0) => AccountStatus::Invited,
+        Some(1) => AccountStatus::Active,
+        Some(_) => AccountStatus::Disabled,
     }
 }
+
+/// An account's state for [`status`] as SQL on `accounts` aliased `a`: 0 invited (no password
+/// yet), 1 active, 2 disabled. Removed accounts are left out where this is used.
+pub(super) const ACCOUNT_STATE: &str = "CASE WHEN a.disabled_at IS NOT NULL THEN 2 \
+    WHEN a.password_hash IS NOT NULL THEN 1 ELSE 0 END";
 
 /// The update parameters plus what only an insert needs.
 fn with_extra<'a>(

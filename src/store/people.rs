@@ -5,7 +5,8 @@ use rusqlite::{Connection, named_params};
 
 use super::StoreError;
 use super::parties::{
-    EMPLOYEE_COLUMNS, EMPLOYER_COLUMNS, date, employee_row, employer_row, public_id, status,
+    ACCOUNT_STATE, EMPLOYEE_COLUMNS, EMPLOYER_COLUMNS, date, employee_row, employer_row, public_id,
+    status,
 };
 use crate::domain::party::{AccountStatus, Employee, Employer};
 use crate::domain::{BureauKey, EmployerKey, PublicId};
@@ -37,7 +38,7 @@ pub fn employers_of(
         .map(super::like_pattern);
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {EMPLOYER_COLUMNS}, \
-             (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employer_id = r.id AND a.role = 'employer') \
+             (SELECT {ACCOUNT_STATE} FROM accounts a WHERE a.employer_id = r.id AND a.role = 'employer' AND a.removed_at IS NULL) \
          FROM employers r WHERE r.bureau_id = :bureau \
            AND (:search IS NULL OR r.name LIKE :search ESCAPE '\\' OR r.lhn LIKE :search ESCAPE '\\' OR r.client_number LIKE :search ESCAPE '\\') \
          ORDER BY r.name COLLATE NOCASE, r.id"
@@ -67,17 +68,17 @@ pub fn employees_of(
         Some(y) => (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31"))),
         None => (None, None),
     };
-    let mut statement = conn.prepare_cached(
+    let mut statement = conn.prepare_cached(&format!(
         "SELECT w.public_id, w.personnel_number, w.name, w.birth_date, \
              '*****' || substr(w.bsn, 7), w.work_email, w.employment_start, w.employment_end, \
-             (SELECT a.password_hash IS NOT NULL FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee') \
+             (SELECT {ACCOUNT_STATE} FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee' AND a.removed_at IS NULL) \
          FROM employees w WHERE w.employer_id = :employer \
            AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
            AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
            AND (:search IS NULL OR w.name LIKE :search ESCAPE '\\' OR w.personnel_number LIKE :search ESCAPE '\\' \
                 OR w.work_email LIKE :search ESCAPE '\\') \
          ORDER BY w.name COLLATE NOCASE, w.id",
-    )?;
+    ))?;
     let rows = statement.query_map(
         named_params! {
             ":employer": employer.0,
@@ -118,18 +119,19 @@ pub fn employee_accounts(
     StoreError,
 > {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {EMPLOYEE_COLUMNS}, a.id IS NOT NULL, a.password_hash IS NOT NULL, a.invited_at, a.last_login_at \
+        "SELECT {EMPLOYEE_COLUMNS}, a.id IS NOT NULL, {ACCOUNT_STATE}, a.invited_at, a.last_login_at \
          FROM employees w LEFT JOIN accounts a ON a.employee_id = w.id AND a.role = 'employee' \
+           AND a.removed_at IS NULL \
          WHERE w.employer_id = ?1 ORDER BY w.personnel_number, w.id"
     ))?;
     let rows = statement.query_map([employer.0], |row| {
         let has_account: bool = row.get(16)?;
-        let active: bool = row.get(17)?;
+        let state: i64 = row.get(17)?;
         let invited: Option<String> = row.get(18)?;
         let login: Option<String> = row.get(19)?;
         Ok((
             employee_row(row)?,
-            status(has_account.then_some(active)),
+            status(has_account.then_some(state)),
             invited.map(|t| super::time::from_db(&t, 18)).transpose()?,
             login.map(|t| super::time::from_db(&t, 19)).transpose()?,
         ))

@@ -394,7 +394,7 @@ pub fn take_due_notices(
     let due = {
         let mut statement = tx.prepare_cached(
             "SELECT p.account_id, SUM(q.state = 'submitted'), \
-                 a.notify_new_documents = 1 AND a.password_hash IS NOT NULL \
+                 a.notify_new_documents = 1 AND a.password_hash IS NOT NULL AND a.disabled_at IS NULL \
              FROM pending_request_notices p \
              JOIN requests q ON q.id = p.request_id \
              JOIN accounts a ON a.id = p.account_id \

@@ -368,6 +368,11 @@ fn explain(site: &Site, error: &ServiceError) -> Option<(StatusCode, &'static st
             t.failed_title,
             t.sign_in_wrong.to_owned(),
         ),
+        ServiceError::AccountDisabled => (
+            StatusCode::FORBIDDEN,
+            t.failed_title,
+            t.sign_in_disabled.to_owned(),
+        ),
         ServiceError::Busy => (
             StatusCode::SERVICE_UNAVAILABLE,
             t.failed_title,

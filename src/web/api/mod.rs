@@ -103,6 +103,7 @@ fn service_problem(e: ServiceError) -> Problem {
         // failures a client cannot fix: the cause goes to the log under a reference.
         ServiceError::WrongPassword
         | ServiceError::SignInFailed
+        | ServiceError::AccountDisabled
         | ServiceError::Store(_)
         | ServiceError::Blob(_)
         | ServiceError::Maintenance(_)

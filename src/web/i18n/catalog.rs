@@ -90,6 +90,7 @@ catalog! {
     sign_in_missing: "Vul uw gebruikersnaam en wachtwoord in.", "Enter your username and password.";
     sign_in_form_expired: "Het formulier was verlopen of kwam niet van deze site. Probeer het opnieuw.",
         "The form had expired or did not come from this site. Please try again.";
+    sign_in_disabled: "Dit account is uitgeschakeld. Neem contact op met uw salarisadministratie of met de beheerder van deze omgeving als u weer toegang nodig heeft.", "This account has been disabled. Contact your payroll administration or the administrator of this portal if you need access again.";
     sign_in_wrong: "De gebruikersnaam of het wachtwoord klopt niet.", "The username or password is not right.";
     sign_in_locked: "Te veel mislukte pogingen. Probeer het over {} opnieuw.", "Too many failed attempts. Try again in {}.";
     minutes: "{} minuten", "{} minutes";
@@ -470,6 +471,7 @@ catalog! {
     status_not_invited: "Niet uitgenodigd", "Not invited";
     status_invited: "Uitgenodigd", "Invited";
     status_active: "Actief", "Active";
+    status_disabled: "Uitgeschakeld", "Disabled";
     employers_heading: "Werkgevers ({})", "Employers ({})";
     search_employers: "Zoeken op naam, klantnummer of loonheffingennummer", "Search by name, client number or payroll tax number";
     no_employers: "Geen werkgevers gevonden.", "No employers found.";

@@ -188,6 +188,15 @@ where
             };
             page_with_token(&state, &visit, StatusCode::UNAUTHORIZED, page)
         }
+        Err(ServiceError::AccountDisabled) => {
+            let page = SignInPage {
+                next,
+                username: form.username,
+                error: Some(visit.site.t().sign_in_disabled.to_owned()),
+                ..SignInPage::default()
+            };
+            page_with_token(&state, &visit, StatusCode::FORBIDDEN, page)
+        }
         Err(ServiceError::Throttled { retry_after_secs }) => {
             let page = SignInPage {
                 next,

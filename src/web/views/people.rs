@@ -16,6 +16,7 @@ fn status(t: &Texts, status: AccountStatus) -> &'static str {
         AccountStatus::NotInvited => t.status_not_invited,
         AccountStatus::Invited => t.status_invited,
         AccountStatus::Active => t.status_active,
+        AccountStatus::Disabled => t.status_disabled,
     }
 }
 
