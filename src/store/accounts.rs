@@ -152,18 +152,11 @@ pub fn account_by_username(
 
 /// The login of an employer or employee, if one was made.
 pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Account>, StoreError> {
-    let (condition, key) = match party {
-        AccountParty::Employer(r) => (
-            "role = 'employer' AND employer_id = ?1 AND removed_at IS NULL",
-            r.0,
-        ),
-        AccountParty::Employee(e) => (
-            "role = 'employee' AND employee_id = ?1 AND removed_at IS NULL",
-            e.0,
-        ),
-        // Bureaus have several staff accounts; there is no single one to return.
-        AccountParty::Bureau(_) => return Ok(None),
-    };
+    // Bureaus have several staff accounts; there is no single one to return.
+    if let AccountParty::Bureau(_) = party {
+        return Ok(None);
+    }
+    let (condition, key) = party_condition(party);
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"
