@@ -29,7 +29,10 @@ mod people;
 pub mod requests;
 mod sync;
 
-pub use people::{may_reveal_bsn, sees_clients_of, sees_employees_of, sees_private_email};
+pub use people::{
+    chooses_payslip_delivery, may_reveal_bsn, sees_clients_of, sees_employees_of,
+    sees_private_email,
+};
 pub use sync::{
     DocumentEmployer, TokenScope, backups_of, employer_namespace, may_retract, placer_for,
 };

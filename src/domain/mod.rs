@@ -5,6 +5,7 @@ pub mod access;
 pub mod approval;
 pub mod audit;
 pub mod checks;
+pub mod consent;
 pub mod document;
 pub mod ids;
 pub mod party;

@@ -9,6 +9,7 @@ mod admin;
 mod approvals;
 mod audit;
 mod backups;
+mod consent;
 pub mod delivery;
 pub mod demo;
 mod details;

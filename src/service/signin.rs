@@ -91,6 +91,9 @@ pub struct CurrentSession {
     /// Bureaus and employers that run their own payroll keep backups here (the menu shows
     /// Backups).
     pub keeps_backups: bool,
+    /// An employee not yet asked whether it wants electronic or paper payslips: its pages
+    /// ask that first (SPEC.md Part 2, "Privacy and consent").
+    pub asks_payslip_delivery: bool,
     pub csrf_token: String,
     pub(super) key: i64,
 }
@@ -305,6 +308,7 @@ impl Services {
             display_name: facts.display_name,
             language: facts.language,
             keeps_backups: facts.keeps_backups,
+            asks_payslip_delivery: facts.asks_payslip_delivery,
             csrf_token: row.csrf_token,
             key: row.key,
         }))

@@ -61,6 +61,8 @@ pub struct ApiEmployee {
     pub status: AccountStatus,
     pub invited_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// Electronic or paper payslips, as the employee chose (BW 7:626 lid 4).
+    pub delivery: crate::domain::consent::DeliveryChoice,
 }
 
 /// A document as the sync API lists it.
@@ -183,12 +185,13 @@ impl Services {
                     reachable_employer(conn, &client, &lhn)?.ok_or(ServiceError::NotFound)?;
                 Ok(people::employee_accounts(conn, employer.key)?
                     .into_iter()
-                    .map(|(e, status, invited, login)| ApiEmployee {
-                        personnel_number: e.data.personnel_number,
-                        name: e.data.name,
-                        status,
-                        invited_at: invited,
-                        last_login_at: login,
+                    .map(|e| ApiEmployee {
+                        personnel_number: e.employee.data.personnel_number,
+                        name: e.employee.data.name,
+                        status: e.status,
+                        invited_at: e.invited_at,
+                        last_login_at: e.last_login_at,
+                        delivery: e.delivery,
                     })
                     .collect())
             })

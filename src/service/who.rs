@@ -14,6 +14,8 @@ pub(super) struct AccountFacts {
     pub username: String,
     pub language: String,
     pub keeps_backups: bool,
+    /// An employee not yet asked how it wants its payslips (its pages ask first).
+    pub asks_payslip_delivery: bool,
 }
 
 /// Reads an account and its party in one go; `None` when either is gone.
@@ -27,6 +29,7 @@ pub(super) fn account_facts(
     else {
         return Ok(None);
     };
+    let mut asks_payslip_delivery = false;
     let (actor, display_name, keeps_backups) = match found.party {
         AccountParty::Bureau(bureau) => (
             Actor::Bureau { account, bureau },
@@ -47,6 +50,8 @@ pub(super) fn account_facts(
             let Some(record) = parties::employee(conn, employee)? else {
                 return Ok(None);
             };
+            asks_payslip_delivery = crate::store::consent::current(conn, employee)?.delivery
+                == crate::domain::consent::PayslipDelivery::NotAsked;
             (
                 Actor::Employee {
                     account,
@@ -64,5 +69,6 @@ pub(super) fn account_facts(
         username: found.username,
         language: found.language,
         keeps_backups,
+        asks_payslip_delivery,
     }))
 }

@@ -65,6 +65,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0015_account_status",
         include_str!("migrations/0015_account_status.sql"),
     ),
+    (
+        "0016_payslip_delivery",
+        include_str!("migrations/0016_payslip_delivery.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod approvals;
 pub mod audit;
 pub mod backups;
+pub mod consent;
 pub mod documents;
 pub mod links;
 pub mod marks;

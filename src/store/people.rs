@@ -4,10 +4,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, named_params};
 
 use super::StoreError;
+use super::consent::{CHOICE_OF_W, choice_from};
 use super::parties::{
     ACCOUNT_STATE, EMPLOYEE_COLUMNS, EMPLOYER_COLUMNS, date, employee_row, employer_row, public_id,
     status,
 };
+use crate::domain::consent::DeliveryChoice;
 use crate::domain::party::{AccountStatus, Employee, Employer};
 use crate::domain::{BureauKey, EmployerKey, PublicId};
 
@@ -24,6 +26,18 @@ pub struct EmployeeLine {
     pub employment_start: Option<NaiveDate>,
     pub employment_end: Option<NaiveDate>,
     pub status: AccountStatus,
+    /// Electronic or paper payslips (BW 7:626 lid 4), as the employee chose.
+    pub delivery: DeliveryChoice,
+}
+
+/// An employee as the sync API's employee list gives it: its account and its payslip choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeeAccount {
+    pub employee: Employee,
+    pub status: AccountStatus,
+    pub invited_at: Option<DateTime<Utc>>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub delivery: DeliveryChoice,
 }
 
 /// A bureau's clients with the status of their accounts, by name, optionally searched.
@@ -71,7 +85,8 @@ pub fn employees_of(
     let mut statement = conn.prepare_cached(&format!(
         "SELECT w.public_id, w.personnel_number, w.name, w.birth_date, \
              '*****' || substr(w.bsn, 7), w.work_email, w.employment_start, w.employment_end, \
-             (SELECT {ACCOUNT_STATE} FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee' AND a.removed_at IS NULL) \
+             (SELECT {ACCOUNT_STATE} FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee' AND a.removed_at IS NULL), \
+             {CHOICE_OF_W} \
          FROM employees w WHERE w.employer_id = :employer \
            AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
            AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
@@ -98,6 +113,7 @@ pub fn employees_of(
                 employment_start: date(row, 6)?,
                 employment_end: date(row, 7)?,
                 status: status(row.get(8)?),
+                delivery: choice_from(row.get(9)?, 9)?,
             })
         },
     )?;
@@ -105,21 +121,13 @@ pub fn employees_of(
 }
 
 /// An employer's employees with their account's status, invitation and last sign-in.
-#[expect(clippy::type_complexity, reason = "a row of four plain parts")]
 pub fn employee_accounts(
     conn: &Connection,
     employer: EmployerKey,
-) -> Result<
-    Vec<(
-        Employee,
-        AccountStatus,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    )>,
-    StoreError,
-> {
+) -> Result<Vec<EmployeeAccount>, StoreError> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {EMPLOYEE_COLUMNS}, a.id IS NOT NULL, {ACCOUNT_STATE}, a.invited_at, a.last_login_at \
+        "SELECT {EMPLOYEE_COLUMNS}, a.id IS NOT NULL, {ACCOUNT_STATE}, a.invited_at, a.last_login_at, \
+             {CHOICE_OF_W} \
          FROM employees w LEFT JOIN accounts a ON a.employee_id = w.id AND a.role = 'employee' \
            AND a.removed_at IS NULL \
          WHERE w.employer_id = ?1 ORDER BY w.personnel_number, w.id"
@@ -129,12 +137,13 @@ pub fn employee_accounts(
         let state: i64 = row.get(17)?;
         let invited: Option<String> = row.get(18)?;
         let login: Option<String> = row.get(19)?;
-        Ok((
-            employee_row(row)?,
-            status(has_account.then_some(state)),
-            invited.map(|t| super::time::from_db(&t, 18)).transpose()?,
-            login.map(|t| super::time::from_db(&t, 19)).transpose()?,
-        ))
+        Ok(EmployeeAccount {
+            employee: employee_row(row)?,
+            status: status(has_account.then_some(state)),
+            invited_at: invited.map(|t| super::time::from_db(&t, 18)).transpose()?,
+            last_login_at: login.map(|t| super::time::from_db(&t, 19)).transpose()?,
+            delivery: choice_from(row.get(20)?, 20)?,
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -36,11 +36,17 @@ impl Signed {
     }
 }
 
+/// Where an employee chooses between electronic and paper payslips.
+pub const CONSENT_PAGE: &str = "/toestemming";
+
 /// Why a request was answered before its handler ran.
 #[derive(Debug)]
 pub enum Refusal {
     /// Not signed in: to the sign-in page, then back to `next` (a local path).
     SignInFirst { next: String },
+    /// An employee not yet asked about electronic payslips: that question first, then back to
+    /// `next` (a local path).
+    ChooseDeliveryFirst { next: String },
     /// The form is larger than [`forms::FORM_LIMIT`].
     FormTooLarge(Box<Visit>),
     /// The form is missing fields or has unreadable ones.
@@ -59,6 +65,17 @@ pub fn signed_in(state: WebState) -> BoxedFilter<(Signed,)> {
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
         .and_then(|visit: Visit, method: Method, query: String| async move {
             match visit.session.clone() {
+                // The consent question (BW 7:626 lid 4) comes before any other page; forms,
+                // sign-out and the question's own page go through.
+                Some(session)
+                    if session.asks_payslip_delivery
+                        && method == Method::GET
+                        && visit.site.here != CONSENT_PAGE =>
+                {
+                    Err(warp::reject::custom(Refusal::ChooseDeliveryFirst {
+                        next: come_back_to(&visit, &method, &query),
+                    }))
+                }
                 Some(session) => Ok(Signed { visit, session }),
                 None => Err(warp::reject::custom(Refusal::SignInFirst {
                     next: come_back_to(&visit, &method, &query),
@@ -234,6 +251,10 @@ pub async fn recover(state: WebState, rejection: Rejection) -> Result<Response, 
         }
         Refusal::SignInFirst { next } => {
             let to = format!("/aanmelden?next={}", super::ui::encode_path(next));
+            return Ok(respond::see_other(&to));
+        }
+        Refusal::ChooseDeliveryFirst { next } => {
+            let to = format!("{CONSENT_PAGE}?terug={}", super::ui::encode_path(next));
             return Ok(respond::see_other(&to));
         }
         Refusal::FormTooLarge(visit) => {

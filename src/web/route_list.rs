@@ -120,6 +120,8 @@ pub const ROUTES: &[Route] = &[
     route("profile_email", "POST", "/profiel/email", Session),
     route("profile_language", "POST", "/profiel/taal", Session),
     route("profile_notify", "POST", "/profiel/meldingen", Session),
+    route("consent_page", "GET", "/toestemming", Read),
+    route("consent", "POST", "/toestemming", Session),
     route("profile_password", "POST", "/profiel/wachtwoord", Session),
     route("profile_2fa_start", "POST", "/profiel/2fa/start", Session),
     route("profile_2fa_confirm", "POST", "/profiel/2fa", Session),

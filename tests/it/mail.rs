@@ -190,6 +190,14 @@ async fn enrolment_journey_over_starttls_ends_with_the_employee_seeing_the_paysl
         employee.sign_in(&username, password).await.status(),
         StatusCode::SEE_OTHER
     );
+    // First the question of BW 7:626 lid 4: electronic or paper payslips; then on to the page.
+    let asked = employee.get("/dossier").await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(asked.headers()["location"], "/toestemming?terug=/dossier");
+    let chosen = employee
+        .choose_payslip_delivery("electronic", "/dossier")
+        .await;
+    assert_eq!(chosen.headers()["location"], "/dossier");
     let dossier = employee.get("/dossier").await.text().await.unwrap();
     assert!(dossier.contains("Loonstrook"), "{dossier}");
 
@@ -463,6 +471,7 @@ async fn new_documents_are_announced_after_the_delay_only_if_unread_and_wanted()
     place_period(&app, &token, 4).await;
     let employee = Browser::new(&app);
     employee.sign_in(username, password).await;
+    employee.choose_payslip_delivery("electronic", "/").await;
     let dossier = employee.get("/dossier").await.text().await.unwrap();
     assert!(dossier.contains("/download"), "{dossier}");
     for piece in dossier.split("href=\"/documenten/").skip(1) {

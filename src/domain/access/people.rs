@@ -49,3 +49,9 @@ pub fn sees_clients_of(actor: Actor) -> Option<BureauKey> {
 pub fn sees_private_email(actor: Actor, employee: EmployeeKey) -> bool {
     matches!(actor, Actor::Employee { employee: own, .. } if own == employee)
 }
+
+/// Whether `actor` chooses how `employee` gets its payslips: the employee itself only (the
+/// consent of BW 7:626 lid 4 is the employee's to give or withdraw).
+pub fn chooses_payslip_delivery(actor: Actor, employee: EmployeeKey) -> bool {
+    matches!(actor, Actor::Employee { employee: own, .. } if own == employee)
+}

@@ -422,6 +422,15 @@ fn who_sees_which_people() {
         );
         assert_eq!(sees_clients_of(who), clients, "{name}: clients");
     }
+    // Only the employee chooses how it gets its payslips.
+    for (name, ..) in table {
+        assert_eq!(
+            chooses_payslip_delivery(actor(name), E1),
+            name == "employee E1",
+            "{name}: E1's payslip delivery"
+        );
+    }
+    assert!(!chooses_payslip_delivery(Actor::system(), E1));
     // A client that moved on is out of the old bureau's sight.
     assert!(!sees_employees_of(actor("bureau B1"), R1, Some(B2)));
     // The CLI sees every list but reveals no BSN (nobody to audit it under).

@@ -5,10 +5,10 @@
 
 mod backups;
 mod credentials;
+mod history;
 mod names;
 mod payroll;
 mod pdf;
-mod requests;
 mod uploads;
 
 use std::path::Path;
@@ -210,6 +210,7 @@ impl Services {
         }
         self.demo_uploads(bureau, now).await?;
         self.demo_requests(bureau, now).await?;
+        self.demo_payslip_choices(now).await?;
         self.demo_backups(bureau, now).await?;
         let blobs = self.blobs.clone();
         tokio::task::spawn_blocking(move || blobs.sync_filesystem())

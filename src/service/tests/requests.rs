@@ -15,6 +15,7 @@ pub(super) fn session(actor: Actor, account: crate::domain::AccountKey) -> Curre
         display_name: String::new(),
         language: "nl".into(),
         keeps_backups: false,
+        asks_payslip_delivery: false,
         csrf_token: String::new(),
         key: 0,
     }

@@ -87,6 +87,8 @@ pub(super) async fn list_employees(state: ApiState, lhn_text: String, call: Call
                     account_status: status_word(e.status),
                     invited_at: e.invited_at.map(|t| t.to_rfc3339()),
                     last_login_at: e.last_login_at.map(|t| t.to_rfc3339()),
+                    payslip_delivery: e.delivery.delivery.as_str(),
+                    payslip_delivery_since: e.delivery.since.map(|t| t.to_rfc3339()),
                 })
                 .collect();
             Ok(json(StatusCode::OK, &body))

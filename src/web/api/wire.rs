@@ -185,6 +185,10 @@ pub struct EmployeeStatusBody {
     pub invited_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_login_at: Option<String>,
+    /// `electronic`, `paper` or `not_asked` (BW 7:626 lid 4).
+    pub payslip_delivery: &'static str,
+    /// When the employee chose; null when not asked yet.
+    pub payslip_delivery_since: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -349,7 +349,9 @@ pub(super) async fn profile_page(
         .account_settings(session)
         .await
         .unwrap_or_default();
+    let delivery = state.services.payslip_delivery(session.actor).await.ok();
     let view = ProfilePage {
+        delivery,
         is_employee: matches!(session.actor, crate::domain::Actor::Employee { .. }),
         private_email: settings.private_email,
         language: settings.language,

@@ -5,6 +5,7 @@
 
 mod account;
 mod backups;
+mod consent;
 mod documents;
 mod dossiers;
 mod people;
@@ -65,6 +66,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(documents::routes(state.clone()))
         .unify()
         .or(requests::routes(state.clone()))
+        .unify()
+        .or(consent::routes(state.clone()))
         .unify()
         .recover(move |rejection| super::pipeline::recover(state.clone(), rejection))
         .unify()

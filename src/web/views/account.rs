@@ -188,6 +188,8 @@ pub struct ProfilePage {
     pub language: String,
     /// Mail when new documents wait unread.
     pub notify: bool,
+    /// An employee's choice of electronic or paper payslips (`None` for others).
+    pub delivery: Option<crate::domain::consent::DeliveryChoice>,
 }
 
 pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
@@ -224,6 +226,12 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                         (password_again(t, "email-password"))
                         button type="submit" { (t.save) }
                     }
+                }
+                @if let Some(choice) = view.delivery {
+                    h2 { (t.consent_heading) }
+                    p.muted { (t.consent_lead) }
+                    (super::consent::delivery_now(t, choice))
+                    (super::consent::delivery_form(t, &nav.csrf_token, choice.delivery, "/profiel"))
                 }
                 h2 { (t.language) }
                 form method="post" action="/profiel/taal" {

@@ -2,6 +2,7 @@
 
 mod account;
 mod backups;
+mod consent;
 mod dossier;
 mod format;
 mod home;
@@ -18,6 +19,7 @@ pub use account::{
     link_expired, password_set, profile, set_password,
 };
 pub use backups::{BackupsPage, backup_year, backups};
+pub use consent::{consent_page, delivery_form, delivery_now, delivery_word};
 pub use dossier::{DossierPage, details_page, dossier_overview, unread_page};
 pub use home::{home, party_table};
 pub use layout::{Deleting, ToDelete, confirm_delete_page};

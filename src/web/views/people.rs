@@ -79,7 +79,7 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                         table.people.stack #werknemers {
                             thead { tr {
                                 th { (t.number_short) } th { (t.name) } th { (t.birth_date_short) } th { (t.bsn) }
-                                th { (t.email) } th { (t.employment) } th { (t.account) }
+                                th { (t.email) } th { (t.employment) } th { (t.account) } th { (t.delivery_column) }
                             } }
                             tbody {
                                 @for e in lines {
@@ -98,6 +98,7 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                                             @if let Some(end) = e.employment_end { " – " (date(end)) }
                                         }
                                         td data-label=(t.account) { (status(t, e.status)) }
+                                        td data-label=(t.delivery_column) { (super::consent::delivery_word(t, e.delivery.delivery)) }
                                     }
                                 }
                             }

@@ -194,6 +194,18 @@ impl Browser {
     }
 
     /// The start page's sign-out token.
+    /// Answers the question every employee gets before its first page: electronic or paper
+    /// payslips (`choice`: "electronic" or "paper"); returns the answer (a redirect onwards).
+    pub async fn choose_payslip_delivery(&self, choice: &str, back: &str) -> reqwest::Response {
+        let page = self.get("/toestemming").await.text().await.expect("page");
+        let csrf = csrf_in(&page);
+        self.post_form(
+            "/toestemming",
+            &[("csrf", &csrf), ("keuze", choice), ("terug", back)],
+        )
+        .await
+    }
+
     pub async fn page_csrf(&self) -> String {
         csrf_in(&self.get("/").await.text().await.expect("page"))
     }

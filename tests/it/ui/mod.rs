@@ -4,6 +4,7 @@
 mod a11y;
 mod approval;
 mod bureau;
+mod consent;
 mod employee;
 mod employer;
 mod layout;

@@ -1,6 +1,6 @@
-//! A few requests of the demo's first employee, so a newcomer finds Verzoeken with something in
-//! it: leave waiting for the employer, an approved move the bureau sees, and a letter request
-//! the employer turned down.
+//! What the demo's employees did before: a few requests of the first employee, so a newcomer
+//! finds Verzoeken with something in it (leave waiting for the employer, an approved move the
+//! bureau sees, a letter request turned down), and their choice of electronic payslips.
 
 use chrono::{DateTime, Days, Utc};
 use chrono_tz::Europe::Amsterdam;
@@ -116,6 +116,39 @@ impl Services {
                             Some(decider),
                             &decider_name,
                             Some(comment).filter(|c| !c.is_empty()).copied(),
+                        )?;
+                    }
+                }
+                Ok(())
+            })
+            .await
+    }
+}
+
+impl Services {
+    /// The demo's employees chose electronic payslips some time ago — all but the former
+    /// employee, who is asked at its first sign-in, as every real employee is.
+    pub(super) async fn demo_payslip_choices(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        use crate::domain::consent::{CONSENT_TEXT_VERSION, PayslipDelivery};
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                for username in ["demo-werknemer-1", "demo-werknemer-2"] {
+                    let name =
+                        crate::domain::party::Username::parse(username).map_err(super::invalid)?;
+                    let Some(account) = store_accounts::account_by_username(tx, &name)? else {
+                        continue;
+                    };
+                    if let AccountParty::Employee(employee) = account.party {
+                        crate::store::consent::record(
+                            tx,
+                            employee,
+                            PayslipDelivery::Electronic,
+                            CONSENT_TEXT_VERSION,
+                            now - chrono::Duration::days(60),
+                            Some(account.key),
                         )?;
                     }
                 }
