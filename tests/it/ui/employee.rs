@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use super::{
-    act_on_upload, check_here, click_to, display_name, e, find, row_text, sign_in, text_of,
-    texts_of, unread, visit_checked,
+    act_on_upload, check_here, click_to, display_name, e, find, row_text, sign_in,
+    submit_and_wait_any, text_of, texts_of, unread, visit_checked,
 };
 use crate::support::{Browser, Chrome, TestApp, demo, login};
 
@@ -29,11 +29,8 @@ async fn an_employee_sees_their_details_opens_a_payslip_and_the_counter_goes_dow
             }
             check_here(c).await?;
             // The full number on request, and back.
-            find(c, "table.master-data td.bsn button")
-                .await?
-                .click()
-                .await
-                .map_err(|err| err.to_string())?;
+            let reveal = find(c, "table.master-data td.bsn button").await?;
+            submit_and_wait_any(c, reveal).await?;
             let full = text_of(c, "main strong.bsn").await?;
             if full.len() != 9 || full.contains('*') {
                 return Err(format!("the revealed BSN: {full:?}"));

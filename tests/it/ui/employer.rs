@@ -37,7 +37,7 @@ async fn an_employer_sees_its_employees_and_only_what_they_shared() {
             }
             click_to(c, "nav a[href='/werknemers']", "/werknemers").await?;
             check_here(c).await?;
-            let statuses = texts_of(c, "#werknemers tbody td:last-child").await?;
+            let statuses = texts_of(c, "#werknemers tbody td[data-label=Account]").await?;
             if !statuses.iter().any(|s| s == "Actief") || statuses.len() < 2 {
                 return Err(format!("employee statuses: {statuses:?}"));
             }
