@@ -391,7 +391,7 @@ pub struct Fetched {
 
 /// A cell as a spreadsheet shows it, never runs it: text an employee typed that starts like a
 /// formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'` (OWASP, "CSV injection").
-fn safe_cell(text: String) -> String {
+pub(crate) fn safe_cell(text: String) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -34,6 +34,17 @@ pub(super) async fn status(config: &Config, services: &Services) -> anyhow::Resu
     Ok(())
 }
 
+/// A file readable by its owner only (the audit log and requests hold addresses and IBANs).
+fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+}
+
 /// `loondossier requests`: the approved requests as CSV, to `out` or standard output.
 pub(super) fn requests(
     url: &str,
@@ -48,14 +59,7 @@ pub(super) fn requests(
     let result = runtime.block_on(async {
         match out {
             Some(path) => {
-                // IBANs and addresses: readable by its owner only.
-                use std::os::unix::fs::OpenOptionsExt;
-                let mut file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .mode(0o600)
-                    .open(path)?;
+                let mut file = private_file(path)?;
                 crate::push::fetch_requests(url, token_file, cacert, mark_processed, &mut file)
                     .await
             }
@@ -362,5 +366,129 @@ pub(super) async fn demo(
         }
         println!("(the passwords are kept in {})", credentials.display());
     }
+    Ok(())
+}
+
+/// What `loondossier audit` exports, as given on the command line.
+pub(super) struct AuditExport {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub actions: Vec<String>,
+    pub user: Option<String>,
+    pub bureau: Option<String>,
+    pub csv: bool,
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// Midnight in Amsterdam at the start of `date` (YYYY-MM-DD), or of the day after it.
+fn dutch_midnight(
+    date: &str,
+    name: &str,
+    day_after: bool,
+) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map_err(|_| anyhow::anyhow!("--{name}: give a day as YYYY-MM-DD, not {date:?}"))?;
+    let day = if day_after {
+        day.succ_opt().unwrap_or(day)
+    } else {
+        day
+    };
+    chrono_tz::Europe::Amsterdam
+        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| anyhow::anyhow!("--{name}: {date} has no midnight in Amsterdam"))
+}
+
+/// `loondossier audit`: the audit log, filtered, as JSON lines or CSV.
+pub(super) async fn audit(services: &Services, export: AuditExport) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+    let mut actions = Vec::new();
+    for name in &export.actions {
+        actions.push(
+            crate::domain::audit::AuditAction::parse(name).ok_or_else(|| {
+                anyhow::anyhow!("--action: {name:?} is not an action in the audit log")
+            })?,
+        );
+    }
+    let filter = crate::service::AuditFilter {
+        from: export
+            .from
+            .as_deref()
+            .map(|d| dutch_midnight(d, "from", false))
+            .transpose()?,
+        before: export
+            .to
+            .as_deref()
+            .map(|d| dutch_midnight(d, "to", true))
+            .transpose()?,
+        actions,
+        username: export.user,
+        bureau: export.bureau,
+    };
+    let out: Box<dyn Write + Send> = match &export.out {
+        Some(path) => Box::new(private_file(path)?),
+        None => Box::new(std::io::stdout()),
+    };
+    let out = Arc::new(Mutex::new(std::io::BufWriter::new(out)));
+    let csv = export.csv;
+    if csv {
+        let mut out = out
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut header = csv::Writer::from_writer(&mut *out);
+        header.write_record([
+            "id",
+            "at",
+            "username",
+            "role",
+            "party",
+            "actor",
+            "action",
+            "subject",
+            "client_addr",
+            "detail",
+        ])?;
+        header.flush()?;
+    }
+    let writer = Arc::clone(&out);
+    let failed = |e: &dyn std::fmt::Display| {
+        crate::service::ServiceError::Maintenance(format!("cannot write the export: {e}"))
+    };
+    let count = services
+        .export_audit(filter, move |line| {
+            let mut out = writer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !csv {
+                serde_json::to_writer(&mut *out, &line).map_err(|e| failed(&e))?;
+                return out.write_all(b"\n").map_err(|e| failed(&e));
+            }
+            let mut row = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(&mut *out);
+            let text = |v: Option<String>| crate::push::safe_cell(v.unwrap_or_default());
+            row.write_record([
+                line.id.to_string(),
+                line.at,
+                text(line.username),
+                text(line.role),
+                text(line.party),
+                text(Some(line.actor)),
+                line.action,
+                text(line.subject),
+                text(line.client_addr),
+                text(line.detail),
+            ])
+            .map_err(|e| failed(&e))?;
+            row.flush().map_err(|e| failed(&e))
+        })
+        .await?;
+    out.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .flush()?;
+    eprintln!("{count} audit lines");
     Ok(())
 }

@@ -144,6 +144,30 @@ pub enum Command {
         /// The folder's documents.csv (employers.csv and employees.csv beside it are sent first)
         manifest: PathBuf,
     },
+    /// Export the audit log (who did what, when) as JSON lines or CSV, oldest first
+    Audit {
+        /// From this day (YYYY-MM-DD, Dutch time)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Up to and including this day (YYYY-MM-DD, Dutch time)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Only this action (view, download, login, reveal_bsn, …); may be given more than once
+        #[arg(long)]
+        action: Vec<String>,
+        /// Only what this account did
+        #[arg(long, value_name = "USERNAME")]
+        user: Option<String>,
+        /// Only what this bureau's accounts did (its staff, its clients and their employees)
+        #[arg(long, value_name = "CLIENT_NUMBER")]
+        bureau: Option<String>,
+        /// jsonl (one JSON object per line) or csv
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        format: String,
+        /// Write here (readable by its owner only) instead of to standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Fetch the approved requests a sync token reaches as CSV (for payroll without an
     /// integration); optionally mark them processed afterwards
     Requests {
@@ -362,6 +386,29 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
             Ok(())
+        }),
+        Command::Audit {
+            from,
+            to,
+            action,
+            user,
+            bureau,
+            format,
+            out,
+        } => admin(config, async move |_, services| {
+            admin::audit(
+                services,
+                admin::AuditExport {
+                    from,
+                    to,
+                    actions: action,
+                    user,
+                    bureau,
+                    csv: format == "csv",
+                    out,
+                },
+            )
+            .await
         }),
         Command::User { command } => admin(config, async move |_, services| {
             admin::user(services, command).await

@@ -196,6 +196,14 @@ pub fn may_decide_on(actor: Actor, doc: &DocumentFacts, kind: DocumentKind) -> b
     }
 }
 
+/// Whether `actor` sees who opened and downloaded a document in `dossier` (rule 9; SPEC.md
+/// Part 2, "Privacy and consent", AVG art. 15): the dossier's owner party only — the employee
+/// for its own dossier, the employer and the bureau for theirs. Others who may open the
+/// document do not learn who else did.
+pub fn sees_access_history(actor: Actor, dossier: Dossier) -> bool {
+    actor.own_dossier() == Some(dossier)
+}
+
 /// As whom `actor` writes a letter into `dossier` (rule 8), or `None` when it may not:
 /// `employer_bureau` is the current bureau of the dossier's employer. Only employee dossiers.
 pub fn letter_writer(

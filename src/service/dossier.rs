@@ -133,6 +133,9 @@ pub struct DocumentDetails {
     pub approvals: Vec<crate::domain::approval::Approval>,
     /// The reader may decide on it (`access::may_decide_on`, and it is the current version).
     pub may_decide: bool,
+    /// Who opened or downloaded it, newest first — for the dossier's owner only (`access`
+    /// rule 9); `None` for everyone else.
+    pub access: Option<Vec<super::AccessEntry>>,
 }
 
 /// Finds the dossier `which` names and its owner's name, if `actor` may open it at all.
@@ -444,7 +447,23 @@ impl Services {
                 } else {
                     Vec::new()
                 };
+                let access =
+                    if crate::domain::access::sees_access_history(actor, record.facts.dossier) {
+                        Some(
+                            crate::store::audit::access_of_document(
+                                conn,
+                                id,
+                                super::history::DOCUMENT_ACCESS_MAX,
+                            )?
+                            .into_iter()
+                            .map(|line| super::history::entry(actor, line))
+                            .collect(),
+                        )
+                    } else {
+                        None
+                    };
                 Ok(Some(DocumentDetails {
+                    access,
                     summary: DocumentSummary::new(actor, &record, read),
                     sha256: record.sha256.clone(),
                     placed_by,

@@ -18,6 +18,7 @@ mod enrolment;
 mod error;
 mod file_names;
 mod files;
+mod history;
 mod letters;
 mod maintenance;
 mod notify;
@@ -41,6 +42,7 @@ use std::sync::Arc;
 pub use crate::store::accounts::{AccountFilter, AccountLine};
 /// A remembered answer to an idempotent API call.
 pub use crate::store::api_tokens::Remembered;
+pub use crate::store::audit::{AuditFilter, ExportedLine};
 pub use crate::store::requests::InboxFilter;
 pub use account_admin::AccountChange;
 pub use accounts::{LinkState, PasswordChangeError, STRENGTH_PER_MINUTE};
@@ -53,6 +55,7 @@ pub use dossier::{
 };
 pub use error::ServiceError;
 pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
+pub use history::{AccessEntry, Accessor, DOSSIER_ACCESS_MAX};
 pub use letters::NewLetter;
 pub use maintenance::FsckReport;
 pub use parties::{EmployeeLine, EmployerLine, LatestSeries, RevealedBsn};

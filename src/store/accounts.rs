@@ -387,6 +387,19 @@ pub fn record_login(
     Ok(())
 }
 
+/// The joins that name an account `a`'s party: `b` its bureau, `r` its employer, `w` its
+/// employee and `we` that employee's employer.
+pub(super) const PARTY_JOINS: &str = "LEFT JOIN bureaus b ON b.id = a.bureau_id \
+    LEFT JOIN employers r ON r.id = a.employer_id \
+    LEFT JOIN employees w ON w.id = a.employee_id \
+    LEFT JOIN employers we ON we.id = w.employer_id";
+/// The name of account `a`'s party (with [`PARTY_JOINS`]); NULL for no account.
+pub(super) const PARTY_NAME: &str = "coalesce(b.name, r.name, w.name)";
+/// Whether account `a` belongs to the bureau whose client number is `:bureau` (NULL: any):
+/// its staff, its clients' logins and their employees' (with [`PARTY_JOINS`]).
+pub(super) const OF_BUREAU: &str = "(:bureau IS NULL OR :bureau IN \
+    (SELECT client_number FROM bureaus WHERE id IN (a.bureau_id, r.bureau_id, we.bureau_id)))";
+
 /// One account as `loondossier user list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountLine {
@@ -418,20 +431,12 @@ pub fn list(conn: &Connection, filter: &AccountFilter) -> Result<Vec<AccountLine
         AccountStatus::Disabled => 2,
     });
     let mut statement = conn.prepare(&format!(
-        "SELECT a.username, a.role, coalesce(b.name, r.name, w.name, ''), a.staff_name, \
+        "SELECT a.username, a.role, coalesce({PARTY_NAME}, ''), a.staff_name, \
              {state_sql}, a.last_login_at \
-         FROM accounts a \
-         LEFT JOIN bureaus b ON b.id = a.bureau_id \
-         LEFT JOIN employers r ON r.id = a.employer_id \
-         LEFT JOIN employees w ON w.id = a.employee_id \
-         LEFT JOIN employers we ON we.id = w.employer_id \
+         FROM accounts a {PARTY_JOINS} \
          WHERE a.removed_at IS NULL \
            AND (:role IS NULL OR a.role = :role) \
-           AND (:state IS NULL OR {state_sql} = :state) \
-           AND (:bureau IS NULL OR :bureau IN ( \
-                (SELECT client_number FROM bureaus WHERE id = a.bureau_id), \
-                (SELECT client_number FROM bureaus WHERE id = r.bureau_id), \
-                (SELECT client_number FROM bureaus WHERE id = we.bureau_id))) \
+           AND (:state IS NULL OR {state_sql} = :state) AND {OF_BUREAU} \
          ORDER BY a.role, a.username_folded",
         state_sql = super::parties::ACCOUNT_STATE,
     ))?;

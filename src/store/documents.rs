@@ -119,7 +119,7 @@ fn listed(row: &Row<'_>) -> Result<Listed, rusqlite::Error> {
 }
 
 /// The dossier condition and its key.
-fn dossier_match(dossier: Dossier) -> (&'static str, i64) {
+pub(super) fn dossier_match(dossier: Dossier) -> (&'static str, i64) {
     match dossier {
         Dossier::Bureau(b) => ("d.dossier_kind = 'bureau' AND d.bureau_id = :dossier", b.0),
         Dossier::Employer(r) => (

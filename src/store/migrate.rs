@@ -69,6 +69,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0016_payslip_delivery",
         include_str!("migrations/0016_payslip_delivery.sql"),
     ),
+    (
+        "0017_access_history",
+        include_str!("migrations/0017_access_history.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -121,6 +121,7 @@ pub const ROUTES: &[Route] = &[
     route("profile_language", "POST", "/profiel/taal", Session),
     route("profile_notify", "POST", "/profiel/meldingen", Session),
     route("consent_page", "GET", "/toestemming", Read),
+    route("access_history", "GET", "/inzage", Read),
     route("consent", "POST", "/toestemming", Session),
     route("profile_password", "POST", "/profiel/wachtwoord", Session),
     route("profile_2fa_start", "POST", "/profiel/2fa/start", Session),

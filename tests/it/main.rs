@@ -6,6 +6,7 @@
     reason = "test support code: a panic is a test failure with its message"
 )]
 
+mod access_history;
 mod accounts;
 mod cli;
 mod concurrency;

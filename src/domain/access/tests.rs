@@ -619,3 +619,32 @@ fn what_a_sync_token_reaches_of_requests() {
         &facts(None, &other, Approved)
     ));
 }
+
+/// Rule 9: who sees a document's access history — the owner party of its dossier only.
+#[test]
+fn only_the_dossier_owner_sees_who_opened_its_documents() {
+    let e1 = Dossier::Employee {
+        employee: E1,
+        employer: R1,
+    };
+    let cases = [
+        ("employee E1", e1, true),
+        ("colleague E2", e1, false),
+        ("employer R1", e1, false),
+        ("bureau B1", e1, false),
+        ("employer R1", Dossier::Employer(R1), true),
+        ("bureau B1", Dossier::Employer(R1), false),
+        ("employee E1", Dossier::Employer(R1), false),
+        ("bureau B1", Dossier::Bureau(B1), true),
+        ("other bureau B2", Dossier::Bureau(B1), false),
+        ("self-administering R0", Dossier::Employer(R0), true),
+    ];
+    for (name, dossier, expected) in cases {
+        assert_eq!(
+            sees_access_history(actor(name), dossier),
+            expected,
+            "{name} × {dossier:?}"
+        );
+    }
+    assert!(!sees_access_history(Actor::system(), e1));
+}

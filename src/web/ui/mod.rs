@@ -5,10 +5,10 @@
 
 mod account;
 mod backups;
-mod consent;
 mod documents;
 mod dossiers;
 mod people;
+mod privacy;
 mod profile;
 mod request_form;
 mod requests;
@@ -67,7 +67,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .unify()
         .or(requests::routes(state.clone()))
         .unify()
-        .or(consent::routes(state.clone()))
+        .or(privacy::routes(state.clone()))
         .unify()
         .recover(move |rejection| super::pipeline::recover(state.clone(), rejection))
         .unify()

@@ -282,6 +282,9 @@ pub fn details_page(
                         }
                     }
                 }
+                @if let Some(access) = &details.access {
+                    (super::history::document_access(t, access))
+                }
                 p { a href=(back) { (t.back_to_dossier) } }
             }
         },

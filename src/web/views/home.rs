@@ -117,7 +117,7 @@ pub fn home(site: &Site, nav: &Nav, details: &PartyDetails) -> Markup {
                     @match details {
                         PartyDetails::Employer { .. } => li { a href="/werknemers" { (t.show_employees) } },
                         PartyDetails::Bureau { .. } => li { a href="/werkgevers" { (t.show_employers) } },
-                        PartyDetails::Employee { .. } => {},
+                        PartyDetails::Employee { .. } => li { a href="/inzage" { (t.access_page_link) } },
                     }
                     li { a href="/profiel" { (t.change_login) } }
                     @if let Some(help) = &site.help_url {

@@ -5,6 +5,7 @@ mod backups;
 mod consent;
 mod dossier;
 mod format;
+mod history;
 mod home;
 mod icons;
 mod layout;
@@ -21,6 +22,7 @@ pub use account::{
 pub use backups::{BackupsPage, backup_year, backups};
 pub use consent::{consent_page, delivery_form, delivery_now, delivery_word};
 pub use dossier::{DossierPage, details_page, dossier_overview, unread_page};
+pub use history::access_page;
 pub use home::{home, party_table};
 pub use layout::{Deleting, ToDelete, confirm_delete_page};
 pub use layout::{Nav, Notice, Site};

@@ -51,6 +51,18 @@ async fn pages_have_no_accessibility_violations_in_either_language_on_a_phone() 
     let report = demo(&app).await;
     let employee = login(&report, "demo-werknemer-1").clone();
     let base = app.running.url().to_owned();
+    // The employer has opened one of the employee's payslips: the access history has a row.
+    let payslip = crate::access_history::a_payslip_of(&app, "demo-werknemer-1");
+    let employer =
+        crate::support::Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    assert_eq!(
+        employer
+            .get(&format!("/documenten/{payslip}"))
+            .await
+            .status(),
+        reqwest::StatusCode::OK
+    );
+    app.running.services().flush_audit().await;
     let chrome = Chrome::start().await;
     chrome
         .journey("accessibility", async |c| {
@@ -96,7 +108,11 @@ async fn pages_have_no_accessibility_violations_in_either_language_on_a_phone() 
                 "/ongelezen",
                 "/profiel",
                 "/profiel/2fa",
+                "/inzage",
+                "/verzoeken",
+                "/verzoeken/nieuw/declaratie",
                 &details,
+                &format!("/documenten/{payslip}/details"),
             ] {
                 violations.extend(check_page(c, &base, path).await?);
             }

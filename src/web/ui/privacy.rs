@@ -1,5 +1,6 @@
-//! `/toestemming`: the employee's choice between electronic and paper payslips (BW 7:626 lid
-//! 4), asked before any other page until answered, and changed from Profiel.
+//! The employee's privacy pages: `/toestemming`, its choice between electronic and paper
+//! payslips (BW 7:626 lid 4), asked before any other page until answered and changed from
+//! Profiel; `/inzage`, who opened its documents (AVG art. 15).
 
 use serde::Deserialize;
 use warp::Filter;
@@ -40,13 +41,23 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let choose = warp::post()
         .and(warp::path!("toestemming"))
-        .and(form::<ConsentForm>(state))
+        .and(form::<ConsentForm>(state.clone()))
         .then(move |signed: Signed, f: ConsentForm| {
             let state = s.clone();
             async move { choose(&state, signed, f).await }
         });
+    let s = state.clone();
+    let history = warp::get()
+        .and(warp::path!("inzage"))
+        .and(signed_in(state.clone()))
+        .then(move |signed: Signed| {
+            let state = s.clone();
+            async move { access_history(&state, &signed).await }
+        });
     named("consent_page", page)
         .or(named("consent", choose))
+        .unify()
+        .or(named("access_history", history))
         .unify()
         .boxed()
 }
@@ -105,5 +116,19 @@ async fn choose(state: &WebState, signed: Signed, f: ConsentForm) -> Response {
             error_page(state, &signed, crate::service::ServiceError::NotFound).await
         }
         Err(e) => error_page(state, &signed, e).await,
+    }
+}
+
+/// `/inzage`: every look by others at the reader's documents.
+async fn access_history(state: &WebState, signed: &Signed) -> Response {
+    match state.services.access_history(signed.session.actor).await {
+        Ok(entries) => {
+            let nav = super::nav(state, &signed.session).await;
+            respond::html(
+                StatusCode::OK,
+                views::access_page(signed.site(), &nav, &entries),
+            )
+        }
+        Err(e) => error_page(state, signed, e).await,
     }
 }
