@@ -368,6 +368,13 @@ impl BlobStore {
         .map_err(|e| BlobError::Io(std::io::Error::other(e)))?
     }
 
+    /// Opens a stored file for reading on the calling (blocking) thread, for a job that reads
+    /// many files in a row (a dossier's ZIP).
+    pub fn open_blocking(&self, id: FileId) -> Result<std::fs::File, BlobError> {
+        let (path, _) = self.path_of(id);
+        std::fs::File::open(&path).map_err(not_found)
+    }
+
     /// Removes a stored file. Callers commit the row removal first: a crash in between leaves
     /// an orphan file (swept later), never a row without its file.
     pub async fn delete(&self, id: FileId) -> Result<(), BlobError> {

@@ -7,6 +7,7 @@ mod accounts;
 pub mod activity;
 mod admin;
 mod approvals;
+mod archive;
 mod audit;
 mod backups;
 mod consent;
@@ -47,6 +48,7 @@ pub use crate::store::requests::InboxFilter;
 pub use account_admin::AccountChange;
 pub use accounts::{LinkState, PasswordChangeError, STRENGTH_PER_MINUTE};
 pub use admin::StaffAdded;
+pub use archive::DossierZip;
 pub use backups::BackupInfo;
 pub use details::PartyDetails;
 pub use dossier::{

@@ -309,6 +309,27 @@ pub(super) fn list_dossier_sql(actor: Actor, dossier: Dossier, section: Section)
     )
 }
 
+/// The current documents of `dossier` (of `year`, or all), for its owner's ZIP: payroll files
+/// by year, period and kind, then the owner's own uploads by date.
+pub fn for_archive(
+    conn: &Connection,
+    dossier: Dossier,
+    year: Option<Year>,
+) -> Result<Vec<DocumentRecord>, StoreError> {
+    let (condition, key) = dossier_match(dossier);
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE {condition} \
+           AND d.superseded_at IS NULL AND {NOT_REMOVED} \
+           AND (:year IS NULL OR d.year = :year) \
+         ORDER BY d.origin = 'upload', d.year, d.period, d.kind, d.created_at, d.id"
+    ))?;
+    let rows = statement.query_map(
+        named_params! { ":dossier": key, ":year": year.map(Year::get) },
+        record,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The years in which `dossier` has documents `actor` may see, newest first.
 pub fn dossier_years(
     conn: &Connection,

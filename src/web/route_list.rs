@@ -81,6 +81,7 @@ pub const ROUTES: &[Route] = &[
     // Pages.
     route("home", "GET", "/", Read),
     route("dossier", "GET", "/dossier", Read),
+    route("dossier_zip", "GET", "/dossier/zip", Read),
     route("employee_dossier", "GET", "/werknemers/:id", Read),
     route("employer_dossier", "GET", "/werkgevers/:id", Read),
     route("employees", "GET", "/werknemers", Read),

@@ -192,3 +192,111 @@ async fn the_audit_log_is_exported_by_party_period_and_action() {
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("--action"));
     app.stop().await;
 }
+
+/// A year of one's own dossier, or all of it, as one ZIP (SPEC.md Part 2): names by period and
+/// title, the bytes as stored, each file audited as a download and no longer unread.
+#[tokio::test]
+async fn an_employee_downloads_a_year_and_everything_as_one_zip() {
+    use std::io::Read;
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employee = Browser::signed_in(&app, login(&report, "demo-werknemer-1")).await;
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let stored = |year: Option<i64>| -> Vec<(String, String)> {
+        conn.prepare(
+            "SELECT d.title, d.sha256 FROM documents d JOIN accounts a ON a.employee_id = d.employee_id \
+             WHERE a.username = 'demo-werknemer-1' AND d.dossier_kind = 'employee' \
+               AND d.superseded_at IS NULL AND d.deleted_at IS NULL AND d.retracted_at IS NULL \
+               AND (?1 IS NULL OR d.year = ?1) ORDER BY d.sha256",
+        )
+        .unwrap()
+        .query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let unread_before = employee.get("/ongelezen").await.text().await.unwrap();
+    assert!(unread_before.contains("/download"), "the demo has news");
+
+    let fetch = async |path: &str| {
+        let response = employee.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["content-type"], "application/zip");
+        let disposition = response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let bytes = response.bytes().await.unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut entries = Vec::new();
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let mut content = Vec::new();
+            file.read_to_end(&mut content).unwrap();
+            let digest =
+                sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&content));
+            entries.push((file.name().unwrap().into_owned(), hex::encode(digest)));
+        }
+        (disposition, entries)
+    };
+    let (disposition, year) = fetch("/dossier/zip?jaar=2026").await;
+    assert!(
+        disposition.contains("loondossier-2026.zip"),
+        "{disposition}"
+    );
+    let expected = stored(Some(2026));
+    assert_eq!(year.len(), expected.len());
+    let mut digests: Vec<&str> = year.iter().map(|(_, d)| d.as_str()).collect();
+    digests.sort_unstable();
+    let wanted: Vec<&str> = expected.iter().map(|(_, d)| d.as_str()).collect();
+    assert_eq!(digests, wanted, "every file, byte for byte");
+    let names: Vec<&str> = year.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"2026/2026-01 Loonstrook - januari 2026.pdf"),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("Eigen bestanden/")),
+        "the employee's own upload: {names:?}"
+    );
+    let (_, all) = fetch("/dossier/zip").await;
+    assert_eq!(all.len(), stored(None).len());
+
+    // Each file audited as a download; nothing in it is news any more.
+    app.running.services().flush_audit().await;
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE action = 'download' AND detail = 'zip'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited as usize, year.len() + all.len());
+    let unread_after = employee.get("/ongelezen").await.text().await.unwrap();
+    assert!(!unread_after.contains("/download"), "{unread_after}");
+
+    // Only one's own dossier; a year without documents, or no year at all, is not found.
+    assert_eq!(
+        employee.get("/dossier/zip?jaar=1999").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        employee.get("/dossier/zip?jaar=volgend").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let colleague = Browser::signed_in(&app, login(&report, "demo-werknemer-2")).await;
+    let (_, theirs) = {
+        let response = colleague.get("/dossier/zip").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = response.bytes().await.unwrap();
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        ((), archive.len())
+    };
+    assert_ne!(theirs, 0);
+    let page = employee.get("/dossier").await.text().await.unwrap();
+    assert!(
+        page.contains("href=\"/dossier/zip?jaar="),
+        "offered on the dossier page"
+    );
+    app.stop().await;
+}

@@ -503,6 +503,8 @@ catalog! {
     access_page_link: "Wie heeft mijn documenten ingezien?", "Who has looked at my documents?";
     access_newest: "De nieuwste {}.", "The newest {}.";
     document_column: "Document", "Document";
+    zip_year: "{} downloaden als ZIP", "Download {} as a ZIP";
+    zip_all: "Alles downloaden als ZIP", "Download everything as a ZIP";
     status_disabled: "Uitgeschakeld", "Disabled";
     employers_heading: "Werkgevers ({})", "Employers ({})";
     search_employers: "Zoeken op naam, klantnummer of loonheffingennummer", "Search by name, client number or payroll tax number";

@@ -50,11 +50,21 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(warp::path!("werkgevers" / String))
         .and(signed_in(state.clone()))
         .and(warp::query::<Query>())
-        .then(move |id: String, s: Signed, q: Query| {
-            dossier(state.clone(), s, Some(("werkgevers", id)), q)
+        .then({
+            let state = state.clone();
+            move |id: String, s: Signed, q: Query| {
+                dossier(state.clone(), s, Some(("werkgevers", id)), q)
+            }
         });
+    let zip = warp::get()
+        .and(warp::path!("dossier" / "zip"))
+        .and(signed_in(state.clone()))
+        .and(warp::query::<Query>())
+        .then(move |s: Signed, q: Query| dossier_zip(state.clone(), s, q));
     named("home", home)
         .or(named("dossier", own))
+        .unify()
+        .or(named("dossier_zip", zip))
         .unify()
         .or(named("employee_dossier", employee))
         .unify()
@@ -156,4 +166,49 @@ async fn dossier(
         StatusCode::OK,
         views::dossier_overview(signed.site(), &nav, &page),
     )
+}
+
+/// `GET /dossier/zip?jaar=2026` (one year) or `/dossier/zip` (everything): the reader's own
+/// dossier as one ZIP, streamed as it is written.
+async fn dossier_zip(state: WebState, signed: Signed, query: Query) -> Response {
+    let year = match query.get("jaar").filter(|y| !y.is_empty()) {
+        None => None,
+        Some(text) => match text
+            .parse::<i64>()
+            .ok()
+            .and_then(|y| crate::domain::Year::new(y).ok())
+        {
+            Some(year) => Some(year),
+            None => return error_page(&state, &signed, ServiceError::NotFound).await,
+        },
+    };
+    match state
+        .services
+        .dossier_zip(signed.session.actor, signed.visit.context, year)
+        .await
+    {
+        Ok(zip) => {
+            let body = futures_util::stream::unfold(zip.body, |mut body| async move {
+                body.recv().await.map(|chunk| (chunk, body))
+            });
+            let mut response = warp::Reply::into_response(warp::reply::stream(body));
+            let headers = response.headers_mut();
+            let mut set = |name: warp::http::header::HeaderName, value: String| {
+                if let Ok(value) = warp::http::HeaderValue::from_str(&value) {
+                    headers.insert(name, value);
+                }
+            };
+            set(
+                warp::http::header::CONTENT_TYPE,
+                "application/zip".to_owned(),
+            );
+            set(
+                warp::http::header::CONTENT_DISPOSITION,
+                crate::web::download::content_disposition(false, &zip.file_name),
+            );
+            set(warp::http::header::CACHE_CONTROL, "no-store".to_owned());
+            response
+        }
+        Err(e) => error_page(&state, &signed, e).await,
+    }
 }

@@ -488,6 +488,15 @@ pub fn dossier_overview(site: &Site, nav: &Nav, page: &DossierPage<'_>) -> Marku
                         button type="submit" { (t.show) }
                     }
                 }
+                @if view.own && !(view.payroll.is_empty() && view.other.is_empty()) {
+                    p.zip-downloads {
+                        a.button.secondary href={ "/dossier/zip?jaar=" (view.year) } download {
+                            (fill(t.zip_year, &[&view.year]))
+                        }
+                        " "
+                        a.button.secondary href="/dossier/zip" download { (t.zip_all) }
+                    }
+                }
                 h2 { (fill(t.payroll_files, &[&view.year, &view.payroll.len()])) }
                 (list_search(t, page, "zoek-loon", t.search_payroll, page.search.payroll.as_deref(), "acties-loon"))
                 (rows(site, &view.payroll, nav, &Table { list: List::Payroll, back: &back, owner: &view.owner_name, from: &[], share_target: None }))
