@@ -115,7 +115,7 @@ fn insert_with_free_username(
 }
 
 /// The two welcome mails: one naming the username, one with the link to set a password.
-fn welcome(
+pub(super) fn welcome(
     tx: &Transaction<'_>,
     mail: &LinkMail,
     account: &Account,

@@ -10,6 +10,7 @@ mod approvals;
 mod archive;
 mod audit;
 mod backups;
+mod colleagues;
 mod consent;
 pub mod delivery;
 pub mod demo;
@@ -40,6 +41,7 @@ mod who;
 
 use std::sync::Arc;
 
+pub use crate::store::accounts::ColleagueLine;
 pub use crate::store::accounts::{AccountFilter, AccountLine};
 /// A remembered answer to an idempotent API call.
 pub use crate::store::api_tokens::Remembered;
@@ -50,6 +52,7 @@ pub use accounts::{LinkState, PasswordChangeError, STRENGTH_PER_MINUTE};
 pub use admin::StaffAdded;
 pub use archive::DossierZip;
 pub use backups::BackupInfo;
+pub use colleagues::NewColleague;
 pub use details::PartyDetails;
 pub use dossier::{
     DocumentDetails, DocumentSummary, DossierRef, DossierSearch, DossierView, UNREAD_COUNTED_UP_TO,

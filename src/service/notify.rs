@@ -13,8 +13,8 @@ use crate::store::accounts as store_accounts;
 use crate::store::notifications;
 use crate::store::outbox;
 
-/// Notes the notice for the dossier's own account: the employee for their dossier, the
-/// employer for the employer dossier, once they can sign in. Bureaus place the documents
+/// Notes the notice for the dossier's own accounts: the employee for their dossier, the
+/// employer's logins for the employer dossier, once they can sign in. Bureaus place the documents
 /// and are not told.
 pub(super) fn after_placing(
     tx: &Transaction<'_>,
@@ -27,11 +27,10 @@ pub(super) fn after_placing(
         Dossier::Employer(employer) => AccountParty::Employer(employer),
         Dossier::Bureau(_) => return Ok(()),
     };
-    // An account that never set a password learns of its documents from the welcome mails.
-    if let Some(account) = store_accounts::account_of(tx, party)?
-        && store_accounts::password_hash(tx, account.key)?.is_some()
-    {
-        notifications::note(tx, account.key, document, due)?;
+    // Every login that can sign in (an employer's colleagues too); an account that never set a
+    // password learns of its documents from the welcome mails.
+    for account in store_accounts::signed_up_accounts_of(tx, party)? {
+        notifications::note(tx, account, document, due)?;
     }
     Ok(())
 }

@@ -42,7 +42,8 @@ pub(super) fn account_facts(
             };
             (
                 Actor::Employer { account, employer },
-                record.data.name,
+                // A colleague is named itself; the employer's own login by the employer.
+                found.staff_name.clone().unwrap_or(record.data.name),
                 record.bureau.is_none(),
             )
         }

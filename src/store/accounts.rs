@@ -150,7 +150,8 @@ pub fn account_by_username(
         .optional()?)
 }
 
-/// The login of an employer or employee, if one was made.
+/// The own login of an employer (not a colleague it invited) or of an employee, if one was
+/// made.
 pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Account>, StoreError> {
     // Bureaus have several staff accounts; there is no single one to return.
     if let AccountParty::Bureau(_) = party {
@@ -159,7 +160,7 @@ pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Accou
     let (condition, key) = party_condition(party);
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition}"
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {condition} AND staff_name IS NULL"
         ))?
         .query_row([key], account_row)
         .optional()?)
@@ -504,4 +505,58 @@ pub fn remove(
     }
     super::sessions::delete_for_account(tx, account, None)?;
     Ok(changed == 1)
+}
+
+/// A colleague an employer invited, as its Profiel lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColleagueLine {
+    pub id: PublicId,
+    pub username: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub status: AccountStatus,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// The colleagues of an employer's own login (accounts it invited, not removed), by name.
+pub fn colleagues_of(
+    conn: &Connection,
+    employer: EmployerKey,
+) -> Result<Vec<ColleagueLine>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT a.public_id, a.username, a.staff_name, a.staff_email, {state}, a.last_login_at \
+         FROM accounts a WHERE a.role = 'employer' AND a.employer_id = ?1 \
+           AND a.staff_name IS NOT NULL AND a.removed_at IS NULL \
+         ORDER BY a.staff_name COLLATE NOCASE, a.id",
+        state = super::parties::ACCOUNT_STATE,
+    ))?;
+    let rows = statement.query_map([employer.0], |row| {
+        let login: Option<String> = row.get(5)?;
+        Ok(ColleagueLine {
+            id: public_id(row, 0)?,
+            username: row.get(1)?,
+            name: row.get(2)?,
+            email: row.get(3)?,
+            status: status(Some(row.get(4)?)),
+            last_login_at: login.map(|t| super::time::from_db(&t, 5)).transpose()?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An account by its public id, with whether it is a colleague an employer invited (it has a
+/// name of its own and belongs to an employer).
+pub fn by_public_id(
+    conn: &Connection,
+    id: PublicId,
+) -> Result<Option<(Account, bool)>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {ACCOUNT_COLUMNS}, role = 'employer' AND staff_name IS NOT NULL \
+             FROM accounts WHERE public_id = ?1 AND removed_at IS NULL"
+        ))?
+        .query_row([id.to_string()], |row| {
+            Ok((account_row(row)?, row.get(10)?))
+        })
+        .optional()?)
 }

@@ -73,6 +73,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0017_access_history",
         include_str!("migrations/0017_access_history.sql"),
     ),
+    (
+        "0018_employer_colleagues",
+        include_str!("migrations/0018_employer_colleagues.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -52,7 +52,7 @@ pub fn employers_of(
         .map(super::like_pattern);
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {EMPLOYER_COLUMNS}, \
-             (SELECT {ACCOUNT_STATE} FROM accounts a WHERE a.employer_id = r.id AND a.role = 'employer' AND a.removed_at IS NULL) \
+             (SELECT {ACCOUNT_STATE} FROM accounts a WHERE a.employer_id = r.id AND a.role = 'employer' AND a.staff_name IS NULL AND a.removed_at IS NULL) \
          FROM employers r WHERE r.bureau_id = :bureau \
            AND (:search IS NULL OR r.name LIKE :search ESCAPE '\\' OR r.lhn LIKE :search ESCAPE '\\' OR r.client_number LIKE :search ESCAPE '\\') \
          ORDER BY r.name COLLATE NOCASE, r.id"

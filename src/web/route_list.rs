@@ -121,6 +121,8 @@ pub const ROUTES: &[Route] = &[
     route("profile_email", "POST", "/profiel/email", Session),
     route("profile_language", "POST", "/profiel/taal", Session),
     route("profile_notify", "POST", "/profiel/meldingen", Session),
+    route("colleague_invite", "POST", "/profiel/collegas", Session),
+    route("colleague_remove", "POST", "/profiel/collegas/verwijderen", Session),
     route("consent_page", "GET", "/toestemming", Read),
     route("access_history", "GET", "/inzage", Read),
     route("consent", "POST", "/toestemming", Session),

@@ -153,3 +153,182 @@ async fn an_admin_disables_enables_and_removes_an_account_while_the_portal_runs(
     assert_eq!(unknown.status.code(), Some(1));
     app.stop().await;
 }
+
+/// An employer invites a colleague from Profiel (password again): the colleague gets its
+/// username and a set-password link by mail, signs in with its own password and authenticator
+/// app and sees the same as the employer; removing it (password again) ends its session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_employer_invites_a_colleague_with_its_own_login_and_removes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let smtp = crate::support::SmtpServer::start(&tmp.path().join("mail"));
+    let text = crate::support::config_text(tmp.path(), &smtp.smtp_section(None));
+    let app = TestApp::start_in(tmp, &text).await;
+    let report = demo(&app).await;
+    let owner_login = login(&report, "demo-werkgever-1").clone();
+    let owner = Browser::signed_in(&app, &owner_login).await;
+    let profile = owner.get("/profiel").await.text().await.unwrap();
+    assert!(profile.contains("Collega uitnodigen"), "{profile}");
+    let csrf = crate::support::csrf_in(&profile);
+    let invite = |username: &'static str, email: &'static str, password: String| {
+        let csrf = csrf.clone();
+        let owner = &owner;
+        async move {
+            owner
+                .post_form(
+                    "/profiel/collegas",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("name", "Anja Jansen"),
+                        ("email", email),
+                        ("username", username),
+                        ("password", password.as_str()),
+                    ],
+                )
+                .await
+        }
+    };
+    // Refused, naming what: the password, the address, a username in use.
+    let wrong = invite("anja", "anja@bakkerij.example", "niet goed".into()).await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let bad = invite("anja", "geen-adres", owner_login.password.clone()).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().await.unwrap().contains("e-mailadres"));
+    let taken = invite(
+        "demo-werknemer-1",
+        "anja@bakkerij.example",
+        owner_login.password.clone(),
+    )
+    .await;
+    assert_eq!(taken.status(), StatusCode::BAD_REQUEST);
+    let invited = invite(
+        "anja",
+        "anja@bakkerij.example",
+        owner_login.password.clone(),
+    )
+    .await;
+    assert_eq!(invited.status(), StatusCode::OK);
+    let page = invited.text().await.unwrap();
+    assert!(
+        page.contains("is uitgenodigd") && page.contains("Anja Jansen"),
+        "{page}"
+    );
+
+    // Two mails: the username, then the link.
+    let mails: Vec<_> = smtp
+        .wait_for(2)
+        .await
+        .into_iter()
+        .filter(|m| m.to.iter().any(|t| t.contains("anja@bakkerij.example")))
+        .collect();
+    assert_eq!(mails.len(), 2);
+    let link = mails
+        .iter()
+        .find(|m| m.text().contains("/wachtwoord/"))
+        .expect("the set-password mail")
+        .link();
+    let path = link.trim_start_matches(app.running.url()).to_owned();
+    let anja = Browser::new(&app);
+    let form = anja.get(&path).await.text().await.unwrap();
+    let password = "zeven blauwe vogels fluiten zacht";
+    let set = anja
+        .post_form(
+            &path,
+            &[
+                ("csrf", &crate::support::csrf_in(&form)),
+                ("password", password),
+                ("repeated", password),
+            ],
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    // Its own sign-in, with its own authenticator app (employers must have one).
+    let anja_login = loondossier::service::demo::DemoLogin {
+        role: "employer".into(),
+        username: "anja".into(),
+        password: password.into(),
+    };
+    let anja = Browser::signed_in(&app, &anja_login).await;
+    let home = anja.get("/").await.text().await.unwrap();
+    assert!(home.contains("Anja Jansen"), "named itself top right");
+    let theirs = anja.get("/werknemers").await.text().await.unwrap();
+    let mine = owner.get("/werknemers").await.text().await.unwrap();
+    let rows = |html: &str| html.matches("<tr>").count();
+    assert_eq!(rows(&theirs), rows(&mine), "the same rights");
+    // Listed in Profiel; it cannot remove the employer's own login, nor itself.
+    let listed = owner.get("/profiel").await.text().await.unwrap();
+    assert!(
+        listed.contains(">anja<") && listed.contains("Actief"),
+        "{listed}"
+    );
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let id_of = |username: &str| -> String {
+        conn.query_row(
+            "SELECT public_id FROM accounts WHERE username = ?1",
+            [username],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let anja_csrf = anja.page_csrf().await;
+    for target in [id_of("demo-werkgever-1"), id_of("anja")] {
+        let refused = anja
+            .post_form(
+                "/profiel/collegas/verwijderen",
+                &[
+                    ("csrf", anja_csrf.as_str()),
+                    ("collega", target.as_str()),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    }
+    // Another employer cannot remove it either.
+    let stranger = Browser::signed_in(&app, login(&report, "demo-werkgever-2")).await;
+    let stranger_csrf = stranger.page_csrf().await;
+    let foreign = stranger
+        .post_form(
+            "/profiel/collegas/verwijderen",
+            &[
+                ("csrf", stranger_csrf.as_str()),
+                ("collega", id_of("anja").as_str()),
+                (
+                    "password",
+                    login(&report, "demo-werkgever-2").password.as_str(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+    // The employer removes it: its session ends at once; it cannot sign in again.
+    let removed = owner
+        .post_form(
+            "/profiel/collegas/verwijderen",
+            &[
+                ("csrf", csrf.as_str()),
+                ("collega", id_of("anja").as_str()),
+                ("password", owner_login.password.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::OK);
+    assert!(removed.text().await.unwrap().contains("is verwijderd"));
+    assert_eq!(anja.get("/").await.status(), StatusCode::SEE_OTHER);
+    let again = Browser::new(&app).sign_in("anja", password).await;
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+    // Both steps audited under the employer's account.
+    app.running.services().flush_audit().await;
+    let steps: Vec<String> = conn
+        .prepare(
+            "SELECT e.detail FROM audit_events e JOIN accounts a ON a.id = e.account_id \
+             WHERE a.username = 'demo-werkgever-1' AND e.action IN ('account_created', 'account_removed') \
+             ORDER BY e.id",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(steps, ["colleague anja invited", "colleague anja removed"]);
+    app.stop().await;
+}

@@ -1,9 +1,10 @@
 //! Who sees the people behind the dossiers (SPEC.md, "Who sees what"; seed manual, "Mijn
 //! gegevens" and "Werknemers"): an employer its own employees, a bureau its current clients and
-//! their employees; nobody else anyone.
+//! their employees; nobody else anyone. And who manages an employer's logins.
 
 use super::Actor;
-use crate::domain::document::{BureauKey, EmployeeKey, EmployerKey};
+use crate::domain::document::{AccountKey, BureauKey, EmployeeKey, EmployerKey};
+use crate::domain::party::AccountParty;
 
 /// Whether `actor` sees the employees of `employer` (Werknemers, with masked BSNs) and may
 /// reveal one's full BSN: the employer itself and its current bureau (`employer_bureau`); the
@@ -54,4 +55,29 @@ pub fn sees_private_email(actor: Actor, employee: EmployeeKey) -> bool {
 /// consent of BW 7:626 lid 4 is the employee's to give or withdraw).
 pub fn chooses_payslip_delivery(actor: Actor, employee: EmployeeKey) -> bool {
     matches!(actor, Actor::Employee { employee: own, .. } if own == employee)
+}
+
+/// The employer whose colleagues `actor` lists and invites (SPEC.md Part 2, "Accounts"): every
+/// login of an employer has the same rights, so each may; nobody else has colleagues here (a
+/// bureau's staff are added by the administrator).
+pub fn colleagues_managed_by(actor: Actor) -> Option<EmployerKey> {
+    match actor {
+        Actor::Employer { employer, .. } => Some(employer),
+        Actor::Employee { .. } | Actor::Bureau { .. } | Actor::System => None,
+    }
+}
+
+/// Whether `actor` may remove the login `target` of `target_party`: a colleague invited to
+/// the actor's own employer (`is_colleague`), never the employer's own login and never itself.
+pub fn may_remove_colleague(
+    actor: Actor,
+    target: AccountKey,
+    target_party: AccountParty,
+    is_colleague: bool,
+) -> bool {
+    colleagues_managed_by(actor).is_some_and(|employer| {
+        is_colleague
+            && target_party == AccountParty::Employer(employer)
+            && actor.account() != Some(target)
+    })
 }

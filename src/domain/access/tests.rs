@@ -648,3 +648,43 @@ fn only_the_dossier_owner_sees_who_opened_its_documents() {
     }
     assert!(!sees_access_history(Actor::system(), e1));
 }
+
+/// An employer's logins manage each other's colleagues: any of them lists and invites; each
+/// removes a colleague of its own employer, never the employer's own login nor itself.
+#[test]
+fn employer_logins_manage_their_colleagues() {
+    use crate::domain::party::AccountParty;
+    let own_login = AccountKey(1);
+    let colleague = AccountKey(2);
+    let r1 = AccountParty::Employer(R1);
+    assert_eq!(colleagues_managed_by(actor("employer R1")), Some(R1));
+    for name in ["employee E1", "bureau B1", "self-administering R0"] {
+        let expected = (name == "self-administering R0").then_some(R0);
+        assert_eq!(colleagues_managed_by(actor(name)), expected, "{name}");
+    }
+    assert_eq!(colleagues_managed_by(Actor::system()), None);
+    // `actor("employer R1")` signs in as account 1.
+    let cases = [
+        ("employer R1", colleague, r1, true, true),
+        ("employer R1", own_login, r1, true, false),
+        ("employer R1", colleague, r1, false, false),
+        ("other employer R2", colleague, r1, true, false),
+        ("bureau B1", colleague, r1, true, false),
+        ("employee E1", colleague, r1, true, false),
+        (
+            "employer R1",
+            colleague,
+            AccountParty::Employer(R2),
+            true,
+            false,
+        ),
+    ];
+    for (name, target, party, is_colleague, expected) in cases {
+        assert_eq!(
+            may_remove_colleague(actor(name), target, party, is_colleague),
+            expected,
+            "{name} removes {target:?} of {party:?} (colleague: {is_colleague})"
+        );
+    }
+    assert!(!may_remove_colleague(Actor::system(), colleague, r1, true));
+}

@@ -350,8 +350,10 @@ pub(super) async fn profile_page(
         .await
         .unwrap_or_default();
     let delivery = state.services.payslip_delivery(session.actor).await.ok();
+    let colleagues = state.services.colleagues(session.actor).await.ok();
     let view = ProfilePage {
         delivery,
+        colleagues,
         is_employee: matches!(session.actor, crate::domain::Actor::Employee { .. }),
         private_email: settings.private_email,
         language: settings.language,

@@ -40,6 +40,26 @@ struct LanguageForm {
 }
 
 #[derive(Deserialize)]
+struct ColleagueForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct RemoveColleagueForm {
+    #[serde(default)]
+    collega: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
 struct NotifyForm {
     /// Present ("on") when the box is ticked; browsers leave an unticked box out.
     notify: Option<String>,
@@ -126,6 +146,54 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
             }
         });
     let s = state.clone();
+    let invite = warp::post()
+        .and(warp::path!("profiel" / "collegas"))
+        .and(form::<ColleagueForm>(state.clone()))
+        .then(move |signed: Signed, f: ColleagueForm| {
+            let state = s.clone();
+            async move {
+                let colleague = crate::service::NewColleague {
+                    name: &f.name,
+                    email: &f.email,
+                    username: &f.username,
+                };
+                let outcome = state
+                    .services
+                    .invite_colleague(
+                        &signed.session,
+                        signed.visit.context,
+                        colleague,
+                        &f.password,
+                    )
+                    .await;
+                answer(&state, signed, outcome, |t| t.colleague_invited).await
+            }
+        });
+    let s = state.clone();
+    let remove = warp::post()
+        .and(warp::path!("profiel" / "collegas" / "verwijderen"))
+        .and(form::<RemoveColleagueForm>(state.clone()))
+        .then(move |signed: Signed, f: RemoveColleagueForm| {
+            let state = s.clone();
+            async move {
+                let outcome = match crate::domain::PublicId::parse(f.collega.trim()) {
+                    Some(id) => {
+                        state
+                            .services
+                            .remove_colleague(
+                                &signed.session,
+                                signed.visit.context,
+                                id,
+                                &f.password,
+                            )
+                            .await
+                    }
+                    None => Err(ServiceError::invalid("colleague", "choose a colleague")),
+                };
+                answer(&state, signed, outcome, |t| t.colleague_removed).await
+            }
+        });
+    let s = state.clone();
     let confirm_page = warp::get()
         .and(warp::path!("email-bevestigen" / String))
         .and(signed_in(state.clone()))
@@ -143,6 +211,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(named("profile_language", language))
         .unify()
         .or(named("profile_notify", notify))
+        .unify()
+        .or(named("colleague_invite", invite))
+        .unify()
+        .or(named("colleague_remove", remove))
         .unify()
         .or(named("email_confirm_page", confirm_page))
         .unify()

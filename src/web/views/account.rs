@@ -190,6 +190,8 @@ pub struct ProfilePage {
     pub notify: bool,
     /// An employee's choice of electronic or paper payslips (`None` for others).
     pub delivery: Option<crate::domain::consent::DeliveryChoice>,
+    /// An employer's colleagues (`None` for others).
+    pub colleagues: Option<Vec<crate::service::ColleagueLine>>,
 }
 
 pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
@@ -232,6 +234,9 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     p.muted { (t.consent_lead) }
                     (super::consent::delivery_now(t, choice))
                     (super::consent::delivery_form(t, &nav.csrf_token, choice.delivery, "/profiel"))
+                }
+                @if let Some(colleagues) = &view.colleagues {
+                    (colleagues_section(t, &nav.csrf_token, colleagues))
                 }
                 h2 { (t.language) }
                 form method="post" action="/profiel/taal" {
@@ -320,4 +325,74 @@ pub fn confirm_email(site: &Site, csrf_token: &str, email: &str) -> Markup {
             }
         },
     )
+}
+
+/// Profiel's colleagues section for an employer: who else signs in for it, inviting one and
+/// removing one (both with the password again).
+fn colleagues_section(
+    t: &Texts,
+    csrf: &str,
+    colleagues: &[crate::service::ColleagueLine],
+) -> Markup {
+    use crate::domain::party::AccountStatus;
+    let status = |s: AccountStatus| match s {
+        AccountStatus::NotInvited | AccountStatus::Invited => t.status_invited,
+        AccountStatus::Active => t.status_active,
+        AccountStatus::Disabled => t.status_disabled,
+    };
+    html! {
+        h2 #collegas { (t.colleagues_heading) }
+        p.muted { (t.colleagues_lead) }
+        @if colleagues.is_empty() {
+            p { (t.colleagues_none) }
+        } @else {
+            div.table-scroll tabindex="0" role="region" aria-label=(t.colleagues_heading) {
+                table.people.stack {
+                    thead { tr {
+                        th { (t.colleague_name) } th { (t.colleague_username) } th { (t.colleague_email) }
+                        th { (t.account) } th { (t.colleague_last_login) }
+                    } }
+                    tbody {
+                        @for c in colleagues {
+                            tr {
+                                td.title { (c.name) }
+                                td data-label=(t.colleague_username) { (c.username) }
+                                td.email data-label=(t.colleague_email) { (c.email.as_deref().unwrap_or("")) }
+                                td data-label=(t.account) { (status(c.status)) }
+                                td data-label=(t.colleague_last_login) {
+                                    @match c.last_login_at {
+                                        Some(at) => (super::format::date_time(at)),
+                                        None => (t.never),
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { (t.colleague_remove_heading) }
+            form method="post" action="/profiel/collegas/verwijderen" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="collega" { (t.colleague_remove_label) }
+                select #collega name="collega" required {
+                    @for c in colleagues { option value=(c.id) { (c.name) " (" (c.username) ")" } }
+                }
+                (password_again(t, "colleague-remove-password"))
+                button type="submit" { (t.colleague_remove_button) }
+            }
+        }
+        h3 { (t.colleague_invite_heading) }
+        form method="post" action="/profiel/collegas" {
+            input type="hidden" name="csrf" value=(csrf);
+            label for="colleague-name" { (t.colleague_name) }
+            input #colleague-name name="name" type="text" autocomplete="off" required maxlength="200";
+            label for="colleague-email" { (t.colleague_email) }
+            input #colleague-email name="email" type="email" autocomplete="off" required maxlength="254";
+            label for="colleague-username" { (t.colleague_username) }
+            input #colleague-username name="username" type="text" autocomplete="off"
+                autocapitalize="none" spellcheck="false" required maxlength="254";
+            (password_again(t, "colleague-password"))
+            button type="submit" { (t.colleague_invite_button) }
+        }
+    }
 }
