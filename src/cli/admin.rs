@@ -34,15 +34,19 @@ pub(super) async fn status(config: &Config, services: &Services) -> anyhow::Resu
     Ok(())
 }
 
-/// A file readable by its owner only (the audit log and requests hold addresses and IBANs).
+/// A file readable by its owner only (the audit log and requests hold addresses and IBANs):
+/// made so, or made so when it existed, and never reached through a symbolic link.
 fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .mode(0o600)
-        .open(path)
+        .custom_flags(i32::try_from(rustix::fs::OFlags::NOFOLLOW.bits()).unwrap_or(0))
+        .open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(file)
 }
 
 /// `loondossier requests`: the approved requests as CSV, to `out` or standard output.
@@ -442,6 +446,8 @@ pub(super) async fn audit(services: &Services, export: AuditExport) -> anyhow::R
         header.write_record([
             "id",
             "at",
+            "account",
+            "removed",
             "username",
             "role",
             "party",
@@ -473,6 +479,8 @@ pub(super) async fn audit(services: &Services, export: AuditExport) -> anyhow::R
             row.write_record([
                 line.id.to_string(),
                 line.at,
+                text(line.account),
+                line.removed.to_string(),
                 text(line.username),
                 text(line.role),
                 text(line.party),

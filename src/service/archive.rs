@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::io::Write;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use tokio::sync::mpsc;
@@ -21,6 +22,13 @@ const CHUNK: usize = 64 * 1024;
 /// Chunks waiting for the connection at most: with [`CHUNK`], the ZIP's memory bound besides
 /// the one file being read.
 const CHUNKS_QUEUED: usize = 4;
+/// ZIPs written at once; another waits for none of them but is answered "busy, try again".
+/// Each holds a blocking thread (shared with password hashing and file work) while its client
+/// reads.
+pub(super) const ZIPS_AT_ONCE: usize = 4;
+/// How long a client may take to accept the next chunk before its ZIP is given up (a reader
+/// that stopped reading must not hold a thread for ever).
+const SEND_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A dossier's ZIP on its way: its name and its bytes as they are written.
 pub struct DossierZip {
@@ -28,15 +36,36 @@ pub struct DossierZip {
     pub file_name: String,
     /// How many files it holds.
     pub files: usize,
-    /// The archive's bytes; an error ends it early (the connection is then cut, so the
-    /// browser reports the download failed rather than saving half a ZIP).
-    pub body: mpsc::Receiver<std::io::Result<Bytes>>,
+    body: mpsc::Receiver<std::io::Result<Bytes>>,
+    /// Set once the archive was written to its end.
+    completed: Arc<std::sync::atomic::AtomicBool>,
 }
 
-/// A `Write` that hands full chunks to the channel, waiting while the connection is behind.
+impl DossierZip {
+    /// The archive's bytes as they are written. One that could not be completed ends in an
+    /// error, so the connection is cut and the browser reports the download failed rather
+    /// than saving half a ZIP.
+    pub fn into_stream(self) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> {
+        futures_util::stream::unfold(Some(self), |zip| async move {
+            let mut zip = zip?;
+            match zip.body.recv().await {
+                Some(chunk) => Some((chunk, Some(zip))),
+                None if zip.completed.load(std::sync::atomic::Ordering::Acquire) => None,
+                None => Some((
+                    Err(std::io::Error::other("the ZIP could not be completed")),
+                    None,
+                )),
+            }
+        })
+    }
+}
+
+/// A `Write` that hands full chunks to the channel, waiting while the connection is behind
+/// (at most [`SEND_PATIENCE`] per chunk).
 struct ChannelWriter {
     sender: mpsc::Sender<std::io::Result<Bytes>>,
     buffer: Vec<u8>,
+    handle: tokio::runtime::Handle,
 }
 
 impl ChannelWriter {
@@ -48,9 +77,21 @@ impl ChannelWriter {
             &mut self.buffer,
             Vec::with_capacity(CHUNK),
         ));
-        self.sender
-            .blocking_send(Ok(chunk))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "download stopped"))
+        let sent = self.handle.block_on(tokio::time::timeout(
+            SEND_PATIENCE,
+            self.sender.send(Ok(chunk)),
+        ));
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "download stopped",
+            )),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            )),
+        }
     }
 }
 
@@ -137,6 +178,9 @@ impl Services {
         year: Option<Year>,
     ) -> Result<DossierZip, ServiceError> {
         let dossier = actor.own_dossier().ok_or(ServiceError::NotFound)?;
+        let turn = Arc::clone(&self.zip_turns)
+            .try_acquire_owned()
+            .map_err(|_| ServiceError::Busy)?;
         let records: Vec<DocumentRecord> = self
             .store
             .read(move |conn| documents::for_archive(conn, dossier, year))
@@ -155,24 +199,26 @@ impl Services {
         let (sender, body) = mpsc::channel(CHUNKS_QUEUED);
         let services = self.clone();
         let handle = tokio::runtime::Handle::current();
-        let failed = sender.clone();
+        let completed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let done = Arc::clone(&completed);
         tokio::task::spawn_blocking(move || {
-            let written = services.write_zip(&handle, actor, context, &records, sender);
-            if let Err(e) = written {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    tracing::warn!(error = %e, "a dossier ZIP could not be completed");
-                }
-                let _ = failed.blocking_send(Err(e));
+            let _turn = turn;
+            match services.write_zip(&handle, actor, context, &records, sender, &done) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => tracing::warn!(error = %e, "a dossier ZIP could not be completed"),
             }
         });
         Ok(DossierZip {
             file_name,
             files,
             body,
+            completed,
         })
     }
 
-    /// Writes the ZIP of `records` into `sender`, auditing each file once it is in.
+    /// Writes the ZIP of `records` into `sender`, auditing each file once it is in; sets
+    /// `completed` after the last byte is handed over and before the channel closes.
     fn write_zip(
         &self,
         handle: &tokio::runtime::Handle,
@@ -180,10 +226,12 @@ impl Services {
         context: RequestContext,
         records: &[DocumentRecord],
         sender: mpsc::Sender<std::io::Result<Bytes>>,
+        completed: &std::sync::atomic::AtomicBool,
     ) -> std::io::Result<()> {
         let writer = ChannelWriter {
             sender,
             buffer: Vec::with_capacity(CHUNK),
+            handle: handle.clone(),
         };
         let mut zip = zip::ZipWriter::new_stream(writer);
         let mut taken = HashSet::new();
@@ -213,6 +261,9 @@ impl Services {
             handle.block_on(self.audit.record(event, marker));
         }
         let mut writer = zip.finish().map_err(std::io::Error::other)?.into_inner();
-        writer.flush()
+        writer.flush()?;
+        // Before `writer` (and with it the channel's sender) goes at the end of this function.
+        completed.store(true, std::sync::atomic::Ordering::Release);
+        Ok(())
     }
 }

@@ -12,11 +12,15 @@ use super::files::RequestContext;
 use super::{ServiceError, Services};
 
 impl Services {
-    /// The signed-in employee's choice that counts; `NotFound` for anyone but an employee.
+    /// The signed-in employee's choice that counts; `NotFound` for anyone who does not choose
+    /// (`access::chooses_payslip_delivery`).
     pub async fn payslip_delivery(&self, actor: Actor) -> Result<DeliveryChoice, ServiceError> {
         let Actor::Employee { employee, .. } = actor else {
             return Err(ServiceError::NotFound);
         };
+        if !chooses_payslip_delivery(actor, employee) {
+            return Err(ServiceError::NotFound);
+        }
         self.store
             .read(move |conn| -> Result<_, ServiceError> { Ok(consent::current(conn, employee)?) })
             .await

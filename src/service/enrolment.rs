@@ -40,14 +40,16 @@ pub(super) fn after_placing(
 }
 
 /// Creates the party's account with its contact address as username (made unique) and
-/// queues the welcome mails, unless the account exists.
+/// queues the welcome mails, unless the account exists or existed.
 fn ensure_account(
     tx: &Transaction<'_>,
     mail: &LinkMail,
     party: AccountParty,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    if store_accounts::account_of(tx, party)?.is_some() {
+    // Made already — or made once and removed by the administrator: a removal is for good,
+    // payroll software does not invite the party again.
+    if store_accounts::own_login_made(tx, party)? {
         return Ok(());
     }
     let email = match party {
@@ -151,7 +153,10 @@ pub(super) fn after_address_change(
     end_sessions: bool,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let Some(account) = store_accounts::account_of(tx, party)? else {
+    // A disabled account gets no mail and no links until it is enabled again.
+    let Some(account) = store_accounts::account_of(tx, party)?
+        .filter(|a| a.status != crate::domain::party::AccountStatus::Disabled)
+    else {
         return Ok(());
     };
     if store_accounts::password_hash(tx, account.key)?.is_none() {

@@ -156,6 +156,9 @@ pub struct Services {
     strength_turns: Arc<tokio::sync::Semaphore>,
     /// Work answered before it is done (the forgot forms) that may run at once.
     background_turns: Arc<tokio::sync::Semaphore>,
+    /// Dossier ZIPs being written at once ([`archive::ZIPS_AT_ONCE`]); each holds a blocking
+    /// thread while its client reads.
+    zip_turns: Arc<tokio::sync::Semaphore>,
     activity: Arc<activity::Activity>,
 }
 
@@ -206,6 +209,7 @@ impl Services {
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
             background_turns: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_TURNS)),
+            zip_turns: Arc::new(tokio::sync::Semaphore::new(archive::ZIPS_AT_ONCE)),
             activity: Arc::default(),
             store,
             blobs,

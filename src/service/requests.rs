@@ -142,7 +142,8 @@ fn tell_employee(
     let Some(account) = store_accounts::account_of(tx, AccountParty::Employee(employee))? else {
         return Ok(());
     };
-    if store_accounts::password_hash(tx, account.key)?.is_none() {
+    // Only an account that can sign in (a password set, not disabled) hears of it.
+    if account.status != crate::domain::party::AccountStatus::Active {
         return Ok(());
     }
     let addresses = store_accounts::mail_addresses(tx, account.key)?;

@@ -166,6 +166,21 @@ pub fn account_of(conn: &Connection, party: AccountParty) -> Result<Option<Accou
         .optional()?)
 }
 
+/// Whether an employer or employee ever had its own login made — also one removed since
+/// (a removal is for good: the party is not invited again).
+pub fn own_login_made(conn: &Connection, party: AccountParty) -> Result<bool, StoreError> {
+    let (condition, key) = match party {
+        AccountParty::Employer(r) => ("role = 'employer' AND employer_id = ?1", r.0),
+        AccountParty::Employee(e) => ("role = 'employee' AND employee_id = ?1", e.0),
+        AccountParty::Bureau(_) => return Ok(false),
+    };
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM accounts WHERE {condition} AND staff_name IS NULL)"
+        ))?
+        .query_row([key], |r| r.get(0))?)
+}
+
 /// The accounts of `party` as a condition on `accounts` and its `?1`.
 fn party_condition(party: AccountParty) -> (&'static str, i64) {
     match party {
@@ -260,7 +275,8 @@ pub fn usernames_by_email(
         "SELECT a.id, a.username, a.language FROM accounts a \
          LEFT JOIN employers r ON r.id = a.employer_id \
          LEFT JOIN employees w ON w.id = a.employee_id \
-         WHERE (lower(a.staff_email) = lower(?1) OR lower(r.email) = lower(?1) \
+         WHERE (lower(a.staff_email) = lower(?1) \
+            OR (a.staff_name IS NULL AND lower(r.email) = lower(?1)) \
             OR lower(w.work_email) = lower(?1) OR lower(w.private_email) = lower(?1)) \
            AND a.disabled_at IS NULL AND a.removed_at IS NULL \
          ORDER BY a.id",
@@ -459,7 +475,25 @@ pub fn list(conn: &Connection, filter: &AccountFilter) -> Result<Vec<AccountLine
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Turns an account off (`at`) or on again (`None`); its sessions end when it is turned off.
+/// What an account turned off or removed loses at once: its sessions, its links (welcome,
+/// reset, address confirmation), the notices waiting for it and its mail not yet sent.
+fn cut_off(tx: &Transaction<'_>, account: AccountKey) -> Result<(), StoreError> {
+    for table in [
+        "account_links",
+        "pending_notifications",
+        "pending_request_notices",
+    ] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE account_id = ?1"))?
+            .execute([account.0])?;
+    }
+    tx.prepare_cached("DELETE FROM outbox WHERE account_id = ?1 AND status = 'queued'")?
+        .execute([account.0])?;
+    super::sessions::delete_for_account(tx, account, None)?;
+    Ok(())
+}
+
+/// Turns an account off (`at`) or on again (`None`); when turned off it is cut off at once
+/// (sessions, links, waiting notices and unsent mail go).
 /// `false` when nothing changed (it already was so).
 pub fn set_disabled(
     tx: &Transaction<'_>,
@@ -473,7 +507,7 @@ pub fn set_disabled(
         )?
         .execute((account.0, at.map(to_db)))?;
     if at.is_some() {
-        super::sessions::delete_for_account(tx, account, None)?;
+        cut_off(tx, account)?;
     }
     Ok(changed == 1)
 }
@@ -494,16 +528,9 @@ pub fn remove(
              WHERE id = ?1 AND removed_at IS NULL",
         )?
         .execute((account.0, to_db(at)))?;
-    for table in [
-        "account_links",
-        "recovery_codes",
-        "pending_notifications",
-        "pending_request_notices",
-    ] {
-        tx.prepare_cached(&format!("DELETE FROM {table} WHERE account_id = ?1"))?
-            .execute([account.0])?;
-    }
-    super::sessions::delete_for_account(tx, account, None)?;
+    tx.prepare_cached("DELETE FROM recovery_codes WHERE account_id = ?1")?
+        .execute([account.0])?;
+    cut_off(tx, account)?;
     Ok(changed == 1)
 }
 
@@ -511,6 +538,7 @@ pub fn remove(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColleagueLine {
     pub id: PublicId,
+    pub key: AccountKey,
     pub username: String,
     pub name: String,
     pub email: Option<String>,
@@ -524,7 +552,8 @@ pub fn colleagues_of(
     employer: EmployerKey,
 ) -> Result<Vec<ColleagueLine>, StoreError> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT a.public_id, a.username, a.staff_name, a.staff_email, {state}, a.last_login_at \
+        "SELECT a.public_id, a.username, a.staff_name, a.staff_email, {state}, a.last_login_at, \
+             a.id \
          FROM accounts a WHERE a.role = 'employer' AND a.employer_id = ?1 \
            AND a.staff_name IS NOT NULL AND a.removed_at IS NULL \
          ORDER BY a.staff_name COLLATE NOCASE, a.id",
@@ -534,6 +563,7 @@ pub fn colleagues_of(
         let login: Option<String> = row.get(5)?;
         Ok(ColleagueLine {
             id: public_id(row, 0)?,
+            key: AccountKey(row.get(6)?),
             username: row.get(1)?,
             name: row.get(2)?,
             email: row.get(3)?,

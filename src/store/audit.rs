@@ -147,6 +147,10 @@ pub struct AuditFilter {
 pub struct ExportedLine {
     pub id: i64,
     pub at: String,
+    /// The account's public id: one account, whatever its username was or became.
+    pub account: Option<String>,
+    /// The account was removed since (its username may be someone else's now).
+    pub removed: bool,
     pub username: Option<String>,
     pub role: Option<String>,
     pub party: Option<String>,
@@ -166,15 +170,22 @@ pub fn export<E: From<StoreError>>(
 ) -> Result<u64, E> {
     let actions: Vec<&str> = filter.actions.iter().map(|a| a.as_str()).collect();
     let actions = serde_json::to_string(&actions).unwrap_or_else(|_| "[]".to_owned());
+    // As sign-in compares usernames (any case, trimmed); a removed account by its old name.
+    let username = filter.username.as_deref().map(str::trim);
+    let folded = username.map(|u| {
+        crate::domain::party::Username::parse(u).map_or_else(|_| u.to_lowercase(), |u| u.folded())
+    });
     let mut statement = conn
         .prepare(&format!(
             "SELECT e.id, e.at, a.username, a.role, {PARTY_NAME}, e.actor, \
-                 e.action, e.subject, e.client_addr, e.detail \
+                 e.action, e.subject, e.client_addr, e.detail, a.public_id, \
+                 coalesce(a.removed_at IS NOT NULL, 0) \
              FROM audit_events e LEFT JOIN accounts a ON a.id = e.account_id {PARTY_JOINS} \
              WHERE (:from IS NULL OR e.at >= :from) AND (:before IS NULL OR e.at < :before) \
                AND (json_array_length(:actions) = 0 \
                     OR e.action IN (SELECT value FROM json_each(:actions))) \
-               AND (:username IS NULL OR a.username_folded = lower(:username)) AND {OF_BUREAU} \
+               AND (:username IS NULL OR a.username_folded = :folded \
+                    OR (a.removed_at IS NOT NULL AND a.username = :username)) AND {OF_BUREAU} \
              ORDER BY e.id"
         ))
         .map_err(|e| E::from(e.into()))?;
@@ -183,7 +194,8 @@ pub fn export<E: From<StoreError>>(
             ":from": filter.from.map(to_db),
             ":before": filter.before.map(to_db),
             ":actions": actions,
-            ":username": filter.username,
+            ":username": username,
+            ":folded": folded,
             ":bureau": filter.bureau,
         })
         .map_err(|e| E::from(e.into()))?;
@@ -193,6 +205,8 @@ pub fn export<E: From<StoreError>>(
             Ok(ExportedLine {
                 id: row.get(0)?,
                 at: row.get(1)?,
+                account: row.get(10)?,
+                removed: row.get(11)?,
                 username: row.get(2)?,
                 role: row.get(3)?,
                 party: row.get(4)?,

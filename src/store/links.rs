@@ -104,11 +104,14 @@ pub fn retire(
     Ok(())
 }
 
+/// The link with this digest — none for an account that is disabled or removed: its links
+/// were retired then, and one that slipped through still does nothing.
 pub fn by_token_hash(conn: &Connection, hash: &str) -> Result<Option<LinkRow>, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, account_id, purpose, email, expires_at, used_at IS NOT NULL \
-             FROM account_links WHERE token_hash = ?1",
+            "SELECT l.id, l.account_id, l.purpose, l.email, l.expires_at, l.used_at IS NOT NULL \
+             FROM account_links l JOIN accounts a ON a.id = l.account_id \
+             WHERE l.token_hash = ?1 AND a.disabled_at IS NULL",
         )?
         .query_row([hash], |row| {
             let purpose: String = row.get(2)?;

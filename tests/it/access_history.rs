@@ -178,7 +178,10 @@ async fn the_audit_log_is_exported_by_party_period_and_action() {
     ]);
     let csv = std::fs::read_to_string(&file).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
-    assert!(rows[0].starts_with("id,at,username,role,party"), "{csv}");
+    assert!(
+        rows[0].starts_with("id,at,account,removed,username,role,party"),
+        "{csv}"
+    );
     assert_eq!(rows.len(), 2, "{csv}");
     assert!(rows[1].contains("demo-werkgever-1") && rows[1].contains(&payslip));
     use std::os::unix::fs::PermissionsExt;

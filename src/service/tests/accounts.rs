@@ -407,3 +407,78 @@ fn employee_key(actor: Actor) -> i64 {
         other => panic!("not an employee: {other:?}"),
     }
 }
+
+/// Disabling cuts an account off at once: a reset link already mailed stops working (and stays
+/// dead after enabling), its mail not yet sent is dropped, and it gets no new link.
+#[tokio::test]
+async fn a_disabled_account_loses_its_links_and_unsent_mail() {
+    use crate::service::AccountChange;
+    let w = world().await;
+    w.services
+        .forgot_password(RequestContext::default(), "bakker")
+        .await
+        .unwrap();
+    let sent_before = reset_links(&w).await;
+    assert_eq!(sent_before.len(), 1);
+    assert!(
+        w.services
+            .change_account("bakker", AccountChange::Disable)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        w.services.password_link(&sent_before[0]).await.unwrap(),
+        LinkState::Expired
+    );
+    assert!(reset_links(&w).await.is_empty(), "the unsent mail went");
+    w.clock.advance(chrono::Duration::minutes(10));
+    w.services
+        .forgot_password(RequestContext::default(), "bakker")
+        .await
+        .unwrap();
+    assert!(
+        reset_links(&w).await.is_empty(),
+        "no new link while disabled"
+    );
+    assert!(
+        w.services
+            .change_account("bakker", AccountChange::Enable)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        w.services.password_link(&sent_before[0]).await.unwrap(),
+        LinkState::Expired,
+        "an old link stays dead"
+    );
+}
+
+/// Removing is for good: the next payslip does not invite the employee again (a new account
+/// with a fresh welcome mail would undo the administrator's removal).
+#[tokio::test]
+async fn a_removed_login_is_not_invited_again_by_the_next_payslip() {
+    use crate::service::AccountChange;
+    let w = world().await;
+    assert!(
+        w.services
+            .change_account("bakker", AccountChange::Remove)
+            .await
+            .unwrap()
+    );
+    w.payslip(2026, 4).await;
+    let (accounts, welcomes): (i64, i64) = w
+        .services
+        .store
+        .read(|c| -> Result<_, crate::store::StoreError> {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM accounts WHERE employee_id = \
+                     (SELECT employee_id FROM accounts WHERE username = 'bakker')), \
+                        (SELECT count(*) FROM outbox WHERE message LIKE 'welcome%')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .await
+        .unwrap();
+    assert_eq!((accounts, welcomes), (1, 0));
+}

@@ -354,6 +354,7 @@ pub(super) async fn profile_page(
     let view = ProfilePage {
         delivery,
         colleagues,
+        account: Some(session.account),
         is_employee: matches!(session.actor, crate::domain::Actor::Employee { .. }),
         private_email: settings.private_email,
         language: settings.language,

@@ -188,9 +188,8 @@ async fn dossier_zip(state: WebState, signed: Signed, query: Query) -> Response 
         .await
     {
         Ok(zip) => {
-            let body = futures_util::stream::unfold(zip.body, |mut body| async move {
-                body.recv().await.map(|chunk| (chunk, body))
-            });
+            let file_name = zip.file_name.clone();
+            let body = zip.into_stream();
             let mut response = warp::Reply::into_response(warp::reply::stream(body));
             let headers = response.headers_mut();
             let mut set = |name: warp::http::header::HeaderName, value: String| {
@@ -204,7 +203,7 @@ async fn dossier_zip(state: WebState, signed: Signed, query: Query) -> Response 
             );
             set(
                 warp::http::header::CONTENT_DISPOSITION,
-                crate::web::download::content_disposition(false, &zip.file_name),
+                crate::web::download::content_disposition(false, &file_name),
             );
             set(warp::http::header::CACHE_CONTROL, "no-store".to_owned());
             response

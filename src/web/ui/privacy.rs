@@ -76,8 +76,9 @@ async fn show(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    if !matches!(signed.session.actor, crate::domain::Actor::Employee { .. }) {
-        return error_page(state, signed, crate::service::ServiceError::NotFound).await;
+    // Only who chooses has the question (`access::chooses_payslip_delivery`, in the service).
+    if let Err(e) = state.services.payslip_delivery(signed.session.actor).await {
+        return error_page(state, signed, e).await;
     }
     let nav = super::nav(state, &signed.session).await;
     respond::html(

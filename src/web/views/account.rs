@@ -192,6 +192,8 @@ pub struct ProfilePage {
     pub delivery: Option<crate::domain::consent::DeliveryChoice>,
     /// An employer's colleagues (`None` for others).
     pub colleagues: Option<Vec<crate::service::ColleagueLine>>,
+    /// The signed-in account (not offered for removal among its colleagues).
+    pub account: Option<crate::domain::AccountKey>,
 }
 
 pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
@@ -236,7 +238,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     (super::consent::delivery_form(t, &nav.csrf_token, choice.delivery, "/profiel"))
                 }
                 @if let Some(colleagues) = &view.colleagues {
-                    (colleagues_section(t, &nav.csrf_token, colleagues))
+                    (colleagues_section(t, &nav.csrf_token, colleagues, view.account))
                 }
                 h2 { (t.language) }
                 form method="post" action="/profiel/taal" {
@@ -333,7 +335,10 @@ fn colleagues_section(
     t: &Texts,
     csrf: &str,
     colleagues: &[crate::service::ColleagueLine],
+    me: Option<crate::domain::AccountKey>,
 ) -> Markup {
+    // A colleague sees itself in the list but cannot remove itself.
+    let removable: Vec<_> = colleagues.iter().filter(|c| Some(c.key) != me).collect();
     use crate::domain::party::AccountStatus;
     let status = |s: AccountStatus| match s {
         AccountStatus::NotInvited | AccountStatus::Invited => t.status_invited,
@@ -370,12 +375,14 @@ fn colleagues_section(
                     }
                 }
             }
+        }
+        @if !removable.is_empty() {
             h3 { (t.colleague_remove_heading) }
             form method="post" action="/profiel/collegas/verwijderen" {
                 input type="hidden" name="csrf" value=(csrf);
                 label for="collega" { (t.colleague_remove_label) }
                 select #collega name="collega" required {
-                    @for c in colleagues { option value=(c.id) { (c.name) " (" (c.username) ")" } }
+                    @for c in &removable { option value=(c.id) { (c.name) " (" (c.username) ")" } }
                 }
                 (password_again(t, "colleague-remove-password"))
                 button type="submit" { (t.colleague_remove_button) }

@@ -149,6 +149,11 @@ async fn an_employer_sees_its_employees_and_only_what_they_shared() {
                 return Err("the deleted file is still listed".into());
             }
             super::check_unread(c, &base, "id-kaart", &name, &["Loonstrook"]).await?;
+            // Profiel offers inviting colleagues (their own logins).
+            visit_checked(c, &base, "/profiel").await?;
+            if !text_of(c, "main").await?.contains("Collega uitnodigen") {
+                return Err("Profiel has no way to invite a colleague".into());
+            }
             Ok(())
         })
         .await;
