@@ -55,6 +55,11 @@ pub enum StartError {
     Seal(#[from] crate::auth::seal::SealError),
     #[error("scheduled jobs: {0}")]
     Jobs(String),
+    #[error(
+        "[storage] backend = \"s3\": this build keeps stored files in the data directory only\n  \
+         fix: remove [storage] or set backend = \"local\""
+    )]
+    StorageBackend,
 }
 
 /// A built application that has not opened its listeners yet.
@@ -68,6 +73,7 @@ pub struct App {
 impl App {
     /// Opens the data directory (taking the server lock), the database and the file store.
     pub fn build(config: Config, clock: SharedClock) -> Result<Self, StartError> {
+        refuse_unavailable_storage(&config)?;
         let data_dir = DataDir::open(&config.data_dir)?;
         let lock = data_dir.lock_for_server(&crate::data_dir::holder_line(clock.now()))?;
         let services = open_services(&config, &data_dir, clock)?;
@@ -268,8 +274,18 @@ fn raise_open_files_limit(max_connections: usize) {
 /// The services for admin commands: same data directory, no server lock, so they work while
 /// the server runs (SQLite's own locking keeps the two consistent).
 pub fn open_admin(config: &Config, clock: SharedClock) -> Result<Services, StartError> {
+    refuse_unavailable_storage(config)?;
     let data_dir = DataDir::open(&config.data_dir)?;
     open_services(config, &data_dir, clock)
+}
+
+/// Files are kept where this build can keep them: an S3 bucket in the config is refused at
+/// start (never silently written to the data directory instead).
+fn refuse_unavailable_storage(config: &Config) -> Result<(), StartError> {
+    match config.storage {
+        crate::config::StorageConfig::Local => Ok(()),
+        crate::config::StorageConfig::S3(_) => Err(StartError::StorageBackend),
+    }
 }
 
 fn open_services(

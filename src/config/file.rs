@@ -23,6 +23,20 @@ pub struct FileConfig {
     pub retention: Option<RetentionSection>,
     pub metrics: Option<MetricsSection>,
     pub jobs: Option<JobsSection>,
+    pub storage: Option<StorageSection>,
+}
+
+/// Where stored files live: the data directory (default) or an S3-compatible bucket.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSection {
+    pub backend: Option<Spanned<String>>,
+    pub endpoint: Option<Spanned<String>>,
+    pub region: Option<Spanned<String>>,
+    pub bucket: Option<Spanned<String>>,
+    pub prefix: Option<Spanned<String>>,
+    pub access_key_id: Option<Spanned<String>>,
+    pub secret_access_key_file: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

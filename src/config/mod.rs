@@ -4,6 +4,7 @@
 mod file;
 mod print;
 mod sections;
+mod storage;
 mod validate;
 
 use std::fmt;
@@ -86,6 +87,47 @@ pub struct Config {
     pub backup_max_bytes: u64,
     /// Job name → cron schedule; `None` when the config disables the job with `""`.
     pub jobs: Vec<(&'static str, Option<String>)>,
+    /// `[storage]`: where stored files live (SPEC.md Part 2, "Storage beyond one disk").
+    pub storage: StorageConfig,
+}
+
+/// Where stored files (documents, backups, receipts) live.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum StorageConfig {
+    /// `backend = "local"`: in the data directory's `files/` (the default).
+    #[default]
+    Local,
+    /// `backend = "s3"`: in a bucket of an S3-compatible object store.
+    S3(Box<S3Config>),
+}
+
+/// An S3-compatible bucket (Garage, MinIO, Ceph RGW, AWS S3).
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// `http(s)://host[:port]`: the store's S3 API (path-style requests).
+    pub endpoint: url::Url,
+    /// The region the store signs for ("garage" for Garage, "us-east-1" for MinIO).
+    pub region: String,
+    pub bucket: String,
+    /// Put before every object key, e.g. "bakker/" when several installations share a bucket;
+    /// empty or ending in "/".
+    pub prefix: String,
+    pub access_key_id: String,
+    /// Read from `secret_access_key_file` at start; never printed.
+    pub secret_access_key: String,
+}
+
+impl fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint.as_str())
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -30,6 +30,24 @@ struct Effective<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<Metrics>,
     jobs: toml::Table,
+    storage: Storage<'a>,
+}
+
+#[derive(Serialize)]
+struct Storage<'a> {
+    backend: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    endpoint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bucket: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_key_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_access_key: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -208,6 +226,26 @@ impl Config {
                 snapshots_keep: self.retention.snapshots_keep,
             },
             jobs,
+            storage: match &self.storage {
+                super::StorageConfig::Local => Storage {
+                    backend: "local",
+                    endpoint: None,
+                    region: None,
+                    bucket: None,
+                    prefix: None,
+                    access_key_id: None,
+                    secret_access_key: None,
+                },
+                super::StorageConfig::S3(s3) => Storage {
+                    backend: "s3",
+                    endpoint: Some(s3.endpoint.as_str()),
+                    region: Some(&s3.region),
+                    bucket: Some(&s3.bucket),
+                    prefix: Some(&s3.prefix),
+                    access_key_id: Some(&s3.access_key_id),
+                    secret_access_key: Some(REDACTED),
+                },
+            },
         };
         toml::to_string(&effective)
             .unwrap_or_else(|e| format!("# the configuration could not be printed: {e}\n"))

@@ -292,3 +292,66 @@ fn help_url_rules() {
         Some("https://www.bureau.nl/loondossier".to_owned())
     );
 }
+
+/// `[storage]`: local by default; `s3` needs every key, names the one missing or wrong, and
+/// reads the secret from a file only its owner may read.
+#[test]
+fn storage_is_local_by_default_and_s3_names_what_is_wrong() {
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        Config::from_toml("", None).unwrap().storage,
+        StorageConfig::Local
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("s3-secret");
+    std::fs::write(&secret, "geheime-sleutel\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let config_path = dir.path().join("loondossier.toml");
+    let s3 = |extra: &str| {
+        format!(
+            "[storage]\nbackend = \"s3\"\nendpoint = \"http://127.0.0.1:3900\"\nregion = \"garage\"\n\
+             bucket = \"loondossier\"\naccess_key_id = \"GK123\"\n\
+             secret_access_key_file = \"s3-secret\"\n{extra}"
+        )
+    };
+    let config = Config::from_toml(&s3("prefix = \"/bakker\"\n"), Some(&config_path)).unwrap();
+    let StorageConfig::S3(s3_config) = &config.storage else {
+        panic!("{:?}", config.storage);
+    };
+    assert_eq!(s3_config.prefix, "bakker/");
+    assert_eq!(s3_config.secret_access_key, "geheime-sleutel");
+    assert!(
+        !format!("{config:?}").contains("geheime-sleutel"),
+        "never printed"
+    );
+
+    let refused = |text: &str| match Config::from_toml(text, Some(&config_path)) {
+        Err(ConfigError::Invalid { key, problem, .. }) => format!("{key}: {problem}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert!(
+        refused(&s3("").replace("bucket = \"loondossier\"\n", ""))
+            .starts_with("[storage] bucket: is missing")
+    );
+    assert!(
+        refused(&s3("").replace("\"loondossier\"", "\"Loon_Dossier\""))
+            .starts_with("[storage] bucket")
+    );
+    assert!(
+        refused(&s3("").replace("http://127.0.0.1:3900", "ftp://x"))
+            .starts_with("[storage] endpoint")
+    );
+    assert!(refused("[storage]\nbackend = \"nfs\"\n").starts_with("[storage] backend"));
+    assert!(
+        refused("[storage]\nbucket = \"loondossier\"\n")
+            .starts_with("[storage] bucket: belongs to")
+    );
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let loose = refused(&s3(""));
+    assert!(
+        loose.starts_with("[storage] secret_access_key_file") && loose.contains("read by others"),
+        "{loose}"
+    );
+    std::fs::remove_file(&secret).unwrap();
+    assert!(refused(&s3("")).starts_with("[storage] secret_access_key_file: cannot read"));
+}

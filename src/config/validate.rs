@@ -133,6 +133,7 @@ impl Validator<'_> {
             None => None,
         };
         let jobs = self.jobs(raw.jobs.unwrap_or_default())?;
+        let storage = self.storage(raw.storage.unwrap_or_default())?;
         Ok(Config {
             source: path.map(Path::to_path_buf),
             installation_name,
@@ -153,6 +154,7 @@ impl Validator<'_> {
             metrics_token,
             backup_max_bytes: backup_max_mb * 1024 * 1024,
             jobs,
+            storage,
         })
     }
 

@@ -308,3 +308,34 @@ fn a_data_directory_open_to_others_is_made_owner_only_at_start() {
     assert_eq!(mode(&data.join("loondossier.db")), 0o600);
     assert_eq!(mode(&data.join("secret.key")), 0o600);
 }
+
+/// A bucket in `[storage]` that this build cannot use is refused at start, naming the key —
+/// files are never silently kept in the data directory instead; admin commands refuse too.
+#[test]
+fn an_s3_storage_config_is_refused_at_start_naming_the_key() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("s3-secret");
+    std::fs::write(&secret, "geheim").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(
+        dir.path().join("loondossier.toml"),
+        format!(
+            "{}[storage]\nbackend = \"s3\"\nendpoint = \"http://127.0.0.1:3900\"\n\
+             region = \"garage\"\nbucket = \"loondossier\"\naccess_key_id = \"GK1\"\n\
+             secret_access_key_file = \"s3-secret\"\n",
+            crate::support::config_text(dir.path(), "")
+        ),
+    )
+    .unwrap();
+    for args in [&["serve"][..], &["status"][..]] {
+        let out = crate::support::Binary::run(dir.path(), args);
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("[storage] backend"), "{args:?}: {stderr}");
+    }
+    assert!(
+        !dir.path().join("data").join("files").exists(),
+        "nothing was stored"
+    );
+}
