@@ -194,10 +194,12 @@ async fn a_forgotten_password_is_reset_from_the_mail_file_of_the_demo() {
     assert_eq!(mode, 0o600, "the file carries a working link");
     assert!(text.contains("Subject: "), "{text}");
     assert!(text.contains("text/html"), "both parts as sent: {text}");
-    assert!(
-        server.log().contains(&path.display().to_string()),
-        "the log names the file"
-    );
+    // The log line follows the file (written first, then logged): wait for it too.
+    let named = path.display().to_string();
+    crate::support::eventually("the log names the file", async || {
+        server.log().contains(&named).then_some(())
+    })
+    .await;
     // The text part is plain: the link can be copied whole from a text editor.
     let start = text.find(server.url()).expect("a link to this server");
     let link: String = text[start..]
