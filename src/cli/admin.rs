@@ -201,9 +201,7 @@ pub(super) async fn user(services: &Services, command: UserCommand) -> anyhow::R
             eprintln!("{} accounts", lines.len());
         }
         UserCommand::Disable { username } => {
-            let changed = services
-                .change_account(&username, AccountChange::Disable)
-                .await?;
+            let changed = change(services, &username, AccountChange::Disable).await?;
             println!(
                 "{username} {}",
                 if changed {
@@ -214,9 +212,7 @@ pub(super) async fn user(services: &Services, command: UserCommand) -> anyhow::R
             );
         }
         UserCommand::Enable { username } => {
-            let changed = services
-                .change_account(&username, AccountChange::Enable)
-                .await?;
+            let changed = change(services, &username, AccountChange::Enable).await?;
             println!(
                 "{username} {}",
                 if changed {
@@ -227,9 +223,7 @@ pub(super) async fn user(services: &Services, command: UserCommand) -> anyhow::R
             );
         }
         UserCommand::Remove { username } => {
-            services
-                .change_account(&username, AccountChange::Remove)
-                .await?;
+            change(services, &username, AccountChange::Remove).await?;
             println!("{username} removed; the username is free again");
         }
     }
@@ -373,6 +367,20 @@ pub(super) async fn demo(
     Ok(())
 }
 
+/// `user disable/enable/remove`, with an unknown username said as such.
+async fn change(
+    services: &Services,
+    username: &str,
+    change: AccountChange,
+) -> anyhow::Result<bool> {
+    match services.change_account(username, change).await {
+        Err(crate::service::ServiceError::NotFound) => {
+            anyhow::bail!("no account has the username {username:?} (see `loondossier user list`)")
+        }
+        other => Ok(other?),
+    }
+}
+
 /// What `loondossier audit` exports, as given on the command line.
 pub(super) struct AuditExport {
     pub from: Option<String>,
@@ -460,7 +468,13 @@ pub(super) async fn audit(services: &Services, export: AuditExport) -> anyhow::R
         header.flush()?;
     }
     let writer = Arc::clone(&out);
-    let failed = |e: &dyn std::fmt::Display| {
+    // A reader that stopped early (`| head`) ends the export; that is not a failure.
+    let reader_gone = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let gone = Arc::clone(&reader_gone);
+    let failed = move |e: &dyn std::fmt::Display| {
+        if e.to_string().contains("Broken pipe") {
+            gone.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         crate::service::ServiceError::Maintenance(format!("cannot write the export: {e}"))
     };
     let count = services
@@ -493,10 +507,21 @@ pub(super) async fn audit(services: &Services, export: AuditExport) -> anyhow::R
             .map_err(|e| failed(&e))?;
             row.flush().map_err(|e| failed(&e))
         })
-        .await?;
-    out.lock()
+        .await;
+    let count = match count {
+        Err(_) if reader_gone.load(std::sync::atomic::Ordering::Relaxed) => return Ok(()),
+        other => other?,
+    };
+    if let Err(e) = out
+        .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .flush()?;
-    eprintln!("{count} audit lines");
+        .flush()
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(());
+        }
+        return Err(e.into());
+    }
+    eprintln!("audit lines exported: {count}");
     Ok(())
 }

@@ -314,6 +314,9 @@ pub enum UserCommand {
 /// Runs a parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.log_format);
+    // Everything this process creates (the database's WAL and shared-memory files, lock files,
+    // exports) is its owner's alone, whatever umask it was started with.
+    rustix::process::umask(rustix::fs::Mode::from_bits_truncate(0o077));
     crate::tls::install_default_provider();
     // The push client talks to a remote portal: it needs no config and no data directory.
     if let Command::Push {

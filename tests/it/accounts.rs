@@ -151,6 +151,11 @@ async fn an_admin_disables_enables_and_removes_an_account_while_the_portal_runs(
     );
     let unknown = run(&app, &["user", "disable", "niemand-hier"]);
     assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no account has the username"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
     app.stop().await;
 }
 

@@ -192,6 +192,13 @@ async fn a_forgotten_password_is_reset_from_the_mail_file_of_the_demo() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the file carries a working link");
+    // Whatever the umask it was started with, what the server makes is its owner's alone.
+    for made in ["loondossier.db-wal", "loondossier.db-shm", "server.lock"] {
+        let file = dir.path().join("data").join(made);
+        if let Ok(meta) = std::fs::metadata(&file) {
+            assert_eq!(meta.permissions().mode() & 0o077, 0, "{made}");
+        }
+    }
     assert!(text.contains("Subject: "), "{text}");
     assert!(text.contains("text/html"), "both parts as sent: {text}");
     // The log line follows the file (written first, then logged): wait for it too.

@@ -473,6 +473,7 @@ catalog! {
     status_active: "Actief", "Active";
     consent_title: "Uw loonstroken: digitaal of op papier?", "Your payslips: online or on paper?";
     consent_lead: "Uw werkgever mag uw loonstroken alleen digitaal geven als u daarmee instemt (artikel 7:626 lid 4 Burgerlijk Wetboek). Kies hoe u ze wilt ontvangen. U kunt dit later altijd wijzigen onder Profiel.", "Your employer may give you your payslips electronically only if you agree (Dutch Civil Code, article 7:626(4)). Choose how you want to receive them. You can change this at any time under Profile.";
+    consent_profile_lead: "Uw werkgever mag uw loonstroken alleen digitaal geven als u daarmee instemt (artikel 7:626 lid 4 Burgerlijk Wetboek).", "Your employer may give you your payslips electronically only if you agree (Dutch Civil Code, article 7:626(4)).";
     consent_electronic: "Digitaal, in dit online dossier", "Online, in this file";
     consent_paper: "Op papier, van mijn werkgever", "On paper, from my employer";
     consent_paper_note: "Ook als u voor papier kiest, blijven uw documenten hier te zien.", "Even if you choose paper, your documents stay available here.";
@@ -497,7 +498,7 @@ catalog! {
     accessor_bureau: "administratiekantoor {}", "payroll bureau {}";
     accessor_employee: "werknemer {}", "employee {}";
     accessor_system: "beheer", "administrator";
-    access_page_title: "Wie heeft mijn documenten ingezien", "Who has looked at my documents";
+    access_page_title: "Wie heeft mijn documenten ingezien?", "Who has looked at my documents?";
     access_page_lead: "Hier ziet u wanneer anderen – zoals uw werkgever of het administratiekantoor – uw documenten hebben geopend of gedownload. U heeft recht op deze inzage (artikel 15 AVG).", "Here you see when others – such as your employer or the payroll bureau – opened or downloaded your documents. You have a right to see this (GDPR article 15).";
     access_page_none: "Nog niemand anders heeft uw documenten geopend.", "Nobody else has opened your documents yet.";
     access_page_link: "Wie heeft mijn documenten ingezien?", "Who has looked at my documents?";

@@ -233,7 +233,7 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                 }
                 @if let Some(choice) = view.delivery {
                     h2 { (t.consent_heading) }
-                    p.muted { (t.consent_lead) }
+                    p.muted { (t.consent_profile_lead) }
                     (super::consent::delivery_now(t, choice))
                     (super::consent::delivery_form(t, &nav.csrf_token, choice.delivery, "/profiel"))
                 }
