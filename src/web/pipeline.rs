@@ -42,8 +42,12 @@ pub const CONSENT_PAGE: &str = "/toestemming";
 /// Why a request was answered before its handler ran.
 #[derive(Debug)]
 pub enum Refusal {
-    /// Not signed in: to the sign-in page, then back to `next` (a local path).
-    SignInFirst { next: String },
+    /// Not signed in: to the sign-in page, then back to `next` (a local path) — or, halfway
+    /// through signing in (`pending`), to the step still to take.
+    SignInFirst {
+        next: String,
+        pending: Option<SignInStep>,
+    },
     /// An employee not yet asked about electronic payslips: that question first, then back to
     /// `next` (a local path).
     ChooseDeliveryFirst { next: String },
@@ -60,26 +64,42 @@ impl warp::reject::Reject for Refusal {}
 
 /// The signed-in account, or a refusal that sends the browser to sign in first.
 pub fn signed_in(state: WebState) -> BoxedFilter<(Signed,)> {
+    let check = state.clone();
     visit(state)
         .and(warp::method())
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
-        .and_then(|visit: Visit, method: Method, query: String| async move {
-            match visit.session.clone() {
-                // The consent question (BW 7:626 lid 4) comes before any other page; forms,
-                // sign-out and the question's own page go through.
-                Some(session)
-                    if session.asks_payslip_delivery
-                        && method == Method::GET
-                        && visit.site.here != CONSENT_PAGE =>
-                {
-                    Err(warp::reject::custom(Refusal::ChooseDeliveryFirst {
-                        next: come_back_to(&visit, &method, &query),
-                    }))
+        .and_then(move |visit: Visit, method: Method, query: String| {
+            let state = check.clone();
+            async move {
+                match visit.session.clone() {
+                    // The consent question (BW 7:626 lid 4) comes before any other page; forms,
+                    // sign-out and the question's own page go through.
+                    Some(session)
+                        if session.asks_payslip_delivery
+                            && method == Method::GET
+                            && visit.site.here != CONSENT_PAGE =>
+                    {
+                        Err(warp::reject::custom(Refusal::ChooseDeliveryFirst {
+                            next: come_back_to(&visit, &method, &query),
+                        }))
+                    }
+                    Some(session) => Ok(Signed { visit, session }),
+                    None => {
+                        // A sign-in left halfway (the authenticator app still to set up or its
+                        // code to give) goes on where it stopped.
+                        let pending = match super::session::cookie(
+                            &visit.headers,
+                            state.session_cookie_name(),
+                        ) {
+                            Some(id) => state.services.pending_session(id).await.ok().flatten(),
+                            None => None,
+                        };
+                        Err(warp::reject::custom(Refusal::SignInFirst {
+                            next: come_back_to(&visit, &method, &query),
+                            pending: pending.map(|p| p.step),
+                        }))
+                    }
                 }
-                Some(session) => Ok(Signed { visit, session }),
-                None => Err(warp::reject::custom(Refusal::SignInFirst {
-                    next: come_back_to(&visit, &method, &query),
-                })),
             }
         })
         .boxed()
@@ -157,6 +177,7 @@ where
                 let Some(pending) = pending.filter(|p| p.step == step) else {
                     return Err(warp::reject::custom(Refusal::SignInFirst {
                         next: "/".to_owned(),
+                        pending: None,
                     }));
                 };
                 let (visit, fields) = checked(&state, visit, &pending.csrf_token, body).await?;
@@ -246,10 +267,24 @@ pub async fn recover(state: WebState, rejection: Rejection) -> Result<Response, 
         return Err(rejection);
     };
     let (visit, status, title, text) = match refusal {
-        Refusal::SignInFirst { next } if next == "/" => {
+        Refusal::SignInFirst {
+            next,
+            pending: Some(step @ (SignInStep::Enroll | SignInStep::SecondFactor)),
+        } => {
+            let path = if *step == SignInStep::Enroll {
+                "/aanmelden/instellen"
+            } else {
+                "/aanmelden/code"
+            };
+            let next = (next != "/").then_some(next.as_str());
+            return Ok(respond::see_other(&super::ui::signin::with_next(
+                path, next,
+            )));
+        }
+        Refusal::SignInFirst { next, .. } if next == "/" => {
             return Ok(respond::see_other("/aanmelden"));
         }
-        Refusal::SignInFirst { next } => {
+        Refusal::SignInFirst { next, .. } => {
             let to = format!("/aanmelden?next={}", super::ui::encode_path(next));
             return Ok(respond::see_other(&to));
         }

@@ -380,3 +380,27 @@ async fn a_borrowed_session_cannot_replace_the_second_factor_or_guess_the_passwo
     assert_eq!(pending(), 1);
     app.stop().await;
 }
+
+/// A sign-in left halfway goes on where it stopped: a page asked for before the authenticator
+/// app is set up (or its code given) leads to that step, not to the empty sign-in form.
+#[tokio::test]
+async fn a_half_finished_sign_in_goes_on_where_it_stopped() {
+    let app = crate::support::TestApp::start().await;
+    let report = crate::support::demo(&app).await;
+    let employer = crate::support::login(&report, "demo-werkgever-1");
+    let browser = crate::support::Browser::new(&app);
+    let first = browser.sign_in(&employer.username, &employer.password).await;
+    assert_eq!(first.headers()["location"], "/aanmelden/instellen");
+    for (path, to) in [
+        ("/", "/aanmelden/instellen"),
+        ("/dossier", "/aanmelden/instellen?next=/dossier"),
+    ] {
+        let answer = browser.get(path).await;
+        assert_eq!(answer.status(), reqwest::StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(answer.headers()["location"], to, "{path}");
+    }
+    // Without any sign-in, still the sign-in form.
+    let stranger = crate::support::Browser::new(&app);
+    assert_eq!(stranger.get("/").await.headers()["location"], "/aanmelden");
+    app.stop().await;
+}

@@ -12,7 +12,7 @@ mod privacy;
 mod profile;
 mod request_form;
 mod requests;
-mod signin;
+pub(crate) mod signin;
 mod two_factor;
 mod upload;
 

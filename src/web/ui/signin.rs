@@ -284,7 +284,7 @@ pub(crate) fn wait_text(site: &Site, seconds: u64) -> String {
 }
 
 /// `path?next=…` when there is somewhere to go afterwards.
-pub(super) fn with_next(path: &str, next: Option<&str>) -> String {
+pub(crate) fn with_next(path: &str, next: Option<&str>) -> String {
     match next {
         Some(next) => format!("{path}?next={}", super::encode_path(next)),
         None => path.to_owned(),
