@@ -389,7 +389,9 @@ async fn a_half_finished_sign_in_goes_on_where_it_stopped() {
     let report = crate::support::demo(&app).await;
     let employer = crate::support::login(&report, "demo-werkgever-1");
     let browser = crate::support::Browser::new(&app);
-    let first = browser.sign_in(&employer.username, &employer.password).await;
+    let first = browser
+        .sign_in(&employer.username, &employer.password)
+        .await;
     assert_eq!(first.headers()["location"], "/aanmelden/instellen");
     for (path, to) in [
         ("/", "/aanmelden/instellen"),
