@@ -51,8 +51,7 @@ pub(super) fn account_facts(
             let Some(record) = parties::employee(conn, employee)? else {
                 return Ok(None);
             };
-            asks_payslip_delivery = crate::store::consent::current(conn, employee)?.delivery
-                == crate::domain::consent::PayslipDelivery::NotAsked;
+            asks_payslip_delivery = !crate::store::consent::has_chosen(conn, employee)?;
             (
                 Actor::Employee {
                     account,

@@ -65,3 +65,13 @@ pub fn current(conn: &Connection, employee: EmployeeKey) -> Result<DeliveryChoic
         .flatten();
     Ok(choice_from(value, 0)?)
 }
+
+/// Whether the employee has chosen at all: one index probe, for every signed-in request of an
+/// employee (its pages ask the question first until it has).
+pub fn has_chosen(conn: &Connection, employee: EmployeeKey) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM payslip_delivery_choices WHERE employee_id = ?1)",
+        )?
+        .query_row([employee.0], |r| r.get(0))?)
+}
