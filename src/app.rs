@@ -56,10 +56,15 @@ pub enum StartError {
     #[error("scheduled jobs: {0}")]
     Jobs(String),
     #[error(
-        "[storage] backend = \"s3\": this build keeps stored files in the data directory only\n  \
-         fix: remove [storage] or set backend = \"local\""
+        "[storage] backend = \"s3\": the data directory still holds {files} stored files in \
+         {dir}; they would be missing\n  fix: run `loondossier storage migrate --to s3` first \
+         (it copies and checks them), or set backend = \"local\""
     )]
-    StorageBackend,
+    StorageNotMigrated { files: u64, dir: String },
+    #[error("[storage]: {0}")]
+    Storage(crate::blobs::BlobError),
+    #[error("[storage] {0}")]
+    StorageCheck(String),
 }
 
 /// A built application that has not opened its listeners yet.
@@ -73,7 +78,6 @@ pub struct App {
 impl App {
     /// Opens the data directory (taking the server lock), the database and the file store.
     pub fn build(config: Config, clock: SharedClock) -> Result<Self, StartError> {
-        refuse_unavailable_storage(&config)?;
         let data_dir = DataDir::open(&config.data_dir)?;
         let lock = data_dir.lock_for_server(&crate::data_dir::holder_line(clock.now()))?;
         let services = open_services(&config, &data_dir, clock)?;
@@ -92,6 +96,14 @@ impl App {
     /// serves in the background.
     pub async fn start(self) -> Result<Running, StartError> {
         let config = &self.config;
+        if let (Some(objects), crate::config::StorageConfig::S3(s3)) =
+            (self.services.blobs().objects(), &config.storage)
+        {
+            objects
+                .check(s3.endpoint.as_str())
+                .await
+                .map_err(StartError::StorageCheck)?;
+        }
         raise_open_files_limit(config.http.max_connections);
         let listener = bind(config.http.listen, "main listener", "[http] listen").await?;
         let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
@@ -274,18 +286,40 @@ fn raise_open_files_limit(max_connections: usize) {
 /// The services for admin commands: same data directory, no server lock, so they work while
 /// the server runs (SQLite's own locking keeps the two consistent).
 pub fn open_admin(config: &Config, clock: SharedClock) -> Result<Services, StartError> {
-    refuse_unavailable_storage(config)?;
     let data_dir = DataDir::open(&config.data_dir)?;
     open_services(config, &data_dir, clock)
 }
 
-/// Files are kept where this build can keep them: an S3 bucket in the config is refused at
-/// start (never silently written to the data directory instead).
-fn refuse_unavailable_storage(config: &Config) -> Result<(), StartError> {
-    match config.storage {
-        crate::config::StorageConfig::Local => Ok(()),
-        crate::config::StorageConfig::S3(_) => Err(StartError::StorageBackend),
+/// The file store the config names. A bucket is refused while the data directory's `files/`
+/// still holds stored files: they were never copied (`storage migrate` moves the directory
+/// aside once it has), and serving from the bucket would leave their documents without files.
+pub fn file_store(config: &Config, data_dir: &DataDir) -> Result<BlobStore, StartError> {
+    match &config.storage {
+        crate::config::StorageConfig::Local => Ok(BlobStore::new(data_dir)),
+        crate::config::StorageConfig::S3(s3) => {
+            let files = count_local_files(&data_dir.files_dir());
+            if files > 0 {
+                return Err(StartError::StorageNotMigrated {
+                    files,
+                    dir: data_dir.files_dir().display().to_string(),
+                });
+            }
+            let objects = crate::blobs::Objects::new(s3).map_err(StartError::Storage)?;
+            Ok(BlobStore::in_bucket(data_dir, objects))
+        }
     }
+}
+
+/// How many files are in the shards of a local `files/` directory (0 when there is none).
+fn count_local_files(files: &std::path::Path) -> u64 {
+    let Ok(shards) = std::fs::read_dir(files) else {
+        return 0;
+    };
+    shards
+        .filter_map(Result::ok)
+        .filter_map(|shard| std::fs::read_dir(shard.path()).ok())
+        .map(|entries| entries.count() as u64)
+        .sum()
 }
 
 fn open_services(
@@ -355,13 +389,8 @@ fn open_services(
         passwords,
         sealer: Arc::new(sealer),
     };
-    Ok(Services::new(
-        store,
-        BlobStore::new(data_dir),
-        clock,
-        credentials,
-        settings,
-    ))
+    let blobs = file_store(config, data_dir)?;
+    Ok(Services::new(store, blobs, clock, credentials, settings))
 }
 
 async fn bind(

@@ -1,6 +1,7 @@
-//! The file store under the data directory: uploads stream into `tmp/` while hashed and counted,
-//! are fsynced, renamed into `files/` and the directory fsynced — only then are they "stored".
-//! Files are named by generated ids, never by anything a user sent.
+//! The file store: under the data directory (uploads stream into `tmp/` while hashed and
+//! counted, are fsynced, renamed into `files/` and the directory fsynced — only then are they
+//! "stored") or in an S3-compatible bucket ([`objects`]; stored once the store acknowledged the
+//! whole object). Files are named by generated ids, never by anything a user sent.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,10 @@ use crate::data_dir::DataDir;
 mod cached;
 mod content;
 pub mod copy;
+pub mod migrate;
+pub mod objects;
 pub use content::Content;
+pub use objects::Objects;
 
 /// A stored file's name: 128 random bits, shown as 32 lowercase hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,16 +117,20 @@ pub enum BlobError {
     Body(Box<dyn std::error::Error + Send + Sync>),
     #[error("no such stored file")]
     NotFound,
+    /// The object store did not do what was asked (unreachable, too few nodes, refused).
+    #[error("the object store is unavailable: {0}")]
+    Unavailable(String),
     #[error("file store I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// The stored files of one data directory.
+/// The stored files of one data directory: in its `files/`, or in a bucket.
 #[derive(Clone)]
 pub struct BlobStore {
     data_dir: DataDir,
     files: PathBuf,
     tmp: PathBuf,
+    objects: Option<Objects>,
     observer: Option<Observer>,
 }
 
@@ -130,6 +138,7 @@ impl fmt::Debug for BlobStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlobStore")
             .field("files", &self.files)
+            .field("objects", &self.objects)
             .finish_non_exhaustive()
     }
 }
@@ -140,7 +149,38 @@ impl BlobStore {
             data_dir: data_dir.clone(),
             files: data_dir.files_dir(),
             tmp: data_dir.tmp_dir(),
+            objects: None,
             observer: None,
+        }
+    }
+
+    /// Files in `objects` (a bucket) instead of the data directory's `files/`.
+    pub fn in_bucket(data_dir: &DataDir, objects: Objects) -> Self {
+        Self {
+            objects: Some(objects),
+            ..Self::new(data_dir)
+        }
+    }
+
+    /// The bucket, when files live in one.
+    pub fn objects(&self) -> Option<&Objects> {
+        self.objects.as_ref()
+    }
+
+    /// Where the files are, for messages: a directory or "s3://bucket/prefix".
+    pub fn shown(&self) -> String {
+        match &self.objects {
+            Some(objects) => objects.shown().to_owned(),
+            None => self.files.display().to_string(),
+        }
+    }
+
+    /// Whether the file store answers now (for `/healthz`): the bucket is asked; a directory
+    /// is always there while the server runs.
+    pub async fn probe(&self) -> Result<(), BlobError> {
+        match &self.objects {
+            Some(objects) => objects.probe().await,
+            None => Ok(()),
         }
     }
 
@@ -173,6 +213,9 @@ impl BlobStore {
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let id = FileId::random();
+        if let Some(objects) = &self.objects {
+            return objects.put(id, body, limit).await;
+        }
         let temp = self.tmp.join(format!("{id}.part"));
         let outcome = self.write_and_store(&temp, id, body, limit).await;
         if outcome.is_err() {
@@ -270,9 +313,20 @@ impl BlobStore {
         self.path_of(id).0
     }
 
-    /// Every stored file: its name, path, size and last change. Blocking; for the checks and
-    /// the orphan sweep. Names that are not file ids are listed too (as found).
-    pub fn list_stored(&self) -> std::io::Result<Vec<Listed>> {
+    /// Every stored file: its name, path (or object key), size and last change; for the checks
+    /// and the orphan sweep. Names that are not file ids are listed too (as found).
+    pub async fn list_stored(&self) -> Result<Vec<Listed>, BlobError> {
+        if let Some(objects) = &self.objects {
+            return objects.list("files").await;
+        }
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.list_stored_here())
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .map_err(BlobError::from)
+    }
+
+    fn list_stored_here(&self) -> std::io::Result<Vec<Listed>> {
         let mut out = Vec::new();
         for shard in std::fs::read_dir(&self.files)? {
             let shard = shard?;
@@ -286,17 +340,131 @@ impl BlobStore {
         Ok(out)
     }
 
-    /// Every file in `tmp/`: uploads in progress, or left by a crash. Blocking.
-    pub fn list_temporary(&self) -> std::io::Result<Vec<Listed>> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(&self.tmp)? {
-            out.extend(Listed::of(entry?)?);
+    /// Every file in `tmp/`: uploads in progress, or left by a crash. A bucket has none (an
+    /// interrupted multipart upload is aborted, or cleaned by the bucket's lifecycle rule).
+    pub async fn list_temporary(&self) -> Result<Vec<Listed>, BlobError> {
+        if self.objects.is_some() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let tmp = self.tmp.clone();
+        tokio::task::spawn_blocking(move || -> std::io::Result<Vec<Listed>> {
+            let mut out = Vec::new();
+            for entry in std::fs::read_dir(&tmp)? {
+                out.extend(Listed::of(entry?)?);
+            }
+            Ok(out)
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .map_err(BlobError::from)
     }
 
-    /// Counts the stored files and their total size (walks the shards; for status and checks).
+    /// The size and SHA-256 of the stored file `id`, read through once (`fsck`).
+    pub async fn digest(&self, id: FileId) -> Result<(u64, [u8; 32]), BlobError> {
+        if let Some(objects) = &self.objects {
+            return objects.digest(id).await;
+        }
+        let path = self.path(id);
+        tokio::task::spawn_blocking(move || -> Result<(u64, [u8; 32]), BlobError> {
+            let file = std::fs::File::open(&path).map_err(not_found)?;
+            Ok(copy::digest(file)?)
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+    }
+
+    /// Removes a listed stored or temporary file that no row refers to (the orphan sweep).
+    /// Already gone is fine.
+    pub async fn remove_listed(&self, file: &Listed) -> Result<(), BlobError> {
+        if let Some(objects) = &self.objects {
+            return match FileId::parse(&file.name) {
+                Some(id) => objects.delete(id).await,
+                None => Ok(()),
+            };
+        }
+        match tokio::fs::remove_file(&file.path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Of the stored files no row refers to, those a kept snapshot cannot refer to either.
+    /// In a directory that is all of them (a snapshot holds its own links). In a bucket, an
+    /// object is kept while a snapshot was made between its storing and its deletion (its
+    /// `deleted/` marker's time; without a marker — a crash between a row's removal and its
+    /// object's — now).
+    pub async fn unprotected(&self, unreferenced: Vec<Listed>) -> Result<Vec<Listed>, BlobError> {
+        let Some(objects) = &self.objects else {
+            return Ok(unreferenced);
+        };
+        if unreferenced.is_empty() {
+            return Ok(unreferenced);
+        }
+        let snapshots = objects.snapshot_times().await?;
+        if snapshots.is_empty() {
+            return Ok(unreferenced);
+        }
+        let deleted: std::collections::HashMap<String, std::time::SystemTime> = objects
+            .list("deleted")
+            .await?
+            .into_iter()
+            .map(|l| (l.name, l.modified))
+            .collect();
+        let now = std::time::SystemTime::now();
+        Ok(unreferenced
+            .into_iter()
+            .filter(|object| {
+                let gone = deleted.get(&object.name).copied().unwrap_or(now);
+                !snapshots
+                    .iter()
+                    .any(|made| *made >= object.modified && *made <= gone)
+            })
+            .collect())
+    }
+
+    /// Whether a listed file is still there (it may have been removed after its row).
+    pub async fn still_there(&self, listed: &Listed) -> Result<bool, BlobError> {
+        let Some(objects) = &self.objects else {
+            return Ok(tokio::fs::try_exists(&listed.path).await?);
+        };
+        let Some(id) = FileId::parse(&listed.name) else {
+            return Ok(false);
+        };
+        match objects.head(id).await {
+            Ok(_) => Ok(true),
+            Err(BlobError::NotFound) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Moves listed files aside (never deletes them): into a new directory
+    /// `data_dir/quarantine/<time>/`, or under `quarantine/<time>/` in the bucket. Returns
+    /// where they went.
+    pub async fn quarantine(
+        &self,
+        listed: &[Listed],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<PathBuf, BlobError> {
+        let stamp = now.format("%Y%m%d-%H%M%S").to_string();
+        if let Some(objects) = &self.objects {
+            return objects.quarantine(listed, &stamp).await;
+        }
+        let parent = self.data_dir.root().join("quarantine");
+        let paths: Vec<PathBuf> = listed.iter().map(|l| l.path.clone()).collect();
+        tokio::task::spawn_blocking(move || quarantine_here(&parent, &stamp, &paths))
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .map_err(BlobError::from)
+    }
+
+    /// Counts the stored files and their total size (walks the shards or lists the bucket; for
+    /// status and checks).
     pub async fn usage(&self) -> Result<(u64, u64), BlobError> {
+        if let Some(objects) = &self.objects {
+            let listed = objects.list("files").await?;
+            return Ok((listed.len() as u64, listed.iter().map(|l| l.size).sum()));
+        }
         let files = self.files.clone();
         tokio::task::spawn_blocking(move || {
             let (mut count, mut bytes) = (0u64, 0u64);
@@ -318,10 +486,16 @@ impl BlobStore {
     }
 
     /// Stores bytes without syncing them, for bulk loads (demo data) that end with
-    /// [`BlobStore::sync_filesystem`]. Blocking. Never used for anything a user sent.
+    /// [`BlobStore::sync_filesystem`]. Blocking: call it on the blocking pool (a bucket is
+    /// written through the runtime's handle). Never used for anything a user sent.
     pub fn write_unsynced(&self, bytes: &[u8]) -> Result<StoredBlob, BlobError> {
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
+        if let Some(objects) = &self.objects {
+            let handle = tokio::runtime::Handle::try_current()
+                .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+            return handle.block_on(objects.put_bytes(bytes::Bytes::copy_from_slice(bytes)));
+        }
         let id = FileId::random();
         let (path, shard) = self.path_of(id);
         ensure_dir(&shard, &self.files)?;
@@ -341,6 +515,10 @@ impl BlobStore {
 
     /// Makes everything written to the file system holding the store durable at once.
     pub fn sync_filesystem(&self) -> Result<(), BlobError> {
+        if self.objects.is_some() {
+            // Each object was acknowledged whole by the store.
+            return Ok(());
+        }
         let dir = std::fs::File::open(&self.files)?;
         rustix::fs::syncfs(&dir).map_err(std::io::Error::from)?;
         Ok(())
@@ -350,6 +528,9 @@ impl BlobStore {
     /// [`Content`]): on the calling thread when the kernel has everything in memory, otherwise
     /// in one trip to a blocking thread.
     pub async fn open(&self, id: FileId) -> Result<(Content, u64), BlobError> {
+        if let Some(objects) = &self.objects {
+            return objects.open(id).await;
+        }
         let (path, _) = self.path_of(id);
         if let Some(opened) = cached::open(&path) {
             return Ok(opened);
@@ -368,16 +549,39 @@ impl BlobStore {
         .map_err(|e| BlobError::Io(std::io::Error::other(e)))?
     }
 
-    /// Opens a stored file for reading on the calling (blocking) thread, for a job that reads
-    /// many files in a row (a dossier's ZIP).
-    pub fn open_blocking(&self, id: FileId) -> Result<std::fs::File, BlobError> {
+    /// Opens a stored file for reading on the calling thread, which must be one of the
+    /// runtime's blocking pool, for a job that reads many files in a row (a dossier's ZIP).
+    pub fn open_blocking(&self, id: FileId) -> Result<Box<dyn std::io::Read + Send>, BlobError> {
+        if let Some(objects) = &self.objects {
+            let handle = tokio::runtime::Handle::try_current()
+                .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+            return Ok(Box::new(objects.open_blocking(id, &handle)?));
+        }
         let (path, _) = self.path_of(id);
-        std::fs::File::open(&path).map_err(not_found)
+        Ok(Box::new(std::fs::File::open(&path).map_err(not_found)?))
     }
 
     /// Removes a stored file. Callers commit the row removal first: a crash in between leaves
     /// an orphan file (swept later), never a row without its file.
+    ///
+    /// In a bucket, snapshots refer to objects instead of holding copies (SPEC.md Part 2): an
+    /// object stored before a kept snapshot was made is only marked deleted
+    /// (`deleted/<id>`), and the orphan sweep removes it once no kept snapshot can refer to it
+    /// — as a local snapshot's hard link keeps a file until the snapshot is pruned.
     pub async fn delete(&self, id: FileId) -> Result<(), BlobError> {
+        if let Some(objects) = &self.objects {
+            let object = match objects.head(id).await {
+                Ok(object) => object,
+                Err(BlobError::NotFound) => return Err(BlobError::NotFound),
+                Err(e) => return Err(e),
+            };
+            let snapshots = objects.snapshot_times().await?;
+            return if snapshots.iter().any(|made| *made >= object.modified) {
+                objects.mark_deleted(id).await
+            } else {
+                objects.delete(id).await
+            };
+        }
         let (path, shard) = self.path_of(id);
         tokio::fs::remove_file(&path).await.map_err(not_found)?;
         self.step(BlobStep::Unlinked(path));
@@ -385,6 +589,40 @@ impl BlobStore {
         self.step(BlobStep::DirSynced(shard));
         Ok(())
     }
+}
+
+/// Moves `paths` into a new directory `<parent>/<stamp>` (or `<stamp>-2`, …). Blocking.
+fn quarantine_here(parent: &Path, stamp: &str, paths: &[PathBuf]) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(parent)?;
+    // A directory of this run's own, created exclusively: a rename into it never replaces
+    // what an earlier run moved aside.
+    let mut dir = parent.join(stamp);
+    let mut n = 2;
+    loop {
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                dir = parent.join(format!("{stamp}-{n}"));
+                n += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    for path in paths {
+        if let Some(name) = path.file_name() {
+            match std::fs::rename(path, dir.join(name)) {
+                // Removed meanwhile (its row's removal committed and the file went after).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                other => other?,
+            }
+        }
+    }
+    std::fs::File::open(&dir)?.sync_all()?;
+    Ok(dir)
 }
 
 fn not_found(e: std::io::Error) -> BlobError {

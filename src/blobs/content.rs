@@ -1,5 +1,5 @@
 //! A stored file opened for sending: small files read whole in the same trip to a blocking
-//! thread that opened them, larger ones streamed from disk.
+//! thread that opened them, larger ones streamed from disk or from the object store.
 
 use std::io::{Cursor, SeekFrom};
 use std::pin::Pin;
@@ -19,6 +19,8 @@ pub enum Content {
     Read(Cursor<Bytes>),
     /// Read from disk as it is sent.
     Stream(tokio::fs::File),
+    /// Read from the object store as it is sent (a seek starts a ranged GET).
+    Remote(Box<super::objects::RemoteReader>),
 }
 
 impl Content {
@@ -57,6 +59,7 @@ impl AsyncRead for Content {
         match self.get_mut() {
             Content::Read(cursor) => Pin::new(cursor).poll_read(cx, buf),
             Content::Stream(file) => Pin::new(file).poll_read(cx, buf),
+            Content::Remote(reader) => Pin::new(reader.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -66,6 +69,7 @@ impl AsyncSeek for Content {
         match self.get_mut() {
             Content::Read(cursor) => Pin::new(cursor).start_seek(position),
             Content::Stream(file) => Pin::new(file).start_seek(position),
+            Content::Remote(reader) => Pin::new(reader.as_mut()).start_seek(position),
         }
     }
 
@@ -73,6 +77,7 @@ impl AsyncSeek for Content {
         match self.get_mut() {
             Content::Read(cursor) => Pin::new(cursor).poll_complete(cx),
             Content::Stream(file) => Pin::new(file).poll_complete(cx),
+            Content::Remote(reader) => Pin::new(reader.as_mut()).poll_complete(cx),
         }
     }
 }

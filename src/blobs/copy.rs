@@ -32,6 +32,22 @@ pub fn link_or_copy(from: &Path, to: &Path, mode: u32) -> std::io::Result<()> {
     }
 }
 
+/// The size in bytes and SHA-256 of everything `source` gives, read in 256 KiB blocks.
+pub fn digest(mut source: impl Read) -> std::io::Result<(u64, [u8; 32])> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = source.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok((size, hasher.finalize().into()))
+}
+
 /// Copies `source` into a new file at `path` (created exclusively, owner-only; given `mode`
 /// once written), synced.
 /// Returns its size in bytes and its SHA-256. Streams in 256 KiB blocks: backups can be

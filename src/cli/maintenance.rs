@@ -90,6 +90,103 @@ pub fn fsck(config: Config, repair: bool) -> ExitCode {
     })
 }
 
+/// `storage migrate --to s3`: the files of the data directory into the configured bucket.
+pub fn migrate_storage(config: Config, _to: super::StorageTarget) -> ExitCode {
+    use crate::clock::Clock;
+    let crate::config::StorageConfig::S3(s3) = &config.storage else {
+        eprintln!(
+            "loondossier: storage migrate --to s3: the config has no bucket\n  fix: set \
+             [storage] backend = \"s3\" with endpoint, region, bucket, access_key_id and \
+             secret_access_key_file (see config.example.toml), then run this again"
+        );
+        return ExitCode::from(super::EXIT_CONFIG);
+    };
+    let Some(runtime) = super::runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
+        return ExitCode::from(EXIT_FAILURE);
+    };
+    let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());
+    let outcome = runtime.block_on(async {
+        let data_dir = crate::data_dir::DataDir::open(&config.data_dir)?;
+        let objects = crate::blobs::Objects::new(s3)?;
+        objects
+            .check(s3.endpoint.as_str())
+            .await
+            .map_err(|e| anyhow::anyhow!("[storage] {e}"))?;
+        let migrated = crate::blobs::migrate::to_bucket(&data_dir, &objects, &holder).await?;
+        anyhow::Ok((migrated, objects.shown().to_owned()))
+    });
+    match outcome {
+        Ok((migrated, target)) => {
+            println!(
+                "copied and checked {} files ({} bytes) into {target}; {} were there already",
+                migrated.copied, migrated.bytes, migrated.skipped
+            );
+            match (&migrated.moved_aside, &migrated.server) {
+                (Some(aside), _) => {
+                    println!(
+                        "done: every file is in the bucket; start the server with this config"
+                    );
+                    println!(
+                        "the local copies are in {}; remove them once `loondossier fsck` is clean",
+                        aside.display()
+                    );
+                }
+                (None, Some(server)) => println!(
+                    "a server still serves the local files ({server}): stop it and run this \
+                     again to copy what came since and finish"
+                ),
+                (None, None) => {}
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("loondossier: storage migrate: {e:#}");
+            eprintln!("  run it again: files already copied and checked are skipped");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// `restore --bucket <name> --data-dir DIR`: a snapshot kept in the bucket of [storage].
+pub fn restore_from_bucket(config: &Config, snapshot: &Path, data_dir: &Path) -> ExitCode {
+    use crate::clock::Clock;
+    let crate::config::StorageConfig::S3(s3) = &config.storage else {
+        eprintln!(
+            "loondossier: restore --bucket: the config has no bucket ([storage] backend = \"s3\")"
+        );
+        return ExitCode::from(super::EXIT_CONFIG);
+    };
+    let Some(runtime) = super::runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
+        return ExitCode::from(EXIT_FAILURE);
+    };
+    let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());
+    let name = snapshot.to_string_lossy().trim_end_matches('/').to_owned();
+    let outcome = runtime.block_on(async {
+        let objects = crate::blobs::Objects::new(s3)?;
+        let restored = crate::service::snapshot_bucket::restore_from_bucket(
+            &objects, &name, data_dir, &holder,
+        )
+        .await?;
+        anyhow::Ok(restored)
+    });
+    match outcome {
+        Ok(restored) => {
+            println!(
+                "checked {} files ({} bytes) in the bucket and restored the database into {}",
+                restored.files,
+                restored.bytes,
+                data_dir.display()
+            );
+            println!("point data_dir in the config at it, then start the server");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("loondossier: restore: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
 pub fn restore(snapshot: &Path, data_dir: &Path) -> ExitCode {
     use crate::clock::Clock;
     let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());

@@ -120,12 +120,22 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
-    /// Make a consistent snapshot of the data directory in data_dir/snapshots now
+    /// Make a consistent snapshot of the data directory now (in data_dir/snapshots, or in the
+    /// bucket when files live in one)
     Snapshot,
+    /// Where stored files live: move them into the bucket of [storage]
+    Storage {
+        #[command(subcommand)]
+        command: StorageCommand,
+    },
     /// Restore a snapshot into a new or empty data directory (then point data_dir at it)
     Restore {
-        /// The snapshot directory (data_dir/snapshots/snapshot-…)
+        /// The snapshot directory (data_dir/snapshots/snapshot-…), or with --bucket the
+        /// snapshot's name in the bucket (snapshot-…)
         snapshot: PathBuf,
+        /// The snapshot is in the bucket of [storage] (files live there)
+        #[arg(long)]
+        bucket: bool,
         /// The new data directory; must not exist or be empty
         #[arg(long, value_name = "DIR")]
         data_dir: PathBuf,
@@ -187,6 +197,25 @@ pub enum Command {
         #[arg(long)]
         mark_processed: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StorageCommand {
+    /// Copy the data directory's files into the bucket of [storage] (each read back and
+    /// checked); can run beside a server and again after an interruption; finishes, with no
+    /// server running, by moving data_dir/files aside
+    Migrate {
+        /// Where the files go: the bucket configured in [storage]
+        #[arg(long, value_enum)]
+        to: StorageTarget,
+    },
+}
+
+/// Where `storage migrate` moves files to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StorageTarget {
+    /// The S3-compatible bucket of `[storage] backend = "s3"`
+    S3,
 }
 
 #[derive(Debug, Subcommand)]
@@ -344,8 +373,14 @@ pub fn run(cli: Cli) -> ExitCode {
             *mark_processed,
         );
     }
-    // Restoring needs no configuration: it makes a data directory, it does not open one.
-    if let Command::Restore { snapshot, data_dir } = &cli.command {
+    // Restoring from a directory needs no configuration: it makes a data directory, it does
+    // not open one.
+    if let Command::Restore {
+        snapshot,
+        data_dir,
+        bucket: false,
+    } = &cli.command
+    {
         return maintenance::restore(snapshot, data_dir);
     }
     let config = match Config::load(cli.config.as_deref()) {
@@ -366,6 +401,11 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve { demo } => serve(config, demo),
+        Command::Restore {
+            snapshot,
+            data_dir,
+            bucket: true,
+        } => maintenance::restore_from_bucket(&config, &snapshot, &data_dir),
         Command::Push { .. } | Command::Requests { .. } | Command::Restore { .. } => {
             ExitCode::from(EXIT_FAILURE)
         }
@@ -377,6 +417,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 name: "snapshot".to_owned(),
             },
         ),
+        Command::Storage {
+            command: StorageCommand::Migrate { to },
+        } => maintenance::migrate_storage(config, to),
         Command::Status => admin(config, admin::status),
         Command::Bureau { command } => admin(config, async move |_, services| {
             match command {

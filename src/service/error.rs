@@ -74,6 +74,12 @@ impl ServiceError {
         }
     }
 
+    /// The object store holding the files did not answer (or too few of its nodes did):
+    /// nothing was stored, and the client may try again shortly.
+    pub fn is_storage_unavailable(&self) -> bool {
+        matches!(self, Self::Blob(BlobError::Unavailable(_)))
+    }
+
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
             field,

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use super::retention::JobReport;
 use super::{ServiceError, Services};
-use crate::blobs::{BlobStore, Listed};
+use crate::blobs::{BlobError, BlobStore, Listed};
 use crate::data_dir::{DataDirError, Task, TaskLock, holder_line};
 use crate::store::retention::{self as store_retention, ExpectedFile};
 
@@ -16,17 +16,6 @@ use crate::store::retention::{self as store_retention, ExpectedFile};
 const TEMP_IN_USE: Duration = Duration::from_secs(3600);
 /// How long the orphan sweep or `fsck --repair` waits for the other to finish.
 const SWEEP_WAIT: Duration = Duration::from_secs(120);
-
-/// Runs blocking file work on the blocking pool; `what` names it if the task dies.
-async fn blocking<T: Send + 'static>(
-    what: &'static str,
-    work: impl FnOnce() -> std::io::Result<T> + Send + 'static,
-) -> Result<T, ServiceError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| ServiceError::Maintenance(format!("{what} stopped unexpectedly")))?
-        .map_err(|e| ServiceError::Blob(crate::blobs::BlobError::from(e)))
-}
 
 /// What `fsck` found (and, with `--repair`, moved aside).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,7 +26,7 @@ pub struct FsckReport {
     pub missing: Vec<String>,
     /// Rows whose file has another size or SHA-256.
     pub damaged: Vec<String>,
-    /// Stored files no row refers to.
+    /// Stored files no row (and, in a bucket, no kept snapshot) refers to.
     pub orphans: Vec<PathBuf>,
     /// Temporary files older than an hour.
     pub stale_temp: Vec<PathBuf>,
@@ -57,24 +46,6 @@ impl FsckReport {
     }
 }
 
-fn sha256_of(path: &std::path::Path) -> std::io::Result<(u64, String)> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 256 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        size += n as u64;
-    }
-    Ok((size, hex::encode(hasher.finalize())))
-}
-
 /// What looked wrong with a row's file in one pass; asked again before it is reported, since a
 /// row removed (or a file stored) while the pass ran is no fault.
 #[derive(Debug, Clone)]
@@ -89,40 +60,43 @@ struct Scan {
     report: FsckReport,
     suspects: Vec<Suspect>,
     orphans: Vec<Listed>,
+    stale: Vec<Listed>,
 }
 
-/// How a row's file stands now: `None` when intact, else what is wrong. Blocking.
-fn verify(blobs: &BlobStore, row: &ExpectedFile) -> std::io::Result<Option<Suspect>> {
+/// How a row's file stands now: `None` when intact, else what is wrong.
+async fn verify(blobs: &BlobStore, row: &ExpectedFile) -> Result<Option<Suspect>, BlobError> {
     let Some(id) = crate::blobs::FileId::parse(&row.file_id) else {
         return Ok(Some(Suspect::Missing(row.clone())));
     };
-    match sha256_of(&blobs.path(id)) {
-        Ok((size, sha256)) if size == row.size && sha256 == row.sha256 => Ok(None),
+    match blobs.digest(id).await {
+        Ok((size, sha256)) if size == row.size && hex::encode(sha256) == row.sha256 => Ok(None),
         Ok((size, sha256)) => Ok(Some(Suspect::Damaged(
             row.clone(),
             format!(
-                "{}: file {} has {size} bytes and SHA-256 {sha256}, expected {} and {}",
-                row.owner, row.file_id, row.size, row.sha256
+                "{}: file {} has {size} bytes and SHA-256 {}, expected {} and {}",
+                row.owner,
+                row.file_id,
+                hex::encode(sha256),
+                row.size,
+                row.sha256
             ),
         ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok(Some(Suspect::Missing(row.clone())))
-        }
+        Err(BlobError::NotFound) => Ok(Some(Suspect::Missing(row.clone()))),
         Err(e) => Err(e),
     }
 }
 
-/// The file check's first pass; blocking (it reads every stored file).
-fn scan_files(
+/// The file check's first pass (it reads every stored file).
+async fn scan_files(
     blobs: &BlobStore,
     expected: &[ExpectedFile],
     now: SystemTime,
-) -> std::io::Result<Scan> {
+) -> Result<Scan, BlobError> {
     let mut report = FsckReport {
         rows: expected.len() as u64,
         ..FsckReport::default()
     };
-    let stored = blobs.list_stored()?;
+    let stored = blobs.list_stored().await?;
     report.stored_files = stored.len() as u64;
     let present: HashSet<&str> = stored.iter().map(|l| l.name.as_str()).collect();
     let referenced: HashSet<&str> = expected.iter().map(|e| e.file_id.as_str()).collect();
@@ -130,30 +104,37 @@ fn scan_files(
     for row in expected {
         if !present.contains(row.file_id.as_str()) {
             suspects.push(Suspect::Missing(row.clone()));
-        } else if let Some(suspect) = verify(blobs, row)? {
+        } else if let Some(suspect) = verify(blobs, row).await? {
             suspects.push(suspect);
         }
     }
-    let orphans = stored
+    let unreferenced: Vec<Listed> = stored
         .into_iter()
         .filter(|l| !referenced.contains(l.name.as_str()))
         .collect();
-    report.stale_temp = blobs
-        .list_temporary()?
+    let orphans = blobs.unprotected(unreferenced).await?;
+    let stale: Vec<Listed> = blobs
+        .list_temporary()
+        .await?
         .into_iter()
         .filter(|l| older_than(l, now, TEMP_IN_USE))
-        .map(|l| l.path)
         .collect();
+    report.stale_temp = stale.iter().map(|l| l.path.clone()).collect();
     Ok(Scan {
         report,
         suspects,
         orphans,
+        stale,
     })
 }
 
 /// The second look: suspects whose row is still there (with the same file) and whose file is
-/// still wrong become faults; orphans a row now refers to are dropped. Blocking.
-fn confirm(blobs: &BlobStore, scan: Scan, rows_now: &[ExpectedFile]) -> std::io::Result<Scan> {
+/// still wrong become faults; orphans a row now refers to, or that are gone, are dropped.
+async fn confirm(
+    blobs: &BlobStore,
+    scan: Scan,
+    rows_now: &[ExpectedFile],
+) -> Result<Scan, BlobError> {
     let still: HashSet<(&str, &str)> = rows_now
         .iter()
         .map(|r| (r.owner.as_str(), r.file_id.as_str()))
@@ -167,7 +148,7 @@ fn confirm(blobs: &BlobStore, scan: Scan, rows_now: &[ExpectedFile]) -> std::io:
         if !still.contains(&(row.owner.as_str(), row.file_id.as_str())) {
             continue;
         }
-        match verify(blobs, row)? {
+        match verify(blobs, row).await? {
             None => {}
             Some(Suspect::Missing(row)) => report
                 .missing
@@ -175,61 +156,23 @@ fn confirm(blobs: &BlobStore, scan: Scan, rows_now: &[ExpectedFile]) -> std::io:
             Some(Suspect::Damaged(_, detail)) => report.damaged.push(detail),
         }
     }
-    let orphans: Vec<Listed> = scan
-        .orphans
-        .into_iter()
-        .filter(|l| !referenced.contains(l.name.as_str()) && l.path.exists())
-        .collect();
+    let mut orphans = Vec::new();
+    for listed in scan.orphans {
+        if !referenced.contains(listed.name.as_str()) && blobs.still_there(&listed).await? {
+            orphans.push(listed);
+        }
+    }
     report.orphans = orphans.iter().map(|l| l.path.clone()).collect();
     Ok(Scan {
         report,
         suspects: Vec::new(),
         orphans,
+        stale: scan.stale,
     })
 }
 
 fn older_than(file: &Listed, now: SystemTime, age: Duration) -> bool {
     now.duration_since(file.modified).is_ok_and(|d| d >= age)
-}
-
-/// Moves `paths` into a new quarantine directory beside the data (never deletes them).
-fn quarantine(
-    blobs: &BlobStore,
-    paths: &[PathBuf],
-    now: chrono::DateTime<chrono::Utc>,
-) -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::DirBuilderExt;
-    let parent = blobs.data_dir().root().join("quarantine");
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&parent)?;
-    // A directory of this run's own, created exclusively: a rename into it never replaces
-    // what an earlier run moved aside.
-    let stamp = now.format("%Y%m%d-%H%M%S").to_string();
-    let mut dir = parent.join(&stamp);
-    let mut n = 2;
-    loop {
-        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-            Ok(()) => break,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                dir = parent.join(format!("{stamp}-{n}"));
-                n += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    for path in paths {
-        if let Some(name) = path.file_name() {
-            match std::fs::rename(path, dir.join(name)) {
-                // Removed meanwhile (its row's removal committed and the file went after).
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                other => other?,
-            }
-        }
-    }
-    std::fs::File::open(&dir)?.sync_all()?;
-    Ok(dir)
 }
 
 impl Services {
@@ -264,12 +207,8 @@ impl Services {
     /// files are only reported (they need a restore).
     pub async fn fsck(&self, repair: bool) -> Result<FsckReport, ServiceError> {
         let expected = self.expected_files().await?;
-        let blobs = self.blobs.clone();
         let clock_now = SystemTime::now();
-        let scan = blocking("the file check", move || {
-            scan_files(&blobs, &expected, clock_now)
-        })
-        .await?;
+        let scan = scan_files(&self.blobs, &expected, clock_now).await?;
         // Taken after the long pass that reads every file, before the second look and the
         // moving aside: the nightly sweep never waits for a whole check.
         let lock = if repair {
@@ -281,25 +220,20 @@ impl Services {
             scan
         } else {
             let rows_now = self.expected_files().await?;
-            let blobs = self.blobs.clone();
-            blocking("the file check", move || confirm(&blobs, scan, &rows_now)).await?
+            confirm(&self.blobs, scan, &rows_now).await?
         };
         let mut report = scan.report;
         if let Some(_lock) = lock {
             let grace =
                 Duration::from_secs(u64::from(self.settings.retention.orphan_grace_hours) * 3600);
-            let mut moved: Vec<PathBuf> = scan
+            let mut moved: Vec<Listed> = scan
                 .orphans
-                .iter()
+                .into_iter()
                 .filter(|l| older_than(l, clock_now, grace))
-                .map(|l| l.path.clone())
                 .collect();
-            moved.extend(report.stale_temp.iter().cloned());
+            moved.extend(scan.stale);
             if !moved.is_empty() {
-                let blobs = self.blobs.clone();
-                let now = self.clock.now();
-                report.quarantine =
-                    Some(blocking("the repair", move || quarantine(&blobs, &moved, now)).await?);
+                report.quarantine = Some(self.blobs.quarantine(&moved, self.clock.now()).await?);
             }
         }
         Ok(report)
@@ -327,36 +261,31 @@ impl Services {
             Duration::from_secs(u64::from(self.settings.retention.orphan_grace_hours) * 3600);
         // File times are the file system's; the grace is measured against the same clock.
         let now = SystemTime::now();
-        let blobs = self.blobs.clone();
-        let (report, removed) = tokio::task::spawn_blocking(move || -> Result<_, ServiceError> {
-            let _lock = lock;
-            let mut report = JobReport::default();
-            let mut removed = Vec::new();
-            let stored = blobs.list_stored().map_err(crate::blobs::BlobError::from)?;
-            let temporary = blobs
-                .list_temporary()
-                .map_err(crate::blobs::BlobError::from)?;
-            let doomed = stored
-                .iter()
-                .filter(|l| !referenced.contains(&l.name))
-                .chain(temporary.iter())
-                .filter(|l| older_than(l, now, grace));
-            for file in doomed {
-                match std::fs::remove_file(&file.path) {
-                    Ok(()) => {
-                        report.count += 1;
-                        removed.push(file.name.clone());
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => report.notes.push(format!("{}: {e}", file.path.display())),
+        let _lock = lock;
+        let mut report = JobReport::default();
+        let mut removed = Vec::new();
+        let unreferenced: Vec<Listed> = self
+            .blobs
+            .list_stored()
+            .await?
+            .into_iter()
+            .filter(|l| !referenced.contains(&l.name))
+            .collect();
+        let stored = self.blobs.unprotected(unreferenced).await?;
+        let temporary = self.blobs.list_temporary().await?;
+        let doomed = stored
+            .iter()
+            .chain(temporary.iter())
+            .filter(|l| older_than(l, now, grace));
+        for file in doomed {
+            match self.blobs.remove_listed(file).await {
+                Ok(()) => {
+                    report.count += 1;
+                    removed.push(file.name.clone());
                 }
+                Err(e) => report.notes.push(format!("{}: {e}", file.path.display())),
             }
-            Ok((report, removed))
-        })
-        .await
-        .map_err(|_| {
-            ServiceError::Maintenance("the orphan sweep stopped unexpectedly".to_owned())
-        })??;
+        }
         if !removed.is_empty() {
             let detail = serde_json::json!({
                 "job": "orphan_sweep", "what": "files", "count": removed.len(), "ids": removed,

@@ -32,6 +32,7 @@ mod requests;
 mod retention;
 mod signin;
 pub mod snapshot;
+pub mod snapshot_bucket;
 mod sniff;
 mod sync;
 mod throttle;
@@ -166,6 +167,8 @@ pub struct Services {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Health {
     pub database_ok: bool,
+    /// The file store answers (always, for files in the data directory).
+    pub storage_ok: bool,
 }
 
 /// What `loondossier status` reports about an installation.
@@ -254,12 +257,16 @@ impl Services {
 
     /// Whether the database answers; the cause of a failure goes to the log, not the caller.
     pub async fn health(&self) -> Health {
-        match self.store.ping().await {
-            Ok(()) => Health { database_ok: true },
-            Err(e) => {
-                tracing::error!(error = %e, "health check: database not usable");
-                Health { database_ok: false }
-            }
+        let (database, storage) = tokio::join!(self.store.ping(), self.blobs.probe());
+        let database_ok = database
+            .inspect_err(|e| tracing::error!(error = %e, "health check: database not usable"))
+            .is_ok();
+        let storage_ok = storage
+            .inspect_err(|e| tracing::error!(error = %e, "health check: file store unavailable"))
+            .is_ok();
+        Health {
+            database_ok,
+            storage_ok,
         }
     }
 

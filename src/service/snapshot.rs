@@ -165,6 +165,10 @@ impl Services {
     /// the newest `[retention] snapshots_keep`. Waits up to two minutes while another snapshot
     /// is being made (by the server or a command), then refuses, naming who holds it.
     pub async fn run_snapshot(&self) -> Result<JobReport, ServiceError> {
+        if let Some(objects) = self.blobs.objects() {
+            let name = snapshot_name(self.clock.now());
+            return self.run_snapshot_in_bucket(&objects.clone(), name).await;
+        }
         let data_dir = self.blobs.data_dir().clone();
         let lock = self.lock_task(Task::Snapshot, SNAPSHOT_WAIT).await?;
         let dir = data_dir.snapshots_dir();

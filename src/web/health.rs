@@ -1,4 +1,5 @@
-//! `GET /healthz`: for load balancers and monitoring; says whether the database answers.
+//! `GET /healthz`: for load balancers and monitoring; says whether the database and the file
+//! store (a bucket, when files live in one) answer.
 
 use std::sync::Arc;
 
@@ -15,17 +16,20 @@ pub fn routes(services: Arc<Services>) -> BoxedFilter<(Response,)> {
         let services = Arc::clone(&services);
         async move {
             let health = services.health().await;
-            let (status, text, db) = if health.database_ok {
-                (StatusCode::OK, "ok", "ok")
+            let word = |ok: bool| if ok { "ok" } else { "unavailable" };
+            let all_ok = health.database_ok && health.storage_ok;
+            let status = if all_ok {
+                StatusCode::OK
             } else {
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "error")
+                StatusCode::SERVICE_UNAVAILABLE
             };
             respond::json(
                 status,
                 &serde_json::json!({
-                    "status": text,
+                    "status": word(all_ok),
                     "version": env!("CARGO_PKG_VERSION"),
-                    "db": db,
+                    "db": if health.database_ok { "ok" } else { "error" },
+                    "storage": word(health.storage_ok),
                 }),
             )
         }

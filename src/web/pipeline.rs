@@ -442,6 +442,14 @@ fn explain(site: &Site, error: &ServiceError) -> Option<(StatusCode, &'static st
                 &[&super::ui::wait_text(site, *retry_after_secs)],
             ),
         ),
+        ServiceError::Blob(_) if error.is_storage_unavailable() => {
+            tracing::error!("file storage unavailable: {error}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                t.failed_title,
+                t.storage_unavailable.to_owned(),
+            )
+        }
         ServiceError::Store(_)
         | ServiceError::Blob(_)
         | ServiceError::Maintenance(_)
@@ -478,6 +486,7 @@ pub fn with_retry_after(mut response: Response, error: &ServiceError) -> Respons
     let seconds = match error {
         ServiceError::Throttled { retry_after_secs } => *retry_after_secs,
         ServiceError::Busy => 2,
+        _ if error.is_storage_unavailable() => 30,
         _ => return response,
     };
     if let Ok(value) = warp::http::HeaderValue::from_str(&seconds.to_string()) {

@@ -14,7 +14,7 @@ async fn healthz_reports_version_and_database() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(
         body,
-        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "db": "ok"})
+        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "db": "ok", "storage": "ok"})
     );
     app.stop().await;
 }

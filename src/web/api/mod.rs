@@ -55,6 +55,14 @@ fn service_problem(e: ServiceError) -> Problem {
             "the portal's disk is full; nothing was stored. Try again later (the administrator has been warned in the log)",
         );
     }
+    if e.is_storage_unavailable() {
+        tracing::error!("file storage unavailable: {e}");
+        return Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service Unavailable",
+            "the portal's file storage is unavailable; nothing was stored. Try again in a minute",
+        );
+    }
     match &e {
         ServiceError::NotFound => Problem::not_found(),
         ServiceError::Invalid { field, message } => {

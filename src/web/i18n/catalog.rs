@@ -428,6 +428,7 @@ catalog! {
     upload_invalid: "Het bestand kon niet worden opgeslagen; controleer de naam en het soort.", "The file could not be stored; check its name and kind.";
     upload_disk_full: "De opslag van de portal is vol; er is niets opgeslagen. Probeer het later opnieuw.",
         "The portal's storage is full; nothing was stored. Please try again later.";
+    storage_unavailable: "De bestandsopslag van de portal is even niet bereikbaar; er is niets opgeslagen. Probeer het over een minuut opnieuw.", "The portal's file storage cannot be reached right now; nothing was stored. Try again in a minute.";
     upload_not_here: "U kunt hier geen bestanden uploaden.", "You cannot upload files here.";
     upload_partial: " De {} bestand(en) daarvoor zijn wel opgeslagen.", " The {} file(s) before it were stored.";
 

@@ -271,7 +271,14 @@ async fn answer(state: &WebState, signed: &Signed, refused: Refused) -> Response
             if error.is_storage_full() {
                 tracing::error!("the disk is full: {error}");
             }
+            if error.is_storage_unavailable() {
+                tracing::error!("file storage unavailable: {error}");
+            }
             let (status, why) = match &error {
+                _ if error.is_storage_unavailable() => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    t.storage_unavailable.to_owned(),
+                ),
                 _ if error.is_storage_full() => (
                     StatusCode::INSUFFICIENT_STORAGE,
                     t.upload_disk_full.to_owned(),

@@ -9,6 +9,7 @@
 mod binary;
 mod browser;
 mod certs;
+pub mod garage;
 mod smtp;
 mod webdriver;
 
@@ -110,10 +111,17 @@ impl TestApp {
 
 /// A config file body with the data dir inside `dir` and a port-0 listener. `extra` may start
 /// with top-level keys and go on with sections.
+///
+/// With `LOONDOSSIER_TEST_STORAGE=s3` the files go to a bucket of the shared Garage cluster
+/// (under a prefix of this test's own) unless `extra` has its own `[storage]`.
 pub fn config_text(dir: &Path, extra: &str) -> String {
     let mut text = format!("data_dir = \"{}\"\n{extra}", dir.join("data").display());
     if !extra.contains("[http]") {
         text.push_str("\n[http]\nlisten = \"127.0.0.1:0\"\n");
+    }
+    if garage::in_bucket() && !extra.contains("[storage]") {
+        let cluster = garage::Cluster::shared();
+        text.push_str(&cluster.storage_config(dir, &garage::unique_prefix()));
     }
     text
 }

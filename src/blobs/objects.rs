@@ -1,0 +1,607 @@
+//! Stored files as objects in an S3-compatible bucket (SPEC.md Part 2, "Storage beyond one
+//! disk"), through Apache Arrow's `object_store` client: requests are signed by it (SigV4,
+//! ring), sent over rustls, and every upload carries its SHA-256 (`x-amz-checksum-sha256`) so
+//! the store refuses bytes that changed on the way.
+//!
+//! Layout under the configured prefix: `files/<file id>` (one object per stored file, never
+//! written twice), `deleted/<file id>` (an empty marker: the file's row is gone but a kept
+//! snapshot may still refer to it, see [`super::BlobStore::delete`]), `quarantine/<time>/…`
+//! (what `fsck --repair` moved aside) and `snapshots/<name>/…` (database copies).
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::path::Path as Key;
+use object_store::{
+    ClientOptions, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig,
+    WriteMultipart,
+};
+use sha2::{Digest, Sha256};
+
+use super::{BlobError, FileId, Listed, StoredBlob};
+use crate::config::S3Config;
+
+/// The name of a snapshot's manifest in its folder; written last, so a snapshot with one is
+/// complete.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Parts of a multipart upload, in bytes: files up to this size go in one request. S3 wants
+/// at least 5 MiB per part (except the last).
+const PART: usize = 8 * 1024 * 1024;
+/// Parts of one upload in flight at once: with [`PART`], an upload holds at most about
+/// 3 × 8 MiB in memory however large the file.
+const PARTS_IN_FLIGHT: usize = 2;
+/// How long a request may take before it counts as failed: the store is on the local network;
+/// a part of 8 MiB at 10 MB/s takes under a second.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long to keep retrying a failed request (the store's own retry with backoff): long
+/// enough to ride out a node restarting, short enough that a user hears "unavailable" while
+/// the request is still theirs.
+const RETRY_FOR: Duration = Duration::from_secs(10);
+
+/// A bucket (and prefix) holding one installation's files.
+#[derive(Clone)]
+pub struct Objects {
+    store: Arc<AmazonS3>,
+    /// The configured prefix ("" or "name/").
+    prefix: String,
+    /// "s3://bucket/prefix", for messages.
+    shown: String,
+}
+
+impl std::fmt::Debug for Objects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+/// How an object-store error reads to the layers above: a missing object is `NotFound`,
+/// everything else means the store could not do it now.
+fn failed(e: object_store::Error) -> BlobError {
+    match e {
+        object_store::Error::NotFound { .. } => BlobError::NotFound,
+        other => BlobError::Unavailable(other.to_string()),
+    }
+}
+
+impl Objects {
+    /// A client for the bucket in `config`. Builds no connection yet; [`Objects::probe`]
+    /// checks that the store answers.
+    pub fn new(config: &S3Config) -> Result<Self, BlobError> {
+        // The HTTP client takes the process's rustls provider (ring); a command or test that
+        // has not installed it yet does so here.
+        crate::tls::install_default_provider();
+        let endpoint = config.endpoint.as_str().trim_end_matches('/').to_owned();
+        let retry = RetryConfig {
+            max_retries: 3,
+            retry_timeout: RETRY_FOR,
+            ..RetryConfig::default()
+        };
+        let options = ClientOptions::new()
+            .with_allow_http(config.endpoint.scheme() == "http")
+            .with_timeout(REQUEST_TIMEOUT)
+            .with_connect_timeout(Duration::from_secs(5));
+        let store = AmazonS3Builder::new()
+            .with_endpoint(endpoint)
+            .with_region(&config.region)
+            .with_bucket_name(&config.bucket)
+            .with_access_key_id(&config.access_key_id)
+            .with_secret_access_key(&config.secret_access_key)
+            .with_virtual_hosted_style_request(false)
+            .with_checksum_algorithm(object_store::aws::Checksum::SHA256)
+            .with_retry(retry)
+            .with_client_options(options)
+            .build()
+            .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+        Ok(Self {
+            store: Arc::new(store),
+            prefix: config.prefix.clone(),
+            shown: format!("s3://{}/{}", config.bucket, config.prefix),
+        })
+    }
+
+    /// "s3://bucket/prefix/", for messages and reports.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// The key of `name` under the prefix.
+    pub fn key(&self, name: &str) -> Key {
+        Key::from(format!("{}{name}", self.prefix))
+    }
+
+    fn file(&self, id: FileId) -> Key {
+        self.key(&format!("files/{id}"))
+    }
+
+    fn marker(&self, id: FileId) -> Key {
+        self.key(&format!("deleted/{id}"))
+    }
+
+    /// Streams `body` into the object of `id`: one request for a small file, a multipart
+    /// upload (at most [`PARTS_IN_FLIGHT`] parts of [`PART`] bytes in flight) for a large one.
+    /// Returns once the store has acknowledged the whole object; on any error the multipart
+    /// upload is aborted and no object is there.
+    pub async fn put<S, B, E>(
+        &self,
+        id: FileId,
+        body: S,
+        limit: u64,
+    ) -> Result<StoredBlob, BlobError>
+    where
+        S: Stream<Item = Result<B, E>>,
+        B: Buf,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let location = self.file(id);
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        let mut batch = BytesMut::new();
+        let mut upload: Option<WriteMultipart> = None;
+        let mut body = std::pin::pin!(body);
+        let received: Result<(), BlobError> = async {
+            while let Some(chunk) = body.next().await {
+                let mut chunk = chunk.map_err(|e| BlobError::Body(e.into()))?;
+                while chunk.has_remaining() {
+                    let bytes = chunk.chunk();
+                    size += bytes.len() as u64;
+                    if size > limit {
+                        return Err(BlobError::TooLarge { limit });
+                    }
+                    hasher.update(bytes);
+                    batch.extend_from_slice(bytes);
+                    let n = bytes.len();
+                    chunk.advance(n);
+                }
+                if batch.len() >= PART {
+                    let writer = match upload.as_mut() {
+                        Some(writer) => writer,
+                        None => {
+                            let started =
+                                self.store.put_multipart(&location).await.map_err(failed)?;
+                            upload.insert(WriteMultipart::new_with_chunk_size(started, PART))
+                        }
+                    };
+                    writer
+                        .wait_for_capacity(PARTS_IN_FLIGHT)
+                        .await
+                        .map_err(failed)?;
+                    writer.put(batch.split().freeze());
+                }
+            }
+            Ok(())
+        }
+        .await;
+        let stored = match (received, upload) {
+            (Err(e), Some(writer)) => {
+                // Best effort: a part list the store keeps is cleaned by its lifecycle rule.
+                let _ = writer.abort().await;
+                return Err(e);
+            }
+            (Err(e), None) => return Err(e),
+            (Ok(()), Some(mut writer)) => {
+                if !batch.is_empty() {
+                    writer.put(batch.freeze());
+                }
+                writer.finish().await
+            }
+            (Ok(()), None) => {
+                self.store
+                    .put(&location, PutPayload::from(batch.freeze()))
+                    .await
+            }
+        };
+        stored.map_err(failed)?;
+        Ok(StoredBlob {
+            id,
+            size,
+            sha256: hasher.finalize().into(),
+        })
+    }
+
+    /// Stores `bytes` as the object of a new id (demo data, migrations).
+    pub async fn put_bytes(&self, bytes: Bytes) -> Result<StoredBlob, BlobError> {
+        let id = FileId::random();
+        let size = bytes.len() as u64;
+        let sha256 = Sha256::digest(&bytes).into();
+        self.store
+            .put(&self.file(id), PutPayload::from(bytes))
+            .await
+            .map_err(failed)?;
+        Ok(StoredBlob { id, size, sha256 })
+    }
+
+    /// Stores `bytes` under `name` (below the prefix), replacing what is there: for a
+    /// snapshot's database, key and manifest, never for a stored file.
+    pub async fn put_named(&self, name: &str, bytes: Bytes) -> Result<(), BlobError> {
+        self.store
+            .put(&self.key(name), PutPayload::from(bytes))
+            .await
+            .map(|_| ())
+            .map_err(failed)
+    }
+
+    /// Streams a local file to `name` (below the prefix) as a multipart upload: a snapshot's
+    /// database copy may be gigabytes. Blocking reads on the caller's runtime are avoided by
+    /// reading in [`PART`]-sized blocks on the blocking pool.
+    pub async fn put_file(&self, name: &str, path: &std::path::Path) -> Result<(), BlobError> {
+        use tokio::io::AsyncReadExt;
+        let mut file = tokio::fs::File::open(path).await?;
+        let started = self
+            .store
+            .put_multipart(&self.key(name))
+            .await
+            .map_err(failed)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(started, PART);
+        let mut buffer = vec![0u8; PART];
+        loop {
+            let n = match file.read(&mut buffer).await {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(e.into());
+                }
+            };
+            if n == 0 {
+                break;
+            }
+            if let Err(e) = writer.wait_for_capacity(PARTS_IN_FLIGHT).await {
+                let _ = writer.abort().await;
+                return Err(failed(e));
+            }
+            writer.write(&buffer[..n]);
+        }
+        writer.finish().await.map(|_| ()).map_err(failed)
+    }
+
+    /// The bytes stored under `name` (below the prefix), whole.
+    pub async fn get_named(&self, name: &str) -> Result<Bytes, BlobError> {
+        let got = self.store.get(&self.key(name)).await.map_err(failed)?;
+        got.bytes().await.map_err(failed)
+    }
+
+    /// Streams the object `name` (below the prefix) into a new local file at `path`.
+    pub async fn get_named_to_file(
+        &self,
+        name: &str,
+        path: &std::path::Path,
+    ) -> Result<u64, BlobError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        use tokio::io::AsyncWriteExt;
+        let got = self.store.get(&self.key(name)).await.map_err(failed)?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        let mut file = tokio::fs::File::from_std(file);
+        let mut stream = got.into_stream();
+        let mut size = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(failed)?;
+            size += chunk.len() as u64;
+            file.write_all(&chunk).await?;
+        }
+        file.sync_all().await?;
+        Ok(size)
+    }
+
+    /// Opens the object of `id` for sending: one GET, read whole when small (see
+    /// [`super::content::READ_WHOLE_UP_TO`]), else streamed and seekable (a seek starts a
+    /// ranged GET from there).
+    pub async fn open(&self, id: FileId) -> Result<(super::Content, u64), BlobError> {
+        let location = self.file(id);
+        let got = self.store.get(&location).await.map_err(failed)?;
+        let size = got.meta.size;
+        if size <= super::content::READ_WHOLE_UP_TO {
+            let bytes = got.bytes().await.map_err(failed)?;
+            return Ok(super::Content::whole(bytes.to_vec()));
+        }
+        let reader = RemoteReader {
+            store: Arc::clone(&self.store),
+            location,
+            size,
+            position: 0,
+            state: std::sync::Mutex::new(State::Reading(got.into_stream(), Bytes::new())),
+        };
+        Ok((super::Content::Remote(Box::new(reader)), size))
+    }
+
+    /// The object of `id` as a blocking reader, for a job on a blocking thread (a ZIP). Each
+    /// read waits on `handle` for the next chunk of one streamed GET.
+    pub fn open_blocking(
+        &self,
+        id: FileId,
+        handle: &tokio::runtime::Handle,
+    ) -> Result<BlockingReader, BlobError> {
+        let got = handle
+            .block_on(self.store.get(&self.file(id)))
+            .map_err(failed)?;
+        Ok(BlockingReader {
+            handle: handle.clone(),
+            stream: got.into_stream(),
+            buffer: Bytes::new(),
+        })
+    }
+
+    /// Size and SHA-256 of the object of `id`, read through once (fsck, migration checks).
+    pub async fn digest(&self, id: FileId) -> Result<(u64, [u8; 32]), BlobError> {
+        let got = self.store.get(&self.file(id)).await.map_err(failed)?;
+        let mut stream = got.into_stream();
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(failed)?;
+            size += chunk.len() as u64;
+            hasher.update(&chunk);
+        }
+        Ok((size, hasher.finalize().into()))
+    }
+
+    /// The size and time of the object of `id`, or `NotFound`.
+    pub async fn head(&self, id: FileId) -> Result<Listed, BlobError> {
+        let meta = self.store.head(&self.file(id)).await.map_err(failed)?;
+        Ok(Listed {
+            name: id.to_string(),
+            path: std::path::PathBuf::from(meta.location.as_ref()),
+            size: meta.size,
+            modified: meta.last_modified.into(),
+        })
+    }
+
+    /// Removes the object of `id` (and a deletion marker, if any). Removing what is not
+    /// there is not an error in S3; callers that must know use [`Objects::head`] first.
+    pub async fn delete(&self, id: FileId) -> Result<(), BlobError> {
+        self.store.delete(&self.file(id)).await.map_err(failed)?;
+        self.store.delete(&self.marker(id)).await.map_err(failed)
+    }
+
+    /// Marks the object of `id` as no longer referenced by the live database, keeping it for
+    /// the snapshots that may still refer to it (see [`super::BlobStore::delete`]).
+    pub async fn mark_deleted(&self, id: FileId) -> Result<(), BlobError> {
+        self.store
+            .put(&self.marker(id), PutPayload::default())
+            .await
+            .map(|_| ())
+            .map_err(failed)
+    }
+
+    /// Every object under `<prefix><folder>/`, by the name after that folder.
+    pub async fn list(&self, folder: &str) -> Result<Vec<Listed>, BlobError> {
+        let prefix = self.key(folder);
+        let mut listing = self.store.list(Some(&prefix));
+        let mut out = Vec::new();
+        while let Some(meta) = listing.next().await {
+            let meta = meta.map_err(failed)?;
+            let name = meta.location.filename().unwrap_or_default().to_owned();
+            out.push(Listed {
+                name,
+                path: std::path::PathBuf::from(meta.location.as_ref()),
+                size: meta.size,
+                modified: meta.last_modified.into(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The names directly below `<prefix><folder>/` that are folders themselves (snapshots).
+    pub async fn folders(&self, folder: &str) -> Result<Vec<String>, BlobError> {
+        let listed = self
+            .store
+            .list_with_delimiter(Some(&self.key(folder)))
+            .await
+            .map_err(failed)?;
+        Ok(listed
+            .common_prefixes
+            .iter()
+            .filter_map(|p| p.filename().map(str::to_owned))
+            .collect())
+    }
+
+    /// Removes every object under `<prefix><folder>/` (an old snapshot).
+    pub async fn remove_folder(&self, folder: &str) -> Result<(), BlobError> {
+        for listed in self.list(folder).await? {
+            self.store
+                .delete(&Key::from(listed.path.to_string_lossy().as_ref()))
+                .await
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    /// Moves stored file objects (by key, as listed) to `quarantine/<stamp>/`: a server-side
+    /// copy, then removal of the original. Returns where they went.
+    pub async fn quarantine(
+        &self,
+        listed: &[Listed],
+        stamp: &str,
+    ) -> Result<std::path::PathBuf, BlobError> {
+        let folder = format!("quarantine/{stamp}");
+        for file in listed {
+            let from = Key::from(file.path.to_string_lossy().as_ref());
+            let to = self.key(&format!("{folder}/{}", file.name));
+            match self.store.copy(&from, &to).await {
+                Ok(()) => self.store.delete(&from).await.map_err(failed)?,
+                // Removed meanwhile (its row's removal committed and the object went after).
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(failed(e)),
+            }
+        }
+        Ok(std::path::PathBuf::from(format!("{}{folder}", self.shown)))
+    }
+
+    /// Checks at start that the bucket is there and the key may use it, naming the config key
+    /// to fix when not: a LIST of a prefix that holds nothing (a missing bucket is a 404, a
+    /// wrong key a 403, an endpoint that does not answer a connection error).
+    pub async fn check(&self, endpoint: &str) -> Result<(), String> {
+        match self
+            .store
+            .list_with_delimiter(Some(&self.key("healthz")))
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(object_store::Error::NotFound { .. }) => Err(format!(
+                "bucket: {endpoint} has no bucket by that name (or the key may not see it)"
+            )),
+            Err(
+                e @ (object_store::Error::PermissionDenied { .. }
+                | object_store::Error::Unauthenticated { .. }),
+            ) => Err(format!(
+                "access_key_id / secret_access_key_file: the store refused the key: {e}"
+            )),
+            Err(e) => Err(format!("endpoint: {endpoint} did not answer: {e}")),
+        }
+    }
+
+    /// When each kept snapshot in the bucket was made, by the store's clock (the time its
+    /// manifest was stored; a snapshot without one is unfinished and protects nothing).
+    pub async fn snapshot_times(&self) -> Result<Vec<std::time::SystemTime>, BlobError> {
+        Ok(self
+            .list("snapshots")
+            .await?
+            .into_iter()
+            .filter(|l| l.name == MANIFEST)
+            .map(|l| l.modified)
+            .collect())
+    }
+
+    /// Whether the store answers: a HEAD of an object that need not exist (a read quorum in
+    /// a replicated store). `NotFound` is an answer.
+    pub async fn probe(&self) -> Result<(), BlobError> {
+        match self.store.head(&self.key("healthz")).await {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(failed(e)),
+        }
+    }
+}
+
+/// A stored file being read from the store as it is sent; seeking starts a ranged GET.
+pub struct RemoteReader {
+    store: Arc<AmazonS3>,
+    location: Key,
+    size: u64,
+    position: u64,
+    /// Behind a mutex only to be `Sync` (a response body must be); one reader uses it.
+    state: std::sync::Mutex<State>,
+}
+
+enum State {
+    /// No request open: the next read starts one at `position`.
+    Idle,
+    Opening(BoxFuture<'static, object_store::Result<object_store::GetResult>>),
+    /// A response body, and what is left of its last chunk.
+    Reading(BoxStream<'static, object_store::Result<Bytes>>, Bytes),
+}
+
+impl std::fmt::Debug for RemoteReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteReader")
+            .field("location", &self.location.as_ref())
+            .field("size", &self.size)
+            .field("position", &self.position)
+            .finish_non_exhaustive()
+    }
+}
+
+impl tokio::io::AsyncRead for RemoteReader {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let state = this
+            .state
+            .get_mut()
+            .map_err(|_| std::io::Error::other("a read of this object panicked"))?;
+        loop {
+            match state {
+                State::Idle => {
+                    if this.position >= this.size || buf.remaining() == 0 {
+                        return Poll::Ready(Ok(()));
+                    }
+                    let store = Arc::clone(&this.store);
+                    let location = this.location.clone();
+                    let options = GetOptions {
+                        range: Some(GetRange::Offset(this.position)),
+                        ..GetOptions::default()
+                    };
+                    *state = State::Opening(Box::pin(async move {
+                        store.get_opts(&location, options).await
+                    }));
+                }
+                State::Opening(request) => {
+                    let got = ready!(request.as_mut().poll(cx)).map_err(std::io::Error::other)?;
+                    *state = State::Reading(got.into_stream(), Bytes::new());
+                }
+                State::Reading(stream, left) => {
+                    if !left.is_empty() {
+                        let n = left.len().min(buf.remaining());
+                        buf.put_slice(&left.split_to(n));
+                        this.position += n as u64;
+                        return Poll::Ready(Ok(()));
+                    }
+                    match ready!(stream.poll_next_unpin(cx)) {
+                        Some(chunk) => *left = chunk.map_err(std::io::Error::other)?,
+                        None if this.position >= this.size => return Poll::Ready(Ok(())),
+                        None => {
+                            return Poll::Ready(Err(std::io::Error::new(
+                                std::io::ErrorKind::UnexpectedEof,
+                                "the object store ended the file early",
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl tokio::io::AsyncSeek for RemoteReader {
+    fn start_seek(self: Pin<&mut Self>, position: std::io::SeekFrom) -> std::io::Result<()> {
+        let this = self.get_mut();
+        let std::io::SeekFrom::Start(to) = position else {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "only seeks from the start",
+            ));
+        };
+        if to != this.position {
+            this.position = to;
+            this.state = std::sync::Mutex::new(State::Idle);
+        }
+        Ok(())
+    }
+
+    fn poll_complete(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<u64>> {
+        Poll::Ready(Ok(self.position))
+    }
+}
+
+/// An object read on a blocking thread, chunk by chunk.
+pub struct BlockingReader {
+    handle: tokio::runtime::Handle,
+    stream: BoxStream<'static, object_store::Result<Bytes>>,
+    buffer: Bytes,
+}
+
+impl std::io::Read for BlockingReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.buffer.is_empty() {
+            match self.handle.block_on(self.stream.next()) {
+                Some(chunk) => self.buffer = chunk.map_err(std::io::Error::other)?,
+                None => return Ok(0),
+            }
+        }
+        let n = self.buffer.len().min(out.len());
+        out[..n].copy_from_slice(&self.buffer.split_to(n));
+        Ok(n)
+    }
+}
