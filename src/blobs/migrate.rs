@@ -79,9 +79,10 @@ pub async fn to_bucket(
     let mut done = Progress::open(data_dir, objects.shown())?;
     let mut report = Migrated::default();
     copy_pass(data_dir, objects, &mut done, &mut report).await?;
+    let skipped = report.skipped;
     let _lock = match data_dir.lock_for_server(holder) {
         Ok(lock) => lock,
-        Err(crate::data_dir::DataDirError::Busy { holder, .. }) => {
+        Err(crate::data_dir::DataDirError::InUse { holder, .. }) => {
             report.server = Some(holder);
             return Ok(report);
         }
@@ -90,6 +91,8 @@ pub async fn to_bucket(
     // No server now, and none can start: what came since the first pass is copied, and then
     // nothing else can arrive in `files/`.
     copy_pass(data_dir, objects, &mut done, &mut report).await?;
+    // The second pass skips what the first copied; only the earlier runs' count is news.
+    report.skipped = skipped;
     let files = data_dir.files_dir();
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     let aside = data_dir.root().join(format!("files-migrated-{stamp}"));

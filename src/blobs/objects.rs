@@ -228,12 +228,17 @@ impl Objects {
             .map_err(failed)
     }
 
-    /// Streams a local file to `name` (below the prefix) as a multipart upload: a snapshot's
-    /// database copy may be gigabytes. Blocking reads on the caller's runtime are avoided by
-    /// reading in [`PART`]-sized blocks on the blocking pool.
+    /// Streams a local file to `name` (below the prefix), as a multipart upload when larger
+    /// than [`PART`]: a snapshot's database copy may be gigabytes.
     pub async fn put_file(&self, name: &str, path: &std::path::Path) -> Result<(), BlobError> {
         use tokio::io::AsyncReadExt;
         let mut file = tokio::fs::File::open(path).await?;
+        // A multipart upload needs at least one non-empty part: small files go in one request.
+        if file.metadata().await?.len() <= PART as u64 {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).await?;
+            return self.put_named(name, bytes.into()).await;
+        }
         let started = self
             .store
             .put_multipart(&self.key(name))

@@ -25,6 +25,7 @@ mod people;
 mod profile;
 mod requests;
 mod signin;
+mod storage;
 mod support;
 mod sync_api;
 mod tls;

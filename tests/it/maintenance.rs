@@ -44,24 +44,38 @@ async fn a_snapshot_restores_into_an_empty_directory_that_serves_the_same_bytes(
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
-    let snapshots: Vec<_> = std::fs::read_dir(app.data_dir.join("snapshots"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(snapshots.len(), 1, "{snapshots:?}");
-
     let target = tempfile::tempdir().unwrap();
     let restored_dir = target.path().join("restored");
-    let snapshot = snapshots[0].to_string_lossy().into_owned();
     let restored_arg = restored_dir.to_string_lossy().into_owned();
-    let restored = Binary::run(&dir, &["restore", &snapshot, "--data-dir", &restored_arg]);
+    // In a directory of the data directory, or (files in a bucket) in the bucket, by name.
+    let mut restore = vec!["restore".to_owned()];
+    if crate::support::garage::in_bucket() {
+        let made = String::from_utf8_lossy(&made.stdout).into_owned();
+        let name = made
+            .split("/snapshots/")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no snapshot named in: {made}"));
+        restore.extend([name.to_owned(), "--bucket".to_owned()]);
+    } else {
+        let snapshots: Vec<_> = std::fs::read_dir(app.data_dir.join("snapshots"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(snapshots.len(), 1, "{snapshots:?}");
+        restore.push(snapshots[0].to_string_lossy().into_owned());
+    }
+    restore.extend(["--data-dir".to_owned(), restored_arg.clone()]);
+    restore.extend(["--config".to_owned(), "loondossier.toml".to_owned()]);
+    let restore: Vec<&str> = restore.iter().map(String::as_str).collect();
+    let restored = Binary::run(&dir, &restore);
     assert!(
         restored.status.success(),
         "{}",
         String::from_utf8_lossy(&restored.stderr)
     );
     // Not over an existing installation.
-    let again = Binary::run(&dir, &["restore", &snapshot, "--data-dir", &restored_arg]);
+    let again = Binary::run(&dir, &restore);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
     // The old installation (and its directory) goes away.
@@ -69,8 +83,9 @@ async fn a_snapshot_restores_into_an_empty_directory_that_serves_the_same_bytes(
 
     // The restored directory checks clean and serves the same bytes to the same login.
     let text = format!(
-        "data_dir = \"{}\"\n[http]\nlisten = \"127.0.0.1:0\"\n",
-        restored_dir.display()
+        "data_dir = \"{}\"\n[http]\nlisten = \"127.0.0.1:0\"\n{}",
+        restored_dir.display(),
+        crate::support::storage_section(&dir)
     );
     std::fs::write(target.path().join("loondossier.toml"), &text).unwrap();
     let fsck = Binary::run(target.path(), &["fsck", "--config", "loondossier.toml"]);

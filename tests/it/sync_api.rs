@@ -1035,11 +1035,8 @@ async fn backups_keep_the_newest_five_and_restore_with_ranges() {
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     let listed: Value = api.get(&api.bureau, "/backups").await.json().await.unwrap();
     assert_eq!(listed["backups"].as_array().unwrap().len(), 4);
-    // The files of removed backups are gone from disk as well.
-    let stored: usize = std::fs::read_dir(api.app.data_dir.join("files"))
-        .unwrap()
-        .map(|shard| std::fs::read_dir(shard.unwrap().path()).unwrap().count())
-        .sum();
+    // The files of removed backups are gone from the file store as well.
+    let (stored, _) = api.app.running.services().blobs().usage().await.unwrap();
     assert_eq!(stored, 4);
     let nameless = api
         .client

@@ -126,6 +126,15 @@ pub fn config_text(dir: &Path, extra: &str) -> String {
     text
 }
 
+/// The `[storage]` section (to the end) of the config file in `dir`, or "" when it has none:
+/// for a second config that must keep its files where the first did.
+pub fn storage_section(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("loondossier.toml")).unwrap_or_default();
+    text.find("\n[storage]")
+        .map(|at| text[at..].to_owned())
+        .unwrap_or_default()
+}
+
 /// The queued mail of kind `message` in an installation's outbox, oldest first, with the
 /// fields of sealed ones (those carrying a link) opened with its `secret.key`.
 pub fn queued_mail(data_dir: &Path, message: &str) -> Vec<loondossier::store::outbox::Queued> {
