@@ -79,13 +79,14 @@ async fn a_snapshot_restores_into_an_empty_directory_that_serves_the_same_bytes(
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
     // The old installation (and its directory) goes away.
+    let storage = crate::support::storage_section(&dir);
     app.stop().await;
 
     // The restored directory checks clean and serves the same bytes to the same login.
     let text = format!(
         "data_dir = \"{}\"\n[http]\nlisten = \"127.0.0.1:0\"\n{}",
         restored_dir.display(),
-        crate::support::storage_section(&dir)
+        storage
     );
     std::fs::write(target.path().join("loondossier.toml"), &text).unwrap();
     let fsck = Binary::run(target.path(), &["fsck", "--config", "loondossier.toml"]);

@@ -205,6 +205,14 @@ impl Cluster {
             "--key",
             &access_key_id,
         ]);
+        {
+            // Written once: tests starting at the same time all read it.
+            use std::os::unix::fs::PermissionsExt;
+            let secret = dir.path().join("s3-secret");
+            std::fs::write(&secret, &secret_access_key).expect("secret file");
+            std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600))
+                .expect("secret mode");
+        }
         let cluster = Self {
             nodes,
             access_key_id,
@@ -228,13 +236,11 @@ impl Cluster {
         format!("http://127.0.0.1:{}", self.nodes[n].s3_port)
     }
 
-    /// A `[storage]` section for this cluster under `prefix`, its secret written into `dir`.
-    pub fn storage_config(&self, dir: &Path, prefix: &str) -> String {
-        use std::os::unix::fs::PermissionsExt;
-        let secret = dir.join("s3-secret");
-        std::fs::write(&secret, &self.secret_access_key).expect("secret file");
-        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600))
-            .expect("secret mode");
+    /// A `[storage]` section for this cluster under `prefix`. The secret file lives with the
+    /// cluster (so a config copied elsewhere keeps working while the cluster runs); `_dir` is
+    /// the test's own directory.
+    pub fn storage_config(&self, _dir: &Path, prefix: &str) -> String {
+        let secret = self.dir.path().join("s3-secret");
         format!(
             "\n[storage]\nbackend = \"s3\"\nendpoint = \"{}\"\nregion = \"garage\"\n\
              bucket = \"{BUCKET}\"\nprefix = \"{prefix}\"\naccess_key_id = \"{}\"\n\
