@@ -391,9 +391,10 @@ impl BlobStore {
 
     /// Of the stored files no row refers to, those a kept snapshot cannot refer to either.
     /// In a directory that is all of them (a snapshot holds its own links). In a bucket, an
-    /// object is kept while a snapshot was made between its storing and its deletion (its
-    /// `deleted/` marker's time; without a marker — a crash between a row's removal and its
-    /// object's — now).
+    /// object is kept while a snapshot may refer to it ([`objects::SnapshotSpan`]): one that
+    /// began before the object's deletion (its `deleted/` marker's time; without a marker — a
+    /// crash between a row's removal and its object's — now) and finished after it was stored
+    /// or is still being made.
     pub async fn unprotected(&self, unreferenced: Vec<Listed>) -> Result<Vec<Listed>, BlobError> {
         let Some(objects) = &self.objects else {
             return Ok(unreferenced);
@@ -401,7 +402,7 @@ impl BlobStore {
         if unreferenced.is_empty() {
             return Ok(unreferenced);
         }
-        let snapshots = objects.snapshot_times().await?;
+        let snapshots = objects.snapshot_spans().await?;
         if snapshots.is_empty() {
             return Ok(unreferenced);
         }
@@ -418,7 +419,7 @@ impl BlobStore {
                 let gone = deleted.get(&object.name).copied().unwrap_or(now);
                 !snapshots
                     .iter()
-                    .any(|made| *made >= object.modified && *made <= gone)
+                    .any(|s| s.may_refer_to(object.modified, gone))
             })
             .collect())
     }
@@ -493,7 +494,7 @@ impl BlobStore {
         use std::os::unix::fs::OpenOptionsExt;
         if let Some(objects) = &self.objects {
             let handle = tokio::runtime::Handle::try_current()
-                .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+                .map_err(|e| BlobError::Io(std::io::Error::other(e)))?;
             return handle.block_on(objects.put_bytes(bytes::Bytes::copy_from_slice(bytes)));
         }
         let id = FileId::random();
@@ -554,7 +555,7 @@ impl BlobStore {
     pub fn open_blocking(&self, id: FileId) -> Result<Box<dyn std::io::Read + Send>, BlobError> {
         if let Some(objects) = &self.objects {
             let handle = tokio::runtime::Handle::try_current()
-                .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+                .map_err(|e| BlobError::Io(std::io::Error::other(e)))?;
             return Ok(Box::new(objects.open_blocking(id, &handle)?));
         }
         let (path, _) = self.path_of(id);
@@ -575,8 +576,12 @@ impl BlobStore {
                 Err(BlobError::NotFound) => return Err(BlobError::NotFound),
                 Err(e) => return Err(e),
             };
-            let snapshots = objects.snapshot_times().await?;
-            return if snapshots.iter().any(|made| *made >= object.modified) {
+            let snapshots = objects.snapshot_spans().await?;
+            let now = std::time::SystemTime::now();
+            return if snapshots
+                .iter()
+                .any(|s| s.may_refer_to(object.modified, now))
+            {
                 objects.mark_deleted(id).await
             } else {
                 objects.delete(id).await

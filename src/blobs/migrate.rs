@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 
-use super::{BlobError, BlobStore, FileId, Listed, Objects};
+use super::{BlobError, FileId, Listed, Objects};
 use crate::data_dir::DataDir;
 
 /// The progress file in the data directory: the target on the first line, then one checked
@@ -76,10 +76,11 @@ pub async fn to_bucket(
     objects: &Objects,
     holder: &str,
 ) -> Result<Migrated, MigrateError> {
-    let mut done = Progress::open(data_dir, objects.shown())?;
+    let mut done = Progress::open(data_dir, objects.identity())?;
     let mut report = Migrated::default();
-    copy_pass(data_dir, objects, &mut done, &mut report).await?;
-    let skipped = report.skipped;
+    let files = data_dir.files_dir();
+    copy_pass(&files, objects, &mut done, &mut report).await?;
+    let mut skipped = report.skipped;
     let _lock = match data_dir.lock_for_server(holder) {
         Ok(lock) => lock,
         Err(crate::data_dir::DataDirError::InUse { holder, .. }) => {
@@ -88,12 +89,13 @@ pub async fn to_bucket(
         }
         Err(e) => return Err(e.into()),
     };
-    // No server now, and none can start: what came since the first pass is copied, and then
-    // nothing else can arrive in `files/`.
-    copy_pass(data_dir, objects, &mut done, &mut report).await?;
+    // No server now, and none can start: what came since the first pass is copied. What
+    // earlier runs copied is looked at once more in the bucket (size), so a progress file
+    // never vouches for an object that is not there.
+    skipped -= recheck(&files, objects, &mut done).await?;
+    copy_pass(&files, objects, &mut done, &mut report).await?;
     // The second pass skips what the first copied; only the earlier runs' count is news.
     report.skipped = skipped;
-    let files = data_dir.files_dir();
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     let aside = data_dir.root().join(format!("files-migrated-{stamp}"));
     std::fs::rename(&files, &aside).map_err(io(&files))?;
@@ -107,27 +109,101 @@ pub async fn to_bucket(
     std::fs::File::open(data_dir.root())
         .and_then(|d| d.sync_all())
         .map_err(io(data_dir.root()))?;
+    // An admin command still on the old config (it takes no server lock) may have stored a
+    // file after the last pass listed `files/`: it is in the directory moved aside now.
+    let before = report.copied;
+    copy_pass(&aside, objects, &mut done, &mut report).await?;
+    report.skipped = skipped;
+    if report.copied > before {
+        tracing::info!(
+            files = report.copied - before,
+            "copied files stored while the migration finished"
+        );
+    }
     done.finish()?;
     report.moved_aside = Some(aside);
     Ok(report)
 }
 
+/// The stored files in the shards of a `files/` directory (or one moved aside).
+async fn list_files(files: &Path) -> Result<Vec<Listed>, MigrateError> {
+    let dir = files.to_path_buf();
+    tokio::task::spawn_blocking(move || -> std::io::Result<Vec<Listed>> {
+        let mut out = Vec::new();
+        for shard in std::fs::read_dir(&dir)? {
+            let shard = shard?;
+            if !shard.file_type()?.is_dir() {
+                continue;
+            }
+            for entry in std::fs::read_dir(shard.path())? {
+                let entry = entry?;
+                let meta = match entry.metadata() {
+                    Ok(meta) => meta,
+                    // Removed meanwhile by the server (its row went first).
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(e),
+                };
+                out.push(Listed {
+                    name: entry.file_name().to_string_lossy().into_owned(),
+                    path: entry.path(),
+                    size: meta.len(),
+                    modified: meta.modified()?,
+                });
+            }
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| io(files)(std::io::Error::other(e)))?
+    .map_err(io(files))
+}
+
+/// Forgets the progress entries whose object is not in the bucket with the local file's
+/// size, so the next pass copies them again; returns how many.
+async fn recheck(
+    files: &Path,
+    objects: &Objects,
+    done: &mut Progress,
+) -> Result<u64, MigrateError> {
+    let earlier: Vec<(FileId, Listed)> = list_files(files)
+        .await?
+        .into_iter()
+        .filter(|file| done.has(&file.name))
+        .filter_map(|file| FileId::parse(&file.name).map(|id| (id, file)))
+        .collect();
+    let mut checks = futures_util::stream::iter(earlier)
+        .map(|(id, file)| async move {
+            match objects.head(id).await {
+                Ok(found) => Ok((file.name, found.size == file.size)),
+                Err(BlobError::NotFound) => Ok((file.name, false)),
+                Err(source) => Err(MigrateError::Store {
+                    file: file.name,
+                    source,
+                }),
+            }
+        })
+        .buffer_unordered(AT_ONCE * 4);
+    let mut forgotten = 0;
+    while let Some(checked) = checks.next().await {
+        let (name, there) = checked?;
+        if !there {
+            done.forget(&name);
+            forgotten += 1;
+        }
+    }
+    Ok(forgotten)
+}
+
 /// Copies the files not yet checked, [`AT_ONCE`] at a time; each one is read back from the
-/// bucket and compared before it counts as done.
+/// bucket and compared before it counts as done. A file removed meanwhile (the server
+/// removed its row, then the file) is passed over.
 async fn copy_pass(
-    data_dir: &DataDir,
+    files: &Path,
     objects: &Objects,
     done: &mut Progress,
     report: &mut Migrated,
 ) -> Result<(), MigrateError> {
-    let local = BlobStore::new(data_dir);
-    let listed = local
-        .list_stored()
-        .await
-        .map_err(|source| MigrateError::Store {
-            file: data_dir.files_dir().display().to_string(),
-            source,
-        })?;
+    let listed = list_files(files).await?;
     let mut todo: Vec<(FileId, Listed)> = Vec::new();
     for file in listed {
         let Some(id) = FileId::parse(&file.name) else {
@@ -143,7 +219,9 @@ async fn copy_pass(
         .map(|(id, file)| copy_one(objects, id, file))
         .buffer_unordered(AT_ONCE);
     while let Some(copied) = copies.next().await {
-        let (name, size) = copied?;
+        let Some((name, size)) = copied? else {
+            continue;
+        };
         done.add(&name)?;
         report.copied += 1;
         report.bytes += size;
@@ -155,10 +233,12 @@ async fn copy_one(
     objects: &Objects,
     id: FileId,
     file: Listed,
-) -> Result<(String, u64), MigrateError> {
-    let opened = tokio::fs::File::open(&file.path)
-        .await
-        .map_err(io(&file.path))?;
+) -> Result<Option<(String, u64)>, MigrateError> {
+    let opened = match tokio::fs::File::open(&file.path).await {
+        Ok(opened) => opened,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(&file.path)(e)),
+    };
     let body = tokio_util::io::ReaderStream::with_capacity(opened, 256 * 1024);
     let store_error = |source| MigrateError::Store {
         file: file.name.clone(),
@@ -175,7 +255,7 @@ async fn copy_one(
             got_sha: hex::encode(got_sha),
         });
     }
-    Ok((file.name, sent.size))
+    Ok(Some((file.name, sent.size)))
 }
 
 /// The ids checked so far, kept in the progress file.
@@ -228,6 +308,12 @@ impl Progress {
 
     fn has(&self, name: &str) -> bool {
         self.done.contains(name)
+    }
+
+    /// Drops an entry for this run (the file is copied again; a later entry in the file wins
+    /// nothing, as entries only ever say "done").
+    fn forget(&mut self, name: &str) {
+        self.done.remove(name);
     }
 
     fn add(&mut self, name: &str) -> Result<(), MigrateError> {

@@ -31,15 +31,74 @@ use crate::config::S3Config;
 /// The name of a snapshot's manifest in its folder; written last, so a snapshot with one is
 /// complete.
 pub const MANIFEST: &str = "manifest.json";
+/// An empty object a snapshot run puts in its folder before it copies the database: from then
+/// on the snapshot protects what it may come to refer to.
+pub const STARTED: &str = "started";
+
+/// When a snapshot in the bucket began and (once its manifest is there) finished, by the
+/// store's clock. Its database copy was made in between, so it refers to exactly the objects
+/// stored before it finished whose rows were removed after it began (or not at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotSpan {
+    pub started: std::time::SystemTime,
+    pub finished: Option<std::time::SystemTime>,
+}
+
+impl SnapshotSpan {
+    /// Whether this snapshot may refer to an object stored at `stored` whose row went at
+    /// `gone` (now, if it has not gone yet). A snapshot still being made may refer to
+    /// anything stored before it finishes.
+    pub fn may_refer_to(&self, stored: std::time::SystemTime, gone: std::time::SystemTime) -> bool {
+        gone >= self.started && self.finished.is_none_or(|finished| stored <= finished)
+    }
+}
 
 /// Parts of a multipart upload, in bytes: files up to this size go in one request. S3 wants
 /// at least 5 MiB per part (except the last).
-const PART: usize = 8 * 1024 * 1024;
+const PART: usize = 5 * 1024 * 1024;
 /// Parts of one upload in flight at once: with [`PART`], an upload holds at most about
-/// 3 × 8 MiB in memory however large the file.
+/// 3 × 5 MiB in memory however large the file.
 const PARTS_IN_FLIGHT: usize = 2;
-/// How long a request may take before it counts as failed: the store is on the local network;
-/// a part of 8 MiB at 10 MB/s takes under a second.
+/// The blocks an upload is gathered in, in bytes.
+const BLOCK: usize = 256 * 1024;
+/// Blocks all uploads still below [`PART`] may hold together: 64 MiB.
+const SMALL_BUDGET: usize = 256;
+/// Multipart uploads at once (each up to about 15 MiB in memory).
+const LARGE_AT_ONCE: usize = 4;
+
+static SMALL: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(SMALL_BUDGET)));
+static LARGE: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(LARGE_AT_ONCE)));
+
+/// One unit of an upload budget, waited for.
+async fn budget(
+    semaphore: &std::sync::LazyLock<Arc<tokio::sync::Semaphore>>,
+) -> Result<tokio::sync::OwnedSemaphorePermit, BlobError> {
+    Arc::clone(semaphore)
+        .acquire_owned()
+        .await
+        .map_err(|e| BlobError::Io(std::io::Error::other(e)))
+}
+
+/// A multipart upload under way; aborted (in the background) if dropped before it finished,
+/// e.g. when the client went away and the request was dropped.
+struct Uploading(Option<WriteMultipart>);
+
+impl Drop for Uploading {
+    fn drop(&mut self) {
+        if let Some(writer) = self.0.take()
+            && let Ok(handle) = tokio::runtime::Handle::try_current()
+        {
+            handle.spawn(async move {
+                // Best effort: parts the store keeps are cleaned by its lifecycle rule.
+                let _ = writer.abort().await;
+            });
+        }
+    }
+}
+/// How long the store may stay silent within a request before it counts as failed: it is on
+/// the local network.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long to keep retrying a failed request (the store's own retry with backoff): long
 /// enough to ride out a node restarting, short enough that a user hears "unavailable" while
@@ -54,6 +113,8 @@ pub struct Objects {
     prefix: String,
     /// "s3://bucket/prefix", for messages.
     shown: String,
+    /// The endpoint, bucket and prefix: what tells two targets apart.
+    identity: String,
 }
 
 impl std::fmt::Debug for Objects {
@@ -62,12 +123,15 @@ impl std::fmt::Debug for Objects {
     }
 }
 
-/// How an object-store error reads to the layers above: a missing object is `NotFound`,
-/// everything else means the store could not do it now.
+/// How an object-store error reads to the layers above: a missing object is `NotFound`; a
+/// refused key or a broken precondition is a fault of this installation (500, logged); a
+/// request that failed on the way or in the store (connection, timeout, 5xx, after the
+/// client's retries) means the store could not do it now (503).
 fn failed(e: object_store::Error) -> BlobError {
     match e {
         object_store::Error::NotFound { .. } => BlobError::NotFound,
-        other => BlobError::Unavailable(other.to_string()),
+        object_store::Error::Generic { .. } => BlobError::Unavailable(e.to_string()),
+        other => BlobError::Io(std::io::Error::other(other.to_string())),
     }
 }
 
@@ -86,7 +150,10 @@ impl Objects {
         };
         let options = ClientOptions::new()
             .with_allow_http(config.endpoint.scheme() == "http")
-            .with_timeout(REQUEST_TIMEOUT)
+            // No limit on a whole request (a large download is sent as fast as its client
+            // reads), but on each wait for the store.
+            .with_timeout_disabled()
+            .with_read_timeout(REQUEST_TIMEOUT)
             .with_connect_timeout(Duration::from_secs(5));
         let store = AmazonS3Builder::new()
             .with_endpoint(endpoint)
@@ -104,12 +171,24 @@ impl Objects {
             store: Arc::new(store),
             prefix: config.prefix.clone(),
             shown: format!("s3://{}/{}", config.bucket, config.prefix),
+            identity: format!(
+                "{} {}/{}",
+                config.endpoint.as_str().trim_end_matches('/'),
+                config.bucket,
+                config.prefix
+            ),
         })
     }
 
     /// "s3://bucket/prefix/", for messages and reports.
     pub fn shown(&self) -> &str {
         &self.shown
+    }
+
+    /// The endpoint, bucket and prefix in one line: the same for two configs only when they
+    /// name the same place.
+    pub fn identity(&self) -> &str {
+        &self.identity
     }
 
     /// The key of `name` under the prefix.
@@ -127,8 +206,13 @@ impl Objects {
 
     /// Streams `body` into the object of `id`: one request for a small file, a multipart
     /// upload (at most [`PARTS_IN_FLIGHT`] parts of [`PART`] bytes in flight) for a large one.
-    /// Returns once the store has acknowledged the whole object; on any error the multipart
-    /// upload is aborted and no object is there.
+    /// Returns once the store has acknowledged the whole object; on any error — or when the
+    /// caller stops waiting — the multipart upload is aborted and no object is there.
+    ///
+    /// Memory: the body is kept as the 256 KiB blocks it was gathered in (never one large
+    /// buffer), small uploads together hold at most [`SMALL_BUDGET`] blocks and at most
+    /// [`LARGE_AT_ONCE`] multipart uploads run at once; others wait, which slows their senders
+    /// (TCP backpressure) instead of growing the process.
     pub async fn put<S, B, E>(
         &self,
         id: FileId,
@@ -144,10 +228,17 @@ impl Objects {
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
         let mut batch = BytesMut::new();
-        let mut upload: Option<WriteMultipart> = None;
+        // Blocks not yet handed to a multipart upload, and the budget they hold.
+        let mut pending: Vec<Bytes> = Vec::new();
+        let mut pending_len = 0usize;
+        let mut held: Vec<tokio::sync::OwnedSemaphorePermit> = Vec::new();
+        let mut upload = Uploading(None);
+        let mut _slot: Option<tokio::sync::OwnedSemaphorePermit> = None;
         let mut body = std::pin::pin!(body);
-        let received: Result<(), BlobError> = async {
-            while let Some(chunk) = body.next().await {
+        loop {
+            let next = body.next().await;
+            let done = next.is_none();
+            if let Some(chunk) = next {
                 let mut chunk = chunk.map_err(|e| BlobError::Body(e.into()))?;
                 while chunk.has_remaining() {
                     let bytes = chunk.chunk();
@@ -160,45 +251,55 @@ impl Objects {
                     let n = bytes.len();
                     chunk.advance(n);
                 }
-                if batch.len() >= PART {
-                    let writer = match upload.as_mut() {
-                        Some(writer) => writer,
-                        None => {
-                            let started =
-                                self.store.put_multipart(&location).await.map_err(failed)?;
-                            upload.insert(WriteMultipart::new_with_chunk_size(started, PART))
-                        }
-                    };
+            }
+            if batch.len() < BLOCK && !(done && !batch.is_empty()) {
+                if done {
+                    break;
+                }
+                continue;
+            }
+            let block = batch.split().freeze();
+            match upload.0.as_mut() {
+                Some(writer) => {
                     writer
                         .wait_for_capacity(PARTS_IN_FLIGHT)
                         .await
                         .map_err(failed)?;
-                    writer.put(batch.split().freeze());
+                    writer.put(block);
+                }
+                None => {
+                    held.push(budget(&SMALL).await?);
+                    pending_len += block.len();
+                    pending.push(block);
+                    if pending_len >= PART {
+                        _slot = Some(budget(&LARGE).await?);
+                        let started = self.store.put_multipart(&location).await.map_err(failed)?;
+                        let writer = upload
+                            .0
+                            .insert(WriteMultipart::new_with_chunk_size(started, PART));
+                        for block in pending.drain(..) {
+                            writer
+                                .wait_for_capacity(PARTS_IN_FLIGHT)
+                                .await
+                                .map_err(failed)?;
+                            writer.put(block);
+                        }
+                        held.clear();
+                    }
                 }
             }
-            Ok(())
+            if done {
+                break;
+            }
         }
-        .await;
-        let stored = match (received, upload) {
-            (Err(e), Some(writer)) => {
-                // Best effort: a part list the store keeps is cleaned by its lifecycle rule.
-                let _ = writer.abort().await;
-                return Err(e);
-            }
-            (Err(e), None) => return Err(e),
-            (Ok(()), Some(mut writer)) => {
-                if !batch.is_empty() {
-                    writer.put(batch.freeze());
-                }
-                writer.finish().await
-            }
-            (Ok(()), None) => {
-                self.store
-                    .put(&location, PutPayload::from(batch.freeze()))
-                    .await
-            }
+        match upload.0.take() {
+            Some(writer) => writer.finish().await.map_err(failed)?,
+            None => self
+                .store
+                .put(&location, pending.into_iter().collect::<PutPayload>())
+                .await
+                .map_err(failed)?,
         };
-        stored.map_err(failed)?;
         Ok(StoredBlob {
             id,
             size,
@@ -410,11 +511,19 @@ impl Objects {
             .collect())
     }
 
-    /// Removes every object under `<prefix><folder>/` (an old snapshot).
-    pub async fn remove_folder(&self, folder: &str) -> Result<(), BlobError> {
-        for listed in self.list(folder).await? {
+    /// Removes a snapshot's folder: its manifest first (from then on it is unfinished and no
+    /// restore starts from it), its `started` marker last (so it protects what it referred to
+    /// until everything else is gone).
+    pub async fn remove_snapshot(&self, folder: &str) -> Result<(), BlobError> {
+        let mut listed = self.list(folder).await?;
+        listed.sort_by_key(|l| match l.name.as_str() {
+            MANIFEST => 0,
+            STARTED => 2,
+            _ => 1,
+        });
+        for object in listed {
             self.store
-                .delete(&Key::from(listed.path.to_string_lossy().as_ref()))
+                .delete(&Key::from(object.path.to_string_lossy().as_ref()))
                 .await
                 .map_err(failed)?;
         }
@@ -465,16 +574,24 @@ impl Objects {
         }
     }
 
-    /// When each kept snapshot in the bucket was made, by the store's clock (the time its
-    /// manifest was stored; a snapshot without one is unfinished and protects nothing).
-    pub async fn snapshot_times(&self) -> Result<Vec<std::time::SystemTime>, BlobError> {
-        Ok(self
-            .list("snapshots")
-            .await?
-            .into_iter()
-            .filter(|l| l.name == MANIFEST)
-            .map(|l| l.modified)
-            .collect())
+    /// The snapshots in the bucket, finished or still being made (see [`SnapshotSpan`]).
+    pub async fn snapshot_spans(&self) -> Result<Vec<SnapshotSpan>, BlobError> {
+        let mut spans: std::collections::HashMap<std::path::PathBuf, SnapshotSpan> =
+            std::collections::HashMap::new();
+        for listed in self.list("snapshots").await? {
+            let Some(folder) = listed.path.parent().map(std::path::Path::to_path_buf) else {
+                continue;
+            };
+            let span = spans.entry(folder).or_insert(SnapshotSpan {
+                started: listed.modified,
+                finished: None,
+            });
+            span.started = span.started.min(listed.modified);
+            if listed.name == MANIFEST {
+                span.finished = Some(listed.modified);
+            }
+        }
+        Ok(spans.into_values().collect())
     }
 
     /// Whether the store answers: a HEAD of an object that need not exist (a read quorum in
@@ -608,5 +725,45 @@ impl std::io::Read for BlockingReader {
         let n = self.buffer.len().min(out.len());
         out[..n].copy_from_slice(&self.buffer.split_to(n));
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SnapshotSpan;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn a_snapshot_refers_to_what_was_stored_before_it_finished_and_removed_after_it_began() {
+        let t = |s: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(1_000 + s);
+        let done = SnapshotSpan {
+            started: t(10),
+            finished: Some(t(20)),
+        };
+        let making = SnapshotSpan {
+            started: t(10),
+            finished: None,
+        };
+        // (stored, gone) → may the finished / the unfinished snapshot refer to it?
+        let rows = [
+            ((0, 5), false, false),  // removed before the snapshot began
+            ((0, 15), true, true),   // removed while it was being made: the copy may have it
+            ((0, 30), true, true),   // removed after: the copy has it
+            ((15, 30), true, true),  // stored while it was being made
+            ((25, 30), false, true), // stored after it finished; an unfinished one may still
+            ((0, 10), true, true),   // removed the moment it began (times are whole seconds)
+        ];
+        for ((stored, gone), finished, unfinished) in rows {
+            assert_eq!(
+                done.may_refer_to(t(stored), t(gone)),
+                finished,
+                "finished, stored {stored}, gone {gone}"
+            );
+            assert_eq!(
+                making.may_refer_to(t(stored), t(gone)),
+                unfinished,
+                "being made, stored {stored}, gone {gone}"
+            );
+        }
     }
 }

@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use super::retention::JobReport;
 use super::snapshot::{Restored, SnapshotError};
 use super::{ServiceError, Services};
-use crate::blobs::objects::MANIFEST;
+use crate::blobs::objects::{MANIFEST, STARTED};
 use crate::blobs::{BlobError, FileId, Objects};
 use crate::data_dir::{DataDir, Task};
 use crate::store::retention::{self as store_retention, ExpectedFile};
@@ -68,6 +68,13 @@ impl Services {
             folder = format!("{name}-{n}");
             n += 1;
         }
+        let base = format!("snapshots/{folder}");
+        // Before the copy: from now on, what the copy may refer to is kept (see
+        // `BlobStore::delete`).
+        objects
+            .put_named(&format!("{base}/{STARTED}"), bytes::Bytes::new())
+            .await
+            .map_err(failed("start"))?;
         // A private scratch directory for the copy, removed whatever happens.
         let scratch = Scratch::new(&data_dir)?;
         let copy = scratch.path().join(DATABASE);
@@ -110,7 +117,6 @@ impl Services {
             }
             out.flush().map_err(io(&manifest))?;
         }
-        let base = format!("snapshots/{folder}");
         objects
             .put_file(&format!("{base}/{DATABASE}"), &copy)
             .await
@@ -156,14 +162,14 @@ impl Services {
             let old = done.len().saturating_sub(keep);
             for folder in done.drain(..old) {
                 objects
-                    .remove_folder(&format!("snapshots/{folder}"))
+                    .remove_snapshot(&format!("snapshots/{folder}"))
                     .await?;
                 report.notes.push(format!("removed snapshot {folder}"));
             }
             for folder in folders.iter().filter(|f| !finished.contains(*f)) {
                 if newest.as_ref().is_some_and(|n| folder < n) {
                     objects
-                        .remove_folder(&format!("snapshots/{folder}"))
+                        .remove_snapshot(&format!("snapshots/{folder}"))
                         .await?;
                     report
                         .notes
@@ -285,10 +291,21 @@ pub async fn restore_from_bucket(
     }
     // The database last, under a temporary name first: it is what makes this a data directory.
     let staged = target.join(format!("{DATABASE}.partial"));
-    objects
+    match objects
         .get_named_to_file(&format!("{base}/{DATABASE}"), &staged)
         .await
-        .map_err(unavailable)?;
+    {
+        Ok(_) => {}
+        // Pruned while this restore ran (the manifest goes first, then the database).
+        Err(BlobError::NotFound) => {
+            let _ = std::fs::remove_file(&staged);
+            return Err(SnapshotError::BeingRemoved(PathBuf::from(format!(
+                "{}{base}",
+                objects.shown()
+            ))));
+        }
+        Err(e) => return Err(unavailable(e)),
+    }
     std::fs::rename(&staged, data_dir.database_path()).map_err(|source| SnapshotError::Io {
         path: staged.clone(),
         source,

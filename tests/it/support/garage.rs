@@ -34,11 +34,11 @@ fn garage_binary() -> PathBuf {
         })
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
+/// A port free now, with its listener: held until all of a cluster's ports are chosen, so
+/// no two of them are the same.
+fn free_port() -> (u16, TcpListener) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+    (listener.local_addr().expect("port").port(), listener)
 }
 
 /// One node: its config, its ports, and the process while it runs.
@@ -58,11 +58,17 @@ impl Node {
             .append(true)
             .open(&self.log)
             .expect("node log");
+        // A line "kill" on stdin kills the node (its data stays, for a restart); the end of
+        // stdin (the test process is gone) kills it and removes its data.
         let mut child = Command::new("sh")
             .arg("-c")
-            .arg("\"$0\" -c \"$1\" server & node=$!; read _; kill -9 $node; wait $node")
+            .arg(
+                "\"$0\" -c \"$1\" server & node=$!; read -r what; kill -9 $node; wait $node; \
+                 [ \"$what\" = kill ] || rm -rf \"$2\"",
+            )
             .arg(garage_binary())
             .arg(&self.config)
+            .arg(self.config.parent().expect("node dir"))
             .env("RUST_LOG", "warn")
             .stdin(Stdio::piped())
             .stdout(log.try_clone().expect("log"))
@@ -76,7 +82,7 @@ impl Node {
     /// Kills the node at once (SIGKILL: a machine lost, not a clean shutdown).
     pub fn kill(&mut self) {
         if let Some((mut child, mut stdin)) = self.process.take() {
-            let _ = stdin.write_all(b"\n");
+            let _ = stdin.write_all(b"kill\n");
             drop(stdin);
             let _ = child.wait();
         }
@@ -104,10 +110,17 @@ impl Node {
 
     /// Runs a `garage` command against this node, retrying while the cluster settles.
     fn cli_until_ok(&self, args: &[&str]) -> String {
+        self.cli_until(args, None)
+    }
+
+    /// Like [`Node::cli_until_ok`]; an error whose text holds `done` means an earlier try
+    /// did it already (a command that cannot be run twice).
+    fn cli_until(&self, args: &[&str], done: Option<&str>) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             match self.cli(args) {
                 Ok(out) => return out,
+                Err(e) if done.is_some_and(|d| e.contains(d)) => return e,
                 Err(e) if Instant::now() > deadline => panic!("{e}"),
                 Err(_) => std::thread::sleep(Duration::from_millis(100)),
             }
@@ -135,11 +148,17 @@ impl Cluster {
     pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("cluster dir");
         let secret = hex::encode(rand::random::<[u8; 32]>());
+        let mut held = Vec::new();
+        let mut port = || {
+            let (port, listener) = free_port();
+            held.push(listener);
+            port
+        };
         let mut nodes: Vec<Node> = (1..=3)
             .map(|n| {
                 let home = dir.path().join(format!("node{n}"));
                 std::fs::create_dir_all(&home).expect("node dir");
-                let (s3_port, rpc_port, admin_port) = (free_port(), free_port(), free_port());
+                let (s3_port, rpc_port, admin_port) = (port(), port(), port());
                 let config = home.join("garage.toml");
                 std::fs::write(
                     &config,
@@ -169,6 +188,8 @@ impl Cluster {
                 }
             })
             .collect();
+        // Free for the nodes now, all nine different.
+        drop(held);
         for node in &mut nodes {
             node.start();
         }
@@ -184,8 +205,8 @@ impl Cluster {
             let zone = format!("dc{}", n + 1);
             nodes[0].cli_until_ok(&["layout", "assign", "-z", &zone, "-c", "1G", short]);
         }
-        nodes[0].cli_until_ok(&["layout", "apply", "--version", "1"]);
-        nodes[0].cli_until_ok(&["bucket", "create", BUCKET]);
+        nodes[0].cli_until(&["layout", "apply", "--version", "1"], Some("version"));
+        nodes[0].cli_until(&["bucket", "create", BUCKET], Some("already"));
         let key = nodes[0].cli_until_ok(&["key", "create", "loondossier-test"]);
         let field = |name: &str| {
             key.lines()
