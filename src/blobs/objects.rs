@@ -252,7 +252,9 @@ impl Objects {
                     chunk.advance(n);
                 }
             }
-            if batch.len() < BLOCK && !(done && !batch.is_empty()) {
+            // A block is full, or the body ended with a part-block left.
+            let block_ready = batch.len() >= BLOCK || (done && !batch.is_empty());
+            if !block_ready {
                 if done {
                     break;
                 }
