@@ -246,18 +246,8 @@ impl BlobStore {
         let mut batch = bytes::BytesMut::new();
         let mut body = std::pin::pin!(body);
         while let Some(chunk) = body.next().await {
-            let mut chunk = chunk.map_err(|e| BlobError::Body(e.into()))?;
-            while chunk.has_remaining() {
-                let bytes = chunk.chunk();
-                size += bytes.len() as u64;
-                if size > limit {
-                    return Err(BlobError::TooLarge { limit });
-                }
-                hasher.update(bytes);
-                batch.extend_from_slice(bytes);
-                let n = bytes.len();
-                chunk.advance(n);
-            }
+            let chunk = chunk.map_err(|e| BlobError::Body(e.into()))?;
+            absorb(chunk, &mut size, limit, &mut hasher, &mut batch)?;
             if batch.len() >= BATCH {
                 let full = batch.split().freeze();
                 let path = temp.to_path_buf();
@@ -636,6 +626,29 @@ fn not_found(e: std::io::Error) -> BlobError {
     } else {
         BlobError::Io(e)
     }
+}
+
+/// Adds a received chunk to `batch`, counting it into `size` and `hasher`; more than `limit`
+/// bytes in all is `TooLarge`.
+fn absorb(
+    mut chunk: impl Buf,
+    size: &mut u64,
+    limit: u64,
+    hasher: &mut Sha256,
+    batch: &mut bytes::BytesMut,
+) -> Result<(), BlobError> {
+    while chunk.has_remaining() {
+        let bytes = chunk.chunk();
+        *size += bytes.len() as u64;
+        if *size > limit {
+            return Err(BlobError::TooLarge { limit });
+        }
+        hasher.update(bytes);
+        batch.extend_from_slice(bytes);
+        let n = bytes.len();
+        chunk.advance(n);
+    }
+    Ok(())
 }
 
 /// Consumes up to `at_most` more bytes of a body, discarding them.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Buf, Bytes};
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
@@ -59,10 +59,8 @@ const PART: usize = 5 * 1024 * 1024;
 /// Parts of one upload in flight at once: with [`PART`], an upload holds at most about
 /// 3 × 5 MiB in memory however large the file.
 const PARTS_IN_FLIGHT: usize = 2;
-/// The blocks an upload is gathered in, in bytes.
-const BLOCK: usize = 256 * 1024;
-/// Blocks all uploads still below [`PART`] may hold together: 64 MiB.
-const SMALL_BUDGET: usize = 256;
+/// What all uploads still below [`PART`] may hold together, in KiB: 64 MiB.
+const SMALL_BUDGET: usize = 64 * 1024;
 /// Multipart uploads at once (each up to about 15 MiB in memory).
 const LARGE_AT_ONCE: usize = 4;
 
@@ -71,12 +69,20 @@ static SMALL: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
 static LARGE: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
     std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(LARGE_AT_ONCE)));
 
-/// One unit of an upload budget, waited for.
+/// `units` of an upload budget, waited for: for [`SMALL`] bytes in KiB (rounded up), for
+/// [`LARGE`] one slot.
 async fn budget(
     semaphore: &std::sync::LazyLock<Arc<tokio::sync::Semaphore>>,
+    units: usize,
 ) -> Result<tokio::sync::OwnedSemaphorePermit, BlobError> {
+    let kib = if std::ptr::eq(semaphore, &SMALL) {
+        units.div_ceil(1024)
+    } else {
+        units
+    };
+    let wanted = u32::try_from(kib).unwrap_or(u32::MAX);
     Arc::clone(semaphore)
-        .acquire_owned()
+        .acquire_many_owned(wanted)
         .await
         .map_err(|e| BlobError::Io(std::io::Error::other(e)))
 }
@@ -209,8 +215,8 @@ impl Objects {
     /// Returns once the store has acknowledged the whole object; on any error — or when the
     /// caller stops waiting — the multipart upload is aborted and no object is there.
     ///
-    /// Memory: the body is kept as the 256 KiB blocks it was gathered in (never one large
-    /// buffer), small uploads together hold at most [`SMALL_BUDGET`] blocks and at most
+    /// Memory: the body is kept as the chunks the network delivered (no copy, never one large
+    /// buffer), small uploads together hold at most [`SMALL_BUDGET`] KiB and at most
     /// [`LARGE_AT_ONCE`] multipart uploads run at once; others wait, which slows their senders
     /// (TCP backpressure) instead of growing the process.
     pub async fn put<S, B, E>(
@@ -227,7 +233,6 @@ impl Objects {
         let location = self.file(id);
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
-        let mut batch = BytesMut::new();
         // Blocks not yet handed to a multipart upload, and the budget they hold.
         let mut pending: Vec<Bytes> = Vec::new();
         let mut pending_len = 0usize;
@@ -236,31 +241,20 @@ impl Objects {
         let mut _slot: Option<tokio::sync::OwnedSemaphorePermit> = None;
         let mut body = std::pin::pin!(body);
         loop {
-            let next = body.next().await;
-            let done = next.is_none();
-            if let Some(chunk) = next {
-                let mut chunk = chunk.map_err(|e| BlobError::Body(e.into()))?;
-                while chunk.has_remaining() {
-                    let bytes = chunk.chunk();
-                    size += bytes.len() as u64;
-                    if size > limit {
-                        return Err(BlobError::TooLarge { limit });
-                    }
-                    hasher.update(bytes);
-                    batch.extend_from_slice(bytes);
-                    let n = bytes.len();
-                    chunk.advance(n);
-                }
+            let Some(chunk) = body.next().await else {
+                break;
+            };
+            let mut chunk = chunk.map_err(|e| BlobError::Body(e.into()))?;
+            // The chunk as the network delivered it, kept without a copy.
+            let block = chunk.copy_to_bytes(chunk.remaining());
+            size += block.len() as u64;
+            if size > limit {
+                return Err(BlobError::TooLarge { limit });
             }
-            // A block is full, or the body ended with a part-block left.
-            let block_ready = batch.len() >= BLOCK || (done && !batch.is_empty());
-            if !block_ready {
-                if done {
-                    break;
-                }
+            hasher.update(&block);
+            if block.is_empty() {
                 continue;
             }
-            let block = batch.split().freeze();
             match upload.0.as_mut() {
                 Some(writer) => {
                     writer
@@ -270,11 +264,11 @@ impl Objects {
                     writer.put(block);
                 }
                 None => {
-                    held.push(budget(&SMALL).await?);
+                    held.push(budget(&SMALL, block.len()).await?);
                     pending_len += block.len();
                     pending.push(block);
                     if pending_len >= PART {
-                        _slot = Some(budget(&LARGE).await?);
+                        _slot = Some(budget(&LARGE, 1).await?);
                         let started = self.store.put_multipart(&location).await.map_err(failed)?;
                         let writer = upload
                             .0
@@ -289,9 +283,6 @@ impl Objects {
                         held.clear();
                     }
                 }
-            }
-            if done {
-                break;
             }
         }
         match upload.0.take() {

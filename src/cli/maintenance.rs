@@ -90,24 +90,37 @@ pub fn fsck(config: Config, repair: bool) -> ExitCode {
     })
 }
 
-/// `storage migrate --to s3`: the files of the data directory into the configured bucket.
-pub fn migrate_storage(config: Config, _to: super::StorageTarget) -> ExitCode {
+/// What a command on the bucket needs: its settings, a runtime, and this run's holder line
+/// for locks. `Err` is the exit status when the config names no bucket.
+fn bucket_command(
+    config: &Config,
+    what: &str,
+) -> Result<(crate::config::S3Config, tokio::runtime::Runtime, String), ExitCode> {
     use crate::clock::Clock;
     let crate::config::StorageConfig::S3(s3) = &config.storage else {
         eprintln!(
-            "loondossier: storage migrate --to s3: the config has no bucket\n  fix: set \
-             [storage] backend = \"s3\" with endpoint, region, bucket, access_key_id and \
-             secret_access_key_file (see config.example.toml), then run this again"
+            "loondossier: {what}: the config has no bucket\n  fix: set [storage] backend = \
+             \"s3\" with endpoint, region, bucket, access_key_id and secret_access_key_file \
+             (see config.example.toml), then run this again"
         );
-        return ExitCode::from(super::EXIT_CONFIG);
+        return Err(ExitCode::from(super::EXIT_CONFIG));
     };
     let Some(runtime) = super::runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
-        return ExitCode::from(EXIT_FAILURE);
+        return Err(ExitCode::from(EXIT_FAILURE));
     };
     let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());
+    Ok(((**s3).clone(), runtime, holder))
+}
+
+/// `storage migrate --to s3`: the files of the data directory into the configured bucket.
+pub fn migrate_storage(config: Config, _to: super::StorageTarget) -> ExitCode {
+    let (s3, runtime, holder) = match bucket_command(&config, "storage migrate --to s3") {
+        Ok(parts) => parts,
+        Err(code) => return code,
+    };
     let outcome = runtime.block_on(async {
         let data_dir = crate::data_dir::DataDir::open(&config.data_dir)?;
-        let objects = crate::blobs::Objects::new(s3)?;
+        let objects = crate::blobs::Objects::new(&s3)?;
         objects
             .check(s3.endpoint.as_str())
             .await
@@ -149,20 +162,13 @@ pub fn migrate_storage(config: Config, _to: super::StorageTarget) -> ExitCode {
 
 /// `restore --bucket <name> --data-dir DIR`: a snapshot kept in the bucket of [storage].
 pub fn restore_from_bucket(config: &Config, snapshot: &Path, data_dir: &Path) -> ExitCode {
-    use crate::clock::Clock;
-    let crate::config::StorageConfig::S3(s3) = &config.storage else {
-        eprintln!(
-            "loondossier: restore --bucket: the config has no bucket ([storage] backend = \"s3\")"
-        );
-        return ExitCode::from(super::EXIT_CONFIG);
+    let (s3, runtime, holder) = match bucket_command(config, "restore --bucket") {
+        Ok(parts) => parts,
+        Err(code) => return code,
     };
-    let Some(runtime) = super::runtime(&mut tokio::runtime::Builder::new_multi_thread()) else {
-        return ExitCode::from(EXIT_FAILURE);
-    };
-    let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());
     let name = snapshot.to_string_lossy().trim_end_matches('/').to_owned();
     let outcome = runtime.block_on(async {
-        let objects = crate::blobs::Objects::new(s3)?;
+        let objects = crate::blobs::Objects::new(&s3)?;
         let restored = crate::service::snapshot_bucket::restore_from_bucket(
             &objects, &name, data_dir, &holder,
         )

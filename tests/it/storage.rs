@@ -402,16 +402,18 @@ async fn losing_nodes_loses_no_acknowledged_upload_and_two_down_answer_503() {
     // Two nodes down: no quorum. An upload is refused as unavailable, nothing is half-stored,
     // and /healthz says which part is down.
     cluster.kill(1);
-    let listed_before: Value = app
-        .client
-        .get(format!("{base}/api/v1/backups"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = async || -> Value {
+        app.client
+            .get(format!("{base}/api/v1/backups"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    let listed_before = list().await;
     let refused = upload_backup(&app.client, &base, &token, "LBX.lda", random_bytes(50_000)).await;
     assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(refused.headers().contains_key("retry-after"));
@@ -430,16 +432,7 @@ async fn losing_nodes_loses_no_acknowledged_upload_and_two_down_answer_503() {
         (health["db"].as_str(), health["storage"].as_str()),
         (Some("ok"), Some("unavailable"))
     );
-    let listed_after: Value = app
-        .client
-        .get(format!("{base}/api/v1/backups"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed_after = list().await;
     assert_eq!(listed_before, listed_after, "no row for the refused upload");
 
     // The nodes return: all works again, everything acknowledged is there, nothing extra.
