@@ -56,12 +56,13 @@ impl SnapshotSpan {
 /// Parts of a multipart upload, in bytes: files up to this size go in one request. S3 wants
 /// at least 5 MiB per part (except the last).
 const PART: usize = 5 * 1024 * 1024;
-/// Parts of one upload in flight at once: with [`PART`], an upload holds at most about
-/// 3 × 5 MiB in memory however large the file.
+/// Parts of one upload in flight at once (the next part fills while fewer are sending): with
+/// [`PART`], an upload holds at most about 2 × 5 MiB however large the file (measured in
+/// bench/NOTES.md: one part at a time saves little memory and takes 2.8 × as long).
 const PARTS_IN_FLIGHT: usize = 2;
 /// What all uploads still below [`PART`] may hold together, in KiB: 64 MiB.
 const SMALL_BUDGET: usize = 64 * 1024;
-/// Multipart uploads at once (each up to about 15 MiB in memory).
+/// Multipart uploads at once (each up to about 10 MiB in memory).
 const LARGE_AT_ONCE: usize = 4;
 
 static SMALL: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
