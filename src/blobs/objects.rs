@@ -473,6 +473,11 @@ impl Objects {
             .map_err(failed)
     }
 
+    /// Removes the deletion marker of `id` (a restored database refers to the object again).
+    pub async fn unmark_deleted(&self, id: FileId) -> Result<(), BlobError> {
+        self.store.delete(&self.marker(id)).await.map_err(failed)
+    }
+
     /// Every object under `<prefix><folder>/`, by the name after that folder.
     pub async fn list(&self, folder: &str) -> Result<Vec<Listed>, BlobError> {
         let prefix = self.key(folder);

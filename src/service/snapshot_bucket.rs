@@ -148,26 +148,36 @@ impl Services {
     /// reported, not fatal: the new snapshot is made.
     async fn prune_bucket_snapshots(&self, objects: &Objects, report: &mut JobReport) {
         let pruned = async {
-            let listed = objects.list("snapshots").await?;
-            let finished: HashSet<String> = listed
+            // Each folder with when it began (its oldest object, by the store's clock: names
+            // of snapshots made in one second may be reused after a prune, times are not)
+            // and whether it is finished.
+            let mut folders: std::collections::HashMap<String, (std::time::SystemTime, bool)> =
+                std::collections::HashMap::new();
+            for listed in objects.list("snapshots").await? {
+                let Some(folder) = snapshot_folder(&listed.path) else {
+                    continue;
+                };
+                let entry = folders.entry(folder).or_insert((listed.modified, false));
+                entry.0 = entry.0.min(listed.modified);
+                entry.1 |= listed.name == MANIFEST;
+            }
+            let mut done: Vec<(std::time::SystemTime, String)> = folders
                 .iter()
-                .filter(|l| l.name == MANIFEST)
-                .filter_map(|l| snapshot_folder(&l.path))
+                .filter(|(_, (_, finished))| *finished)
+                .map(|(folder, (began, _))| (*began, folder.clone()))
                 .collect();
-            let mut folders = objects.folders("snapshots").await?;
-            folders.sort();
-            let mut done: Vec<&String> = folders.iter().filter(|f| finished.contains(*f)).collect();
+            done.sort();
             let keep = self.settings.retention.snapshots_keep;
-            let newest = done.last().map(|f| (*f).clone());
+            let newest = done.last().map(|(began, _)| *began);
             let old = done.len().saturating_sub(keep);
-            for folder in done.drain(..old) {
+            for (_, folder) in done.drain(..old) {
                 objects
                     .remove_snapshot(&format!("snapshots/{folder}"))
                     .await?;
                 report.notes.push(format!("removed snapshot {folder}"));
             }
-            for folder in folders.iter().filter(|f| !finished.contains(*f)) {
-                if newest.as_ref().is_some_and(|n| folder < n) {
+            for (folder, (began, finished)) in &folders {
+                if !finished && newest.is_some_and(|n| *began < n) {
                     objects
                         .remove_snapshot(&format!("snapshots/{folder}"))
                         .await?;
@@ -262,6 +272,7 @@ pub async fn restore_from_bucket(
         let owner = entry["owner"].as_str().unwrap_or_default().to_owned();
         entries.push((file, size, owner));
     }
+    let referenced: HashSet<String> = entries.iter().map(|(f, _, _)| f.to_string()).collect();
     let mut checks = futures_util::stream::iter(entries)
         .map(|(file, size, owner)| async move {
             match objects.head(file).await {
@@ -281,6 +292,15 @@ pub async fn restore_from_bucket(
     while let Some(checked) = checks.next().await {
         restored.bytes += checked?;
         restored.files += 1;
+    }
+    drop(checks);
+    // The restored database refers to these objects again: deletion markers left for them
+    // (their rows were removed after the snapshot) no longer say when they went.
+    let markers = objects.list("deleted").await.map_err(unavailable)?;
+    for marker in markers.iter().filter(|m| referenced.contains(&m.name)) {
+        if let Some(id) = FileId::parse(&marker.name) {
+            objects.unmark_deleted(id).await.map_err(unavailable)?;
+        }
     }
     match objects
         .get_named_to_file(&format!("{base}/{KEY}"), &data_dir.secret_key_path())

@@ -277,18 +277,28 @@ async fn a_snapshot_in_the_bucket_keeps_what_it_refers_to_until_it_is_pruned() {
         "kept for the snapshot, so no orphan: {fsck:?}"
     );
 
-    // The snapshot restores into a new data directory with the backup whole.
-    let restored = tempfile::tempdir().unwrap();
-    let target = restored.path().join("data");
     let objects = services.blobs().objects().unwrap().clone();
-    let back = loondossier::service::snapshot_bucket::restore_from_bucket(
-        &objects, &name, &target, "test",
-    )
-    .await
-    .unwrap();
-    assert_eq!((back.files, back.bytes), (1, body.len() as u64));
-    assert!(target.join("loondossier.db").exists());
-    assert!(target.join("secret.key").exists());
+    let marked = |objects: &loondossier::blobs::Objects| {
+        let objects = objects.clone();
+        async move {
+            let mut names: Vec<String> = objects
+                .list("deleted")
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|l| l.name)
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    let object_a = {
+        // The backup's file id is not in the API; it is the only stored object.
+        let listed = services.blobs().list_stored().await.unwrap();
+        assert_eq!(listed.len(), 1);
+        listed[0].name.clone()
+    };
+    assert_eq!(marked(&objects).await, vec![object_a.clone()]);
 
     // A newer snapshot prunes the first (keep 1): the object is an orphan now, which the
     // sweep removes once past its grace.
@@ -305,14 +315,10 @@ async fn a_snapshot_in_the_bucket_keeps_what_it_refers_to_until_it_is_pruned() {
     assert!(
         fsck.orphans[0]
             .to_string_lossy()
-            .ends_with(&format!("files/{}", {
-                // The backup's file id is not in the API; the orphan is the only stored object.
-                let listed = services.blobs().list_stored().await.unwrap();
-                assert_eq!(listed.len(), 1);
-                listed[0].name.clone()
-            }))
+            .ends_with(&format!("files/{object_a}"))
     );
     // A snapshot that is gone cannot be restored.
+    let restored = tempfile::tempdir().unwrap();
     let gone = loondossier::service::snapshot_bucket::restore_from_bucket(
         &objects,
         &name,
@@ -322,6 +328,43 @@ async fn a_snapshot_in_the_bucket_keeps_what_it_refers_to_until_it_is_pruned() {
     .await
     .unwrap_err();
     assert!(gone.to_string().contains("is not a snapshot"), "{gone}");
+
+    // Another backup, a snapshot, and the backup removed: the snapshot restores into a new
+    // data directory with the backup whole, and the restored database refers to its object
+    // again (its deletion marker goes; the first backup's stays).
+    let body_b = random_bytes(200_000);
+    let created = upload_backup(&app.client, &app.url(""), &token, "LB2.lda", body_b.clone()).await;
+    let id_b = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let third = services.run_snapshot().await.unwrap();
+    let made = third.notes.join("\n");
+    let name_b = made
+        .split("/snapshots/")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{made}"))
+        .to_owned();
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/api/v1/backups/{id_b}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(marked(&objects).await.len(), 2);
+    let target = restored.path().join("data");
+    let back = loondossier::service::snapshot_bucket::restore_from_bucket(
+        &objects, &name_b, &target, "test",
+    )
+    .await
+    .unwrap();
+    assert_eq!((back.files, back.bytes), (1, body_b.len() as u64));
+    assert_eq!(marked(&objects).await, vec![object_a]);
+    assert!(target.join("loondossier.db").exists());
+    assert!(target.join("secret.key").exists());
     app.stop().await;
 }
 
