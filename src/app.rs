@@ -58,9 +58,16 @@ pub enum StartError {
     #[error(
         "[storage] backend = \"s3\": the data directory still holds {files} stored files in \
          {dir}; they would be missing\n  fix: run `loondossier storage migrate --to s3` first \
-         (it copies and checks them), or set backend = \"local\""
+         with this same config (it copies and checks them), or set backend = \"local\""
     )]
     StorageNotMigrated { files: u64, dir: String },
+    #[error(
+        "[storage] backend = \"local\": this data directory's files were moved to {target} by \
+         `loondossier storage migrate`; serving from {dir} would leave every document without \
+         its file\n  fix: use the [storage] section with backend = \"s3\" that the migration \
+         used"
+    )]
+    StorageMoved { target: String, dir: String },
     #[error("[storage]: {0}")]
     Storage(crate::blobs::BlobError),
     #[error("[storage] {0}")]
@@ -99,10 +106,19 @@ impl App {
         if let (Some(objects), crate::config::StorageConfig::S3(s3)) =
             (self.services.blobs().objects(), &config.storage)
         {
-            objects
-                .check(s3.endpoint.as_str())
-                .await
-                .map_err(StartError::StorageCheck)?;
+            match objects.check(s3.endpoint.as_str()).await {
+                Ok(()) => {}
+                Err(crate::blobs::objects::Check::Wrong(why)) => {
+                    return Err(StartError::StorageCheck(why));
+                }
+                // Sign-in, lists and everything that reads no file work without it; the
+                // store may be back in a moment. /healthz tells monitoring.
+                Err(crate::blobs::objects::Check::Unavailable(why)) => {
+                    tracing::error!(
+                        "file storage unavailable at start, serving anyway: [storage] {why}"
+                    );
+                }
+            }
         }
         raise_open_files_limit(config.http.max_connections);
         let listener = bind(config.http.listen, "main listener", "[http] listen").await?;
@@ -295,7 +311,16 @@ pub fn open_admin(config: &Config, clock: SharedClock) -> Result<Services, Start
 /// aside once it has), and serving from the bucket would leave their documents without files.
 pub fn file_store(config: &Config, data_dir: &DataDir) -> Result<BlobStore, StartError> {
     match &config.storage {
-        crate::config::StorageConfig::Local => Ok(BlobStore::new(data_dir)),
+        crate::config::StorageConfig::Local => {
+            let moved = data_dir.files_dir().join(crate::blobs::migrate::MOVED);
+            if let Ok(target) = std::fs::read_to_string(&moved) {
+                return Err(StartError::StorageMoved {
+                    target: target.trim().to_owned(),
+                    dir: data_dir.files_dir().display().to_string(),
+                });
+            }
+            Ok(BlobStore::new(data_dir))
+        }
         crate::config::StorageConfig::S3(s3) => {
             let files = count_local_files(&data_dir.files_dir());
             if files > 0 {

@@ -20,6 +20,9 @@ use crate::data_dir::DataDir;
 /// The progress file in the data directory: the target on the first line, then one checked
 /// file id per line.
 const PROGRESS: &str = "storage-migration.progress";
+/// Left in the new, empty `files/` once every file is in the bucket: names where they went,
+/// so a server started on the old config refuses instead of serving without its files.
+pub const MOVED: &str = "MOVED-TO-BUCKET";
 /// Files copied at once.
 const AT_ONCE: usize = 4;
 
@@ -104,6 +107,20 @@ pub async fn to_bucket(
         std::fs::DirBuilder::new()
             .mode(0o700)
             .create(&files)
+            .map_err(io(&files))?;
+        let moved = files.join(MOVED);
+        let mut note = std::fs::OpenOptions::new();
+        std::os::unix::fs::OpenOptionsExt::mode(&mut note, 0o600);
+        note.write(true)
+            .create_new(true)
+            .open(&moved)
+            .and_then(|mut f| {
+                writeln!(f, "{}", objects.shown())?;
+                f.sync_all()
+            })
+            .map_err(io(&moved))?;
+        std::fs::File::open(&files)
+            .and_then(|d| d.sync_all())
             .map_err(io(&files))?;
     }
     std::fs::File::open(data_dir.root())

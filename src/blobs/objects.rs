@@ -112,6 +112,15 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// the request is still theirs.
 const RETRY_FOR: Duration = Duration::from_secs(10);
 
+/// What [`Objects::check`] found wrong at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// The config names a bucket or key the store refuses: fix the config.
+    Wrong(String),
+    /// The store did not answer now.
+    Unavailable(String),
+}
+
 /// A bucket (and prefix) holding one installation's files.
 #[derive(Clone)]
 pub struct Objects {
@@ -550,27 +559,51 @@ impl Objects {
         Ok(std::path::PathBuf::from(format!("{}{folder}", self.shown)))
     }
 
-    /// Checks at start that the bucket is there and the key may use it, naming the config key
-    /// to fix when not: a LIST of a prefix that holds nothing (a missing bucket is a 404, a
-    /// wrong key a 403, an endpoint that does not answer a connection error).
-    pub async fn check(&self, endpoint: &str) -> Result<(), String> {
-        match self
+    /// Checks at start that the bucket is there and the key may use it: a LIST of a prefix
+    /// that holds nothing. A missing bucket or a refused key is [`Check::Wrong`], naming the
+    /// config key to fix; a store that does not answer (or has too few nodes) is
+    /// [`Check::Unavailable`] — the server starts anyway and `/healthz` says so.
+    pub async fn check(&self, endpoint: &str) -> Result<(), Check> {
+        let Err(e) = self
             .store
             .list_with_delimiter(Some(&self.key("healthz")))
             .await
-        {
-            Ok(_) => Ok(()),
-            Err(object_store::Error::NotFound { .. }) => Err(format!(
-                "bucket: {endpoint} has no bucket by that name (or the key may not see it)"
-            )),
-            Err(
-                e @ (object_store::Error::PermissionDenied { .. }
-                | object_store::Error::Unauthenticated { .. }),
-            ) => Err(format!(
-                "access_key_id / secret_access_key_file: the store refused the key: {e}"
-            )),
-            Err(e) => Err(format!("endpoint: {endpoint} did not answer: {e}")),
+        else {
+            return Ok(());
+        };
+        let text = e.to_string();
+        let said = |code: &str| text.contains(code);
+        if said("NoSuchBucket") || matches!(e, object_store::Error::NotFound { .. }) {
+            return Err(Check::Wrong(format!(
+                "bucket: {endpoint} has no bucket by that name (or the key may not see it)\n  \
+                 fix: the bucket's name as the store knows it (`garage bucket list`)"
+            )));
         }
+        let refused = [
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "Invalid signature",
+        ]
+        .iter()
+        .any(|code| said(code))
+            || said("AccessDenied")
+            || said("Forbidden")
+            || said("403")
+            || matches!(
+                e,
+                object_store::Error::PermissionDenied { .. }
+                    | object_store::Error::Unauthenticated { .. }
+            );
+        if refused {
+            return Err(Check::Wrong(format!(
+                "access_key_id / secret_access_key_file: {endpoint} refused the key: {text}\n  \
+                 fix: the key id and its secret as the store gave them, and a key allowed on \
+                 the bucket (`garage bucket allow --read --write`)"
+            )));
+        }
+        Err(Check::Unavailable(format!(
+            "endpoint: {endpoint} did not answer: {text}"
+        )))
     }
 
     /// The snapshots in the bucket, finished or still being made (see [`SnapshotSpan`]).

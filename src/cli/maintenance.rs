@@ -124,7 +124,12 @@ pub fn migrate_storage(config: Config, _to: super::StorageTarget) -> ExitCode {
         objects
             .check(s3.endpoint.as_str())
             .await
-            .map_err(|e| anyhow::anyhow!("[storage] {e}"))?;
+            .map_err(|e| match e {
+                crate::blobs::objects::Check::Wrong(why)
+                | crate::blobs::objects::Check::Unavailable(why) => {
+                    anyhow::anyhow!("[storage] {why}")
+                }
+            })?;
         let migrated = crate::blobs::migrate::to_bucket(&data_dir, &objects, &holder).await?;
         anyhow::Ok((migrated, objects.shown().to_owned()))
     });
@@ -169,11 +174,25 @@ pub fn restore_from_bucket(config: &Config, snapshot: &Path, data_dir: &Path) ->
     let name = snapshot.to_string_lossy().trim_end_matches('/').to_owned();
     let outcome = runtime.block_on(async {
         let objects = crate::blobs::Objects::new(&s3)?;
-        let restored = crate::service::snapshot_bucket::restore_from_bucket(
+        match crate::service::snapshot_bucket::restore_from_bucket(
             &objects, &name, data_dir, &holder,
         )
-        .await?;
-        anyhow::Ok(restored)
+        .await
+        {
+            Ok(restored) => anyhow::Ok(restored),
+            // Name the ones there are: on a new machine the bucket is the only list.
+            Err(e @ crate::service::snapshot::SnapshotError::NotASnapshot(_)) => {
+                let mut names = objects.folders("snapshots").await.unwrap_or_default();
+                names.sort();
+                let names = if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                };
+                Err(anyhow::anyhow!("{e}\n  snapshots in the bucket: {names}"))
+            }
+            Err(e) => Err(e.into()),
+        }
     });
     match outcome {
         Ok(restored) => {

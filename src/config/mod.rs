@@ -115,6 +115,8 @@ pub struct S3Config {
     pub access_key_id: String,
     /// Read from `secret_access_key_file` at start; never printed.
     pub secret_access_key: String,
+    /// Where the secret was read from (printed by `check-config` instead of the secret).
+    pub secret_access_key_file: std::path::PathBuf,
 }
 
 impl fmt::Debug for S3Config {
@@ -126,6 +128,7 @@ impl fmt::Debug for S3Config {
             .field("prefix", &self.prefix)
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
+            .field("secret_access_key_file", &self.secret_access_key_file)
             .finish()
     }
 }

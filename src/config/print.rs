@@ -47,7 +47,7 @@ struct Storage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     access_key_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    secret_access_key: Option<&'static str>,
+    secret_access_key_file: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -234,7 +234,7 @@ impl Config {
                     bucket: None,
                     prefix: None,
                     access_key_id: None,
-                    secret_access_key: None,
+                    secret_access_key_file: None,
                 },
                 super::StorageConfig::S3(s3) => Storage {
                     backend: "s3",
@@ -243,7 +243,8 @@ impl Config {
                     bucket: Some(&s3.bucket),
                     prefix: Some(&s3.prefix),
                     access_key_id: Some(&s3.access_key_id),
-                    secret_access_key: Some(REDACTED),
+                    // The file, never its contents: the printed config stays a valid config.
+                    secret_access_key_file: Some(s3.secret_access_key_file.display().to_string()),
                 },
             },
         };

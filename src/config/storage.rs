@@ -174,6 +174,7 @@ impl Validator<'_> {
             prefix,
             access_key_id: key_id.into_inner().trim().to_owned(),
             secret_access_key: secret,
+            secret_access_key_file: path,
         })
     }
 }

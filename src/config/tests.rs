@@ -324,6 +324,12 @@ fn storage_is_local_by_default_and_s3_names_what_is_wrong() {
         !format!("{config:?}").contains("geheime-sleutel"),
         "never printed"
     );
+    let printed = config.to_redacted_toml();
+    assert!(!printed.contains("geheime-sleutel"), "{printed}");
+    assert!(
+        printed.contains("secret_access_key_file = ") && printed.contains("s3-secret"),
+        "{printed}"
+    );
 
     let refused = |text: &str| match Config::from_toml(text, Some(&config_path)) {
         Err(ConfigError::Invalid { key, problem, .. }) => format!("{key}: {problem}"),

@@ -262,7 +262,7 @@ impl Services {
             .inspect_err(|e| tracing::error!(error = %e, "health check: database not usable"))
             .is_ok();
         let storage_ok = storage
-            .inspect_err(|e| tracing::error!(error = %e, "health check: file store unavailable"))
+            .inspect_err(|e| tracing::error!(error = %e, "health check: file storage unavailable"))
             .is_ok();
         Health {
             database_ok,

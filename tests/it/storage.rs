@@ -224,6 +224,35 @@ async fn the_demo_data_moves_into_the_bucket_and_checks_clean() {
         "{}",
         text(&fsck)
     );
+    // The old config no longer starts: its files went to the bucket.
+    let stale = Binary::run(dir.path(), &["serve", "--config", "local.toml"]);
+    assert!(!ok(&stale));
+    assert!(
+        text(&stale).contains("files were moved to s3://loondossier/"),
+        "{}",
+        text(&stale)
+    );
+    // A snapshot is made in the bucket; a restore of a name that is not there lists them.
+    let made = Binary::run(dir.path(), &["snapshot", "--config", "s3.toml"]);
+    assert!(ok(&made), "{}", text(&made));
+    let wrong = Binary::run(
+        dir.path(),
+        &[
+            "restore",
+            "snapshot-1999",
+            "--bucket",
+            "--data-dir",
+            "restored",
+            "--config",
+            "s3.toml",
+        ],
+    );
+    assert!(!ok(&wrong));
+    assert!(
+        text(&wrong).contains("snapshots in the bucket: snapshot-20"),
+        "{}",
+        text(&wrong)
+    );
     // And the server starts on the bucket.
     let server = Binary::serve(dir.path(), &["--config", "s3.toml"]);
     let health: Value = reqwest::get(format!("{}/healthz", server.url()))
@@ -492,4 +521,49 @@ async fn losing_nodes_loses_no_acknowledged_upload_and_two_down_answer_503() {
     assert!(fsck.rows_ok(), "{fsck:?}");
     assert_eq!(fsck.rows, acked.len() as u64 + 1, "{fsck:?}");
     app.stop().await;
+}
+
+#[test]
+fn a_wrong_bucket_or_key_is_refused_at_start_naming_what_to_fix() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let good = format!(
+        "data_dir = \"{}\"\n[http]\nlisten = \"127.0.0.1:0\"\n{}",
+        dir.path().join("data").display(),
+        cluster.storage_config(dir.path(), &garage::unique_prefix())
+    );
+    let wrong_secret = dir.path().join("wrong-secret");
+    std::fs::write(&wrong_secret, "0".repeat(64)).unwrap();
+    std::fs::set_permissions(
+        &wrong_secret,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let secret_line = good
+        .lines()
+        .find(|l| l.starts_with("secret_access_key_file"))
+        .unwrap()
+        .to_owned();
+    for (config, expected) in [
+        (
+            good.replace(
+                &format!("bucket = \"{}\"", garage::BUCKET),
+                "bucket = \"loondosier\"",
+            ),
+            "[storage] bucket: ",
+        ),
+        (
+            good.replace(
+                &secret_line,
+                &format!("secret_access_key_file = \"{}\"", wrong_secret.display()),
+            ),
+            "[storage] access_key_id / secret_access_key_file: ",
+        ),
+    ] {
+        std::fs::write(dir.path().join("loondossier.toml"), &config).unwrap();
+        let out = Binary::run(dir.path(), &["serve"]);
+        assert!(!ok(&out), "{config}");
+        assert!(text(&out).contains(expected), "{}", text(&out));
+        assert!(text(&out).contains("fix: "), "{}", text(&out));
+    }
 }

@@ -60,7 +60,7 @@ fn service_problem(e: ServiceError) -> Problem {
         return Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "Service Unavailable",
-            "the portal's file storage is unavailable; nothing was stored. Try again in a minute",
+            "the portal's file storage is unavailable; nothing was stored. Try again after the seconds in Retry-After",
         );
     }
     match &e {

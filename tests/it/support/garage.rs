@@ -281,6 +281,7 @@ impl Cluster {
             prefix: prefix.to_owned(),
             access_key_id: self.access_key_id.clone(),
             secret_access_key: self.secret_access_key.clone(),
+            secret_access_key_file: self.dir.path().join("s3-secret"),
         }
     }
 
