@@ -21,10 +21,11 @@ pub(super) async fn status(config: &Config, services: &Services) -> anyhow::Resu
         crate::store::SCHEMA_VERSION
     );
     println!("database size    {} bytes", status.database_bytes);
-    println!(
-        "stored files     {} ({} bytes)",
-        status.stored_files, status.stored_bytes
-    );
+    println!("file storage     {}", status.storage);
+    match &status.stored {
+        Ok((files, bytes)) => println!("stored files     {files} ({bytes} bytes)"),
+        Err(why) => println!("stored files     not counted: {why}"),
+    }
     let c = status.counts;
     println!(
         "parties          {} bureaus, {} employers, {} employees, {} accounts",

@@ -178,8 +178,11 @@ pub struct InstallationStatus {
     pub created_by: String,
     pub schema_version: u32,
     pub database_bytes: u64,
-    pub stored_files: u64,
-    pub stored_bytes: u64,
+    /// Where stored files live: a directory, or "s3://bucket/prefix".
+    pub storage: String,
+    /// Stored files and their total bytes, or why they could not be counted (the bucket
+    /// did not answer): the rest of the status is the database's and stands without it.
+    pub stored: Result<(u64, u64), String>,
     /// Bureaus, employers, employees, accounts and documents.
     pub counts: crate::store::stats::Counts,
 }
@@ -273,7 +276,7 @@ impl Services {
     /// The state of the installation for the administrator.
     pub async fn status(&self) -> Result<InstallationStatus, ServiceError> {
         let db = self.store.info().await?;
-        let (stored_files, stored_bytes) = self.blobs.usage().await?;
+        let stored = self.blobs.usage().await.map_err(|e| e.to_string());
         let counts = self
             .store
             .read(|conn| -> Result<_, ServiceError> { Ok(crate::store::stats::counts(conn)?) })
@@ -284,8 +287,8 @@ impl Services {
             created_by: db.created_by,
             schema_version: db.schema_version,
             database_bytes: db.size_bytes,
-            stored_files,
-            stored_bytes,
+            storage: self.blobs.shown(),
+            stored,
         })
     }
 

@@ -351,4 +351,14 @@ fn a_bucket_that_does_not_answer_at_start_is_reported_not_fatal() {
     assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["db"], "ok");
     assert_eq!(body["storage"], "unavailable");
+    // `status` still tells what the database knows, and why the files were not counted.
+    let out = crate::support::Binary::run(dir.path(), &["status"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("file storage     s3://loondossier/"),
+        "{text}"
+    );
+    assert!(text.contains("stored files     not counted: "), "{text}");
+    assert!(text.contains("schema version"), "{text}");
 }
