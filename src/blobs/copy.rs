@@ -33,7 +33,12 @@ pub fn link_or_copy(from: &Path, to: &Path, mode: u32) -> std::io::Result<()> {
 }
 
 /// The size in bytes and SHA-256 of everything `source` gives, read in 256 KiB blocks.
-pub fn digest(mut source: impl Read) -> std::io::Result<(u64, [u8; 32])> {
+pub fn digest(source: impl Read) -> std::io::Result<(u64, [u8; 32])> {
+    digest_into(source, std::io::sink())
+}
+
+/// Like [`digest`], writing every block to `sink` as well.
+fn digest_into(mut source: impl Read, mut sink: impl Write) -> std::io::Result<(u64, [u8; 32])> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 256 * 1024];
     let mut size = 0u64;
@@ -43,6 +48,7 @@ pub fn digest(mut source: impl Read) -> std::io::Result<(u64, [u8; 32])> {
             break;
         }
         hasher.update(&buffer[..n]);
+        sink.write_all(&buffer[..n])?;
         size += n as u64;
     }
     Ok((size, hasher.finalize().into()))
@@ -59,21 +65,10 @@ pub fn copy_new(mut source: File, path: &Path, mode: u32) -> std::io::Result<(u6
         .mode(0o600)
         .open(path)?;
     let copied = (|| -> std::io::Result<(u64, [u8; 32])> {
-        let mut hasher = Sha256::new();
-        let mut buffer = vec![0u8; 256 * 1024];
-        let mut size = 0u64;
-        loop {
-            let n = source.read(&mut buffer)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            file.write_all(&buffer[..n])?;
-            size += n as u64;
-        }
+        let (size, sha256) = digest_into(&mut source, &mut file)?;
         file.set_permissions(std::fs::Permissions::from_mode(mode))?;
         file.sync_all()?;
-        Ok((size, hasher.finalize().into()))
+        Ok((size, sha256))
     })();
     if copied.is_err() {
         // Ours alone: it was created exclusively above.

@@ -194,35 +194,26 @@ pub fn restore_from_bucket(config: &Config, snapshot: &Path, data_dir: &Path) ->
             Err(e) => Err(e.into()),
         }
     });
-    match outcome {
-        Ok(restored) => {
-            println!(
-                "checked {} files ({} bytes) in the bucket and restored the database into {}",
-                restored.files,
-                restored.bytes,
-                data_dir.display()
-            );
-            println!("point data_dir in the config at it, then start the server");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("loondossier: restore: {e:#}");
-            ExitCode::from(EXIT_FAILURE)
-        }
-    }
+    restored(
+        outcome.map_err(|e| format!("{e:#}")),
+        "checked {files} files ({bytes} bytes) in the bucket and restored the database into",
+        data_dir,
+    )
 }
 
-pub fn restore(snapshot: &Path, data_dir: &Path) -> ExitCode {
-    use crate::clock::Clock;
-    let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());
-    match crate::service::snapshot::restore(snapshot, data_dir, &holder) {
+/// What a restore says: the counts (in `done`, `{files}` and `{bytes}` are filled in) and the
+/// next step, or why it failed.
+fn restored(
+    outcome: Result<crate::service::snapshot::Restored, String>,
+    done: &str,
+    data_dir: &Path,
+) -> ExitCode {
+    match outcome {
         Ok(restored) => {
-            println!(
-                "restored {} files ({} bytes) and the database into {}",
-                restored.files,
-                restored.bytes,
-                data_dir.display()
-            );
+            let done = done
+                .replace("{files}", &restored.files.to_string())
+                .replace("{bytes}", &restored.bytes.to_string());
+            println!("{done} {}", data_dir.display());
             println!("point data_dir in the config at it, then start the server");
             ExitCode::SUCCESS
         }
@@ -231,4 +222,14 @@ pub fn restore(snapshot: &Path, data_dir: &Path) -> ExitCode {
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+pub fn restore(snapshot: &Path, data_dir: &Path) -> ExitCode {
+    use crate::clock::Clock;
+    let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());
+    restored(
+        crate::service::snapshot::restore(snapshot, data_dir, &holder).map_err(|e| e.to_string()),
+        "restored {files} files ({bytes} bytes) and the database into",
+        data_dir,
+    )
 }

@@ -281,24 +281,29 @@ async fn a_snapshot_in_the_bucket_keeps_what_it_refers_to_until_it_is_pruned() {
         .as_str()
         .unwrap()
         .to_owned();
-    let first = services.run_snapshot().await.unwrap();
-    let made = first.notes.join("\n");
-    let name = made
-        .split("/snapshots/")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("{made}"))
-        .to_owned();
+    // The snapshot's name, from what the job reports ("made s3://…/snapshots/<name> (…)").
+    let snapshot = async || {
+        let made = services.run_snapshot().await.unwrap().notes.join("\n");
+        made.split("/snapshots/")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{made}"))
+            .to_owned()
+    };
+    let delete = async |id: &str| {
+        let deleted = app
+            .client
+            .delete(app.url(&format!("/api/v1/backups/{id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    };
+    let name = snapshot().await;
 
     // The backup goes; its object stays for the snapshot, and is no orphan meanwhile.
-    let deleted = app
-        .client
-        .delete(app.url(&format!("/api/v1/backups/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    delete(&id).await;
     assert_eq!(services.blobs().usage().await.unwrap().0, 1, "kept");
     let fsck = services.fsck(false).await.unwrap();
     assert!(
@@ -367,22 +372,8 @@ async fn a_snapshot_in_the_bucket_keeps_what_it_refers_to_until_it_is_pruned() {
         .as_str()
         .unwrap()
         .to_owned();
-    let third = services.run_snapshot().await.unwrap();
-    let made = third.notes.join("\n");
-    let name_b = made
-        .split("/snapshots/")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("{made}"))
-        .to_owned();
-    let deleted = app
-        .client
-        .delete(app.url(&format!("/api/v1/backups/{id_b}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let name_b = snapshot().await;
+    delete(&id_b).await;
     assert_eq!(marked(&objects).await.len(), 2);
     let target = restored.path().join("data");
     let back = loondossier::service::snapshot_bucket::restore_from_bucket(
