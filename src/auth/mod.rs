@@ -1,6 +1,7 @@
 //! Credentials: password hashing (argon2id, bounded) and policy, random tokens stored hashed,
-//! TOTP second factor with recovery codes, and sealing secrets at rest.
+//! TOTP second factor with recovery codes, passkeys (WebAuthn), and sealing secrets at rest.
 
+pub mod passkey;
 pub mod password;
 pub mod policy;
 pub mod recovery;

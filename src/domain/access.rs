@@ -30,8 +30,8 @@ pub mod requests;
 mod sync;
 
 pub use people::{
-    chooses_payslip_delivery, colleagues_managed_by, may_remove_colleague, may_reveal_bsn,
-    sees_clients_of, sees_employees_of, sees_private_email,
+    chooses_payslip_delivery, colleagues_managed_by, manages_passkeys_of, may_remove_colleague,
+    may_reveal_bsn, sees_clients_of, sees_employees_of, sees_private_email, uses_passkey,
 };
 pub use sync::{
     DocumentEmployer, TokenScope, backups_of, employer_namespace, may_retract, placer_for,

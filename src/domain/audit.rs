@@ -32,6 +32,10 @@ pub enum AuditAction {
     TwoFactorReset,
     RecoveryCodeUsed,
     RecoveryCodesRenewed,
+    /// A passkey was registered (the detail: its name).
+    PasskeyAdded,
+    /// A passkey was removed (the detail: its name).
+    PasskeyRemoved,
     SessionRevoked,
     PrivateEmailChange,
     LanguageChange,
@@ -60,7 +64,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const ALL: [Self; 41] = [
+    const ALL: [Self; 43] = [
         Self::View,
         Self::Download,
         Self::Upload,
@@ -86,6 +90,8 @@ impl AuditAction {
         Self::TwoFactorReset,
         Self::RecoveryCodeUsed,
         Self::RecoveryCodesRenewed,
+        Self::PasskeyAdded,
+        Self::PasskeyRemoved,
         Self::SessionRevoked,
         Self::PrivateEmailChange,
         Self::LanguageChange,
@@ -131,6 +137,8 @@ impl AuditAction {
             Self::TwoFactorReset => "two_factor_reset",
             Self::RecoveryCodeUsed => "recovery_code_used",
             Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
             Self::SessionRevoked => "session_revoked",
             Self::PrivateEmailChange => "private_email_change",
             Self::LanguageChange => "language_change",

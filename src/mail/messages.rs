@@ -171,6 +171,10 @@ pub enum AccountChange {
     PrivateEmail,
     TwoFactor,
     RecoveryCodes,
+    /// A passkey was added (a new way to sign in: the owner should know at once).
+    PasskeyAdded,
+    /// A passkey was removed.
+    PasskeyRemoved,
     /// The employer's or bureau's payroll software changed the account's e-mail address
     /// (told to the old and the new address).
     ContactEmail,
@@ -372,6 +376,14 @@ fn words(mail: &Mail, english: bool, site: &str) -> Words {
                 AccountChange::RecoveryCodes => (
                     "zijn nieuwe herstelcodes voor uw account gemaakt; de oude werken niet meer",
                     "new recovery codes were made for your account; the old ones no longer work",
+                ),
+                AccountChange::PasskeyAdded => (
+                    "is een passkey aan uw account toegevoegd; daarmee kunt u zonder wachtwoord aanmelden",
+                    "a passkey was added to your account; it signs in without a password",
+                ),
+                AccountChange::PasskeyRemoved => (
+                    "is een passkey van uw account verwijderd",
+                    "a passkey was removed from your account",
                 ),
             };
             let when = local_time(*at);

@@ -25,6 +25,7 @@ mod letters;
 mod maintenance;
 mod notify;
 mod parties;
+mod passkeys;
 mod placing;
 mod profile;
 mod reauth;
@@ -65,6 +66,9 @@ pub use history::{AccessEntry, Accessor, DOSSIER_ACCESS_MAX};
 pub use letters::NewLetter;
 pub use maintenance::FsckReport;
 pub use parties::{EmployeeLine, EmployerLine, LatestSeries, RevealedBsn};
+pub use passkeys::{
+    NAME_MAX_CHARS as PASSKEY_NAME_MAX_CHARS, PasskeyError, PasskeyLine, StartedRegistration,
+};
 pub use placing::{PlaceRequest, Placed, Placement, default_title};
 pub use profile::EmailLinkState;
 pub use requests::{RECEIPTS_MAX, RequestView, StagedReceipt};
@@ -74,7 +78,7 @@ pub use signin::{
 };
 pub use sync::{ApiClient, ApiDocument, ApiEmployee, Synced, TOKEN_PREFIX};
 pub use tokens::{CreatedToken, TokenFor};
-pub use two_factor::{Enrolment, SecondFactorError};
+pub use two_factor::{Enrolment, SecondFactorError, TwoFactorStatus};
 
 use crate::auth::password::PasswordWork;
 use crate::auth::seal::Sealer;
@@ -161,6 +165,8 @@ pub struct Services {
     /// thread while its client reads.
     zip_turns: Arc<tokio::sync::Semaphore>,
     activity: Arc<activity::Activity>,
+    /// Passkey ceremonies waiting for the browser's answer (in memory: five minutes each).
+    passkey_ceremonies: Arc<crate::auth::passkey::Ceremonies>,
 }
 
 /// What `/healthz` reports.
@@ -217,6 +223,7 @@ impl Services {
             background_turns: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_TURNS)),
             zip_turns: Arc::new(tokio::sync::Semaphore::new(archive::ZIPS_AT_ONCE)),
             activity: Arc::default(),
+            passkey_ceremonies: Arc::default(),
             store,
             blobs,
             clock,

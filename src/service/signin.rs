@@ -41,7 +41,8 @@ impl Default for SessionLimits {
 pub enum SignInStep {
     /// Signed in.
     Complete,
-    /// A code from the authenticator app (or a recovery code) is still needed.
+    /// A second factor is still needed: a code from the authenticator app, a passkey, or a
+    /// recovery code.
     SecondFactor,
     /// The role must use a second factor and has none yet: set it up first.
     Enroll,
@@ -74,6 +75,8 @@ pub struct PendingSession {
     pub username: String,
     pub step: SignInStep,
     pub csrf_token: String,
+    /// The account has passkeys: the code step offers them first.
+    pub has_passkeys: bool,
     pub(super) key: i64,
 }
 
@@ -173,7 +176,7 @@ impl Services {
         let has_second_factor = self
             .store
             .read(move |conn| -> Result<_, ServiceError> {
-                Ok(two_factor::state(conn, account_key)?.secret.is_some())
+                Ok(two_factor::state(conn, account_key)?.has_second_factor())
             })
             .await?;
         let step = if has_second_factor {
@@ -194,29 +197,61 @@ impl Services {
             ),
             _ => None,
         };
+        let key = account.0.key;
+        let opening = Opening {
+            account: key,
+            role: role_of(&account.0),
+            step,
+            factors: "password",
+            client_addr,
+            user_agent,
+        };
+        self.open_session(opening, move |tx| {
+            throttle::clear(tx, &user_subject)?;
+            if let Some(hash) = &rehash {
+                store_accounts::set_password_hash(tx, key, hash, now)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Starts a session at `opening.step` and, in the same transaction, does `also` (clearing
+    /// a throttle, storing a rehashed password). A complete sign-in is recorded and audited
+    /// with the factors used; a half one only after its last factor.
+    pub(super) async fn open_session<F>(
+        &self,
+        opening: Opening<'_>,
+        also: F,
+    ) -> Result<IssuedSession, ServiceError>
+    where
+        F: FnOnce(&crate::store::Transaction<'_>) -> Result<(), StoreError> + Send + 'static,
+    {
+        let now = self.clock.now();
         let issued = IssuedSession {
             id: token::generate(),
             csrf_token: token::generate(),
             expires_at: now + self.settings.sessions.absolute,
-            step,
+            step: opening.step,
         };
-        let stage = match step {
+        let stage = match opening.step {
             SignInStep::Complete => Stage::Complete,
             SignInStep::SecondFactor => Stage::Password,
             SignInStep::Enroll => Stage::Enroll,
         };
         let hash = token::digest(&issued.id);
         let csrf = issued.csrf_token.clone();
-        let agent = user_agent.map(|a| a.chars().take(200).collect::<String>());
-        let key = account.0.key;
-        let role = role_of(&account.0);
+        let agent = opening
+            .user_agent
+            .map(|a| a.chars().take(200).collect::<String>());
+        let key = opening.account;
+        let role = opening.role;
+        let factors = opening.factors.to_owned();
+        let client_addr = opening.client_addr;
         let expires_at = issued.expires_at;
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
-                throttle::clear(tx, &user_subject)?;
-                if let Some(hash) = &rehash {
-                    store_accounts::set_password_hash(tx, key, hash, now)?;
-                }
+                also(tx)?;
                 sessions::insert(
                     tx,
                     &NewSession {
@@ -242,7 +277,7 @@ impl Services {
                             action: AuditAction::Login,
                             subject: None,
                             client_addr,
-                            detail: Some("password".to_owned()),
+                            detail: Some(factors),
                         }],
                     )?;
                 }
@@ -343,6 +378,7 @@ impl Services {
                     username: account.username,
                     step,
                     csrf_token: row.csrf_token,
+                    has_passkeys: crate::store::passkeys::any(conn, row.account)?,
                     key: row.key,
                 }))
             })
@@ -440,7 +476,19 @@ impl Services {
     }
 }
 
-fn role_of(account: &Account) -> &'static str {
+/// What a new session is for: whose, how far signing in has come, and with what.
+pub(super) struct Opening<'a> {
+    pub account: AccountKey,
+    /// "bureau", "employer" or "employee" (the audit line's actor).
+    pub role: &'static str,
+    pub step: SignInStep,
+    /// The factors given, for the audit line ("password", "passkey").
+    pub factors: &'static str,
+    pub client_addr: Option<String>,
+    pub user_agent: Option<&'a str>,
+}
+
+pub(super) fn role_of(account: &Account) -> &'static str {
     match account.party {
         AccountParty::Bureau(_) => "bureau",
         AccountParty::Employer(_) => "employer",

@@ -96,6 +96,20 @@ impl Services {
     }
 }
 
+impl Services {
+    /// Counts a failed attempt against the client address alone (a passkey sign-in names no
+    /// username to count against).
+    pub(super) async fn record_address_failure(&self, addr: String) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                throttle::record_failure(tx, &addr, now, |n| delay(n, FREE_FAILURES_PER_ADDRESS))?;
+                Ok(())
+            })
+            .await
+    }
+}
+
 /// Who asks: the client address, if known.
 type Client = Option<std::net::IpAddr>;
 /// When the client's current minute began, and how many requests it made in it.

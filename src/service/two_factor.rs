@@ -27,6 +27,24 @@ pub struct Enrolment {
     pub qr_svg: String,
 }
 
+/// An account's second factors, for Profiel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TwoFactorStatus {
+    /// An authenticator app is set up.
+    pub app: bool,
+    /// At least one passkey is registered.
+    pub passkeys: bool,
+    /// Recovery codes not yet used.
+    pub recovery_codes_left: u32,
+}
+
+impl TwoFactorStatus {
+    /// Whether a password alone does not sign in.
+    pub fn any(&self) -> bool {
+        self.app || self.passkeys
+    }
+}
+
 /// Why a code did not complete a step.
 #[derive(Debug, thiserror::Error)]
 pub enum SecondFactorError {
@@ -221,11 +239,14 @@ impl Services {
                     Ok(two_factor::state(conn, account)?)
                 })
                 .await?;
-            let secret = state
+            // An account with passkeys only has no app: no code is right.
+            let checked = state
                 .secret
                 .and_then(|s| self.sealer.open(&s, &context(account)))
-                .ok_or(SecondFactorError::Expired)?;
-            match totp::check(&secret, code, self.unix_now(), state.last_step) {
+                .map_or(Err(totp::CodeProblem::Wrong), |secret| {
+                    totp::check(&secret, code, self.unix_now(), state.last_step)
+                });
+            match checked {
                 Ok(step) => {
                     let fresh = self
                         .store
@@ -264,7 +285,7 @@ impl Services {
     }
 
     /// Turns a pending session into a full one under a new id.
-    async fn advance(
+    pub(super) async fn advance(
         &self,
         pending: &PendingSession,
         ctx: RequestContext,
@@ -295,16 +316,20 @@ impl Services {
         Ok(issued)
     }
 
-    /// Whether an account has a second factor, and how many recovery codes are left.
+    /// Which second factors an account has, and how many recovery codes are left.
     pub async fn two_factor_status(
         &self,
         account: AccountKey,
-    ) -> Result<(bool, u32), ServiceError> {
+    ) -> Result<TwoFactorStatus, ServiceError> {
         let state = self
             .store
             .read(move |conn| -> Result<_, ServiceError> { Ok(two_factor::state(conn, account)?) })
             .await?;
-        Ok((state.secret.is_some(), state.unused_recovery_codes))
+        Ok(TwoFactorStatus {
+            app: state.secret.is_some(),
+            passkeys: state.passkeys,
+            recovery_codes_left: state.unused_recovery_codes,
+        })
     }
 
     /// Replaces the recovery codes, with the current password asked again; the old ones stop
@@ -324,7 +349,7 @@ impl Services {
         let event = self.event(account, AuditAction::RecoveryCodesRenewed, ctx, "");
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
-                if two_factor::state(tx, account)?.secret.is_none() {
+                if !two_factor::state(tx, account)?.has_second_factor() {
                     return Err(ServiceError::NotFound);
                 }
                 two_factor::replace_recovery_codes(tx, account, &digests)?;

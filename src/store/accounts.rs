@@ -512,7 +512,7 @@ pub fn set_disabled(
     Ok(changed == 1)
 }
 
-/// Removes an account: its sessions, links, recovery codes and waiting notices go, its
+/// Removes an account: its sessions, links, recovery codes, passkeys and waiting notices go, its
 /// password, second factor and address are wiped and its username freed; the row stays as a
 /// name for the history (audit lines, request events and shares refer to it).
 pub fn remove(
@@ -530,6 +530,7 @@ pub fn remove(
         .execute((account.0, to_db(at)))?;
     tx.prepare_cached("DELETE FROM recovery_codes WHERE account_id = ?1")?
         .execute([account.0])?;
+    super::passkeys::remove_all(tx, account)?;
     cut_off(tx, account)?;
     Ok(changed == 1)
 }

@@ -77,6 +77,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0018_employer_colleagues",
         include_str!("migrations/0018_employer_colleagues.sql"),
     ),
+    (
+        "0019_passkeys",
+        include_str!("migrations/0019_passkeys.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -14,6 +14,7 @@ pub(crate) mod migrate;
 pub mod notifications;
 pub mod outbox;
 pub mod parties;
+pub mod passkeys;
 pub mod people;
 pub mod requests;
 pub mod retention;

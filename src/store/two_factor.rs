@@ -17,12 +17,22 @@ pub struct TwoFactorState {
     pub pending: Option<String>,
     pub last_step: Option<u64>,
     pub unused_recovery_codes: u32,
+    /// Whether the account has a passkey (a second factor too).
+    pub passkeys: bool,
+}
+
+impl TwoFactorState {
+    /// Whether a password alone does not sign in: an authenticator app or a passkey is set up.
+    pub fn has_second_factor(&self) -> bool {
+        self.secret.is_some() || self.passkeys
+    }
 }
 
 pub fn state(conn: &Connection, account: AccountKey) -> Result<TwoFactorState, StoreError> {
     Ok(conn
         .prepare_cached("SELECT totp_secret, totp_pending, totp_last_step, \
-                 (SELECT count(*) FROM recovery_codes r WHERE r.account_id = a.id AND r.used_at IS NULL) \
+                 (SELECT count(*) FROM recovery_codes r WHERE r.account_id = a.id AND r.used_at IS NULL), \
+                 EXISTS (SELECT 1 FROM passkeys p WHERE p.account_id = a.id) \
              FROM accounts a WHERE a.id = ?1")?
         .query_row([account.0], |row| {
                 Ok(TwoFactorState {
@@ -30,6 +40,7 @@ pub fn state(conn: &Connection, account: AccountKey) -> Result<TwoFactorState, S
                     pending: row.get(1)?,
                     last_step: row.get::<_, Option<i64>>(2)?.and_then(|s| u64::try_from(s).ok()),
                     unused_recovery_codes: row.get(3)?,
+                    passkeys: row.get(4)?,
                 })
             })
         .optional()?
@@ -110,7 +121,8 @@ pub fn use_recovery_code(
         == 1)
 }
 
-/// Removes the second factor entirely (an administrator's reset).
+/// Removes every second factor (authenticator app, recovery codes, passkeys): an
+/// administrator's reset.
 pub fn reset(tx: &Transaction<'_>, account: AccountKey) -> Result<(), StoreError> {
     tx.prepare_cached(
         "UPDATE accounts SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL, \
@@ -119,5 +131,6 @@ pub fn reset(tx: &Transaction<'_>, account: AccountKey) -> Result<(), StoreError
     .execute([account.0])?;
     tx.prepare_cached("DELETE FROM recovery_codes WHERE account_id = ?1")?
         .execute([account.0])?;
+    super::passkeys::remove_all(tx, account)?;
     Ok(())
 }

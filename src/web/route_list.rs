@@ -131,6 +131,12 @@ pub const ROUTES: &[Route] = &[
     route("profile_2fa_confirm", "POST", "/profiel/2fa", Session),
     route("recovery_codes", "POST", "/profiel/2fa/herstelcodes", Session),
     route("session_end", "POST", "/profiel/sessies/:id/beeindigen", Session),
+    route("passkey_new", "GET", "/profiel/passkeys/nieuw", Read),
+    route("passkey_start", "POST", "/profiel/passkeys/nieuw", Session),
+    route("passkey_add", "POST", "/profiel/passkeys", Session),
+    route("passkey_remove_page", "GET", "/profiel/passkeys/:id/verwijderen", Read),
+    route("passkey_remove", "POST", "/profiel/passkeys/:id/verwijderen", Session),
+    route("passkey_offer_dismiss", "POST", "/passkey-aanbod/later", Session),
     route("email_confirm", "POST", "/email-bevestigen/:token", Session),
     route("sign_out", "POST", "/afmelden", Session),
     // Forms before signing in.
@@ -141,6 +147,10 @@ pub const ROUTES: &[Route] = &[
     route("code_submit", "POST", "/aanmelden/code", Pending),
     route("enrol_start", "POST", "/aanmelden/instellen/start", Pending),
     route("enrol_confirm", "POST", "/aanmelden/instellen", Pending),
+    route("passkey_sign_in_options", "POST", "/aanmelden/passkey", Browser),
+    route("passkey_sign_in", "POST", "/aanmelden/passkey/klaar", Browser),
+    route("passkey_code_options", "POST", "/aanmelden/code/passkey", Pending),
+    route("passkey_code", "POST", "/aanmelden/code/passkey/klaar", Pending),
     route("password_strength", "POST", "/wachtwoord-sterkte", SameOrigin),
     // Files and machines.
     route("asset", "GET", "/assets/:hash/:file", Read),

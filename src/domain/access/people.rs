@@ -1,6 +1,7 @@
 //! Who sees the people behind the dossiers (SPEC.md, "Who sees what"; seed manual, "Mijn
 //! gegevens" and "Werknemers"): an employer its own employees, a bureau its current clients and
-//! their employees; nobody else anyone. And who manages an employer's logins.
+//! their employees; nobody else anyone. And who manages an employer's logins, and whose passkeys
+//! an account manages and signs in with.
 
 use super::Actor;
 use crate::domain::document::{AccountKey, BureauKey, EmployeeKey, EmployerKey};
@@ -80,4 +81,17 @@ pub fn may_remove_colleague(
             && target_party == AccountParty::Employer(employer)
             && actor.account() != Some(target)
     })
+}
+
+/// Whether the signed-in `account` may add, list and remove the passkeys of `owner`, and use
+/// one of them to finish signing in: its own only (SPEC.md Part 2, "Accounts"). No employer,
+/// bureau or administrator manages another account's passkeys; the administrator's
+/// `user reset-2fa` removes them all instead.
+pub fn manages_passkeys_of(account: AccountKey, owner: AccountKey) -> bool {
+    account == owner
+}
+
+/// Whether a passkey of `owner` completes the sign-in of `account`: the same rule.
+pub fn uses_passkey(account: AccountKey, owner: AccountKey) -> bool {
+    manages_passkeys_of(account, owner)
 }

@@ -150,6 +150,8 @@ catalog! {
     code_lead: "Open uw authenticator-app en vul de code van zes cijfers in. Geen toegang tot de app? Gebruik een van uw herstelcodes.",
         "Open your authenticator app and enter the six-digit code. No access to the app? Use one of your recovery codes.";
     code_label: "Code", "Code";
+    code_or_passkey_wrong: "Dat lukte niet: de passkey is niet geaccepteerd of de code klopt niet. Probeer het opnieuw.",
+        "That did not work: the passkey was not accepted or the code is not right. Try again.";
     code_wrong: "Deze code klopt niet (of is al gebruikt). Wacht op de volgende code en probeer het opnieuw.",
         "This code is not right (or was used already). Wait for the next code and try again.";
     code_locked: "Te veel mislukte pogingen. Wacht even en probeer het opnieuw.", "Too many failed attempts. Wait a moment and try again.";
@@ -204,7 +206,10 @@ catalog! {
     current_password: "Huidig wachtwoord", "Current password";
     password_changed: "Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "Your password has been changed. Other sessions have been signed out.";
     two_factor: "Tweestapsverificatie", "Two-step verification";
-    two_factor_on: "Staat aan. U heeft nog {} ongebruikte herstelcodes.", "On. You have {} unused recovery codes left.";
+    two_factor_app_on: "Authenticator-app: staat aan.", "Authenticator app: on.";
+    recovery_codes_heading: "Herstelcodes", "Recovery codes";
+    recovery_codes_left: "U heeft nog {} ongebruikte herstelcodes. Daarmee meldt u zich aan als u uw telefoon of passkey kwijt bent.",
+        "You have {} unused recovery codes left. They sign you in when you lose your phone or passkey.";
     new_recovery_codes: "Nieuwe herstelcodes maken", "Make new recovery codes";
     two_factor_off: "Staat uit. Met een authenticator-app op uw telefoon is uw dossier veel beter beschermd.",
         "Off. With an authenticator app on your phone your file is much better protected.";
@@ -302,6 +307,52 @@ catalog! {
     confirm_backups_final: "Een verwijderde backup kunt u niet terughalen; ook het salarispakket kan hem dan niet meer ophalen.", "A deleted backup cannot be brought back; the payroll software can no longer fetch it either.";
     confirm_delete_yes: "Ja, verwijderen", "Yes, delete";
     cancel: "Annuleren", "Cancel";
+    // Passkeys: Profiel, adding and removing one, the offer, sign-in and code pages.
+    passkeys_heading: "Passkeys", "Passkeys";
+    passkeys_lead: "Met een passkey meldt u zich aan met uw vingerafdruk, uw gezicht of de pincode van uw telefoon of computer: zonder wachtwoord en zonder code. Een passkey werkt alleen op {}, dus een nepsite kan er niets mee.",
+        "A passkey signs you in with your fingerprint, face or the PIN of your phone or computer: no password, no code. A passkey works on {} only, so a fake site can do nothing with it.";
+    passkeys_none: "U heeft nog geen passkey.", "You have no passkey yet.";
+    passkeys_unavailable: "Passkeys zijn op dit adres niet beschikbaar: de portal heeft een domeinnaam nodig. Vraag het uw beheerder.",
+        "Passkeys are not available at this address: the portal needs a domain name. Ask your administrator.";
+    passkey_name: "Naam", "Name";
+    passkey_added_on: "Toegevoegd", "Added";
+    passkey_last_used: "Laatst gebruikt", "Last used";
+    passkey_never_used: "Nog niet", "Not yet";
+    passkey_add: "Passkey toevoegen", "Add a passkey";
+    passkey_remove: "Verwijderen", "Remove";
+    passkey_remove_named: "Passkey {} verwijderen", "Remove passkey {}";
+    passkey_new_lead: "Geef de passkey een naam waaraan u het apparaat herkent, bijvoorbeeld \u{201c}iPhone\u{201d} of \u{201c}Laptop thuis\u{201d}, en vul uw wachtwoord in. Daarna maakt uw browser de passkey.",
+        "Give the passkey a name you recognise the device by, such as \u{201c}iPhone\u{201d} or \u{201c}Laptop at home\u{201d}, and enter your password. Your browser then makes the passkey.";
+    passkey_name_label: "Naam van de passkey", "Name of the passkey";
+    back_to_profile: "Terug naar Profiel", "Back to Profile";
+    passkey_create_title: "Passkey aanmaken", "Make the passkey";
+    passkey_create_lead: "Klik op de knop. Uw browser of telefoon vraagt om uw vingerafdruk, gezicht of pincode en bewaart de passkey \u{201c}{}\u{201d}.",
+        "Click the button. Your browser or phone asks for your fingerprint, face or PIN and keeps the passkey \u{201c}{}\u{201d}.";
+    passkey_create_button: "Passkey aanmaken", "Make the passkey";
+    passkey_cancelled: "Er is geen passkey gemaakt: afgebroken of niet gelukt. Probeer het opnieuw, of kies een ander apparaat.",
+        "No passkey was made: cancelled or it did not work. Try again, or choose another device.";
+    passkey_no_support: "Deze browser kan hier geen passkeys gebruiken. Een recente Chrome, Edge, Safari of Firefox kan het wel.",
+        "This browser cannot use passkeys here. A recent Chrome, Edge, Safari or Firefox can.";
+    passkey_added: "De passkey \u{201c}{}\u{201d} is toegevoegd. Voortaan meldt u zich daarmee aan.",
+        "The passkey \u{201c}{}\u{201d} was added. From now on you sign in with it.";
+    passkey_refused: "De passkey is niet geaccepteerd. Probeer het opnieuw.", "The passkey was not accepted. Try again.";
+    passkey_removed: "De passkey is verwijderd. Verwijder hem ook op het apparaat zelf.",
+        "The passkey was removed. Remove it from the device too.";
+    passkey_remove_title: "Passkey verwijderen", "Remove a passkey";
+    passkey_remove_lead: "Met de passkey \u{201c}{}\u{201d} kunt u zich daarna niet meer aanmelden.",
+        "The passkey \u{201c}{}\u{201d} will no longer sign you in.";
+    passkey_sign_in: "Aanmelden met een passkey", "Sign in with a passkey";
+    passkey_sign_in_failed: "Aanmelden met de passkey is niet gelukt. Probeer het opnieuw of meld u aan met uw gebruikersnaam en wachtwoord.",
+        "Signing in with the passkey did not work. Try again or sign in with your username and password.";
+    passkey_second_factor: "Passkey gebruiken", "Use your passkey";
+    passkey_code_lead: "Gebruik uw passkey. Geen passkey bij de hand? Vul dan een code uit uw authenticator-app of een herstelcode in.",
+        "Use your passkey. No passkey at hand? Enter a code from your authenticator app or a recovery code.";
+    passkey_offer_title: "Sneller aanmelden met een passkey", "Sign in faster with a passkey";
+    passkey_offer_lead: "Met een passkey meldt u zich voortaan aan met uw vingerafdruk, gezicht of pincode, zonder wachtwoord. Dat is makkelijker en veiliger.",
+        "With a passkey you sign in with your fingerprint, face or PIN from now on, without a password. Easier and safer.";
+    passkey_offer_yes: "Passkey instellen", "Set up a passkey";
+    passkey_offer_no: "Nu niet", "Not now";
+    or_word: "of", "or";
     approval_heading: "Akkoord voor de salarisadministratie", "Approval for the payroll administration";
     approval_none: "Er is nog geen akkoord of niet akkoord gegeven.", "No approval or rejection has been given yet.";
     approval_by: "door {} op {}", "by {} on {}";

@@ -334,11 +334,11 @@ pub(super) async fn profile_page(
         return super::sign_in_first("/profiel");
     };
     let nav = super::nav(state, session).await;
-    let (two_factor, recovery_codes_left) = state
+    let second_factors = state
         .services
         .two_factor_status(session.account)
         .await
-        .unwrap_or((false, 0));
+        .unwrap_or_default();
     let sessions = state
         .services
         .sessions_of(session)
@@ -351,7 +351,14 @@ pub(super) async fn profile_page(
         .unwrap_or_default();
     let delivery = state.services.payslip_delivery(session.actor).await.ok();
     let colleagues = state.services.colleagues(session.actor).await.ok();
+    let passkeys = state
+        .services
+        .passkeys_of(session)
+        .await
+        .unwrap_or_default();
     let view = ProfilePage {
+        passkeys,
+        passkey_host: state.services.relying_party().map(|rp| rp.id().to_owned()),
         delivery,
         colleagues,
         account: Some(session.account),
@@ -363,8 +370,7 @@ pub(super) async fn profile_page(
         min_chars: state.services.min_password_chars(session.role),
         notice,
         error,
-        two_factor,
-        recovery_codes_left,
+        second_factors,
         sessions,
     };
     respond::html(status, views::profile(&visit.site, &nav, &view))

@@ -82,7 +82,15 @@ async fn home(state: WebState, signed: Signed) -> Response {
     {
         Ok(details) => {
             let nav = super::nav(&state, &signed.session).await;
-            respond::html(StatusCode::OK, views::home(signed.site(), &nav, &details))
+            // An employee is offered a passkey until it has one or says "not now".
+            let offer = match state.services.passkey_offer(&signed.session).await {
+                Ok(true) => state.services.relying_party().map(|rp| rp.id().to_owned()),
+                _ => None,
+            };
+            respond::html(
+                StatusCode::OK,
+                views::home(signed.site(), &nav, &details, offer.as_deref()),
+            )
         }
         Err(e) => error_page(&state, &signed, e).await,
     }

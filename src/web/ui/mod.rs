@@ -7,6 +7,7 @@ mod account;
 mod backups;
 mod documents;
 mod dossiers;
+mod passkeys;
 mod people;
 mod privacy;
 mod profile;
@@ -56,6 +57,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(account::routes(state.clone()))
         .unify()
         .or(two_factor::routes(state.clone()))
+        .unify()
+        .or(passkeys::routes(state.clone()))
         .unify()
         .or(profile::routes(state.clone()))
         .unify()

@@ -87,8 +87,9 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-/// The sign-in page with a form token (reusing the browser's if it has a good one).
-fn page_with_token(
+/// The sign-in page with a form token (reusing the browser's if it has a good one), and the
+/// passkey button where passkeys work.
+pub(super) fn page_with_token(
     state: &WebState,
     visit: &Visit,
     status: StatusCode,
@@ -96,6 +97,7 @@ fn page_with_token(
 ) -> Response {
     let (token, cookie) = anonymous_token(state, visit);
     form.csrf_token = token;
+    form.passkey_rp = state.services.relying_party().map(|rp| rp.id().to_owned());
     let mut response = respond::html(status, views::sign_in(&visit.site, &form));
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);

@@ -123,17 +123,25 @@ async fn pending(state: &WebState, visit: &Visit) -> Option<PendingSession> {
     state.services.pending_session(id).await.ok().flatten()
 }
 
+/// The code step for `pending`: the passkey button first when the account has passkeys.
 fn code_page(
+    state: &WebState,
     site: &Site,
     status: StatusCode,
-    csrf: &str,
+    pending: &PendingSession,
     next: Option<String>,
     error: Option<String>,
 ) -> Response {
+    let passkey_rp = pending
+        .has_passkeys
+        .then(|| state.services.relying_party())
+        .flatten()
+        .map(|rp| rp.id().to_owned());
     let form = CodePage {
-        csrf_token: csrf.to_owned(),
+        csrf_token: pending.csrf_token.clone(),
         next,
         error,
+        passkey_rp,
     };
     respond::html(status, views::code(site, &form))
 }
@@ -141,9 +149,10 @@ fn code_page(
 async fn show_code(state: WebState, visit: Visit, query: NextQuery) -> Response {
     match pending(&state, &visit).await {
         Some(p) if p.step == SignInStep::SecondFactor => code_page(
+            &state,
             &visit.site,
             StatusCode::OK,
-            &p.csrf_token,
+            &p,
             local_path(query.next.as_deref()),
             None,
         ),
@@ -166,29 +175,51 @@ async fn submit_code(
     form: CodeForm,
 ) -> Response {
     let next = local_path(form.next.as_deref());
-    match state
+    let answered = state
         .services
         .second_factor(&pending, visit.context, &form.code)
-        .await
-    {
+        .await;
+    second_factor_answered(&state, &visit, &pending, next, answered)
+}
+
+/// Where a second factor (a code or a passkey) leads: signed in and on to `next`, or the code
+/// page again with why.
+pub(super) fn second_factor_answered(
+    state: &WebState,
+    visit: &Visit,
+    pending: &PendingSession,
+    next: Option<String>,
+    answered: Result<crate::service::IssuedSession, SecondFactorError>,
+) -> Response {
+    let t = visit.site.t();
+    match answered {
         Ok(issued) => {
             let response = respond::see_other(next.as_deref().unwrap_or("/"));
-            signed_in_with(&state, &issued, response)
+            signed_in_with(state, &issued, response)
         }
-        Err(SecondFactorError::WrongCode) => code_page(
-            &visit.site,
-            StatusCode::UNAUTHORIZED,
-            &pending.csrf_token,
-            next,
-            Some(visit.site.t().code_wrong.to_owned()),
-        ),
+        Err(SecondFactorError::WrongCode) => {
+            let why = if pending.has_passkeys {
+                t.code_or_passkey_wrong
+            } else {
+                t.code_wrong
+            };
+            code_page(
+                state,
+                &visit.site,
+                StatusCode::UNAUTHORIZED,
+                pending,
+                next,
+                Some(why.to_owned()),
+            )
+        }
         Err(SecondFactorError::Service(ServiceError::Throttled { retry_after_secs })) => {
             let mut response = code_page(
+                state,
                 &visit.site,
                 StatusCode::TOO_MANY_REQUESTS,
-                &pending.csrf_token,
+                pending,
                 next,
-                Some(visit.site.t().code_locked.to_owned()),
+                Some(t.code_locked.to_owned()),
             );
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -202,7 +233,7 @@ async fn submit_code(
 
 /// A service error during sign-in, before there is a session (so no menu): "one moment" for a
 /// busy moment, else the page with a reference.
-fn plain_error(site: &Site, error: ServiceError) -> Response {
+pub(super) fn plain_error(site: &Site, error: ServiceError) -> Response {
     let t = site.t();
     match error {
         ServiceError::Busy => with_retry_after(

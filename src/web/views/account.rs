@@ -179,8 +179,11 @@ pub struct ProfilePage {
     pub min_chars: usize,
     pub notice: Option<String>,
     pub error: Option<String>,
-    pub two_factor: bool,
-    pub recovery_codes_left: u32,
+    /// The authenticator app, passkeys and recovery codes left.
+    pub second_factors: crate::service::TwoFactorStatus,
+    pub passkeys: Vec<crate::service::PasskeyLine>,
+    /// The host passkeys work on (`None`: the portal's address is an IP address, no passkeys).
+    pub passkey_host: Option<String>,
     pub sessions: Vec<crate::service::SessionLine>,
     /// Employees may give a private e-mail address for sign-in mail.
     pub is_employee: bool,
@@ -269,16 +272,21 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                     button type="submit" { (t.change_password) }
                 }
                 h2 { (t.two_factor) }
-                @if view.two_factor {
-                    p { (fill(t.two_factor_on, &[&view.recovery_codes_left])) }
+                @if view.second_factors.app {
+                    p { (t.two_factor_app_on) }
+                } @else {
+                    p { (t.two_factor_off) }
+                    p { a.button href="/profiel/2fa" { (t.set_up) } }
+                }
+                (super::passkeys::profile_section(t, &nav.csrf_token, &view.passkeys, view.passkey_host.as_deref()))
+                @if view.second_factors.any() {
+                    h3 { (t.recovery_codes_heading) }
+                    p { (fill(t.recovery_codes_left, &[&view.second_factors.recovery_codes_left])) }
                     form method="post" action="/profiel/2fa/herstelcodes" {
                         input type="hidden" name="csrf" value=(nav.csrf_token);
                         (password_again(t, "codes-password"))
                         button type="submit" { (t.new_recovery_codes) }
                     }
-                } @else {
-                    p { (t.two_factor_off) }
-                    p { a.button href="/profiel/2fa" { (t.set_up) } }
                 }
                 h2 { (t.sessions) }
                 div.table-scroll tabindex="0" role="region" aria-label=(t.sessions) {

@@ -102,13 +102,18 @@ pub fn party_table(site: &Site, details: &PartyDetails, csrf: Option<&str>) -> M
 }
 
 /// `/`: Mijn gegevens and where to go from here.
-pub fn home(site: &Site, nav: &Nav, details: &PartyDetails) -> Markup {
+/// Mijn gegevens; `passkey_offer` is the relying party id when the employee is offered a
+/// passkey (shown above its details, where the browser can make one).
+pub fn home(site: &Site, nav: &Nav, details: &PartyDetails, passkey_offer: Option<&str>) -> Markup {
     let t = site.t();
     signed_in_page(
         site,
         nav,
         t.my_details,
         html! {
+            @if let Some(rp_id) = passkey_offer {
+                (super::passkeys::offer(t, &nav.csrf_token, rp_id))
+            }
             section.card {
                 h1 { (t.my_details) }
                 (party_table(site, details, Some(&nav.csrf_token)))

@@ -253,6 +253,7 @@ fn frame(site: &Site, nav: Option<&Nav>, title: &str, body: Markup) -> Markup {
                 link rel="manifest" href="/manifest.webmanifest";
                 script src=(assets::url("password-strength.js")) defer {}
                 script src=(assets::url("enhance.js")) defer {}
+                script src=(assets::url("passkey.js")) defer {}
             }
             body {
                 a.skip href="#inhoud" { (t.skip_to_content) }

@@ -10,6 +10,7 @@ mod home;
 mod icons;
 mod layout;
 mod pages;
+pub mod passkeys;
 mod people;
 mod requests;
 mod signin;

@@ -15,6 +15,8 @@ pub struct SignInPage {
     pub error: Option<String>,
     /// Shown after signing out.
     pub signed_out: bool,
+    /// The relying party id when passkeys work at this address (the button is offered).
+    pub passkey_rp: Option<String>,
 }
 
 pub fn sign_in(site: &Site, form: &SignInPage) -> Markup {
@@ -46,6 +48,9 @@ pub fn sign_in(site: &Site, form: &SignInPage) -> Markup {
                     input #password name="password" type="password"
                         autocomplete="current-password" required maxlength="128";
                     button type="submit" { (t.sign_in) }
+                }
+                @if let Some(rp_id) = &form.passkey_rp {
+                    (super::passkeys::sign_in_button(t, &form.csrf_token, form.next.as_deref(), rp_id))
                 }
                 p.links {
                     a href="/gebruikersnaam-vergeten" { (t.forgot_username_link) }

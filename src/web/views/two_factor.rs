@@ -12,6 +12,8 @@ pub struct CodePage {
     pub csrf_token: String,
     pub next: Option<String>,
     pub error: Option<String>,
+    /// The relying party id when the account has passkeys (the passkey button comes first).
+    pub passkey_rp: Option<String>,
 }
 
 pub fn code(site: &Site, form: &CodePage) -> Markup {
@@ -22,8 +24,13 @@ pub fn code(site: &Site, form: &CodePage) -> Markup {
         html! {
             section.card.narrow {
                 h1 { (t.code_heading) }
-                p { (t.code_lead) }
                 @if let Some(error) = &form.error { p.error role="alert" { (error) } }
+                @if let Some(rp_id) = &form.passkey_rp {
+                    p { (t.passkey_code_lead) }
+                    (super::passkeys::second_factor_button(t, &form.csrf_token, form.next.as_deref(), rp_id))
+                } @else {
+                    p { (t.code_lead) }
+                }
                 form method="post" action="/aanmelden/code" {
                     input type="hidden" name="csrf" value=(form.csrf_token);
                     @if let Some(next) = &form.next { input type="hidden" name="next" value=(next); }

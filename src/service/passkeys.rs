@@ -1,0 +1,533 @@
+//! Passkeys for every party (SPEC.md Part 2, "Accounts"): registering one from Profiel (the
+//! password asked again), listing and removing them, signing in with one and no username, and
+//! using one as the second factor after the password. A passkey is a second factor: once an
+//! account has one, a password alone no longer signs in, and it satisfies `require_2fa`.
+//! Recovery codes and `user reset-2fa` cover a lost device. Every registration, use and
+//! removal is audited; the account's address hears of additions and removals.
+
+use super::files::{RequestContext, actor_label};
+use super::reauth::tell_account;
+use super::signin::{IssuedSession, Opening, PendingSession, SignInStep, role_of};
+use super::throttle::second_factor_subject;
+use super::{CurrentSession, SecondFactorError, ServiceError, Services};
+use crate::auth::passkey::{self, Assertion, PasskeyProblem, RelyingParty, StoredPasskey};
+use crate::auth::recovery;
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::party::{AccountStatus, Role};
+use crate::domain::{AccountKey, PublicId, access};
+use crate::mail::messages::AccountChange;
+use crate::store::passkeys::{self as store_passkeys, NewPasskey, StoredCredential};
+use crate::store::{StoreError, accounts as store_accounts, audit, throttle, two_factor};
+
+pub use crate::store::passkeys::PasskeyLine;
+
+/// Longest passkey name, in characters.
+pub const NAME_MAX_CHARS: usize = 60;
+
+/// Why a passkey step did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum PasskeyError {
+    /// The browser's answer was not accepted (unreadable, expired, another account's passkey,
+    /// a replay, a cloned key). Told to the user as one thing; the log has which.
+    #[error("the passkey was not accepted")]
+    Refused,
+    /// This address has no passkeys: its host is an IP address (WebAuthn needs a name).
+    #[error("passkeys need a host name in public_url")]
+    Unavailable,
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<StoreError> for PasskeyError {
+    fn from(e: StoreError) -> Self {
+        Self::Service(e.into())
+    }
+}
+
+/// A registration started: the options for the browser, and the name to give the passkey.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartedRegistration {
+    /// `PublicKeyCredentialCreationOptionsJSON`.
+    pub options: String,
+    pub name: String,
+}
+
+/// Checks a passkey name: 1 to [`NAME_MAX_CHARS`] characters after trimming, no control
+/// characters.
+pub fn passkey_name(name: &str) -> Result<String, ServiceError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ServiceError::invalid("name", "geef de passkey een naam"));
+    }
+    if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
+        return Err(ServiceError::invalid(
+            "name",
+            format!("een naam van hoogstens {NAME_MAX_CHARS} tekens, zonder regeleinden"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+impl Services {
+    /// The relying party at the portal's public address, or `None` when that address has no
+    /// passkeys (an IP address other than loopback).
+    pub fn relying_party(&self) -> Option<RelyingParty> {
+        RelyingParty::for_public_url(&self.public_url())
+    }
+
+    fn passkey_event(
+        &self,
+        account: AccountKey,
+        actor: &str,
+        action: AuditAction,
+        ctx: RequestContext,
+        detail: String,
+    ) -> AuditEvent {
+        AuditEvent {
+            at: self.clock.now(),
+            account: Some(account),
+            actor: actor.to_owned(),
+            action,
+            subject: None,
+            client_addr: ctx.client_addr.map(|a| a.to_string()),
+            detail: Some(detail),
+        }
+    }
+
+    /// The signed-in account's passkeys, oldest first.
+    pub async fn passkeys_of(
+        &self,
+        session: &CurrentSession,
+    ) -> Result<Vec<PasskeyLine>, ServiceError> {
+        let account = session.account;
+        self.store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(store_passkeys::of_account(conn, account)?)
+            })
+            .await
+    }
+
+    /// Starts adding a passkey to the signed-in account: the password is asked again (a
+    /// borrowed session must not add a way in), then the browser gets the options.
+    pub async fn start_passkey_registration(
+        &self,
+        session: &CurrentSession,
+        ctx: RequestContext,
+        password: &str,
+        name: &str,
+    ) -> Result<StartedRegistration, PasskeyError> {
+        let name = passkey_name(name)?;
+        let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        self.confirm_password(session, ctx, password).await?;
+        let account = session.account;
+        let fresh = passkey::new_user_handle();
+        let (handle, existing) = self
+            .store
+            .write(move |tx| -> Result<_, ServiceError> {
+                let handle = store_passkeys::ensure_user_handle(tx, account, &fresh)?;
+                Ok((handle, store_passkeys::credential_ids(tx, account)?))
+            })
+            .await?;
+        let (state, options) = passkey::registration_options(
+            &rp,
+            &handle,
+            &session.username,
+            &session.display_name,
+            &existing,
+        )
+        .map_err(|problem| self.refused(session.account, "passkey registration", &problem))?;
+        self.passkey_ceremonies
+            .registrations
+            .insert(state, registration_owner(session));
+        Ok(StartedRegistration { options, name })
+    }
+
+    /// Completes adding a passkey with the browser's answer. Returns new recovery codes when
+    /// this is the account's first second factor (shown once), else `None`.
+    pub async fn finish_passkey_registration(
+        &self,
+        session: &CurrentSession,
+        ctx: RequestContext,
+        name: &str,
+        answer: &str,
+    ) -> Result<Option<Vec<String>>, PasskeyError> {
+        let name = passkey_name(name)?;
+        let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        let account = session.account;
+        let checked = passkey::registration_challenge(answer.as_bytes()).and_then(
+            |(registration, challenge)| {
+                let state = self
+                    .passkey_ceremonies
+                    .registrations
+                    .take(challenge, registration_owner(session))?;
+                passkey::verify_registration(&rp, state, &registration)
+            },
+        );
+        let credential =
+            checked.map_err(|problem| self.refused(account, "passkey registration", &problem))?;
+        let codes = recovery::generate();
+        let digests: Vec<String> = codes.iter().map(|c| recovery::digest(c)).collect();
+        let now = self.clock.now();
+        let base = self.public_url();
+        let event = self.passkey_event(
+            account,
+            actor_label(session.actor),
+            AuditAction::PasskeyAdded,
+            ctx,
+            name.clone(),
+        );
+        let first = self
+            .store
+            .write(move |tx| -> Result<bool, PasskeyError> {
+                let first = !two_factor::state(tx, account)?.has_second_factor();
+                let added = store_passkeys::insert(
+                    tx,
+                    &NewPasskey {
+                        account,
+                        credential_id: &credential.credential_id,
+                        static_state: &credential.static_state,
+                        dynamic_state: &credential.dynamic_state,
+                        transports: credential.transports,
+                        name: &name,
+                        now,
+                    },
+                )?;
+                if !added {
+                    // The same authenticator key twice (the browser's exclude list was ignored).
+                    return Err(PasskeyError::Refused);
+                }
+                if first {
+                    two_factor::replace_recovery_codes(tx, account, &digests)?;
+                }
+                audit::append(tx, &[event])?;
+                tell_account(tx, &base, account, AccountChange::PasskeyAdded, None, now)?;
+                Ok(first)
+            })
+            .await?;
+        Ok(first.then_some(codes))
+    }
+
+    /// Removes one of the signed-in account's passkeys, with the password asked again. An
+    /// unknown id, or another account's, is "not found".
+    pub async fn remove_passkey(
+        &self,
+        session: &CurrentSession,
+        ctx: RequestContext,
+        password: &str,
+        id: &str,
+    ) -> Result<(), ServiceError> {
+        let id = PublicId::parse(id).ok_or(ServiceError::NotFound)?;
+        self.confirm_password(session, ctx, password).await?;
+        let account = session.account;
+        let actor = actor_label(session.actor).to_owned();
+        let now = self.clock.now();
+        let base = self.public_url();
+        let client_addr = ctx.client_addr.map(|a| a.to_string());
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                let Some(name) = store_passkeys::remove(tx, account, id)? else {
+                    return Err(ServiceError::NotFound);
+                };
+                audit::append(
+                    tx,
+                    &[AuditEvent {
+                        at: now,
+                        account: Some(account),
+                        actor,
+                        action: AuditAction::PasskeyRemoved,
+                        subject: None,
+                        client_addr,
+                        detail: Some(name),
+                    }],
+                )?;
+                tell_account(tx, &base, account, AccountChange::PasskeyRemoved, None, now)
+            })
+            .await
+    }
+
+    /// Starts a sign-in without a username for the browser with form token `browser`: the
+    /// options for `navigator.credentials.get`.
+    pub fn start_passkey_sign_in(&self, browser: &str) -> Result<String, PasskeyError> {
+        let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        let (state, options) = passkey::sign_in_options(&rp).map_err(|problem| {
+            tracing::error!(%problem, "cannot start a passkey sign-in");
+            PasskeyError::Refused
+        })?;
+        self.passkey_ceremonies
+            .sign_ins
+            .insert(state, passkey::owner_of(browser));
+        Ok(options)
+    }
+
+    /// Completes a sign-in without a username: the passkey (with user verification) stands
+    /// for the password and the second factor. Failures count towards the address's delays
+    /// and are audited; the answer never says which account a passkey was for.
+    pub async fn finish_passkey_sign_in(
+        &self,
+        ctx: RequestContext,
+        browser: &str,
+        answer: &str,
+        user_agent: Option<&str>,
+    ) -> Result<IssuedSession, PasskeyError> {
+        let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        let addr = ctx.client_addr.map(|a| format!("addr:{a}"));
+        self.check_throttle(addr.iter().cloned().collect(), ctx)
+            .await?;
+        let outcome = self.check_sign_in(&rp, browser, answer).await;
+        let (stored, after) = match outcome {
+            Ok(found) => found,
+            Err((account, problem)) => {
+                let event = AuditEvent {
+                    at: self.clock.now(),
+                    account,
+                    actor: "anonymous".to_owned(),
+                    action: AuditAction::LoginFailed,
+                    subject: None,
+                    client_addr: ctx.client_addr.map(|a| a.to_string()),
+                    detail: Some(format!("passkey: {problem}")),
+                };
+                self.audit.record(event, None).await;
+                if let Some(addr) = addr {
+                    self.record_address_failure(addr).await?;
+                }
+                return Err(PasskeyError::Refused);
+            }
+        };
+        let account_key = stored.account;
+        let account = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(store_accounts::account(conn, account_key)?)
+            })
+            .await?
+            .ok_or(PasskeyError::Refused)?;
+        if account.status == AccountStatus::Disabled {
+            let event = self.passkey_event(
+                account.key,
+                role_of(&account),
+                AuditAction::LoginFailed,
+                ctx,
+                "disabled".to_owned(),
+            );
+            self.audit.record(event, None).await;
+            return Err(ServiceError::AccountDisabled.into());
+        }
+        let now = self.clock.now();
+        let opening = Opening {
+            account: account.key,
+            role: role_of(&account),
+            step: SignInStep::Complete,
+            factors: "passkey",
+            client_addr: ctx.client_addr.map(|a| a.to_string()),
+            user_agent,
+        };
+        let before = stored.dynamic_state.clone();
+        let key = stored.key;
+        // The counter is stored only if nobody used the passkey since it was read: of two
+        // answers racing with the same counter, one signs in.
+        let fresh = self
+            .store
+            .write(move |tx| -> Result<bool, ServiceError> {
+                Ok(store_passkeys::record_use(tx, key, &before, &after, now)?)
+            })
+            .await?;
+        if !fresh {
+            return Err(PasskeyError::Refused);
+        }
+        Ok(self.open_session(opening, |_| Ok(())).await?)
+    }
+
+    /// The stored passkey a sign-in answer is for, and its new counter state; or the account
+    /// it named (when known) and why it was refused.
+    async fn check_sign_in(
+        &self,
+        rp: &RelyingParty,
+        browser: &str,
+        answer: &str,
+    ) -> Result<(StoredCredential, Vec<u8>), (Option<AccountKey>, PasskeyProblem)> {
+        let (authentication, challenge) =
+            passkey::read_sign_in(answer.as_bytes()).map_err(|p| (None, p))?;
+        let state = self
+            .passkey_ceremonies
+            .sign_ins
+            .take(challenge, passkey::owner_of(browser))
+            .map_err(|p| (None, p))?;
+        let id = passkey::credential_id_of(&authentication);
+        let stored = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(store_passkeys::by_credential_id(conn, &id)?)
+            })
+            .await
+            .map_err(|e| (None, PasskeyProblem::Stored(e.to_string())))?
+            .ok_or((None, PasskeyProblem::Ceremony("unknown passkey".to_owned())))?;
+        let after = passkey::verify_assertion(
+            rp,
+            Assertion::SignIn(state, &authentication),
+            stored_passkey(&stored),
+        )
+        .map_err(|p| (Some(stored.account), p))?;
+        Ok((stored, after))
+    }
+
+    /// Starts the passkey step after the password: options naming the account's passkeys.
+    pub async fn start_passkey_second_factor(
+        &self,
+        pending: &PendingSession,
+    ) -> Result<String, PasskeyError> {
+        if pending.step != SignInStep::SecondFactor {
+            return Err(PasskeyError::Refused);
+        }
+        let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        let account = pending.account;
+        let credentials = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(store_passkeys::credential_ids(conn, account)?)
+            })
+            .await?;
+        let (state, options) = passkey::second_factor_options(&rp, &credentials)
+            .map_err(|problem| self.refused(account, "passkey second factor", &problem))?;
+        self.passkey_ceremonies
+            .second_factors
+            .insert(state, pending_owner(pending));
+        Ok(options)
+    }
+
+    /// The passkey step after the password: one of the account's own passkeys must answer
+    /// the challenge given to this half-finished sign-in. Failures count like wrong codes.
+    pub async fn passkey_second_factor(
+        &self,
+        pending: &PendingSession,
+        ctx: RequestContext,
+        answer: &str,
+    ) -> Result<IssuedSession, SecondFactorError> {
+        if pending.step != SignInStep::SecondFactor {
+            return Err(SecondFactorError::Expired);
+        }
+        let rp = self.relying_party().ok_or(SecondFactorError::WrongCode)?;
+        let account = pending.account;
+        let codes = second_factor_subject(account);
+        let addr = ctx.client_addr.map(|a| format!("addr:{a}"));
+        let subjects = std::iter::once(codes.clone()).chain(addr.clone()).collect();
+        self.check_throttle(subjects, ctx).await?;
+        let checked = self.check_second_factor(&rp, pending, answer).await;
+        let (stored, after) = match checked {
+            Ok(found) => found,
+            Err(problem) => {
+                let event = self.passkey_event(
+                    account,
+                    "account",
+                    AuditAction::LoginFailed,
+                    ctx,
+                    format!("passkey: {problem}"),
+                );
+                self.audit.record(event, None).await;
+                self.record_failure(codes, addr).await?;
+                return Err(SecondFactorError::WrongCode);
+            }
+        };
+        let now = self.clock.now();
+        let key = stored.key;
+        let before = stored.dynamic_state;
+        let fresh = self
+            .store
+            .write(move |tx| -> Result<bool, ServiceError> {
+                throttle::clear(tx, &codes)?;
+                Ok(store_passkeys::record_use(tx, key, &before, &after, now)?)
+            })
+            .await?;
+        if !fresh {
+            return Err(SecondFactorError::WrongCode);
+        }
+        Ok(self.advance(pending, ctx, "password+passkey").await?)
+    }
+
+    async fn check_second_factor(
+        &self,
+        rp: &RelyingParty,
+        pending: &PendingSession,
+        answer: &str,
+    ) -> Result<(StoredCredential, Vec<u8>), PasskeyProblem> {
+        let (authentication, challenge) = passkey::read_second_factor(answer.as_bytes())?;
+        let state = self
+            .passkey_ceremonies
+            .second_factors
+            .take(challenge, pending_owner(pending))?;
+        let id = passkey::second_factor_credential_id(&authentication);
+        let stored = self
+            .store
+            .read(move |conn| -> Result<_, ServiceError> {
+                Ok(store_passkeys::by_credential_id(conn, &id)?)
+            })
+            .await
+            .map_err(|e| PasskeyProblem::Stored(e.to_string()))?
+            .ok_or_else(|| PasskeyProblem::Ceremony("unknown passkey".to_owned()))?;
+        // Another account's passkey never completes this account's sign-in.
+        if !access::uses_passkey(pending.account, stored.account) {
+            return Err(PasskeyProblem::Ceremony(
+                "another account's passkey".to_owned(),
+            ));
+        }
+        let after = passkey::verify_assertion(
+            rp,
+            Assertion::SecondFactor(state, &authentication),
+            stored_passkey(&stored),
+        )?;
+        Ok((stored, after))
+    }
+
+    /// Whether to offer the signed-in employee a passkey (SPEC.md Part 2, "Accounts"): it has
+    /// none, did not say "not now", and the portal's address can have them.
+    pub async fn passkey_offer(&self, session: &CurrentSession) -> Result<bool, ServiceError> {
+        if session.role != Role::Employee || self.relying_party().is_none() {
+            return Ok(false);
+        }
+        let account = session.account;
+        self.store
+            .read(move |conn| -> Result<bool, ServiceError> {
+                Ok(!store_passkeys::offer_dismissed(conn, account)?
+                    && !store_passkeys::any(conn, account)?)
+            })
+            .await
+    }
+
+    /// Remembers that the employee does not want the passkey offer.
+    pub async fn dismiss_passkey_offer(
+        &self,
+        session: &CurrentSession,
+    ) -> Result<(), ServiceError> {
+        let account = session.account;
+        let now = self.clock.now();
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                Ok(store_passkeys::dismiss_offer(tx, account, now)?)
+            })
+            .await
+    }
+
+    /// Logs a ceremony that could not start or finish, and says "refused".
+    fn refused(&self, account: AccountKey, what: &str, problem: &PasskeyProblem) -> PasskeyError {
+        tracing::warn!(account = account.0, %problem, "{what} refused");
+        PasskeyError::Refused
+    }
+}
+
+/// Registrations are bound to the session that asked (and gave the password).
+fn registration_owner(session: &CurrentSession) -> [u8; 32] {
+    passkey::owner_of(&format!("session:{}", session.key))
+}
+
+/// Second-factor ceremonies are bound to the half-finished sign-in.
+fn pending_owner(pending: &PendingSession) -> [u8; 32] {
+    passkey::owner_of(&format!("pending:{}", pending.key))
+}
+
+fn stored_passkey(stored: &StoredCredential) -> StoredPasskey<'_> {
+    StoredPasskey {
+        credential_id: &stored.credential_id,
+        user_handle: &stored.user_handle,
+        static_state: &stored.static_state,
+        dynamic_state: &stored.dynamic_state,
+    }
+}
