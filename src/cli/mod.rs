@@ -605,7 +605,9 @@ async fn print_demo_logins(
             dir.display()
         ));
     }
-    block.push_str(&format!("Open {} in a browser.\n", running.url()));
+    // Browsers allow passkeys on `localhost`, never on an IP address: name the loopback so.
+    let url = running.url().replacen("://127.0.0.1:", "://localhost:", 1);
+    block.push_str(&format!("Open {url} in a browser.\n"));
     println!("{block}");
 }
 

@@ -383,6 +383,8 @@ fn the_demo_logins_come_last_and_a_changed_password_is_not_shown() {
     .unwrap();
     let first = demo_block(dir.path());
     assert!(first.contains("Demo logins (also in "), "{first}");
+    // The address where passkeys work (a browser refuses them on 127.0.0.1).
+    assert!(first.contains("Open http://localhost:"), "{first}");
     let kept = std::fs::read_to_string(dir.path().join("data/demo-credentials.txt")).unwrap();
     let employee = kept
         .lines()

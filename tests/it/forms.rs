@@ -177,22 +177,25 @@ async fn sign_in_steps_refuse_a_missing_or_foreign_token() {
     Browser::signed_in(&app, employer).await;
     let half = Browser::new(&app);
     half.sign_in(&employer.username, &employer.password).await;
-    let route = ROUTES.iter().find(|r| r.name == "code_submit").unwrap();
-    for (what, token) in [
-        ("no token", None),
-        ("a foreign token", Some(foreign.as_str())),
-    ] {
-        let response = post(&half, route, token).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::FORBIDDEN,
-            "code_submit with {what}"
-        );
+    let code_steps = ["code_submit", "passkey_code_options", "passkey_code"];
+    for name in code_steps {
+        let route = ROUTES.iter().find(|r| r.name == name).unwrap();
+        for (what, token) in [
+            ("no token", None),
+            ("a foreign token", Some(foreign.as_str())),
+        ] {
+            let response = post(&half, route, token).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{name} with {what}"
+            );
+        }
     }
     // Every pending-step route was walked.
     assert_eq!(
         ROUTES.iter().filter(|r| r.guard == Guard::Pending).count(),
-        3
+        2 + code_steps.len()
     );
     app.stop().await;
 }

@@ -170,8 +170,8 @@ catalog! {
         "This code is not right. Check that your phone's clock is correct and try the next code.";
     recovery_title: "Herstelcodes", "Recovery codes";
     recovery_heading: "Uw herstelcodes", "Your recovery codes";
-    recovery_text: "Bewaar deze codes op een veilige plek, bijvoorbeeld uitgeprint of in uw wachtwoordbeheerder. Elke code werkt één keer, als u uw app niet bij de hand heeft. U ziet ze alleen nu.",
-        "Keep these codes somewhere safe, for example printed or in your password manager. Each code works once, for when you do not have your app at hand. You see them only now.";
+    recovery_text: "Bewaar deze codes op een veilige plek, bijvoorbeeld uitgeprint of in uw wachtwoordbeheerder. Elke code werkt één keer, als u uw app of passkey niet bij de hand heeft. U ziet ze alleen nu.",
+        "Keep these codes somewhere safe, for example printed or in your password manager. Each code works once, for when you do not have your app or passkey at hand. You see them only now.";
 
     // Profiel.
     change_username: "Gebruikersnaam wijzigen", "Change username";
@@ -352,7 +352,6 @@ catalog! {
         "With a passkey you sign in with your fingerprint, face or PIN from now on, without a password. Easier and safer.";
     passkey_offer_yes: "Passkey instellen", "Set up a passkey";
     passkey_offer_no: "Nu niet", "Not now";
-    or_word: "of", "or";
     approval_heading: "Akkoord voor de salarisadministratie", "Approval for the payroll administration";
     approval_none: "Er is nog geen akkoord of niet akkoord gegeven.", "No approval or rejection has been given yet.";
     approval_by: "door {} op {}", "by {} on {}";

@@ -9,6 +9,7 @@ mod employee;
 mod employer;
 mod layout;
 mod letters;
+mod passkeys;
 mod requests;
 
 use std::time::{Duration, Instant};
@@ -169,7 +170,7 @@ async fn sign_in(c: &Client, app: &TestApp, login: &DemoLogin) -> Result<(), Str
 }
 
 /// Clicks `button` and waits until the page it was on has been replaced by the next one.
-async fn submit_and_wait_any(c: &Client, button: Element) -> Result<(), String> {
+pub(super) async fn submit_and_wait_any(c: &Client, button: Element) -> Result<(), String> {
     let old = c.find(Locator::Css("html")).await.map_err(e)?;
     button.click().await.map_err(e)?;
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -182,7 +183,7 @@ async fn submit_and_wait_any(c: &Client, button: Element) -> Result<(), String> 
     wait_until_loaded(c).await
 }
 
-async fn wait_until_loaded(c: &Client) -> Result<(), String> {
+pub(super) async fn wait_until_loaded(c: &Client) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let ready = c
