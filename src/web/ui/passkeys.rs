@@ -164,7 +164,6 @@ async fn start(state: WebState, signed: Signed, form: StartForm) -> Response {
             &form.name,
         )
         .await;
-    let t = signed.site().t();
     match started {
         Ok(started) => {
             let nav = super::nav(&state, &signed.session).await;
@@ -174,30 +173,37 @@ async fn start(state: WebState, signed: Signed, form: StartForm) -> Response {
                 pages::create_passkey(signed.site(), &nav, &started, &rp),
             )
         }
-        Err(PasskeyError::Service(e @ ServiceError::Invalid { .. })) => {
+        Err(refused) => refused_page(&state, &signed, &form.name, refused).await,
+    }
+}
+
+/// Step one again, saying why adding did not work (a wrong name or password, a refused
+/// answer); other failures are the usual error page.
+async fn refused_page(
+    state: &WebState,
+    signed: &Signed,
+    name: &str,
+    error: PasskeyError,
+) -> Response {
+    let t = signed.site().t();
+    match error {
+        PasskeyError::Service(e @ ServiceError::Invalid { .. }) => {
             let why = e.to_string();
-            new_page(
-                &state,
-                &signed,
-                &form.name,
-                StatusCode::BAD_REQUEST,
-                Some(&why),
-            )
-            .await
+            new_page(state, signed, name, StatusCode::BAD_REQUEST, Some(&why)).await
         }
-        Err(PasskeyError::Service(
+        PasskeyError::Service(
             e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. }),
-        )) => {
+        ) => {
             let (status, why) = super::password_again_refused(signed.site(), &e);
-            let page = new_page(&state, &signed, &form.name, status, Some(&why)).await;
+            let page = new_page(state, signed, name, status, Some(&why)).await;
             with_retry_after(page, &e)
         }
-        Err(PasskeyError::Service(e)) => error_page(&state, &signed, e).await,
-        Err(PasskeyError::Unavailable | PasskeyError::Refused) => {
+        PasskeyError::Service(e) => error_page(state, signed, e).await,
+        PasskeyError::Unavailable | PasskeyError::Refused => {
             new_page(
-                &state,
-                &signed,
-                &form.name,
+                state,
+                signed,
+                name,
                 StatusCode::BAD_REQUEST,
                 Some(t.passkey_refused),
             )
@@ -226,28 +232,7 @@ async fn add(state: WebState, signed: Signed, form: AddForm) -> Response {
             let notice = crate::web::i18n::fill(t.passkey_added, &[&form.name.trim()]);
             profile_page(&state, &signed.visit, StatusCode::OK, Some(notice), None).await
         }
-        Err(PasskeyError::Service(e @ ServiceError::Invalid { .. })) => {
-            let why = e.to_string();
-            new_page(
-                &state,
-                &signed,
-                &form.name,
-                StatusCode::BAD_REQUEST,
-                Some(&why),
-            )
-            .await
-        }
-        Err(PasskeyError::Service(e)) => error_page(&state, &signed, e).await,
-        Err(PasskeyError::Unavailable | PasskeyError::Refused) => {
-            new_page(
-                &state,
-                &signed,
-                &form.name,
-                StatusCode::BAD_REQUEST,
-                Some(t.passkey_refused),
-            )
-            .await
-        }
+        Err(refused) => refused_page(&state, &signed, &form.name, refused).await,
     }
 }
 
@@ -335,17 +320,7 @@ async fn sign_in(state: WebState, visit: Visit, form: AnswerForm) -> Response {
         super::signin::page_with_token(&state, &visit, status, page)
     };
     match signed_in {
-        Ok(issued) => {
-            let mut response = respond::see_other(next.as_deref().unwrap_or("/"));
-            let headers = response.headers_mut();
-            if let Some(cookie) = state.set_session(&issued) {
-                headers.append(header::SET_COOKIE, cookie);
-            }
-            if let Some(cookie) = state.clear(state.form_cookie_name()) {
-                headers.append(header::SET_COOKIE, cookie);
-            }
-            response
-        }
+        Ok(issued) => super::signin::signed_in_to(&state, &issued, next.as_deref().unwrap_or("/")),
         Err(PasskeyError::Refused | PasskeyError::Unavailable) => {
             refused(StatusCode::UNAUTHORIZED, t.passkey_sign_in_failed)
         }

@@ -171,15 +171,7 @@ where
                 (SignInStep::SecondFactor, next) => with_next("/aanmelden/code", next.as_deref()),
                 (SignInStep::Enroll, next) => with_next("/aanmelden/instellen", next.as_deref()),
             };
-            let mut response = respond::see_other(&target);
-            let headers = response.headers_mut();
-            if let Some(cookie) = state.set_session(&issued) {
-                headers.append(header::SET_COOKIE, cookie);
-            }
-            if let Some(cookie) = state.clear(state.form_cookie_name()) {
-                headers.append(header::SET_COOKIE, cookie);
-            }
-            response
+            signed_in_to(&state, &issued, &target)
         }
         Err(ServiceError::SignInFailed) => {
             let page = SignInPage {
@@ -231,6 +223,23 @@ where
         }
         Err(other) => respond::internal(&visit.site, &other),
     }
+}
+
+/// Off to `target` with the new session's cookie; the form cookie has done its work.
+pub(super) fn signed_in_to(
+    state: &WebState,
+    issued: &crate::service::IssuedSession,
+    target: &str,
+) -> Response {
+    let mut response = respond::see_other(target);
+    let headers = response.headers_mut();
+    if let Some(cookie) = state.set_session(issued) {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    if let Some(cookie) = state.clear(state.form_cookie_name()) {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 async fn sign_out<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
