@@ -99,9 +99,13 @@
       failed.textContent = "";
       button.disabled = true;
       var made;
-      if (element.dataset.passkey === "create") {
+      if (element.dataset.passkey === "create" && element.dataset.options) {
         made = navigator.credentials.create({
           publicKey: creationOptions(JSON.parse(element.dataset.options))
+        });
+      } else if (element.dataset.passkey === "create") {
+        made = fetchOptions(element.dataset.optionsUrl, form).then(function (json) {
+          return navigator.credentials.create({ publicKey: creationOptions(json) });
         });
       } else {
         made = fetchOptions(element.dataset.optionsUrl, form).then(function (json) {

@@ -357,13 +357,15 @@ impl<S: TimedCeremony> Default for Waiting<S> {
 }
 
 impl<S: TimedCeremony> Waiting<S> {
-    /// Keeps a started ceremony for `owner`. When full, expired ones go first, then the one
-    /// that expires soonest.
+    /// Keeps a started ceremony for `owner`, replacing the one it started before (one click
+    /// at a time per browser or session, so one browser cannot fill the list). When full,
+    /// expired ones go first, then the one that expires soonest.
     pub fn insert(&self, state: S, owner: [u8; 32]) {
         let mut entries = self
             .entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.retain(|_, (_, started_by)| *started_by != owner);
         if entries.len() >= MAX_WAITING {
             let now = Instant::now();
             entries.retain(|_, (s, _)| s.expiration() > now);
@@ -507,13 +509,32 @@ mod tests {
         let rp = RelyingParty::for_public_url("https://portal.bureau.nl").unwrap();
         let waiting: Waiting<DiscoverableAuthenticationServerState> = Waiting::default();
         let mut last = None;
-        for _ in 0..=MAX_WAITING {
+        for n in 0..=MAX_WAITING {
             let (state, _) = sign_in_options(&rp).unwrap();
             last = Some(state.sent_challenge());
-            waiting.insert(state, owner_of("b"));
+            waiting.insert(state, owner_of(&n.to_string()));
         }
         let held = waiting.entries.lock().unwrap().len();
         assert_eq!(held, MAX_WAITING);
-        assert!(waiting.take(last.unwrap(), owner_of("b")).is_ok());
+        assert!(
+            waiting
+                .take(last.unwrap(), owner_of(&MAX_WAITING.to_string()))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_new_ceremony_replaces_the_one_its_owner_started_before() {
+        let rp = RelyingParty::for_public_url("https://portal.bureau.nl").unwrap();
+        let waiting: Waiting<DiscoverableAuthenticationServerState> = Waiting::default();
+        let (first, _) = sign_in_options(&rp).unwrap();
+        let first_challenge = first.sent_challenge();
+        waiting.insert(first, owner_of("a"));
+        let (second, _) = sign_in_options(&rp).unwrap();
+        let second_challenge = second.sent_challenge();
+        waiting.insert(second, owner_of("a"));
+        assert_eq!(waiting.len(), 1);
+        assert!(waiting.take(first_challenge, owner_of("a")).is_err());
+        assert!(waiting.take(second_challenge, owner_of("a")).is_ok());
     }
 }

@@ -304,7 +304,8 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Remove an account's second factor (lost phone); the account is told by mail
+    /// Remove an account's second factors (authenticator app, recovery codes, passkeys: a lost
+    /// phone or key); its sessions end and it is told by mail
     #[command(name = "reset-2fa")]
     ResetTwoFactor {
         /// The account's username

@@ -167,6 +167,8 @@ pub struct Services {
     activity: Arc<activity::Activity>,
     /// Passkey ceremonies waiting for the browser's answer (in memory: five minutes each).
     passkey_ceremonies: Arc<crate::auth::passkey::Ceremonies>,
+    /// Passkey ceremonies per client address ([`passkeys::CEREMONIES_PER_MINUTE`]).
+    passkey_allowance: Arc<throttle::Allowance>,
 }
 
 /// What `/healthz` reports.
@@ -224,6 +226,7 @@ impl Services {
             zip_turns: Arc::new(tokio::sync::Semaphore::new(archive::ZIPS_AT_ONCE)),
             activity: Arc::default(),
             passkey_ceremonies: Arc::default(),
+            passkey_allowance: Arc::new(throttle::Allowance::new(passkeys::CEREMONIES_PER_MINUTE)),
             store,
             blobs,
             clock,

@@ -8,7 +8,7 @@
 use super::files::{RequestContext, actor_label};
 use super::reauth::tell_account;
 use super::signin::{IssuedSession, Opening, PendingSession, SignInStep, role_of};
-use super::throttle::second_factor_subject;
+use super::throttle::{second_factor_subject, throttle_subjects};
 use super::{CurrentSession, SecondFactorError, ServiceError, Services};
 use crate::auth::passkey::{self, Assertion, PasskeyProblem, RelyingParty, StoredPasskey};
 use crate::auth::recovery;
@@ -20,6 +20,14 @@ use crate::store::passkeys::{self as store_passkeys, NewPasskey, StoredCredentia
 use crate::store::{StoreError, accounts as store_accounts, audit, throttle, two_factor};
 
 pub use crate::store::passkeys::PasskeyLine;
+
+/// Passkey ceremonies (sign-in and second-factor options) one client address may start a
+/// minute; people click a few times, a flood is refused with 429.
+pub const CEREMONIES_PER_MINUTE: u32 = 30;
+
+/// The audit detail of an answer that lost a race with another use of the same passkey: two
+/// answers with one counter value mean a replay or a cloned key.
+const RACED: &str = "passkey: counter raced by another use (replay or cloned key)";
 
 /// Longest passkey name, in characters.
 pub const NAME_MAX_CHARS: usize = 60;
@@ -117,28 +125,16 @@ impl Services {
         name: &str,
     ) -> Result<StartedRegistration, PasskeyError> {
         let name = passkey_name(name)?;
-        let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        self.relying_party().ok_or(PasskeyError::Unavailable)?;
         self.confirm_password(session, ctx, password).await?;
-        let account = session.account;
-        let fresh = passkey::new_user_handle();
-        let (handle, existing) = self
-            .store
-            .write(move |tx| -> Result<_, ServiceError> {
-                let handle = store_passkeys::ensure_user_handle(tx, account, &fresh)?;
-                Ok((handle, store_passkeys::credential_ids(tx, account)?))
-            })
+        let registrant = Registrant {
+            account: session.account,
+            actor: actor_label(session.actor),
+            owner: registration_owner(session),
+        };
+        let options = self
+            .begin_registration(&registrant, &session.username, &session.display_name)
             .await?;
-        let (state, options) = passkey::registration_options(
-            &rp,
-            &handle,
-            &session.username,
-            &session.display_name,
-            &existing,
-        )
-        .map_err(|problem| self.refused(session.account, "passkey registration", &problem))?;
-        self.passkey_ceremonies
-            .registrations
-            .insert(state, registration_owner(session));
         Ok(StartedRegistration { options, name })
     }
 
@@ -151,15 +147,106 @@ impl Services {
         name: &str,
         answer: &str,
     ) -> Result<Option<Vec<String>>, PasskeyError> {
+        let registrant = Registrant {
+            account: session.account,
+            actor: actor_label(session.actor),
+            owner: registration_owner(session),
+        };
+        self.complete_registration(&registrant, ctx, name, answer)
+            .await
+    }
+
+    /// Starts a passkey as the second factor a sign-in requires (`require_2fa`, none set up
+    /// yet): the password was given a moment ago in this very sign-in. Only at that step.
+    pub async fn start_passkey_enrolment(
+        &self,
+        pending: &PendingSession,
+    ) -> Result<String, PasskeyError> {
+        if pending.step != SignInStep::Enroll {
+            return Err(PasskeyError::Refused);
+        }
+        self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        let registrant = Registrant {
+            account: pending.account,
+            actor: "account",
+            owner: pending_owner(pending),
+        };
+        self.begin_registration(&registrant, &pending.username, &pending.username)
+            .await
+    }
+
+    /// Completes the required set-up with a passkey: the passkey is stored, recovery codes are
+    /// made (shown once) and the session becomes a full one under a new id.
+    pub async fn enrol_passkey_while_signing_in(
+        &self,
+        pending: &PendingSession,
+        ctx: RequestContext,
+        name: &str,
+        answer: &str,
+    ) -> Result<(IssuedSession, Vec<String>), PasskeyError> {
+        if pending.step != SignInStep::Enroll {
+            return Err(PasskeyError::Refused);
+        }
+        let registrant = Registrant {
+            account: pending.account,
+            actor: "account",
+            owner: pending_owner(pending),
+        };
+        let codes = self
+            .complete_registration(&registrant, ctx, name, answer)
+            .await?
+            .unwrap_or_default();
+        let issued = self
+            .advance(pending, ctx, "password+passkey (enrolled)")
+            .await?;
+        Ok((issued, codes))
+    }
+
+    /// The options to register a passkey for `registrant` (its user handle made on first use,
+    /// its passkeys excluded), the ceremony kept for its owner.
+    async fn begin_registration(
+        &self,
+        registrant: &Registrant,
+        username: &str,
+        display_name: &str,
+    ) -> Result<String, PasskeyError> {
+        let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        let account = registrant.account;
+        let fresh = passkey::new_user_handle();
+        let (handle, existing) = self
+            .store
+            .write(move |tx| -> Result<_, ServiceError> {
+                let handle = store_passkeys::ensure_user_handle(tx, account, &fresh)?;
+                Ok((handle, store_passkeys::credential_ids(tx, account)?))
+            })
+            .await?;
+        let (state, options) =
+            passkey::registration_options(&rp, &handle, username, display_name, &existing)
+                .map_err(|problem| self.refused(account, "passkey registration", &problem))?;
+        self.passkey_ceremonies
+            .registrations
+            .insert(state, registrant.owner);
+        Ok(options)
+    }
+
+    /// Checks the browser's answer to `registrant`'s ceremony and stores the passkey, audited
+    /// and told to the account's address; new recovery codes when it is the first second factor.
+    async fn complete_registration(
+        &self,
+        registrant: &Registrant,
+        ctx: RequestContext,
+        name: &str,
+        answer: &str,
+    ) -> Result<Option<Vec<String>>, PasskeyError> {
         let name = passkey_name(name)?;
         let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
-        let account = session.account;
+        let account = registrant.account;
         let checked = passkey::registration_challenge(answer.as_bytes()).and_then(
             |(registration, challenge)| {
                 let state = self
                     .passkey_ceremonies
                     .registrations
-                    .take(challenge, registration_owner(session))?;
+                    .take(challenge, registrant.owner)?;
                 passkey::verify_registration(&rp, state, &registration)
             },
         );
@@ -171,7 +258,7 @@ impl Services {
         let base = self.public_url();
         let event = self.passkey_event(
             account,
-            actor_label(session.actor),
+            registrant.actor,
             AuditAction::PasskeyAdded,
             ctx,
             name.clone(),
@@ -207,8 +294,8 @@ impl Services {
         Ok(first.then_some(codes))
     }
 
-    /// Removes one of the signed-in account's passkeys, with the password asked again. An
-    /// unknown id, or another account's, is "not found".
+    /// Removes one of the signed-in account's passkeys, with the password asked again, and
+    /// ends the account's other sessions. An unknown id, or another account's, is "not found".
     pub async fn remove_passkey(
         &self,
         session: &CurrentSession,
@@ -223,11 +310,19 @@ impl Services {
         let now = self.clock.now();
         let base = self.public_url();
         let client_addr = ctx.client_addr.map(|a| a.to_string());
+        let keep = session.key;
         self.store
             .write(move |tx| -> Result<(), ServiceError> {
+                let owner = store_passkeys::owner(tx, id)?;
+                if !owner.is_some_and(|owner| access::manages_passkeys_of(account, owner)) {
+                    return Err(ServiceError::NotFound);
+                }
                 let Some(name) = store_passkeys::remove(tx, account, id)? else {
                     return Err(ServiceError::NotFound);
                 };
+                // A lost device may still hold a session it opened: every other one ends, as
+                // after a password change.
+                crate::store::sessions::delete_for_account(tx, account, Some(keep))?;
                 audit::append(
                     tx,
                     &[AuditEvent {
@@ -247,8 +342,13 @@ impl Services {
 
     /// Starts a sign-in without a username for the browser with form token `browser`: the
     /// options for `navigator.credentials.get`.
-    pub fn start_passkey_sign_in(&self, browser: &str) -> Result<String, PasskeyError> {
+    pub fn start_passkey_sign_in(
+        &self,
+        ctx: RequestContext,
+        browser: &str,
+    ) -> Result<String, PasskeyError> {
         let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        self.take_ceremony_allowance(ctx)?;
         let (state, options) = passkey::sign_in_options(&rp).map_err(|problem| {
             tracing::error!(%problem, "cannot start a passkey sign-in");
             PasskeyError::Refused
@@ -277,6 +377,9 @@ impl Services {
         let (stored, after) = match outcome {
             Ok(found) => found,
             Err((account, problem)) => {
+                // An answer to no waiting ceremony (expired, already used, pushed out) is no
+                // guess at a key: logged, but not counted against the address.
+                let counts = !matches!(problem, PasskeyProblem::NoCeremony);
                 let event = AuditEvent {
                     at: self.clock.now(),
                     account,
@@ -287,7 +390,7 @@ impl Services {
                     detail: Some(format!("passkey: {problem}")),
                 };
                 self.audit.record(event, None).await;
-                if let Some(addr) = addr {
+                if let Some(addr) = addr.filter(|_| counts) {
                     self.record_address_failure(addr).await?;
                 }
                 return Err(PasskeyError::Refused);
@@ -332,6 +435,14 @@ impl Services {
             })
             .await?;
         if !fresh {
+            let event = self.passkey_event(
+                account.key,
+                role_of(&account),
+                AuditAction::LoginFailed,
+                ctx,
+                RACED.to_owned(),
+            );
+            self.audit.record(event, None).await;
             return Err(PasskeyError::Refused);
         }
         Ok(self.open_session(opening, |_| Ok(())).await?)
@@ -374,11 +485,13 @@ impl Services {
     pub async fn start_passkey_second_factor(
         &self,
         pending: &PendingSession,
+        ctx: RequestContext,
     ) -> Result<String, PasskeyError> {
         if pending.step != SignInStep::SecondFactor {
             return Err(PasskeyError::Refused);
         }
         let rp = self.relying_party().ok_or(PasskeyError::Unavailable)?;
+        self.take_ceremony_allowance(ctx)?;
         let account = pending.account;
         let credentials = self
             .store
@@ -408,8 +521,11 @@ impl Services {
         let rp = self.relying_party().ok_or(SecondFactorError::WrongCode)?;
         let account = pending.account;
         let codes = second_factor_subject(account);
-        let addr = ctx.client_addr.map(|a| format!("addr:{a}"));
-        let subjects = std::iter::once(codes.clone()).chain(addr.clone()).collect();
+        let (user, addr) = throttle_subjects(&pending.username, ctx);
+        let subjects = [user.clone(), codes.clone()]
+            .into_iter()
+            .chain(addr.clone())
+            .collect();
         self.check_throttle(subjects, ctx).await?;
         let checked = self.check_second_factor(&rp, pending, answer).await;
         let (stored, after) = match checked {
@@ -433,11 +549,23 @@ impl Services {
         let fresh = self
             .store
             .write(move |tx| -> Result<bool, ServiceError> {
-                throttle::clear(tx, &codes)?;
-                Ok(store_passkeys::record_use(tx, key, &before, &after, now)?)
+                let fresh = store_passkeys::record_use(tx, key, &before, &after, now)?;
+                if fresh {
+                    throttle::clear(tx, &user)?;
+                    throttle::clear(tx, &codes)?;
+                }
+                Ok(fresh)
             })
             .await?;
         if !fresh {
+            let event = self.passkey_event(
+                account,
+                "account",
+                AuditAction::LoginFailed,
+                ctx,
+                RACED.to_owned(),
+            );
+            self.audit.record(event, None).await;
             return Err(SecondFactorError::WrongCode);
         }
         Ok(self.advance(pending, ctx, "password+passkey").await?)
@@ -506,6 +634,14 @@ impl Services {
             .await
     }
 
+    /// Ceremonies an address may start a minute ([`CEREMONIES_PER_MINUTE`]): the waiting list
+    /// is shared, so no one address may crowd others out of it.
+    fn take_ceremony_allowance(&self, ctx: RequestContext) -> Result<(), PasskeyError> {
+        self.passkey_allowance
+            .take(ctx.client_addr, self.clock.now())
+            .map_err(|retry_after_secs| ServiceError::Throttled { retry_after_secs }.into())
+    }
+
     /// Logs a ceremony that could not start or finish, and says "refused".
     fn refused(&self, account: AccountKey, what: &str, problem: &PasskeyProblem) -> PasskeyError {
         tracing::warn!(account = account.0, %problem, "{what} refused");
@@ -513,14 +649,22 @@ impl Services {
     }
 }
 
+/// Whose passkey a registration makes, how the audit names it, and who may finish it.
+struct Registrant {
+    account: AccountKey,
+    actor: &'static str,
+    owner: [u8; 32],
+}
+
 /// Registrations are bound to the session that asked (and gave the password).
 fn registration_owner(session: &CurrentSession) -> [u8; 32] {
-    passkey::owner_of(&format!("session:{}", session.key))
+    // The row id with the session's random form token: a row id alone may come again.
+    passkey::owner_of(&format!("session:{}:{}", session.key, session.csrf_token))
 }
 
 /// Second-factor ceremonies are bound to the half-finished sign-in.
 fn pending_owner(pending: &PendingSession) -> [u8; 32] {
-    passkey::owner_of(&format!("pending:{}", pending.key))
+    passkey::owner_of(&format!("pending:{}:{}", pending.key, pending.csrf_token))
 }
 
 fn stored_passkey(stored: &StoredCredential) -> StoredPasskey<'_> {

@@ -77,6 +77,8 @@ pub struct PendingSession {
     pub csrf_token: String,
     /// The account has passkeys: the code step offers them first.
     pub has_passkeys: bool,
+    /// The account has an authenticator app (the code step asks for its code).
+    pub has_app: bool,
     pub(super) key: i64,
 }
 
@@ -379,6 +381,7 @@ impl Services {
                     step,
                     csrf_token: row.csrf_token,
                     has_passkeys: crate::store::passkeys::any(conn, row.account)?,
+                    has_app: two_factor::state(conn, row.account)?.secret.is_some(),
                     key: row.key,
                 }))
             })

@@ -169,6 +169,14 @@ pub fn record_use(
         == 1)
 }
 
+/// The account a passkey belongs to, by its public id.
+pub fn owner(conn: &Connection, id: PublicId) -> Result<Option<AccountKey>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT account_id FROM passkeys WHERE public_id = ?1")?
+        .query_row([id.to_string()], |row| Ok(AccountKey(row.get(0)?)))
+        .optional()?)
+}
+
 /// Removes one of the account's passkeys; returns its name, or `None` when the account has
 /// no passkey with this id.
 pub fn remove(

@@ -151,6 +151,8 @@ pub const ROUTES: &[Route] = &[
     route("passkey_sign_in", "POST", "/aanmelden/passkey/klaar", Browser),
     route("passkey_code_options", "POST", "/aanmelden/code/passkey", Pending),
     route("passkey_code", "POST", "/aanmelden/code/passkey/klaar", Pending),
+    route("passkey_enrol_options", "POST", "/aanmelden/instellen/passkey", Pending),
+    route("passkey_enrol", "POST", "/aanmelden/instellen/passkey/klaar", Pending),
     route("password_strength", "POST", "/wachtwoord-sterkte", SameOrigin),
     // Files and machines.
     route("asset", "GET", "/assets/:hash/:file", Read),

@@ -152,7 +152,13 @@ async fn sign_in_steps_refuse_a_missing_or_foreign_token() {
             .await
             .unwrap(),
     );
-    for name in ["enrol_start", "enrol_confirm"] {
+    let enrol_steps = [
+        "enrol_start",
+        "enrol_confirm",
+        "passkey_enrol_options",
+        "passkey_enrol",
+    ];
+    for name in enrol_steps {
         let route = ROUTES.iter().find(|r| r.name == name).unwrap();
         for (what, token) in [
             ("no token", None),
@@ -195,7 +201,7 @@ async fn sign_in_steps_refuse_a_missing_or_foreign_token() {
     // Every pending-step route was walked.
     assert_eq!(
         ROUTES.iter().filter(|r| r.guard == Guard::Pending).count(),
-        2 + code_steps.len()
+        enrol_steps.len() + code_steps.len()
     );
     app.stop().await;
 }

@@ -639,3 +639,53 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
     assert_eq!(outbox(&app, "password_changed").len(), 1);
     app.stop().await;
 }
+
+/// The passkey button's options name this portal and ask for user verification; a flood of
+/// clicks from one address is refused (429 with Retry-After) before it can push other people's
+/// waiting sign-ins out of the shared list; a made-up answer signs nobody in.
+#[tokio::test]
+async fn passkey_options_name_the_portal_and_a_flood_of_them_is_refused() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    let page = browser.get("/aanmelden").await.text().await.unwrap();
+    assert!(page.contains("data-passkey=\"get\""), "{page}");
+    let csrf = csrf_in(&page);
+    let first = browser
+        .post_form("/aanmelden/passkey", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let options: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(options["rpId"], "localhost", "{options}");
+    assert_eq!(options["userVerification"], "required", "{options}");
+    let mut answered = Vec::new();
+    for _ in 0..40 {
+        let response = browser
+            .post_form("/aanmelden/passkey", &[("csrf", &csrf)])
+            .await;
+        answered.push(response.status());
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(response.headers().contains_key("retry-after"));
+            break;
+        }
+    }
+    assert_eq!(
+        answered.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{answered:?}"
+    );
+    assert!(answered.len() >= 29, "refused too early: {answered:?}");
+    let made_up = browser
+        .post_form(
+            "/aanmelden/passkey/klaar",
+            &[("csrf", &csrf), ("credential", "{\"id\":\"x\"}")],
+        )
+        .await;
+    assert_eq!(made_up.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        !set_cookies(&made_up)
+            .iter()
+            .any(|c| c.starts_with("loondossier=")),
+        "a session cookie for a made-up answer"
+    );
+    app.stop().await;
+}

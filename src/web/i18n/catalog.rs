@@ -158,6 +158,10 @@ catalog! {
     enrol_title: "Tweestapsverificatie instellen", "Set up two-step verification";
     enrol_required: "Voor uw account is tweestapsverificatie verplicht. Stel het nu in; het kost een minuut.",
         "Your account requires two-step verification. Set it up now; it takes a minute.";
+    enrol_passkey_heading: "Met een passkey", "With a passkey";
+    enrol_passkey_lead: "Het makkelijkst: een passkey op deze computer, uw telefoon of een beveiligingssleutel. U meldt zich daarna aan met uw vingerafdruk, gezicht of pincode.",
+        "Easiest: a passkey on this computer, your phone or a security key. You then sign in with your fingerprint, face or PIN.";
+    enrol_app_heading: "Of met een authenticator-app", "Or with an authenticator app";
     enrol_need_app: "U heeft een authenticator-app nodig op uw telefoon, bijvoorbeeld een van Microsoft, Google of een wachtwoordbeheerder.",
         "You need an authenticator app on your phone, for example one from Microsoft, Google or a password manager.";
     enrol_begin: "Begin", "Begin";
@@ -207,6 +211,9 @@ catalog! {
     password_changed: "Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "Your password has been changed. Other sessions have been signed out.";
     two_factor: "Tweestapsverificatie", "Two-step verification";
     two_factor_app_on: "Authenticator-app: staat aan.", "Authenticator app: on.";
+    two_factor_passkey_on: "Staat aan met uw passkey: na uw wachtwoord vraagt de portal om de passkey. Een authenticator-app is niet nodig.",
+        "On with your passkey: after your password the portal asks for the passkey. An authenticator app is not needed.";
+    set_up_app_too: "Ook een authenticator-app instellen", "Set up an authenticator app as well";
     recovery_codes_heading: "Herstelcodes", "Recovery codes";
     recovery_codes_left: "U heeft nog {} ongebruikte herstelcodes. Daarmee meldt u zich aan als u uw telefoon of passkey kwijt bent.",
         "You have {} unused recovery codes left. They sign you in when you lose your phone or passkey.";
@@ -309,8 +316,8 @@ catalog! {
     cancel: "Annuleren", "Cancel";
     // Passkeys: Profiel, adding and removing one, the offer, sign-in and code pages.
     passkeys_heading: "Passkeys", "Passkeys";
-    passkeys_lead: "Met een passkey meldt u zich aan met uw vingerafdruk, uw gezicht of de pincode van uw telefoon of computer: zonder wachtwoord en zonder code. Een passkey werkt alleen op {}, dus een nepsite kan er niets mee.",
-        "A passkey signs you in with your fingerprint, face or the PIN of your phone or computer: no password, no code. A passkey works on {} only, so a fake site can do nothing with it.";
+    passkeys_lead: "Met een passkey meldt u zich aan met uw vingerafdruk, uw gezicht of de pincode van uw telefoon of computer: kies op de aanmeldpagina \u{201c}Aanmelden met een passkey\u{201d}, zonder gebruikersnaam of wachtwoord. Meldt u zich met uw wachtwoord aan, dan vraagt de portal daarna om de passkey. Een passkey werkt alleen op {}, dus een nepsite kan er niets mee.",
+        "A passkey signs you in with your fingerprint, face or the PIN of your phone or computer: choose \u{201c}Sign in with a passkey\u{201d} on the sign-in page, without username or password. If you sign in with your password, the portal then asks for the passkey. A passkey works on {} only, so a fake site can do nothing with it.";
     passkeys_none: "U heeft nog geen passkey.", "You have no passkey yet.";
     passkeys_unavailable: "Passkeys zijn op dit adres niet beschikbaar: de portal heeft een domeinnaam nodig. Vraag het uw beheerder.",
         "Passkeys are not available at this address: the portal needs a domain name. Ask your administrator.";
@@ -333,23 +340,26 @@ catalog! {
         "No passkey was made: cancelled or it did not work. Try again, or choose another device.";
     passkey_no_support: "Deze browser kan hier geen passkeys gebruiken. Een recente Chrome, Edge, Safari of Firefox kan het wel.",
         "This browser cannot use passkeys here. A recent Chrome, Edge, Safari or Firefox can.";
-    passkey_added: "De passkey \u{201c}{}\u{201d} is toegevoegd. Voortaan meldt u zich daarmee aan.",
-        "The passkey \u{201c}{}\u{201d} was added. From now on you sign in with it.";
+    passkey_added: "De passkey \u{201c}{}\u{201d} is toegevoegd. Voortaan meldt u zich daarmee aan; ook na uw wachtwoord vraagt de portal erom. Kwijt? Gebruik dan een herstelcode.",
+        "The passkey \u{201c}{}\u{201d} was added. From now on you sign in with it; after your password the portal asks for it too. Lost it? Use a recovery code.";
     passkey_refused: "De passkey is niet geaccepteerd. Probeer het opnieuw.", "The passkey was not accepted. Try again.";
-    passkey_removed: "De passkey is verwijderd. Verwijder hem ook op het apparaat zelf.",
-        "The passkey was removed. Remove it from the device too.";
+    passkey_removed: "De passkey is verwijderd en uw andere sessies zijn afgemeld. Verwijder hem ook op het apparaat zelf: in de instellingen bij wachtwoorden of passkeys.",
+        "The passkey was removed and your other sessions were signed out. Remove it from the device too: in its settings under passwords or passkeys.";
     passkey_remove_title: "Passkey verwijderen", "Remove a passkey";
-    passkey_remove_lead: "Met de passkey \u{201c}{}\u{201d} kunt u zich daarna niet meer aanmelden.",
-        "The passkey \u{201c}{}\u{201d} will no longer sign you in.";
+    passkey_remove_lead: "Met de passkey \u{201c}{}\u{201d} kunt u zich daarna niet meer aanmelden. Is het uw enige passkey en heeft u geen authenticator-app, dan is uw wachtwoord weer genoeg om aan te melden (waar tweestapsverificatie verplicht is, stelt u die bij de volgende keer aanmelden opnieuw in).",
+        "The passkey \u{201c}{}\u{201d} will no longer sign you in. If it is your only passkey and you have no authenticator app, your password alone signs you in again (where two-step verification is required, you set it up again at your next sign-in).";
     passkey_sign_in: "Aanmelden met een passkey", "Sign in with a passkey";
     passkey_sign_in_failed: "Aanmelden met de passkey is niet gelukt. Probeer het opnieuw of meld u aan met uw gebruikersnaam en wachtwoord.",
         "Signing in with the passkey did not work. Try again or sign in with your username and password.";
     passkey_second_factor: "Passkey gebruiken", "Use your passkey";
     passkey_code_lead: "Gebruik uw passkey. Geen passkey bij de hand? Vul dan een code uit uw authenticator-app of een herstelcode in.",
         "Use your passkey. No passkey at hand? Enter a code from your authenticator app or a recovery code.";
+    passkey_recovery_lead: "Gebruik uw passkey. Geen passkey bij de hand? Vul dan een van uw herstelcodes in.",
+        "Use your passkey. No passkey at hand? Enter one of your recovery codes.";
+    recovery_code_label: "Herstelcode", "Recovery code";
     passkey_offer_title: "Sneller aanmelden met een passkey", "Sign in faster with a passkey";
-    passkey_offer_lead: "Met een passkey meldt u zich voortaan aan met uw vingerafdruk, gezicht of pincode, zonder wachtwoord. Dat is makkelijker en veiliger.",
-        "With a passkey you sign in with your fingerprint, face or PIN from now on, without a password. Easier and safer.";
+    passkey_offer_lead: "Met een passkey meldt u zich voortaan aan met uw vingerafdruk, gezicht of pincode, zonder wachtwoord. Dat is makkelijker en veiliger. Daarna vraagt de portal ook na uw wachtwoord om de passkey; u krijgt herstelcodes voor als u het apparaat kwijtraakt.",
+        "With a passkey you sign in with your fingerprint, face or PIN from now on, without a password. Easier and safer. After that the portal asks for the passkey after your password too; you get recovery codes for when you lose the device.";
     passkey_offer_yes: "Passkey instellen", "Set up a passkey";
     passkey_offer_no: "Nu niet", "Not now";
     approval_heading: "Akkoord voor de salarisadministratie", "Approval for the payroll administration";

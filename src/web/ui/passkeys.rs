@@ -60,7 +60,13 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .and(signed_in(state.clone()))
         .then(move |signed: Signed| {
             let s = s.clone();
-            async move { new_page(&s, &signed, "", StatusCode::OK, None).await }
+            async move {
+                // Named after the browser and system it is made on, unless unknown.
+                let t = signed.site().t();
+                let name = views::browser(t, signed.visit.user_agent());
+                let name = if name == t.browser_unknown { "" } else { &name };
+                new_page(&s, &signed, name, StatusCode::OK, None).await
+            }
         });
     let s = state.clone();
     let start = warp::post()
@@ -111,8 +117,21 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let s = state.clone();
     let code = warp::post()
         .and(warp::path!("aanmelden" / "code" / "passkey" / "klaar"))
-        .and(pending_form::<AnswerForm>(state, SignInStep::SecondFactor))
+        .and(pending_form::<AnswerForm>(
+            state.clone(),
+            SignInStep::SecondFactor,
+        ))
         .then(move |v: Visit, p: PendingSession, f| code(s.clone(), v, p, f));
+    let s = state.clone();
+    let enrol_options = warp::post()
+        .and(warp::path!("aanmelden" / "instellen" / "passkey"))
+        .and(pending_form::<TokenOnly>(state.clone(), SignInStep::Enroll))
+        .then(move |v: Visit, p: PendingSession, _: TokenOnly| enrol_options(s.clone(), v, p));
+    let s = state.clone();
+    let enrol = warp::post()
+        .and(warp::path!("aanmelden" / "instellen" / "passkey" / "klaar"))
+        .and(pending_form::<AddForm>(state, SignInStep::Enroll))
+        .then(move |v: Visit, p: PendingSession, f| enrol(s.clone(), v, p, f));
     named("passkey_new", new_page)
         .or(named("passkey_start", start))
         .unify()
@@ -131,6 +150,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(named("passkey_code_options", code_options))
         .unify()
         .or(named("passkey_code", code))
+        .unify()
+        .or(named("passkey_enrol_options", enrol_options))
+        .unify()
+        .or(named("passkey_enrol", enrol))
         .unify()
         .boxed()
 }
@@ -287,8 +310,11 @@ async fn dismiss(state: WebState, signed: Signed) -> Response {
 /// The options for a sign-in without a username, bound to this browser's form cookie.
 fn sign_in_options(state: &WebState, visit: &Visit) -> Response {
     let browser = cookie(&visit.headers, state.form_cookie_name()).unwrap_or_default();
-    match state.services.start_passkey_sign_in(browser) {
+    match state.services.start_passkey_sign_in(visit.context, browser) {
         Ok(options) => options_json(&options),
+        Err(PasskeyError::Service(ServiceError::Throttled { retry_after_secs })) => {
+            too_many(retry_after_secs)
+        }
         Err(_) => respond::json(
             StatusCode::NOT_FOUND,
             &serde_json::json!({ "error": "passkeys are not available at this address" }),
@@ -344,8 +370,15 @@ async fn sign_in(state: WebState, visit: Visit, form: AnswerForm) -> Response {
 
 /// The options for the passkey step after the password (the account's own passkeys).
 async fn code_options(state: WebState, visit: Visit, pending: PendingSession) -> Response {
-    match state.services.start_passkey_second_factor(&pending).await {
+    match state
+        .services
+        .start_passkey_second_factor(&pending, visit.context)
+        .await
+    {
         Ok(options) => options_json(&options),
+        Err(PasskeyError::Service(ServiceError::Throttled { retry_after_secs })) => {
+            too_many(retry_after_secs)
+        }
         Err(PasskeyError::Service(e)) => plain_error(&visit.site, e),
         Err(_) => respond::json(
             StatusCode::NOT_FOUND,
@@ -366,6 +399,52 @@ async fn code(
         .passkey_second_factor(&pending, visit.context, &form.credential)
         .await;
     second_factor_answered(&state, &visit, &pending, next, answered)
+}
+
+/// The options to make a passkey as the second factor a sign-in requires.
+async fn enrol_options(state: WebState, visit: Visit, pending: PendingSession) -> Response {
+    match state.services.start_passkey_enrolment(&pending).await {
+        Ok(options) => options_json(&options),
+        Err(PasskeyError::Service(e)) => plain_error(&visit.site, e),
+        Err(_) => respond::json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({ "error": "passkeys are not available at this address" }),
+        ),
+    }
+}
+
+/// The required set-up done with a passkey: signed in, and the recovery codes shown once.
+async fn enrol(state: WebState, visit: Visit, pending: PendingSession, form: AddForm) -> Response {
+    let enrolled = state
+        .services
+        .enrol_passkey_while_signing_in(&pending, visit.context, &form.name, &form.credential)
+        .await;
+    match enrolled {
+        Ok((issued, codes)) => {
+            let page = respond::html(
+                StatusCode::OK,
+                views::recovery_codes(&visit.site, &codes, "/"),
+            );
+            super::account::with_cookie(page, state.set_session(&issued))
+        }
+        Err(PasskeyError::Service(e)) => plain_error(&visit.site, e),
+        Err(PasskeyError::Refused | PasskeyError::Unavailable) => {
+            let why = visit.site.t().passkey_cancelled.to_owned();
+            super::two_factor::enrol_page_again(state, visit, why).await
+        }
+    }
+}
+
+/// Too many ceremonies from this address: 429 with when to try again.
+fn too_many(retry_after_secs: u64) -> Response {
+    let mut response = respond::json(
+        StatusCode::TOO_MANY_REQUESTS,
+        &serde_json::json!({ "error": "too many passkey attempts; try again later" }),
+    );
+    if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// The options as the browser's `PublicKeyCredential*OptionsJSON`.

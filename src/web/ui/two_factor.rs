@@ -142,6 +142,7 @@ fn code_page(
         next,
         error,
         passkey_rp,
+        has_app: pending.has_app,
     };
     respond::html(status, views::code(site, &form))
 }
@@ -320,8 +321,23 @@ async fn show_enrol_with(
         enrolment: enrolment.as_ref(),
         required: during_sign_in,
         error,
+        // During sign-in a passkey may stand in for the app (it satisfies require_2fa).
+        passkey: during_sign_in
+            .then(|| state.services.relying_party())
+            .flatten()
+            .map(|rp| {
+                (
+                    rp.id().to_owned(),
+                    views::browser(visit.site.t(), visit.user_agent()),
+                )
+            }),
     };
     respond::html(status, views::enrol(&visit.site, &form))
+}
+
+/// The set-up page during sign-in again, saying why the last try did not work.
+pub(super) async fn enrol_page_again(state: WebState, visit: Visit, why: String) -> Response {
+    show_enrol(state, visit, true, Some(why)).await
 }
 
 async fn start_while_signing_in(

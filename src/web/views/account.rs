@@ -274,6 +274,9 @@ pub fn profile(site: &Site, nav: &Nav, view: &ProfilePage) -> Markup {
                 h2 { (t.two_factor) }
                 @if view.second_factors.app {
                     p { (t.two_factor_app_on) }
+                } @else if view.second_factors.passkeys {
+                    p { (t.two_factor_passkey_on) }
+                    p { a href="/profiel/2fa" { (t.set_up_app_too) } }
                 } @else {
                     p { (t.two_factor_off) }
                     p { a.button href="/profiel/2fa" { (t.set_up) } }

@@ -23,6 +23,7 @@ pub use account::{
 pub use backups::{BackupsPage, backup_year, backups};
 pub use consent::{consent_page, delivery_form, delivery_now, delivery_word};
 pub use dossier::{DossierPage, details_page, dossier_overview, unread_page};
+pub use format::browser;
 pub use history::access_page;
 pub use home::{home, party_table};
 pub use layout::{Deleting, ToDelete, confirm_delete_page};

@@ -242,6 +242,31 @@ pub fn sign_in_button(t: &Texts, csrf: &str, next: Option<&str>, rp_id: &str) ->
     )
 }
 
+/// The required set-up during sign-in: a passkey instead of an authenticator app, named after
+/// the browser it is made in (renamed in Profiel later).
+pub fn enrol_choice(t: &Texts, csrf: &str, rp_id: &str, name: &str) -> Markup {
+    html! {
+        div.enrol-passkey {
+            h2 { (t.enrol_passkey_heading) }
+            p { (t.enrol_passkey_lead) }
+            (ceremony(t, &Ceremony {
+                mode: "create",
+                rp_id,
+                options_url: Some("/aanmelden/instellen/passkey"),
+                options: None,
+                action: "/aanmelden/instellen/passkey/klaar",
+                csrf,
+                next: None,
+                name: Some(name),
+                button: t.passkey_create_button,
+                failed: t.passkey_cancelled,
+                tell_unsupported: false,
+            }))
+            h2 { (t.enrol_app_heading) }
+        }
+    }
+}
+
 /// "Passkey gebruiken" on the code page after the password.
 pub fn second_factor_button(t: &Texts, csrf: &str, next: Option<&str>, rp_id: &str) -> Markup {
     ceremony(

@@ -14,6 +14,8 @@ pub struct CodePage {
     pub error: Option<String>,
     /// The relying party id when the account has passkeys (the passkey button comes first).
     pub passkey_rp: Option<String>,
+    /// The account has an authenticator app (else only recovery codes go in the field).
+    pub has_app: bool,
 }
 
 pub fn code(site: &Site, form: &CodePage) -> Markup {
@@ -26,7 +28,7 @@ pub fn code(site: &Site, form: &CodePage) -> Markup {
                 h1 { (t.code_heading) }
                 @if let Some(error) = &form.error { p.error role="alert" { (error) } }
                 @if let Some(rp_id) = &form.passkey_rp {
-                    p { (t.passkey_code_lead) }
+                    p { (if form.has_app { t.passkey_code_lead } else { t.passkey_recovery_lead }) }
                     (super::passkeys::second_factor_button(t, &form.csrf_token, form.next.as_deref(), rp_id))
                 } @else {
                     p { (t.code_lead) }
@@ -34,7 +36,7 @@ pub fn code(site: &Site, form: &CodePage) -> Markup {
                 form method="post" action="/aanmelden/code" {
                     input type="hidden" name="csrf" value=(form.csrf_token);
                     @if let Some(next) = &form.next { input type="hidden" name="next" value=(next); }
-                    label for="code" { (t.code_label) }
+                    label for="code" { (if form.has_app { t.code_label } else { t.recovery_code_label }) }
                     input #code name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
                         required maxlength="14" autofocus;
                     button type="submit" { (t.next_step) }
@@ -54,6 +56,9 @@ pub struct EnrolPage<'a> {
     /// Set-up is required before going on (during sign-in).
     pub required: bool,
     pub error: Option<String>,
+    /// During sign-in where passkeys work: the relying party id and a name for the passkey
+    /// (the browser and system it is made on); a passkey may then stand in for the app.
+    pub passkey: Option<(String, String)>,
 }
 
 pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
@@ -70,6 +75,9 @@ pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
                 @if let Some(error) = &form.error { p.error role="alert" { (error) } }
                 @match form.enrolment {
                     None => {
+                        @if let Some((rp_id, name)) = &form.passkey {
+                            (super::passkeys::enrol_choice(t, &form.csrf_token, rp_id, name))
+                        }
                         p { (t.enrol_need_app) }
                         form method="post" action={ (form.action) "/start" } {
                             input type="hidden" name="csrf" value=(form.csrf_token);

@@ -9,7 +9,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{Value, json};
 
 use super::{check_here, click_to, e, find, submit_and_wait_any, text_of, texts_of};
-use crate::support::{Chrome, TestApp, demo, login};
+use crate::support::{Browser, Chrome, TestApp, demo, login};
 
 /// A command of WebDriver's WebAuthn extension, under `/session/{id}/webauthn/`.
 #[derive(Debug)]
@@ -190,11 +190,19 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
             .await?;
             check_here(c).await?;
             // A wrong password adds nothing.
-            find(c, "#passkey-name")
-                .await?
-                .send_keys("Telefoon")
+            // The name comes filled in with the browser's; the employee names the device.
+            let name = find(c, "#passkey-name").await?;
+            if name
+                .prop("value")
                 .await
-                .map_err(e)?;
+                .map_err(e)?
+                .unwrap_or_default()
+                .is_empty()
+            {
+                return Err("no name suggested for the passkey".into());
+            }
+            name.clear().await.map_err(e)?;
+            name.send_keys("Telefoon").await.map_err(e)?;
             find(c, "#passkey-password")
                 .await?
                 .send_keys("not the password")
@@ -328,11 +336,9 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
             c.goto(&format!("{base}/profiel/passkeys/nieuw"))
                 .await
                 .map_err(e)?;
-            find(c, "#passkey-name")
-                .await?
-                .send_keys("Laptop")
-                .await
-                .map_err(e)?;
+            let name = find(c, "#passkey-name").await?;
+            name.clear().await.map_err(e)?;
+            name.send_keys("Laptop").await.map_err(e)?;
             find(c, "#passkey-password")
                 .await?
                 .send_keys(&other.password)
@@ -374,6 +380,21 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
                 .await
                 .map_err(e)?;
             click_to(c, "form[action='/aanmelden/code'] button", "/").await?;
+            // A session elsewhere (the lost phone, say) ends when the passkey is removed.
+            let elsewhere = Browser::new(&app);
+            elsewhere
+                .sign_in(&employee.username, &employee.password)
+                .await;
+            let entered = elsewhere.enter(&recovery_codes[1]).await;
+            if entered.status() != reqwest::StatusCode::SEE_OTHER {
+                return Err(format!(
+                    "a recovery code did not sign in: {}",
+                    entered.status()
+                ));
+            }
+            if elsewhere.get("/profiel").await.status() != reqwest::StatusCode::OK {
+                return Err("the other session is not signed in".into());
+            }
             c.goto(&format!("{base}/profiel")).await.map_err(e)?;
             let remove = find(c, "a[href$='/verwijderen']").await?;
             let href = remove.attr("href").await.map_err(e)?.unwrap_or_default();
@@ -389,6 +410,9 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
             let after = text_of(c, "main").await?;
             if !after.contains("verwijderd") || after.contains("Telefoon") {
                 return Err(format!("the passkey was not removed: {after}"));
+            }
+            if elsewhere.get("/profiel").await.status() != reqwest::StatusCode::SEE_OTHER {
+                return Err("the other session outlived the removed passkey".into());
             }
             sign_out(c).await?;
             let at = password_sign_in(c, &base, &employee.username, &employee.password).await?;
@@ -423,5 +447,62 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
     // The account's address heard of both changes.
     let told = crate::support::queued_mail(&app.data_dir, "account_changed");
     assert!(told.len() >= 3, "{} account mails", told.len());
+    app.stop().await;
+}
+
+/// An employer must set up a second factor at its first sign-in (`require_2fa`): it chooses a
+/// passkey instead of an app, gets recovery codes, and from then on signs in with the passkey
+/// alone; its password leads to the passkey step, never past it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_passkey_satisfies_the_required_second_factor_at_the_first_sign_in() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1").clone();
+    let base = base(&app);
+    let chrome = Chrome::start().await;
+    chrome
+        .journey("passkey-enrolment", async |c| {
+            add_authenticator(c).await?;
+            let at = password_sign_in(c, &base, &employer.username, &employer.password).await?;
+            if at != "/aanmelden/instellen" {
+                return Err(format!("the employer is at {at}, not the set-up"));
+            }
+            check_here(c).await?;
+            click_to(
+                c,
+                "[data-passkey=create] button",
+                "/aanmelden/instellen/passkey/klaar",
+            )
+            .await?;
+            if texts_of(c, "ul.codes li").await?.len() < 8 {
+                return Err("no recovery codes after setting up with a passkey".into());
+            }
+            click_to(c, "main a.button", "/").await?;
+            c.goto(&format!("{base}/profiel")).await.map_err(e)?;
+            let profile = text_of(c, "main").await?;
+            if !profile.contains("Chrome") {
+                return Err(format!(
+                    "the passkey is not listed under the browser's name: {profile}"
+                ));
+            }
+            sign_out(c).await?;
+            let at = password_sign_in(c, &base, &employer.username, &employer.password).await?;
+            if at != "/aanmelden/code" {
+                return Err(format!("the password led to {at}, not the passkey step"));
+            }
+            c.goto(&format!("{base}/aanmelden")).await.map_err(e)?;
+            click_to(c, "[data-passkey=get] button", "/").await?;
+            if !text_of(c, "nav").await?.contains("Werknemers") {
+                return Err("the passkey did not sign the employer in".into());
+            }
+            Ok(())
+        })
+        .await;
+    let logins = audit_details(&app, "login");
+    assert!(
+        logins.iter().any(|d| d == "password+passkey (enrolled)"),
+        "{logins:?}"
+    );
+    assert!(logins.iter().any(|d| d == "passkey"), "{logins:?}");
     app.stop().await;
 }
