@@ -97,6 +97,7 @@
     var failed = element.querySelector("[data-passkey-failed]");
     button.addEventListener("click", function () {
       failed.textContent = "";
+      failed.hidden = true;
       button.disabled = true;
       var made;
       if (element.dataset.passkey === "create" && element.dataset.options) {
@@ -118,6 +119,7 @@
       }).catch(function () {
         button.disabled = false;
         failed.textContent = failed.dataset.passkeyFailed;
+        failed.hidden = false;
       });
     });
   }

@@ -358,8 +358,8 @@ catalog! {
         "Use your passkey. No passkey at hand? Enter one of your recovery codes.";
     recovery_code_label: "Herstelcode", "Recovery code";
     passkey_offer_title: "Sneller aanmelden met een passkey", "Sign in faster with a passkey";
-    passkey_offer_lead: "Met een passkey meldt u zich voortaan aan met uw vingerafdruk, gezicht of pincode, zonder wachtwoord. Dat is makkelijker en veiliger. Daarna vraagt de portal ook na uw wachtwoord om de passkey; u krijgt herstelcodes voor als u het apparaat kwijtraakt.",
-        "With a passkey you sign in with your fingerprint, face or PIN from now on, without a password. Easier and safer. After that the portal asks for the passkey after your password too; you get recovery codes for when you lose the device.";
+    passkey_offer_lead: "Meld u voortaan aan met uw vingerafdruk, gezicht of pincode, zonder wachtwoord: makkelijker en veiliger. Daarna is uw wachtwoord alleen niet meer genoeg; u krijgt herstelcodes voor als u het apparaat kwijtraakt.",
+        "Sign in with your fingerprint, face or PIN from now on, without a password: easier and safer. After that your password alone is no longer enough; you get recovery codes for when you lose the device.";
     passkey_offer_yes: "Passkey instellen", "Set up a passkey";
     passkey_offer_no: "Nu niet", "Not now";
     approval_heading: "Akkoord voor de salarisadministratie", "Approval for the payroll administration";

@@ -27,6 +27,8 @@ struct Ceremony<'a> {
     failed: &'a str,
     /// Say so when this browser cannot (not on the sign-in page, where most never will).
     tell_unsupported: bool,
+    /// A second way beside a form (the sign-in page), not the page's one action.
+    secondary: bool,
 }
 
 fn ceremony(t: &Texts, c: &Ceremony<'_>) -> Markup {
@@ -38,9 +40,9 @@ fn ceremony(t: &Texts, c: &Ceremony<'_>) -> Markup {
                 @if let Some(next) = c.next { input type="hidden" name="next" value=(next); }
                 @if let Some(name) = c.name { input type="hidden" name="name" value=(name); }
                 input type="hidden" name="credential" value="";
-                button.passkey-button type="button" { (c.button) }
+                button.passkey-button.secondary[c.secondary] type="button" { (c.button) }
             }
-            p.error role="alert" data-passkey-failed=(c.failed) {}
+            p.error role="alert" data-passkey-failed=(c.failed) hidden {}
         }
         @if c.tell_unsupported {
             p.muted data-passkey-unsupported hidden { (t.passkey_no_support) }
@@ -168,6 +170,7 @@ pub fn create_passkey(
                     button: t.passkey_create_button,
                     failed: t.passkey_cancelled,
                     tell_unsupported: true,
+                    secondary: false,
                 }))
                 p { a href="/profiel#passkeys" { (t.cancel) } }
             }
@@ -238,6 +241,7 @@ pub fn sign_in_button(t: &Texts, csrf: &str, next: Option<&str>, rp_id: &str) ->
             button: t.passkey_sign_in,
             failed: t.passkey_sign_in_failed,
             tell_unsupported: false,
+            secondary: true,
         },
     )
 }
@@ -261,6 +265,7 @@ pub fn enrol_choice(t: &Texts, csrf: &str, rp_id: &str, name: &str) -> Markup {
                 button: t.passkey_create_button,
                 failed: t.passkey_cancelled,
                 tell_unsupported: false,
+                    secondary: false,
             }))
             h2 { (t.enrol_app_heading) }
         }
@@ -283,6 +288,7 @@ pub fn second_factor_button(t: &Texts, csrf: &str, next: Option<&str>, rp_id: &s
             button: t.passkey_second_factor,
             failed: t.passkey_refused,
             tell_unsupported: true,
+            secondary: false,
         },
     )
 }

@@ -333,6 +333,16 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
                     .map_err(e)?;
                 click_to(c, "form.consent button", "/").await?;
             }
+            // "Nu niet" puts the offer away for good.
+            c.goto(&format!("{base}/")).await.map_err(e)?;
+            click_to(c, "[data-passkey=offer] form button", "/").await?;
+            c.goto(&format!("{base}/")).await.map_err(e)?;
+            if c.find(fantoccini::Locator::Css("[data-passkey=offer]"))
+                .await
+                .is_ok()
+            {
+                return Err("the offer came back after \"Nu niet\"".into());
+            }
             c.goto(&format!("{base}/profiel/passkeys/nieuw"))
                 .await
                 .map_err(e)?;
