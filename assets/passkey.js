@@ -70,11 +70,20 @@
     };
   }
 
+  function canPasskey() {
+    return !!(window.PublicKeyCredential && navigator.credentials && window.isSecureContext);
+  }
+
+  // Whether this page is at the portal's own address (passkeys belong to its host name).
+  function atHome(element) {
+    var host;
+    try { host = new URL(element.dataset.rpOrigin).hostname; } catch (e) { return false; }
+    var here = window.location.hostname;
+    return here === host || here.slice(-(host.length + 1)) === "." + host;
+  }
+
   function usableHere(element) {
-    var rpId = element.dataset.rpId || "";
-    var host = window.location.hostname;
-    return !!(window.PublicKeyCredential && navigator.credentials && window.isSecureContext) &&
-      (host === rpId || host.slice(-(rpId.length + 1)) === "." + rpId);
+    return canPasskey() && atHome(element);
   }
 
   function fetchOptions(url, form) {
@@ -129,9 +138,20 @@
     element.hidden = false;
     if (element.dataset.passkey !== "offer") { start(element); }
   });
+  document.querySelectorAll("[data-passkey-section]").forEach(function (section) {
+    section.hidden = !usableHere(section);
+  });
+  // Reached at another address than the portal's own: say where passkeys work, on this page.
+  document.querySelectorAll("[data-passkey-elsewhere]").forEach(function (note) {
+    if (!canPasskey() || atHome(note)) { return; }
+    var link = note.querySelector("a");
+    var there = new URL(window.location.pathname + window.location.search, note.dataset.rpOrigin);
+    link.href = there.href;
+    link.textContent = there.origin;
+    note.hidden = false;
+  });
+  // A browser that cannot use passkeys at all.
   document.querySelectorAll("[data-passkey-unsupported]").forEach(function (note) {
-    var offer = note.previousElementSibling;
-    var probe = offer && offer.dataset.rpId ? offer : note;
-    note.hidden = usableHere(probe);
+    note.hidden = canPasskey();
   });
 }());

@@ -76,9 +76,15 @@ impl RelyingParty {
         Some(Self { id, origin })
     }
 
-    /// The relying party id (the host name), for pages to compare with the address they are on.
+    /// The relying party id (the host name).
     pub fn id(&self) -> &str {
         self.id.as_ref()
+    }
+
+    /// The origin passkeys work on (`https://portal.bureau.nl`), for pages to compare with the
+    /// address they are on and to send people to.
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 }
 
@@ -93,6 +99,8 @@ pub enum PasskeyProblem {
     Ceremony(String),
     #[error("the stored passkey is unreadable: {0}")]
     Stored(String),
+    #[error("no passkey with this credential id is registered")]
+    Unknown,
 }
 
 /// A passkey the registration ceremony accepted, in the encodings to store.

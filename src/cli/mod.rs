@@ -608,6 +608,10 @@ async fn print_demo_logins(
     }
     // Browsers allow passkeys on `localhost`, never on an IP address: name the loopback so.
     let url = running.url().replacen("://127.0.0.1:", "://localhost:", 1);
+    // The demo's mail links go there too (unless public_url says otherwise).
+    if running.services().public_url() == running.url().trim_end_matches('/') {
+        running.services().set_public_url(&url);
+    }
     block.push_str(&format!("Open {url} in a browser.\n"));
     println!("{block}");
 }

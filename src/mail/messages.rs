@@ -394,10 +394,20 @@ fn words(mail: &Mail, english: bool, site: &str) -> Words {
                 ),
                 paragraphs: vec![
                     t(&format!("Op {when} {nl}."), &format!("On {when}, {en}.")),
-                    t(
-                        "Was u dit niet? Vraag dan direct een nieuw wachtwoord aan en neem contact op met uw werkgever of administratiekantoor.",
-                        "If this was not you, ask for a new password at once and contact your employer or payroll bureau.",
-                    ),
+                    match what {
+                        // A new way in survives a new password: only the administrator's
+                        // reset (`user reset-2fa`) takes it away.
+                        AccountChange::TwoFactor
+                        | AccountChange::RecoveryCodes
+                        | AccountChange::PasskeyAdded => t(
+                            "Was u dit niet? Vraag dan direct een nieuw wachtwoord aan en bel uw werkgever of administratiekantoor: een nieuw wachtwoord alleen is niet genoeg, de beheerder van de portal moet ook de tweestapsverificatie en passkeys van uw account verwijderen.",
+                            "If this was not you, ask for a new password at once and call your employer or payroll bureau: a new password alone is not enough, the portal's administrator must also remove the two-step verification and passkeys of your account.",
+                        ),
+                        _ => t(
+                            "Was u dit niet? Vraag dan direct een nieuw wachtwoord aan en neem contact op met uw werkgever of administratiekantoor.",
+                            "If this was not you, ask for a new password at once and contact your employer or payroll bureau.",
+                        ),
+                    },
                 ],
                 button: Some((
                     t("Nieuw wachtwoord aanvragen", "Ask for a new password"),
@@ -613,6 +623,28 @@ mod tests {
             changed.contains("is de gebruikersnaam van uw account gewijzigd"),
             "{changed}"
         );
+        // A new way in outlives a new password: the mail says who can take it away.
+        for what in [AccountChange::PasskeyAdded, AccountChange::TwoFactor] {
+            let mail = Mail::AccountChanged {
+                what,
+                at: at("2026-11-27T10:00:00Z"),
+                link: link.into(),
+            };
+            let text = render(&mail, "nl", "P").text;
+            assert!(
+                text.contains("een nieuw wachtwoord alleen is niet genoeg"),
+                "{text}"
+            );
+            assert_eq!(&Mail::from_row(mail.name(), &mail.params()).unwrap(), &mail);
+        }
+        let removed = Mail::AccountChanged {
+            what: AccountChange::PasskeyRemoved,
+            at: at("2026-11-27T10:00:00Z"),
+            link: link.into(),
+        };
+        let text = render(&removed, "en", "P").text;
+        assert!(text.contains("a passkey was removed"), "{text}");
+        assert!(!text.contains("alone is not enough"), "{text}");
         assert!(Mail::from_row("nonsense", &Value::Null).is_err());
         assert!(Mail::from_row("reset_password", &serde_json::json!({"link": 1})).is_err());
         assert_eq!(Mail::from_row("test", &Value::Null).unwrap(), Mail::Test);

@@ -39,6 +39,10 @@ pub enum PasskeyError {
     /// a replay, a cloned key). Told to the user as one thing; the log has which.
     #[error("the passkey was not accepted")]
     Refused,
+    /// The browser offered a passkey this portal does not know (removed here, still on the
+    /// device). Says nothing about any account.
+    #[error("the passkey is not registered here")]
+    Unknown,
     /// This address has no passkeys: its host is an IP address (WebAuthn needs a name).
     #[error("passkeys need a host name in public_url")]
     Unavailable,
@@ -393,7 +397,10 @@ impl Services {
                 if let Some(addr) = addr.filter(|_| counts) {
                     self.record_address_failure(addr).await?;
                 }
-                return Err(PasskeyError::Refused);
+                return Err(match problem {
+                    PasskeyProblem::Unknown => PasskeyError::Unknown,
+                    _ => PasskeyError::Refused,
+                });
             }
         };
         let account_key = stored.account;
@@ -471,7 +478,7 @@ impl Services {
             })
             .await
             .map_err(|e| (None, PasskeyProblem::Stored(e.to_string())))?
-            .ok_or((None, PasskeyProblem::Ceremony("unknown passkey".to_owned())))?;
+            .ok_or((None, PasskeyProblem::Unknown))?;
         let after = passkey::verify_assertion(
             rp,
             Assertion::SignIn(state, &authentication),
@@ -590,7 +597,7 @@ impl Services {
             })
             .await
             .map_err(|e| PasskeyProblem::Stored(e.to_string()))?
-            .ok_or_else(|| PasskeyProblem::Ceremony("unknown passkey".to_owned()))?;
+            .ok_or(PasskeyProblem::Unknown)?;
         // Another account's passkey never completes this account's sign-in.
         if !access::uses_passkey(pending.account, stored.account) {
             return Err(PasskeyProblem::Ceremony(

@@ -218,8 +218,8 @@ catalog! {
     recovery_codes_left: "U heeft nog {} ongebruikte herstelcodes. Daarmee meldt u zich aan als u uw telefoon of passkey kwijt bent.",
         "You have {} unused recovery codes left. They sign you in when you lose your phone or passkey.";
     new_recovery_codes: "Nieuwe herstelcodes maken", "Make new recovery codes";
-    two_factor_off: "Staat uit. Met een authenticator-app op uw telefoon is uw dossier veel beter beschermd.",
-        "Off. With an authenticator app on your phone your file is much better protected.";
+    two_factor_off: "Staat uit. Met een passkey of een authenticator-app op uw telefoon is uw dossier veel beter beschermd.",
+        "Off. With a passkey or an authenticator app on your phone your file is much better protected.";
     set_up: "Instellen", "Set up";
     sessions: "Aangemeld op", "Signed in on";
     session_since: "Sinds", "Since";
@@ -338,6 +338,10 @@ catalog! {
     passkey_create_button: "Passkey aanmaken", "Make the passkey";
     passkey_cancelled: "Er is geen passkey gemaakt: afgebroken of niet gelukt. Probeer het opnieuw, of kies een ander apparaat.",
         "No passkey was made: cancelled or it did not work. Try again, or choose another device.";
+    passkey_elsewhere: "Passkeys werken alleen op het eigen adres van de portal:", "Passkeys only work at the portal's own address:";
+    second_step_heading: "Bevestig dat u het bent", "Confirm it is you";
+    passkey_unknown: "Deze passkey hoort niet (meer) bij een account van deze portal. Verwijder hem op uw apparaat en meld u aan met uw gebruikersnaam en wachtwoord.",
+        "This passkey does not (or no longer) belong to an account of this portal. Remove it from your device and sign in with your username and password.";
     passkey_no_support: "Deze browser kan hier geen passkeys gebruiken. Een recente Chrome, Edge, Safari of Firefox kan het wel.",
         "This browser cannot use passkeys here. A recent Chrome, Edge, Safari or Firefox can.";
     passkey_added: "De passkey \u{201c}{}\u{201d} is toegevoegd. Voortaan meldt u zich daarmee aan; ook na uw wachtwoord vraagt de portal erom. Kwijt? Gebruik dan een herstelcode.",
@@ -358,8 +362,8 @@ catalog! {
         "Use your passkey. No passkey at hand? Enter one of your recovery codes.";
     recovery_code_label: "Herstelcode", "Recovery code";
     passkey_offer_title: "Sneller aanmelden met een passkey", "Sign in faster with a passkey";
-    passkey_offer_lead: "Meld u voortaan aan met uw vingerafdruk, gezicht of pincode, zonder wachtwoord: makkelijker en veiliger. Daarna is uw wachtwoord alleen niet meer genoeg; u krijgt herstelcodes voor als u het apparaat kwijtraakt.",
-        "Sign in with your fingerprint, face or PIN from now on, without a password: easier and safer. After that your password alone is no longer enough; you get recovery codes for when you lose the device.";
+    passkey_offer_lead: "Meld u voortaan aan met uw vingerafdruk, gezicht of pincode, zonder wachtwoord: makkelijker en veiliger. Meldt u zich toch met uw wachtwoord aan, dan vraagt de portal daarna om de passkey. U krijgt herstelcodes voor als u het apparaat kwijtraakt. Liever later? Dat kan altijd in Profiel.",
+        "Sign in with your fingerprint, face or PIN from now on, without a password: easier and safer. If you do sign in with your password, the portal then asks for the passkey. You get recovery codes for when you lose the device. Rather later? You can always do it in Profile.";
     passkey_offer_yes: "Passkey instellen", "Set up a passkey";
     passkey_offer_no: "Nu niet", "Not now";
     approval_heading: "Akkoord voor de salarisadministratie", "Approval for the payroll administration";

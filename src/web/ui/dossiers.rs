@@ -84,7 +84,10 @@ async fn home(state: WebState, signed: Signed) -> Response {
             let nav = super::nav(&state, &signed.session).await;
             // An employee is offered a passkey until it has one or says "not now".
             let offer = match state.services.passkey_offer(&signed.session).await {
-                Ok(true) => state.services.relying_party().map(|rp| rp.id().to_owned()),
+                Ok(true) => state
+                    .services
+                    .relying_party()
+                    .map(|rp| rp.origin().to_owned()),
                 _ => None,
             };
             respond::html(

@@ -158,8 +158,11 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-fn rp_id(state: &WebState) -> Option<String> {
-    state.services.relying_party().map(|rp| rp.id().to_owned())
+fn rp_origin(state: &WebState) -> Option<String> {
+    state
+        .services
+        .relying_party()
+        .map(|rp| rp.origin().to_owned())
 }
 
 async fn new_page(
@@ -170,7 +173,7 @@ async fn new_page(
     error: Option<&str>,
 ) -> Response {
     let nav = super::nav(state, &signed.session).await;
-    let rp = rp_id(state);
+    let rp = rp_origin(state);
     respond::html(
         status,
         pages::new_passkey(signed.site(), &nav, name, error, rp.as_deref()),
@@ -190,7 +193,7 @@ async fn start(state: WebState, signed: Signed, form: StartForm) -> Response {
     match started {
         Ok(started) => {
             let nav = super::nav(&state, &signed.session).await;
-            let rp = rp_id(&state).unwrap_or_default();
+            let rp = rp_origin(&state).unwrap_or_default();
             respond::html(
                 StatusCode::OK,
                 pages::create_passkey(signed.site(), &nav, &started, &rp),
@@ -222,7 +225,7 @@ async fn refused_page(
             with_retry_after(page, &e)
         }
         PasskeyError::Service(e) => error_page(state, signed, e).await,
-        PasskeyError::Unavailable | PasskeyError::Refused => {
+        PasskeyError::Unavailable | PasskeyError::Refused | PasskeyError::Unknown => {
             new_page(
                 state,
                 signed,
@@ -247,10 +250,18 @@ async fn add(state: WebState, signed: Signed, form: AddForm) -> Response {
         .await;
     let t = signed.site().t();
     match added {
-        Ok(Some(codes)) => respond::html(
-            StatusCode::OK,
-            views::recovery_codes(signed.site(), &codes, "/profiel#passkeys"),
-        ),
+        Ok(Some(codes)) => {
+            let done = crate::web::i18n::fill(t.passkey_added, &[&form.name.trim()]);
+            respond::html(
+                StatusCode::OK,
+                views::recovery_codes_after(
+                    signed.site(),
+                    &codes,
+                    "/profiel#passkeys",
+                    Some(&done),
+                ),
+            )
+        }
         Ok(None) => {
             let notice = crate::web::i18n::fill(t.passkey_added, &[&form.name.trim()]);
             profile_page(&state, &signed.visit, StatusCode::OK, Some(notice), None).await
@@ -350,6 +361,7 @@ async fn sign_in(state: WebState, visit: Visit, form: AnswerForm) -> Response {
         Err(PasskeyError::Refused | PasskeyError::Unavailable) => {
             refused(StatusCode::UNAUTHORIZED, t.passkey_sign_in_failed)
         }
+        Err(PasskeyError::Unknown) => refused(StatusCode::UNAUTHORIZED, t.passkey_unknown),
         Err(PasskeyError::Service(ServiceError::AccountDisabled)) => {
             refused(StatusCode::FORBIDDEN, t.sign_in_disabled)
         }
@@ -421,14 +433,15 @@ async fn enrol(state: WebState, visit: Visit, pending: PendingSession, form: Add
         .await;
     match enrolled {
         Ok((issued, codes)) => {
+            let done = crate::web::i18n::fill(visit.site.t().passkey_added, &[&form.name.trim()]);
             let page = respond::html(
                 StatusCode::OK,
-                views::recovery_codes(&visit.site, &codes, "/"),
+                views::recovery_codes_after(&visit.site, &codes, "/", Some(&done)),
             );
             super::account::with_cookie(page, state.set_session(&issued))
         }
         Err(PasskeyError::Service(e)) => plain_error(&visit.site, e),
-        Err(PasskeyError::Refused | PasskeyError::Unavailable) => {
+        Err(PasskeyError::Refused | PasskeyError::Unavailable | PasskeyError::Unknown) => {
             let why = visit.site.t().passkey_cancelled.to_owned();
             super::two_factor::enrol_page_again(state, visit, why).await
         }

@@ -97,7 +97,10 @@ pub(super) fn page_with_token(
 ) -> Response {
     let (token, cookie) = anonymous_token(state, visit);
     form.csrf_token = token;
-    form.passkey_rp = state.services.relying_party().map(|rp| rp.id().to_owned());
+    form.passkey_origin = state
+        .services
+        .relying_party()
+        .map(|rp| rp.origin().to_owned());
     let mut response = respond::html(status, views::sign_in(&visit.site, &form));
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);

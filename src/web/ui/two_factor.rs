@@ -132,16 +132,16 @@ fn code_page(
     next: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let passkey_rp = pending
+    let passkey_origin = pending
         .has_passkeys
         .then(|| state.services.relying_party())
         .flatten()
-        .map(|rp| rp.id().to_owned());
+        .map(|rp| rp.origin().to_owned());
     let form = CodePage {
         csrf_token: pending.csrf_token.clone(),
         next,
         error,
-        passkey_rp,
+        passkey_origin,
         has_app: pending.has_app,
     };
     respond::html(status, views::code(site, &form))
@@ -327,7 +327,7 @@ async fn show_enrol_with(
             .flatten()
             .map(|rp| {
                 (
-                    rp.id().to_owned(),
+                    rp.origin().to_owned(),
                     views::browser(visit.site.t(), visit.user_agent()),
                 )
             }),

@@ -102,7 +102,7 @@ pub fn party_table(site: &Site, details: &PartyDetails, csrf: Option<&str>) -> M
 }
 
 /// `/`: Mijn gegevens and where to go from here.
-/// Mijn gegevens; `passkey_offer` is the relying party id when the employee is offered a
+/// Mijn gegevens; `passkey_offer` is the passkey origin when the employee is offered a
 /// passkey (shown above its details, where the browser can make one).
 pub fn home(site: &Site, nav: &Nav, details: &PartyDetails, passkey_offer: Option<&str>) -> Markup {
     let t = site.t();
@@ -111,8 +111,8 @@ pub fn home(site: &Site, nav: &Nav, details: &PartyDetails, passkey_offer: Optio
         nav,
         t.my_details,
         html! {
-            @if let Some(rp_id) = passkey_offer {
-                (super::passkeys::offer(t, &nav.csrf_token, rp_id))
+            @if let Some(rp_origin) = passkey_offer {
+                (super::passkeys::offer(t, &nav.csrf_token, rp_origin))
             }
             section.card {
                 h1 { (t.my_details) }

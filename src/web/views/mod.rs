@@ -32,4 +32,4 @@ pub use pages::{not_found, problem_in_layout, problem_page};
 pub use people::{EmployeesPage, employees, employers, revealed_bsn};
 pub use requests::{RequestsPage, kind_of_slug, request_form, request_page, requests_page};
 pub use signin::{SignInPage, sign_in};
-pub use two_factor::{CodePage, EnrolPage, code, enrol, recovery_codes};
+pub use two_factor::{CodePage, EnrolPage, code, enrol, recovery_codes, recovery_codes_after};

@@ -16,7 +16,7 @@ use crate::web::i18n::{Texts, fill};
 /// field receives the browser's answer as JSON; the form then posts to `action`.
 struct Ceremony<'a> {
     mode: &'a str,
-    rp_id: &'a str,
+    rp_origin: &'a str,
     options_url: Option<&'a str>,
     options: Option<&'a str>,
     action: &'a str,
@@ -29,12 +29,15 @@ struct Ceremony<'a> {
     tell_unsupported: bool,
     /// A second way beside a form (the sign-in page), not the page's one action.
     secondary: bool,
+    /// What to do, shown with the button only.
+    lead: Option<&'a str>,
 }
 
 fn ceremony(t: &Texts, c: &Ceremony<'_>) -> Markup {
     html! {
-        div.passkey data-passkey=(c.mode) data-rp-id=(c.rp_id)
+        div.passkey data-passkey=(c.mode) data-rp-origin=(c.rp_origin)
             data-options-url=[c.options_url] data-options=[c.options] hidden {
+            @if let Some(lead) = c.lead { p { (lead) } }
             form method="post" action=(c.action) {
                 input type="hidden" name="csrf" value=(c.csrf);
                 @if let Some(next) = c.next { input type="hidden" name="next" value=(next); }
@@ -44,9 +47,20 @@ fn ceremony(t: &Texts, c: &Ceremony<'_>) -> Markup {
             }
             p.error role="alert" data-passkey-failed=(c.failed) hidden {}
         }
+        (elsewhere(t, c.rp_origin))
         @if c.tell_unsupported {
             p.muted data-passkey-unsupported hidden { (t.passkey_no_support) }
             noscript { p.muted { (t.passkey_no_support) } }
+        }
+    }
+}
+
+/// Where the browser can use passkeys but the page was reached at another address than the
+/// portal's own: where they do work (the script fills in the same page there).
+fn elsewhere(t: &Texts, rp_origin: &str) -> Markup {
+    html! {
+        p.muted data-passkey-elsewhere data-rp-origin=(rp_origin) hidden {
+            (t.passkey_elsewhere) " " a href=(rp_origin) { (rp_origin) }
         }
     }
 }
@@ -110,7 +124,7 @@ pub fn new_passkey(
     nav: &Nav,
     name: &str,
     error: Option<&str>,
-    rp_id: Option<&str>,
+    rp_origin: Option<&str>,
 ) -> Markup {
     let t = site.t();
     signed_in_page(
@@ -121,11 +135,12 @@ pub fn new_passkey(
             section.card.narrow {
                 h1 { (t.passkey_add) }
                 @if let Some(error) = error { p.error role="alert" { (error) } }
-                @match rp_id {
+                @match rp_origin {
                     None => p { (t.passkeys_unavailable) },
-                    Some(rp_id) => {
+                    Some(rp_origin) => {
                         p { (t.passkey_new_lead) }
-                        p.muted data-passkey-unsupported data-rp-id=(rp_id) hidden { (t.passkey_no_support) }
+                        p.muted data-passkey-unsupported data-rp-origin=(rp_origin) hidden { (t.passkey_no_support) }
+                        (elsewhere(t, rp_origin))
                         form method="post" action="/profiel/passkeys/nieuw" {
                             input type="hidden" name="csrf" value=(nav.csrf_token);
                             label for="passkey-name" { (t.passkey_name_label) }
@@ -147,7 +162,7 @@ pub fn create_passkey(
     site: &Site,
     nav: &Nav,
     started: &StartedRegistration,
-    rp_id: &str,
+    rp_origin: &str,
 ) -> Markup {
     let t = site.t();
     signed_in_page(
@@ -157,10 +172,9 @@ pub fn create_passkey(
         html! {
             section.card.narrow {
                 h1 { (t.passkey_create_title) }
-                p { (fill(t.passkey_create_lead, &[&started.name])) }
                 (ceremony(t, &Ceremony {
                     mode: "create",
-                    rp_id,
+                    rp_origin,
                     options_url: None,
                     options: Some(&started.options),
                     action: "/profiel/passkeys",
@@ -171,6 +185,7 @@ pub fn create_passkey(
                     failed: t.passkey_cancelled,
                     tell_unsupported: true,
                     secondary: false,
+                    lead: Some(&fill(t.passkey_create_lead, &[&started.name])),
                 }))
                 p { a href="/profiel#passkeys" { (t.cancel) } }
             }
@@ -208,9 +223,9 @@ pub fn remove_passkey(
 
 /// The offer shown to an employee on its start page until it adds a passkey or says "not
 /// now" (hidden by the script where the browser has no passkeys).
-pub fn offer(t: &Texts, csrf: &str, rp_id: &str) -> Markup {
+pub fn offer(t: &Texts, csrf: &str, rp_origin: &str) -> Markup {
     html! {
-        section.card.passkey-offer data-passkey="offer" data-rp-id=(rp_id) hidden
+        section.card.passkey-offer data-passkey="offer" data-rp-origin=(rp_origin) hidden
             aria-labelledby="passkey-offer-title" {
             h2 #passkey-offer-title { (t.passkey_offer_title) }
             p { (t.passkey_offer_lead) }
@@ -226,12 +241,12 @@ pub fn offer(t: &Texts, csrf: &str, rp_id: &str) -> Markup {
 }
 
 /// "Aanmelden met een passkey" on the sign-in page.
-pub fn sign_in_button(t: &Texts, csrf: &str, next: Option<&str>, rp_id: &str) -> Markup {
+pub fn sign_in_button(t: &Texts, csrf: &str, next: Option<&str>, rp_origin: &str) -> Markup {
     ceremony(
         t,
         &Ceremony {
             mode: "get",
-            rp_id,
+            rp_origin,
             options_url: Some("/aanmelden/passkey"),
             options: None,
             action: "/aanmelden/passkey/klaar",
@@ -242,20 +257,21 @@ pub fn sign_in_button(t: &Texts, csrf: &str, next: Option<&str>, rp_id: &str) ->
             failed: t.passkey_sign_in_failed,
             tell_unsupported: false,
             secondary: true,
+            lead: None,
         },
     )
 }
 
 /// The required set-up during sign-in: a passkey instead of an authenticator app, named after
 /// the browser it is made in (renamed in Profiel later).
-pub fn enrol_choice(t: &Texts, csrf: &str, rp_id: &str, name: &str) -> Markup {
+pub fn enrol_choice(t: &Texts, csrf: &str, rp_origin: &str, name: &str) -> Markup {
     html! {
-        div.enrol-passkey {
+        div.enrol-passkey data-passkey-section data-rp-origin=(rp_origin) hidden {
             h2 { (t.enrol_passkey_heading) }
             p { (t.enrol_passkey_lead) }
             (ceremony(t, &Ceremony {
                 mode: "create",
-                rp_id,
+                rp_origin,
                 options_url: Some("/aanmelden/instellen/passkey"),
                 options: None,
                 action: "/aanmelden/instellen/passkey/klaar",
@@ -266,6 +282,7 @@ pub fn enrol_choice(t: &Texts, csrf: &str, rp_id: &str, name: &str) -> Markup {
                 failed: t.passkey_cancelled,
                 tell_unsupported: false,
                     secondary: false,
+                    lead: None,
             }))
             h2 { (t.enrol_app_heading) }
         }
@@ -273,12 +290,12 @@ pub fn enrol_choice(t: &Texts, csrf: &str, rp_id: &str, name: &str) -> Markup {
 }
 
 /// "Passkey gebruiken" on the code page after the password.
-pub fn second_factor_button(t: &Texts, csrf: &str, next: Option<&str>, rp_id: &str) -> Markup {
+pub fn second_factor_button(t: &Texts, csrf: &str, next: Option<&str>, rp_origin: &str) -> Markup {
     ceremony(
         t,
         &Ceremony {
             mode: "get",
-            rp_id,
+            rp_origin,
             options_url: Some("/aanmelden/code/passkey"),
             options: None,
             action: "/aanmelden/code/passkey/klaar",
@@ -289,6 +306,7 @@ pub fn second_factor_button(t: &Texts, csrf: &str, next: Option<&str>, rp_id: &s
             failed: t.passkey_refused,
             tell_unsupported: true,
             secondary: false,
+            lead: None,
         },
     )
 }

@@ -15,8 +15,8 @@ pub struct SignInPage {
     pub error: Option<String>,
     /// Shown after signing out.
     pub signed_out: bool,
-    /// The relying party id when passkeys work at this address (the button is offered).
-    pub passkey_rp: Option<String>,
+    /// The origin passkeys work on, when they work at the portal's address (the button is offered).
+    pub passkey_origin: Option<String>,
 }
 
 pub fn sign_in(site: &Site, form: &SignInPage) -> Markup {
@@ -49,8 +49,8 @@ pub fn sign_in(site: &Site, form: &SignInPage) -> Markup {
                         autocomplete="current-password" required maxlength="128";
                     button type="submit" { (t.sign_in) }
                 }
-                @if let Some(rp_id) = &form.passkey_rp {
-                    (super::passkeys::sign_in_button(t, &form.csrf_token, form.next.as_deref(), rp_id))
+                @if let Some(rp_origin) = &form.passkey_origin {
+                    (super::passkeys::sign_in_button(t, &form.csrf_token, form.next.as_deref(), rp_origin))
                 }
                 p.links {
                     a href="/gebruikersnaam-vergeten" { (t.forgot_username_link) }

@@ -12,8 +12,8 @@ pub struct CodePage {
     pub csrf_token: String,
     pub next: Option<String>,
     pub error: Option<String>,
-    /// The relying party id when the account has passkeys (the passkey button comes first).
-    pub passkey_rp: Option<String>,
+    /// The portal's passkey origin when the account has passkeys (the passkey button comes first).
+    pub passkey_origin: Option<String>,
     /// The account has an authenticator app (else only recovery codes go in the field).
     pub has_app: bool,
 }
@@ -25,11 +25,11 @@ pub fn code(site: &Site, form: &CodePage) -> Markup {
         t.code_title,
         html! {
             section.card.narrow {
-                h1 { (t.code_heading) }
+                h1 { (if form.passkey_origin.is_some() { t.second_step_heading } else { t.code_heading }) }
                 @if let Some(error) = &form.error { p.error role="alert" { (error) } }
-                @if let Some(rp_id) = &form.passkey_rp {
+                @if let Some(rp_origin) = &form.passkey_origin {
                     p { (if form.has_app { t.passkey_code_lead } else { t.passkey_recovery_lead }) }
-                    (super::passkeys::second_factor_button(t, &form.csrf_token, form.next.as_deref(), rp_id))
+                    (super::passkeys::second_factor_button(t, &form.csrf_token, form.next.as_deref(), rp_origin))
                 } @else {
                     p { (t.code_lead) }
                 }
@@ -37,7 +37,7 @@ pub fn code(site: &Site, form: &CodePage) -> Markup {
                     input type="hidden" name="csrf" value=(form.csrf_token);
                     @if let Some(next) = &form.next { input type="hidden" name="next" value=(next); }
                     label for="code" { (if form.has_app { t.code_label } else { t.recovery_code_label }) }
-                    input #code name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                    input #code name="code" type="text" autocomplete="one-time-code" autocapitalize="none" spellcheck="false"
                         required maxlength="14" autofocus;
                     button type="submit" { (t.next_step) }
                 }
@@ -56,7 +56,7 @@ pub struct EnrolPage<'a> {
     /// Set-up is required before going on (during sign-in).
     pub required: bool,
     pub error: Option<String>,
-    /// During sign-in where passkeys work: the relying party id and a name for the passkey
+    /// During sign-in where passkeys work: the passkey origin and a name for the passkey
     /// (the browser and system it is made on); a passkey may then stand in for the app.
     pub passkey: Option<(String, String)>,
 }
@@ -75,8 +75,8 @@ pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
                 @if let Some(error) = &form.error { p.error role="alert" { (error) } }
                 @match form.enrolment {
                     None => {
-                        @if let Some((rp_id, name)) = &form.passkey {
-                            (super::passkeys::enrol_choice(t, &form.csrf_token, rp_id, name))
+                        @if let Some((rp_origin, name)) = &form.passkey {
+                            (super::passkeys::enrol_choice(t, &form.csrf_token, rp_origin, name))
                         }
                         p { (t.enrol_need_app) }
                         form method="post" action={ (form.action) "/start" } {
@@ -96,7 +96,7 @@ pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
                         form method="post" action=(form.action) {
                             input type="hidden" name="csrf" value=(form.csrf_token);
                             label for="code" { (t.enrol_code_label) }
-                            input #code name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                            input #code name="code" type="text" autocomplete="one-time-code" autocapitalize="none" spellcheck="false"
                                 required maxlength="7";
                             button type="submit" { (t.enrol_confirm) }
                         }
@@ -109,6 +109,16 @@ pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
 
 /// Recovery codes, shown once.
 pub fn recovery_codes(site: &Site, codes: &[String], next: &str) -> Markup {
+    recovery_codes_after(site, codes, next, None)
+}
+
+/// Recovery codes, shown once, after saying what was just done (a passkey added).
+pub fn recovery_codes_after(
+    site: &Site,
+    codes: &[String],
+    next: &str,
+    done: Option<&str>,
+) -> Markup {
     let t = site.t();
     page(
         site,
@@ -116,6 +126,7 @@ pub fn recovery_codes(site: &Site, codes: &[String], next: &str) -> Markup {
         html! {
             section.card.narrow {
                 h1 { (t.recovery_heading) }
+                @if let Some(done) = done { p.notice role="status" { (done) } }
                 p {
                     (t.recovery_text)
                 }

@@ -300,6 +300,7 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
             }
             credential["signCount"] = json!(0);
             let credential_id = credential["credentialId"].clone();
+            let lost = credential.clone();
             webauthn(
                 c,
                 http::Method::DELETE,
@@ -431,6 +432,27 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
                     "without passkeys the password signs in again, but at {at}"
                 ));
             }
+            // The removed passkey, still on the device, is named as unknown here.
+            sign_out(c).await?;
+            webauthn(
+                c,
+                http::Method::DELETE,
+                &format!("authenticator/{clone}/credentials"),
+                None,
+            )
+            .await?;
+            webauthn(
+                c,
+                http::Method::POST,
+                &format!("authenticator/{clone}/credential"),
+                Some(lost),
+            )
+            .await?;
+            click_to(c, "[data-passkey=get] button", "/aanmelden/passkey/klaar").await?;
+            let said = text_of(c, "p.error").await?;
+            if !said.contains("hoort niet") {
+                return Err(format!("an unknown passkey is not named so: {said}"));
+            }
             Ok(())
         })
         .await;
@@ -473,6 +495,28 @@ async fn a_passkey_satisfies_the_required_second_factor_at_the_first_sign_in() {
     chrome
         .journey("passkey-enrolment", async |c| {
             add_authenticator(c).await?;
+            // At the IP address passkeys cannot work: the page says where they do.
+            c.goto(&format!("{}/aanmelden", app.running.url()))
+                .await
+                .map_err(e)?;
+            let note = find(c, "[data-passkey-elsewhere]").await?;
+            let link = find(c, "[data-passkey-elsewhere] a")
+                .await?
+                .attr("href")
+                .await
+                .map_err(e)?
+                .unwrap_or_default();
+            if !note.is_displayed().await.map_err(e)? || link != format!("{base}/aanmelden") {
+                return Err(format!("no way to the portal's own address: {link}"));
+            }
+            if find(c, "[data-passkey=get]")
+                .await?
+                .is_displayed()
+                .await
+                .map_err(e)?
+            {
+                return Err("a passkey button where passkeys cannot work".into());
+            }
             let at = password_sign_in(c, &base, &employer.username, &employer.password).await?;
             if at != "/aanmelden/instellen" {
                 return Err(format!("the employer is at {at}, not the set-up"));
