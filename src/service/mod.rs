@@ -65,7 +65,9 @@ pub use files::{Disposition, OpenedDocument, RequestContext, UploadRequest};
 pub use history::{AccessEntry, Accessor, DOSSIER_ACCESS_MAX};
 pub use letters::NewLetter;
 pub use maintenance::FsckReport;
-pub use parties::{EmployeeLine, EmployerLine, LatestSeries, RevealedBsn};
+pub use parties::{
+    EMPLOYEES_PER_PAGE, EmployeeLine, EmployeeList, EmployerLine, LatestSeries, RevealedBsn,
+};
 pub use passkeys::{
     NAME_MAX_CHARS as PASSKEY_NAME_MAX_CHARS, PasskeyError, PasskeyLine, StartedRegistration,
 };

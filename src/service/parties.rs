@@ -44,9 +44,27 @@ pub struct RevealedBsn {
     pub bsn: String,
 }
 
+/// Rows on a page of Werknemers: what a screen shows and a clerk reads; the search finds
+/// anyone else (over all of them).
+pub const EMPLOYEES_PER_PAGE: u32 = 50;
+
+/// A page of an employer's employees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeeList {
+    pub lines: Vec<EmployeeLine>,
+    /// All employees the year and search match (on every page).
+    pub total: u64,
+    /// The 1-based place of the first line in all of them.
+    pub first: u64,
+    /// This page (1-based) and how many there are (at least 1).
+    pub page: u32,
+    pub pages: u32,
+}
+
 impl Services {
-    /// The employees of `employer` (default: the actor's own employer), optionally only those
-    /// employed in `year` and matching `search`. Employers see their own; bureaus their
+    /// One page of the employees of `employer` (default: the actor's own employer), optionally
+    /// only those employed in `year` and matching `search`, [`EMPLOYEES_PER_PAGE`] to a page in
+    /// name order; a page past the last is the last. Employers see their own; bureaus their
     /// clients'; nobody else any.
     pub async fn employees(
         &self,
@@ -54,8 +72,9 @@ impl Services {
         employer: Option<PublicId>,
         year: Option<u16>,
         search: Option<String>,
-    ) -> Result<Vec<EmployeeLine>, ServiceError> {
-        let lines = self
+        page: u32,
+    ) -> Result<EmployeeList, ServiceError> {
+        let list = self
             .store
             .read(move |conn| -> Result<_, ServiceError> {
                 let employer = match (actor, employer) {
@@ -69,15 +88,31 @@ impl Services {
                 if !access::sees_employees_of(actor, employer.key, employer.bureau) {
                     return Ok(None);
                 }
-                Ok(Some(people::employees_of(
+                let search = search.as_deref();
+                let total = people::count_employees_of(conn, employer.key, year, search)?;
+                let pages = u32::try_from(total.div_ceil(u64::from(EMPLOYEES_PER_PAGE)))
+                    .unwrap_or(u32::MAX)
+                    .max(1);
+                let page = page.clamp(1, pages);
+                let offset = u64::from(page - 1) * u64::from(EMPLOYEES_PER_PAGE);
+                let lines = people::employees_of(
                     conn,
                     employer.key,
                     year,
-                    search.as_deref(),
-                )?))
+                    search,
+                    EMPLOYEES_PER_PAGE,
+                    offset,
+                )?;
+                Ok(Some(EmployeeList {
+                    lines,
+                    total,
+                    first: offset + 1,
+                    page,
+                    pages,
+                }))
             })
             .await?;
-        lines.ok_or(ServiceError::NotFound)
+        list.ok_or(ServiceError::NotFound)
     }
 
     /// The full BSN of an employee with the employee's name and personnel number (so the page

@@ -69,12 +69,12 @@ pub struct StartedRegistration {
 pub fn passkey_name(name: &str) -> Result<String, ServiceError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(ServiceError::invalid("name", "geef de passkey een naam"));
+        return Err(ServiceError::invalid("name", "a passkey needs a name"));
     }
     if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
         return Err(ServiceError::invalid(
             "name",
-            format!("een naam van hoogstens {NAME_MAX_CHARS} tekens, zonder regeleinden"),
+            format!("at most {NAME_MAX_CHARS} characters, no line breaks"),
         ));
     }
     Ok(name.to_owned())

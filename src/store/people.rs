@@ -64,16 +64,20 @@ pub fn employers_of(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// An employer's employees with their account status, by name. With a year, only those
-/// employed at some time in that year; with a search, those whose name, personnel number or
-/// e-mail contains it. Only the columns the table shows are read, and read as the store wrote
-/// them (they were checked on the way in): an employer's list has hundreds of rows.
-pub fn employees_of(
-    conn: &Connection,
-    employer: EmployerKey,
+/// Which employees of an employer a list shows: employed in a year, matching a search
+/// (name, personnel number or work address).
+const EMPLOYEES_MATCHING: &str = "w.employer_id = :employer \
+           AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
+           AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
+           AND (:search IS NULL OR w.name LIKE :search ESCAPE '\\' OR w.personnel_number LIKE :search ESCAPE '\\' \
+                OR w.work_email LIKE :search ESCAPE '\\')";
+
+/// The filter's parameters: the year as its first and last day, the search as a LIKE
+/// pattern.
+fn matching(
     year: Option<u16>,
     search: Option<&str>,
-) -> Result<Vec<EmployeeLine>, StoreError> {
+) -> (Option<String>, Option<String>, Option<String>) {
     let search = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -82,17 +86,54 @@ pub fn employees_of(
         Some(y) => (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31"))),
         None => (None, None),
     };
+    (first, last, search)
+}
+
+/// How many employees of `employer` match (see [`employees_of`]).
+pub fn count_employees_of(
+    conn: &Connection,
+    employer: EmployerKey,
+    year: Option<u16>,
+    search: Option<&str>,
+) -> Result<u64, StoreError> {
+    let (first, last, search) = matching(year, search);
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM employees w WHERE {EMPLOYEES_MATCHING}"
+        ))?
+        .query_row(
+            named_params! {
+                ":employer": employer.0,
+                ":first": first,
+                ":last": last,
+                ":search": search,
+            },
+            |row| row.get::<_, i64>(0),
+        )
+        .map(|n| u64::try_from(n).unwrap_or(0))?)
+}
+
+/// An employer's employees with their account status, by name: `limit` of them from the
+/// `offset`-th on (a page of Werknemers). With a year, only those employed at some time in
+/// that year; with a search, those whose name, personnel number or e-mail contains it. Only
+/// the columns the table shows are read, and read as the store wrote them (they were checked
+/// on the way in).
+pub fn employees_of(
+    conn: &Connection,
+    employer: EmployerKey,
+    year: Option<u16>,
+    search: Option<&str>,
+    limit: u32,
+    offset: u64,
+) -> Result<Vec<EmployeeLine>, StoreError> {
+    let (first, last, search) = matching(year, search);
     let mut statement = conn.prepare_cached(&format!(
         "SELECT w.public_id, w.personnel_number, w.name, w.birth_date, \
              '*****' || substr(w.bsn, 7), w.work_email, w.employment_start, w.employment_end, \
              (SELECT {ACCOUNT_STATE} FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee' AND a.removed_at IS NULL), \
              {CHOICE_OF_W} \
-         FROM employees w WHERE w.employer_id = :employer \
-           AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
-           AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
-           AND (:search IS NULL OR w.name LIKE :search ESCAPE '\\' OR w.personnel_number LIKE :search ESCAPE '\\' \
-                OR w.work_email LIKE :search ESCAPE '\\') \
-         ORDER BY w.name COLLATE NOCASE, w.id",
+         FROM employees w WHERE {EMPLOYEES_MATCHING} \
+         ORDER BY w.name COLLATE NOCASE, w.id LIMIT :limit OFFSET :offset",
     ))?;
     let rows = statement.query_map(
         named_params! {
@@ -100,6 +141,8 @@ pub fn employees_of(
             ":first": first,
             ":last": last,
             ":search": search,
+            ":limit": limit,
+            ":offset": i64::try_from(offset).unwrap_or(i64::MAX),
         },
         |row| {
             Ok(EmployeeLine {

@@ -27,22 +27,6 @@ const CLIENTS: u32 = 4;
 /// Employees per client: each takes 364 payslips (2020–2026, weeks 1–52) before the next.
 const EMPLOYEES_PER_CLIENT: u32 = 4;
 
-/// A valid BSN (the eleven-test) for a number: eight digits from it, the ninth solved for.
-fn bsn(n: u32) -> String {
-    (0..)
-        .map(|k| {
-            let digits: Vec<u32> = format!("{:08}", (n * 7919 + k * 104_729) % 100_000_000)
-                .bytes()
-                .map(|b| u32::from(b - b'0'))
-                .collect();
-            let sum: u32 = digits.iter().zip((2..=9).rev()).map(|(d, w)| d * w).sum();
-            (digits, sum % 11)
-        })
-        .find(|(digits, last)| *last <= 9 && digits[0] != 0)
-        .map(|(digits, last)| digits.iter().chain([&last]).map(u32::to_string).collect())
-        .unwrap()
-}
-
 fn ok(output: &Output) -> bool {
     output.status.success()
 }
@@ -169,7 +153,7 @@ async fn nothing_is_lost_when_maintenance_runs_alongside_uploads_and_itself() {
     );
     for nr in 1..=CLIENTS * EMPLOYEES_PER_CLIENT {
         let employee = json!({
-            "name": format!("Werknemer {nr}"), "bsn": bsn(nr), "birth_date": "1980-01-01",
+            "name": format!("Werknemer {nr}"), "bsn": crate::support::valid_bsn(nr), "birth_date": "1980-01-01",
             "email": format!("w{nr}@stress.example"), "employment_start": "2019-01-01"
         });
         let status = put(format!("/employers/{LHN}/employees/{nr}"), employee).await;

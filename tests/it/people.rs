@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::support::{Browser, TestApp, demo, login};
+use crate::support::{Browser, TestApp, demo, demo_bureau_token, login, valid_bsn};
 
 #[tokio::test]
 async fn employers_see_their_employees_and_bureaus_their_employers() {
@@ -233,5 +233,126 @@ async fn an_employees_private_address_is_shown_to_the_employee_only() {
         }
         assert!(seen >= 3, "{username} looked at employee pages");
     }
+    app.stop().await;
+}
+
+/// The rows of the Werknemers table on a page.
+fn rows(html: &str) -> usize {
+    html.split("<tbody>")
+        .nth(1)
+        .and_then(|t| t.split("</tbody>").next())
+        .map_or(0, |t| t.matches("<tr").count())
+}
+
+/// An employer with many employees reads Werknemers a screenful (50) at a time, in name order;
+/// the count, the year and the search go over all of them, and the pages keep the search.
+#[tokio::test]
+async fn a_long_list_of_employees_comes_page_by_page_and_search_covers_them_all() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let conn = loondossier::store::Connection::open(app.data_dir.join("loondossier.db")).unwrap();
+    let lhn: String = conn
+        .query_row(
+            "SELECT r.lhn FROM accounts a JOIN employers r ON r.id = a.employer_id \
+             WHERE a.username = 'demo-werkgever-1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let before: u32 = conn
+        .query_row(
+            "SELECT count(*) FROM employees w JOIN employers r ON r.id = w.employer_id \
+             WHERE r.lhn = ?1",
+            [&lhn],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let token = demo_bureau_token(&app, "paging").await;
+    let added = 120 - before;
+    for nr in 1..=added {
+        let employee = serde_json::json!({
+            "name": format!("Zwaan, {nr:03}"), "bsn": valid_bsn(nr + 500), "birth_date": "1980-01-01",
+            "email": format!("zwaan{nr}@werknemer.example"), "employment_start": "2020-01-01"
+        });
+        let status = app
+            .client
+            .put(app.url(&format!("/api/v1/employers/{lhn}/employees/{}", 9000 + nr)))
+            .bearer_auth(&token)
+            .json(&employee)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_success(), "employee {nr}: {status}");
+    }
+    let employer = Browser::signed_in(&app, login(&report, "demo-werkgever-1")).await;
+    let first = employer.get("/werknemers").await.text().await.unwrap();
+    assert!(first.contains("Werknemers (120)"), "the count is of all");
+    assert_eq!(rows(&first), 50);
+    assert!(first.contains("1–50 van 120"), "{first}");
+    assert!(first.contains("href=\"/werknemers?pagina=2\" rel=\"next\""));
+    assert!(!first.contains("rel=\"prev\""));
+    // Typing would filter this page only: the search button goes over all.
+    assert!(!first.contains("data-filter"));
+    assert!(first.contains("alle 120 werknemers"));
+    let last = employer
+        .get("/werknemers?pagina=3")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows(&last), 20);
+    assert!(last.contains("101–120 van 120") && last.contains("rel=\"prev\""));
+    assert!(!last.contains("rel=\"next\""));
+    // Past the end is the last page; a page that is no number is refused naming the field.
+    let beyond = employer
+        .get("/werknemers?pagina=40")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(beyond.contains("101–120 van 120"));
+    let bad = employer.get("/werknemers?pagina=nul").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().await.unwrap().contains("Pagina"));
+    // The search finds someone on the last page from the first, and the pages keep it.
+    let found = employer
+        .get("/werknemers?zoek=Zwaan%2C+117")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(found.contains("Werknemers (1)") && found.contains("Zwaan, 117"));
+    assert!(
+        found.contains("data-filter"),
+        "one page: typing filters again"
+    );
+    let zwanen = employer
+        .get("/werknemers?zoek=Zwaan")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(zwanen.contains(&format!("Werknemers ({added})")));
+    assert!(
+        zwanen.contains("href=\"/werknemers?zoek=Zwaan&amp;pagina=2\""),
+        "{zwanen}"
+    );
+    // In name order across pages: the first page ends before the second begins.
+    let second = employer
+        .get("/werknemers?pagina=2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let names = |html: &str| -> Vec<String> {
+        html.split("aria-label=\"Dossier van ")
+            .skip(1)
+            .filter_map(|s| s.split('"').next().map(str::to_lowercase))
+            .collect()
+    };
+    let (one, two) = (names(&first), names(&second));
+    assert_eq!(one.len(), 50, "{one:?}");
+    assert!(one.last() < two.first(), "{one:?} {two:?}");
     app.stop().await;
 }

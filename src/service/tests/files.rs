@@ -217,7 +217,13 @@ async fn deleting_is_for_own_uploads_only_and_all_or_nothing() {
 #[tokio::test]
 async fn employer_and_bureau_lists_of_people() {
     let w = world().await;
-    let all = w.services.employees(w.r1, None, None, None).await.unwrap();
+    let list = w
+        .services
+        .employees(w.r1, None, None, None, 1)
+        .await
+        .unwrap();
+    assert_eq!((list.total, list.page, list.pages), (2, 1, 1));
+    let all = list.lines;
     let names: Vec<_> = all.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, vec!["Bakker, N", "Koning, R"]);
     assert_eq!(all[0].bsn_masked, "*****042");
@@ -225,29 +231,30 @@ async fn employer_and_bureau_lists_of_people() {
     // Koning started in 2026: not in the 2025 list.
     let in_2025 = w
         .services
-        .employees(w.r1, None, Some(2025), None)
+        .employees(w.r1, None, Some(2025), None, 1)
         .await
         .unwrap();
-    assert_eq!(in_2025.len(), 1);
+    assert_eq!(in_2025.lines.len(), 1);
     let searched = w
         .services
-        .employees(w.r1, None, None, Some("koni".into()))
+        .employees(w.r1, None, None, Some("koni".into()), 1)
         .await
         .unwrap();
-    assert_eq!(searched.len(), 1);
+    assert_eq!((searched.lines.len(), searched.total), (1, 1));
     // The bureau sees its client's employees; another bureau and another employer do not.
     assert_eq!(
         w.services
-            .employees(w.b1, Some(w.r1_public), None, None)
+            .employees(w.b1, Some(w.r1_public), None, None, 1)
             .await
             .unwrap()
+            .lines
             .len(),
         2
     );
     for outsider in [w.b2, w.r0, w.e1] {
         let err = w
             .services
-            .employees(outsider, Some(w.r1_public), None, None)
+            .employees(outsider, Some(w.r1_public), None, None, 1)
             .await
             .unwrap_err();
         assert!(matches!(err, ServiceError::NotFound), "{outsider:?}");

@@ -331,6 +331,7 @@ catalog! {
     passkey_new_lead: "Geef de passkey een naam waaraan u het apparaat herkent, bijvoorbeeld \u{201c}iPhone\u{201d} of \u{201c}Laptop thuis\u{201d}, en vul uw wachtwoord in. Daarna maakt uw browser de passkey.",
         "Give the passkey a name you recognise the device by, such as \u{201c}iPhone\u{201d} or \u{201c}Laptop at home\u{201d}, and enter your password. Your browser then makes the passkey.";
     passkey_name_label: "Naam van de passkey", "Name of the passkey";
+    passkey_name_wrong: "Naam: geef de passkey een naam van 1 tot 60 tekens, zonder regeleinden.", "Name: give the passkey a name of 1 to 60 characters, without line breaks.";
     back_to_profile: "Terug naar Profiel", "Back to Profile";
     passkey_create_title: "Passkey aanmaken", "Make the passkey";
     passkey_create_lead: "Klik op de knop. Uw browser of telefoon vraagt om uw vingerafdruk, gezicht of pincode en bewaart de passkey \u{201c}{}\u{201d}.",
@@ -519,6 +520,11 @@ catalog! {
     // Werknemers and Werkgevers.
     employees_heading: "Werknemers ({})", "Employees ({})";
     employees_of: "Werknemers van {} ({})", "Employees of {} ({})";
+    search_all_employees: "Zoeken gaat over alle {} werknemers, niet alleen deze pagina.", "Search looks through all {} employees, not just this page.";
+    pages_label: "Pagina's", "Pages";
+    previous_page: "Vorige", "Previous";
+    next_page: "Volgende", "Next";
+    rows_of: "{}–{} van {}", "{}–{} of {}";
     employees_link_of: "Werknemers van {}", "Employees of {}";
     search_employees: "Zoeken op naam, nummer of e-mail", "Search by name, number or email";
     no_employees: "Geen werknemers gevonden.", "No employees found.";
@@ -532,6 +538,7 @@ catalog! {
     back_to_my_details: "Terug naar Mijn gegevens", "Back to My details";
     dossier_of: "Dossier van {}", "File of {}";
     year_wrong_title: "Jaar klopt niet", "Year is not right";
+    page_wrong_text: "Pagina: een paginanummer, 1 of hoger.", "Page: a page number, 1 or more.";
     year_wrong_text: "Jaar: vul een jaartal in, bijvoorbeeld 2026, of laat het leeg.", "Year: enter a year, for example 2026, or leave it empty.";
     status_not_invited: "Niet uitgenodigd", "Not invited";
     status_invited: "Uitgenodigd", "Invited";

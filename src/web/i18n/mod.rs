@@ -61,6 +61,7 @@ pub fn field_message(t: &Texts, field: &str) -> String {
         "kind" => t.upload_choose_kind,
         "file" => t.upload_invalid,
         "year" | "jaar" => t.year_wrong_text,
+        "page" | "pagina" => t.page_wrong_text,
         "name" => t.colleague_name_needed,
         "colleague" => t.colleague_choose,
         _ => t.form_incomplete_text,

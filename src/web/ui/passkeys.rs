@@ -213,9 +213,9 @@ async fn refused_page(
 ) -> Response {
     let t = signed.site().t();
     match error {
-        PasskeyError::Service(e @ ServiceError::Invalid { .. }) => {
-            let why = e.to_string();
-            new_page(state, signed, name, StatusCode::BAD_REQUEST, Some(&why)).await
+        PasskeyError::Service(ServiceError::Invalid { .. }) => {
+            let why = t.passkey_name_wrong;
+            new_page(state, signed, name, StatusCode::BAD_REQUEST, Some(why)).await
         }
         PasskeyError::Service(
             e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. }),

@@ -113,12 +113,29 @@ async fn employees(
     };
     let search = search_of(&query);
     let wanted = (!search.is_empty()).then(|| search.clone());
+    let page = match query
+        .get("pagina")
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
+        None => 1,
+        Some(p) => match p.parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => return error_page(&state, &signed, ServiceError::invalid("page", p)).await,
+        },
+    };
     match state
         .services
-        .employees(session.actor, employer.as_ref().map(|e| e.0), year, wanted)
+        .employees(
+            session.actor,
+            employer.as_ref().map(|e| e.0),
+            year,
+            wanted,
+            page,
+        )
         .await
     {
-        Ok(lines) => {
+        Ok(list) => {
             // This year and the ten before it, and a year asked for outside them.
             let this_year = u16::try_from(state.services.clock().now().year()).unwrap_or(2026);
             let mut years: Vec<u16> = (this_year.saturating_sub(10)..=this_year).rev().collect();
@@ -127,7 +144,7 @@ async fn employees(
                 years.sort_unstable_by(|a, b| b.cmp(a));
             }
             let page = EmployeesPage {
-                lines: &lines,
+                list: &list,
                 year,
                 years: &years,
                 search: &search,

@@ -8,7 +8,7 @@ use super::format::{Text, date};
 use super::layout::{Nav, Site, signed_in_page};
 use crate::domain::PublicId;
 use crate::domain::party::{AccountStatus, Role};
-use crate::service::{EmployeeLine, EmployerLine, RevealedBsn};
+use crate::service::{EmployeeList, EmployerLine, RevealedBsn};
 use crate::web::i18n::{Texts, fill};
 
 fn status(t: &Texts, status: AccountStatus) -> &'static str {
@@ -22,7 +22,8 @@ fn status(t: &Texts, status: AccountStatus) -> &'static str {
 
 /// What the Werknemers page shows.
 pub struct EmployeesPage<'a> {
-    pub lines: &'a [EmployeeLine],
+    /// This page's employees, and where it stands among all that match.
+    pub list: &'a EmployeeList,
     pub year: Option<u16>,
     /// The years to choose from, newest first.
     pub years: &'a [u16],
@@ -35,17 +36,21 @@ pub struct EmployeesPage<'a> {
 /// matching a search, each linking to its dossier.
 pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
     let t = site.t();
-    let lines = page.lines;
+    let list = page.list;
+    let lines = &list.lines;
     let (heading, action) = match &page.employer {
         None => (
-            fill(t.employees_heading, &[&lines.len()]),
+            fill(t.employees_heading, &[&list.total]),
             "/werknemers".to_owned(),
         ),
         Some((id, name)) => (
-            fill(t.employees_of, &[name, &lines.len()]),
+            fill(t.employees_of, &[name, &list.total]),
             format!("/werkgevers/{id}/werknemers"),
         ),
     };
+    // Typing filters the rows shown; with more than one page it would miss the others, so
+    // then only the search button (over all of them) searches.
+    let one_page = list.pages == 1;
     signed_in_page(
         site,
         nav,
@@ -66,8 +71,11 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                     }
                     label for="zoek" { (t.search_employees) }
                     input #zoek name="zoek" type="search" maxlength="100" value=(page.search)
-                        data-filter="werknemers";
+                        data-filter=[one_page.then_some("werknemers")];
                     button type="submit" { (t.search) }
+                }
+                @if !one_page {
+                    p.muted { (fill(t.search_all_employees, &[&list.total])) }
                 }
                 @if lines.is_empty() {
                     p.muted { (t.no_employees) }
@@ -104,10 +112,38 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                             }
                         }
                     }
+                    @if !one_page { (pager(t, &action, page, list)) }
                 }
             }
         },
     )
+}
+
+/// "51–100 van 500" with the ways to the previous and next page, keeping the year and search.
+fn pager(t: &Texts, action: &str, page: &EmployeesPage<'_>, list: &EmployeeList) -> Markup {
+    let last = list.first + list.lines.len() as u64 - 1;
+    let to = |n: u32| {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(year) = page.year {
+            query.append_pair("jaar", &year.to_string());
+        }
+        if !page.search.is_empty() {
+            query.append_pair("zoek", page.search);
+        }
+        query.append_pair("pagina", &n.to_string());
+        format!("{action}?{}", query.finish())
+    };
+    html! {
+        nav.pager aria-label=(t.pages_label) {
+            @if list.page > 1 {
+                a href=(to(list.page - 1)) rel="prev" { "‹ " (t.previous_page) }
+            }
+            span aria-current="page" { (fill(t.rows_of, &[&list.first, &last, &list.total])) }
+            @if list.page < list.pages {
+                a href=(to(list.page + 1)) rel="next" { (t.next_page) " ›" }
+            }
+        }
+    }
 }
 
 /// The full BSN after an explicit click (the look is in the audit log).

@@ -109,6 +109,22 @@ impl TestApp {
     }
 }
 
+/// A valid BSN (the eleven-test) for a number: eight digits from it, the ninth solved for.
+pub fn valid_bsn(n: u32) -> String {
+    (0..)
+        .map(|k| {
+            let digits: Vec<u32> = format!("{:08}", (n * 7919 + k * 104_729) % 100_000_000)
+                .bytes()
+                .map(|b| u32::from(b - b'0'))
+                .collect();
+            let sum: u32 = digits.iter().zip((2..=9).rev()).map(|(d, w)| d * w).sum();
+            (digits, sum % 11)
+        })
+        .find(|(digits, last)| *last <= 9 && digits[0] != 0)
+        .map(|(digits, last)| digits.iter().chain([&last]).map(u32::to_string).collect())
+        .unwrap()
+}
+
 /// A config file body with the data dir inside `dir` and a port-0 listener. `extra` may start
 /// with top-level keys and go on with sections.
 ///
