@@ -80,6 +80,8 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                 @if lines.is_empty() {
                     p.muted { (t.no_employees) }
                 } @else {
+                    // Above the table too: on a phone the 50 rows are a long way down.
+                    @if !one_page { (pager(t, &action, page, list, false)) }
                     // One form for every row's "show BSN" button (each names its own target
                     // with formaction): one CSRF field instead of one per employee.
                     form.table-scroll method="post" tabindex="0" role="region" aria-label=(t.menu_employees) {
@@ -112,15 +114,22 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                             }
                         }
                     }
-                    @if !one_page { (pager(t, &action, page, list)) }
+                    @if !one_page { (pager(t, &action, page, list, true)) }
                 }
             }
         },
     )
 }
 
-/// "51–100 van 500" with the ways to the previous and next page, keeping the year and search.
-fn pager(t: &Texts, action: &str, page: &EmployeesPage<'_>, list: &EmployeeList) -> Markup {
+/// "51–100 van 500" with the ways to the previous and next page, keeping the year and search;
+/// the one below the table is the page's navigation landmark, the one above a shortcut.
+fn pager(
+    t: &Texts,
+    action: &str,
+    page: &EmployeesPage<'_>,
+    list: &EmployeeList,
+    landmark: bool,
+) -> Markup {
     let last = list.first + list.lines.len() as u64 - 1;
     let to = |n: u32| {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
@@ -133,15 +142,20 @@ fn pager(t: &Texts, action: &str, page: &EmployeesPage<'_>, list: &EmployeeList)
         query.append_pair("pagina", &n.to_string());
         format!("{action}?{}", query.finish())
     };
+    let links = html! {
+        @if list.page > 1 {
+            a href=(to(list.page - 1)) rel="prev" { "‹ " (t.previous_page) }
+        }
+        span aria-current="page" { (fill(t.rows_of, &[&list.first, &last, &list.total])) }
+        @if list.page < list.pages {
+            a href=(to(list.page + 1)) rel="next" { (t.next_page) " ›" }
+        }
+    };
     html! {
-        nav.pager aria-label=(t.pages_label) {
-            @if list.page > 1 {
-                a href=(to(list.page - 1)) rel="prev" { "‹ " (t.previous_page) }
-            }
-            span aria-current="page" { (fill(t.rows_of, &[&list.first, &last, &list.total])) }
-            @if list.page < list.pages {
-                a href=(to(list.page + 1)) rel="next" { (t.next_page) " ›" }
-            }
+        @if landmark {
+            nav.pager aria-label=(t.pages_label) { (links) }
+        } @else {
+            div.pager { (links) }
         }
     }
 }
