@@ -48,18 +48,8 @@ pub struct RevealedBsn {
 /// anyone else (over all of them).
 pub const EMPLOYEES_PER_PAGE: u32 = 50;
 
-/// A page of an employer's employees.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EmployeeList {
-    pub lines: Vec<EmployeeLine>,
-    /// All employees the year and search match (on every page).
-    pub total: u64,
-    /// The 1-based place of the first line in all of them.
-    pub first: u64,
-    /// This page (1-based) and how many there are (at least 1).
-    pub page: u32,
-    pub pages: u32,
-}
+/// A page of an employer's employees: its lines, how many match in all, where it stands.
+pub type EmployeeList = people::EmployeesPage;
 
 impl Services {
     /// One page of the employees of `employer` (default: the actor's own employer), optionally
@@ -74,47 +64,37 @@ impl Services {
         search: Option<String>,
         page: u32,
     ) -> Result<EmployeeList, ServiceError> {
-        // A page is bounded (50 rows, and a count along the employer's index: tens of
-        // microseconds for 500 employees), so it runs on the calling thread like the
-        // dossier's one-year listing; the hand-off to a blocking thread cost more.
-        let list = self
-            .store
-            .read_now(move |conn| -> Result<_, ServiceError> {
-                let employer = match (actor, employer) {
-                    (Actor::Employer { employer: own, .. }, None) => parties::employer(conn, own)?,
-                    (_, Some(id)) => parties::employer_by_public_id(conn, id)?,
-                    _ => None,
-                };
-                let Some(employer) = employer else {
-                    return Ok(None);
-                };
-                if !access::sees_employees_of(actor, employer.key, employer.bureau) {
-                    return Ok(None);
-                }
-                let search = search.as_deref();
-                let total = people::count_employees_of(conn, employer.key, year, search)?;
-                let pages = u32::try_from(total.div_ceil(u64::from(EMPLOYEES_PER_PAGE)))
-                    .unwrap_or(u32::MAX)
-                    .max(1);
-                let page = page.clamp(1, pages);
-                let offset = u64::from(page - 1) * u64::from(EMPLOYEES_PER_PAGE);
-                let lines = people::employees_of(
-                    conn,
-                    employer.key,
-                    year,
-                    search,
-                    EMPLOYEES_PER_PAGE,
-                    offset,
-                )?;
-                Ok(Some(EmployeeList {
-                    lines,
-                    total,
-                    first: offset + 1,
-                    page,
-                    pages,
-                }))
-            })
-            .await?;
+        let filtered = year.is_some() || search.is_some();
+        let work = move |conn: &crate::store::Connection| -> Result<_, ServiceError> {
+            let employer = match (actor, employer) {
+                (Actor::Employer { employer: own, .. }, None) => parties::employer(conn, own)?,
+                (_, Some(id)) => parties::employer_by_public_id(conn, id)?,
+                _ => None,
+            };
+            let Some(employer) = employer else {
+                return Ok(None);
+            };
+            if !access::sees_employees_of(actor, employer.key, employer.bureau) {
+                return Ok(None);
+            }
+            Ok(Some(people::employees_page(
+                conn,
+                employer.key,
+                year,
+                search.as_deref(),
+                page,
+                EMPLOYEES_PER_PAGE,
+            )?))
+        };
+        // Without a filter a page walks the employer's name index only (the count about 70 ns
+        // an employee), so it runs on the request's thread like the dossier's one-year
+        // listing: the hand-off to a blocking thread cost more. A search or year reads each
+        // employee's row and goes to the blocking pool.
+        let list = if filtered {
+            self.store.read(work).await?
+        } else {
+            self.store.read_now(work).await?
+        };
         list.ok_or(ServiceError::NotFound)
     }
 

@@ -89,8 +89,53 @@ fn matching(
     (first, last, search)
 }
 
+/// A page of Werknemers: the `page`-th (1-based; past the last means the last) run of
+/// `per_page` employees matching the year and search, in name order, with how many match in
+/// all and the page it is and how many there are. Count and rows come from one read
+/// transaction, so they agree even while payroll software adds or removes employees.
+pub fn employees_page(
+    conn: &Connection,
+    employer: EmployerKey,
+    year: Option<u16>,
+    search: Option<&str>,
+    page: u32,
+    per_page: u32,
+) -> Result<EmployeesPage, StoreError> {
+    // Deferred: the snapshot starts at the first read and holds for both.
+    let snapshot = conn.unchecked_transaction()?;
+    let total = count_employees_of(&snapshot, employer, year, search)?;
+    let per_page = per_page.max(1);
+    let pages = u32::try_from(total.div_ceil(u64::from(per_page)))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let page = page.clamp(1, pages);
+    let offset = u64::from(page - 1) * u64::from(per_page);
+    let lines = employees_of(&snapshot, employer, year, search, per_page, offset)?;
+    snapshot.commit()?;
+    Ok(EmployeesPage {
+        lines,
+        total,
+        first: offset + 1,
+        page,
+        pages,
+    })
+}
+
+/// What [`employees_page`] gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeesPage {
+    pub lines: Vec<EmployeeLine>,
+    /// All employees the year and search match.
+    pub total: u64,
+    /// The 1-based place of the first line among them.
+    pub first: u64,
+    /// This page (1-based) and how many there are (at least 1).
+    pub page: u32,
+    pub pages: u32,
+}
+
 /// How many employees of `employer` match (see [`employees_of`]).
-pub fn count_employees_of(
+fn count_employees_of(
     conn: &Connection,
     employer: EmployerKey,
     year: Option<u16>,
@@ -118,7 +163,7 @@ pub fn count_employees_of(
 /// that year; with a search, those whose name, personnel number or e-mail contains it. Only
 /// the columns the table shows are read, and read as the store wrote them (they were checked
 /// on the way in).
-pub fn employees_of(
+fn employees_of(
     conn: &Connection,
     employer: EmployerKey,
     year: Option<u16>,

@@ -269,9 +269,11 @@ async fn a_long_list_of_employees_comes_page_by_page_and_search_covers_them_all(
         .unwrap();
     let token = demo_bureau_token(&app, "paging").await;
     let added = 120 - before;
-    for nr in 1..=added {
+    // Put in backwards, half of them in lower case: the pages must still be in name order.
+    for nr in (1..=added).rev() {
+        let surname = if nr % 2 == 0 { "zwaan" } else { "Zwaan" };
         let employee = serde_json::json!({
-            "name": format!("Zwaan, {nr:03}"), "bsn": valid_bsn(nr + 500), "birth_date": "1980-01-01",
+            "name": format!("{surname}, {nr:03}"), "bsn": valid_bsn(nr + 500), "birth_date": "1980-01-01",
             "email": format!("zwaan{nr}@werknemer.example"), "employment_start": "2020-01-01"
         });
         let status = app
@@ -338,7 +340,7 @@ async fn a_long_list_of_employees_comes_page_by_page_and_search_covers_them_all(
         zwanen.contains("href=\"/werknemers?zoek=Zwaan&amp;pagina=2\""),
         "{zwanen}"
     );
-    // In name order across pages: the first page ends before the second begins.
+    // The three pages together are everyone, once, in name order without regard to case.
     let second = employer
         .get("/werknemers?pagina=2")
         .await
@@ -348,11 +350,44 @@ async fn a_long_list_of_employees_comes_page_by_page_and_search_covers_them_all(
     let names = |html: &str| -> Vec<String> {
         html.split("aria-label=\"Dossier van ")
             .skip(1)
-            .filter_map(|s| s.split('"').next().map(str::to_lowercase))
+            .filter_map(|s| s.split('"').next().map(str::to_owned))
             .collect()
     };
-    let (one, two) = (names(&first), names(&second));
-    assert_eq!(one.len(), 50, "{one:?}");
-    assert!(one.last() < two.first(), "{one:?} {two:?}");
+    let all: Vec<String> = [&first, &second, &last]
+        .iter()
+        .flat_map(|p| names(p))
+        .collect();
+    assert_eq!(all.len(), 120);
+    let mut sorted = all.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(all, sorted);
+    // A filtered list does not claim to search all employees; the year is kept in the links.
+    assert!(!zwanen.contains("alle "));
+    let this_year = employer
+        .get("/werknemers?jaar=2026")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(this_year.contains("href=\"/werknemers?jaar=2026&amp;pagina=2\""));
+    // The bureau pages its client's list at the client's own address.
+    let client: String = conn
+        .query_row(
+            "SELECT public_id FROM employers WHERE lhn = ?1",
+            [&lhn],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let bureau = Browser::signed_in(&app, login(&report, "demo-bureau")).await;
+    let theirs = bureau
+        .get(&format!("/werkgevers/{client}/werknemers"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows(&theirs), 50);
+    assert!(theirs.contains(&format!(
+        "href=\"/werkgevers/{client}/werknemers?pagina=2\""
+    )));
     app.stop().await;
 }

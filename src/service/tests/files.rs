@@ -241,6 +241,22 @@ async fn employer_and_bureau_lists_of_people() {
         .await
         .unwrap();
     assert_eq!((searched.lines.len(), searched.total), (1, 1));
+    // Nobody matches: one empty page; a page past the last is the last.
+    let nobody = w
+        .services
+        .employees(w.r1, None, None, Some("niemand".into()), 3)
+        .await
+        .unwrap();
+    assert_eq!(
+        (nobody.lines.len(), nobody.total, nobody.page, nobody.pages),
+        (0, 0, 1, 1)
+    );
+    let beyond = w
+        .services
+        .employees(w.r1, None, None, None, 7)
+        .await
+        .unwrap();
+    assert_eq!((beyond.page, beyond.first, beyond.lines.len()), (1, 1, 2));
     // The bureau sees its client's employees; another bureau and another employer do not.
     assert_eq!(
         w.services

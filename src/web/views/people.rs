@@ -74,7 +74,7 @@ pub fn employees(site: &Site, nav: &Nav, page: &EmployeesPage<'_>) -> Markup {
                         data-filter=[one_page.then_some("werknemers")];
                     button type="submit" { (t.search) }
                 }
-                @if !one_page {
+                @if !one_page && page.year.is_none() && page.search.is_empty() {
                     p.muted { (fill(t.search_all_employees, &[&list.total])) }
                 }
                 @if lines.is_empty() {
@@ -144,11 +144,11 @@ fn pager(
     };
     let links = html! {
         @if list.page > 1 {
-            a href=(to(list.page - 1)) rel="prev" { "‹ " (t.previous_page) }
+            a href=(to(list.page - 1)) rel="prev" { span aria-hidden="true" { "‹ " } (t.previous_page) }
         }
-        span aria-current="page" { (fill(t.rows_of, &[&list.first, &last, &list.total])) }
+        span { (fill(t.rows_of, &[&list.first, &last, &list.total])) }
         @if list.page < list.pages {
-            a href=(to(list.page + 1)) rel="next" { (t.next_page) " ›" }
+            a href=(to(list.page + 1)) rel="next" { (t.next_page) span aria-hidden="true" { " ›" } }
         }
     };
     html! {
