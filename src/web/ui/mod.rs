@@ -7,6 +7,7 @@ mod account;
 mod backups;
 mod documents;
 mod dossiers;
+mod passkey_sign_in;
 mod passkeys;
 mod people;
 mod privacy;
@@ -59,6 +60,8 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .or(two_factor::routes(state.clone()))
         .unify()
         .or(passkeys::routes(state.clone()))
+        .unify()
+        .or(passkey_sign_in::routes(state.clone()))
         .unify()
         .or(profile::routes(state.clone()))
         .unify()
