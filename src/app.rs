@@ -355,6 +355,7 @@ fn open_services(
     let now = clock
         .now()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // One quick reader per thread the runtime runs requests on (tokio's default: one per core).
     let readers = std::thread::available_parallelism()
         .map_or(2, usize::from)
         .clamp(2, 8);

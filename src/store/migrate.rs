@@ -81,6 +81,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0019_passkeys",
         include_str!("migrations/0019_passkeys.sql"),
     ),
+    (
+        "0020_page_indexes",
+        include_str!("migrations/0020_page_indexes.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -1,5 +1,5 @@
-//! The SQLite database: one writer connection and a small pool of readers, all used off the async
-//! threads. The only module that touches rusqlite.
+//! The SQLite database: one writer connection and two small sets of readers (quick lookups on
+//! the calling thread, longer reads on blocking threads). The only module that touches rusqlite.
 
 pub mod accounts;
 pub mod api_tokens;
@@ -78,27 +78,59 @@ pub struct Store {
 struct Inner {
     path: PathBuf,
     writer: Arc<writer::Writer>,
-    readers: Mutex<Vec<Connection>>,
-    reader_slots: Semaphore,
+    /// Readers for [`Store::read_now`]: short lookups run on the calling (async) thread.
+    quick: Readers,
+    /// Readers for [`Store::read`]: work handed to a blocking thread.
+    pooled: Readers,
 }
 
-/// A reader taken from the pool; it goes back when dropped, also when the query panicked.
+/// A set of reader connections and the slots that guard them. The quick lookups and the
+/// blocking reads have a set each: when they shared one, a lookup that found every reader
+/// taken by a blocking read went to the blocking pool itself and held a reader across that
+/// hand-off, so under load most page lookups ended up on the blocking pool (seen in
+/// `perf record -g` as the dossier page's queries running on blocking threads).
+struct Readers {
+    connections: Mutex<Vec<Connection>>,
+    slots: Semaphore,
+}
+
+impl Readers {
+    /// `count` (at least one) read connections to the database at `path`.
+    fn open(path: &Path, count: usize) -> Result<Self, rusqlite::Error> {
+        let connections = (0..count.max(1))
+            .map(|_| {
+                let conn = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&conn, true)?;
+                Ok(conn)
+            })
+            .collect::<Result<Vec<_>, rusqlite::Error>>()?;
+        Ok(Self {
+            slots: Semaphore::new(connections.len()),
+            connections: Mutex::new(connections),
+        })
+    }
+}
+
+/// A reader taken from a set; it goes back when dropped, also when the query panicked.
 struct Lease<'a> {
-    inner: &'a Inner,
+    readers: &'a Readers,
     conn: Option<Connection>,
 }
 
 impl<'a> Lease<'a> {
-    /// Call only while holding one of `reader_slots`: then a reader is always there.
-    fn take(inner: &'a Inner) -> Result<Self, StoreError> {
-        let conn = inner
-            .readers
+    /// Call only while holding one of `readers.slots`: then a reader is always there.
+    fn take(readers: &'a Readers) -> Result<Self, StoreError> {
+        let conn = readers
+            .connections
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop()
             .ok_or(StoreError::WorkerGone)?;
         Ok(Self {
-            inner,
+            readers,
             conn: Some(conn),
         })
     }
@@ -112,8 +144,8 @@ impl<'a> Lease<'a> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
-            self.inner
-                .readers
+            self.readers
+                .connections
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(conn);
@@ -142,7 +174,9 @@ impl StoreError {
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database. Blocking: call at start-up.
+    /// Opens (creating if needed) and migrates the database, with `readers` connections for
+    /// [`Store::read_now`] (as many as threads run requests) and as many for [`Store::read`].
+    /// Blocking: call at start-up.
     pub fn open(path: &Path, now: &str, readers: usize) -> Result<Self, StoreError> {
         let open_err = |source| StoreError::Open {
             path: path.to_path_buf(),
@@ -158,22 +192,13 @@ impl Store {
             tracing::warn!(mode, "database could not switch to WAL mode");
         }
         migrate::migrate(&mut writer, now)?;
-        let readers = (0..readers.max(1))
-            .map(|_| {
-                let conn = Connection::open_with_flags(
-                    path,
-                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                configure(&conn, true)?;
-                Ok(conn)
-            })
-            .collect::<Result<Vec<_>, rusqlite::Error>>()
-            .map_err(open_err)?;
+        let quick = Readers::open(path, readers).map_err(open_err)?;
+        let pooled = Readers::open(path, readers).map_err(open_err)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
-                reader_slots: Semaphore::new(readers.len()),
-                readers: Mutex::new(readers),
+                quick,
+                pooled,
                 writer: Arc::new(writer::Writer::new(writer)),
             }),
         })
@@ -201,33 +226,43 @@ impl Store {
     {
         let _slot = self
             .inner
-            .reader_slots
+            .pooled
+            .slots
             .acquire()
             .await
             .map_err(|_| E::from(StoreError::WorkerGone))?;
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
-            let lease = Lease::take(&inner)?;
+            let lease = Lease::take(&inner.pooled)?;
             f(lease.conn())
         })
         .await
         .map_err(|_| E::from(StoreError::WorkerGone))?
     }
 
-    /// Runs `f` on a pooled reader on the calling thread. For lookups by key that take
-    /// microseconds (the session behind a request, the unread badge): handing those to a
-    /// blocking thread and back costs more than the query. When every reader is busy it waits
-    /// like [`Store::read`].
+    /// Runs `f` on a reader on the calling thread. For lookups by key and bounded pages that
+    /// take microseconds (the session behind a request, the unread badge, a dossier's year):
+    /// handing those to a blocking thread and back costs more than the query. These readers
+    /// are apart from [`Store::read`]'s, one per thread that can run them (`readers`), so a
+    /// slow blocking read never holds them up; when all are taken it waits for one without
+    /// blocking the thread.
     pub async fn read_now<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let Ok(_slot) = self.inner.reader_slots.try_acquire() else {
-            return self.read(f).await;
+        let _slot = match self.inner.quick.slots.try_acquire() {
+            Ok(slot) => slot,
+            Err(_) => self
+                .inner
+                .quick
+                .slots
+                .acquire()
+                .await
+                .map_err(|_| E::from(StoreError::WorkerGone))?,
         };
-        let lease = Lease::take(&self.inner)?;
+        let lease = Lease::take(&self.inner.quick)?;
         f(lease.conn())
     }
 

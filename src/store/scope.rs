@@ -31,34 +31,46 @@ pub fn visible(actor: Actor) -> String {
     }
 }
 
-/// A subquery of the ids of documents addressed to `actor` (`domain::access::addressed_to`:
-/// payroll files in its own dossier, uploads shared with it), removal and reading aside. Each
-/// branch follows a narrow index — the own dossier's, an employer's uploads, or the shares with
-/// a bureau — so counting news never walks the payroll files an employer or bureau may merely
-/// open.
-pub fn addressed(actor: Actor) -> String {
+/// The documents addressed to `actor` (`domain::access::addressed_to`: payroll files in its
+/// own dossier, uploads shared with it), removal and reading aside, as conditions on `d`, one
+/// per branch. Each branch follows a narrow index — the own dossier's, an employer's uploads,
+/// or the shares with a bureau — so counting news never walks the payroll files an employer or
+/// bureau may merely open. An employee's and an employer's own dossier have an index of their
+/// current documents (`0020_page_indexes.sql`) that answers the unread count by itself.
+pub fn addressed_branches(actor: Actor) -> Vec<String> {
     match actor {
         Actor::Employee { .. } => {
-            "SELECT d.id FROM documents d WHERE d.employee_id = :scope_key AND d.origin = 'payroll'"
-                .to_owned()
+            vec!["d.employee_id = :scope_key AND d.origin = 'payroll'".to_owned()]
         }
-        Actor::Employer { .. } => format!(
-            "SELECT d.id FROM documents d WHERE d.employer_id = :scope_key \
-               AND d.dossier_kind = 'employer' AND d.origin = 'payroll' \
-             UNION ALL \
-             SELECT d.id FROM documents d WHERE d.employer_id = :scope_key \
-               AND d.origin = 'upload' AND d.employer_id IS NOT NULL \
-               AND d.dossier_kind = 'employee' AND {SHARED_WITH_EMPLOYER}"
-        ),
+        Actor::Employer { .. } => vec![
+            "d.employer_id = :scope_key AND d.dossier_kind = 'employer' AND d.origin = 'payroll'"
+                .to_owned(),
+            format!(
+                "d.employer_id = :scope_key AND d.origin = 'upload' AND d.employer_id IS NOT NULL \
+                   AND d.dossier_kind = 'employee' AND {SHARED_WITH_EMPLOYER}"
+            ),
+        ],
         // From the shares with this bureau, of its current clients only.
-        Actor::Bureau { .. } => "SELECT s.document_id FROM shares s \
-             JOIN documents d ON d.id = s.document_id \
-             JOIN employers e ON e.id = d.employer_id \
-             WHERE s.bureau_id = :scope_key AND s.recipient = 'bureau' \
-               AND e.bureau_id = :scope_key AND d.origin = 'upload'"
-            .to_owned(),
-        Actor::System => "SELECT NULL WHERE :scope_key IS NULL AND 0".to_owned(),
+        Actor::Bureau { .. } => vec![
+            "d.id IN (SELECT s.document_id FROM shares s \
+               JOIN documents d ON d.id = s.document_id \
+               JOIN employers e ON e.id = d.employer_id \
+               WHERE s.bureau_id = :scope_key AND s.recipient = 'bureau' \
+                 AND e.bureau_id = :scope_key AND d.origin = 'upload')"
+                .to_owned(),
+        ],
+        Actor::System => vec![":scope_key IS NULL AND 0".to_owned()],
     }
+}
+
+/// A subquery of the ids of the documents addressed to `actor`: [`addressed_branches`] as one
+/// list.
+pub fn addressed(actor: Actor) -> String {
+    addressed_branches(actor)
+        .iter()
+        .map(|branch| format!("SELECT d.id FROM documents d WHERE {branch}"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }
 
 /// The value `:scope_key` takes for `actor`.

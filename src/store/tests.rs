@@ -235,6 +235,17 @@ async fn page_queries_use_narrow_indexes() {
                     conn,
                     &documents::list_dossier_sql(bureau, own, documents::Section::Payroll),
                 ),
+                plan(
+                    conn,
+                    &documents::list_dossier_sql(
+                        employee,
+                        Dossier::Employee {
+                            employee: EmployeeKey(1),
+                            employer: EmployerKey(1),
+                        },
+                        documents::Section::Other,
+                    ),
+                ),
                 plan(conn, &unread::unread_count_sql(employer)),
                 plan(conn, &unread::unread_count_sql(employee)),
                 plan(conn, &unread::unread_count_sql(bureau)),
@@ -242,28 +253,51 @@ async fn page_queries_use_narrow_indexes() {
         })
         .await
         .unwrap();
-    for own_dossier in &plans[..4] {
+    for own_dossier in [&plans[0], &plans[2], &plans[3]] {
         assert!(
             own_dossier.contains("documents_of_employer_dossier"),
             "{own_dossier}"
         );
     }
-    // News comes through the own dossier's index and the uploads' index, never by walking
-    // every document an employer or bureau may open.
+    // "Overige bestanden" follow the dossier's own uploads, newest first without a sort,
+    // never the employer's payroll files or every employee's uploads.
     assert!(
-        plans[4].contains("documents_of_employer_dossier"),
+        plans[1].contains("documents_uploads_of_employer_dossier"),
+        "{}",
+        plans[1]
+    );
+    assert!(
+        plans[4].contains("documents_uploads_by_employee"),
         "{}",
         plans[4]
     );
+    for uploads in [&plans[1], &plans[4]] {
+        assert!(!uploads.contains("TEMP B-TREE"), "{uploads}");
+    }
+    // News comes through the own dossier's current documents and the uploads' index, never by
+    // walking every document an employer or bureau may open, nor replaced versions.
     assert!(
-        plans[4].contains("documents_uploads_by_employer"),
+        plans[5].contains("documents_news_of_employer"),
         "{}",
-        plans[4]
+        plans[5]
     );
-    assert!(plans[5].contains("documents_by_employee"), "{}", plans[5]);
-    assert!(plans[6].contains("employers_by_bureau"), "{}", plans[6]);
-    assert!(plans[6].contains("shares_with_bureau"), "{}", plans[6]);
-    for unread in &plans[4..] {
+    assert!(
+        plans[5].contains("documents_uploads_by_employer"),
+        "{}",
+        plans[5]
+    );
+    assert!(
+        plans[6].contains("documents_news_of_employee"),
+        "{}",
+        plans[6]
+    );
+    // The own dossier's index holds all the count needs: no list of ids is built first.
+    for own in &plans[5..7] {
+        assert!(!own.contains("LIST SUBQUERY"), "{own}");
+    }
+    assert!(plans[7].contains("employers_by_bureau"), "{}", plans[7]);
+    assert!(plans[7].contains("shares_with_bureau"), "{}", plans[7]);
+    for unread in &plans[5..] {
         assert!(
             !unread.contains("SCAN d"),
             "no walk through documents: {unread}"
