@@ -1,6 +1,8 @@
 //! Reading dossiers: a dossier for a year (payroll files and other files), unread documents,
 //! and one document's details — always as the actor may see them.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Datelike, Utc};
 
 use super::{ServiceError, Services};
@@ -364,20 +366,24 @@ impl Services {
     }
 
     /// How many documents are unread, for the "Ongelezen N" badge: exact up to
-    /// [`UNREAD_COUNTED_UP_TO`], which means "that many or more".
+    /// [`UNREAD_COUNTED_UP_TO`], which means "that many or more". Counted again only when
+    /// the account's unread generation has moved since the last count (`unread_badge`).
     pub async fn unread_count(&self, actor: Actor) -> Result<u64, ServiceError> {
         let Some(account) = actor.account() else {
             return Ok(0);
         };
-        // Capped, so a few hundred index steps at most: cheaper here than on a blocking thread.
+        let badges = Arc::clone(&self.unread_badges);
+        // One row by key, and at most a capped count: cheaper here than on a blocking thread.
         self.store
             .read_now(move |conn| -> Result<_, ServiceError> {
-                Ok(unread::unread_count(
-                    conn,
-                    actor,
-                    account,
-                    UNREAD_COUNTED_UP_TO,
-                )?)
+                // The generation first: the count after it is at least as new.
+                let generation = unread::generation(conn, account)?;
+                if let Some(count) = badges.get(account, generation) {
+                    return Ok(count);
+                }
+                let count = unread::unread_count(conn, actor, account, UNREAD_COUNTED_UP_TO)?;
+                badges.keep(account, generation, count);
+                Ok(count)
             })
             .await
     }

@@ -39,6 +39,7 @@ mod sync;
 mod throttle;
 mod tokens;
 mod two_factor;
+mod unread_badge;
 mod who;
 
 use std::sync::Arc;
@@ -171,6 +172,8 @@ pub struct Services {
     passkey_ceremonies: Arc<crate::auth::passkey::Ceremonies>,
     /// Passkey ceremonies per client address ([`passkeys::CEREMONIES_PER_MINUTE`]).
     passkey_allowance: Arc<throttle::Allowance>,
+    /// The menu's unread counts, kept until something changes them.
+    unread_badges: Arc<unread_badge::UnreadBadges>,
 }
 
 /// What `/healthz` reports.
@@ -229,6 +232,7 @@ impl Services {
             activity: Arc::default(),
             passkey_ceremonies: Arc::default(),
             passkey_allowance: Arc::new(throttle::Allowance::new(passkeys::CEREMONIES_PER_MINUTE)),
+            unread_badges: Arc::default(),
             store,
             blobs,
             clock,

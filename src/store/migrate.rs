@@ -85,6 +85,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0020_page_indexes",
         include_str!("migrations/0020_page_indexes.sql"),
     ),
+    (
+        "0021_unread_generations",
+        include_str!("migrations/0021_unread_generations.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

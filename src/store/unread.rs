@@ -2,7 +2,7 @@
 //! and the account has not opened, listed newest first with whom each is from, and counted (up
 //! to a cap) for the menu's badge.
 
-use rusqlite::{Connection, named_params};
+use rusqlite::{Connection, OptionalExtension, named_params};
 
 use super::StoreError;
 use super::documents::{COLUMNS, FROM, record};
@@ -80,6 +80,17 @@ pub fn unread_count(
         |row| row.get(0),
     )?;
     Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// The generation of `account`'s unread news: a number that every write which may change
+/// [`unread_count`] for it raises (the triggers of `0021_unread_generations.sql`); 0 before the
+/// first. A count taken after reading generation `g` is at least as new as `g`.
+pub fn generation(conn: &Connection, account: AccountKey) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT generation FROM unread_generations WHERE account_id = ?1")?
+        .query_row([account.0], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// The query of [`unread_count`]: each branch of the news on its own, so the current documents

@@ -458,3 +458,229 @@ fn request_lists_equal_the_rust_rule_in_random_worlds() {
     }
     assert!(checked > 1_000, "worlds too small: {checked}");
 }
+
+/// An account for every party of `world` (besides the bureau account `build` may have made),
+/// as the actors that sign in with them.
+fn accounts_for(conn: &Connection, world: &World) -> Vec<Actor> {
+    let add = |role: &str, bureau: Option<i64>, employer: Option<i64>, employee: Option<i64>| {
+        let name = PublicId::random().to_string();
+        conn.execute(
+            "INSERT INTO accounts (public_id, username, username_folded, role, bureau_id, \
+                 employer_id, employee_id, created_at) VALUES (?1, ?1, ?1, ?2, ?3, ?4, ?5, 'x')",
+            (&name, role, bureau, employer, employee),
+        )
+        .unwrap();
+        AccountKey(conn.last_insert_rowid())
+    };
+    let mut actors = Vec::new();
+    for bureau in &world.bureaus {
+        let account = add("bureau", Some(bureau.0), None, None);
+        actors.push(Actor::Bureau {
+            account,
+            bureau: *bureau,
+        });
+    }
+    for (employer, _) in &world.employers {
+        let account = add("employer", None, Some(employer.0), None);
+        actors.push(Actor::Employer {
+            account,
+            employer: *employer,
+        });
+    }
+    for (employee, employer) in &world.employees {
+        let account = add("employee", None, None, Some(employee.0));
+        actors.push(Actor::Employee {
+            account,
+            employee: *employee,
+            employer: *employer,
+        });
+    }
+    actors
+}
+
+/// One random write of the kinds the portal makes (placing, replacing, retracting, deleting,
+/// purging, reading, marking unread, sharing, withdrawing, moving an employer to another
+/// bureau); says which.
+fn random_write(
+    conn: &mut Connection,
+    rng: &mut StdRng,
+    world: &World,
+    actors: &[Actor],
+) -> String {
+    let at = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).single().unwrap();
+    let tx = conn.transaction().unwrap();
+    let documents: Vec<(DocumentKey, String, String)> = tx
+        .prepare("SELECT id, origin, dossier_kind FROM documents")
+        .unwrap()
+        .query_map([], |r| Ok((DocumentKey(r.get(0)?), r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let account = pick(rng, actors).account().unwrap();
+    let what = match (rng.random_range(0..10), documents.is_empty()) {
+        (0, _) | (_, true) => {
+            let (employee, employer) = if world.employees.is_empty() {
+                return "nothing (no employees)".to_owned();
+            } else {
+                pick(rng, &world.employees)
+            };
+            let upload = rng.random_bool(0.4);
+            let month = rng.random_range(1..=12);
+            // A payslip for a month that has one replaces it, as placing through the API does.
+            tx.execute(
+                "UPDATE documents SET superseded_at = 'x' WHERE origin = 'payroll' \
+                   AND employee_id = ?1 AND year = 2026 AND period = ?2 AND superseded_at IS NULL",
+                (employee.0, month),
+            )
+            .unwrap();
+            documents::insert(
+                &tx,
+                &NewDocument {
+                    public_id: PublicId::random(),
+                    dossier: Dossier::Employee { employee, employer },
+                    origin: if upload {
+                        Origin::Upload
+                    } else {
+                        Origin::Payroll(Placer::Employer(employer))
+                    },
+                    uploaded_by: None,
+                    kind: if upload {
+                        DocumentKind::Other
+                    } else {
+                        DocumentKind::Payslip
+                    },
+                    year: Year::new(2026).unwrap(),
+                    period: Period::new(PeriodKind::Month, month).unwrap(),
+                    title: "new".into(),
+                    file_name: "f.pdf".into(),
+                    media_type: "application/pdf".into(),
+                    size: 1,
+                    sha256: String::new(),
+                    file_id: String::new(),
+                    created_at: at,
+                    corrects: None,
+                    version: 1,
+                },
+            )
+            .unwrap();
+            format!("placed ({})", if upload { "upload" } else { "payroll" })
+        }
+        (kind, false) => {
+            let (key, origin, dossier_kind) = pick_ref(rng, &documents);
+            match kind {
+                1 | 2 => {
+                    marks::mark_read(&tx, account, key, at).unwrap();
+                    "read".to_owned()
+                }
+                3 => {
+                    marks::mark_unread(&tx, account, key).unwrap();
+                    "marked unread".to_owned()
+                }
+                4 => {
+                    documents::supersede(&tx, key, at).unwrap();
+                    "replaced".to_owned()
+                }
+                5 => {
+                    documents::mark_deleted(&tx, key, at).unwrap();
+                    "deleted".to_owned()
+                }
+                6 => {
+                    documents::mark_retracted(&tx, key, at).unwrap();
+                    "retracted".to_owned()
+                }
+                7 => {
+                    tx.execute("DELETE FROM documents WHERE id = ?1", [key.0])
+                        .unwrap();
+                    "purged".to_owned()
+                }
+                8 if origin == "upload" => {
+                    if rng.random_bool(0.5) && dossier_kind == "employee" {
+                        marks::share(&tx, key, marks::Recipient::Employer, AccountKey(1), at)
+                            .unwrap();
+                        "shared with the employer".to_owned()
+                    } else if rng.random_bool(0.5) {
+                        let bureau = pick(rng, &world.bureaus);
+                        marks::share(
+                            &tx,
+                            key,
+                            marks::Recipient::Bureau(bureau),
+                            AccountKey(1),
+                            at,
+                        )
+                        .unwrap();
+                        "shared with a bureau".to_owned()
+                    } else {
+                        marks::unshare(&tx, key, marks::Withdraw::All).unwrap();
+                        "shares withdrawn".to_owned()
+                    }
+                }
+                _ => {
+                    let (employer, _) = pick(rng, &world.employers);
+                    let bureau = pick(rng, &world.bureaus);
+                    tx.execute(
+                        "UPDATE employers SET bureau_id = ?2 WHERE id = ?1",
+                        (employer.0, bureau.0),
+                    )
+                    .unwrap();
+                    "employer moved to a bureau".to_owned()
+                }
+            }
+        }
+    };
+    tx.commit().unwrap();
+    what
+}
+
+fn pick_ref<T: Clone>(rng: &mut StdRng, items: &[T]) -> T {
+    items[rng.random_range(0..items.len())].clone()
+}
+
+/// The menu keeps each account's unread count until its generation moves
+/// (`service::unread_badge`): so no write may change a count without raising the generation.
+#[test]
+fn every_write_that_changes_an_unread_count_raises_its_generation() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    migrate(&mut conn, "2026-01-01T00:00:00Z").unwrap();
+    let mut writes = 0;
+    for seed in 0..200 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        conn.execute_batch(
+            "DELETE FROM read_markers; DELETE FROM shares; DELETE FROM documents; \
+             DELETE FROM accounts; DELETE FROM employees; DELETE FROM employers; \
+             DELETE FROM bureaus;",
+        )
+        .unwrap();
+        let world = build(&mut conn, &mut rng);
+        let actors = accounts_for(&conn, &world);
+        let state = |conn: &Connection| -> Vec<(i64, u64)> {
+            actors
+                .iter()
+                .map(|actor| {
+                    let account = actor.account().unwrap();
+                    (
+                        unread::generation(conn, account).unwrap(),
+                        unread::unread_count(conn, *actor, account, 10_000).unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let mut before = state(&conn);
+        for step in 0..40 {
+            let what = random_write(&mut conn, &mut rng, &world, &actors);
+            let after = state(&conn);
+            for ((actor, was), now) in actors.iter().zip(&before).zip(&after) {
+                if was.0 == now.0 {
+                    assert_eq!(
+                        was.1, now.1,
+                        "seed {seed}, step {step} ({what}): the unread count of {actor:?} \
+                         changed without its generation"
+                    );
+                }
+            }
+            before = after;
+            writes += 1;
+        }
+    }
+    assert_eq!(writes, 200 * 40);
+}
