@@ -12,6 +12,15 @@ use futures_util::{Stream, StreamExt};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+/// "1 file" or "N files", for what the maintenance commands and jobs report.
+pub fn files_count(n: u64) -> String {
+    if n == 1 {
+        "1 file".to_owned()
+    } else {
+        format!("{n} files")
+    }
+}
+
 use crate::data_dir::DataDir;
 
 mod cached;

@@ -136,8 +136,10 @@ pub fn migrate_storage(config: Config, _to: super::StorageTarget) -> ExitCode {
     match outcome {
         Ok((migrated, target)) => {
             println!(
-                "copied and checked {} files ({} bytes) into {target}; {} were there already",
-                migrated.copied, migrated.bytes, migrated.skipped
+                "copied and checked {} ({} bytes) into {target}; {} were there already",
+                crate::blobs::files_count(migrated.copied),
+                migrated.bytes,
+                migrated.skipped
             );
             match (&migrated.moved_aside, &migrated.server) {
                 (Some(aside), _) => {
@@ -196,7 +198,7 @@ pub fn restore_from_bucket(config: &Config, snapshot: &Path, data_dir: &Path) ->
     });
     restored(
         outcome.map_err(|e| format!("{e:#}")),
-        "checked {files} files ({bytes} bytes) in the bucket and restored the database into",
+        "checked {files} ({bytes} bytes) in the bucket and restored the database into",
         data_dir,
     )
 }
@@ -211,7 +213,7 @@ fn restored(
     match outcome {
         Ok(restored) => {
             let done = done
-                .replace("{files}", &restored.files.to_string())
+                .replace("{files}", &crate::blobs::files_count(restored.files))
                 .replace("{bytes}", &restored.bytes.to_string());
             println!("{done} {}", data_dir.display());
             println!("point data_dir in the config at it, then start the server");
@@ -229,7 +231,7 @@ pub fn restore(snapshot: &Path, data_dir: &Path) -> ExitCode {
     let holder = crate::data_dir::holder_line(crate::clock::SystemClock.now());
     restored(
         crate::service::snapshot::restore(snapshot, data_dir, &holder).map_err(|e| e.to_string()),
-        "restored {files} files ({bytes} bytes) and the database into",
+        "restored {files} ({bytes} bytes) and the database into",
         data_dir,
     )
 }

@@ -10,7 +10,7 @@ use crate::domain::access::{
     Action, addressed_to, letter_writer, may, may_decide_on, may_open_dossier, sharing_from,
 };
 use crate::domain::{
-    Actor, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
+    Actor, BureauKey, DocumentKind, DocumentRecord, Dossier, Origin, Period, Placer, PublicId, Year,
 };
 use crate::store::documents::{self, Section};
 use crate::store::marks;
@@ -153,7 +153,7 @@ pub(super) fn resolve(
         }
         DossierRef::Employee(id) => match parties::employee_by_public_id(conn, id)? {
             Some(e) => {
-                let bureau = parties::employer(conn, e.employer)?.and_then(|r| r.bureau);
+                let bureau = parties::bureau_of_employer(conn, e.employer)?;
                 let dossier = Dossier::Employee {
                     employee: e.key,
                     employer: e.employer,
@@ -171,16 +171,14 @@ pub(super) fn resolve(
     }
 }
 
-/// The name of the party uploads in `dossier` are shared with, if any (`access::share_target`).
+/// The name of the party uploads in `dossier` are shared with, if any (`access::share_target`);
+/// `employer_bureau` is the bureau of the dossier's employer.
 fn share_target_name(
     conn: &Connection,
     actor: Actor,
     dossier: Dossier,
+    employer_bureau: Option<BureauKey>,
 ) -> Result<Option<String>, StoreError> {
-    let employer_bureau = match dossier.employer() {
-        Some(r) => parties::employer(conn, r)?.and_then(|r| r.bureau),
-        None => None,
-    };
     sharing_from(actor, dossier, employer_bureau)
         .map(|target| owner_name(conn, target))
         .transpose()
@@ -217,14 +215,7 @@ pub(in crate::service) fn owner_name(
     conn: &Connection,
     dossier: Dossier,
 ) -> Result<String, StoreError> {
-    Ok(match dossier {
-        Dossier::Bureau(b) => parties::bureau(conn, b)?.map(|b| b.name),
-        Dossier::Employer(r) => parties::employer(conn, r)?.map(|r| r.data.name),
-        Dossier::Employee { employee, .. } => {
-            parties::employee(conn, employee)?.map(|e| e.data.name)
-        }
-    }
-    .unwrap_or_default())
+    parties::name_of(conn, dossier)
 }
 
 /// One row of Ongelezen: the document and whom it is from or for.
@@ -306,11 +297,11 @@ impl Services {
                         })?
                 };
                 let own = actor.own_dossier() == Some(dossier);
-                let share_target = share_target_name(conn, actor, dossier)?;
                 let employer_bureau = match dossier.employer() {
-                    Some(r) => parties::employer(conn, r)?.and_then(|r| r.bureau),
+                    Some(r) => parties::bureau_of_employer(conn, r)?,
                     None => None,
                 };
+                let share_target = share_target_name(conn, actor, dossier, employer_bureau)?;
                 let may_write_letter = letter_writer(actor, dossier, employer_bureau).is_some();
                 Ok(Some(DossierView {
                     dossier,

@@ -120,7 +120,7 @@ impl Services {
                     return Err(ServiceError::NotFound);
                 };
                 let bureau = match dossier.employer() {
-                    Some(r) => parties::employer(conn, r)?.and_then(|r| r.bureau),
+                    Some(r) => parties::bureau_of_employer(conn, r)?,
                     None => None,
                 };
                 let placer = letter_writer(actor, dossier, bureau).ok_or(

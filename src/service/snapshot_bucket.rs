@@ -135,9 +135,9 @@ impl Services {
             .map_err(failed("manifest"))?;
         report.count = kept.len() as u64;
         report.notes.push(format!(
-            "made {}{base} ({} files)",
+            "made {}{base} ({})",
             objects.shown(),
-            kept.len()
+            crate::blobs::files_count(kept.len() as u64)
         ));
         self.prune_bucket_snapshots(objects, &mut report).await;
         Ok(report)

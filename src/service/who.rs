@@ -37,18 +37,19 @@ pub(super) fn account_facts(
             true,
         ),
         AccountParty::Employer(employer) => {
-            let Some(record) = parties::employer(conn, employer)? else {
+            let Some((name, bureau)) = parties::employer_name_and_bureau(conn, employer)? else {
                 return Ok(None);
             };
             (
                 Actor::Employer { account, employer },
                 // A colleague is named itself; the employer's own login by the employer.
-                found.staff_name.clone().unwrap_or(record.data.name),
-                record.bureau.is_none(),
+                found.staff_name.clone().unwrap_or(name),
+                bureau.is_none(),
             )
         }
         AccountParty::Employee(employee) => {
-            let Some(record) = parties::employee(conn, employee)? else {
+            let Some((name, employer)) = parties::employee_name_and_employer(conn, employee)?
+            else {
                 return Ok(None);
             };
             asks_payslip_delivery = !crate::store::consent::has_chosen(conn, employee)?;
@@ -56,9 +57,9 @@ pub(super) fn account_facts(
                 Actor::Employee {
                     account,
                     employee,
-                    employer: record.employer,
+                    employer,
                 },
-                record.data.name,
+                name,
                 false,
             )
         }

@@ -9,7 +9,7 @@ use super::time::{corrupt, to_db};
 use crate::domain::party::{
     AccountStatus, Address, Bureau, Employee, EmployeeData, Employer, EmployerData,
 };
-use crate::domain::{Bsn, BureauKey, Email, EmployeeKey, EmployerKey, Lhn, PublicId};
+use crate::domain::{Bsn, BureauKey, Dossier, Email, EmployeeKey, EmployerKey, Lhn, PublicId};
 
 pub(super) fn public_id(row: &Row<'_>, index: usize) -> Result<PublicId, rusqlite::Error> {
     let text: String = row.get(index)?;
@@ -200,6 +200,63 @@ pub fn employer(conn: &Connection, key: EmployerKey) -> Result<Option<Employer>,
         ))?
         .query_row([key.0], employer_row)
         .optional()?)
+}
+
+/// The bureau that runs `key`'s payroll, if any (`None` too when there is no such employer):
+/// one column, for the access rules every dossier page applies.
+pub fn bureau_of_employer(
+    conn: &Connection,
+    key: EmployerKey,
+) -> Result<Option<BureauKey>, StoreError> {
+    let bureau: Option<Option<i64>> = conn
+        .prepare_cached("SELECT bureau_id FROM employers WHERE id = ?1")?
+        .query_row([key.0], |row| row.get(0))
+        .optional()?;
+    Ok(bureau.flatten().map(BureauKey))
+}
+
+/// An employer's name and its bureau (`None`: it runs its own payroll), or `None` when there
+/// is no such employer: two columns, for the session behind every request.
+pub fn employer_name_and_bureau(
+    conn: &Connection,
+    key: EmployerKey,
+) -> Result<Option<(String, Option<BureauKey>)>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT name, bureau_id FROM employers WHERE id = ?1")?
+        .query_row([key.0], |row| {
+            Ok((row.get(0)?, row.get::<_, Option<i64>>(1)?.map(BureauKey)))
+        })
+        .optional()?)
+}
+
+/// An employee's name and employer, or `None` when there is no such employee: two columns,
+/// for the session behind every request (the whole record checks e-mail addresses and the
+/// BSN as it reads them).
+pub fn employee_name_and_employer(
+    conn: &Connection,
+    key: EmployeeKey,
+) -> Result<Option<(String, EmployerKey)>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT name, employer_id FROM employees WHERE id = ?1")?
+        .query_row([key.0], |row| Ok((row.get(0)?, EmployerKey(row.get(1)?))))
+        .optional()?)
+}
+
+/// The name of the party whose dossier `dossier` is (empty when it is gone): one column, for
+/// headings and "shared with" lines.
+pub fn name_of(conn: &Connection, dossier: Dossier) -> Result<String, StoreError> {
+    let (sql, key) = match dossier {
+        Dossier::Bureau(b) => ("SELECT name FROM bureaus WHERE id = ?1", b.0),
+        Dossier::Employer(r) => ("SELECT name FROM employers WHERE id = ?1", r.0),
+        Dossier::Employee { employee, .. } => {
+            ("SELECT name FROM employees WHERE id = ?1", employee.0)
+        }
+    };
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row([key], |row| row.get(0))
+        .optional()?
+        .unwrap_or_default())
 }
 
 pub fn employer_by_public_id(

@@ -197,7 +197,7 @@ async fn the_demo_data_moves_into_the_bucket_and_checks_clean() {
     );
     assert!(ok(&second), "{}", text(&second));
     assert!(
-        text(&second).contains("copied and checked 1 files"),
+        text(&second).contains("copied and checked 1 file ("),
         "{}",
         text(&second)
     );

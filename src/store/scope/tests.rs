@@ -146,24 +146,7 @@ fn build(conn: &mut Connection, rng: &mut StdRng) -> World {
         };
         let key = documents::insert(
             &tx,
-            &NewDocument {
-                public_id: PublicId::random(),
-                dossier,
-                origin,
-                uploaded_by: None,
-                kind,
-                year,
-                period: Period::new(PeriodKind::Month, 1).unwrap(),
-                title: format!("doc {index}"),
-                file_name: "f.pdf".into(),
-                media_type: "application/pdf".into(),
-                size: 1,
-                sha256: String::new(),
-                file_id: String::new(),
-                created_at: at,
-                corrects: None,
-                version: 1,
-            },
+            &new_document(dossier, origin, kind, year, 1, format!("doc {index}")),
         )
         .unwrap();
         if shared.any() {
@@ -205,6 +188,35 @@ fn build(conn: &mut Connection, rng: &mut StdRng) -> World {
     }
     tx.commit().unwrap();
     world
+}
+
+/// A one-byte PDF of `month` placed on 1 January 2026.
+fn new_document(
+    dossier: Dossier,
+    origin: Origin,
+    kind: DocumentKind,
+    year: Year,
+    month: i64,
+    title: String,
+) -> NewDocument {
+    NewDocument {
+        public_id: PublicId::random(),
+        dossier,
+        origin,
+        uploaded_by: None,
+        kind,
+        year,
+        period: Period::new(PeriodKind::Month, month).unwrap(),
+        title,
+        file_name: "f.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 1,
+        sha256: String::new(),
+        file_id: String::new(),
+        created_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap(),
+        corrects: None,
+        version: 1,
+    }
 }
 
 fn actors(world: &World) -> Vec<Actor> {
@@ -535,32 +547,22 @@ fn random_write(
             .unwrap();
             documents::insert(
                 &tx,
-                &NewDocument {
-                    public_id: PublicId::random(),
-                    dossier: Dossier::Employee { employee, employer },
-                    origin: if upload {
+                &new_document(
+                    Dossier::Employee { employee, employer },
+                    if upload {
                         Origin::Upload
                     } else {
                         Origin::Payroll(Placer::Employer(employer))
                     },
-                    uploaded_by: None,
-                    kind: if upload {
+                    if upload {
                         DocumentKind::Other
                     } else {
                         DocumentKind::Payslip
                     },
-                    year: Year::new(2026).unwrap(),
-                    period: Period::new(PeriodKind::Month, month).unwrap(),
-                    title: "new".into(),
-                    file_name: "f.pdf".into(),
-                    media_type: "application/pdf".into(),
-                    size: 1,
-                    sha256: String::new(),
-                    file_id: String::new(),
-                    created_at: at,
-                    corrects: None,
-                    version: 1,
-                },
+                    Year::new(2026).unwrap(),
+                    month,
+                    "new".into(),
+                ),
             )
             .unwrap();
             format!("placed ({})", if upload { "upload" } else { "payroll" })
