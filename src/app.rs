@@ -355,7 +355,8 @@ fn open_services(
     let now = clock
         .now()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    // One quick reader per thread the runtime runs requests on (tokio's default: one per core).
+    // One quick reader per thread the runtime runs requests on (tokio's default: one per core),
+    // at most 8: beyond that a lookup waits its turn (without blocking its thread).
     let readers = std::thread::available_parallelism()
         .map_or(2, usize::from)
         .clamp(2, 8);

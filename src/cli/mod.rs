@@ -555,8 +555,13 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
         let (running, demo) = match started.await {
             Ok(started) => started,
             Err(e) => {
-                // Once, in the log's format (a JSON log stays JSON); the log goes to stderr.
-                tracing::error!("cannot start: {e}");
+                // Once, in the log's format (a JSON log stays JSON; the log goes to stderr), or
+                // plainly when the log filter hides errors.
+                if tracing::enabled!(tracing::Level::ERROR) {
+                    tracing::error!("cannot start: {e}");
+                } else {
+                    eprintln!("loondossier: cannot start: {e}");
+                }
                 return ExitCode::from(EXIT_FAILURE);
             }
         };

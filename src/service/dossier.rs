@@ -369,11 +369,11 @@ impl Services {
             .read_now(move |conn| -> Result<_, ServiceError> {
                 // The generation first: the count after it is at least as new.
                 let generation = unread::generation(conn, account)?;
-                if let Some(count) = badges.get(account, generation) {
+                if let Some(count) = badges.get(actor, generation) {
                     return Ok(count);
                 }
                 let count = unread::unread_count(conn, actor, account, UNREAD_COUNTED_UP_TO)?;
-                badges.keep(account, generation, count);
+                badges.keep(actor, generation, count);
                 Ok(count)
             })
             .await

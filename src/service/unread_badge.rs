@@ -11,36 +11,41 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-use crate::domain::AccountKey;
+use crate::domain::{AccountKey, Actor};
 
 /// More accounts than this kept at once and the memory starts over (each entry is a few
 /// dozen bytes; a bureau has thousands of accounts, not hundreds of thousands).
 const KEPT_UP_TO: usize = 100_000;
 
-/// Counts kept per account, each with the generation it was taken at.
+/// Counts kept per account, each with the generation it was taken at and the actor it was
+/// counted for (the count depends on the account's party, which a session read before).
 #[derive(Debug, Default)]
 pub struct UnreadBadges {
-    kept: Mutex<HashMap<AccountKey, (i64, u64)>>,
+    kept: Mutex<HashMap<AccountKey, (i64, Actor, u64)>>,
 }
 
 impl UnreadBadges {
-    /// The count kept for `account` if it was taken at `generation`.
-    pub fn get(&self, account: AccountKey, generation: i64) -> Option<u64> {
+    /// The count kept for `actor`'s account if it was taken at `generation` for `actor`.
+    pub fn get(&self, actor: Actor, generation: i64) -> Option<u64> {
+        let account = actor.account()?;
         let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
         match kept.get(&account) {
-            Some(&(at, count)) if at == generation => Some(count),
+            Some(&(at, by, count)) if at == generation && by == actor => Some(count),
             _ => None,
         }
     }
 
-    /// Keeps `count`, taken after reading `generation` (so at least as new as it: a count
+    /// Keeps `actor`'s `count`, taken after reading `generation` (so at least as new as it: a count
     /// newer than its generation only costs one count more later, never a stale badge).
-    pub fn keep(&self, account: AccountKey, generation: i64, count: u64) {
+    pub fn keep(&self, actor: Actor, generation: i64, count: u64) {
+        let Some(account) = actor.account() else {
+            return;
+        };
         let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
         if kept.len() >= KEPT_UP_TO && !kept.contains_key(&account) {
             kept.clear();
         }
-        kept.insert(account, (generation, count));
+        kept.insert(account, (generation, actor, count));
     }
 }
 
@@ -49,16 +54,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_count_answers_only_for_its_generation() {
+    fn a_count_answers_only_for_its_generation_and_actor() {
+        use crate::domain::{EmployeeKey, EmployerKey};
         let badges = UnreadBadges::default();
         let account = AccountKey(7);
-        assert_eq!(badges.get(account, 0), None);
-        badges.keep(account, 3, 12);
-        assert_eq!(badges.get(account, 3), Some(12));
-        assert_eq!(badges.get(account, 4), None);
-        assert_eq!(badges.get(AccountKey(8), 3), None);
-        badges.keep(account, 4, 11);
-        assert_eq!(badges.get(account, 3), None);
-        assert_eq!(badges.get(account, 4), Some(11));
+        let actor = Actor::Employee {
+            account,
+            employee: EmployeeKey(1),
+            employer: EmployerKey(1),
+        };
+        assert_eq!(badges.get(actor, 0), None);
+        badges.keep(actor, 3, 12);
+        assert_eq!(badges.get(actor, 3), Some(12));
+        assert_eq!(badges.get(actor, 4), None);
+        // The same account as another party (its party changed since the count): not kept.
+        let moved = Actor::Employee {
+            account,
+            employee: EmployeeKey(2),
+            employer: EmployerKey(1),
+        };
+        assert_eq!(badges.get(moved, 3), None);
+        let other = Actor::Employer {
+            account: AccountKey(8),
+            employer: EmployerKey(1),
+        };
+        assert_eq!(badges.get(other, 3), None);
+        badges.keep(actor, 4, 11);
+        assert_eq!(badges.get(actor, 3), None);
+        assert_eq!(badges.get(actor, 4), Some(11));
+        assert_eq!(badges.get(Actor::System, 4), None);
     }
 }

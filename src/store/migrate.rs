@@ -6,7 +6,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use super::StoreError;
 
 /// The migrations in order; entry `i` brings the schema from version `i` to `i + 1`.
-/// Append only: a released migration is never edited.
+/// Append only: a released migration is never edited. A migration that rebuilds a table
+/// (create, copy, drop, rename) drops the table's triggers with it: it must create again those
+/// of `0021_unread_generations.sql` on it, or the kept unread badges go stale
+/// (`store::tests::the_unread_triggers_are_all_there` names them).
 const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0001_installation",

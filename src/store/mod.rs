@@ -175,7 +175,8 @@ impl StoreError {
 
 impl Store {
     /// Opens (creating if needed) and migrates the database, with `readers` connections for
-    /// [`Store::read_now`] (as many as threads run requests) and as many for [`Store::read`].
+    /// [`Store::read_now`] (as many as threads run requests) and half as many, at least two,
+    /// for [`Store::read`].
     /// Blocking: call at start-up.
     pub fn open(path: &Path, now: &str, readers: usize) -> Result<Self, StoreError> {
         let open_err = |source| StoreError::Open {
@@ -193,7 +194,8 @@ impl Store {
         }
         migrate::migrate(&mut writer, now)?;
         let quick = Readers::open(path, readers).map_err(open_err)?;
-        let pooled = Readers::open(path, readers).map_err(open_err)?;
+        // Longer reads are fewer at once; each reader keeps its own page cache.
+        let pooled = Readers::open(path, (readers / 2).max(2)).map_err(open_err)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),

@@ -304,3 +304,37 @@ async fn page_queries_use_narrow_indexes() {
         );
     }
 }
+
+/// The kept unread badges rely on every trigger of `0021_unread_generations.sql`; a later
+/// migration that rebuilds one of their tables would drop its triggers without a word.
+#[tokio::test]
+async fn the_unread_triggers_are_all_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let triggers = store
+        .read(|conn| -> Result<Vec<(String, String)>, StoreError> {
+            let mut statement = conn.prepare(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' \
+                 AND name LIKE 'unread_on_%' ORDER BY name",
+            )?;
+            let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+        .unwrap();
+    let expected = [
+        ("unread_on_account_insert", "accounts"),
+        ("unread_on_account_party", "accounts"),
+        ("unread_on_document_delete", "documents"),
+        ("unread_on_document_insert", "documents"),
+        ("unread_on_document_update", "documents"),
+        ("unread_on_employer_bureau", "employers"),
+        ("unread_on_read_marker_delete", "read_markers"),
+        ("unread_on_read_marker_insert", "read_markers"),
+        ("unread_on_share_delete", "shares"),
+        ("unread_on_share_insert", "shares"),
+        ("unread_on_share_update", "shares"),
+    ]
+    .map(|(name, table)| (name.to_owned(), table.to_owned()));
+    assert_eq!(triggers, expected);
+}

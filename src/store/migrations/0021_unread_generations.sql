@@ -23,14 +23,15 @@ BEGIN
         ON CONFLICT (account_id) DO UPDATE SET generation = generation + 1;
 END;
 
--- Replaced, retracted, deleted or restored: the same accounts, and the bureaus it is shared
--- with.
+-- Replaced, retracted, deleted or restored: the same accounts (before and after, should a
+-- document ever change dossier), and the bureaus it is shared with.
 CREATE TRIGGER unread_on_document_update AFTER UPDATE ON documents
 BEGIN
     INSERT INTO unread_generations (account_id, generation)
-        SELECT a.id, 1 FROM accounts a WHERE a.employee_id = NEW.employee_id
+        SELECT a.id, 1 FROM accounts a WHERE a.employee_id IN (OLD.employee_id, NEW.employee_id)
         UNION ALL
-        SELECT a.id, 1 FROM accounts a WHERE a.role = 'employer' AND a.employer_id = NEW.employer_id
+        SELECT a.id, 1 FROM accounts a
+            WHERE a.role = 'employer' AND a.employer_id IN (OLD.employer_id, NEW.employer_id)
         UNION ALL
         SELECT a.id, 1 FROM shares s JOIN accounts a ON a.role = 'bureau' AND a.bureau_id = s.bureau_id
             WHERE s.document_id = NEW.id
