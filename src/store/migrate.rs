@@ -92,6 +92,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0021_unread_generations",
         include_str!("migrations/0021_unread_generations.sql"),
     ),
+    (
+        "0022_current_payroll_indexes",
+        include_str!("migrations/0022_current_payroll_indexes.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

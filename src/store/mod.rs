@@ -242,7 +242,8 @@ impl Store {
         .map_err(|_| E::from(StoreError::WorkerGone))?
     }
 
-    /// Runs `f` on a reader on the calling thread. For lookups by key and bounded pages that
+    /// Runs `f` on a reader on the calling thread, in one read transaction (all its statements
+    /// see the database as of the first). For lookups by key and bounded pages that
     /// take microseconds (the session behind a request, the unread badge, a dossier's year):
     /// handing those to a blocking thread and back costs more than the query. These readers
     /// are apart from [`Store::read`]'s, one per thread that can run them (`readers`), so a
@@ -265,7 +266,14 @@ impl Store {
                 .map_err(|_| E::from(StoreError::WorkerGone))?,
         };
         let lease = Lease::take(&self.inner.quick)?;
-        f(lease.conn())
+        // One read transaction for all of the closure's statements: they see one snapshot (a
+        // page's count and rows agree), and SQLite takes its locks and reads the WAL's index
+        // once instead of once per statement. Read-only, so dropping it ends it.
+        let snapshot = lease
+            .conn()
+            .unchecked_transaction()
+            .map_err(StoreError::from)?;
+        f(&snapshot)
     }
 
     /// A cheap query proving the database answers.

@@ -101,17 +101,24 @@ pub fn employees_page(
     page: u32,
     per_page: u32,
 ) -> Result<EmployeesPage, StoreError> {
-    // Deferred: the snapshot starts at the first read and holds for both.
-    let snapshot = conn.unchecked_transaction()?;
-    let total = count_employees_of(&snapshot, employer, year, search)?;
+    // Deferred: the snapshot starts at the first read and holds for both. Inside a caller's
+    // transaction (`Store::read_now` opens one) that one already holds it.
+    let snapshot = if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    };
+    let total = count_employees_of(conn, employer, year, search)?;
     let per_page = per_page.max(1);
     let pages = u32::try_from(total.div_ceil(u64::from(per_page)))
         .unwrap_or(u32::MAX)
         .max(1);
     let page = page.clamp(1, pages);
     let offset = u64::from(page - 1) * u64::from(per_page);
-    let lines = employees_of(&snapshot, employer, year, search, per_page, offset)?;
-    snapshot.commit()?;
+    let lines = employees_of(conn, employer, year, search, per_page, offset)?;
+    if let Some(snapshot) = snapshot {
+        snapshot.commit()?;
+    }
     Ok(EmployeesPage {
         lines,
         total,

@@ -184,6 +184,40 @@ async fn readers_cannot_write() {
     );
 }
 
+#[tokio::test]
+async fn a_quick_read_sees_one_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let path = dir.path().join("db.sqlite");
+    let (before, during) = store
+        .read_now(move |conn| -> Result<_, StoreError> {
+            let by = |c: &Connection| {
+                c.query_row("SELECT created_by FROM installation", [], |r| {
+                    r.get::<_, String>(0)
+                })
+            };
+            let before = by(conn)?;
+            // Another connection commits between the closure's two statements.
+            let other = Connection::open(&path)?;
+            other.execute("UPDATE installation SET created_by = 'someone else'", [])?;
+            Ok((before, by(conn)?))
+        })
+        .await
+        .unwrap();
+    assert_ne!(before, "someone else");
+    assert_eq!(
+        during, before,
+        "both statements read the snapshot of the first"
+    );
+    let after = store
+        .read_now(|c| -> Result<String, StoreError> {
+            Ok(c.query_row("SELECT created_by FROM installation", [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(after, "someone else", "the next read sees the commit");
+}
+
 /// The plan SQLite picks for `sql`, one line per step.
 fn plan(store_conn: &Connection, sql: &str) -> String {
     let mut statement = store_conn
@@ -221,6 +255,11 @@ async fn page_queries_use_narrow_indexes() {
     let plans = store
         .read(move |conn| -> Result<_, StoreError> {
             let own = Dossier::Employer(EmployerKey(1));
+            let theirs = Dossier::Employee {
+                employee: EmployeeKey(1),
+                employer: EmployerKey(1),
+            };
+            let payroll = documents::Section::Payroll;
             Ok([
                 plan(
                     conn,
@@ -249,15 +288,41 @@ async fn page_queries_use_narrow_indexes() {
                 plan(conn, &unread::unread_count_sql(employer)),
                 plan(conn, &unread::unread_count_sql(employee)),
                 plan(conn, &unread::unread_count_sql(bureau)),
+                plan(
+                    conn,
+                    &documents::list_dossier_sql(employee, theirs, payroll),
+                ),
+                plan(
+                    conn,
+                    &documents::list_dossier_sql(employer, theirs, payroll),
+                ),
+                plan(conn, &documents::list_dossier_sql(bureau, theirs, payroll)),
             ])
         })
         .await
         .unwrap();
-    for own_dossier in [&plans[0], &plans[2], &plans[3]] {
+    // A year of payroll files comes from the dossier's index of its current ones, in page
+    // order: no sort, no replaced or removed version visited.
+    for own_dossier in [&plans[0], &plans[3]] {
         assert!(
-            own_dossier.contains("documents_of_employer_dossier"),
+            own_dossier.contains("documents_current_payroll_of_employer"),
             "{own_dossier}"
         );
+    }
+    assert!(
+        plans[2].contains("documents_current_payroll_of_employer")
+            || plans[2].contains("documents_of_employer_dossier"),
+        "{}",
+        plans[2]
+    );
+    for employee_dossier in &plans[8..11] {
+        assert!(
+            employee_dossier.contains("documents_current_payroll_of_employee"),
+            "{employee_dossier}"
+        );
+    }
+    for payroll in [&plans[0], &plans[3], &plans[8], &plans[9], &plans[10]] {
+        assert!(!payroll.contains("TEMP B-TREE"), "{payroll}");
     }
     // "Overige bestanden" follow the dossier's own uploads, newest first without a sort,
     // never the employer's payroll files or every employee's uploads.
@@ -297,7 +362,7 @@ async fn page_queries_use_narrow_indexes() {
     }
     assert!(plans[7].contains("employers_by_bureau"), "{}", plans[7]);
     assert!(plans[7].contains("shares_with_bureau"), "{}", plans[7]);
-    for unread in &plans[5..] {
+    for unread in &plans[5..8] {
         assert!(
             !unread.contains("SCAN d"),
             "no walk through documents: {unread}"
