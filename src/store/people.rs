@@ -65,28 +65,59 @@ pub fn employers_of(
 }
 
 /// Which employees of an employer a list shows: employed in a year, matching a search
-/// (name, personnel number or work address).
-const EMPLOYEES_MATCHING: &str = "w.employer_id = :employer \
-           AND (:last IS NULL OR w.employment_start IS NULL OR w.employment_start <= :last) \
-           AND (:first IS NULL OR w.employment_end IS NULL OR w.employment_end >= :first) \
-           AND (:search IS NULL OR w.name LIKE :search ESCAPE '\\' OR w.personnel_number LIKE :search ESCAPE '\\' \
-                OR w.work_email LIKE :search ESCAPE '\\')";
+/// (name, personnel number or work address). Only the filters given are written into the
+/// query: a condition on a parameter that happens to be NULL still makes SQLite read every
+/// employee's row, where without it the count of a whole list is read from the name index.
+pub(super) struct Matching {
+    employer: i64,
+    /// The year's first and last day, `yyyy-mm-dd`.
+    year: Option<(String, String)>,
+    /// A LIKE pattern.
+    search: Option<String>,
+}
 
-/// The filter's parameters: the year as its first and last day, the search as a LIKE
-/// pattern.
-fn matching(
-    year: Option<u16>,
-    search: Option<&str>,
-) -> (Option<String>, Option<String>, Option<String>) {
-    let search = search
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(super::like_pattern);
-    let (first, last) = match year {
-        Some(y) => (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31"))),
-        None => (None, None),
-    };
-    (first, last, search)
+impl Matching {
+    pub(super) fn new(employer: EmployerKey, year: Option<u16>, search: Option<&str>) -> Self {
+        Self {
+            employer: employer.0,
+            year: year.map(|y| (format!("{y:04}-01-01"), format!("{y:04}-12-31"))),
+            search: search
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(super::like_pattern),
+        }
+    }
+
+    /// The condition on `employees w`.
+    pub(super) fn condition(&self) -> String {
+        let mut sql = String::from("w.employer_id = :employer");
+        if self.year.is_some() {
+            sql.push_str(
+                " AND (w.employment_start IS NULL OR w.employment_start <= :last) \
+                 AND (w.employment_end IS NULL OR w.employment_end >= :first)",
+            );
+        }
+        if self.search.is_some() {
+            sql.push_str(
+                " AND (w.name LIKE :search ESCAPE '\\' OR w.personnel_number LIKE :search ESCAPE '\\' \
+                 OR w.work_email LIKE :search ESCAPE '\\')",
+            );
+        }
+        sql
+    }
+
+    /// The values of the parameters [`Matching::condition`] names.
+    fn params(&self) -> Vec<(&'static str, &dyn rusqlite::ToSql)> {
+        let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = vec![(":employer", &self.employer)];
+        if let Some((first, last)) = &self.year {
+            params.push((":first", first));
+            params.push((":last", last));
+        }
+        if let Some(search) = &self.search {
+            params.push((":search", search));
+        }
+        params
+    }
 }
 
 /// A page of Werknemers: the `page`-th (1-based; past the last means the last) run of
@@ -108,14 +139,15 @@ pub fn employees_page(
     } else {
         None
     };
-    let total = count_employees_of(conn, employer, year, search)?;
+    let matching = Matching::new(employer, year, search);
+    let total = count_employees_of(conn, &matching)?;
     let per_page = per_page.max(1);
     let pages = u32::try_from(total.div_ceil(u64::from(per_page)))
         .unwrap_or(u32::MAX)
         .max(1);
     let page = page.clamp(1, pages);
     let offset = u64::from(page - 1) * u64::from(per_page);
-    let lines = employees_of(conn, employer, year, search, per_page, offset)?;
+    let lines = employees_of(conn, &matching, per_page, offset)?;
     if let Some(snapshot) = snapshot {
         snapshot.commit()?;
     }
@@ -142,26 +174,13 @@ pub struct EmployeesPage {
 }
 
 /// How many employees of `employer` match (see [`employees_of`]).
-fn count_employees_of(
-    conn: &Connection,
-    employer: EmployerKey,
-    year: Option<u16>,
-    search: Option<&str>,
-) -> Result<u64, StoreError> {
-    let (first, last, search) = matching(year, search);
+fn count_employees_of(conn: &Connection, matching: &Matching) -> Result<u64, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT count(*) FROM employees w WHERE {EMPLOYEES_MATCHING}"
+            "SELECT count(*) FROM employees w WHERE {}",
+            matching.condition()
         ))?
-        .query_row(
-            named_params! {
-                ":employer": employer.0,
-                ":first": first,
-                ":last": last,
-                ":search": search,
-            },
-            |row| row.get::<_, i64>(0),
-        )
+        .query_row(&matching.params()[..], |row| row.get::<_, i64>(0))
         .map(|n| u64::try_from(n).unwrap_or(0))?)
 }
 
@@ -172,46 +191,38 @@ fn count_employees_of(
 /// on the way in).
 fn employees_of(
     conn: &Connection,
-    employer: EmployerKey,
-    year: Option<u16>,
-    search: Option<&str>,
+    matching: &Matching,
     limit: u32,
     offset: u64,
 ) -> Result<Vec<EmployeeLine>, StoreError> {
-    let (first, last, search) = matching(year, search);
     let mut statement = conn.prepare_cached(&format!(
         "SELECT w.public_id, w.personnel_number, w.name, w.birth_date, \
              '*****' || substr(w.bsn, 7), w.work_email, w.employment_start, w.employment_end, \
              (SELECT {ACCOUNT_STATE} FROM accounts a WHERE a.employee_id = w.id AND a.role = 'employee' AND a.removed_at IS NULL), \
              {CHOICE_OF_W} \
-         FROM employees w WHERE {EMPLOYEES_MATCHING} \
+         FROM employees w WHERE {condition} \
          ORDER BY w.name COLLATE NOCASE, w.id LIMIT :limit OFFSET :offset",
+        condition = matching.condition(),
     ))?;
-    let rows = statement.query_map(
-        named_params! {
-            ":employer": employer.0,
-            ":first": first,
-            ":last": last,
-            ":search": search,
-            ":limit": limit,
-            ":offset": i64::try_from(offset).unwrap_or(i64::MAX),
-        },
-        |row| {
-            Ok(EmployeeLine {
-                id: public_id(row, 0)?,
-                personnel_number: row.get(1)?,
-                name: row.get(2)?,
-                birth_date: date(row, 3)?
-                    .ok_or_else(|| super::time::corrupt(3, "missing birth date"))?,
-                bsn_masked: row.get(4)?,
-                email: row.get(5)?,
-                employment_start: date(row, 6)?,
-                employment_end: date(row, 7)?,
-                status: status(row.get(8)?),
-                delivery: choice_from(row.get(9)?, 9)?,
-            })
-        },
-    )?;
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let mut params = matching.params();
+    params.push((":limit", &limit));
+    params.push((":offset", &offset));
+    let rows = statement.query_map(&params[..], |row| {
+        Ok(EmployeeLine {
+            id: public_id(row, 0)?,
+            personnel_number: row.get(1)?,
+            name: row.get(2)?,
+            birth_date: date(row, 3)?
+                .ok_or_else(|| super::time::corrupt(3, "missing birth date"))?,
+            bsn_masked: row.get(4)?,
+            email: row.get(5)?,
+            employment_start: date(row, 6)?,
+            employment_end: date(row, 7)?,
+            status: status(row.get(8)?),
+            delivery: choice_from(row.get(9)?, 9)?,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -362,6 +362,24 @@ async fn page_queries_use_narrow_indexes() {
     }
     assert!(plans[7].contains("employers_by_bureau"), "{}", plans[7]);
     assert!(plans[7].contains("shares_with_bureau"), "{}", plans[7]);
+    // The whole Werknemers list is counted from the name index alone.
+    let whole_list = store
+        .read(|conn| -> Result<_, StoreError> {
+            let matching = people::Matching::new(EmployerKey(1), None, None);
+            Ok(plan(
+                conn,
+                &format!(
+                    "SELECT count(*) FROM employees w WHERE {}",
+                    matching.condition()
+                ),
+            ))
+        })
+        .await
+        .unwrap();
+    assert!(
+        whole_list.contains("COVERING INDEX employees_by_name"),
+        "{whole_list}"
+    );
     for unread in &plans[5..8] {
         assert!(
             !unread.contains("SCAN d"),
