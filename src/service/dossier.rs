@@ -367,7 +367,8 @@ impl Services {
         // One row by key, and at most a capped count: cheaper here than on a blocking thread.
         self.store
             .read_now(move |conn| -> Result<_, ServiceError> {
-                // The generation first: the count after it is at least as new.
+                // The generation first: the count after it is at least as new (in one quick
+                // read both come from one snapshot, so exactly as new).
                 let generation = unread::generation(conn, account)?;
                 if let Some(count) = badges.get(actor, generation) {
                     return Ok(count);

@@ -153,6 +153,42 @@ impl Drop for Lease<'_> {
     }
 }
 
+/// One read transaction on a quick reader, for all of a [`Store::read_now`] closure's
+/// statements: they see one snapshot (a page's count and rows agree), and SQLite takes its
+/// locks and reads the WAL's index once instead of once per statement. Ended (rolled back:
+/// nothing was written) when dropped, before the reader goes back, whatever the closure
+/// returned. `BEGIN` and `ROLLBACK` come from the statement cache: rusqlite's `Transaction`
+/// would prepare them anew on every read.
+struct Snapshot<'c>(&'c Connection);
+
+impl<'c> Snapshot<'c> {
+    fn begin(conn: &'c Connection) -> Result<Self, StoreError> {
+        // A reader handed back still in a transaction (its rollback failed) would fail every
+        // later read with "cannot start a transaction within a transaction": end it first.
+        if !conn.is_autocommit() {
+            conn.prepare_cached("ROLLBACK")?.execute([])?;
+        }
+        conn.prepare_cached("BEGIN")?.execute([])?;
+        Ok(Self(conn))
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        // The closure may have ended it itself.
+        if self.0.is_autocommit() {
+            return;
+        }
+        if let Err(error) = self
+            .0
+            .prepare_cached("ROLLBACK")
+            .and_then(|mut rollback| rollback.execute([]))
+        {
+            tracing::warn!(%error, "a quick read's transaction did not end; the next read ends it");
+        }
+    }
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
@@ -266,14 +302,8 @@ impl Store {
                 .map_err(|_| E::from(StoreError::WorkerGone))?,
         };
         let lease = Lease::take(&self.inner.quick)?;
-        // One read transaction for all of the closure's statements: they see one snapshot (a
-        // page's count and rows agree), and SQLite takes its locks and reads the WAL's index
-        // once instead of once per statement. Read-only, so dropping it ends it.
-        let snapshot = lease
-            .conn()
-            .unchecked_transaction()
-            .map_err(StoreError::from)?;
-        f(&snapshot)
+        let snapshot = Snapshot::begin(lease.conn())?;
+        f(snapshot.0)
     }
 
     /// A cheap query proving the database answers.

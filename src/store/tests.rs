@@ -216,6 +216,29 @@ async fn a_quick_read_sees_one_snapshot() {
         .await
         .unwrap();
     assert_eq!(after, "someone else", "the next read sees the commit");
+    // A read that fails ends its snapshot too: the next one on the same reader is current.
+    let failed = store
+        .read_now(|c| -> Result<(), StoreError> {
+            c.query_row("SELECT created_by FROM installation", [], |r| {
+                r.get::<_, String>(0)
+            })?;
+            Err(StoreError::WorkerGone)
+        })
+        .await;
+    assert!(failed.is_err());
+    Connection::open(dir.path().join("db.sqlite"))
+        .unwrap()
+        .execute("UPDATE installation SET created_by = 'a third'", [])
+        .unwrap();
+    for _ in 0..2 {
+        let now = store
+            .read_now(|c| -> Result<String, StoreError> {
+                Ok(c.query_row("SELECT created_by FROM installation", [], |r| r.get(0))?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(now, "a third");
+    }
 }
 
 /// The plan SQLite picks for `sql`, one line per step.

@@ -241,6 +241,25 @@ async fn employer_and_bureau_lists_of_people() {
         .await
         .unwrap();
     assert_eq!((searched.lines.len(), searched.total), (1, 1));
+    // Year and search together narrow by both; a search is taken literally, not as a pattern.
+    for (year, search, expected) in [
+        (2025, "koni", 0),
+        (2026, "koni", 1),
+        (2025, "bakk", 1),
+        (2026, "%", 0),
+        (2026, "_", 0),
+    ] {
+        let found = w
+            .services
+            .employees(w.r1, None, Some(year), Some(search.into()), 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            (found.lines.len(), found.total),
+            (expected, expected as u64),
+            "{year} {search}"
+        );
+    }
     // Nobody matches: one empty page; a page past the last is the last.
     let nobody = w
         .services

@@ -5,7 +5,7 @@
 -- and SQLite picks them for it.)
 CREATE INDEX documents_current_payroll_of_employee
     ON documents (employee_id, year, period, created_at)
-    WHERE origin = 'payroll' AND superseded_at IS NULL
+    WHERE employee_id IS NOT NULL AND origin = 'payroll' AND superseded_at IS NULL
       AND retracted_at IS NULL AND deleted_at IS NULL;
 
 CREATE INDEX documents_current_payroll_of_employer
