@@ -388,6 +388,19 @@ impl Services {
             .await
     }
 
+    /// Stops a sign-in halfway (at the code step or while setting up an app): its session is
+    /// deleted, so the cookie opens nothing any more. Nobody was signed in, so nothing is
+    /// audited as a sign-out.
+    pub async fn cancel_sign_in(&self, pending: &PendingSession) -> Result<(), ServiceError> {
+        let key = pending.key;
+        self.store
+            .write(move |tx| -> Result<(), ServiceError> {
+                sessions::delete(tx, key)?;
+                Ok(())
+            })
+            .await
+    }
+
     /// The account's sessions for the Profiel list, this one marked.
     pub async fn sessions_of(
         &self,

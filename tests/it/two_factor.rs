@@ -406,3 +406,51 @@ async fn a_half_finished_sign_in_goes_on_where_it_stopped() {
     assert_eq!(stranger.get("/").await.headers()["location"], "/aanmelden");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_sign_in_stopped_halfway_can_be_cancelled() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1");
+    let sessions = || -> i64 {
+        db(&app)
+            .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+            .unwrap()
+    };
+    // At the app's set-up, which the demo employer has not done yet.
+    let browser = Browser::new(&app);
+    let first = browser
+        .sign_in(&employer.username, &employer.password)
+        .await;
+    assert_eq!(first.headers()["location"], "/aanmelden/instellen");
+    let page = browser
+        .get("/aanmelden/instellen")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Annuleren en afmelden"), "{page}");
+    // A form from elsewhere cannot end it.
+    let forged = browser.post_form("/afmelden", &[("csrf", "x")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(sessions(), 1);
+    let cancelled = browser
+        .post_form("/afmelden", &[("csrf", &csrf_in(&page))])
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    assert!(
+        cancelled.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/aanmelden"),
+    );
+    // The half-finished session is gone, not only its cookie.
+    assert_eq!(sessions(), 0);
+    assert_eq!(browser.get("/").await.headers()["location"], "/aanmelden");
+    // The code step of an account with an app offers the same way out.
+    sign_out(&Browser::signed_in(&app, employer).await).await;
+    let at_code = password_step(&app, &employer.username, &employer.password).await;
+    let code_page = at_code.get("/aanmelden/code").await.text().await.unwrap();
+    assert!(code_page.contains("Annuleren en afmelden"), "{code_page}");
+    app.stop().await;
+}

@@ -314,6 +314,7 @@ catalog! {
     confirm_backups_final: "Een verwijderde backup kunt u niet terughalen; ook het salarispakket kan hem dan niet meer ophalen.", "A deleted backup cannot be brought back; the payroll software can no longer fetch it either.";
     confirm_delete_yes: "Ja, verwijderen", "Yes, delete";
     cancel: "Annuleren", "Cancel";
+    cancel_sign_in: "Annuleren en afmelden", "Cancel and sign out";
     // Passkeys: Profiel, adding and removing one, the offer, sign-in and code pages.
     passkeys_heading: "Passkeys", "Passkeys";
     passkeys_lead: "Met een passkey meldt u zich aan met uw vingerafdruk, uw gezicht of de pincode van uw telefoon of computer: kies op de aanmeldpagina \u{201c}Aanmelden met een passkey\u{201d}, zonder gebruikersnaam of wachtwoord. Meldt u zich met uw wachtwoord aan, dan vraagt de portal daarna om de passkey. Een passkey werkt alleen op {}, dus een nepsite kan er niets mee.",

@@ -251,15 +251,25 @@ where
     B: Buf,
     E: std::fmt::Display,
 {
-    let Some(session) = &visit.session else {
-        let mut response = respond::see_other("/aanmelden");
-        if let Some(cookie) = state.clear(state.session_cookie_name()) {
-            response.headers_mut().append(header::SET_COOKIE, cookie);
+    // Signed in, or stopping a sign-in halfway (the code step's and the app set-up's
+    // "Annuleren" post here with the half-finished session's form token).
+    let pending = match visit.session {
+        Some(_) => None,
+        None => super::two_factor::pending(&state, &visit).await,
+    };
+    let expected = match (&visit.session, &pending) {
+        (Some(session), _) => &session.csrf_token,
+        (None, Some(pending)) => &pending.csrf_token,
+        (None, None) => {
+            let mut response = respond::see_other("/aanmelden");
+            if let Some(cookie) = state.clear(state.session_cookie_name()) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            return response;
         }
-        return response;
     };
     let genuine = match forms::read::<SignOutForm, _, _, _>(body).await {
-        Ok(form) => form_is_genuine(&state, &visit.headers, &session.csrf_token, &form.csrf),
+        Ok(form) => form_is_genuine(&state, &visit.headers, expected, &form.csrf),
         Err(_) => false,
     };
     if !genuine {
@@ -272,7 +282,12 @@ where
             ),
         );
     }
-    if let Err(e) = state.services.sign_out(visit.context, session).await {
+    let ended = match (&visit.session, &pending) {
+        (Some(session), _) => state.services.sign_out(visit.context, session).await,
+        (None, Some(pending)) => state.services.cancel_sign_in(pending).await,
+        (None, None) => Ok(()),
+    };
+    if let Err(e) = ended {
         return respond::internal(&visit.site, &e);
     }
     let mut response = respond::see_other("/aanmelden?afgemeld=1");

@@ -118,7 +118,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
 }
 
 /// The half-finished sign-in behind the session cookie, if any.
-async fn pending(state: &WebState, visit: &Visit) -> Option<PendingSession> {
+pub(super) async fn pending(state: &WebState, visit: &Visit) -> Option<PendingSession> {
     let id = cookie(&visit.headers, state.session_cookie_name())?;
     state.services.pending_session(id).await.ok().flatten()
 }

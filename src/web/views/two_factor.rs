@@ -41,9 +41,20 @@ pub fn code(site: &Site, form: &CodePage) -> Markup {
                         required maxlength="14" autofocus;
                     button type="submit" { (t.next_step) }
                 }
+                (cancel_sign_in(t, &form.csrf_token))
             }
         },
     )
+}
+
+/// A way out of a sign-in stopped halfway: ends the half-finished session.
+fn cancel_sign_in(t: &crate::web::i18n::Texts, csrf: &str) -> Markup {
+    html! {
+        form.cancel-sign-in method="post" action="/afmelden" {
+            input type="hidden" name="csrf" value=(csrf);
+            button.link type="submit" { (t.cancel_sign_in) }
+        }
+    }
 }
 
 /// Setting up an app: a start button until a secret exists, then QR code, secret and code.
@@ -101,6 +112,9 @@ pub fn enrol(site: &Site, form: &EnrolPage<'_>) -> Markup {
                             button type="submit" { (t.enrol_confirm) }
                         }
                     }
+                }
+                @if form.required {
+                    (cancel_sign_in(t, &form.csrf_token))
                 }
             }
         },
