@@ -245,6 +245,12 @@ pub(super) fn signed_in_to(
     response
 }
 
+/// Who `POST /afmelden` ends: a signed-in session, or a sign-in stopped halfway.
+enum Leaving<'a> {
+    SignedIn(&'a crate::service::CurrentSession),
+    Halfway(crate::service::PendingSession),
+}
+
 async fn sign_out<S, B, E>(state: WebState, visit: Visit, body: S) -> Response
 where
     S: Stream<Item = Result<B, E>>,
@@ -253,20 +259,22 @@ where
 {
     // Signed in, or stopping a sign-in halfway (the code step's and the app set-up's
     // "Annuleren" post here with the half-finished session's form token).
-    let pending = match visit.session {
-        Some(_) => None,
-        None => super::two_factor::pending(&state, &visit).await,
-    };
-    let expected = match (&visit.session, &pending) {
-        (Some(session), _) => &session.csrf_token,
-        (None, Some(pending)) => &pending.csrf_token,
-        (None, None) => {
-            let mut response = respond::see_other("/aanmelden");
-            if let Some(cookie) = state.clear(state.session_cookie_name()) {
-                response.headers_mut().append(header::SET_COOKIE, cookie);
+    let leaving = match &visit.session {
+        Some(session) => Leaving::SignedIn(session),
+        None => match super::two_factor::pending(&state, &visit).await {
+            Some(pending) => Leaving::Halfway(pending),
+            None => {
+                let mut response = respond::see_other("/aanmelden");
+                if let Some(cookie) = state.clear(state.session_cookie_name()) {
+                    response.headers_mut().append(header::SET_COOKIE, cookie);
+                }
+                return response;
             }
-            return response;
-        }
+        },
+    };
+    let expected = match &leaving {
+        Leaving::SignedIn(session) => &session.csrf_token,
+        Leaving::Halfway(pending) => &pending.csrf_token,
     };
     let genuine = match forms::read::<SignOutForm, _, _, _>(body).await {
         Ok(form) => form_is_genuine(&state, &visit.headers, expected, &form.csrf),
@@ -282,10 +290,9 @@ where
             ),
         );
     }
-    let ended = match (&visit.session, &pending) {
-        (Some(session), _) => state.services.sign_out(visit.context, session).await,
-        (None, Some(pending)) => state.services.cancel_sign_in(pending).await,
-        (None, None) => Ok(()),
+    let ended = match &leaving {
+        Leaving::SignedIn(session) => state.services.sign_out(visit.context, session).await,
+        Leaving::Halfway(pending) => state.services.cancel_sign_in(pending).await,
     };
     if let Err(e) = ended {
         return respond::internal(&visit.site, &e);
