@@ -319,12 +319,8 @@ fn a_bucket_that_does_not_answer_at_start_is_reported_not_fatal() {
     let secret = dir.path().join("s3-secret");
     std::fs::write(&secret, "geheim").unwrap();
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
-    // A port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A port that refuses connections, held so that nothing else can listen there.
+    let (port, _refusing) = crate::support::ports::refusing();
     std::fs::write(
         dir.path().join("loondossier.toml"),
         format!(

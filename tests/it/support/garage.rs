@@ -7,7 +7,6 @@
 //! Garage outlives the tests, even the shared cluster that lives in a static.
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
@@ -32,13 +31,6 @@ fn garage_binary() -> PathBuf {
                  `cargo install garage --locked --version 2.5.0` (`./test` does this)"
             )
         })
-}
-
-/// A port free now, with its listener: held until all of a cluster's ports are chosen, so
-/// no two of them are the same.
-fn free_port() -> (u16, TcpListener) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
-    (listener.local_addr().expect("port").port(), listener)
 }
 
 /// One node: its config, its ports, and the process while it runs.
@@ -148,12 +140,7 @@ impl Cluster {
     pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("cluster dir");
         let secret = hex::encode(rand::random::<[u8; 32]>());
-        let mut held = Vec::new();
-        let mut port = || {
-            let (port, listener) = free_port();
-            held.push(listener);
-            port
-        };
+        let port = super::ports::for_a_program;
         let mut nodes: Vec<Node> = (1..=3)
             .map(|n| {
                 let home = dir.path().join(format!("node{n}"));
@@ -188,8 +175,6 @@ impl Cluster {
                 }
             })
             .collect();
-        // Free for the nodes now, all nine different.
-        drop(held);
         for node in &mut nodes {
             node.start();
         }

@@ -10,6 +10,7 @@ mod binary;
 mod browser;
 mod certs;
 pub mod garage;
+pub mod ports;
 mod smtp;
 mod webdriver;
 

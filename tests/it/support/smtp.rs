@@ -149,7 +149,7 @@ impl SmtpServer {
         if let Some(r) = options.reject {
             args.extend(["--reject".to_owned(), r.to_owned()]);
         }
-        let (child, port) = launch(dir, 0, &args);
+        let (child, port) = launch(dir, super::ports::for_a_program(), &args);
         Self {
             child,
             port,

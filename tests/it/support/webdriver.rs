@@ -2,7 +2,6 @@
 //! by `.ci/run`), headless, with its own empty profile. A missing browser fails the test with
 //! instructions — it never skips.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,10 +37,7 @@ impl Chrome {
             .unwrap_or_else(|| panic!("chromedriver not found: {install}"));
         let browser = find(&["/usr/bin/chromium", "chromium"])
             .unwrap_or_else(|| panic!("chromium not found: {install}"));
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let port = super::ports::for_a_program();
         let driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
