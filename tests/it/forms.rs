@@ -309,10 +309,8 @@ async fn details_lead_back_to_the_dossier_they_came_from_and_languages_confirm_i
     let token = employee.page_csrf().await;
     let saved = employee
         .post_form("/profiel/taal", &[("csrf", &token), ("language", "en")])
-        .await
-        .text()
-        .await
-        .unwrap();
+        .await;
+    let saved = employee.follow(saved).await.text().await.unwrap();
     assert!(saved.contains("Your language has been saved."), "{saved}");
     // The footer's switch, signed in: a form that sets the account's language and comes back.
     let dossier = employee.get("/dossier").await.text().await.unwrap();

@@ -73,7 +73,7 @@ async fn signed_in_pages_speak_the_accounts_language() {
     let set = employee
         .post_form("/profiel/taal", &[("csrf", &csrf), ("language", "en")])
         .await;
-    assert_eq!(set.status(), StatusCode::OK);
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
     for (path, text) in [
         ("/", "<h1>My details</h1>"),
         ("/dossier", "Payroll files for"),

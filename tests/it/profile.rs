@@ -54,6 +54,11 @@ async fn a_new_username_is_unique_and_works_at_once() {
             ],
         )
         .await;
+    assert_eq!(
+        changed.headers()["location"],
+        "/profiel?gedaan=gebruikersnaam"
+    );
+    let changed = browser.follow(changed).await;
     assert_eq!(changed.status(), StatusCode::OK);
     let told = queued(&app, "account_changed");
     assert_eq!(told.len(), 1, "the account's address is told");
@@ -116,7 +121,8 @@ async fn the_private_address_is_confirmed_by_a_link_and_then_used() {
             ],
         )
         .await;
-    assert_eq!(asked.status(), StatusCode::OK);
+    let asked = browser.follow(asked).await.text().await.unwrap();
+    assert!(asked.contains("We hebben een e-mail gestuurd"), "{asked}");
     let mail = queued(&app, "confirm_private_email").remove(0);
     assert_eq!(mail.to, "anja@prive.example");
     // The address sign-in mail goes to now hears of it (never the new address itself).
@@ -162,7 +168,8 @@ async fn the_private_address_is_confirmed_by_a_link_and_then_used() {
     assert_eq!(page.status(), StatusCode::OK);
     let token = csrf_in(&page.text().await.unwrap());
     let confirmed = browser.post_form(&path, &[("csrf", &token)]).await;
-    assert_eq!(confirmed.status(), StatusCode::OK);
+    let confirmed = browser.follow(confirmed).await.text().await.unwrap();
+    assert!(confirmed.contains("is bevestigd"), "{confirmed}");
     assert_eq!(
         browser.post_form(&path, &[("csrf", &token)]).await.status(),
         StatusCode::GONE
@@ -208,12 +215,15 @@ async fn language_is_kept_for_mail() {
     let set = browser
         .post_form("/profiel/taal", &[("csrf", &csrf), ("language", "en")])
         .await;
+    let set = browser.follow(set).await;
     assert_eq!(set.status(), StatusCode::OK);
     let page = set.text().await.unwrap();
     assert!(page.contains("<option value=\"en\" selected"), "{page}");
     // The page itself now speaks English.
     assert!(page.contains("<html lang=\"en\">"), "{page}");
     assert!(page.contains("Change password"), "{page}");
+    // Said in the language just chosen.
+    assert!(page.contains("Your language has been saved."), "{page}");
     app.running
         .services()
         .forgot_password(Default::default(), &employee.username)
@@ -299,7 +309,7 @@ async fn looking_for_usernames_through_profiel_is_throttled_like_sign_in() {
     // After five answers about other accounts the next waits, even with the right password.
     assert_eq!(ask("een-vrije-naam").await, StatusCode::TOO_MANY_REQUESTS);
     app.clock.advance(chrono::Duration::seconds(3));
-    assert_eq!(ask("een-vrije-naam").await, StatusCode::OK);
+    assert_eq!(ask("een-vrije-naam").await, StatusCode::SEE_OTHER);
     app.stop().await;
 }
 

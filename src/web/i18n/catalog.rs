@@ -128,9 +128,8 @@ catalog! {
     link_expired_text: "De link is al gebruikt, vervangen door een nieuwere, of te oud. Vraag hieronder een nieuwe aan; u ontvangt die per e-mail.",
         "The link has been used, replaced by a newer one, or is too old. Ask for a new one below; it comes by email.";
     request_new_link: "Nieuwe link aanvragen", "Request a new link";
-    password_saved_title: "Wachtwoord opgeslagen", "Password saved";
-    password_saved_heading: "Uw wachtwoord is opgeslagen", "Your password has been saved";
-    password_saved_text: "U kunt nu aanmelden met uw gebruikersnaam en het nieuwe wachtwoord.", "You can now sign in with your username and the new password.";
+    password_saved: "Uw wachtwoord is opgeslagen. Meld u nu aan met uw gebruikersnaam en het nieuwe wachtwoord.",
+        "Your password has been saved. Sign in now with your username and the new password.";
     forgot_username_title: "Gebruikersnaam vergeten", "Forgot your username";
     forgot_username_sent: "Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met uw gebruikersnaam of gebruikersnamen. Kijk ook in uw map met ongewenste e-mail.",
         "If we know this email address, you will receive an email with your username or usernames within a few minutes. Also check your junk mail folder.";
@@ -231,7 +230,6 @@ catalog! {
     action: "Actie", "Action";
     this_session: "deze sessie", "this session";
     session_ended: "Die sessie is afgemeld.", "That session has been signed out.";
-    confirmed_title: "Bevestigd", "Confirmed";
     done_share: "{} gedeeld.", "{} shared.";
     done_upload: "{} opgeslagen in uw dossier.", "{} stored in your file.";
     done_share_with: "{} gedeeld met {}.", "{} shared with {}.";

@@ -1,5 +1,7 @@
 //! Set a password from a link, forgot username, forgot password, and Profiel.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use warp::Filter;
 
@@ -8,6 +10,7 @@ use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 
+use super::profile_done::ProfileDone;
 use crate::auth::policy::PasswordProblem;
 use crate::service::{LinkState, PasswordChangeError, ServiceError};
 use crate::web::i18n::fill;
@@ -87,7 +90,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let forgot_user_page = warp::get()
         .and(warp::path!("gebruikersnaam-vergeten"))
         .and(visit(state.clone()))
-        .map(move |v: Visit| forgot_page(&s, &v, false, false));
+        .and(warp::query::<HashMap<String, String>>())
+        .map(move |v: Visit, q: HashMap<String, String>| {
+            forgot_page(&s, &v, false, q.contains_key(SENT))
+        });
     let s = state.clone();
     let forgot_user = warp::post()
         .and(warp::path!("gebruikersnaam-vergeten"))
@@ -97,7 +103,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let forgot_password_page = warp::get()
         .and(warp::path!("wachtwoord-vergeten"))
         .and(visit(state.clone()))
-        .map(move |v: Visit| forgot_page(&s, &v, true, false));
+        .and(warp::query::<HashMap<String, String>>())
+        .map(move |v: Visit, q: HashMap<String, String>| {
+            forgot_page(&s, &v, true, q.contains_key(SENT))
+        });
     let s = state.clone();
     let forgot_password = warp::post()
         .and(warp::path!("wachtwoord-vergeten"))
@@ -107,9 +116,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
     let profile = warp::get()
         .and(warp::path!("profiel"))
         .and(signed_in(state.clone()))
-        .then(move |signed: Signed| {
+        .and(warp::query::<HashMap<String, String>>())
+        .then(move |signed: Signed, query: HashMap<String, String>| {
             let s = s.clone();
-            async move { profile_page(&s, &signed.visit, StatusCode::OK, None, None).await }
+            async move { profile_page(&s, &signed.visit, StatusCode::OK, &query, None).await }
         });
     let s = state.clone();
     let change = warp::post()
@@ -177,7 +187,11 @@ async fn submit_link(
         .set_password_from_link(visit.context, &secret, &form.password, &form.repeated)
         .await;
     match result {
-        Ok(()) => respond::html(StatusCode::OK, views::password_set(&visit.site)),
+        // On to sign in, saying so: a reload asks nothing again of a link now used.
+        Ok(()) => respond::see_other(&format!(
+            "/aanmelden?wachtwoord={}",
+            super::signin::PASSWORD_SAVED
+        )),
         Err(PasswordChangeError::LinkExpired) => {
             respond::html(StatusCode::GONE, views::link_expired(&visit.site))
         }
@@ -269,6 +283,11 @@ where
     }
 }
 
+/// The forgot pages' query key after a request was taken: the page then says what happens next
+/// (the same whatever was entered). The form's answer sends the browser there, so a reload
+/// sends nothing again.
+const SENT: &str = "verstuurd";
+
 fn forgot_page(state: &WebState, visit: &Visit, password: bool, sent: bool) -> Response {
     let (token, cookie) = anonymous_token(state, visit);
     let form = ForgotPage {
@@ -311,7 +330,7 @@ fn forgot_username(state: &WebState, visit: &Visit, form: ForgotUsernameForm) ->
     after_answering(state, "forgot-username", async move {
         services.forgot_username(context, &form.email).await
     });
-    forgot_page(state, visit, false, true)
+    respond::see_other(&format!("/gebruikersnaam-vergeten?{SENT}"))
 }
 
 fn forgot_password(state: &WebState, visit: &Visit, form: ForgotPasswordForm) -> Response {
@@ -320,14 +339,16 @@ fn forgot_password(state: &WebState, visit: &Visit, form: ForgotPasswordForm) ->
     after_answering(state, "forgot-password", async move {
         services.forgot_password(context, &form.username).await
     });
-    forgot_page(state, visit, true, true)
+    respond::see_other(&format!("/wachtwoord-vergeten?{SENT}"))
 }
 
+/// Profiel, drawn for `visit`'s session. `query` is the address's query values, which may say
+/// what a form just did (`profile_done`); `error` says what was wrong with a form.
 pub(super) async fn profile_page(
     state: &WebState,
     visit: &Visit,
     status: StatusCode,
-    notice: Option<String>,
+    query: &HashMap<String, String>,
     error: Option<String>,
 ) -> Response {
     let Some(session) = &visit.session else {
@@ -356,6 +377,7 @@ pub(super) async fn profile_page(
         .passkeys_of(session)
         .await
         .unwrap_or_default();
+    let notice = super::profile_done::notice(visit.site.t(), query, &passkeys);
     let view = ProfilePage {
         passkeys,
         passkey_host: state.services.relying_party().map(|rp| rp.id().to_owned()),
@@ -389,19 +411,23 @@ async fn change_password(state: WebState, signed: Signed, form: ChangePasswordFo
         )
         .await;
     match changed {
-        Ok(()) => {
-            let notice = visit.site.t().password_changed.to_owned();
-            profile_page(&state, visit, StatusCode::OK, Some(notice), None).await
-        }
+        Ok(()) => ProfileDone::Password.answer(),
         Err(PasswordChangeError::Service(e @ ServiceError::Throttled { .. })) => {
             let (status, error) = super::password_again_refused(&visit.site, &e);
-            let page = profile_page(&state, visit, status, None, Some(error)).await;
+            let page = profile_page(&state, visit, status, &HashMap::new(), Some(error)).await;
             crate::web::pipeline::with_retry_after(page, &e)
         }
         Err(PasswordChangeError::Service(e)) => error_page(&state, &signed, e).await,
         Err(refused) => {
             let error = Some(password_error(&visit.site, &refused));
-            profile_page(&state, visit, StatusCode::BAD_REQUEST, None, error).await
+            profile_page(
+                &state,
+                visit,
+                StatusCode::BAD_REQUEST,
+                &HashMap::new(),
+                error,
+            )
+            .await
         }
     }
 }

@@ -12,6 +12,7 @@ mod passkeys;
 mod people;
 mod privacy;
 mod profile;
+mod profile_done;
 mod request_form;
 mod requests;
 pub(crate) mod signin;

@@ -8,7 +8,6 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
 
-use super::account::profile_page;
 use crate::service::{PasskeyError, ServiceError};
 use crate::web::pipeline::{Signed, TokenOnly, error_page, form, signed_in, with_retry_after};
 use crate::web::respond;
@@ -201,10 +200,7 @@ async fn add(state: WebState, signed: Signed, form: AddForm) -> Response {
                 ),
             )
         }
-        Ok(None) => {
-            let notice = crate::web::i18n::fill(t.passkey_added, &[&form.name.trim()]);
-            profile_page(&state, &signed.visit, StatusCode::OK, Some(notice), None).await
-        }
+        Ok(None) => super::profile_done::passkey_added(&form.name),
         Err(refused) => refused_page(&state, &signed, &form.name, refused).await,
     }
 }
@@ -237,10 +233,7 @@ async fn remove(state: WebState, signed: Signed, id: String, form: PasswordForm)
         .remove_passkey(&signed.session, signed.visit.context, &form.password, &id)
         .await;
     match removed {
-        Ok(()) => {
-            let notice = signed.site().t().passkey_removed.to_owned();
-            profile_page(&state, &signed.visit, StatusCode::OK, Some(notice), None).await
-        }
+        Ok(()) => super::profile_done::ProfileDone::PasskeyRemoved.answer(),
         Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
             let (status, why) = super::password_again_refused(signed.site(), &e);
             let page = remove_page(&state, &signed, &id, status, Some(&why)).await;

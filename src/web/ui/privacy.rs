@@ -107,11 +107,7 @@ async fn choose(state: &WebState, signed: Signed, f: ConsentForm) -> Response {
     {
         // From Profiel: Profiel again, saying so, like its other forms. At the first sign-in:
         // on to the page the employee was going to.
-        Ok(()) if back == "/profiel" => {
-            let said = signed.site().t().consent_saved.to_owned();
-            super::account::profile_page(state, &signed.visit, StatusCode::OK, Some(said), None)
-                .await
-        }
+        Ok(()) if back == "/profiel" => super::profile_done::ProfileDone::PayslipDelivery.answer(),
         Ok(()) => respond::see_other(&back),
         Err(crate::service::ServiceError::Forbidden(_)) => {
             error_page(state, &signed, crate::service::ServiceError::NotFound).await

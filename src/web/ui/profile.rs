@@ -10,11 +10,12 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use super::account::profile_page;
+use super::profile_done::ProfileDone;
 use crate::service::{EmailLinkState, ServiceError};
-use crate::web::i18n::{self, Texts};
+use crate::web::i18n;
 use crate::web::pipeline::{Signed, TokenOnly, error_page, form, signed_in};
 use crate::web::respond;
-use crate::web::session::{Visit, WebState};
+use crate::web::session::WebState;
 use crate::web::views;
 
 #[derive(Deserialize)]
@@ -82,7 +83,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                         &f.password,
                     )
                     .await;
-                answer(&state, signed, outcome, |t| t.username_changed).await
+                answer(&state, signed, outcome, ProfileDone::Username).await
             }
         });
     let s = state.clone();
@@ -102,12 +103,10 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                     )
                     .await;
                 let removed = f.email.trim().is_empty();
-                let done = move |t: &Texts| {
-                    if removed {
-                        t.private_email_removed
-                    } else {
-                        t.private_email_sent
-                    }
+                let done = if removed {
+                    ProfileDone::PrivateEmailRemoved
+                } else {
+                    ProfileDone::PrivateEmailSent
                 };
                 answer(&state, signed, outcome, done).await
             }
@@ -125,7 +124,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                     .await;
                 match (outcome, super::local_path(f.terug.as_deref())) {
                     (Ok(()), Some(back)) => respond::see_other(&back),
-                    (outcome, _) => answer(&state, signed, outcome, |t| t.language_saved).await,
+                    (outcome, _) => answer(&state, signed, outcome, ProfileDone::Language).await,
                 }
             }
         });
@@ -141,7 +140,11 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                     .services
                     .set_notifications(&signed.session, signed.visit.context, on)
                     .await;
-                let done = move |t: &Texts| if on { t.notify_on } else { t.notify_off };
+                let done = if on {
+                    ProfileDone::NotifyOn
+                } else {
+                    ProfileDone::NotifyOff
+                };
                 answer(&state, signed, outcome, done).await
             }
         });
@@ -166,7 +169,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                         &f.password,
                     )
                     .await;
-                answer(&state, signed, outcome, |t| t.colleague_invited).await
+                answer(&state, signed, outcome, ProfileDone::ColleagueInvited).await
             }
         });
     let s = state.clone();
@@ -190,7 +193,7 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
                     }
                     None => Err(ServiceError::invalid("colleague", "choose a colleague")),
                 };
-                answer(&state, signed, outcome, |t| t.colleague_removed).await
+                answer(&state, signed, outcome, ProfileDone::ColleagueRemoved).await
             }
         });
     let s = state.clone();
@@ -223,35 +226,19 @@ pub fn routes(state: WebState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-/// Profiel again after a change: with `done` said (in the language the page is drawn in, which
-/// a language change has just changed), or with what was wrong with the form (the errors a
-/// user can correct stay on the page; the rest get their own page).
+/// Profiel again after a change: sent there saying `done` (drawn afresh, so a new username or
+/// language shows at once), or drawn with what was wrong with the form (the errors a user can
+/// correct stay on the page; the rest get their own page).
 async fn answer(
     state: &WebState,
     signed: Signed,
     outcome: Result<(), ServiceError>,
-    done: impl Fn(&Texts) -> &'static str,
+    done: ProfileDone,
 ) -> Response {
     let t = signed.site().t();
     let visit = &signed.visit;
     let error = match outcome {
-        Ok(()) => {
-            // The page is drawn again with the fresh session (a new username, a new language
-            // show at once).
-            let session =
-                match crate::web::session::cookie(&visit.headers, state.session_cookie_name()) {
-                    Some(id) => state.services.session(id).await.ok().flatten(),
-                    None => None,
-                };
-            let lang = crate::web::session::language_of(session.as_ref(), &visit.headers);
-            let refreshed = Visit {
-                session,
-                site: visit.site.in_language(lang),
-                ..visit.clone()
-            };
-            let said = done(refreshed.site.t()).to_owned();
-            return profile_page(state, &refreshed, StatusCode::OK, Some(said), None).await;
-        }
+        Ok(()) => return done.answer(),
         Err(error) => error,
     };
     let (status, message) = match &error {
@@ -265,7 +252,7 @@ async fn answer(
         ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, t.employee_only.to_owned()),
         _ => return error_page(state, &signed, error).await,
     };
-    let page = profile_page(state, visit, status, None, Some(message)).await;
+    let page = profile_page(state, visit, status, &Default::default(), Some(message)).await;
     crate::web::pipeline::with_retry_after(page, &error)
 }
 
@@ -289,14 +276,7 @@ async fn confirm(state: WebState, signed: Signed, secret: String) -> Response {
         .confirm_private_email(&signed.session, signed.visit.context, &secret)
         .await
     {
-        Ok(()) => respond::html(
-            StatusCode::OK,
-            views::problem_page(
-                signed.site(),
-                signed.site().t().confirmed_title,
-                signed.site().t().private_email_confirmed,
-            ),
-        ),
+        Ok(()) => ProfileDone::PrivateEmailConfirmed.answer(),
         Err(ServiceError::NotFound) => {
             respond::html(StatusCode::GONE, views::link_expired(signed.site()))
         }

@@ -20,10 +20,15 @@ use crate::web::session::{
 };
 use crate::web::views::{self, SignInPage, Site};
 
+/// The sign-in page's `wachtwoord` value after a password was set from a link.
+pub(super) const PASSWORD_SAVED: &str = "opgeslagen";
+
 #[derive(Debug, Default, Deserialize)]
 struct SignInQuery {
     next: Option<String>,
     afgemeld: Option<String>,
+    /// `opgeslagen` after a password was set from a link.
+    wachtwoord: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +121,7 @@ fn show(state: &WebState, visit: &Visit, query: SignInQuery) -> Response {
     let form = SignInPage {
         next,
         signed_out: query.afgemeld.is_some(),
+        password_saved: query.wachtwoord.as_deref() == Some(PASSWORD_SAVED),
         ..SignInPage::default()
     };
     page_with_token(state, visit, StatusCode::OK, form)

@@ -429,7 +429,14 @@ async fn renew(state: WebState, signed: Signed, form: PasswordForm) -> Response 
         ),
         Err(e @ (ServiceError::WrongPassword | ServiceError::Throttled { .. })) => {
             let (status, error) = super::password_again_refused(signed.site(), &e);
-            let page = profile_page(&state, &signed.visit, status, None, Some(error)).await;
+            let page = profile_page(
+                &state,
+                &signed.visit,
+                status,
+                &Default::default(),
+                Some(error),
+            )
+            .await;
             with_retry_after(page, &e)
         }
         Err(ServiceError::NotFound) => respond::see_other("/profiel/2fa"),
@@ -443,10 +450,7 @@ async fn revoke(state: WebState, signed: Signed, id: String) -> Response {
         .revoke_session(&signed.session, signed.visit.context, &id)
         .await
     {
-        Ok(()) => {
-            let notice = Some(signed.site().t().session_ended.to_owned());
-            profile_page(&state, &signed.visit, StatusCode::OK, notice, None).await
-        }
+        Ok(()) => super::profile_done::ProfileDone::SessionEnded.answer(),
         Err(e) => error_page(&state, &signed, e).await,
     }
 }

@@ -91,21 +91,6 @@ pub fn link_expired(site: &Site) -> Markup {
     )
 }
 
-pub fn password_set(site: &Site) -> Markup {
-    let t = site.t();
-    page(
-        site,
-        t.password_saved_title,
-        html! {
-            section.card.narrow {
-                h1 { (t.password_saved_heading) }
-                p { (t.password_saved_text) }
-                p { a.button href="/aanmelden" { (t.sign_in) } }
-            }
-        },
-    )
-}
-
 /// (t.forgot_username_title) or (t.forgot_password_title): one field, and after sending the same
 /// confirmation whatever was entered.
 #[derive(Debug, Clone)]

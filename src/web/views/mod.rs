@@ -18,7 +18,7 @@ mod two_factor;
 
 pub use account::{
     ForgotPage, ProfilePage, SetPasswordPage, confirm_email, forgot_password, forgot_username,
-    link_expired, password_set, profile, set_password,
+    link_expired, profile, set_password,
 };
 pub use backups::{BackupsPage, backup_year, backups};
 pub use consent::{consent_page, delivery_form, delivery_now, delivery_word};

@@ -15,6 +15,8 @@ pub struct SignInPage {
     pub error: Option<String>,
     /// Shown after signing out.
     pub signed_out: bool,
+    /// Shown after a password was set from an e-mailed link.
+    pub password_saved: bool,
     /// The origin passkeys work on, when they work at the portal's address (the button is offered).
     pub passkey_origin: Option<String>,
 }
@@ -32,6 +34,9 @@ pub fn sign_in(site: &Site, form: &SignInPage) -> Markup {
                 }
                 @if form.signed_out {
                     p.notice role="status" { (t.signed_out) }
+                }
+                @if form.password_saved {
+                    p.notice role="status" { (t.password_saved) }
                 }
                 @if let Some(error) = &form.error {
                     p.error role="alert" { (error) }

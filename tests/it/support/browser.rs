@@ -206,6 +206,22 @@ impl Browser {
         .await
     }
 
+    /// Follows a form's answer the way a browser does: it must be a redirect (303, as every
+    /// form that succeeds answers, so a reload repeats nothing); returns the page it leads to.
+    pub async fn follow(&self, answer: reqwest::Response) -> reqwest::Response {
+        let status = answer.status();
+        let to = answer
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_owned);
+        let Some(to) = to.filter(|_| status == StatusCode::SEE_OTHER) else {
+            let body = answer.text().await.unwrap_or_default();
+            panic!("a redirect expected, got {status}: {body}");
+        };
+        self.get(&to).await
+    }
+
     pub async fn page_csrf(&self) -> String {
         csrf_in(&self.get("/").await.text().await.expect("page"))
     }

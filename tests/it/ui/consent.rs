@@ -64,7 +64,7 @@ async fn an_employee_is_asked_once_and_changes_its_mind_in_profiel() {
                 .click()
                 .await
                 .map_err(e)?;
-            click_to(c, "form.consent button", "/toestemming").await?;
+            click_to(c, "form.consent button", "/profiel").await?;
             if text_of(c, "p.notice").await? != "Uw keuze is opgeslagen." {
                 return Err("no notice after changing the choice".into());
             }

@@ -271,7 +271,7 @@ async fn pages_speak_english_for_those_who_choose_it() {
                 .click()
                 .await
                 .map_err(e)?;
-            click_to(c, "form[action='/profiel/taal'] button", "/profiel/taal").await?;
+            click_to(c, "form[action='/profiel/taal'] button", "/profiel").await?;
             check_here(c).await?;
             if text_of(c, "main h1").await? != "Profile" {
                 return Err("Profiel did not switch to English".into());
