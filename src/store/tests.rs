@@ -8,6 +8,19 @@ fn open(dir: &tempfile::TempDir) -> Store {
     Store::open(&dir.path().join("db.sqlite"), NOW, 2).unwrap()
 }
 
+/// A store with one more table, `t (n INTEGER NOT NULL)`, for writes to fill.
+async fn with_numbers(dir: &tempfile::TempDir) -> Store {
+    let store = open(dir);
+    store
+        .write(|tx| -> Result<_, StoreError> {
+            tx.execute_batch("CREATE TABLE t (n INTEGER NOT NULL)")?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    store
+}
+
 #[tokio::test]
 async fn new_database_is_migrated_and_durable() {
     let dir = tempfile::tempdir().unwrap();
@@ -116,14 +129,7 @@ async fn failed_write_rolls_back_whole() {
 )]
 async fn waiting_writes_commit_together_and_fail_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir);
-    store
-        .write(|tx| -> Result<_, StoreError> {
-            tx.execute_batch("CREATE TABLE t (n INTEGER NOT NULL)")?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    let store = with_numbers(&dir).await;
     let before = store.inner.writer.groups();
     // Hold the connection as a long commit would, until all ten writes wait behind it.
     let held = store.inner.writer.connection();
@@ -168,6 +174,56 @@ async fn waiting_writes_commit_together_and_fail_alone() {
         .await
         .unwrap();
     assert_eq!(stored, vec![1, 2, 4, 5, 6, 7, 8, 9]);
+}
+
+/// A burst of writes waits on one committing thread, not on a blocking thread each; a write
+/// whose caller went away is committed all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(
+    clippy::await_holding_lock,
+    reason = "the test holds the writer's connection on purpose, so that the writes queue up"
+)]
+async fn a_burst_of_writes_waits_on_one_committing_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = with_numbers(&dir).await;
+    let before = store.inner.writer.committers();
+    let held = store.inner.writer.connection();
+    let insert = |n: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .write(move |tx| -> Result<_, StoreError> {
+                    tx.execute("INSERT INTO t (n) VALUES (?1)", [n])?;
+                    Ok(())
+                })
+                .await
+        }
+    };
+    let burst: Vec<_> = (0..50).map(|n| tokio::spawn(insert(n))).collect();
+    let gone = tokio::spawn(insert(50));
+    while store.inner.writer.waiting() < 51 {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    assert_eq!(
+        store.inner.writer.committers() - before,
+        1,
+        "one committing thread for the whole burst"
+    );
+    // Its caller goes away while it waits (a browser that hung up).
+    gone.abort();
+    drop(held);
+    for write in burst {
+        write.await.unwrap().unwrap();
+    }
+    // Groups commit in order: once a later write is answered, the abandoned one is in.
+    insert(51).await.unwrap();
+    let count: i64 = store
+        .read(|c| -> Result<_, StoreError> {
+            Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(count, 52);
 }
 
 #[tokio::test]
