@@ -186,6 +186,10 @@ async fn waiting_writes_commit_together_and_fail_alone() {
 async fn a_burst_of_writes_waits_on_one_committing_thread() {
     let dir = tempfile::tempdir().unwrap();
     let store = with_numbers(&dir).await;
+    // The thread that committed the table may still be finishing; the burst starts after it.
+    while store.inner.writer.is_committing() {
+        tokio::task::yield_now().await;
+    }
     let before = store.inner.writer.committers();
     let held = store.inner.writer.connection();
     let insert = |n: i64| {

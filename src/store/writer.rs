@@ -130,10 +130,17 @@ impl Writer {
             return;
         }
         self.committers.fetch_add(1, Ordering::Relaxed);
-        let writer = Arc::clone(self);
-        drop(tokio::task::spawn_blocking(move || {
-            writer.commit_until_idle()
-        }));
+        let committer = Committer {
+            writer: Arc::clone(self),
+            ran: false,
+        };
+        drop(tokio::task::spawn_blocking(move || committer.run()));
+    }
+
+    /// Whether a committing thread runs or is about to.
+    #[cfg(test)]
+    pub(super) fn is_committing(&self) -> bool {
+        self.committing.load(Ordering::SeqCst)
     }
 
     /// Commits group after group until nothing waits. A write queued between the last take
@@ -160,6 +167,13 @@ impl Writer {
     /// Takes every waiting write and commits them as one group.
     fn commit_waiting(&self) {
         let mut conn = self.connection();
+        if !conn.is_autocommit() {
+            // A group that panicked midway and whose rollback then failed left its transaction
+            // open; every later group would fail to begin.
+            if let Err(error) = conn.execute_batch("ROLLBACK") {
+                tracing::error!(%error, "the writer's unfinished transaction could not be rolled back");
+            }
+        }
         let jobs =
             std::mem::take(&mut *self.waiting.lock().unwrap_or_else(PoisonError::into_inner));
         if jobs.is_empty() {
@@ -215,6 +229,44 @@ impl Writer {
     }
 }
 
+/// The right to commit, moved into the thread [`Writer::keep_committing`] starts. Dropped
+/// without having run (the runtime could not start the thread, or cancelled it while shutting
+/// down), it answers what waits with "gone" and clears `committing`: no write waits for a
+/// thread that never comes, and the next one starts a thread anew.
+struct Committer {
+    writer: Arc<Writer>,
+    ran: bool,
+}
+
+impl Committer {
+    fn run(mut self) {
+        self.ran = true;
+        self.writer.commit_until_idle();
+    }
+}
+
+impl Drop for Committer {
+    fn drop(&mut self) {
+        if self.ran {
+            return;
+        }
+        let jobs = {
+            // Under the queue's lock: a write queued after this sees `committing` cleared.
+            let mut waiting = self
+                .writer
+                .waiting
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            self.writer.committing.store(false, Ordering::SeqCst);
+            std::mem::take(&mut *waiting)
+        };
+        let gone = StoreError::WorkerGone;
+        for job in jobs {
+            job(Run::Not).0(Some(&gone));
+        }
+    }
+}
+
 /// Runs `f` between `SAVEPOINT` and `RELEASE`; undoes its changes when it fails.
 fn in_savepoint<T, E, F>(tx: &Transaction<'_>, f: F) -> Result<T, E>
 where
@@ -250,5 +302,42 @@ fn copy(error: &StoreError) -> StoreError {
             rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
             Some(other.to_string()),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A committing thread that never runs (refused or cancelled by the runtime) leaves no
+    /// write waiting: each hears "gone", and the next write starts a thread anew.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_committer_that_never_runs_answers_what_waits() {
+        let writer = Arc::new(Writer::new(Connection::open_in_memory().unwrap()));
+        let create = |tx: &Transaction<'_>| -> Result<(), StoreError> {
+            tx.execute_batch("CREATE TABLE IF NOT EXISTS t (n INTEGER)")?;
+            Ok(())
+        };
+        // As if a thread had been asked for and not yet started.
+        writer.committing.store(true, Ordering::SeqCst);
+        let stranded = tokio::spawn({
+            let writer = Arc::clone(&writer);
+            async move { writer.write(create).await }
+        });
+        while writer.waiting() < 1 {
+            tokio::task::yield_now().await;
+        }
+        drop(Committer {
+            writer: Arc::clone(&writer),
+            ran: false,
+        });
+        // Bounded only so that a regression fails instead of hanging the run.
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(30), stranded)
+            .await
+            .expect("the stranded write is answered");
+        assert!(matches!(answer.unwrap(), Err(StoreError::WorkerGone)));
+        assert!(!writer.is_committing());
+        writer.write(create).await.unwrap();
+        assert_eq!(writer.groups(), 1, "only the later write ran");
     }
 }
