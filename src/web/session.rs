@@ -127,11 +127,13 @@ pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
         .and(warp::ext::optional::<ClientAddr>())
         .and(warp::ext::optional::<HeadOnly>())
         .and(warp::path::full())
+        .and(warp::method())
         .then(
             move |headers: HeaderMap,
                   addr: Option<ClientAddr>,
                   head: Option<HeadOnly>,
-                  path: warp::path::FullPath| {
+                  path: warp::path::FullPath,
+                  method: warp::http::Method| {
                 let state = state.clone();
                 async move {
                     let context = RequestContext {
@@ -153,12 +155,20 @@ pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
                         .site
                         .in_language(language_of(session.as_ref(), &headers));
                     site.here = path.as_str().to_owned();
-                    Visit {
+                    let mut visit = Visit {
                         session,
                         site,
                         context,
                         headers,
+                    };
+                    if !matches!(method, warp::http::Method::GET | warp::http::Method::HEAD) {
+                        // A page drawn in answer to a form (a refusal, a step) belongs to the
+                        // page the form was on: its menu item, and where the language switch
+                        // comes back to. The form's own address has no page to come back to.
+                        visit.site.here = super::pipeline::referring_page(&visit)
+                            .unwrap_or_else(|| "/".to_owned());
                     }
+                    visit
                 }
             },
         )

@@ -252,6 +252,16 @@ async fn a_refused_form_leads_back_to_where_the_user_was() {
         page.contains("href=\"/ongelezen\""),
         "inside the layout, with the menu: {page}"
     );
+    // The page belongs to the one the form was on: the language switch comes back there, and
+    // that menu item is the current one.
+    assert!(
+        page.contains("name=\"terug\" value=\"/dossier?jaar=2025\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"/dossier\" aria-current=\"page\""),
+        "{page}"
+    );
     // Another site's address is not a way back.
     let elsewhere = owner
         .client
@@ -269,6 +279,27 @@ async fn a_refused_form_leads_back_to_where_the_user_was() {
         .await
         .unwrap();
     assert!(!elsewhere.contains("evil.example"), "{elsewhere}");
+    // A form's answer drawn on its own page (Profiel, refusing a wrong password) belongs to the
+    // page the form was on as well: the form's address has no page to switch language on.
+    let profile = format!("{}/profiel", app.running.url());
+    for (referer, back) in [(Some(profile.as_str()), "/profiel"), (None, "/")] {
+        let mut request = owner
+            .client
+            .post(format!("{}/profiel/gebruikersnaam", app.running.url()))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("username", "iemand-anders"),
+                ("password", "niet het wachtwoord"),
+            ]);
+        if let Some(referer) = referer {
+            request = request.header("referer", referer);
+        }
+        let refused = request.send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let page = refused.text().await.unwrap();
+        let switch = format!("name=\"terug\" value=\"{back}\"");
+        assert!(page.contains(&switch), "{switch}: {page}");
+    }
     app.stop().await;
 }
 

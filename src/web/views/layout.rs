@@ -176,8 +176,10 @@ pub fn signed_in_page(site: &Site, nav: &Nav, title: &str, body: Markup) -> Mark
     frame(site, Some(nav), title, body)
 }
 
-/// Whether the menu item for `href` is the section the page at `here` belongs to.
+/// Whether the menu item for `href` is the section the page at `here` (a path, perhaps with a
+/// query) belongs to.
 fn current(here: &str, href: &str) -> bool {
+    let here = here.split('?').next().unwrap_or(here);
     match href {
         "/" => here == "/",
         // An employee's dossier opened from Werknemers belongs there, not to Dossier.
