@@ -115,7 +115,17 @@ async fn click_to(c: &Client, css: &str, path: &str) -> Result<(), String> {
 /// Signs in through the form, setting up the authenticator app on the way when the role
 /// requires one (its secret is read off the page and kept for later sign-ins).
 async fn sign_in(c: &Client, app: &TestApp, login: &DemoLogin) -> Result<(), String> {
-    let base = app.running.url();
+    sign_in_at(c, app, login, app.running.url()).await
+}
+
+/// [`sign_in`] at `base`, the portal's address as the browser uses it (`localhost` where
+/// passkeys are tried: WebAuthn wants a host name).
+async fn sign_in_at(
+    c: &Client,
+    app: &TestApp,
+    login: &DemoLogin,
+    base: &str,
+) -> Result<(), String> {
     c.goto(&format!("{base}/aanmelden")).await.map_err(e)?;
     find(c, "input[name=username]")
         .await?

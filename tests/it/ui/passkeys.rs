@@ -559,3 +559,53 @@ async fn a_passkey_satisfies_the_required_second_factor_at_the_first_sign_in() {
     assert!(logins.iter().any(|d| d == "passkey"), "{logins:?}");
     app.stop().await;
 }
+
+/// An account with the authenticator app already adds a passkey as one more second factor: no
+/// recovery codes again, but Profiel (after a redirect, so a reload adds nothing) saying which
+/// passkey was added.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_further_passkey_lands_on_profiel_naming_it() {
+    let app = TestApp::start().await;
+    let report = demo(&app).await;
+    let employer = login(&report, "demo-werkgever-1").clone();
+    let base = base(&app);
+    let chrome = Chrome::start().await;
+    chrome
+        .journey("further-passkey", async |c| {
+            add_authenticator(c).await?;
+            // Employers set up the app at their first sign-in.
+            super::sign_in_at(c, &app, &employer, &base).await?;
+            c.goto(&format!("{base}/profiel/passkeys/nieuw"))
+                .await
+                .map_err(e)?;
+            let name = find(c, "#passkey-name").await?;
+            name.clear().await.map_err(e)?;
+            name.send_keys("Laptop & werk").await.map_err(e)?;
+            find(c, "#passkey-password")
+                .await?
+                .send_keys(&employer.password)
+                .await
+                .map_err(e)?;
+            click_to(
+                c,
+                "main form button[type=submit]",
+                "/profiel/passkeys/nieuw",
+            )
+            .await?;
+            click_to(c, "[data-passkey=create] button", "/profiel").await?;
+            let said = text_of(c, "p.notice").await?;
+            if !said.contains("\u{201c}Laptop & werk\u{201d}") {
+                return Err(format!("Profiel does not name the passkey: {said}"));
+            }
+            let url = c.current_url().await.map_err(e)?;
+            if !url
+                .query()
+                .is_some_and(|q| q.contains("gedaan=passkey-toegevoegd"))
+            {
+                return Err(format!("not sent on to Profiel: {url}"));
+            }
+            check_here(c).await
+        })
+        .await;
+    app.stop().await;
+}
