@@ -103,6 +103,35 @@ async fn password_sign_in(
     Ok(c.current_url().await.map_err(e)?.path().to_owned())
 }
 
+/// Adds a passkey called `name` from its page in Profiel (the password asked again); the
+/// browser's authenticator makes it. `lands_on`: the path the portal then sends the browser to.
+async fn add_passkey(
+    c: &Client,
+    base: &str,
+    name: &str,
+    password: &str,
+    lands_on: &str,
+) -> Result<(), String> {
+    c.goto(&format!("{base}/profiel/passkeys/nieuw"))
+        .await
+        .map_err(e)?;
+    let field = find(c, "#passkey-name").await?;
+    field.clear().await.map_err(e)?;
+    field.send_keys(name).await.map_err(e)?;
+    find(c, "#passkey-password")
+        .await?
+        .send_keys(password)
+        .await
+        .map_err(e)?;
+    click_to(
+        c,
+        "main form button[type=submit]",
+        "/profiel/passkeys/nieuw",
+    )
+    .await?;
+    click_to(c, "[data-passkey=create] button", lands_on).await
+}
+
 async fn sign_out(c: &Client) -> Result<(), String> {
     click_to(c, "form[action='/afmelden'] button", "/aanmelden").await
 }
@@ -344,24 +373,8 @@ async fn passkeys_register_sign_in_alone_and_after_the_password_and_refuse_repla
             {
                 return Err("the offer came back after \"Nu niet\"".into());
             }
-            c.goto(&format!("{base}/profiel/passkeys/nieuw"))
-                .await
-                .map_err(e)?;
-            let name = find(c, "#passkey-name").await?;
-            name.clear().await.map_err(e)?;
-            name.send_keys("Laptop").await.map_err(e)?;
-            find(c, "#passkey-password")
-                .await?
-                .send_keys(&other.password)
-                .await
-                .map_err(e)?;
-            click_to(
-                c,
-                "main form button[type=submit]",
-                "/profiel/passkeys/nieuw",
-            )
-            .await?;
-            click_to(c, "[data-passkey=create] button", "/profiel/passkeys").await?;
+            // Its first second factor: recovery codes come with it.
+            add_passkey(c, &base, "Laptop", &other.password, "/profiel/passkeys").await?;
             click_to(c, "main a.button", "/profiel").await?;
             sign_out(c).await?;
             let at = password_sign_in(c, &base, &other.username, &other.password).await?;
@@ -575,24 +588,7 @@ async fn a_further_passkey_lands_on_profiel_naming_it() {
             add_authenticator(c).await?;
             // Employers set up the app at their first sign-in.
             super::sign_in_at(c, &app, &employer, &base).await?;
-            c.goto(&format!("{base}/profiel/passkeys/nieuw"))
-                .await
-                .map_err(e)?;
-            let name = find(c, "#passkey-name").await?;
-            name.clear().await.map_err(e)?;
-            name.send_keys("Laptop & werk").await.map_err(e)?;
-            find(c, "#passkey-password")
-                .await?
-                .send_keys(&employer.password)
-                .await
-                .map_err(e)?;
-            click_to(
-                c,
-                "main form button[type=submit]",
-                "/profiel/passkeys/nieuw",
-            )
-            .await?;
-            click_to(c, "[data-passkey=create] button", "/profiel").await?;
+            add_passkey(c, &base, "Laptop & werk", &employer.password, "/profiel").await?;
             let said = text_of(c, "p.notice").await?;
             if !said.contains("\u{201c}Laptop & werk\u{201d}") {
                 return Err(format!("Profiel does not name the passkey: {said}"));
