@@ -4,4 +4,5 @@
 
 pub mod messages;
 pub mod sender;
+mod wording;
 pub mod worker;
