@@ -342,8 +342,14 @@ impl Store {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || -> Result<bool, StoreError> {
             let conn = inner.writer.connection();
-            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-            Ok(busy == 0)
+            // While it waits for readers to finish, the checkpoint holds off every writer,
+            // other processes' too: it waits briefly, then does what it can without them.
+            conn.busy_timeout(CHECKPOINT_WAIT)?;
+            let busy = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            });
+            conn.busy_timeout(WRITER_WAIT)?;
+            Ok(busy? == 0)
         })
         .await
         .map_err(|_| StoreError::WorkerGone)?
@@ -391,10 +397,22 @@ impl Store {
     }
 }
 
+/// How long a writing connection waits for another's write lock (another process: a command
+/// or a job started by hand, a checkpoint) before it gives up: longer than any of those holds
+/// it, so an upload waits for them rather than failing. Group commit keeps this process's own
+/// writes to one connection.
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long a reading connection waits (only while another process recovers the WAL).
+const READER_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How long emptying the WAL waits for readers to finish; writers wait meanwhile.
+const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Settings every connection needs; `synchronous = FULL` because an acknowledged upload must
 /// survive power loss.
 fn configure(conn: &Connection, read_only: bool) -> Result<(), rusqlite::Error> {
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(if read_only { READER_WAIT } else { WRITER_WAIT })?;
     // Every statement stays prepared (queries are built per actor and dossier kind).
     conn.set_prepared_statement_cache_capacity(256);
     // Plans stay as prepared: without this, binding a new value to a LIKE pattern (the dossier

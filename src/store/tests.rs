@@ -230,6 +230,38 @@ async fn a_burst_of_writes_waits_on_one_committing_thread() {
     assert_eq!(count, 52);
 }
 
+/// Emptying the WAL while another connection is in the middle of a read does what it can and
+/// says it did not get all of it; a write from another process meanwhile waits for it and goes
+/// in. Once the read is done, the WAL empties.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emptying_the_wal_is_best_effort_and_writers_wait_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = with_numbers(&dir).await;
+    let insert = |n: i64| {
+        move |tx: &rusqlite::Transaction<'_>| -> Result<(), StoreError> {
+            tx.execute("INSERT INTO t (n) VALUES (?1)", [n])?;
+            Ok(())
+        }
+    };
+    store.write(insert(1)).await.unwrap();
+    let path = dir.path().join("db.sqlite");
+    let reader = Connection::open(&path).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let seen: i64 = reader
+        .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(seen, 1);
+    // Another process's store (a command run by hand while the server runs).
+    let other = Store::open(&path, NOW, 1).unwrap();
+    let (emptied, wrote) = tokio::join!(store.truncate_wal(), other.write(insert(2)));
+    assert!(!emptied.unwrap(), "the read in progress keeps part of the WAL");
+    wrote.unwrap();
+    reader.execute_batch("COMMIT").unwrap();
+    assert!(store.truncate_wal().await.unwrap());
+    let wal = std::fs::metadata(dir.path().join("db.sqlite-wal")).unwrap();
+    assert_eq!(wal.len(), 0);
+}
+
 #[tokio::test]
 async fn readers_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
