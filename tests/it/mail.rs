@@ -315,15 +315,15 @@ async fn a_refused_recipient_is_marked_failed_and_shown_by_mail_status() {
         "no addresses in the status output: {out}"
     );
 
-    // `mail retry` puts them back (the command runs on the real clock, so the server's clock
-    // catches up first); the server refuses them again.
-    app.clock
-        .set(chrono::Utc::now() + chrono::Duration::minutes(1));
+    // `mail retry` puts them back (due at the command's real "now", so the server's clock
+    // catches up after it, however long the command took); the server refuses them again.
     let retry = Binary::run(&dir, &["--config", config, "mail", "retry"]);
     assert!(
         String::from_utf8_lossy(&retry.stdout).contains("2 failed messages queued again"),
         "{retry:?}"
     );
+    app.clock
+        .set(chrono::Utc::now() + chrono::Duration::minutes(1));
     let again = eventually("the outbox in that state", async || {
         let s = services.outbox_summary().await.unwrap();
         (s.queued == 0 && s.problems.iter().all(|p| p.attempts == 1) && s.failed == 2).then_some(s)

@@ -71,7 +71,7 @@ impl Binary {
         let log = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();
         let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some((_, url)) = line.split_once("listening on ") {
                     let url: String = url
@@ -86,7 +86,12 @@ impl Binary {
             }
         });
         let url = rx.recv_timeout(PATIENCE).ok();
-        ServerProcess { child, url, log }
+        ServerProcess {
+            child,
+            url,
+            log,
+            reader: Some(reader),
+        }
     }
 }
 
@@ -96,6 +101,8 @@ pub struct ServerProcess {
     /// The URL from the "listening on" log line, if it came.
     pub url: Option<String>,
     log: Arc<Mutex<String>>,
+    /// The thread copying stderr into `log`; it ends with the process's stderr.
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl ServerProcess {
@@ -117,11 +124,15 @@ impl ServerProcess {
         assert!(status.success());
     }
 
-    /// Waits for the process to exit.
+    /// Waits for the process to exit, and for its last log lines to be read: [`Self::log`]
+    /// then holds all it wrote.
     pub fn wait(&mut self) -> ExitStatus {
         let deadline = std::time::Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
+                if let Some(reader) = self.reader.take() {
+                    let _ = reader.join();
+                }
                 return status;
             }
             assert!(
