@@ -254,7 +254,10 @@ async fn emptying_the_wal_is_best_effort_and_writers_wait_for_it() {
     // Another process's store (a command run by hand while the server runs).
     let other = Store::open(&path, NOW, 1).unwrap();
     let (emptied, wrote) = tokio::join!(store.truncate_wal(), other.write(insert(2)));
-    assert!(!emptied.unwrap(), "the read in progress keeps part of the WAL");
+    assert!(
+        !emptied.unwrap(),
+        "the read in progress keeps part of the WAL"
+    );
     wrote.unwrap();
     reader.execute_batch("COMMIT").unwrap();
     assert!(store.truncate_wal().await.unwrap());
