@@ -116,6 +116,7 @@ async fn acknowledged_uploads_survive_sigkill_at_random_moments() {
             );
         }
         let stop = Arc::new(AtomicBool::new(false));
+        let acked_before = acked.lock().unwrap().len();
         let mut senders = Vec::new();
         for worker in 0..4u64 {
             let (client, url, token) = (client.clone(), url.clone(), token.clone());
@@ -150,7 +151,13 @@ async fn acknowledged_uploads_survive_sigkill_at_random_moments() {
                 }
             }));
         }
-        tokio::time::sleep(Duration::from_millis(rng.random_range(30..400))).await;
+        // Killed mid-upload, once this round has had an upload acknowledged (however slow the
+        // machine), so that every round has something to lose.
+        crate::support::eventually("an upload acknowledged this round", async || {
+            (acked.lock().unwrap().len() > acked_before).then_some(())
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(rng.random_range(0..370))).await;
         server.signal("KILL");
         server.wait();
         stop.store(true, Ordering::Release);

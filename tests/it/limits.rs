@@ -86,8 +86,15 @@ async fn five_hundred_slow_connections_leave_healthz_and_sign_in_answering() {
             .unwrap();
         slow.push(stream);
     }
+    // They keep trickling until the checks below are done (at most two minutes, so that a
+    // slow machine cannot outlast them).
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickling = std::sync::Arc::clone(&done);
     let trickle = tokio::spawn(async move {
-        for _ in 0..20 {
+        for _ in 0..240 {
+            if trickling.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
             for stream in &mut slow {
                 let _ = stream.write_all(b"a").await;
             }
@@ -110,6 +117,7 @@ async fn five_hundred_slow_connections_leave_healthz_and_sign_in_answering() {
         reqwest::StatusCode::OK
     );
     assert!(!trickle.is_finished(), "the slow clients were still there");
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
     trickle.abort();
     app.stop().await;
 }
