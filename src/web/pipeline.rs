@@ -13,7 +13,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use warp::Filter;
 use warp::filters::BoxedFilter;
-use warp::http::{Method, StatusCode, header};
+use warp::http::{Method, StatusCode};
 use warp::reject::Rejection;
 use warp::reply::Response;
 
@@ -239,26 +239,7 @@ fn come_back_to(visit: &Visit, method: &Method, query: &str) -> String {
             query => format!("{}?{query}", visit.site.here),
         };
     }
-    referring_page(visit).unwrap_or_else(|| "/".to_owned())
-}
-
-/// The local path (and query) of the page a request came from, if it came from ours.
-pub fn referring_page(visit: &Visit) -> Option<String> {
-    let referer = visit.headers.get(header::REFERER)?.to_str().ok()?;
-    let url = url::Url::parse(referer).ok()?;
-    let host = visit.headers.get(header::HOST)?.to_str().ok()?;
-    let same_host = url.host_str().map(|h| match url.port() {
-        Some(port) => format!("{h}:{port}"),
-        None => h.to_owned(),
-    });
-    if same_host.as_deref() != Some(host) {
-        return None;
-    }
-    let path = match url.query() {
-        Some(query) => format!("{}?{query}", url.path()),
-        None => url.path().to_owned(),
-    };
-    super::ui::local_path(Some(&path))
+    visit.referring_page().unwrap_or_else(|| "/".to_owned())
 }
 
 /// The answer to a [`Refusal`]; any other rejection is passed on (to "not found").
@@ -352,7 +333,7 @@ pub async fn problem(
     text: &str,
 ) -> Response {
     let nav = super::ui::nav(state, &signed.session).await;
-    let back = referring_page(&signed.visit);
+    let back = signed.visit.referring_page();
     respond::html(
         status,
         views::problem_in_layout(signed.site(), &nav, title, text, back.as_deref()),

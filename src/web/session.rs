@@ -114,6 +114,25 @@ pub struct Visit {
 }
 
 impl Visit {
+    /// The local path (and query) of the page a request came from, if it came from ours.
+    pub fn referring_page(&self) -> Option<String> {
+        let referer = self.headers.get(header::REFERER)?.to_str().ok()?;
+        let url = url::Url::parse(referer).ok()?;
+        let host = self.headers.get(header::HOST)?.to_str().ok()?;
+        let same_host = url.host_str().map(|h| match url.port() {
+            Some(port) => format!("{h}:{port}"),
+            None => h.to_owned(),
+        });
+        if same_host.as_deref() != Some(host) {
+            return None;
+        }
+        let path = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        super::ui::local_path(Some(&path))
+    }
+
     pub fn user_agent(&self) -> Option<&str> {
         self.headers
             .get(header::USER_AGENT)
@@ -165,8 +184,7 @@ pub fn visit(state: WebState) -> BoxedFilter<(Visit,)> {
                         // A page drawn in answer to a form (a refusal, a step) belongs to the
                         // page the form was on: its menu item, and where the language switch
                         // comes back to. The form's own address has no page to come back to.
-                        visit.site.here = super::pipeline::referring_page(&visit)
-                            .unwrap_or_else(|| "/".to_owned());
+                        visit.site.here = visit.referring_page().unwrap_or_else(|| "/".to_owned());
                     }
                     visit
                 }

@@ -11,7 +11,7 @@ use warp::reply::Response;
 use crate::domain::PublicId;
 use crate::domain::approval::Decision;
 use crate::service::{Disposition, ServiceError};
-use crate::web::pipeline::{Signed, bad_request, error_page, form, referring_page, signed_in};
+use crate::web::pipeline::{Signed, bad_request, error_page, form, signed_in};
 use crate::web::session::WebState;
 use crate::web::views;
 use crate::web::{download, respond};
@@ -142,7 +142,7 @@ async fn details(
             // Back to the dossier page it was opened from (an employee's dossier for its
             // employer), not always the reader's own.
             let back = super::local_path(query.get("terug").map(String::as_str))
-                .or_else(|| referring_page(&signed.visit))
+                .or_else(|| signed.visit.referring_page())
                 .filter(|page| !page.starts_with("/documenten/"))
                 .unwrap_or_else(|| "/dossier".to_owned());
             let t = signed.site().t();
